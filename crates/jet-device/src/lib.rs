@@ -1,0 +1,1 @@
+//! jet-device (skeleton)
