@@ -1,1 +1,46 @@
-//! jet-config (skeleton)
+//! jet-config: the Junos configuration database of the simulated device.
+//!
+//! Owns:
+//! - the **schema** of the supported hierarchy ([`schema::ROOT`]): one static tree that
+//!   says which statements exist, their kinds, value types and rules;
+//! - one **generic tree** ([`Config`], built of [`tree::Node`]s) that holds any
+//!   configuration of that schema;
+//! - schema-driven **parsers and printers**: Junos curly-brace text, `set`/`delete`
+//!   commands, XML and JSON renderings;
+//! - **load** (merge, replace, override, update, set), **validation** (mandatory
+//!   statements, references, cross-checks) and **typed views** (`*Cfg`) the device
+//!   reads with Junos defaults filled in;
+//! - the durable **[`Store`]** of the committed configuration and 49 rollbacks.
+//!
+//! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
+//! from a blocking task), use tokio or any runtime, hold process-wide state, or panic
+//! on any input. Supporting a new statement means adding schema (and, when the device
+//! needs it, a typed view), never a new parser.
+
+mod config;
+mod error;
+mod json;
+mod lex;
+mod load;
+pub mod schema;
+mod set;
+mod store;
+mod text;
+pub mod tree;
+mod validate;
+pub mod value;
+mod views;
+mod xml;
+
+#[cfg(test)]
+mod proptests;
+
+pub use crate::config::{Config, LoadMode};
+pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
+pub use crate::store::{CommitMeta, Store, MAX_ROLLBACK};
+pub use crate::value::IpPrefix;
+pub use crate::views::{
+    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass, MutualCfg,
+    NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
+    DEFAULT_LISTEN_ADDRESS, DEFAULT_NOTIFICATION_MAX_CONNECTIONS, DEFAULT_NOTIFICATION_PORT,
+};

@@ -1,1 +1,236 @@
-//! jet-device (skeleton)
+//! The simulated Junos device: the subsystems behind the JET APIs.
+//!
+//! Owns: the configuration database (mgd task), the table of client sessions, user
+//! authentication against `system login`, and operational commands with their three
+//! renderings (CLI text, XML, JSON). It knows nothing about gRPC, TLS or sockets: jsd
+//! (`jet-jsd`) is a client of this crate, as are tests. No process-wide state: many
+//! devices can live in one process.
+
+mod error;
+pub mod factory;
+mod mgd;
+pub mod op;
+pub mod output;
+pub mod sessions;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use jet_config::{CommitMeta, Config, LoginClass, Store};
+use tokio::sync::{oneshot, watch};
+
+pub use crate::error::DeviceError;
+pub use crate::mgd::{CommitCheck, Committed, LoadRequest};
+pub use crate::output::Format;
+pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
+pub use jet_config::LoadMode;
+
+use crate::mgd::{Mgd, MgdRequest, MgdTx};
+
+/// How to start a device.
+#[derive(Debug, Clone)]
+pub struct DeviceOptions {
+    /// The data directory (configuration, rollbacks, certificates, logs).
+    pub data_dir: PathBuf,
+    /// Configuration text to seed an empty data directory with (instead of the factory
+    /// configuration). Ignored, with a warning, when the data directory already holds a
+    /// committed configuration.
+    pub initial_config: Option<String>,
+}
+
+/// What happened at start-up that the operator must be told.
+#[derive(Debug, Clone, Default)]
+pub struct Bootstrap {
+    /// The generated admin password, set only on the very first start with the factory
+    /// configuration.
+    pub admin_password: Option<String>,
+    /// True when the data directory was empty and has been seeded.
+    pub seeded: bool,
+    /// True when `initial_config` was given but ignored because the data directory
+    /// already had a configuration.
+    pub initial_config_ignored: bool,
+}
+
+/// A handle to a running device. Cheap to clone; all clones talk to the same device.
+#[derive(Clone)]
+pub struct Device {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    booted: DateTime<Utc>,
+    mgd: MgdTx,
+    committed: watch::Receiver<Arc<Committed>>,
+    checks: Arc<Mutex<Vec<CommitCheck>>>,
+    sessions: SessionTable,
+    /// Hash of a random password, checked for unknown users so that timing does not tell
+    /// which user names exist.
+    dummy_hash: String,
+    _mgd_task: AbortOnDrop,
+}
+
+/// Aborts the task when the last device handle goes away.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device").field("data_dir", &self.inner.data_dir).finish()
+    }
+}
+
+/// A user that passed authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthenticatedUser {
+    /// User name.
+    pub user: String,
+    /// Login class.
+    pub class: LoginClass,
+}
+
+impl Device {
+    /// Opens (or seeds) the data directory and starts the device's tasks. Must be called
+    /// inside a tokio runtime.
+    pub async fn start(opts: DeviceOptions) -> Result<(Device, Bootstrap), DeviceError> {
+        let data_dir = opts.data_dir.clone();
+        let (store, committed, boot) =
+            tokio::task::spawn_blocking(move || open_data_dir(&opts))
+                .await
+                .map_err(|_| DeviceError::ShuttingDown)??;
+        let (committed_tx, committed_rx) = watch::channel(Arc::new(committed));
+        let checks: Arc<Mutex<Vec<CommitCheck>>> = Arc::default();
+        let (mgd, task) = Mgd::spawn(store, committed_tx, checks.clone());
+        let inner = Inner {
+            data_dir,
+            booted: Utc::now(),
+            mgd,
+            committed: committed_rx,
+            checks,
+            sessions: SessionTable::new(),
+            dummy_hash: factory::hash_password(&factory::random_password()),
+            _mgd_task: AbortOnDrop(task),
+        };
+        Ok((Device { inner: Arc::new(inner) }, boot))
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// When the device started.
+    pub fn booted(&self) -> DateTime<Utc> {
+        self.inner.booted
+    }
+
+    /// The configuration in force now.
+    pub fn committed(&self) -> Arc<Committed> {
+        self.inner.committed.borrow().clone()
+    }
+
+    /// A receiver that sees every new committed configuration (subsystems react to it).
+    pub fn watch_config(&self) -> watch::Receiver<Arc<Committed>> {
+        self.inner.committed.clone()
+    }
+
+    /// Registers a check run on every candidate configuration before it is committed.
+    pub fn add_commit_check(&self, check: CommitCheck) {
+        self.inner.checks.lock().unwrap_or_else(|p| p.into_inner()).push(check);
+    }
+
+    /// Loads a payload into the configuration and commits it, all or nothing.
+    pub async fn load_and_commit(&self, req: LoadRequest) -> Result<(), DeviceError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .mgd
+            .send(MgdRequest::Commit { req, reply })
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)?;
+        rx.await.map_err(|_| DeviceError::ShuttingDown)?
+    }
+
+    /// The live client sessions.
+    pub fn sessions(&self) -> &SessionTable {
+        &self.inner.sessions
+    }
+
+    /// Checks a user name and password against `system login user`. Runs the (deliberately
+    /// slow) crypt on the blocking pool. The error text never says which part was wrong.
+    pub async fn authenticate(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<AuthenticatedUser, DeviceError> {
+        let users = self.committed().config.users();
+        let found = users.into_iter().find(|u| u.name == user);
+        let password = password.to_owned();
+        let dummy = self.inner.dummy_hash.clone();
+        let ok = tokio::task::spawn_blocking(move || match &found {
+            Some(u) => match &u.encrypted_password {
+                Some(h) => factory::verify_password(&password, h).then(|| (u.name.clone(), u.class)),
+                None => None,
+            },
+            None => {
+                // Spend the same time for an unknown user, so timing does not tell
+                // which user names exist.
+                let _ = factory::verify_password(&password, &dummy);
+                None
+            }
+        })
+        .await
+        .map_err(|_| DeviceError::ShuttingDown)?;
+        match ok {
+            Some((user, class)) => Ok(AuthenticatedUser { user, class }),
+            None => Err(DeviceError::PermissionDenied("authentication failed".into())),
+        }
+    }
+}
+
+/// Opens the store, seeding it when empty. Blocking (file system).
+fn open_data_dir(opts: &DeviceOptions) -> Result<(Store, Committed, Bootstrap), DeviceError> {
+    let dir = &opts.data_dir;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| DeviceError::io(format!("creating data directory {}", dir.display()), e))?;
+    let mut store = Store::open(&dir.join("config"))?;
+    let mut boot = Bootstrap::default();
+    if let Some((config, meta)) = store.committed()? {
+        boot.initial_config_ignored = opts.initial_config.is_some();
+        return Ok((store, Committed { config, meta }, boot));
+    }
+    let (text, meta) = match &opts.initial_config {
+        Some(text) => (
+            text.clone(),
+            CommitMeta {
+                user: "root".into(),
+                client: "other".into(),
+                time: Utc::now(),
+                comment: Some("initial configuration".into()),
+            },
+        ),
+        None => {
+            let password = factory::random_password();
+            let text = factory::factory_config(&factory::hash_password(&password));
+            factory::write_password_file(dir, &password)?;
+            boot.admin_password = Some(password);
+            let meta = CommitMeta {
+                user: "root".into(),
+                client: "other".into(),
+                time: Utc::now(),
+                comment: Some("factory configuration".into()),
+            };
+            (text, meta)
+        }
+    };
+    let config = Config::parse_text(&text)?;
+    config.validate()?;
+    store.commit(&config, &meta)?;
+    boot.seeded = true;
+    Ok((store, Committed { config, meta }, boot))
+}

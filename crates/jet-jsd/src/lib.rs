@@ -1,1 +1,112 @@
-//! jet-jsd (skeleton)
+//! jsd: the JET request-response service.
+//!
+//! Owns: the gRPC listeners (clear text and TLS) as the configuration describes them, the
+//! connection-as-session model and its limit, Login and per-source login throttling, and
+//! the thin adapters from the JET protobuf services to the device (`jet-device`). It
+//! holds no device state of its own: configuration, sessions and op commands live in the
+//! device. It must not block the runtime, and must not trust anything a client sends.
+
+pub mod certs;
+mod conn;
+mod gate;
+mod limits;
+mod listener;
+mod svc;
+pub mod tls;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex};
+
+use jet_device::Device;
+use tokio::sync::{oneshot, watch};
+
+pub use conn::ConnInfo;
+pub use listener::ListeningOn;
+
+use limits::{LoginThrottle, SessionLimiter};
+
+/// State shared by the listeners and the service adapters of one jsd.
+pub(crate) struct Shared {
+    pub(crate) device: Device,
+    pub(crate) limiter: Arc<SessionLimiter>,
+    pub(crate) throttle: LoginThrottle,
+    pub(crate) next_session: AtomicU64,
+    pub(crate) lingering_refused: AtomicUsize,
+    /// Addresses our listeners hold now (the commit check must not call them "in use").
+    pub(crate) bound: Mutex<Vec<SocketAddr>>,
+}
+
+/// A running jsd. Dropping it does not stop it; call [`Jsd::shutdown`].
+pub struct Jsd {
+    listening: watch::Receiver<Vec<ListeningOn>>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Jsd {
+    /// Starts jsd for `device`: listeners follow the committed configuration from now on,
+    /// and a commit check refuses `grpc` stanzas jsd could not serve.
+    pub fn start(device: Device) -> Jsd {
+        let shared = Arc::new(Shared {
+            device: device.clone(),
+            limiter: Arc::default(),
+            throttle: LoginThrottle::default(),
+            next_session: AtomicU64::new(1),
+            lingering_refused: AtomicUsize::new(0),
+            bound: Mutex::new(Vec::new()),
+        });
+        device.add_commit_check(commit_check(shared.clone()));
+        let (listening_tx, listening) = watch::channel(Vec::new());
+        let (stop, stop_rx) = oneshot::channel();
+        let task = tokio::spawn(listener::manage(shared, listening_tx, stop_rx));
+        Jsd { listening, stop: Some(stop), task }
+    }
+
+    /// The sockets served now.
+    pub fn listening(&self) -> Vec<ListeningOn> {
+        self.listening.borrow().clone()
+    }
+
+    /// A receiver that sees every change of the served sockets.
+    pub fn watch_listening(&self) -> watch::Receiver<Vec<ListeningOn>> {
+        self.listening.clone()
+    }
+
+    /// Stops every listener and waits (bounded) for connections to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Refuses configurations jsd could not serve: unreadable or non-RSA certificates,
+/// missing CA profiles, clashing ports, addresses that cannot be bound.
+fn commit_check(shared: Arc<Shared>) -> jet_device::CommitCheck {
+    Arc::new(move |cfg| {
+        let data_dir = shared.device.data_dir();
+        let specs = listener::specs(data_dir, cfg)?;
+        let jsd = cfg.jsd();
+        if let Some(ssl) = &jsd.ssl {
+            tls::server_config(data_dir, cfg, ssl)
+                .map_err(|e| format!("[edit system services extension-service request-response grpc ssl] {e}"))?;
+        }
+        let bound = shared.bound.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for spec in specs {
+            let addr = match spec {
+                listener::ListenerSpec::ClearText(a) | listener::ListenerSpec::Tls { addr: a, .. } => a,
+            };
+            if bound.contains(&addr) {
+                continue;
+            }
+            std::net::TcpListener::bind(addr).map(drop).map_err(|e| {
+                format!(
+                    "[edit system services extension-service request-response grpc] cannot listen on {addr}: {e}"
+                )
+            })?;
+        }
+        Ok(())
+    })
+}

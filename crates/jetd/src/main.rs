@@ -1,1 +1,158 @@
-fn main() {}
+//! `jetd`: wiring, bootstrap flags, signals and shutdown. Everything else lives in the
+//! libraries; command-line flags only bootstrap (data directory, first configuration).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use jet_device::{Device, DeviceOptions};
+use jet_jsd::Jsd;
+
+/// A simulated Junos device serving the Juniper Extension Toolkit (JET) APIs.
+#[derive(Debug, Parser)]
+#[command(name = "jetd", version, about)]
+struct Cli {
+    /// Data directory: committed configuration, rollbacks, certificates, logs.
+    #[arg(long, global = true, default_value = "./jetd-data", env = "JETD_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Junos configuration (curly braces) to seed an empty data directory with, instead
+    /// of the factory configuration. Ignored when the data directory already has one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// TLS certificates for jsd.
+    Certs {
+        #[command(subcommand)]
+        action: CertsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CertsAction {
+    /// Generate a CA, a server certificate and a client certificate (RSA 2048) under
+    /// DATA/certs, and print the configuration that uses them.
+    Generate {
+        /// Extra DNS names or IP addresses for the server certificate (localhost,
+        /// 127.0.0.1 and ::1 are always included).
+        #[arg(long = "name")]
+        names: Vec<String>,
+        /// The ssl port to put in the printed configuration.
+        #[arg(long, default_value_t = 32767)]
+        port: u16,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Some(Command::Certs { action: CertsAction::Generate { names, port } }) => {
+            certs_generate(&cli.data_dir, &names, port)
+        }
+        None => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            rt.block_on(run(cli.data_dir, cli.config))
+        }
+    }
+}
+
+fn certs_generate(data_dir: &std::path::Path, names: &[String], port: u16) -> anyhow::Result<()> {
+    let out = jet_jsd::certs::generate(data_dir, names).map_err(anyhow::Error::msg)?;
+    println!("Wrote RSA-2048 certificates under {}:", data_dir.join("certs").display());
+    println!("  {}  the CA: give it to clients to verify jetd", out.ca_cert.display());
+    println!("  {}  jetd's key and certificate (load-key-file)", out.server_pem.display());
+    println!("  {}  a client certificate for mutual TLS", out.client_cert.display());
+    println!("  {}  its key", out.client_key.display());
+    println!();
+    println!("Commit this (jcli configure, or ConfigSet with CONFIG_LOAD_SET) to serve TLS:");
+    print!("{}", jet_jsd::certs::config_snippet(port));
+    Ok(())
+}
+
+async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let initial_config = match &config {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading configuration file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let (device, boot) = Device::start(DeviceOptions { data_dir: data_dir.clone(), initial_config })
+        .await
+        .with_context(|| format!("starting the device in {}", data_dir.display()))?;
+    println!("jetd: data directory {}", data_dir.display());
+    if boot.seeded {
+        match &config {
+            Some(p) => println!("jetd: new data directory seeded from {}", p.display()),
+            None => println!("jetd: new data directory seeded with the factory configuration"),
+        }
+    }
+    if boot.initial_config_ignored {
+        println!(
+            "jetd: --config ignored: {} already holds a committed configuration",
+            data_dir.display()
+        );
+    }
+    if let Some(pw) = &boot.admin_password {
+        println!(
+            "jetd: user 'admin' (super-user), password: {pw}\n      (shown once; also saved in {})",
+            data_dir.join(jet_device::factory::ADMIN_PASSWORD_FILE).display()
+        );
+    }
+    let jsd = Jsd::start(device.clone());
+    let mut listening = jsd.watch_listening();
+    // Report listeners as they come up (and whenever a commit moves them).
+    let reporter = tokio::spawn(async move {
+        loop {
+            let now = listening.borrow_and_update().clone();
+            for l in &now {
+                println!("jetd: jsd listening on {} (gRPC, {})", l.addr, l.transport.as_str());
+            }
+            if listening.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+    shutdown_signal().await;
+    println!("jetd: shutting down");
+    reporter.abort();
+    jsd.shutdown().await;
+    drop(device);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,163 @@
+//! Property tests over random configurations generated from the schema itself, so new
+//! statements are covered as soon as they are added to the schema.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use proptest::prelude::*;
+
+use crate::config::{Config, LoadMode};
+use crate::schema::{Kind, SchemaNode, ROOT};
+use crate::tree::{Entry, Meta, Node, Value};
+use crate::value::ValueType;
+
+fn text_value() -> BoxedStrategy<String> {
+    let alphabet = vec![
+        'a', 'Z', '0', ' ', '"', '\\', '$', '#', '{', '}', ';', '[', ']', '/', '*', '.', ':', '-', 'é',
+        '\'',
+    ];
+    prop::collection::vec(prop::sample::select(alphabet), 0..12)
+        .prop_map(|v| v.into_iter().collect())
+        .boxed()
+}
+
+fn value_strategy(ty: ValueType) -> BoxedStrategy<String> {
+    match ty {
+        ValueType::Text { .. } => text_value(),
+        ValueType::Name => "[a-z0-9_][a-z0-9_.-]{0,10}".boxed(),
+        ValueType::HostName => "[a-zA-Z0-9.-]{1,12}".boxed(),
+        ValueType::UserName => "[a-z_][a-z0-9_.-]{0,10}".boxed(),
+        ValueType::Uint { min, max } => (min..=max).prop_map(|v| v.to_string()).boxed(),
+        ValueType::Enum(choices) => prop::sample::select(choices).prop_map(str::to_owned).boxed(),
+        ValueType::IpAddr => prop_oneof![
+            any::<[u8; 4]>().prop_map(|b| Ipv4Addr::from(b).to_string()),
+            any::<[u8; 16]>().prop_map(|b| Ipv6Addr::from(b).to_string()),
+        ]
+        .boxed(),
+        ValueType::IpPrefix => prop_oneof![
+            (any::<[u8; 4]>(), 0u8..=32).prop_map(|(b, l)| format!("{}/{l}", Ipv4Addr::from(b))),
+            (any::<[u8; 16]>(), 0u8..=128).prop_map(|(b, l)| format!("{}/{l}", Ipv6Addr::from(b))),
+        ]
+        .boxed(),
+        ValueType::CryptHash => ("[a-zA-Z0-9./]{1,16}", "[a-zA-Z0-9./]{86}")
+            .prop_map(|(salt, hash)| format!("$6${salt}${hash}"))
+            .boxed(),
+    }
+}
+
+fn dedup(values: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn children_strategy(level: &'static [SchemaNode]) -> BoxedStrategy<Vec<Node>> {
+    let parts: Vec<BoxedStrategy<Option<Node>>> =
+        level.iter().map(|sn| proptest::option::weighted(0.6, node_strategy(sn)).boxed()).collect();
+    parts.prop_map(|v| v.into_iter().flatten().collect()).boxed()
+}
+
+fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
+    let mk = move |value| Node { schema: sn, meta: Meta::default(), value };
+    match sn.kind {
+        Kind::Leaf(ty) => value_strategy(ty).prop_map(move |v| mk(Value::Leaf(v))).boxed(),
+        Kind::Flag => Just(mk(Value::Flag)).boxed(),
+        Kind::LeafList(ty) => prop::collection::vec(value_strategy(ty), 1..4)
+            .prop_map(move |vs| mk(Value::LeafList(dedup(vs))))
+            .boxed(),
+        Kind::Container { children, .. } => {
+            children_strategy(children).prop_map(move |c| mk(Value::Container(c))).boxed()
+        }
+        Kind::List { key, children } => {
+            prop::collection::vec((value_strategy(key), children_strategy(children)), 1..3)
+                .prop_map(move |entries| {
+                    let mut out: Vec<Entry> = Vec::new();
+                    for (key, children) in entries {
+                        if !out.iter().any(|e| e.key == key) {
+                            out.push(Entry { key, meta: Meta::default(), children });
+                        }
+                    }
+                    mk(Value::List(out))
+                })
+                .boxed()
+        }
+    }
+}
+
+fn config_strategy() -> BoxedStrategy<Config> {
+    children_strategy(ROOT).prop_map(|children| Config { children }).boxed()
+}
+
+/// Token soup that looks like configuration, to reach deep parser states.
+fn config_like_text() -> BoxedStrategy<String> {
+    let words = vec![
+        "system", "services", "login", "user", "admin", "class", "super-user", "uid", "70000",
+        "host-name", "{", "}", ";", "[", "]", "\"", "replace:", "set", "delete", "edit", "up",
+        "top", "extension-service", "request-response", "grpc", "clear-text", "port", "address",
+        "notification", "allow-clients", "10.0.0.0/8", "::1", "#", "/*", "*/", "\n",
+        "security", "certificates", "local", "skip-authentication", "version",
+    ];
+    prop::collection::vec(prop::sample::select(words), 0..40).prop_map(|w| w.join(" ")).boxed()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn text_round_trip_is_exact(c in config_strategy()) {
+        let text = c.to_text();
+        let back = Config::parse_text(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_text(), text);
+    }
+
+    #[test]
+    fn set_round_trip_is_exact(c in config_strategy()) {
+        let set = c.to_set();
+        let back = Config::parse_set(&set).map_err(|e| TestCaseError::fail(format!("{e}\n{set}")))?;
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_set(), set);
+    }
+
+    #[test]
+    fn merge_is_idempotent_and_override_restores(c in config_strategy(), d in config_strategy()) {
+        let mut m = c.clone();
+        m.merge(&c);
+        prop_assert_eq!(&m, &c);
+        let mut empty = Config::default();
+        empty.merge(&c);
+        prop_assert_eq!(&empty, &c);
+        prop_assert_eq!(d.load(&c.to_text(), LoadMode::Override).ok(), Some(c.clone()));
+        let merged = d.load(&c.to_text(), LoadMode::Merge).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut expect = d.clone();
+        expect.merge(&c);
+        prop_assert_eq!(merged, expect);
+    }
+
+    #[test]
+    fn renderings_and_views_never_panic(c in config_strategy()) {
+        let _ = (c.to_xml(8), c.to_json_value(), c.validate(), c.users(), c.jsd(), c.notification());
+        for path in [&["system"][..], &["system", "login", "user"], &["security", "pki"], &["version"]] {
+            if let Some(s) = c.subtree(path) {
+                prop_assert!(!s.is_empty());
+                prop_assert!(c.to_text_at(path).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic_on_config_like_text(s in config_like_text()) {
+        let _ = Config::parse_text(&s);
+        let _ = Config::parse_set(&s);
+        let _ = Config::default().load(&s, LoadMode::Replace);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_arbitrary_text(s in any::<String>()) {
+        let _ = Config::parse_text(&s);
+        let _ = Config::parse_set(&s);
+    }
+}

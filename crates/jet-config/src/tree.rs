@@ -1,0 +1,292 @@
+//! The generic configuration tree: one node type for every statement of the schema.
+//!
+//! Children of a container or list entry are kept sorted in schema order, so two trees
+//! with the same content are equal whatever order they were built in. Entries of a list
+//! and values of a leaf-list keep insertion order (Junos prints them as entered).
+//! Every node carries [`Meta`] (room for `inactive:` and annotations).
+
+use std::fmt;
+
+use crate::schema::{self, Kind, SchemaNode};
+
+/// Per-statement metadata. Reserved for `inactive:` and `/* annotations */`, which the
+/// parsers do not produce yet; printers and views will honour them when they do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// Deactivated statement (`inactive: ...`).
+    pub inactive: bool,
+    /// Annotation (`/* ... */` printed before the statement).
+    pub annotation: Option<String>,
+}
+
+/// One statement of the configuration.
+#[derive(Clone)]
+pub struct Node {
+    /// The schema node this statement instantiates.
+    pub schema: &'static SchemaNode,
+    /// Metadata.
+    pub meta: Meta,
+    /// The content, matching `schema.kind`.
+    pub value: Value,
+}
+
+/// The content of a [`Node`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A leaf's canonical value.
+    Leaf(String),
+    /// A flag (present).
+    Flag,
+    /// A leaf-list's canonical values, in insertion order.
+    LeafList(Vec<String>),
+    /// A container's children, in schema order.
+    Container(Vec<Node>),
+    /// A list's entries, in insertion order.
+    List(Vec<Entry>),
+}
+
+/// One entry of a list (`user bob { ... }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The canonical key.
+    pub key: String,
+    /// Metadata of the entry.
+    pub meta: Meta,
+    /// Children in schema order.
+    pub children: Vec<Node>,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.schema.name == other.schema.name && self.meta == other.meta && self.value == other.value
+    }
+}
+
+impl Eq for Node {}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct(self.schema.name);
+        if self.meta != Meta::default() {
+            d.field("meta", &self.meta);
+        }
+        d.field("value", &self.value).finish()
+    }
+}
+
+impl Node {
+    /// An empty node of the right shape for `schema`: empty container, list or
+    /// leaf-list, flag set, or a leaf with an empty value (callers set it).
+    pub fn empty(schema: &'static SchemaNode) -> Node {
+        let value = match schema.kind {
+            Kind::Container { .. } => Value::Container(Vec::new()),
+            Kind::List { .. } => Value::List(Vec::new()),
+            Kind::Leaf(_) => Value::Leaf(String::new()),
+            Kind::LeafList(_) => Value::LeafList(Vec::new()),
+            Kind::Flag => Value::Flag,
+        };
+        Node { schema, meta: Meta::default(), value }
+    }
+
+    /// The statement name.
+    pub fn name(&self) -> &'static str {
+        self.schema.name
+    }
+
+    /// Children of a container (empty for other kinds).
+    pub fn children(&self) -> &[Node] {
+        match &self.value {
+            Value::Container(c) => c,
+            _ => &[],
+        }
+    }
+
+    /// The entry with `key` of a list.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::List(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The value of a leaf.
+    pub fn leaf(&self) -> Option<&str> {
+        match &self.value {
+            Value::Leaf(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The child called `name` among `children`.
+pub(crate) fn child<'a>(children: &'a [Node], name: &str) -> Option<&'a Node> {
+    children.iter().find(|n| n.schema.name == name)
+}
+
+/// The child called `name`, mutable.
+pub(crate) fn child_mut<'a>(children: &'a mut [Node], name: &str) -> Option<&'a mut Node> {
+    children.iter_mut().find(|n| n.schema.name == name)
+}
+
+/// The child for `schema` among `children` (siblings described by `parent`), created
+/// empty at its schema position when absent. An existing child of another shape (never
+/// produced by this crate) is reset to the right one.
+pub(crate) fn child_or_insert<'a>(
+    children: &'a mut Vec<Node>,
+    parent: &'static [SchemaNode],
+    schema: &'static SchemaNode,
+) -> &'a mut Node {
+    let idx = match children.iter().position(|n| n.schema.name == schema.name) {
+        Some(i) => i,
+        None => {
+            let rank = schema::order(parent, schema.name);
+            let at = children
+                .iter()
+                .position(|n| schema::order(parent, n.schema.name) > rank)
+                .unwrap_or(children.len());
+            children.insert(at, Node::empty(schema));
+            at
+        }
+    };
+    let node = &mut children[idx];
+    if std::mem::discriminant(&node.value) != std::mem::discriminant(&Node::empty(schema).value) {
+        *node = Node::empty(schema);
+    }
+    node
+}
+
+/// The entry with `key` of a list node, appended empty when absent.
+pub(crate) fn entry_or_insert<'a>(list: &'a mut Node, key: &str) -> Option<&'a mut Entry> {
+    let Value::List(entries) = &mut list.value else {
+        return None;
+    };
+    let idx = match entries.iter().position(|e| e.key == key) {
+        Some(i) => i,
+        None => {
+            entries.push(Entry { key: key.to_owned(), meta: Meta::default(), children: Vec::new() });
+            entries.len() - 1
+        }
+    };
+    entries.get_mut(idx)
+}
+
+/// Children of a container or list entry, as a mutable vector.
+pub(crate) fn container_children(node: &mut Node) -> Option<&mut Vec<Node>> {
+    match &mut node.value {
+        Value::Container(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Merges `src` into `dst` (`load merge`): containers and list entries merge
+/// recursively, leaves take the new value, leaf-lists gain the new values, new list
+/// entries are appended.
+pub(crate) fn merge_children(dst: &mut Vec<Node>, src: &[Node], parent: &'static [SchemaNode]) {
+    for s in src {
+        let d = child_or_insert(dst, parent, s.schema);
+        merge_node(d, s);
+    }
+}
+
+fn merge_node(dst: &mut Node, src: &Node) {
+    if src.meta.inactive {
+        dst.meta.inactive = true;
+    }
+    if src.meta.annotation.is_some() {
+        dst.meta.annotation.clone_from(&src.meta.annotation);
+    }
+    let children_schema = src.schema.children();
+    match (&mut dst.value, &src.value) {
+        (Value::Leaf(d), Value::Leaf(s)) => d.clone_from(s),
+        (Value::LeafList(d), Value::LeafList(s)) => {
+            for v in s {
+                if !d.contains(v) {
+                    d.push(v.clone());
+                }
+            }
+        }
+        (Value::Container(d), Value::Container(s)) => merge_children(d, s, children_schema),
+        (Value::List(d), Value::List(s)) => {
+            for se in s {
+                match d.iter_mut().find(|de| de.key == se.key) {
+                    Some(de) => {
+                        if se.meta.inactive {
+                            de.meta.inactive = true;
+                        }
+                        merge_children(&mut de.children, &se.children, children_schema);
+                    }
+                    None => d.push(se.clone()),
+                }
+            }
+        }
+        (Value::Flag, Value::Flag) => {}
+        (d, s) => *d = s.clone(),
+    }
+}
+
+/// One step of a resolved path: a statement, with the key when it selects a list entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    pub(crate) schema: &'static SchemaNode,
+    pub(crate) key: Option<String>,
+}
+
+/// The words of an edit path for error messages: `["system", "login", "user bob"]`.
+pub(crate) fn path_words(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| match &s.key {
+            Some(k) => format!("{} {}", s.schema.name, crate::value::quote(k)),
+            None => s.schema.name.to_owned(),
+        })
+        .collect()
+}
+
+/// Empties the statement at `steps` for `load replace`: a container or list entry keeps
+/// its place but loses its children; a leaf, leaf-list or flag is removed. Absent
+/// statements are ignored (replace of something new is a plain add).
+pub(crate) fn clear_at(children: &mut Vec<Node>, steps: &[Step]) {
+    let Some((first, rest)) = steps.split_first() else {
+        return;
+    };
+    let Some(pos) = children.iter().position(|n| n.schema.name == first.schema.name) else {
+        return;
+    };
+    let last = rest.is_empty();
+    match (&first.key, &mut children[pos].value) {
+        (None, Value::Container(c)) if last => c.clear(),
+        (None, Value::Container(c)) => clear_at(c, rest),
+        (None, _) if last => {
+            children.remove(pos);
+        }
+        (Some(k), Value::List(entries)) => {
+            if let Some(e) = entries.iter_mut().find(|e| &e.key == k) {
+                if last {
+                    e.children.clear();
+                } else {
+                    clear_at(&mut e.children, rest);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::ROOT;
+
+    #[test]
+    fn children_are_inserted_in_schema_order() {
+        let mut top = Vec::new();
+        let security = schema::find(ROOT, "security").expect("security");
+        let version = schema::find(ROOT, "version").expect("version");
+        let system = schema::find(ROOT, "system").expect("system");
+        child_or_insert(&mut top, ROOT, security);
+        child_or_insert(&mut top, ROOT, version);
+        child_or_insert(&mut top, ROOT, system);
+        let names: Vec<_> = top.iter().map(Node::name).collect();
+        assert_eq!(names, ["version", "system", "security"]);
+    }
+}

@@ -1,0 +1,180 @@
+//! Commit-time checks: mandatory statements and references (generic, from the schema),
+//! then cross-checks that need several statements (a list of functions below).
+//!
+//! Value syntax and ranges are checked earlier, when values enter the tree.
+
+use std::net::IpAddr;
+
+use crate::config::Config;
+use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::schema::{self, SchemaNode};
+use crate::tree::{self, Node, Value};
+use crate::value::quote;
+use crate::views::ListenerCfg;
+
+/// A check across statements; pushes one error per problem.
+type CrossCheck = fn(&Config, &mut Vec<ConfigError>);
+
+/// Cross-checks, run after the generic ones. Add new ones here.
+const CROSS_CHECKS: &[CrossCheck] = &[listeners_do_not_collide, verify_needs_ca, uids_are_unique];
+
+impl Config {
+    /// Checks the configuration as `commit` would; the first problem found, if any.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        match self.validation_errors().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem `validate` would report, in configuration order.
+    pub fn validation_errors(&self) -> Vec<ConfigError> {
+        let mut errs = Vec::new();
+        walk(self, &self.children, schema::ROOT, &mut Vec::new(), &mut errs);
+        for check in CROSS_CHECKS {
+            check(self, &mut errs);
+        }
+        errs
+    }
+}
+
+fn walk(
+    cfg: &Config,
+    children: &[Node],
+    level: &'static [SchemaNode],
+    words: &mut Vec<String>,
+    errs: &mut Vec<ConfigError>,
+) {
+    for sn in level.iter().filter(|s| s.mandatory) {
+        if tree::child(children, sn.name).is_none() {
+            errs.push(ConfigError::new(
+                ConfigErrorKind::MissingMandatory,
+                edit_path(words),
+                sn.name,
+                format!("missing mandatory statement: '{}'", sn.name),
+            ));
+        }
+    }
+    for n in children {
+        if let Some(target) = n.schema.reference {
+            let values: &[String] = match &n.value {
+                Value::Leaf(v) => std::slice::from_ref(v),
+                Value::LeafList(vs) => vs,
+                _ => &[],
+            };
+            for v in values {
+                if cfg.node_at(target).and_then(|l| l.entry(v)).is_none() {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::Reference,
+                        edit_path(words),
+                        format!("{} {}", n.schema.name, quote(v)),
+                        format!(
+                            "referenced {} '{v}' is not defined under {}",
+                            n.schema.name,
+                            edit_path(target)
+                        ),
+                    ));
+                }
+            }
+        }
+        match &n.value {
+            Value::Container(c) => {
+                words.push(n.schema.name.to_owned());
+                walk(cfg, c, n.schema.children(), words, errs);
+                words.pop();
+            }
+            Value::List(entries) => {
+                for e in entries {
+                    words.push(format!("{} {}", n.schema.name, quote(&e.key)));
+                    walk(cfg, &e.children, n.schema.children(), words, errs);
+                    words.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+const GRPC_PATH: &str = "[edit system services extension-service request-response grpc]";
+
+fn overlaps(a: &ListenerCfg, b: &ListenerCfg) -> bool {
+    let same_family = a.address.is_ipv4() == b.address.is_ipv4();
+    a.port == b.port
+        && (a.address == b.address
+            || (same_family && (a.address.is_unspecified() || b.address.is_unspecified())))
+}
+
+fn show(l: &ListenerCfg) -> String {
+    match l.address {
+        IpAddr::V4(a) => format!("{a}:{}", l.port),
+        IpAddr::V6(a) => format!("[{a}]:{}", l.port),
+    }
+}
+
+/// No two listeners (gRPC clear text, gRPC TLS, MQTT) on the same address and port.
+fn listeners_do_not_collide(cfg: &Config, errs: &mut Vec<ConfigError>) {
+    let jsd = cfg.jsd();
+    let ssl = jsd.ssl.as_ref().map(|s| ListenerCfg { address: s.address, port: s.port });
+    if let (Some(ct), Some(ssl)) = (&jsd.clear_text, &ssl) {
+        if overlaps(ct, ssl) {
+            errs.push(ConfigError::new(
+                ConfigErrorKind::Conflict,
+                GRPC_PATH,
+                "ssl",
+                format!("ssl listener {} conflicts with the clear-text listener {}", show(ssl), show(ct)),
+            ));
+        }
+    }
+    if let Some(n) = cfg.notification() {
+        for (name, l) in [("clear-text", jsd.clear_text), ("ssl", ssl)] {
+            if let Some(l) = l {
+                if overlaps(&n.listener, &l) {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::Conflict,
+                        "[edit system services extension-service notification]",
+                        format!("port {}", n.listener.port),
+                        format!(
+                            "notification listener {} conflicts with the gRPC {name} listener {}",
+                            show(&n.listener),
+                            show(&l)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Verifying client certificates needs a CA to verify them with.
+fn verify_needs_ca(cfg: &Config, errs: &mut Vec<ConfigError>) {
+    let Some(mutual) = cfg.jsd().ssl.and_then(|s| s.mutual) else {
+        return;
+    };
+    if mutual.request.verifies() && mutual.certificate_authority.is_none() {
+        errs.push(ConfigError::new(
+            ConfigErrorKind::MissingMandatory,
+            format!("{} ssl mutual-authentication]", GRPC_PATH.trim_end_matches(']')),
+            "certificate-authority",
+            format!(
+                "missing mandatory statement: 'certificate-authority' (required by client-certificate-request {})",
+                mutual.request.as_str()
+            ),
+        ));
+    }
+}
+
+/// Two users cannot share a uid.
+fn uids_are_unique(cfg: &Config, errs: &mut Vec<ConfigError>) {
+    let users = cfg.users();
+    for (i, u) in users.iter().enumerate() {
+        let Some(uid) = u.uid else { continue };
+        if let Some(first) = users[..i].iter().find(|o| o.uid == Some(uid)) {
+            errs.push(ConfigError::new(
+                ConfigErrorKind::Conflict,
+                format!("[edit system login user {}]", u.name),
+                format!("uid {uid}"),
+                format!("uid {uid} is already used by user '{}'", first.name),
+            ));
+        }
+    }
+}

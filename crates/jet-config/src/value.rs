@@ -1,0 +1,357 @@
+//! Value types of leaves, leaf-lists and list keys: checking, canonical form, quoting.
+//!
+//! Values are stored in the tree as their canonical strings (`ValueType::canonical`), so
+//! that every printer is a plain walk and round trips are exact: `0100` becomes `100`,
+//! `2001:DB8::0:1` becomes `2001:db8::1`.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+/// The type of a value in the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    /// Free text, printed quoted when needed. No control characters; at most `max_len`
+    /// characters.
+    Text {
+        /// Maximum length in characters.
+        max_len: usize,
+    },
+    /// A name (list keys such as certificate or profile names): 1..=64 characters of
+    /// letters, digits, `-`, `_`, `.`; starting with a letter, digit or `_`.
+    Name,
+    /// A host name: letters, digits, `-`, `.`; 1..=255 characters.
+    HostName,
+    /// A login user name: `[a-z_][a-z0-9_.-]{0,63}`.
+    UserName,
+    /// An unsigned integer in `min..=max` (printed unquoted in JSON).
+    Uint {
+        /// Smallest accepted value.
+        min: u64,
+        /// Largest accepted value.
+        max: u64,
+    },
+    /// One of a fixed set of keywords.
+    Enum(&'static [&'static str]),
+    /// An IPv4 or IPv6 address.
+    IpAddr,
+    /// An IPv4 or IPv6 prefix `addr/len`; a bare address means a host prefix (/32, /128).
+    IpPrefix,
+    /// A crypt(3) hash: `$1$`, `$5$` or `$6$`, optional `rounds=N$`, salt, `$`, hash.
+    CryptHash,
+}
+
+impl ValueType {
+    /// Checks `raw` for a statement called `name` and returns its canonical form, or the
+    /// reason it is refused (naming the value and the statement).
+    pub fn canonical(&self, name: &str, raw: &str) -> Result<String, String> {
+        match *self {
+            ValueType::Text { max_len } => {
+                if raw.chars().any(char::is_control) {
+                    return Err(format!("invalid value for {name}: control characters are not allowed"));
+                }
+                if raw.chars().count() > max_len {
+                    return Err(format!("value too long for {name} (at most {max_len} characters)"));
+                }
+                Ok(raw.to_owned())
+            }
+            ValueType::Name => {
+                let ok = (1..=64).contains(&raw.len())
+                    && raw.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    && raw.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+                if ok {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid name '{raw}' for {name}: use 1..64 letters, digits, '-', '_' or '.'"
+                    ))
+                }
+            }
+            ValueType::HostName => {
+                let ok = (1..=255).contains(&raw.len())
+                    && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+                if ok {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid host-name '{raw}': use 1..255 letters, digits, '-' or '.'"
+                    ))
+                }
+            }
+            ValueType::UserName => {
+                let mut chars = raw.chars();
+                let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+                let rest_ok = chars.all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || c == '-'
+                });
+                if first_ok && rest_ok && raw.len() <= 64 {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid user name '{raw}': must match [a-z_][a-z0-9_.-]{{0,63}}"
+                    ))
+                }
+            }
+            ValueType::Uint { min, max } => {
+                if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!("invalid numeric value '{raw}' for {name} ({min}..{max})"));
+                }
+                match raw.parse::<u64>() {
+                    Ok(v) if (min..=max).contains(&v) => Ok(v.to_string()),
+                    _ => Err(format!("value out of range {raw} for {name} ({min}..{max})")),
+                }
+            }
+            ValueType::Enum(choices) => {
+                if choices.contains(&raw) {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid value '{raw}' for {name}: expected one of {}",
+                        choices.join(", ")
+                    ))
+                }
+            }
+            ValueType::IpAddr => match IpAddr::from_str(raw) {
+                Ok(a) => Ok(a.to_string()),
+                Err(_) => Err(format!("invalid ip address '{raw}' for {name}")),
+            },
+            ValueType::IpPrefix => match IpPrefix::from_str(raw) {
+                Ok(p) => Ok(p.to_string()),
+                Err(_) => Err(format!("invalid ip prefix '{raw}' for {name}")),
+            },
+            ValueType::CryptHash => {
+                if is_crypt_hash(raw) {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid {name}: expected a crypt hash such as \"$6$salt$hash\" ($1$, $5$ or $6$)"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// True for integer types, which JSON prints unquoted.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, ValueType::Uint { .. })
+    }
+
+    /// A short description for help and completion: `<1..65535>`, `<ip-address>`...
+    pub fn describe(&self) -> String {
+        match self {
+            ValueType::Text { .. } => "<string>".into(),
+            ValueType::Name => "<name>".into(),
+            ValueType::HostName => "<host-name>".into(),
+            ValueType::UserName => "<user-name>".into(),
+            ValueType::Uint { min, max } => format!("<{min}..{max}>"),
+            ValueType::Enum(c) => c.join("|"),
+            ValueType::IpAddr => "<ip-address>".into(),
+            ValueType::IpPrefix => "<ip-prefix>".into(),
+            ValueType::CryptHash => "<crypt-hash>".into(),
+        }
+    }
+}
+
+/// `$id$[rounds=N$]salt$hash` with the hash length of the scheme.
+fn is_crypt_hash(s: &str) -> bool {
+    let (rest, hash_len, salt_max) = if let Some(r) = s.strip_prefix("$6$") {
+        (r, 86, 16)
+    } else if let Some(r) = s.strip_prefix("$5$") {
+        (r, 43, 16)
+    } else if let Some(r) = s.strip_prefix("$1$") {
+        (r, 22, 8)
+    } else {
+        return false;
+    };
+    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
+    let mut parts: Vec<&str> = rest.split('$').collect();
+    if parts.len() == 3 && !s.starts_with("$1$") {
+        let rounds = parts.remove(0);
+        let ok = rounds
+            .strip_prefix("rounds=")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return false;
+        }
+    }
+    match parts.as_slice() {
+        [salt, hash] => {
+            (1..=salt_max).contains(&salt.len())
+                && salt.chars().all(b64)
+                && hash.len() == hash_len
+                && hash.chars().all(b64)
+        }
+        _ => false,
+    }
+}
+
+/// True when `s` must be printed in double quotes in Junos text and `set` output.
+pub(crate) fn needs_quotes(s: &str) -> bool {
+    s.is_empty()
+        || !s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/@+,=".contains(c))
+}
+
+/// `s` as a Junos token: bare when safe, else `"..."` with `"` and `\` escaped.
+pub(crate) fn quote(s: &str) -> String {
+    if needs_quotes(s) {
+        quote_always(s)
+    } else {
+        s.to_owned()
+    }
+}
+
+/// `s` in double quotes, `"` and `\` escaped.
+pub(crate) fn quote_always(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// An IP prefix: address and length. The address is kept as written (host bits are not
+/// cleared), like Junos keeps `allow-clients` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IpPrefix {
+    /// The address.
+    pub addr: IpAddr,
+    /// The prefix length (0..=32 or 0..=128).
+    pub len: u8,
+}
+
+impl IpPrefix {
+    /// True when `ip` falls inside this prefix (different families never match).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.len)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.len)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Error parsing an [`IpPrefix`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadPrefix;
+
+impl fmt::Display for BadPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid ip prefix")
+    }
+}
+
+impl std::error::Error for BadPrefix {}
+
+impl FromStr for IpPrefix {
+    type Err = BadPrefix;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (a, l) = match s.split_once('/') {
+            Some((a, l)) => (a, Some(l)),
+            None => (s, None),
+        };
+        let addr = IpAddr::from_str(a).map_err(|_| BadPrefix)?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let len = match l {
+            None => max,
+            Some(l) if !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()) => {
+                l.parse::<u8>().map_err(|_| BadPrefix)?
+            }
+            Some(_) => return Err(BadPrefix),
+        };
+        if len > max {
+            return Err(BadPrefix);
+        }
+        Ok(IpPrefix { addr, len })
+    }
+}
+
+impl fmt::Display for IpPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PORT: ValueType = ValueType::Uint { min: 1, max: 65535 };
+
+    #[test]
+    fn uint_is_canonicalised_and_range_checked() {
+        assert_eq!(PORT.canonical("port", "0080"), Ok("80".into()));
+        assert_eq!(
+            PORT.canonical("port", "70000"),
+            Err("value out of range 70000 for port (1..65535)".into())
+        );
+        assert!(PORT.canonical("port", "99999999999999999999999").is_err());
+        assert!(PORT.canonical("port", "-1").unwrap_err().contains("invalid numeric value"));
+    }
+
+    #[test]
+    fn addresses_and_prefixes_are_canonical() {
+        assert_eq!(ValueType::IpAddr.canonical("a", "2001:DB8::0:1"), Ok("2001:db8::1".into()));
+        assert_eq!(ValueType::IpPrefix.canonical("a", "10.0.0.1"), Ok("10.0.0.1/32".into()));
+        assert_eq!(ValueType::IpPrefix.canonical("a", "::1/128"), Ok("::1/128".into()));
+        assert!(ValueType::IpPrefix.canonical("a", "10.0.0.0/33").is_err());
+        assert!(ValueType::IpPrefix.canonical("a", "10.0.0.0/").is_err());
+        assert!(ValueType::IpAddr.canonical("a", "10.0.0.256").is_err());
+    }
+
+    #[test]
+    fn prefix_contains_checks_masked_bits() {
+        let p: IpPrefix = "10.0.0.0/8".parse().expect("prefix");
+        assert!(p.contains("10.200.1.1".parse().expect("ip")));
+        assert!(!p.contains("11.0.0.1".parse().expect("ip")));
+        let all: IpPrefix = "0.0.0.0/0".parse().expect("prefix");
+        assert!(all.contains("192.0.2.1".parse().expect("ip")));
+        assert!(!all.contains("::1".parse().expect("ip")));
+    }
+
+    #[test]
+    fn crypt_hashes_must_have_scheme_salt_and_hash_length() {
+        let h6 = format!("$6$abcdefgh${}", "a".repeat(86));
+        assert!(is_crypt_hash(&h6));
+        assert!(is_crypt_hash(&format!("$6$rounds=10000$salt${}", "b".repeat(86))));
+        assert!(is_crypt_hash(&format!("$5$s${}", "c".repeat(43))));
+        assert!(is_crypt_hash(&format!("$1$12345678${}", "d".repeat(22))));
+        assert!(!is_crypt_hash("$6$abc$short"));
+        assert!(!is_crypt_hash("plaintext"));
+        assert!(!is_crypt_hash(&format!("$2$s${}", "c".repeat(43))));
+        assert!(!is_crypt_hash(&format!("$6$sa lt${}", "a".repeat(86))));
+    }
+
+    #[test]
+    fn names_follow_their_syntax() {
+        assert!(ValueType::UserName.canonical("user", "admin").is_ok());
+        assert!(ValueType::UserName.canonical("user", "_svc.x-1").is_ok());
+        assert!(ValueType::UserName.canonical("user", "Admin").is_err());
+        assert!(ValueType::UserName.canonical("user", "").is_err());
+        assert!(ValueType::UserName.canonical("user", &"a".repeat(65)).is_err());
+        assert!(ValueType::HostName.canonical("host-name", "r1.lab-2").is_ok());
+        assert!(ValueType::HostName.canonical("host-name", "r 1").is_err());
+        assert!(ValueType::Text { max_len: 4 }.canonical("x", "a\nb").is_err());
+    }
+
+    #[test]
+    fn quoting_protects_specials_and_escapes_quotes() {
+        assert_eq!(quote("r1"), "r1");
+        assert_eq!(quote("10.0.0.0/8"), "10.0.0.0/8");
+        assert_eq!(quote("John Doe"), "\"John Doe\"");
+        assert_eq!(quote("$6$x"), "\"$6$x\"");
+        assert_eq!(quote(""), "\"\"");
+        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
+}

@@ -1,0 +1,225 @@
+//! Operational commands: parsing (CLI words or Junos XML RPCs), pipes, and rendering.
+//!
+//! Commands are parsed once, here, so the JET `OpCommandGet`, the legacy
+//! `ExecuteOpCommand` and `jcli` all give the same answer. CLI words may be abbreviated to
+//! any unique prefix, as on Junos (`sh ver`).
+
+mod clients;
+mod configuration;
+pub mod tree;
+mod uptime;
+mod version;
+
+use crate::error::DeviceError;
+use crate::output::Format;
+use crate::Device;
+
+pub use tree::{CommandNode, COMMANDS};
+
+/// An operational command as a client sent it.
+#[derive(Debug, Clone, Copy)]
+pub enum OpInput<'a> {
+    /// CLI words, optionally with pipes (`show configuration | display set`).
+    Cli(&'a str),
+    /// A Junos XML RPC (`<get-software-information/>`).
+    Xml(&'a str),
+}
+
+/// A parsed command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    ShowVersion,
+    ShowSystemUptime,
+    ShowConfiguration { path: Vec<String> },
+    ShowClients { detail: bool },
+}
+
+/// How the output is post-processed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Pipes {
+    display: Option<Display>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Display {
+    Xml,
+    Json,
+    Set,
+}
+
+impl Device {
+    /// Runs an operational command and renders its output in `format` (a `| display`
+    /// pipe in the command wins over `format`, as on the CLI).
+    pub fn op_command(&self, input: OpInput<'_>, format: Format) -> Result<String, DeviceError> {
+        let (cmd, pipes) = match input {
+            OpInput::Cli(text) => parse_cli(text)?,
+            OpInput::Xml(text) => parse_xml_rpc(text)?,
+        };
+        let format = match pipes.display {
+            Some(Display::Xml) => Format::Xml,
+            Some(Display::Json) => Format::Json,
+            _ => format,
+        };
+        match cmd {
+            Command::ShowVersion => Ok(version::render(self, format)),
+            Command::ShowSystemUptime => Ok(uptime::render(self, format)),
+            Command::ShowConfiguration { path } => {
+                let set = pipes.display == Some(Display::Set);
+                configuration::render(self, &path, format, set)
+            }
+            Command::ShowClients { detail } => Ok(clients::render(self, format, detail)),
+        }
+    }
+}
+
+/// Parses CLI words and pipes.
+fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
+    let mut parts = text.split('|');
+    let words: Vec<&str> = parts.next().unwrap_or("").split_whitespace().collect();
+    let mut pipes = Pipes::default();
+    for pipe in parts {
+        let w: Vec<&str> = pipe.split_whitespace().collect();
+        match w.as_slice() {
+            [d, what] if "display".starts_with(d) && !d.is_empty() => {
+                pipes.display = Some(match *what {
+                    "xml" => Display::Xml,
+                    "json" => Display::Json,
+                    "set" => Display::Set,
+                    other => {
+                        return Err(DeviceError::Syntax(format!(
+                            "'display {other}' is not supported (expecting xml, json or set)"
+                        )))
+                    }
+                })
+            }
+            [n] if "no-more".starts_with(n) && n.len() >= 2 => {}
+            _ => {
+                return Err(DeviceError::Syntax(format!(
+                    "unsupported pipe '| {}'",
+                    pipe.trim()
+                )))
+            }
+        }
+    }
+    let (path, rest) = tree::resolve(&words)?;
+    let cmd = match path.as_slice() {
+        ["show", "version"] => Command::ShowVersion,
+        ["show", "system", "uptime"] => Command::ShowSystemUptime,
+        ["show", "configuration"] => {
+            Command::ShowConfiguration { path: rest.iter().map(|s| s.to_string()).collect() }
+        }
+        ["show", "extension-service", "client", "information"]
+        | ["show", "extension-service", "request-response", "clients"] => {
+            Command::ShowClients { detail: false }
+        }
+        ["show", "extension-service", "client", "information", "detail"]
+        | ["show", "extension-service", "request-response", "clients", "detail"] => {
+            Command::ShowClients { detail: true }
+        }
+        _ => {
+            return Err(DeviceError::Syntax(format!(
+                "incomplete command '{}'",
+                words.join(" ")
+            )))
+        }
+    };
+    if pipes.display == Some(Display::Set) && !matches!(cmd, Command::ShowConfiguration { .. }) {
+        return Err(DeviceError::Syntax("'display set' applies to configuration only".into()));
+    }
+    Ok((cmd, pipes))
+}
+
+/// Parses a Junos XML RPC: `<get-software-information/>`, optionally inside `<rpc>`, or
+/// `<command>show version</command>`.
+fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
+    let mut body = text.trim();
+    if let Some(inner) = body.strip_prefix("<rpc>").and_then(|b| b.strip_suffix("</rpc>")) {
+        body = inner.trim();
+    }
+    let Some(after) = body.strip_prefix('<') else {
+        return Err(DeviceError::Syntax(format!("not an XML RPC: '{}'", short(text))));
+    };
+    let name_end = after
+        .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+        .ok_or_else(|| DeviceError::Syntax(format!("malformed XML RPC: '{}'", short(text))))?;
+    let name = &after[..name_end];
+    if !body.ends_with("/>") && !body.ends_with(&format!("</{name}>")) {
+        return Err(DeviceError::Syntax(format!("malformed XML RPC: '{}'", short(text))));
+    }
+    let cmd = match name {
+        "get-software-information" => Command::ShowVersion,
+        "get-system-uptime-information" => Command::ShowSystemUptime,
+        "get-configuration" => Command::ShowConfiguration { path: Vec::new() },
+        "get-extension-service-client-information" => Command::ShowClients { detail: false },
+        "command" => {
+            let inner = after[name_end..]
+                .strip_prefix('>')
+                .and_then(|s| s.strip_suffix("</command>"))
+                .ok_or_else(|| DeviceError::Syntax("malformed <command> RPC".into()))?;
+            return parse_cli(inner.trim());
+        }
+        other => return Err(DeviceError::Syntax(format!("unknown RPC <{other}>"))),
+    };
+    Ok((cmd, Pipes::default()))
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+/// Formats an absolute time as Junos prints it: `2026-11-24 03:30:00 UTC`.
+pub(crate) fn junos_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviated_words_resolve_to_unique_commands() {
+        assert_eq!(parse_cli("sh ver").map(|c| c.0).ok(), Some(Command::ShowVersion));
+        assert_eq!(parse_cli("show sys up").map(|c| c.0).ok(), Some(Command::ShowSystemUptime));
+    }
+
+    #[test]
+    fn ambiguous_or_unknown_words_are_syntax_errors() {
+        // "s" is ambiguous only if two commands start with it at the same level; "show x" is unknown.
+        let e = parse_cli("show bogus").expect_err("unknown word");
+        assert!(e.to_string().contains("bogus"), "{e}");
+        let e = parse_cli("show").expect_err("incomplete");
+        assert!(e.to_string().contains("incomplete"), "{e}");
+        let e = parse_cli("show version extra").expect_err("extra argument");
+        assert!(e.to_string().contains("extra"), "{e}");
+    }
+
+    #[test]
+    fn display_pipe_is_parsed() {
+        let (c, p) = parse_cli("show configuration system | display set").expect("parses");
+        assert_eq!(c, Command::ShowConfiguration { path: vec!["system".into()] });
+        assert_eq!(p.display, Some(Display::Set));
+        assert!(parse_cli("show version | display set").is_err());
+        assert!(parse_cli("show version | frobnicate").is_err());
+    }
+
+    #[test]
+    fn xml_rpcs_map_to_commands() {
+        assert_eq!(
+            parse_xml_rpc("<get-software-information/>").map(|c| c.0).ok(),
+            Some(Command::ShowVersion)
+        );
+        assert_eq!(
+            parse_xml_rpc("<rpc><get-system-uptime-information></get-system-uptime-information></rpc>")
+                .map(|c| c.0)
+                .ok(),
+            Some(Command::ShowSystemUptime)
+        );
+        assert_eq!(
+            parse_xml_rpc("<command>show version</command>").map(|c| c.0).ok(),
+            Some(Command::ShowVersion)
+        );
+        assert!(parse_xml_rpc("<get-nothing/>").is_err());
+        assert!(parse_xml_rpc("get-software-information").is_err());
+        assert!(parse_xml_rpc("<get-software-information>").is_err());
+    }
+}

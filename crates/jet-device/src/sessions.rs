@@ -1,0 +1,216 @@
+//! The table of live JET client sessions (one per client connection).
+//!
+//! jsd opens a session when it accepts a connection, marks it authenticated on Login and
+//! closes it the moment the connection ends. Everything else reads it: `show
+//! extension-service client information`, the active-user count of `show system uptime`,
+//! and (later) the purge timers of routes owned by a `client_id`, which listen to
+//! [`SessionEvent`]s.
+//!
+//! The table is a plain `std::sync::Mutex` around a small map rather than an owner task:
+//! every operation is a short, `await`-free insert/remove/clone, done once per connection
+//! or login, so a lock is both simpler and faster than a channel round trip here.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use jet_config::LoginClass;
+use tokio::sync::broadcast;
+
+/// Identifies one client connection for the lifetime of the device.
+pub type SessionId = u64;
+
+/// How a session reached jsd.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// gRPC over clear-text HTTP/2.
+    ClearText,
+    /// gRPC over TLS.
+    Tls,
+}
+
+impl Transport {
+    /// The name used in op output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::ClearText => "clear-text",
+            Transport::Tls => "ssl",
+        }
+    }
+}
+
+/// Who logged in on a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// Junos user name.
+    pub user: String,
+    /// The user's login class.
+    pub class: LoginClass,
+    /// The application's chosen identity (owner of its routes, filters, ...).
+    pub client_id: String,
+    /// Optional group of the client.
+    pub group_id: String,
+    /// When Login succeeded.
+    pub at: DateTime<Utc>,
+}
+
+/// One live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Session (connection) id.
+    pub id: SessionId,
+    /// The client's socket address.
+    pub peer: SocketAddr,
+    /// Clear text or TLS.
+    pub transport: Transport,
+    /// When the connection was accepted.
+    pub since: DateTime<Utc>,
+    /// Set once Login succeeded.
+    pub login: Option<Login>,
+}
+
+/// What happened to a session; subsystems keyed on `client_id` listen to these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// A connection was accepted.
+    Opened(SessionInfo),
+    /// Login succeeded on a connection.
+    LoggedIn(SessionInfo),
+    /// The connection ended (its last state is included).
+    Closed(SessionInfo),
+}
+
+/// Bound on buffered session events per listener; a listener that falls further behind
+/// sees `RecvError::Lagged` and must resynchronise from [`SessionTable::list`].
+const EVENT_QUEUE: usize = 1024;
+
+/// The live sessions of one device.
+#[derive(Debug)]
+pub struct SessionTable {
+    sessions: Mutex<BTreeMap<SessionId, SessionInfo>>,
+    events: broadcast::Sender<SessionEvent>,
+}
+
+impl Default for SessionTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SessionTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        let (events, _) = broadcast::channel(EVENT_QUEUE);
+        SessionTable { sessions: Mutex::new(BTreeMap::new()), events }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<SessionId, SessionInfo>> {
+        // A panic while holding this lock cannot leave the map inconsistent (every
+        // operation is a single insert/remove), so a poisoned lock is still usable.
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a new connection.
+    pub fn open(&self, id: SessionId, peer: SocketAddr, transport: Transport) {
+        let info = SessionInfo { id, peer, transport, since: Utc::now(), login: None };
+        self.lock().insert(id, info.clone());
+        let _ = self.events.send(SessionEvent::Opened(info));
+    }
+
+    /// Records a successful Login on a connection. A second Login replaces the first.
+    pub fn login(&self, id: SessionId, login: Login) {
+        let info = {
+            let mut map = self.lock();
+            let Some(s) = map.get_mut(&id) else { return };
+            s.login = Some(login);
+            s.clone()
+        };
+        let _ = self.events.send(SessionEvent::LoggedIn(info));
+    }
+
+    /// Removes a connection that ended.
+    pub fn close(&self, id: SessionId) {
+        let removed = self.lock().remove(&id);
+        if let Some(info) = removed {
+            let _ = self.events.send(SessionEvent::Closed(info));
+        }
+    }
+
+    /// The session with this id, if it is live.
+    pub fn get(&self, id: SessionId) -> Option<SessionInfo> {
+        self.lock().get(&id).cloned()
+    }
+
+    /// All live sessions, oldest first.
+    pub fn list(&self) -> Vec<SessionInfo> {
+        self.lock().values().cloned().collect()
+    }
+
+    /// Number of live sessions.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// True when no session is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Subscribes to session events.
+    pub fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
+        self.events.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 5000))
+    }
+
+    #[test]
+    fn close_announces_the_last_state_of_the_session() {
+        let t = SessionTable::new();
+        let mut rx = t.subscribe();
+        t.open(1, peer(), Transport::ClearText);
+        t.login(
+            1,
+            Login {
+                user: "admin".into(),
+                class: LoginClass::SuperUser,
+                client_id: "app".into(),
+                group_id: String::new(),
+                at: Utc::now(),
+            },
+        );
+        t.close(1);
+        assert!(matches!(rx.try_recv(), Ok(SessionEvent::Opened(_))));
+        assert!(matches!(rx.try_recv(), Ok(SessionEvent::LoggedIn(_))));
+        match rx.try_recv() {
+            Ok(SessionEvent::Closed(info)) => {
+                assert_eq!(info.login.map(|l| l.client_id), Some("app".to_owned()))
+            }
+            other => panic!("expected Closed, got {other:?}"),
+        }
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn login_on_unknown_session_is_ignored() {
+        let t = SessionTable::new();
+        t.login(
+            9,
+            Login {
+                user: "u".into(),
+                class: LoginClass::ReadOnly,
+                client_id: String::new(),
+                group_id: String::new(),
+                at: Utc::now(),
+            },
+        );
+        assert!(t.get(9).is_none());
+    }
+}

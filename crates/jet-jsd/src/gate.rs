@@ -1,0 +1,127 @@
+//! The gate in front of every gRPC call: session limit, authentication, and an honest
+//! `UNIMPLEMENTED` for the parts of the JET contract this release does not serve yet.
+//!
+//! ```text
+//!  request ─► refused connection? ─► RESOURCE_EXHAUSTED
+//!          ─► open method (Login, reflection, health)? ─► service
+//!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
+//!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
+//!          ─► service
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use jet_device::Device;
+use tonic::body::Body;
+use tower::{Layer, Service};
+
+use crate::conn::ConnInfo;
+
+/// Methods anyone may call before Login.
+fn is_open(path: &str) -> bool {
+    path == "/jnx.jet.authentication.Authentication/Login"
+        || path == "/authentication.Login/LoginCheck"
+        || path.starts_with("/grpc.reflection.")
+        || path.starts_with("/grpc.health.")
+}
+
+/// Methods served by this release.
+pub(crate) const IMPLEMENTED: &[&str] = &[
+    "/jnx.jet.authentication.Authentication/Login",
+    "/authentication.Login/LoginCheck",
+    "/jnx.jet.management.Management/OpCommandGet",
+    "/jnx.jet.management.Management/ConfigSet",
+    "/management.ManagementRpcApi/ExecuteOpCommand",
+    "/management.ManagementRpcApi/ExecuteCfgCommand",
+];
+
+/// Layer that puts a [`Gate`] in front of the routes.
+#[derive(Clone)]
+pub(crate) struct GateLayer {
+    device: Device,
+}
+
+impl GateLayer {
+    pub(crate) fn new(device: Device) -> Self {
+        GateLayer { device }
+    }
+}
+
+impl<S> Layer<S> for GateLayer {
+    type Service = Gate<S>;
+
+    fn layer(&self, inner: S) -> Gate<S> {
+        Gate { inner, device: self.device.clone() }
+    }
+}
+
+/// See the module documentation.
+#[derive(Clone)]
+pub(crate) struct Gate<S> {
+    inner: S,
+    device: Device,
+}
+
+impl<S> Gate<S> {
+    fn check(&self, path: &str, info: Option<&ConnInfo>) -> Result<(), tonic::Status> {
+        let Some(info) = info else {
+            return Err(tonic::Status::internal("jsd: request without a connection"));
+        };
+        if let Some(why) = &info.refused {
+            return Err(tonic::Status::resource_exhausted(why.to_string()));
+        }
+        if is_open(path) {
+            return Ok(());
+        }
+        let logged_in = self.device.sessions().get(info.session).is_some_and(|s| s.login.is_some());
+        if !logged_in && !self.device.committed().config.jsd().skip_authentication {
+            return Err(tonic::Status::unauthenticated(format!(
+                "{path}: this connection is not authenticated; call \
+                 jnx.jet.authentication.Authentication/Login first"
+            )));
+        }
+        if !IMPLEMENTED.contains(&path) {
+            let known = jet_proto::method(path).is_some();
+            return Err(tonic::Status::unimplemented(if known {
+                format!("{path} is part of the JET API but not implemented by this OpenJET release yet")
+            } else {
+                format!("{path}: no such gRPC method on this device")
+            }));
+        }
+        Ok(())
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<S, B> Service<http::Request<B>> for Gate<S>
+where
+    S: Service<http::Request<B>, Response = http::Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<Body>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        match self.check(req.uri().path(), req.extensions().get::<ConnInfo>()) {
+            Err(status) => {
+                tracing::debug!(path = req.uri().path(), code = ?status.code(), "call refused");
+                Box::pin(async move { Ok(status.into_http()) })
+            }
+            Ok(()) => {
+                // The usual tower dance: call the clone that was made ready.
+                let clone = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, clone);
+                Box::pin(inner.call(req))
+            }
+        }
+    }
+}

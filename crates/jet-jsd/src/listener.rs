@@ -1,0 +1,293 @@
+//! Listeners: which sockets jsd serves, driven by the committed configuration.
+//!
+//! ```text
+//!  device.watch_config() ──► manager task ──► one listener task per ListenerSpec
+//!                               │              accept ─► (TLS handshake) ─► admit ─► mpsc ─► tonic
+//!                               └─► watch<Vec<ListeningOn>> (what jetd prints, what tests wait on)
+//! ```
+//!
+//! A commit that changes the `grpc` stanza starts the listeners that are new and stops
+//! the ones that are gone; a listener whose spec did not change is left alone, and so are
+//! its sessions. A stopped listener closes its socket at once, asks its connections to
+//! finish (HTTP/2 GOAWAY) and drops whatever is left after [`STOP_GRACE`].
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jet_config::Config;
+use jet_device::Transport;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_rustls::TlsAcceptor;
+
+use crate::conn::{Conn, ConnInfo};
+use crate::Shared;
+
+/// How long a stopped listener's connections may take to finish.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How long a client may take to complete the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Accepted connections waiting for tonic to pick them up.
+const ACCEPT_QUEUE: usize = 64;
+/// Most refused connections kept open at once to deliver their error; beyond it a
+/// refused connection is closed straight away.
+const MAX_LINGERING_REFUSED: usize = 64;
+/// HTTP/2 keepalive: how often to ping an idle client, and how long to wait for the pong
+/// before the connection (and so the session) is declared dead.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A socket jsd is serving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListeningOn {
+    /// Clear text or TLS.
+    pub transport: Transport,
+    /// The bound address.
+    pub addr: SocketAddr,
+}
+
+/// What to listen on, derived from the configuration. Two equal specs mean "leave the
+/// running listener alone".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum ListenerSpec {
+    ClearText(SocketAddr),
+    /// The fingerprint covers everything the TLS setup reads (stanza and file contents).
+    Tls { addr: SocketAddr, fingerprint: String },
+}
+
+impl ListenerSpec {
+    fn addr(&self) -> SocketAddr {
+        match self {
+            ListenerSpec::ClearText(a) | ListenerSpec::Tls { addr: a, .. } => *a,
+        }
+    }
+}
+
+/// The listeners a configuration asks for.
+pub(crate) fn specs(data_dir: &std::path::Path, cfg: &Config) -> Result<Vec<ListenerSpec>, String> {
+    let jsd = cfg.jsd();
+    let mut out = Vec::new();
+    if let Some(ct) = &jsd.clear_text {
+        out.push(ListenerSpec::ClearText(SocketAddr::new(ct.address, ct.port)));
+    }
+    if let Some(ssl) = &jsd.ssl {
+        let mut fingerprint = format!("{ssl:?}");
+        let files = cfg
+            .local_certificates()
+            .into_iter()
+            .filter(|c| Some(&c.name) == ssl.local_certificate.as_ref())
+            .filter_map(|c| c.load_key_file)
+            .map(|f| crate::tls::key_file_path(data_dir, &f))
+            .chain(
+                ssl.mutual
+                    .iter()
+                    .filter_map(|m| m.certificate_authority.as_deref())
+                    .map(|p| crate::tls::ca_profile_path(data_dir, p)),
+            );
+        for f in files {
+            let bytes = std::fs::read(&f).unwrap_or_default();
+            fingerprint.push_str(&format!("|{}:{}", f.display(), fnv(&bytes)));
+        }
+        let addr = SocketAddr::new(ssl.address, ssl.port);
+        if out.iter().any(|s| s.addr() == addr) {
+            return Err(format!(
+                "grpc clear-text and ssl cannot both listen on {addr}; give them different ports"
+            ));
+        }
+        out.push(ListenerSpec::Tls { addr, fingerprint });
+    }
+    Ok(out)
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
+struct Running {
+    local: SocketAddr,
+    transport: Transport,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Runs until the device is dropped or `shutdown` fires; stops every listener on exit.
+pub(crate) async fn manage(
+    shared: Arc<Shared>,
+    listening: watch::Sender<Vec<ListeningOn>>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    let mut config = shared.device.watch_config();
+    let mut running: HashMap<ListenerSpec, Running> = HashMap::new();
+    loop {
+        let committed = config.borrow_and_update().clone();
+        match specs(shared.device.data_dir(), &committed.config) {
+            Ok(wanted) => {
+                let gone: Vec<ListenerSpec> =
+                    running.keys().filter(|s| !wanted.contains(s)).cloned().collect();
+                for spec in gone {
+                    if let Some(r) = running.remove(&spec) {
+                        tracing::info!(addr = %r.local, "jsd listener stopped");
+                        stop(r).await;
+                    }
+                }
+                for spec in wanted {
+                    if running.contains_key(&spec) {
+                        continue;
+                    }
+                    match start(&shared, &spec, &committed.config).await {
+                        Ok(r) => {
+                            tracing::info!(addr = %r.local, transport = r.transport.as_str(), "jsd listening");
+                            running.insert(spec, r);
+                        }
+                        Err(e) => tracing::error!(addr = %spec.addr(), error = %e, "jsd cannot listen"),
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "jsd listener configuration unusable"),
+        }
+        let mut now: Vec<ListeningOn> =
+            running.values().map(|r| ListeningOn { transport: r.transport, addr: r.local }).collect();
+        now.sort_by_key(|l| (l.transport.as_str(), l.addr));
+        *shared.bound.lock().unwrap_or_else(|p| p.into_inner()) =
+            running.values().map(|r| r.local).collect();
+        listening.send_replace(now);
+        tokio::select! {
+            changed = config.changed() => if changed.is_err() { break },
+            _ = &mut shutdown => break,
+        }
+    }
+    for (_, r) in running.drain() {
+        stop(r).await;
+    }
+    listening.send_replace(Vec::new());
+}
+
+async fn stop(r: Running) {
+    let _ = r.stop.send(());
+    let mut task = r.task;
+    if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+        task.abort();
+    }
+}
+
+async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Result<Running, String> {
+    let (transport, tls) = match spec {
+        ListenerSpec::ClearText(_) => (Transport::ClearText, None),
+        ListenerSpec::Tls { .. } => {
+            let ssl = cfg.jsd().ssl.ok_or("ssl stanza vanished")?;
+            let sc = crate::tls::server_config(shared.device.data_dir(), cfg, &ssl)?;
+            (Transport::Tls, Some(TlsAcceptor::from(Arc::new(sc))))
+        }
+    };
+    let listener = TcpListener::bind(spec.addr()).await.map_err(|e| e.to_string())?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let (conn_tx, conn_rx) = mpsc::channel::<Result<Conn, std::io::Error>>(ACCEPT_QUEUE);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let accept = tokio::spawn(accept_loop(shared.clone(), listener, transport, tls, conn_tx));
+    let routes = crate::svc::routes(shared.clone());
+    let server = tonic::transport::Server::builder()
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .layer(crate::gate::GateLayer::new(shared.device.clone()));
+    let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
+    let task = tokio::spawn(async move {
+        let signal = async {
+            let _ = stop_rx.await;
+        };
+        let res = server.serve_with_incoming_shutdown(routes, incoming, signal).await;
+        accept.abort();
+        if let Err(e) = res {
+            tracing::error!(error = %e, "jsd server ended with an error");
+        }
+    });
+    Ok(Running { local, transport, stop: stop_tx, task })
+}
+
+async fn accept_loop(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    transport: Transport,
+    tls: Option<TlsAcceptor>,
+    conns: mpsc::Sender<Result<Conn, std::io::Error>>,
+) {
+    loop {
+        let (tcp, peer) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "jsd accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let shared = shared.clone();
+        let conns = conns.clone();
+        let tls = tls.clone();
+        // Handshakes run on their own task so one slow client cannot stall accepting.
+        tokio::spawn(async move {
+            let io: Box<dyn crate::conn::Stream> = match tls {
+                None => Box::new(tcp),
+                Some(acceptor) => match handshake(acceptor, tcp).await {
+                    Ok(s) => Box::new(s),
+                    Err(e) => {
+                        tracing::info!(%peer, error = %e, "JET TLS handshake failed");
+                        return;
+                    }
+                },
+            };
+            if let Some(conn) = admit(&shared, io, peer, transport) {
+                let _ = conns.send(Ok(conn)).await;
+            }
+        });
+    }
+}
+
+async fn handshake(
+    acceptor: TlsAcceptor,
+    tcp: TcpStream,
+) -> Result<tokio_rustls::server::TlsStream<TcpStream>, String> {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out".into()),
+    }
+}
+
+/// Turns an established connection into a session, or a refused connection when the
+/// session limit is reached.
+fn admit(
+    shared: &Arc<Shared>,
+    io: Box<dyn crate::conn::Stream>,
+    peer: SocketAddr,
+    transport: Transport,
+) -> Option<Conn> {
+    let session = shared.next_session.fetch_add(1, Ordering::Relaxed);
+    let max = shared.device.committed().config.jsd().max_connections as usize;
+    let info = ConnInfo { session, peer, transport, refused: None };
+    if let Some(slot) = shared.limiter.try_take(max, &shared.device, session) {
+        shared.device.sessions().open(session, peer, transport);
+        tracing::info!(session, %peer, transport = transport.as_str(), "JET session opened");
+        return Some(Conn::accepted(io, info, slot));
+    }
+    tracing::warn!(%peer, max, "JET connection refused: session limit reached");
+    let lingering = shared.lingering_refused.fetch_add(1, Ordering::Relaxed);
+    if lingering >= MAX_LINGERING_REFUSED {
+        shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
+        return None;
+    }
+    let why: Arc<str> = format!(
+        "jsd: the maximum number of client sessions ({max}, system services extension-service \
+         request-response grpc max-connections) is reached; connection refused"
+    )
+    .into();
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(crate::conn::REFUSED_LINGER).await;
+        shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
+    });
+    Some(Conn::refused(io, ConnInfo { refused: Some(why), ..info }))
+}

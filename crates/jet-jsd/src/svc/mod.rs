@@ -1,0 +1,130 @@
+//! gRPC service adapters: protobuf in, device request, device reply, protobuf out.
+//!
+//! Error mapping lives here, in one place: a request the client got wrong in form is a
+//! gRPC error (`INVALID_ARGUMENT` naming the field); a well-formed request the device
+//! refuses is a normal reply with the JET status FAILURE and a message (what JET apps
+//! check); a device that is going away is `UNAVAILABLE`.
+
+mod auth;
+mod legacy;
+mod mgmt;
+
+use std::sync::Arc;
+
+use jet_device::{DeviceError, Login};
+use jet_proto::jnx::jet::common::{RpcStatus, StatusCode};
+use tonic::service::Routes;
+
+use crate::conn::ConnInfo;
+use crate::Shared;
+
+/// All services of one listener, with reflection and health.
+pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
+    let mut b = Routes::builder();
+    b.add_service(jet_proto::jnx::jet::authentication::authentication_server::AuthenticationServer::new(
+        auth::AuthenticationSvc::new(shared.clone()),
+    ));
+    b.add_service(jet_proto::authentication::login_server::LoginServer::new(auth::LegacyLoginSvc::new(
+        shared.clone(),
+    )));
+    b.add_service(jet_proto::jnx::jet::management::management_server::ManagementServer::new(
+        mgmt::ManagementSvc::new(shared.clone()),
+    ));
+    b.add_service(
+        jet_proto::management::management_rpc_api_server::ManagementRpcApiServer::new(
+            legacy::LegacyManagementSvc::new(shared),
+        ),
+    );
+    if let Ok(v1) = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()
+    {
+        b.add_service(v1);
+    }
+    if let Ok(v1alpha) = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+    {
+        b.add_service(v1alpha);
+    }
+    let (_reporter, health) = tonic_health::server::health_reporter();
+    // The reporter's default is SERVING for the empty service name ("the server").
+    b.add_service(health);
+    b.routes()
+}
+
+/// The connection a request came in on.
+pub(crate) fn conn<T>(req: &tonic::Request<T>) -> Result<ConnInfo, tonic::Status> {
+    req.extensions()
+        .get::<ConnInfo>()
+        .cloned()
+        .ok_or_else(|| tonic::Status::internal("jsd: request without a connection"))
+}
+
+/// Who is calling: the session's login, or the stand-in identity under
+/// `skip-authentication` (treated as a super-user: the operator chose to trust every
+/// client that can reach the port).
+pub(crate) fn caller(shared: &Shared, info: &ConnInfo) -> Login {
+    shared
+        .device
+        .sessions()
+        .get(info.session)
+        .and_then(|s| s.login)
+        .unwrap_or_else(|| Login {
+            user: "anonymous".into(),
+            class: jet_config::LoginClass::SuperUser,
+            client_id: String::new(),
+            group_id: String::new(),
+            at: chrono::Utc::now(),
+        })
+}
+
+pub(crate) fn ok_status() -> Option<RpcStatus> {
+    Some(RpcStatus { code: StatusCode::Success as i32, message: String::new() })
+}
+
+pub(crate) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
+    Some(RpcStatus { code: StatusCode::Failure as i32, message: message.into() })
+}
+
+/// Device errors that are not the client's fault become gRPC errors; the rest are JET
+/// FAILURE replies (returned as `Ok(message)`).
+pub(crate) fn classify(e: DeviceError) -> Result<String, tonic::Status> {
+    match e {
+        DeviceError::ShuttingDown => Err(tonic::Status::unavailable("device is shutting down")),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// Splits op output into stream chunks at character boundaries.
+pub(crate) fn chunks(text: &str) -> Vec<String> {
+    const CHUNK: usize = 16 * 1024;
+    if text.is_empty() {
+        return vec![String::new()];
+    }
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(rest[..end].to_owned());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_split_on_char_boundaries_and_rejoin() {
+        let text = "é".repeat(20_000);
+        let parts = chunks(&text);
+        assert!(parts.len() > 1);
+        assert_eq!(parts.concat(), text);
+        assert_eq!(chunks(""), vec![String::new()]);
+    }
+}
