@@ -68,7 +68,9 @@ impl Config {
     /// Parses Junos curly-brace text. Comments (`# ...`, `/* ... */`), `## SECRET-DATA`
     /// trailers and `## Last commit:` headers are ignored, and so are `replace:` tags.
     pub fn parse_text(text: &str) -> Result<Config, ConfigError> {
-        Ok(Config { children: text::parse(text)?.children })
+        Ok(Config {
+            children: text::parse(text)?.children,
+        })
     }
 
     /// Applies `set`/`delete` lines to an empty configuration.
@@ -169,7 +171,9 @@ impl Config {
 
 /// A list key as stored (canonical when it parses, else as typed).
 fn canon_key(sn: &SchemaNode, raw: &str) -> String {
-    sn.value_type().and_then(|t| t.canonical(sn.name, raw).ok()).unwrap_or_else(|| raw.to_owned())
+    sn.value_type()
+        .and_then(|t| t.canonical(sn.name, raw).ok())
+        .unwrap_or_else(|| raw.to_owned())
 }
 
 fn extract(children: &[Node], level: &'static [SchemaNode], path: &[&str]) -> Option<Vec<Node>> {
@@ -187,11 +191,19 @@ fn extract(children: &[Node], level: &'static [SchemaNode], path: &[&str]) -> Op
             let (key, rest) = rest.split_first()?;
             let e = node.entry(&canon_key(sn, key))?;
             let inner = extract(&e.children, sn.children(), rest)?;
-            Value::List(vec![Entry { key: e.key.clone(), meta: e.meta.clone(), children: inner }])
+            Value::List(vec![Entry {
+                key: e.key.clone(),
+                meta: e.meta.clone(),
+                children: inner,
+            }])
         }
         _ => return None,
     };
-    Some(vec![Node { schema: node.schema, meta: node.meta.clone(), value }])
+    Some(vec![Node {
+        schema: node.schema,
+        meta: node.meta.clone(),
+        value,
+    }])
 }
 
 enum At<'a> {
@@ -209,7 +221,11 @@ fn locate<'a>(children: &'a [Node], level: &'static [SchemaNode], path: &[&str])
         Value::Container(c) => locate(c, sn.children(), rest),
         Value::List(_) => match rest.split_first() {
             None => Some(At::Node(node)),
-            Some((key, rest)) => locate(&node.entry(&canon_key(sn, key))?.children, sn.children(), rest),
+            Some((key, rest)) => locate(
+                &node.entry(&canon_key(sn, key))?.children,
+                sn.children(),
+                rest,
+            ),
         },
         _ if rest.is_empty() => Some(At::Node(node)),
         _ => None,

@@ -140,9 +140,9 @@ pub enum StoreError {
     Corrupt {
         /// The file.
         path: PathBuf,
-        /// Why it does not parse.
+        /// Why it does not parse (boxed: keeps `Result<_, StoreError>` small).
         #[source]
-        source: ConfigError,
+        source: Box<ConfigError>,
     },
     /// `rollback N` with N beyond what is kept.
     #[error("rollback {0} is out of range (0..{max})", max = crate::store::MAX_ROLLBACK)]
@@ -154,7 +154,11 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        StoreError::Io { op, path: path.into(), source }
+        StoreError::Io {
+            op,
+            path: path.into(),
+            source,
+        }
     }
 }
 
@@ -186,13 +190,22 @@ mod tests {
             "syntax error",
         )
         .at(2, 15);
-        assert_eq!(e.to_string(), "line 2, column 15:\n[edit system]\n  'host-name a b'\n    syntax error");
-        assert_eq!(e.one_line(), "[edit system] 'host-name a b': syntax error (line 2, column 15)");
+        assert_eq!(
+            e.to_string(),
+            "line 2, column 15:\n[edit system]\n  'host-name a b'\n    syntax error"
+        );
+        assert_eq!(
+            e.one_line(),
+            "[edit system] 'host-name a b': syntax error (line 2, column 15)"
+        );
     }
 
     #[test]
     fn edit_path_formats_top_and_nested_levels() {
         assert_eq!(edit_path::<&str>(&[]), "[edit]");
-        assert_eq!(edit_path(&["system", "login", "user bob"]), "[edit system login user bob]");
+        assert_eq!(
+            edit_path(&["system", "login", "user bob"]),
+            "[edit system login user bob]"
+        );
     }
 }

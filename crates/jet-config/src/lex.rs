@@ -92,7 +92,11 @@ pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, Conf
                     '[' => Tok::LBracket,
                     _ => Tok::RBracket,
                 };
-                out.push(Token { tok, line: tl, col: tc });
+                out.push(Token {
+                    tok,
+                    line: tl,
+                    col: tc,
+                });
             }
             '"' => {
                 bump(&mut it);
@@ -108,7 +112,11 @@ pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, Conf
                         Some(ch) => s.push(ch),
                     }
                 }
-                out.push(Token { tok: Tok::Quoted(s), line: tl, col: tc });
+                out.push(Token {
+                    tok: Tok::Quoted(s),
+                    line: tl,
+                    col: tc,
+                });
             }
             _ => {
                 let mut s = String::new();
@@ -133,7 +141,11 @@ pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, Conf
                         }
                     }
                 } else {
-                    out.push(Token { tok: Tok::Word(s), line: tl, col: tc });
+                    out.push(Token {
+                        tok: Tok::Word(s),
+                        line: tl,
+                        col: tc,
+                    });
                 }
             }
         }
@@ -146,7 +158,11 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        tokenize(s, 1).expect("tokenizes").into_iter().map(|t| t.tok).collect()
+        tokenize(s, 1)
+            .expect("tokenizes")
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
     }
 
     #[test]
@@ -183,7 +199,11 @@ mod tests {
     fn words_keep_colons_and_slashes() {
         assert_eq!(
             toks("replace: ::1 10.0.0.0/8"),
-            [Tok::Word("replace:".into()), Tok::Word("::1".into()), Tok::Word("10.0.0.0/8".into())]
+            [
+                Tok::Word("replace:".into()),
+                Tok::Word("::1".into()),
+                Tok::Word("10.0.0.0/8".into())
+            ]
         );
     }
 }

@@ -12,8 +12,8 @@ use crate::value::ValueType;
 
 fn text_value() -> BoxedStrategy<String> {
     let alphabet = vec![
-        'a', 'Z', '0', ' ', '"', '\\', '$', '#', '{', '}', ';', '[', ']', '/', '*', '.', ':', '-', 'é',
-        '\'',
+        'a', 'Z', '0', ' ', '"', '\\', '$', '#', '{', '}', ';', '[', ']', '/', '*', '.', ':', '-',
+        'é', '\'',
     ];
     prop::collection::vec(prop::sample::select(alphabet), 0..12)
         .prop_map(|v| v.into_iter().collect())
@@ -27,7 +27,9 @@ fn value_strategy(ty: ValueType) -> BoxedStrategy<String> {
         ValueType::HostName => "[a-zA-Z0-9.-]{1,12}".boxed(),
         ValueType::UserName => "[a-z_][a-z0-9_.-]{0,10}".boxed(),
         ValueType::Uint { min, max } => (min..=max).prop_map(|v| v.to_string()).boxed(),
-        ValueType::Enum(choices) => prop::sample::select(choices).prop_map(str::to_owned).boxed(),
+        ValueType::Enum(choices) => prop::sample::select(choices)
+            .prop_map(str::to_owned)
+            .boxed(),
         ValueType::IpAddr => prop_oneof![
             any::<[u8; 4]>().prop_map(|b| Ipv4Addr::from(b).to_string()),
             any::<[u8; 16]>().prop_map(|b| Ipv6Addr::from(b).to_string()),
@@ -55,29 +57,43 @@ fn dedup(values: Vec<String>) -> Vec<String> {
 }
 
 fn children_strategy(level: &'static [SchemaNode]) -> BoxedStrategy<Vec<Node>> {
-    let parts: Vec<BoxedStrategy<Option<Node>>> =
-        level.iter().map(|sn| proptest::option::weighted(0.6, node_strategy(sn)).boxed()).collect();
-    parts.prop_map(|v| v.into_iter().flatten().collect()).boxed()
+    let parts: Vec<BoxedStrategy<Option<Node>>> = level
+        .iter()
+        .map(|sn| proptest::option::weighted(0.6, node_strategy(sn)).boxed())
+        .collect();
+    parts
+        .prop_map(|v| v.into_iter().flatten().collect())
+        .boxed()
 }
 
 fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
-    let mk = move |value| Node { schema: sn, meta: Meta::default(), value };
+    let mk = move |value| Node {
+        schema: sn,
+        meta: Meta::default(),
+        value,
+    };
     match sn.kind {
-        Kind::Leaf(ty) => value_strategy(ty).prop_map(move |v| mk(Value::Leaf(v))).boxed(),
+        Kind::Leaf(ty) => value_strategy(ty)
+            .prop_map(move |v| mk(Value::Leaf(v)))
+            .boxed(),
         Kind::Flag => Just(mk(Value::Flag)).boxed(),
         Kind::LeafList(ty) => prop::collection::vec(value_strategy(ty), 1..4)
             .prop_map(move |vs| mk(Value::LeafList(dedup(vs))))
             .boxed(),
-        Kind::Container { children, .. } => {
-            children_strategy(children).prop_map(move |c| mk(Value::Container(c))).boxed()
-        }
+        Kind::Container { children, .. } => children_strategy(children)
+            .prop_map(move |c| mk(Value::Container(c)))
+            .boxed(),
         Kind::List { key, children } => {
             prop::collection::vec((value_strategy(key), children_strategy(children)), 1..3)
                 .prop_map(move |entries| {
                     let mut out: Vec<Entry> = Vec::new();
                     for (key, children) in entries {
                         if !out.iter().any(|e| e.key == key) {
-                            out.push(Entry { key, meta: Meta::default(), children });
+                            out.push(Entry {
+                                key,
+                                meta: Meta::default(),
+                                children,
+                            });
                         }
                     }
                     mk(Value::List(out))
@@ -88,19 +104,59 @@ fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
 }
 
 fn config_strategy() -> BoxedStrategy<Config> {
-    children_strategy(ROOT).prop_map(|children| Config { children }).boxed()
+    children_strategy(ROOT)
+        .prop_map(|children| Config { children })
+        .boxed()
 }
 
 /// Token soup that looks like configuration, to reach deep parser states.
 fn config_like_text() -> BoxedStrategy<String> {
     let words = vec![
-        "system", "services", "login", "user", "admin", "class", "super-user", "uid", "70000",
-        "host-name", "{", "}", ";", "[", "]", "\"", "replace:", "set", "delete", "edit", "up",
-        "top", "extension-service", "request-response", "grpc", "clear-text", "port", "address",
-        "notification", "allow-clients", "10.0.0.0/8", "::1", "#", "/*", "*/", "\n",
-        "security", "certificates", "local", "skip-authentication", "version",
+        "system",
+        "services",
+        "login",
+        "user",
+        "admin",
+        "class",
+        "super-user",
+        "uid",
+        "70000",
+        "host-name",
+        "{",
+        "}",
+        ";",
+        "[",
+        "]",
+        "\"",
+        "replace:",
+        "set",
+        "delete",
+        "edit",
+        "up",
+        "top",
+        "extension-service",
+        "request-response",
+        "grpc",
+        "clear-text",
+        "port",
+        "address",
+        "notification",
+        "allow-clients",
+        "10.0.0.0/8",
+        "::1",
+        "#",
+        "/*",
+        "*/",
+        "\n",
+        "security",
+        "certificates",
+        "local",
+        "skip-authentication",
+        "version",
     ];
-    prop::collection::vec(prop::sample::select(words), 0..40).prop_map(|w| w.join(" ")).boxed()
+    prop::collection::vec(prop::sample::select(words), 0..40)
+        .prop_map(|w| w.join(" "))
+        .boxed()
 }
 
 proptest! {
@@ -159,5 +215,26 @@ proptest! {
     fn parsers_never_panic_on_arbitrary_text(s in any::<String>()) {
         let _ = Config::parse_text(&s);
         let _ = Config::parse_set(&s);
+    }
+}
+
+#[test]
+fn generator_reaches_the_deepest_statements() {
+    use proptest::strategy::ValueTree as _;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = config_strategy();
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(tree) = strategy.new_tree(&mut runner) {
+            seen.push_str(&tree.current().to_set());
+        }
+    }
+    for deep in [
+        "encrypted-password",
+        "client-certificate-request",
+        "allow-clients address",
+        "ca-identity",
+    ] {
+        assert!(seen.contains(deep), "generator never produced {deep}");
     }
 }

@@ -97,7 +97,10 @@ pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaN
 
 /// Position of `name` among `nodes` (print order).
 pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
-    nodes.iter().position(|n| n.name == name).unwrap_or(usize::MAX)
+    nodes
+        .iter()
+        .position(|n| n.name == name)
+        .unwrap_or(usize::MAX)
 }
 
 /// The schema node at an absolute path of statement names (no list keys).
@@ -111,7 +114,14 @@ pub fn lookup(path: &[&str]) -> Option<&'static SchemaNode> {
 }
 
 const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode {
-    SchemaNode { name, kind, mandatory: false, secret: false, reference: None, help }
+    SchemaNode {
+        name,
+        kind,
+        mandatory: false,
+        secret: false,
+        reference: None,
+        help,
+    }
 }
 
 const fn container(
@@ -119,7 +129,14 @@ const fn container(
     help: &'static str,
     children: &'static [SchemaNode],
 ) -> SchemaNode {
-    node(name, Kind::Container { presence: false, children }, help)
+    node(
+        name,
+        Kind::Container {
+            presence: false,
+            children,
+        },
+        help,
+    )
 }
 
 const fn presence(
@@ -127,7 +144,14 @@ const fn presence(
     help: &'static str,
     children: &'static [SchemaNode],
 ) -> SchemaNode {
-    node(name, Kind::Container { presence: true, children }, help)
+    node(
+        name,
+        Kind::Container {
+            presence: true,
+            children,
+        },
+        help,
+    )
 }
 
 const fn list(
@@ -181,7 +205,11 @@ pub static ROOT: &[SchemaNode] = &[
 
 static SYSTEM: &[SchemaNode] = &[
     leaf("host-name", ValueType::HostName, "Hostname for this router"),
-    container("login", "Names, login classes, and passwords for users", LOGIN),
+    container(
+        "login",
+        "Names, login classes, and passwords for users",
+        LOGIN,
+    ),
     container("services", "System services", SERVICES),
 ];
 
@@ -189,7 +217,14 @@ static LOGIN: &[SchemaNode] = &[list("user", ValueType::UserName, "Username", US
 
 static USER: &[SchemaNode] = &[
     leaf("full-name", TEXT, "Full name"),
-    leaf("uid", ValueType::Uint { min: 100, max: 64000 }, "User identifier (uid)"),
+    leaf(
+        "uid",
+        ValueType::Uint {
+            min: 100,
+            max: 64000,
+        },
+        "User identifier (uid)",
+    ),
     // Becomes a reference with built-ins once `system login class` is in the schema.
     leaf("class", ValueType::Enum(LOGIN_CLASSES), "Login class").mandatory(),
     container("authentication", "Authentication method", USER_AUTH),
@@ -202,11 +237,18 @@ static USER_AUTH: &[SchemaNode] = &[leaf(
 )
 .secret()];
 
-static SERVICES: &[SchemaNode] =
-    &[container("extension-service", "JET extension service (jsd)", EXTENSION_SERVICE)];
+static SERVICES: &[SchemaNode] = &[container(
+    "extension-service",
+    "JET extension service (jsd)",
+    EXTENSION_SERVICE,
+)];
 
 static EXTENSION_SERVICE: &[SchemaNode] = &[
-    container("request-response", "Request-response servers", REQUEST_RESPONSE),
+    container(
+        "request-response",
+        "Request-response servers",
+        REQUEST_RESPONSE,
+    ),
     container("notification", "Notification (MQTT) service", NOTIFICATION),
 ];
 
@@ -215,8 +257,15 @@ static REQUEST_RESPONSE: &[SchemaNode] = &[container("grpc", "gRPC server", GRPC
 static GRPC: &[SchemaNode] = &[
     presence("clear-text", "Clear-text gRPC listener", CLEAR_TEXT),
     presence("ssl", "TLS gRPC listener", SSL),
-    leaf("max-connections", MAX_CONNECTIONS, "Maximum number of client connections"),
-    flag("skip-authentication", "Do not require Login for gRPC clients"),
+    leaf(
+        "max-connections",
+        MAX_CONNECTIONS,
+        "Maximum number of client connections",
+    ),
+    flag(
+        "skip-authentication",
+        "Do not require Login for gRPC clients",
+    ),
 ];
 
 static CLEAR_TEXT: &[SchemaNode] = &[
@@ -227,15 +276,27 @@ static CLEAR_TEXT: &[SchemaNode] = &[
 static SSL: &[SchemaNode] = &[
     leaf("address", ValueType::IpAddr, "Address to listen on"),
     leaf("port", PORT, "Port to listen on"),
-    leaf("local-certificate", ValueType::Name, "Certificate and key of the server")
-        .mandatory()
-        .refers_to(LOCAL_CERTIFICATES),
-    container("mutual-authentication", "Client certificate checking", MUTUAL_AUTH),
+    leaf(
+        "local-certificate",
+        ValueType::Name,
+        "Certificate and key of the server",
+    )
+    .mandatory()
+    .refers_to(LOCAL_CERTIFICATES),
+    container(
+        "mutual-authentication",
+        "Client certificate checking",
+        MUTUAL_AUTH,
+    ),
 ];
 
 static MUTUAL_AUTH: &[SchemaNode] = &[
-    leaf("certificate-authority", ValueType::Name, "CA profile that signs client certificates")
-        .refers_to(CA_PROFILES),
+    leaf(
+        "certificate-authority",
+        ValueType::Name,
+        "CA profile that signs client certificates",
+    )
+    .refers_to(CA_PROFILES),
     leaf(
         "client-certificate-request",
         ValueType::Enum(CLIENT_CERT_REQUESTS),
@@ -246,20 +307,31 @@ static MUTUAL_AUTH: &[SchemaNode] = &[
 static NOTIFICATION: &[SchemaNode] = &[
     leaf("port", PORT, "MQTT port to listen on"),
     leaf("address", ValueType::IpAddr, "Address to listen on"),
-    leaf("max-connections", MAX_CONNECTIONS, "Maximum number of MQTT clients"),
+    leaf(
+        "max-connections",
+        MAX_CONNECTIONS,
+        "Maximum number of MQTT clients",
+    ),
     container("allow-clients", "Clients allowed to connect", ALLOW_CLIENTS),
 ];
 
-static ALLOW_CLIENTS: &[SchemaNode] =
-    &[leaf_list("address", ValueType::IpPrefix, "Prefixes of allowed clients")];
+static ALLOW_CLIENTS: &[SchemaNode] = &[leaf_list(
+    "address",
+    ValueType::IpPrefix,
+    "Prefixes of allowed clients",
+)];
 
 static SECURITY: &[SchemaNode] = &[
     container("certificates", "X.509 certificates", CERTIFICATES),
     container("pki", "Public key infrastructure", PKI),
 ];
 
-static CERTIFICATES: &[SchemaNode] =
-    &[list("local", ValueType::Name, "Local certificates", LOCAL_CERT)];
+static CERTIFICATES: &[SchemaNode] = &[list(
+    "local",
+    ValueType::Name,
+    "Local certificates",
+    LOCAL_CERT,
+)];
 
 static LOCAL_CERT: &[SchemaNode] = &[leaf(
     "load-key-file",
@@ -267,10 +339,18 @@ static LOCAL_CERT: &[SchemaNode] = &[leaf(
     "PEM file with key and certificate (absolute, or relative to the data directory)",
 )];
 
-static PKI: &[SchemaNode] = &[list("ca-profile", ValueType::Name, "CA profiles", CA_PROFILE)];
+static PKI: &[SchemaNode] = &[list(
+    "ca-profile",
+    ValueType::Name,
+    "CA profiles",
+    CA_PROFILE,
+)];
 
-static CA_PROFILE: &[SchemaNode] =
-    &[leaf("ca-identity", TEXT, "Certificate authority identity (file of CA certificates)")];
+static CA_PROFILE: &[SchemaNode] = &[leaf(
+    "ca-identity",
+    TEXT,
+    "Certificate authority identity (file of CA certificates)",
+)];
 
 #[cfg(test)]
 mod tests {
@@ -298,7 +378,11 @@ mod tests {
             for n in nodes {
                 if let Some(target) = n.reference {
                     let t = lookup(target).expect("reference target exists");
-                    assert!(matches!(t.kind, Kind::List { .. }), "{} -> not a list", n.name);
+                    assert!(
+                        matches!(t.kind, Kind::List { .. }),
+                        "{} -> not a list",
+                        n.name
+                    );
                 }
                 walk(n.children());
             }

@@ -45,7 +45,12 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
         };
         let here = edit_path(&tree::path_words(&edit));
         let Tok::Word(word) = &cmd.tok else {
-            return Err(syntax(&here, &cmd.shown(), "syntax error: expected a command", cmd));
+            return Err(syntax(
+                &here,
+                &cmd.shown(),
+                "syntax error: expected a command",
+                cmd,
+            ));
         };
         let args = group_args(rest, &here)?;
         match word.as_str() {
@@ -66,7 +71,12 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
                         _ => false,
                     });
                 if !ends_in_container {
-                    return Err(syntax(&here, line.trim(), "syntax error: cannot edit a leaf", cmd));
+                    return Err(syntax(
+                        &here,
+                        line.trim(),
+                        "syntax error: cannot edit a leaf",
+                        cmd,
+                    ));
                 }
                 edit = t.steps;
             }
@@ -88,7 +98,9 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
                     ConfigErrorKind::Syntax,
                     here,
                     other,
-                    format!("unknown command '{other}' (expected set, delete, edit, up, top or exit)"),
+                    format!(
+                        "unknown command '{other}' (expected set, delete, edit, up, top or exit)"
+                    ),
                 )
                 .at(cmd.line, cmd.col))
             }
@@ -111,9 +123,13 @@ fn group_args(toks: &[Token], here: &str) -> Result<Vec<Arg>, ConfigError> {
                 let mut group = Vec::new();
                 loop {
                     match it.next() {
-                        Some(Token { tok: Tok::RBracket, .. }) => break,
+                        Some(Token {
+                            tok: Tok::RBracket, ..
+                        }) => break,
                         Some(v) if v.text().is_some() => group.push(v.clone()),
-                        Some(v) => return Err(syntax(here, &v.shown(), "syntax error: missing ']'", v)),
+                        Some(v) => {
+                            return Err(syntax(here, &v.shown(), "syntax error: missing ']'", v))
+                        }
                         None => return Err(syntax(here, "[", "syntax error: missing ']'", t)),
                     }
                 }
@@ -155,7 +171,10 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
         };
         match sn.kind {
             Kind::Container { children, .. } => {
-                steps.push(Step { schema: sn, key: None });
+                steps.push(Step {
+                    schema: sn,
+                    key: None,
+                });
                 level = children;
                 i += 1;
             }
@@ -171,21 +190,38 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                         )
                         .at(k.line, k.col)
                     })?;
-                    steps.push(Step { schema: sn, key: Some(canon) });
+                    steps.push(Step {
+                        schema: sn,
+                        key: Some(canon),
+                    });
                     level = children;
                     i += 2;
                 }
                 Some(other) => {
                     let at = other.first().unwrap_or(tok);
-                    return Err(syntax(&path(), sn.name, "syntax error: expected a name", at));
+                    return Err(syntax(
+                        &path(),
+                        sn.name,
+                        "syntax error: expected a name",
+                        at,
+                    ));
                 }
                 None => {
-                    steps.push(Step { schema: sn, key: None });
-                    return Ok(Target { steps, values: Vec::new() });
+                    steps.push(Step {
+                        schema: sn,
+                        key: None,
+                    });
+                    return Ok(Target {
+                        steps,
+                        values: Vec::new(),
+                    });
                 }
             },
             Kind::Leaf(_) | Kind::LeafList(_) | Kind::Flag => {
-                steps.push(Step { schema: sn, key: None });
+                steps.push(Step {
+                    schema: sn,
+                    key: None,
+                });
                 let mut values = Vec::new();
                 for a in &args[i + 1..] {
                     match a {
@@ -197,7 +233,10 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
             }
         }
     }
-    Ok(Target { steps, values: Vec::new() })
+    Ok(Target {
+        steps,
+        values: Vec::new(),
+    })
 }
 
 /// The children of the node at `steps`, creating containers and entries on the way.
@@ -220,7 +259,9 @@ fn find_mut<'a>(mut children: &'a mut Vec<Node>, steps: &[Step]) -> Option<&'a m
         let node = tree::child_mut(children, s.schema.name)?;
         children = match (&s.key, &mut node.value) {
             (None, Value::Container(c)) => c,
-            (Some(k), Value::List(entries)) => &mut entries.iter_mut().find(|e| &e.key == k)?.children,
+            (Some(k), Value::List(entries)) => {
+                &mut entries.iter_mut().find(|e| &e.key == k)?.children
+            }
             _ => return None,
         };
     }
@@ -254,7 +295,12 @@ fn check_values(
 
 fn set_target(root: &mut Vec<Node>, t: Target, cmd: &Token) -> Result<(), ConfigError> {
     let Some((last, prefix)) = t.steps.split_last() else {
-        return Err(syntax("[edit]", "set", "syntax error: missing statement after 'set'", cmd));
+        return Err(syntax(
+            "[edit]",
+            "set",
+            "syntax error: missing statement after 'set'",
+            cmd,
+        ));
     };
     let sn = last.schema;
     let here = edit_path(&tree::path_words(prefix));
@@ -262,17 +308,37 @@ fn set_target(root: &mut Vec<Node>, t: Target, cmd: &Token) -> Result<(), Config
     let at = t.values.first().unwrap_or(cmd);
     match (&sn.kind, values.len()) {
         (Kind::List { .. }, _) if last.key.is_none() => {
-            return Err(syntax(&here, sn.name, &format!("syntax error: missing name for '{}'", sn.name), cmd))
+            return Err(syntax(
+                &here,
+                sn.name,
+                &format!("syntax error: missing name for '{}'", sn.name),
+                cmd,
+            ))
         }
         (Kind::Leaf(_), 0) | (Kind::LeafList(_), 0) => {
-            return Err(syntax(&here, sn.name, &format!("syntax error: missing value for '{}'", sn.name), cmd))
+            return Err(syntax(
+                &here,
+                sn.name,
+                &format!("syntax error: missing value for '{}'", sn.name),
+                cmd,
+            ))
         }
         (Kind::Leaf(_), n) if n > 1 => {
             let extra = t.values.get(1).unwrap_or(at);
-            return Err(syntax(&here, sn.name, &format!("syntax error: '{}' takes one value", sn.name), extra))
+            return Err(syntax(
+                &here,
+                sn.name,
+                &format!("syntax error: '{}' takes one value", sn.name),
+                extra,
+            ));
         }
-        (Kind::Flag, n) if n > 0 => {
-            return Err(syntax(&here, sn.name, &format!("syntax error: '{}' takes no value", sn.name), at))
+        (Kind::Flag, _) if !t.values.is_empty() => {
+            return Err(syntax(
+                &here,
+                sn.name,
+                &format!("syntax error: '{}' takes no value", sn.name),
+                at,
+            ))
         }
         _ => {}
     }
@@ -312,9 +378,16 @@ fn delete_target(
 ) -> Result<(), ConfigError> {
     let not_found = |steps: &[Step], at: &Token| {
         let words = tree::path_words(steps);
-        let (stmt, parent) = words.split_last().map_or((String::new(), &[][..]), |(l, p)| (l.clone(), p));
-        ConfigError::new(ConfigErrorKind::NotFound, edit_path(parent), stmt, "statement not found")
-            .at(at.line, at.col)
+        let (stmt, parent) = words
+            .split_last()
+            .map_or((String::new(), &[][..]), |(l, p)| (l.clone(), p));
+        ConfigError::new(
+            ConfigErrorKind::NotFound,
+            edit_path(parent),
+            stmt,
+            "statement not found",
+        )
+        .at(at.line, at.col)
     };
     if t.steps.len() == edit.len() {
         // `delete` alone: everything at the current level.
@@ -328,8 +401,10 @@ fn delete_target(
     };
     let values = check_values(last.schema, &t.values, prefix)?;
     let at = t.values.first().unwrap_or(cmd);
-    if matches!(last.schema.kind, Kind::Container { .. } | Kind::List { .. } | Kind::Flag)
-        && !values.is_empty()
+    if matches!(
+        last.schema.kind,
+        Kind::Container { .. } | Kind::List { .. } | Kind::Flag
+    ) && !values.is_empty()
     {
         return Err(syntax(
             &edit_path(&tree::path_words(prefix)),
@@ -341,7 +416,10 @@ fn delete_target(
     let Some(children) = find_mut(root, prefix) else {
         return Err(not_found(&t.steps, cmd));
     };
-    let Some(pos) = children.iter().position(|n| n.schema.name == last.schema.name) else {
+    let Some(pos) = children
+        .iter()
+        .position(|n| n.schema.name == last.schema.name)
+    else {
         return Err(not_found(&t.steps, cmd));
     };
     let remove_node = match &mut children[pos].value {

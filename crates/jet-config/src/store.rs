@@ -74,9 +74,19 @@ impl CommitMeta {
         let time_str = first.get(..19)?;
         let rest = first.get(19..)?.strip_prefix(" UTC by ")?;
         let (user, client) = rest.rsplit_once(" via ")?;
-        let time = NaiveDateTime::parse_from_str(time_str, TIME_FORMAT).ok()?.and_utc();
-        let comment = lines.next().and_then(|l| l.strip_prefix("## Comment: ")).map(unescape);
-        Some(CommitMeta { user: user.to_owned(), client: client.to_owned(), time, comment })
+        let time = NaiveDateTime::parse_from_str(time_str, TIME_FORMAT)
+            .ok()?
+            .and_utc();
+        let comment = lines
+            .next()
+            .and_then(|l| l.strip_prefix("## Comment: "))
+            .map(unescape);
+        Some(CommitMeta {
+            user: user.to_owned(),
+            client: client.to_owned(),
+            time,
+            comment,
+        })
     }
 }
 
@@ -85,7 +95,9 @@ fn one_line(s: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r")
+    s.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 fn unescape(s: &str) -> String {
@@ -115,9 +127,10 @@ pub struct Store {
 impl Store {
     /// Opens (creating) the directory and repairs what an interrupted commit left.
     pub fn open(config_dir: &Path) -> Result<Store, StoreError> {
-        fs::create_dir_all(config_dir)
-            .map_err(|e| StoreError::io("creating", config_dir, e))?;
-        let store = Store { dir: config_dir.to_owned() };
+        fs::create_dir_all(config_dir).map_err(|e| StoreError::io("creating", config_dir, e))?;
+        let store = Store {
+            dir: config_dir.to_owned(),
+        };
         let temp = store.dir.join(TEMP);
         if temp.exists() {
             store.recover(&temp)?;
@@ -240,8 +253,10 @@ impl Store {
 
     fn read(&self, p: &Path) -> Result<(Config, CommitMeta), StoreError> {
         let text = fs::read_to_string(p).map_err(|e| StoreError::io("reading", p, e))?;
-        let cfg = Config::parse_text(&text)
-            .map_err(|source| StoreError::Corrupt { path: p.to_owned(), source })?;
+        let cfg = Config::parse_text(&text).map_err(|source| StoreError::Corrupt {
+            path: p.to_owned(),
+            source: Box::new(source),
+        })?;
         Ok((cfg, meta_of(p, &text)))
     }
 }
@@ -301,7 +316,10 @@ mod tests {
         CommitMeta {
             user: user.into(),
             client: "grpc".into(),
-            time: Utc.with_ymd_and_hms(2026, 11, 24, 3, 30, 0).single().expect("time"),
+            time: Utc
+                .with_ymd_and_hms(2026, 11, 24, 3, 30, 0)
+                .single()
+                .expect("time"),
             comment: comment.map(str::to_owned),
         }
     }
@@ -310,7 +328,10 @@ mod tests {
     fn header_round_trips_including_multiline_comments() {
         let m = meta("admin", Some("two\nlines \\ here"));
         let h = m.header();
-        assert!(h.starts_with("## Last commit: 2026-11-24 03:30:00 UTC by admin via grpc\n"), "{h}");
+        assert!(
+            h.starts_with("## Last commit: 2026-11-24 03:30:00 UTC by admin via grpc\n"),
+            "{h}"
+        );
         assert_eq!(CommitMeta::parse_header(&h), Some(m));
         let plain = meta("root", None);
         assert_eq!(CommitMeta::parse_header(&plain.header()), Some(plain));
@@ -318,7 +339,12 @@ mod tests {
 
     #[test]
     fn malformed_headers_are_not_metadata() {
-        for bad in ["", "system {}", "## Last commit: yesterday by x via y", "## Last commit: 2026-11-24 03:30:00 UTC"] {
+        for bad in [
+            "",
+            "system {}",
+            "## Last commit: yesterday by x via y",
+            "## Last commit: 2026-11-24 03:30:00 UTC",
+        ] {
             assert_eq!(CommitMeta::parse_header(bad), None, "{bad}");
         }
     }

@@ -35,10 +35,17 @@ pub(crate) struct Parsed {
 /// Parses curly-brace text against the schema.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
     let toks = tokenize(text, 1)?;
-    let mut p = Parser { toks, pos: 0, replaces: Vec::new() };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        replaces: Vec::new(),
+    };
     let mut children = Vec::new();
     p.block(schema::ROOT, &mut children, &mut Vec::new(), true)?;
-    Ok(Parsed { children, replaces: p.replaces })
+    Ok(Parsed {
+        children,
+        replaces: p.replaces,
+    })
 }
 
 struct Parser {
@@ -58,7 +65,9 @@ impl Parser {
 
     /// Where the input ends (after the last token), for "unexpected end" errors.
     fn end(&self) -> (usize, usize) {
-        self.toks.last().map_or((1, 1), |t| (t.line, t.col + t.shown().chars().count()))
+        self.toks
+            .last()
+            .map_or((1, 1), |t| (t.line, t.col + t.shown().chars().count()))
     }
 
     fn err_at(
@@ -70,7 +79,13 @@ impl Parser {
         message: impl Into<String>,
     ) -> ConfigError {
         let (l, c) = tok.map_or_else(|| self.end(), |t| (t.line, t.col));
-        ConfigError::new(kind, edit_path(&tree::path_words(steps)), statement, message).at(l, c)
+        ConfigError::new(
+            kind,
+            edit_path(&tree::path_words(steps)),
+            statement,
+            message,
+        )
+        .at(l, c)
     }
 
     fn block(
@@ -124,7 +139,11 @@ impl Parser {
         if name == "replace:" {
             replace = true;
             match self.next() {
-                Some(t @ Token { tok: Tok::Word(_), .. }) => {
+                Some(
+                    t @ Token {
+                        tok: Tok::Word(_), ..
+                    },
+                ) => {
                     name = t.text().unwrap_or_default().to_owned();
                     name_tok = t;
                 }
@@ -149,9 +168,14 @@ impl Parser {
             ));
         };
         match sn.kind {
-            Kind::Container { children: inner, .. } => {
+            Kind::Container {
+                children: inner, ..
+            } => {
                 let node = tree::child_or_insert(children, schema, sn);
-                steps.push(Step { schema: sn, key: None });
+                steps.push(Step {
+                    schema: sn,
+                    key: None,
+                });
                 if replace {
                     self.replaces.push(steps.clone());
                 }
@@ -162,11 +186,17 @@ impl Parser {
                 steps.pop();
                 res
             }
-            Kind::List { key, children: inner } => {
+            Kind::List {
+                key,
+                children: inner,
+            } => {
                 let raw = self.value(sn, steps)?;
                 let canon = self.check(&raw, key, sn, steps)?;
                 let node = tree::child_or_insert(children, schema, sn);
-                steps.push(Step { schema: sn, key: Some(canon.clone()) });
+                steps.push(Step {
+                    schema: sn,
+                    key: Some(canon.clone()),
+                });
                 if replace {
                     self.replaces.push(steps.clone());
                 }
@@ -191,7 +221,9 @@ impl Parser {
                     self.pos += 1;
                     loop {
                         match self.next() {
-                            Some(Token { tok: Tok::RBracket, .. }) => break,
+                            Some(Token {
+                                tok: Tok::RBracket, ..
+                            }) => break,
                             Some(t) if t.text().is_some() => {
                                 let raw = (t.line, t.col, t.text().unwrap_or_default().to_owned());
                                 values.push(raw);
@@ -250,7 +282,10 @@ impl Parser {
     fn mark(&mut self, replace: bool, steps: &[Step], sn: &'static SchemaNode) {
         if replace {
             let mut p = steps.to_vec();
-            p.push(Step { schema: sn, key: None });
+            p.push(Step {
+                schema: sn,
+                key: None,
+            });
             self.replaces.push(p);
         }
     }
@@ -264,7 +299,9 @@ impl Parser {
         steps: &mut Vec<Step>,
     ) -> Result<(), ConfigError> {
         match self.next() {
-            Some(Token { tok: Tok::LBrace, .. }) => self.block(inner, children, steps, false),
+            Some(Token {
+                tok: Tok::LBrace, ..
+            }) => self.block(inner, children, steps, false),
             Some(Token { tok: Tok::Semi, .. }) => Ok(()),
             other => Err(self.err_at(
                 other.as_ref(),
@@ -281,7 +318,11 @@ impl Parser {
         match self.next() {
             Some(t) if t.text().is_some() => Ok(t.text().unwrap_or_default().to_owned()),
             other => {
-                let what = if matches!(sn.kind, Kind::List { .. }) { "name" } else { "value" };
+                let what = if matches!(sn.kind, Kind::List { .. }) {
+                    "name"
+                } else {
+                    "value"
+                };
                 Err(self.err_at(
                     other.as_ref(),
                     ConfigErrorKind::Syntax,
@@ -323,7 +364,10 @@ impl Parser {
                 name,
                 format!(
                     "syntax error: expected ';' after '{name}'{}",
-                    other.as_ref().map(|t| format!(", found '{}'", t.shown())).unwrap_or_default()
+                    other
+                        .as_ref()
+                        .map(|t| format!(", found '{}'", t.shown()))
+                        .unwrap_or_default()
                 ),
             )),
         }
@@ -424,7 +468,14 @@ mod tests {
 
     #[test]
     fn stray_tokens_are_syntax_errors() {
-        for bad in ["}", "system { ; }", "system { host-name; }", "version 1 2;", "[", "system { host-name r1 }"] {
+        for bad in [
+            "}",
+            "system { ; }",
+            "system { host-name; }",
+            "version 1 2;",
+            "[",
+            "system { host-name r1 }",
+        ] {
             let e = parse(bad).expect_err(bad);
             assert_eq!(e.kind, ConfigErrorKind::Syntax, "{bad}: {e}");
         }

@@ -58,7 +58,9 @@ pub struct Entry {
 
 impl PartialEq for Node {
     fn eq(&self, other: &Self) -> bool {
-        self.schema.name == other.schema.name && self.meta == other.meta && self.value == other.value
+        self.schema.name == other.schema.name
+            && self.meta == other.meta
+            && self.value == other.value
     }
 }
 
@@ -85,7 +87,11 @@ impl Node {
             Kind::LeafList(_) => Value::LeafList(Vec::new()),
             Kind::Flag => Value::Flag,
         };
-        Node { schema, meta: Meta::default(), value }
+        Node {
+            schema,
+            meta: Meta::default(),
+            value,
+        }
     }
 
     /// The statement name.
@@ -163,7 +169,11 @@ pub(crate) fn entry_or_insert<'a>(list: &'a mut Node, key: &str) -> Option<&'a m
     let idx = match entries.iter().position(|e| e.key == key) {
         Some(i) => i,
         None => {
-            entries.push(Entry { key: key.to_owned(), meta: Meta::default(), children: Vec::new() });
+            entries.push(Entry {
+                key: key.to_owned(),
+                meta: Meta::default(),
+                children: Vec::new(),
+            });
             entries.len() - 1
         }
     };
@@ -249,7 +259,10 @@ pub(crate) fn clear_at(children: &mut Vec<Node>, steps: &[Step]) {
     let Some((first, rest)) = steps.split_first() else {
         return;
     };
-    let Some(pos) = children.iter().position(|n| n.schema.name == first.schema.name) else {
+    let Some(pos) = children
+        .iter()
+        .position(|n| n.schema.name == first.schema.name)
+    else {
         return;
     };
     let last = rest.is_empty();

@@ -30,7 +30,13 @@ impl Config {
     /// Every problem `validate` would report, in configuration order.
     pub fn validation_errors(&self) -> Vec<ConfigError> {
         let mut errs = Vec::new();
-        walk(self, &self.children, schema::ROOT, &mut Vec::new(), &mut errs);
+        walk(
+            self,
+            &self.children,
+            schema::ROOT,
+            &mut Vec::new(),
+            &mut errs,
+        );
         for check in CROSS_CHECKS {
             check(self, &mut errs);
         }
@@ -114,14 +120,21 @@ fn show(l: &ListenerCfg) -> String {
 /// No two listeners (gRPC clear text, gRPC TLS, MQTT) on the same address and port.
 fn listeners_do_not_collide(cfg: &Config, errs: &mut Vec<ConfigError>) {
     let jsd = cfg.jsd();
-    let ssl = jsd.ssl.as_ref().map(|s| ListenerCfg { address: s.address, port: s.port });
+    let ssl = jsd.ssl.as_ref().map(|s| ListenerCfg {
+        address: s.address,
+        port: s.port,
+    });
     if let (Some(ct), Some(ssl)) = (&jsd.clear_text, &ssl) {
         if overlaps(ct, ssl) {
             errs.push(ConfigError::new(
                 ConfigErrorKind::Conflict,
                 GRPC_PATH,
                 "ssl",
-                format!("ssl listener {} conflicts with the clear-text listener {}", show(ssl), show(ct)),
+                format!(
+                    "ssl listener {} conflicts with the clear-text listener {}",
+                    show(ssl),
+                    show(ct)
+                ),
             ));
         }
     }

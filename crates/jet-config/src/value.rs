@@ -48,17 +48,23 @@ impl ValueType {
         match *self {
             ValueType::Text { max_len } => {
                 if raw.chars().any(char::is_control) {
-                    return Err(format!("invalid value for {name}: control characters are not allowed"));
+                    return Err(format!(
+                        "invalid value for {name}: control characters are not allowed"
+                    ));
                 }
                 if raw.chars().count() > max_len {
-                    return Err(format!("value too long for {name} (at most {max_len} characters)"));
+                    return Err(format!(
+                        "value too long for {name} (at most {max_len} characters)"
+                    ));
                 }
                 Ok(raw.to_owned())
             }
             ValueType::Name => {
                 let ok = (1..=64).contains(&raw.len())
                     && raw.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                    && raw.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+                    && raw
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
                 if ok {
                     Ok(raw.to_owned())
                 } else {
@@ -69,7 +75,9 @@ impl ValueType {
             }
             ValueType::HostName => {
                 let ok = (1..=255).contains(&raw.len())
-                    && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+                    && raw
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
                 if ok {
                     Ok(raw.to_owned())
                 } else {
@@ -80,7 +88,9 @@ impl ValueType {
             }
             ValueType::UserName => {
                 let mut chars = raw.chars();
-                let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+                let first_ok = chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_lowercase() || c == '_');
                 let rest_ok = chars.all(|c| {
                     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || c == '-'
                 });
@@ -94,11 +104,15 @@ impl ValueType {
             }
             ValueType::Uint { min, max } => {
                 if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(format!("invalid numeric value '{raw}' for {name} ({min}..{max})"));
+                    return Err(format!(
+                        "invalid numeric value '{raw}' for {name} ({min}..{max})"
+                    ));
                 }
                 match raw.parse::<u64>() {
                     Ok(v) if (min..=max).contains(&v) => Ok(v.to_string()),
-                    _ => Err(format!("value out of range {raw} for {name} ({min}..{max})")),
+                    _ => Err(format!(
+                        "value out of range {raw} for {name} ({min}..{max})"
+                    )),
                 }
             }
             ValueType::Enum(choices) => {
@@ -188,7 +202,9 @@ fn is_crypt_hash(s: &str) -> bool {
 /// True when `s` must be printed in double quotes in Junos text and `set` output.
 pub(crate) fn needs_quotes(s: &str) -> bool {
     s.is_empty()
-        || !s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/@+,=".contains(c))
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+,=".contains(c))
 }
 
 /// `s` as a Junos token: bare when safe, else `"..."` with `"` and `\` escaped.
@@ -233,7 +249,9 @@ impl IpPrefix {
                 u32::from(net) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.len)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.len))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -297,14 +315,26 @@ mod tests {
             Err("value out of range 70000 for port (1..65535)".into())
         );
         assert!(PORT.canonical("port", "99999999999999999999999").is_err());
-        assert!(PORT.canonical("port", "-1").unwrap_err().contains("invalid numeric value"));
+        assert!(PORT
+            .canonical("port", "-1")
+            .unwrap_err()
+            .contains("invalid numeric value"));
     }
 
     #[test]
     fn addresses_and_prefixes_are_canonical() {
-        assert_eq!(ValueType::IpAddr.canonical("a", "2001:DB8::0:1"), Ok("2001:db8::1".into()));
-        assert_eq!(ValueType::IpPrefix.canonical("a", "10.0.0.1"), Ok("10.0.0.1/32".into()));
-        assert_eq!(ValueType::IpPrefix.canonical("a", "::1/128"), Ok("::1/128".into()));
+        assert_eq!(
+            ValueType::IpAddr.canonical("a", "2001:DB8::0:1"),
+            Ok("2001:db8::1".into())
+        );
+        assert_eq!(
+            ValueType::IpPrefix.canonical("a", "10.0.0.1"),
+            Ok("10.0.0.1/32".into())
+        );
+        assert_eq!(
+            ValueType::IpPrefix.canonical("a", "::1/128"),
+            Ok("::1/128".into())
+        );
         assert!(ValueType::IpPrefix.canonical("a", "10.0.0.0/33").is_err());
         assert!(ValueType::IpPrefix.canonical("a", "10.0.0.0/").is_err());
         assert!(ValueType::IpAddr.canonical("a", "10.0.0.256").is_err());
@@ -324,7 +354,10 @@ mod tests {
     fn crypt_hashes_must_have_scheme_salt_and_hash_length() {
         let h6 = format!("$6$abcdefgh${}", "a".repeat(86));
         assert!(is_crypt_hash(&h6));
-        assert!(is_crypt_hash(&format!("$6$rounds=10000$salt${}", "b".repeat(86))));
+        assert!(is_crypt_hash(&format!(
+            "$6$rounds=10000$salt${}",
+            "b".repeat(86)
+        )));
         assert!(is_crypt_hash(&format!("$5$s${}", "c".repeat(43))));
         assert!(is_crypt_hash(&format!("$1$12345678${}", "d".repeat(22))));
         assert!(!is_crypt_hash("$6$abc$short"));
@@ -339,10 +372,16 @@ mod tests {
         assert!(ValueType::UserName.canonical("user", "_svc.x-1").is_ok());
         assert!(ValueType::UserName.canonical("user", "Admin").is_err());
         assert!(ValueType::UserName.canonical("user", "").is_err());
-        assert!(ValueType::UserName.canonical("user", &"a".repeat(65)).is_err());
-        assert!(ValueType::HostName.canonical("host-name", "r1.lab-2").is_ok());
+        assert!(ValueType::UserName
+            .canonical("user", &"a".repeat(65))
+            .is_err());
+        assert!(ValueType::HostName
+            .canonical("host-name", "r1.lab-2")
+            .is_ok());
         assert!(ValueType::HostName.canonical("host-name", "r 1").is_err());
-        assert!(ValueType::Text { max_len: 4 }.canonical("x", "a\nb").is_err());
+        assert!(ValueType::Text { max_len: 4 }
+            .canonical("x", "a\nb")
+            .is_err());
     }
 
     #[test]

@@ -198,7 +198,13 @@ pub struct CaProfileCfg {
     pub ca_identity: Option<String>,
 }
 
-const GRPC: &[&str] = &["system", "services", "extension-service", "request-response", "grpc"];
+const GRPC: &[&str] = &[
+    "system",
+    "services",
+    "extension-service",
+    "request-response",
+    "grpc",
+];
 const NOTIFICATION: &[&str] = &["system", "services", "extension-service", "notification"];
 
 fn leaf<'a>(children: &'a [Node], name: &str) -> Option<&'a str> {
@@ -234,7 +240,9 @@ impl Config {
             .filter_map(|e| {
                 let c = &e.children;
                 let class = LoginClass::from_keyword(leaf(c, "class")?)?;
-                let auth = tree::child(c, "authentication").map(Node::children).unwrap_or(&[]);
+                let auth = tree::child(c, "authentication")
+                    .map(Node::children)
+                    .unwrap_or(&[]);
                 Some(UserCfg {
                     name: e.key.clone(),
                     uid: num(c, "uid"),
@@ -282,7 +290,9 @@ impl Config {
     pub fn notification(&self) -> Option<NotificationCfg> {
         let n = self.node_at(NOTIFICATION)?;
         let c = n.children();
-        let allow = tree::child(c, "allow-clients").map(Node::children).unwrap_or(&[]);
+        let allow = tree::child(c, "allow-clients")
+            .map(Node::children)
+            .unwrap_or(&[]);
         let allow_clients = match tree::child(allow, "address").map(|a| &a.value) {
             Some(Value::LeafList(vs)) => vs.iter().filter_map(|v| v.parse().ok()).collect(),
             _ => Vec::new(),

@@ -20,12 +20,19 @@ use rand::Rng as _;
 
 /// A free TCP port on 127.0.0.1 (bound and released; a tiny race is accepted).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
 }
 
 /// A random password for a test user.
 pub fn random_password() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
 /// A base configuration: host `testdev`, super-user `admin` with `password`, jsd clear text
@@ -41,7 +48,8 @@ pub fn config_text(password: &str, port: u16, extra: &str) -> String {
     let cfg = if extra.trim().is_empty() {
         cfg
     } else {
-        cfg.load(extra, LoadMode::Merge).expect("extra test config merges")
+        cfg.load(extra, LoadMode::Merge)
+            .expect("extra test config merges")
     };
     cfg.to_text()
 }
@@ -85,7 +93,12 @@ impl TestDevice {
         .await
         .expect("device starts");
         let jsd = Jsd::start(device.clone());
-        let me = TestDevice { dir, admin_password, device, jsd: Some(jsd) };
+        let me = TestDevice {
+            dir,
+            admin_password,
+            device,
+            jsd: Some(jsd),
+        };
         me.wait_listening(|l| !l.is_empty()).await;
         me
     }
@@ -118,12 +131,16 @@ impl TestDevice {
 
     /// The clear-text gRPC address.
     pub fn grpc_addr(&self) -> SocketAddr {
-        self.addr_of(Transport::ClearText).expect("clear-text listener")
+        self.addr_of(Transport::ClearText)
+            .expect("clear-text listener")
     }
 
     /// The address served with `transport`, if any.
     pub fn addr_of(&self, transport: Transport) -> Option<SocketAddr> {
-        self.listening().into_iter().find(|l| l.transport == transport).map(|l| l.addr)
+        self.listening()
+            .into_iter()
+            .find(|l| l.transport == transport)
+            .map(|l| l.addr)
     }
 
     /// A connected, not yet logged-in client on the clear-text listener.
@@ -136,7 +153,9 @@ impl TestDevice {
     /// A client logged in as `admin` with client id `client_id`.
     pub async fn admin(&self, client_id: &str) -> JetClient {
         let c = self.client().await;
-        c.login("admin", &self.admin_password, client_id).await.expect("admin logs in");
+        c.login("admin", &self.admin_password, client_id)
+            .await
+            .expect("admin logs in");
         c
     }
 
@@ -193,10 +212,9 @@ impl JetdProcess {
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            // Keep draining stdout after the banner, so jetd never writes into a closed pipe.
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
+                let _ = tx.send(line);
             }
         });
         let mut banner = Vec::new();
@@ -217,7 +235,11 @@ impl JetdProcess {
                 }
             }
         }
-        JetdProcess { child, data_dir: data_dir.to_path_buf(), banner }
+        JetdProcess {
+            child,
+            data_dir: data_dir.to_path_buf(),
+            banner,
+        }
     }
 
     /// The address in the first "jsd listening on ADDR" line.
@@ -232,7 +254,10 @@ impl JetdProcess {
 
     /// Sends SIGTERM and waits for the exit status (at most 10 s).
     pub fn terminate(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {

@@ -13,7 +13,12 @@ use jet_jsd::Jsd;
 #[command(name = "jetd", version, about)]
 struct Cli {
     /// Data directory: committed configuration, rollbacks, certificates, logs.
-    #[arg(long, global = true, default_value = "./jetd-data", env = "JETD_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./jetd-data",
+        env = "JETD_DATA_DIR"
+    )]
     data_dir: PathBuf,
     /// Junos configuration (curly braces) to seed an empty data directory with, instead
     /// of the factory configuration. Ignored when the data directory already has one.
@@ -47,6 +52,15 @@ enum CertsAction {
     },
 }
 
+/// Prints a line on stdout, ignoring a closed or full stdout: jetd must never die because
+/// whoever started it stopped reading its output.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -57,9 +71,9 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
-        Some(Command::Certs { action: CertsAction::Generate { names, port } }) => {
-            certs_generate(&cli.data_dir, &names, port)
-        }
+        Some(Command::Certs {
+            action: CertsAction::Generate { names, port },
+        }) => certs_generate(&cli.data_dir, &names, port),
         None => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -72,14 +86,26 @@ fn main() -> anyhow::Result<()> {
 
 fn certs_generate(data_dir: &std::path::Path, names: &[String], port: u16) -> anyhow::Result<()> {
     let out = jet_jsd::certs::generate(data_dir, names).map_err(anyhow::Error::msg)?;
-    println!("Wrote RSA-2048 certificates under {}:", data_dir.join("certs").display());
-    println!("  {}  the CA: give it to clients to verify jetd", out.ca_cert.display());
-    println!("  {}  jetd's key and certificate (load-key-file)", out.server_pem.display());
-    println!("  {}  a client certificate for mutual TLS", out.client_cert.display());
-    println!("  {}  its key", out.client_key.display());
-    println!();
-    println!("Commit this (jcli configure, or ConfigSet with CONFIG_LOAD_SET) to serve TLS:");
-    print!("{}", jet_jsd::certs::config_snippet(port));
+    say!(
+        "Wrote RSA-2048 certificates under {}:",
+        data_dir.join("certs").display()
+    );
+    say!(
+        "  {}  the CA: give it to clients to verify jetd",
+        out.ca_cert.display()
+    );
+    say!(
+        "  {}  jetd's key and certificate (load-key-file)",
+        out.server_pem.display()
+    );
+    say!(
+        "  {}  a client certificate for mutual TLS",
+        out.client_cert.display()
+    );
+    say!("  {}  its key", out.client_key.display());
+    say!();
+    say!("Commit this (jcli configure, or ConfigSet with CONFIG_LOAD_SET) to serve TLS:");
+    say!("{}", jet_jsd::certs::config_snippet(port).trim_end());
     Ok(())
 }
 
@@ -91,26 +117,31 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let (device, boot) = Device::start(DeviceOptions { data_dir: data_dir.clone(), initial_config })
-        .await
-        .with_context(|| format!("starting the device in {}", data_dir.display()))?;
-    println!("jetd: data directory {}", data_dir.display());
+    let (device, boot) = Device::start(DeviceOptions {
+        data_dir: data_dir.clone(),
+        initial_config,
+    })
+    .await
+    .with_context(|| format!("starting the device in {}", data_dir.display()))?;
+    say!("jetd: data directory {}", data_dir.display());
     if boot.seeded {
         match &config {
-            Some(p) => println!("jetd: new data directory seeded from {}", p.display()),
-            None => println!("jetd: new data directory seeded with the factory configuration"),
+            Some(p) => say!("jetd: new data directory seeded from {}", p.display()),
+            None => say!("jetd: new data directory seeded with the factory configuration"),
         }
     }
     if boot.initial_config_ignored {
-        println!(
+        say!(
             "jetd: --config ignored: {} already holds a committed configuration",
             data_dir.display()
         );
     }
     if let Some(pw) = &boot.admin_password {
-        println!(
+        say!(
             "jetd: user 'admin' (super-user), password: {pw}\n      (shown once; also saved in {})",
-            data_dir.join(jet_device::factory::ADMIN_PASSWORD_FILE).display()
+            data_dir
+                .join(jet_device::factory::ADMIN_PASSWORD_FILE)
+                .display()
         );
     }
     let jsd = Jsd::start(device.clone());
@@ -120,7 +151,11 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
         loop {
             let now = listening.borrow_and_update().clone();
             for l in &now {
-                println!("jetd: jsd listening on {} (gRPC, {})", l.addr, l.transport.as_str());
+                say!(
+                    "jetd: jsd listening on {} (gRPC, {})",
+                    l.addr,
+                    l.transport.as_str()
+                );
             }
             if listening.changed().await.is_err() {
                 break;
@@ -128,7 +163,7 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
         }
     });
     shutdown_signal().await;
-    println!("jetd: shutting down");
+    say!("jetd: shutting down");
     reporter.abort();
     jsd.shutdown().await;
     drop(device);

@@ -16,7 +16,10 @@ fn unknown_statement_names_statement_path_and_position() {
     assert_eq!(e.path, "[edit system]");
     assert_eq!(e.statement, "foo");
     assert_eq!(e.message, "unknown statement 'foo'");
-    assert_eq!(e.to_string(), "line 3, column 5:\n[edit system]\n  'foo'\n    unknown statement 'foo'");
+    assert_eq!(
+        e.to_string(),
+        "line 3, column 5:\n[edit system]\n  'foo'\n    unknown statement 'foo'"
+    );
 }
 
 #[test]
@@ -29,15 +32,23 @@ fn missing_semicolon_is_a_syntax_error_at_the_next_token() {
 
 #[test]
 fn port_out_of_range_names_value_and_range() {
-    let e = set_err("set system services extension-service request-response grpc clear-text port 70000");
+    let e = set_err(
+        "set system services extension-service request-response grpc clear-text port 70000",
+    );
     assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
     assert_eq!(e.message, "value out of range 70000 for port (1..65535)");
     assert_eq!(e.statement, "port 70000");
-    assert_eq!(e.path, "[edit system services extension-service request-response grpc clear-text]");
+    assert_eq!(
+        e.path,
+        "[edit system services extension-service request-response grpc clear-text]"
+    );
     assert_eq!((e.line, e.column), (Some(1), Some(77)));
 
     let e = text_err("system { services { extension-service { request-response { grpc { max-connections 0; } } } } }");
-    assert_eq!(e.message, "value out of range 0 for max-connections (1..1000)");
+    assert_eq!(
+        e.message,
+        "value out of range 0 for max-connections (1..1000)"
+    );
 }
 
 #[test]
@@ -51,19 +62,30 @@ fn uid_out_of_range_is_refused() {
 fn unknown_class_lists_the_choices() {
     let e = set_err("set system login user bob class wizard");
     assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
-    assert_eq!(e.message, "invalid value 'wizard' for class: expected one of super-user, operator, read-only");
+    assert_eq!(
+        e.message,
+        "invalid value 'wizard' for class: expected one of super-user, operator, read-only"
+    );
 }
 
 #[test]
 fn bad_user_name_host_name_and_addresses_are_refused() {
-    assert!(set_err("set system login user Bob class operator").message.contains("invalid user name 'Bob'"));
-    assert!(set_err("set system host-name \"r 1\"").message.contains("invalid host-name"));
-    assert!(set_err("set system services extension-service notification address 300.1.1.1")
+    assert!(set_err("set system login user Bob class operator")
         .message
-        .contains("invalid ip address '300.1.1.1'"));
-    assert!(set_err("set system services extension-service notification allow-clients address 10.0.0.0/40")
+        .contains("invalid user name 'Bob'"));
+    assert!(set_err("set system host-name \"r 1\"")
         .message
-        .contains("invalid ip prefix"));
+        .contains("invalid host-name"));
+    assert!(
+        set_err("set system services extension-service notification address 300.1.1.1")
+            .message
+            .contains("invalid ip address '300.1.1.1'")
+    );
+    assert!(set_err(
+        "set system services extension-service notification allow-clients address 10.0.0.0/40"
+    )
+    .message
+    .contains("invalid ip prefix"));
 }
 
 #[test]
@@ -82,7 +104,10 @@ fn missing_mandatory_class_is_reported_by_validate_with_the_user_path() {
     assert_eq!(e.path, "[edit system login user bob]");
     assert_eq!(e.statement, "class");
     assert_eq!(e.message, "missing mandatory statement: 'class'");
-    assert_eq!(e.to_string(), "[edit system login user bob]\n  'class'\n    missing mandatory statement: 'class'");
+    assert_eq!(
+        e.to_string(),
+        "[edit system login user bob]\n  'class'\n    missing mandatory statement: 'class'"
+    );
 }
 
 #[test]
@@ -97,7 +122,10 @@ fn undefined_local_certificate_reference_is_reported() {
         e.message,
         "referenced local-certificate 'x' is not defined under [edit security certificates local]"
     );
-    assert_eq!(e.path, "[edit system services extension-service request-response grpc ssl]");
+    assert_eq!(
+        e.path,
+        "[edit system services extension-service request-response grpc ssl]"
+    );
     assert_eq!(e.statement, "local-certificate x");
 }
 
@@ -115,12 +143,20 @@ fn deleting_an_absent_statement_is_statement_not_found() {
 
 #[test]
 fn set_errors_cover_missing_values_extra_values_and_unknown_commands() {
-    assert!(set_err("set system host-name").message.contains("missing value for 'host-name'"));
-    assert!(set_err("set system host-name a b").message.contains("takes one value"));
-    assert!(set_err("set system login user").message.contains("missing name for 'user'"));
-    assert!(set_err("set system services extension-service request-response grpc skip-authentication yes")
+    assert!(set_err("set system host-name")
         .message
-        .contains("takes no value"));
+        .contains("missing value for 'host-name'"));
+    assert!(set_err("set system host-name a b")
+        .message
+        .contains("takes one value"));
+    assert!(set_err("set system login user")
+        .message
+        .contains("missing name for 'user'"));
+    assert!(set_err(
+        "set system services extension-service request-response grpc skip-authentication yes"
+    )
+    .message
+    .contains("takes no value"));
     let e = set_err("show system");
     assert!(e.message.contains("unknown command 'show'"), "{e}");
     let e = set_err("set system { host-name r1; }");
@@ -140,7 +176,9 @@ fn replace_tag_without_statement_is_a_syntax_error() {
 fn failed_apply_set_leaves_the_configuration_unchanged() {
     let mut c = Config::parse_set("set system host-name r1").expect("parses");
     let before = c.clone();
-    let e = c.apply_set("set system host-name r2\nset system bogus 1").expect_err("fails");
+    let e = c
+        .apply_set("set system host-name r2\nset system bogus 1")
+        .expect_err("fails");
     assert_eq!(e.line, Some(2));
     assert_eq!(c, before);
 }

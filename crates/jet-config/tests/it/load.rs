@@ -23,7 +23,10 @@ fn base() -> Config {
 #[test]
 fn load_merge_adds_and_overwrites_but_keeps_the_rest() {
     let new = base()
-        .load("system { host-name r2; login { user c { class super-user; } } }", LoadMode::Merge)
+        .load(
+            "system { host-name r2; login { user c { class super-user; } } }",
+            LoadMode::Merge,
+        )
         .expect("loads");
     assert_eq!(new.host_name(), Some("r2"));
     let names: Vec<String> = new.users().into_iter().map(|u| u.name).collect();
@@ -39,8 +42,13 @@ fn load_merge_extends_leaf_lists() {
             LoadMode::Merge,
         )
         .expect("loads");
-    let allow: Vec<String> =
-        new.notification().expect("notif").allow_clients.iter().map(|p| p.to_string()).collect();
+    let allow: Vec<String> = new
+        .notification()
+        .expect("notif")
+        .allow_clients
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
     assert_eq!(allow, ["127.0.0.1/32", "10.0.0.0/8"]);
 }
 
@@ -55,7 +63,10 @@ fn load_replace_marker_replaces_only_that_subtree() {
     let jsd = new.jsd();
     assert!(jsd.clear_text.is_none(), "clear-text was replaced away");
     assert!(jsd.ssl.is_some());
-    assert_eq!(jsd.max_connections, 8, "max-connections was replaced away (default)");
+    assert_eq!(
+        jsd.max_connections, 8,
+        "max-connections was replaced away (default)"
+    );
     assert!(new.notification().is_none());
     assert_eq!(new.host_name(), Some("r1"));
     assert_eq!(new.users().len(), 2);
@@ -64,7 +75,10 @@ fn load_replace_marker_replaces_only_that_subtree() {
 #[test]
 fn load_replace_on_a_list_entry_keeps_its_place() {
     let new = base()
-        .load("system { login { replace: user a { uid 3000; class super-user; } } }", LoadMode::Replace)
+        .load(
+            "system { login { replace: user a { uid 3000; class super-user; } } }",
+            LoadMode::Replace,
+        )
         .expect("loads");
     let users = new.users();
     assert_eq!(users[0].name, "a");
@@ -74,7 +88,9 @@ fn load_replace_on_a_list_entry_keeps_its_place() {
 
 #[test]
 fn load_replace_at_top_level_replaces_the_whole_statement() {
-    let new = base().load("replace: system { host-name r9; }", LoadMode::Replace).expect("loads");
+    let new = base()
+        .load("replace: system { host-name r9; }", LoadMode::Replace)
+        .expect("loads");
     assert_eq!(new.to_text(), "system {\n    host-name r9;\n}\n");
 }
 
@@ -89,14 +105,21 @@ fn load_replace_without_markers_is_a_merge() {
 
 #[test]
 fn load_merge_ignores_replace_markers() {
-    let new = base().load("system { replace: login { user z { class operator; } } }", LoadMode::Merge).expect("loads");
+    let new = base()
+        .load(
+            "system { replace: login { user z { class operator; } } }",
+            LoadMode::Merge,
+        )
+        .expect("loads");
     assert_eq!(new.users().len(), 3);
 }
 
 #[test]
 fn load_override_and_update_make_the_payload_the_whole_config() {
     for mode in [LoadMode::Override, LoadMode::Update] {
-        let new = base().load("system { host-name only; }", mode).expect("loads");
+        let new = base()
+            .load("system { host-name only; }", mode)
+            .expect("loads");
         assert_eq!(new.to_text(), "system {\n    host-name only;\n}\n");
     }
 }
@@ -119,7 +142,7 @@ fn load_set_applies_sets_and_deletes_in_order() {
 fn load_set_supports_edit_up_top_and_exit() {
     let new = Config::default()
         .load(
-            "edit system services extension-service\nset request-response grpc clear-text port 4000\nup\nset host-name r7\nedit login user x\nset class operator\ntop\nset security pki ca-profile p\nedit system\nexit\nset version 1",
+            "edit system services extension-service\nset request-response grpc clear-text port 4000\nup 2\nset host-name r7\nedit login user x\nset class operator\ntop\nset security pki ca-profile p\nedit system\nexit\nset version 1",
             LoadMode::Set,
         )
         .expect("loads");
@@ -133,30 +156,42 @@ fn load_set_supports_edit_up_top_and_exit() {
 #[test]
 fn delete_removes_subtrees_leaves_flags_and_whole_lists() {
     let mut c = parse(&crate::full_text());
-    c.apply_set("delete system services extension-service request-response grpc skip-authentication")
-        .expect("flag");
+    c.apply_set(
+        "delete system services extension-service request-response grpc skip-authentication",
+    )
+    .expect("flag");
     assert!(!c.jsd().skip_authentication);
     c.apply_set("delete system login user").expect("whole list");
     assert!(c.users().is_empty());
-    c.apply_set("delete system host-name r1").expect("leaf with matching value");
+    c.apply_set("delete system host-name r1")
+        .expect("leaf with matching value");
     assert_eq!(c.host_name(), None);
     c.apply_set("delete security").expect("subtree");
     assert!(c.local_certificates().is_empty());
-    c.apply_set("edit system\ndelete").expect("everything at a level");
+    c.apply_set("edit system\ndelete")
+        .expect("everything at a level");
     assert_eq!(c.to_text_at(&["system"]).as_deref(), Some(""));
 }
 
 #[test]
 fn load_errors_leave_the_original_untouched() {
     let b = base();
-    assert!(b.load("system { host-name r2; bogus; }", LoadMode::Merge).is_err());
+    assert!(b
+        .load("system { host-name r2; bogus; }", LoadMode::Merge)
+        .is_err());
     assert!(b.load("set system bogus", LoadMode::Set).is_err());
     assert_eq!(b, base());
 }
 
 #[test]
 fn load_mode_parses_from_its_keyword() {
-    for m in [LoadMode::Merge, LoadMode::Replace, LoadMode::Override, LoadMode::Update, LoadMode::Set] {
+    for m in [
+        LoadMode::Merge,
+        LoadMode::Replace,
+        LoadMode::Override,
+        LoadMode::Update,
+        LoadMode::Set,
+    ] {
         assert_eq!(m.as_str().parse::<LoadMode>(), Ok(m));
     }
     assert!("patch".parse::<LoadMode>().is_err());

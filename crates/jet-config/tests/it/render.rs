@@ -61,8 +61,14 @@ fn xml_follows_junos_layout_at_the_given_indent() {
 
 #[test]
 fn xml_escapes_text() {
-    let c = jet_config::Config::parse_set("set system login user bob full-name \"a<b & c>\"").expect("parses");
-    assert!(c.to_xml(0).contains("<full-name>a&lt;b &amp; c&gt;</full-name>"), "{}", c.to_xml(0));
+    let c = jet_config::Config::parse_set("set system login user bob full-name \"a<b & c>\"")
+        .expect("parses");
+    assert!(
+        c.to_xml(0)
+            .contains("<full-name>a&lt;b &amp; c&gt;</full-name>"),
+        "{}",
+        c.to_xml(0)
+    );
 }
 
 #[test]
@@ -91,6 +97,10 @@ set system services extension-service notification allow-clients address 10.0.0.
 fn secrets_are_quoted_and_flagged_in_text_only() {
     let c = parse(&crate::full_text());
     let h = crate::hash();
-    assert!(c.to_text().contains(&format!("encrypted-password \"{h}\"; ## SECRET-DATA\n")));
-    assert!(c.to_xml(0).contains(&format!("<encrypted-password>{h}</encrypted-password>")));
+    assert!(c
+        .to_text()
+        .contains(&format!("encrypted-password \"{h}\"; ## SECRET-DATA\n")));
+    assert!(c
+        .to_xml(0)
+        .contains(&format!("<encrypted-password>{h}</encrypted-password>")));
 }

@@ -10,7 +10,10 @@ fn text_print_of_parse_is_identical_for_canonical_input() {
 
 #[test]
 fn header_comments_and_secret_trailers_are_ignored_when_parsing() {
-    let with_header = format!("## Last commit: 2026-02-15 03:20:57 UTC by admin\n/* note */\n# hash comment\n{}", full_text());
+    let with_header = format!(
+        "## Last commit: 2026-02-15 03:20:57 UTC by admin\n/* note */\n# hash comment\n{}",
+        full_text()
+    );
     assert_eq!(parse(&with_header), parse(&full_text()));
 }
 
@@ -45,7 +48,10 @@ fn list_entries_keep_insertion_order() {
     .expect("parses");
     let names: Vec<String> = c.users().into_iter().map(|u| u.name).collect();
     assert_eq!(names, ["zed", "amy", "mia"]);
-    assert!(c.to_text().find("user zed").lt(&c.to_text().find("user amy")));
+    assert!(c
+        .to_text()
+        .find("user zed")
+        .lt(&c.to_text().find("user amy")));
 }
 
 #[test]
@@ -54,7 +60,11 @@ fn single_leaf_list_value_prints_without_brackets() {
         "set system services extension-service notification allow-clients address 127.0.0.1/32",
     )
     .expect("parses");
-    assert!(c.to_text().contains("address 127.0.0.1/32;\n"), "{}", c.to_text());
+    assert!(
+        c.to_text().contains("address 127.0.0.1/32;\n"),
+        "{}",
+        c.to_text()
+    );
 }
 
 #[test]
@@ -67,23 +77,43 @@ fn values_are_canonicalised_when_parsed() {
 
 #[test]
 fn empty_containers_and_list_entries_survive_round_trips() {
-    let c = Config::parse_set("set system services\nset security pki ca-profile lab").expect("parses");
-    assert_eq!(c.to_text(), "system {\n    services;\n}\nsecurity {\n    pki {\n        ca-profile lab;\n    }\n}\n");
-    assert_eq!(c.to_set(), "set system services\nset security pki ca-profile lab\n");
+    let c =
+        Config::parse_set("set system services\nset security pki ca-profile lab").expect("parses");
+    assert_eq!(
+        c.to_text(),
+        "system {\n    services;\n}\nsecurity {\n    pki {\n        ca-profile lab;\n    }\n}\n"
+    );
+    assert_eq!(
+        c.to_set(),
+        "set system services\nset security pki ca-profile lab\n"
+    );
     assert_eq!(parse(&c.to_text()), c);
 }
 
 #[test]
 fn repeated_statements_merge_like_junos() {
-    let c = parse("system { host-name a; } system { host-name b; login { user x { class operator; } } }");
+    let c = parse(
+        "system { host-name a; } system { host-name b; login { user x { class operator; } } }",
+    );
     assert_eq!(c.host_name(), Some("b"));
     assert_eq!(c.users().len(), 1);
 }
 
 #[test]
 fn quoted_values_keep_specials_and_escapes() {
-    let c = Config::parse_set(r#"set system login user bob full-name "Bob \"B\" {x}; #1""#).expect("parses");
-    assert_eq!(c.users()[0].full_name.as_deref(), Some(r#"Bob "B" {x}; #1"#));
-    assert!(c.to_text().contains(r#"full-name "Bob \"B\" {x}; #1";"#), "{}", c.to_text());
+    let c = Config::parse_set(
+        r#"set system login user bob full-name "Bob \"B\" {x}; #1"
+set system login user bob class operator"#,
+    )
+    .expect("parses");
+    assert_eq!(
+        c.users()[0].full_name.as_deref(),
+        Some(r#"Bob "B" {x}; #1"#)
+    );
+    assert!(
+        c.to_text().contains(r#"full-name "Bob \"B\" {x}; #1";"#),
+        "{}",
+        c.to_text()
+    );
     assert_eq!(parse(&c.to_text()), c);
 }

@@ -4,8 +4,15 @@ use jet_config::{CommitMeta, Config, Store, StoreError, MAX_ROLLBACK};
 fn meta(n: u32) -> CommitMeta {
     CommitMeta {
         user: format!("user{n}"),
-        client: if n % 2 == 0 { "cli".into() } else { "grpc".into() },
-        time: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("time")
+        client: if n % 2 == 0 {
+            "cli".into()
+        } else {
+            "grpc".into()
+        },
+        time: Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("time")
             + chrono::Duration::seconds(i64::from(n)),
         comment: (n % 3 == 0).then(|| format!("change {n}")),
     }
@@ -21,7 +28,10 @@ fn empty_store_has_no_committed_config_and_no_history() {
     let store = Store::open(&dir.path().join("config")).expect("opens");
     assert!(store.committed().expect("reads").is_none());
     assert!(store.history().expect("reads").is_empty());
-    assert!(matches!(store.rollback(0), Err(StoreError::NoSuchRollback(0))));
+    assert!(matches!(
+        store.rollback(0),
+        Err(StoreError::NoSuchRollback(0))
+    ));
 }
 
 #[test]
@@ -48,7 +58,11 @@ fn commits_rotate_into_at_most_fifty_files_newest_first() {
     assert!(dir.path().join("juniper.conf.49").exists());
     assert!(!dir.path().join("juniper.conf.50").exists());
     for k in [0usize, 1, 10, 49] {
-        assert_eq!(store.rollback(k).expect("rollback"), cfg(54 - k as u32), "rollback {k}");
+        assert_eq!(
+            store.rollback(k).expect("rollback"),
+            cfg(54 - k as u32),
+            "rollback {k}"
+        );
     }
     let history = store.history().expect("history");
     assert_eq!(history.len(), 50);
@@ -61,7 +75,10 @@ fn commits_rotate_into_at_most_fifty_files_newest_first() {
 fn rollback_beyond_49_is_out_of_range() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
-    assert!(matches!(store.rollback(50), Err(StoreError::RollbackOutOfRange(50))));
+    assert!(matches!(
+        store.rollback(50),
+        Err(StoreError::RollbackOutOfRange(50))
+    ));
 }
 
 #[test]
@@ -70,10 +87,17 @@ fn open_removes_a_leftover_temp_file_and_keeps_the_commit() {
     let mut store = Store::open(dir.path()).expect("opens");
     store.commit(&cfg(1), &meta(1)).expect("commits");
     drop(store);
-    std::fs::write(dir.path().join("juniper.conf.tmp"), "system { host-name half").expect("write");
+    std::fs::write(
+        dir.path().join("juniper.conf.tmp"),
+        "system { host-name half",
+    )
+    .expect("write");
     let store = Store::open(dir.path()).expect("opens");
     assert!(!dir.path().join("juniper.conf.tmp").exists());
-    assert_eq!(store.committed().expect("reads").expect("present").0, cfg(1));
+    assert_eq!(
+        store.committed().expect("reads").expect("present").0,
+        cfg(1)
+    );
 }
 
 #[test]
@@ -86,8 +110,18 @@ fn open_repairs_rollbacks_after_a_commit_cut_short_before_the_final_rename() {
     let before = store.history().expect("history");
     drop(store);
     // Replay steps 1-3 of a commit by hand: temp written, rollbacks shifted, current linked as .1.
-    let p = |n: usize| dir.path().join(if n == 0 { "juniper.conf".to_owned() } else { format!("juniper.conf.{n}") });
-    std::fs::write(dir.path().join("juniper.conf.tmp"), "system { host-name new; }").expect("tmp");
+    let p = |n: usize| {
+        dir.path().join(if n == 0 {
+            "juniper.conf".to_owned()
+        } else {
+            format!("juniper.conf.{n}")
+        })
+    };
+    std::fs::write(
+        dir.path().join("juniper.conf.tmp"),
+        "system { host-name new; }",
+    )
+    .expect("tmp");
     for n in (1..4).rev() {
         std::fs::rename(p(n), p(n + 1)).expect("shift");
     }
@@ -95,7 +129,10 @@ fn open_repairs_rollbacks_after_a_commit_cut_short_before_the_final_rename() {
 
     let store = Store::open(dir.path()).expect("opens");
     assert_eq!(store.history().expect("history"), before);
-    assert_eq!(store.committed().expect("reads").expect("present").0, cfg(3));
+    assert_eq!(
+        store.committed().expect("reads").expect("present").0,
+        cfg(3)
+    );
     assert_eq!(store.rollback(3).expect("rollback"), cfg(0));
 
     // Cut short in the middle of the shift: a gap at .2.
@@ -110,7 +147,11 @@ fn open_repairs_rollbacks_after_a_commit_cut_short_before_the_final_rename() {
 #[test]
 fn hand_written_config_without_header_reads_with_fallback_meta() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("juniper.conf"), "system { host-name hand; }\n").expect("write");
+    std::fs::write(
+        dir.path().join("juniper.conf"),
+        "system { host-name hand; }\n",
+    )
+    .expect("write");
     let store = Store::open(dir.path()).expect("opens");
     let (c, m) = store.committed().expect("reads").expect("present");
     assert_eq!(c.host_name(), Some("hand"));

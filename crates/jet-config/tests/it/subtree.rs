@@ -12,13 +12,18 @@ fn subtree_keeps_only_the_branch_with_its_ancestors() {
 #[test]
 fn subtree_of_a_list_entry_holds_just_that_entry() {
     let c = parse(&full_text());
-    let s = c.subtree(&["system", "login", "user", "noc"]).expect("present");
+    let s = c
+        .subtree(&["system", "login", "user", "noc"])
+        .expect("present");
     assert_eq!(
         s.to_text(),
         "system {\n    login {\n        user noc {\n            uid 2001;\n            class read-only;\n        }\n    }\n}\n"
     );
     let json = serde_json::to_string(&s.to_json_value()).expect("json");
-    assert_eq!(json, r#"{"system":{"login":{"user":[{"name":"noc","uid":2001,"class":"read-only"}]}}}"#);
+    assert_eq!(
+        json,
+        r#"{"system":{"login":{"user":[{"name":"noc","uid":2001,"class":"read-only"}]}}}"#
+    );
 }
 
 #[test]
@@ -42,8 +47,14 @@ fn text_at_prints_the_contents_unindented() {
         c.to_text_at(&["system", "login", "user", "noc"]).as_deref(),
         Some("uid 2001;\nclass read-only;\n")
     );
-    assert_eq!(c.to_text_at(&["system", "host-name"]).as_deref(), Some("host-name r1;\n"));
+    assert_eq!(
+        c.to_text_at(&["system", "host-name"]).as_deref(),
+        Some("host-name r1;\n")
+    );
     let users = c.to_text_at(&["system", "login", "user"]).expect("list");
-    assert!(users.starts_with("user admin {\n") && users.contains("user noc {\n"), "{users}");
+    assert!(
+        users.starts_with("user admin {\n") && users.contains("user noc {\n"),
+        "{users}"
+    );
     assert_eq!(c.to_text_at(&[]), Some(c.to_text()));
 }

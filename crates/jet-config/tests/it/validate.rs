@@ -14,18 +14,26 @@ fn empty_config_validates() {
 
 #[test]
 fn ssl_requires_a_local_certificate() {
-    let c = Config::parse_set("set system services extension-service request-response grpc ssl port 4443")
-        .expect("parses");
+    let c = Config::parse_set(
+        "set system services extension-service request-response grpc ssl port 4443",
+    )
+    .expect("parses");
     let e = c.validate().expect_err("invalid");
     assert_eq!(e.kind, ConfigErrorKind::MissingMandatory);
     assert_eq!(e.statement, "local-certificate");
-    assert_eq!(e.path, "[edit system services extension-service request-response grpc ssl]");
+    assert_eq!(
+        e.path,
+        "[edit system services extension-service request-response grpc ssl]"
+    );
 }
 
 #[test]
 fn undefined_ca_profile_reference_is_reported() {
     let c = parse(&full_text())
-        .load("delete security pki ca-profile lab-ca", jet_config::LoadMode::Set)
+        .load(
+            "delete security pki ca-profile lab-ca",
+            jet_config::LoadMode::Set,
+        )
         .expect("loads");
     let e = c.validate().expect_err("invalid");
     assert_eq!(e.kind, ConfigErrorKind::Reference);
@@ -67,7 +75,11 @@ fn listeners_on_the_same_address_and_port_conflict() {
         )
         .expect("loads");
     let e = c.validate().expect_err("conflict");
-    assert!(e.message.contains("notification listener 0.0.0.0:32767 conflicts"), "{e}");
+    assert!(
+        e.message
+            .contains("notification listener 0.0.0.0:32767 conflicts"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -35,7 +35,9 @@ fn jsd_defaults_when_nothing_is_configured() {
 
 #[test]
 fn clear_text_alone_means_loopback_on_32767() {
-    let c = parse("system { services { extension-service { request-response { grpc { clear-text; } } } } }");
+    let c = parse(
+        "system { services { extension-service { request-response { grpc { clear-text; } } } } }",
+    );
     let ct = c.jsd().clear_text.expect("listener");
     assert_eq!(ct.address, "127.0.0.1".parse::<IpAddr>().expect("ip"));
     assert_eq!(ct.port, 32767);
@@ -62,7 +64,9 @@ fn notification_view_has_defaults_and_allow_list() {
     assert_eq!(n.max_connections, 4);
     assert_eq!(n.allow_clients.len(), 2);
     assert!(n.allow_clients[1].contains("10.1.2.3".parse().expect("ip")));
-    let bare = parse("system { services { extension-service { notification; } } }").notification().expect("on");
+    let bare = parse("system { services { extension-service { notification; } } }")
+        .notification()
+        .expect("on");
     assert_eq!(bare.listener.port, 1883);
     assert!(bare.listener.address.is_loopback());
     assert!(bare.allow_clients.is_empty());

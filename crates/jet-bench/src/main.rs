@@ -1,0 +1,128 @@
+//! `jet-bench`: end-to-end measurements against a running `jetd` (or any JET device).
+//!
+//! `jet-bench session --target 127.0.0.1:32767 --user admin` (password from
+//! `JET_PASSWORD`) measures, N times in a row, the full cost of a new JET session:
+//! TCP + HTTP/2 connection setup, `Login`, and one `OpCommandGet show version`, and
+//! prints the median and tail. Figures go to `docs/benchmarks.md`.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand};
+use jet_sdk::{ConnectOptions, JetClient, OutputFormat};
+
+#[derive(Debug, Parser)]
+#[command(name = "jet-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Connection setup + Login + OpCommandGet latency, one session after another.
+    Session {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Number of sessions.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Operational command run on each session.
+        #[arg(long, default_value = "show version")]
+        command: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Cmd::Session {
+            target,
+            user,
+            count,
+            command,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            session(&target, &user, &password, count, &command).await
+        }
+    }
+}
+
+async fn session(
+    target: &str,
+    user: &str,
+    password: &str,
+    count: usize,
+    command: &str,
+) -> anyhow::Result<()> {
+    if count == 0 {
+        bail!("--count must be at least 1");
+    }
+    let mut total = Vec::with_capacity(count);
+    let mut connect = Vec::with_capacity(count);
+    let mut login = Vec::with_capacity(count);
+    let mut op = Vec::with_capacity(count);
+    for i in 0..count {
+        let t0 = Instant::now();
+        let c = JetClient::connect(ConnectOptions::clear_text(target)).await?;
+        let t1 = Instant::now();
+        c.login(user, password, &format!("jet-bench-{i}")).await?;
+        let t2 = Instant::now();
+        let out = c.op_command(command, OutputFormat::Text).await?;
+        let t3 = Instant::now();
+        if out.is_empty() {
+            bail!("empty output for '{command}'");
+        }
+        connect.push(t1 - t0);
+        login.push(t2 - t1);
+        op.push(t3 - t2);
+        total.push(t3 - t0);
+        // Close the session before the next one (max-connections is small by default).
+        drop(c);
+    }
+    println!("jet-bench session: {count} sessions against {target}, command '{command}'");
+    for (name, v) in [
+        ("connect", &mut connect),
+        ("login", &mut login),
+        ("op-command", &mut op),
+        ("total", &mut total),
+    ] {
+        v.sort();
+        println!(
+            "  {name:<11} median {:>8.3} ms   p90 {:>8.3} ms   p99 {:>8.3} ms   max {:>8.3} ms",
+            ms(pct(v, 50)),
+            ms(pct(v, 90)),
+            ms(pct(v, 99)),
+            ms(pct(v, 100))
+        );
+    }
+    Ok(())
+}
+
+/// Nearest-rank percentile of a sorted sample.
+fn pct(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(pct(&v, 50), Duration::from_millis(50));
+        assert_eq!(pct(&v, 99), Duration::from_millis(99));
+        assert_eq!(pct(&v, 100), Duration::from_millis(100));
+        assert_eq!(pct(&v[..1], 50), Duration::from_millis(1));
+    }
+}
