@@ -38,6 +38,9 @@ pub enum DeviceError {
 
 impl DeviceError {
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        DeviceError::Io { context: context.into(), source }
+        DeviceError::Io {
+            context: context.into(),
+            source,
+        }
     }
 }

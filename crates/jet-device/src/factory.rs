@@ -59,7 +59,11 @@ pub fn factory_config(admin_hash: &str) -> String {
 
 /// A fresh random password.
 pub fn random_password() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(PASSWORD_LEN).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(PASSWORD_LEN)
+        .map(char::from)
+        .collect()
 }
 
 /// Hashes a password the way Junos stores it: SHA-512 crypt (`$6$salt$hash`).
@@ -103,7 +107,9 @@ pub fn write_password_file(data_dir: &Path, password: &str) -> Result<(), Device
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(0o600);
     }
-    let mut f = opts.open(&path).map_err(|e| DeviceError::io(format!("{}", path.display()), e))?;
+    let mut f = opts
+        .open(&path)
+        .map_err(|e| DeviceError::io(format!("{}", path.display()), e))?;
     f.write_all(format!("{password}\n").as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| DeviceError::io(format!("{}", path.display()), e))

@@ -82,7 +82,9 @@ impl Drop for AbortOnDrop {
 
 impl std::fmt::Debug for Device {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Device").field("data_dir", &self.inner.data_dir).finish()
+        f.debug_struct("Device")
+            .field("data_dir", &self.inner.data_dir)
+            .finish()
     }
 }
 
@@ -100,10 +102,9 @@ impl Device {
     /// inside a tokio runtime.
     pub async fn start(opts: DeviceOptions) -> Result<(Device, Bootstrap), DeviceError> {
         let data_dir = opts.data_dir.clone();
-        let (store, committed, boot) =
-            tokio::task::spawn_blocking(move || open_data_dir(&opts))
-                .await
-                .map_err(|_| DeviceError::ShuttingDown)??;
+        let (store, committed, boot) = tokio::task::spawn_blocking(move || open_data_dir(&opts))
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)??;
         let (committed_tx, committed_rx) = watch::channel(Arc::new(committed));
         let checks: Arc<Mutex<Vec<CommitCheck>>> = Arc::default();
         let (mgd, task) = Mgd::spawn(store, committed_tx, checks.clone());
@@ -117,7 +118,12 @@ impl Device {
             dummy_hash: factory::hash_password(&factory::random_password()),
             _mgd_task: AbortOnDrop(task),
         };
-        Ok((Device { inner: Arc::new(inner) }, boot))
+        Ok((
+            Device {
+                inner: Arc::new(inner),
+            },
+            boot,
+        ))
     }
 
     /// The data directory.
@@ -142,7 +148,11 @@ impl Device {
 
     /// Registers a check run on every candidate configuration before it is committed.
     pub fn add_commit_check(&self, check: CommitCheck) {
-        self.inner.checks.lock().unwrap_or_else(|p| p.into_inner()).push(check);
+        self.inner
+            .checks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(check);
     }
 
     /// Loads a payload into the configuration and commits it, all or nothing.
@@ -174,7 +184,9 @@ impl Device {
         let dummy = self.inner.dummy_hash.clone();
         let ok = tokio::task::spawn_blocking(move || match &found {
             Some(u) => match &u.encrypted_password {
-                Some(h) => factory::verify_password(&password, h).then(|| (u.name.clone(), u.class)),
+                Some(h) => {
+                    factory::verify_password(&password, h).then(|| (u.name.clone(), u.class))
+                }
                 None => None,
             },
             None => {
@@ -188,7 +200,9 @@ impl Device {
         .map_err(|_| DeviceError::ShuttingDown)?;
         match ok {
             Some((user, class)) => Ok(AuthenticatedUser { user, class }),
-            None => Err(DeviceError::PermissionDenied("authentication failed".into())),
+            None => Err(DeviceError::PermissionDenied(
+                "authentication failed".into(),
+            )),
         }
     }
 }

@@ -48,7 +48,10 @@ pub struct LoadRequest {
 }
 
 pub(crate) enum MgdRequest {
-    Commit { req: LoadRequest, reply: oneshot::Sender<Result<(), DeviceError>> },
+    Commit {
+        req: LoadRequest,
+        reply: oneshot::Sender<Result<(), DeviceError>>,
+    },
 }
 
 /// Bound on queued commit requests; callers wait (back-pressure) beyond it.
@@ -70,7 +73,12 @@ impl Mgd {
         checks: Arc<Mutex<Vec<CommitCheck>>>,
     ) -> (MgdTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(MGD_QUEUE);
-        let mgd = Mgd { store: Some(store), checks, committed, rx };
+        let mgd = Mgd {
+            store: Some(store),
+            checks,
+            committed,
+            rx,
+        };
         (tx, tokio::spawn(mgd.run()))
     }
 
@@ -89,15 +97,23 @@ impl Mgd {
         let current = self.committed.borrow().clone();
         let new = current.config.load(&req.payload, req.mode)?;
         new.validate()?;
-        let checks: Vec<CommitCheck> =
-            self.checks.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let checks: Vec<CommitCheck> = self
+            .checks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         for check in &checks {
             check(&new).map_err(DeviceError::CommitCheck)?;
         }
-        let meta =
-            CommitMeta { user: req.user, client: req.client, time: Utc::now(), comment: req.comment };
+        let meta = CommitMeta {
+            user: req.user,
+            client: req.client,
+            time: Utc::now(),
+            comment: req.comment,
+        };
         self.persist(new.clone(), meta.clone()).await?;
-        self.committed.send_replace(Arc::new(Committed { config: new, meta }));
+        self.committed
+            .send_replace(Arc::new(Committed { config: new, meta }));
         Ok(())
     }
 

@@ -44,17 +44,29 @@ enum Body {
 impl Element {
     /// An empty container.
     pub fn container(name: impl Into<String>) -> Self {
-        Element { name: name.into(), attrs: Vec::new(), body: Body::Children(Vec::new()) }
+        Element {
+            name: name.into(),
+            attrs: Vec::new(),
+            body: Body::Children(Vec::new()),
+        }
     }
 
     /// A leaf with text.
     pub fn leaf(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Element { name: name.into(), attrs: Vec::new(), body: Body::Text(text.into()) }
+        Element {
+            name: name.into(),
+            attrs: Vec::new(),
+            body: Body::Text(text.into()),
+        }
     }
 
     /// A flag leaf (no value).
     pub fn flag(name: impl Into<String>) -> Self {
-        Element { name: name.into(), attrs: Vec::new(), body: Body::Flag }
+        Element {
+            name: name.into(),
+            attrs: Vec::new(),
+            body: Body::Flag,
+        }
     }
 
     /// Adds an attribute (`junos:seconds`, `xmlns`, ...).
@@ -66,7 +78,10 @@ impl Element {
     /// Sets the payload-root namespace for the given Junos schema module (`junos`,
     /// `junos-interface`, ...).
     pub fn xmlns(self, module: &str) -> Self {
-        self.attr("xmlns", format!("http://xml.juniper.net/junos/{JUNOS_SCHEMA}/{module}"))
+        self.attr(
+            "xmlns",
+            format!("http://xml.juniper.net/junos/{JUNOS_SCHEMA}/{module}"),
+        )
     }
 
     /// Appends a child. Turns a leaf into a container if needed.
@@ -287,7 +302,10 @@ mod tests {
         let up = &root["uptime-information"][0]["up-time"][0];
         assert_eq!(up["data"], "11:03");
         assert_eq!(up["attributes"]["junos:seconds"], "39780");
-        assert_eq!(root["uptime-information"][0]["user-table"][0], serde_json::json!({}));
+        assert_eq!(
+            root["uptime-information"][0]["user-table"][0],
+            serde_json::json!({})
+        );
     }
 
     #[test]

@@ -102,7 +102,10 @@ impl SessionTable {
     /// An empty table.
     pub fn new() -> Self {
         let (events, _) = broadcast::channel(EVENT_QUEUE);
-        SessionTable { sessions: Mutex::new(BTreeMap::new()), events }
+        SessionTable {
+            sessions: Mutex::new(BTreeMap::new()),
+            events,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<SessionId, SessionInfo>> {
@@ -113,7 +116,13 @@ impl SessionTable {
 
     /// Records a new connection.
     pub fn open(&self, id: SessionId, peer: SocketAddr, transport: Transport) {
-        let info = SessionInfo { id, peer, transport, since: Utc::now(), login: None };
+        let info = SessionInfo {
+            id,
+            peer,
+            transport,
+            since: Utc::now(),
+            login: None,
+        };
         self.lock().insert(id, info.clone());
         let _ = self.events.send(SessionEvent::Opened(info));
     }

@@ -11,8 +11,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, PKCS_RSA_SHA256,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, PKCS_RSA_SHA256,
 };
 use rsa::pkcs8::EncodePrivateKey as _;
 use rustls::pki_types::PrivatePkcs8KeyDer;
@@ -48,9 +48,14 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
     let (ca_key, ca_key_pem) = rsa_key()?;
     let mut ca_params = params("OpenJET CA")?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages =
-        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
-    let ca_cert = ca_params.self_signed(&ca_key).map_err(|e| format!("CA certificate: {e}"))?;
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca_params
+        .self_signed(&ca_key)
+        .map_err(|e| format!("CA certificate: {e}"))?;
     let issuer = Issuer::new(ca_params, ca_key);
 
     let mut sans: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -72,15 +77,25 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
                 .map_err(|e| format!("bad server name '{n}': {e}")),
         })
         .collect::<Result<_, _>>()?;
-    sp.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    sp.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     sp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server_cert = sp.signed_by(&server_key, &issuer).map_err(|e| format!("server certificate: {e}"))?;
+    let server_cert = sp
+        .signed_by(&server_key, &issuer)
+        .map_err(|e| format!("server certificate: {e}"))?;
 
     let (client_key, client_key_pem) = rsa_key()?;
     let mut cp = params("jet-client")?;
-    cp.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    cp.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     cp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client_cert = cp.signed_by(&client_key, &issuer).map_err(|e| format!("client certificate: {e}"))?;
+    let client_cert = cp
+        .signed_by(&client_key, &issuer)
+        .map_err(|e| format!("client certificate: {e}"))?;
 
     let out = GeneratedCerts {
         ca_cert: dir.join("ca.crt"),
@@ -91,8 +106,16 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
     };
     write(&out.ca_cert, &ca_cert.pem(), false)?;
     write(&dir.join("ca.key"), &ca_key_pem, true)?;
-    write(&crate::tls::ca_profile_path(data_dir, CA_PROFILE), &ca_cert.pem(), false)?;
-    write(&out.server_pem, &format!("{server_key_pem}{}", server_cert.pem()), true)?;
+    write(
+        &crate::tls::ca_profile_path(data_dir, CA_PROFILE),
+        &ca_cert.pem(),
+        false,
+    )?;
+    write(
+        &out.server_pem,
+        &format!("{server_key_pem}{}", server_cert.pem()),
+        true,
+    )?;
     write(&out.server_cert, &server_cert.pem(), false)?;
     write(&out.client_cert, &client_cert.pem(), false)?;
     write(&out.client_key, &client_key_pem, true)?;
@@ -130,7 +153,9 @@ fn params(common_name: &str) -> Result<CertificateParams, String> {
 fn rsa_key() -> Result<(KeyPair, String), String> {
     let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
         .map_err(|e| format!("RSA key generation failed: {e}"))?;
-    let der = key.to_pkcs8_der().map_err(|e| format!("RSA key encoding failed: {e}"))?;
+    let der = key
+        .to_pkcs8_der()
+        .map_err(|e| format!("RSA key encoding failed: {e}"))?;
     let pem = key
         .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
         .map_err(|e| format!("RSA key encoding failed: {e}"))?
@@ -151,6 +176,9 @@ fn write(path: &Path, text: &str, secret: bool) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(if secret { 0o600 } else { 0o644 });
     }
-    let mut f = opts.open(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    f.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

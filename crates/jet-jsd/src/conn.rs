@@ -58,11 +58,21 @@ pub(crate) struct Conn {
 
 impl Conn {
     pub(crate) fn accepted(io: Box<dyn Stream>, info: ConnInfo, slot: Slot) -> Self {
-        Conn { io, info, _slot: Some(slot), linger: None }
+        Conn {
+            io,
+            info,
+            _slot: Some(slot),
+            linger: None,
+        }
     }
 
     pub(crate) fn refused(io: Box<dyn Stream>, info: ConnInfo) -> Self {
-        Conn { io, info, _slot: None, linger: Some(Box::pin(tokio::time::sleep(REFUSED_LINGER))) }
+        Conn {
+            io,
+            info,
+            _slot: None,
+            linger: Some(Box::pin(tokio::time::sleep(REFUSED_LINGER))),
+        }
     }
 }
 

@@ -53,7 +53,10 @@ impl<S> Layer<S> for GateLayer {
     type Service = Gate<S>;
 
     fn layer(&self, inner: S) -> Gate<S> {
-        Gate { inner, device: self.device.clone() }
+        Gate {
+            inner,
+            device: self.device.clone(),
+        }
     }
 }
 
@@ -75,7 +78,11 @@ impl<S> Gate<S> {
         if is_open(path) {
             return Ok(());
         }
-        let logged_in = self.device.sessions().get(info.session).is_some_and(|s| s.login.is_some());
+        let logged_in = self
+            .device
+            .sessions()
+            .get(info.session)
+            .is_some_and(|s| s.login.is_some());
         if !logged_in && !self.device.committed().config.jsd().skip_authentication {
             return Err(tonic::Status::unauthenticated(format!(
                 "{path}: this connection is not authenticated; call \
@@ -85,7 +92,9 @@ impl<S> Gate<S> {
         if !IMPLEMENTED.contains(&path) {
             let known = jet_proto::method(path).is_some();
             return Err(tonic::Status::unimplemented(if known {
-                format!("{path} is part of the JET API but not implemented by this OpenJET release yet")
+                format!(
+                    "{path} is part of the JET API but not implemented by this OpenJET release yet"
+                )
             } else {
                 format!("{path}: no such gRPC method on this device")
             }));

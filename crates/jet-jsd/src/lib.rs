@@ -60,7 +60,11 @@ impl Jsd {
         let (listening_tx, listening) = watch::channel(Vec::new());
         let (stop, stop_rx) = oneshot::channel();
         let task = tokio::spawn(listener::manage(shared, listening_tx, stop_rx));
-        Jsd { listening, stop: Some(stop), task }
+        Jsd {
+            listening,
+            stop: Some(stop),
+            task,
+        }
     }
 
     /// The sockets served now.
@@ -90,13 +94,19 @@ fn commit_check(shared: Arc<Shared>) -> jet_device::CommitCheck {
         let specs = listener::specs(data_dir, cfg)?;
         let jsd = cfg.jsd();
         if let Some(ssl) = &jsd.ssl {
-            tls::server_config(data_dir, cfg, ssl)
-                .map_err(|e| format!("[edit system services extension-service request-response grpc ssl] {e}"))?;
+            tls::server_config(data_dir, cfg, ssl).map_err(|e| {
+                format!("[edit system services extension-service request-response grpc ssl] {e}")
+            })?;
         }
-        let bound = shared.bound.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let bound = shared
+            .bound
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         for spec in specs {
             let addr = match spec {
-                listener::ListenerSpec::ClearText(a) | listener::ListenerSpec::Tls { addr: a, .. } => a,
+                listener::ListenerSpec::ClearText(a)
+                | listener::ListenerSpec::Tls { addr: a, .. } => a,
             };
             if bound.contains(&addr) {
                 continue;

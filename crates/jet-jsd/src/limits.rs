@@ -36,14 +36,22 @@ impl SessionLimiter {
             return None;
         }
         *active += 1;
-        Some(Slot { limiter: self.clone(), device: device.clone(), session })
+        Some(Slot {
+            limiter: self.clone(),
+            device: device.clone(),
+            session,
+        })
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         {
-            let mut active = self.limiter.active.lock().unwrap_or_else(|p| p.into_inner());
+            let mut active = self
+                .limiter
+                .active
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             *active = active.saturating_sub(1);
         }
         self.device.sessions().close(self.session);
@@ -104,7 +112,10 @@ impl LoginThrottle {
 
     /// Forgets the failures of `ip` after a successful login.
     pub(crate) fn succeeded(&self, ip: IpAddr) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&ip);
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&ip);
     }
 }
 

@@ -55,7 +55,10 @@ pub struct ListeningOn {
 pub(crate) enum ListenerSpec {
     ClearText(SocketAddr),
     /// The fingerprint covers everything the TLS setup reads (stanza and file contents).
-    Tls { addr: SocketAddr, fingerprint: String },
+    Tls {
+        addr: SocketAddr,
+        fingerprint: String,
+    },
 }
 
 impl ListenerSpec {
@@ -71,7 +74,9 @@ pub(crate) fn specs(data_dir: &std::path::Path, cfg: &Config) -> Result<Vec<List
     let jsd = cfg.jsd();
     let mut out = Vec::new();
     if let Some(ct) = &jsd.clear_text {
-        out.push(ListenerSpec::ClearText(SocketAddr::new(ct.address, ct.port)));
+        out.push(ListenerSpec::ClearText(SocketAddr::new(
+            ct.address, ct.port,
+        )));
     }
     if let Some(ssl) = &jsd.ssl {
         let mut fingerprint = format!("{ssl:?}");
@@ -103,7 +108,9 @@ pub(crate) fn specs(data_dir: &std::path::Path, cfg: &Config) -> Result<Vec<List
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 struct Running {
@@ -125,8 +132,11 @@ pub(crate) async fn manage(
         let committed = config.borrow_and_update().clone();
         match specs(shared.device.data_dir(), &committed.config) {
             Ok(wanted) => {
-                let gone: Vec<ListenerSpec> =
-                    running.keys().filter(|s| !wanted.contains(s)).cloned().collect();
+                let gone: Vec<ListenerSpec> = running
+                    .keys()
+                    .filter(|s| !wanted.contains(s))
+                    .cloned()
+                    .collect();
                 for spec in gone {
                     if let Some(r) = running.remove(&spec) {
                         tracing::info!(addr = %r.local, "jsd listener stopped");
@@ -142,14 +152,21 @@ pub(crate) async fn manage(
                             tracing::info!(addr = %r.local, transport = r.transport.as_str(), "jsd listening");
                             running.insert(spec, r);
                         }
-                        Err(e) => tracing::error!(addr = %spec.addr(), error = %e, "jsd cannot listen"),
+                        Err(e) => {
+                            tracing::error!(addr = %spec.addr(), error = %e, "jsd cannot listen")
+                        }
                     }
                 }
             }
             Err(e) => tracing::error!(error = %e, "jsd listener configuration unusable"),
         }
-        let mut now: Vec<ListeningOn> =
-            running.values().map(|r| ListeningOn { transport: r.transport, addr: r.local }).collect();
+        let mut now: Vec<ListeningOn> = running
+            .values()
+            .map(|r| ListeningOn {
+                transport: r.transport,
+                addr: r.local,
+            })
+            .collect();
         now.sort_by_key(|l| (l.transport.as_str(), l.addr));
         *shared.bound.lock().unwrap_or_else(|p| p.into_inner()) =
             running.values().map(|r| r.local).collect();
@@ -182,11 +199,19 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
             (Transport::Tls, Some(TlsAcceptor::from(Arc::new(sc))))
         }
     };
-    let listener = TcpListener::bind(spec.addr()).await.map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(spec.addr())
+        .await
+        .map_err(|e| e.to_string())?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (conn_tx, conn_rx) = mpsc::channel::<Result<Conn, std::io::Error>>(ACCEPT_QUEUE);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let accept = tokio::spawn(accept_loop(shared.clone(), listener, transport, tls, conn_tx));
+    let accept = tokio::spawn(accept_loop(
+        shared.clone(),
+        listener,
+        transport,
+        tls,
+        conn_tx,
+    ));
     let routes = crate::svc::routes(shared.clone());
     let server = tonic::transport::Server::builder()
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
@@ -197,13 +222,20 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         let signal = async {
             let _ = stop_rx.await;
         };
-        let res = server.serve_with_incoming_shutdown(routes, incoming, signal).await;
+        let res = server
+            .serve_with_incoming_shutdown(routes, incoming, signal)
+            .await;
         accept.abort();
         if let Err(e) = res {
             tracing::error!(error = %e, "jsd server ended with an error");
         }
     });
-    Ok(Running { local, transport, stop: stop_tx, task })
+    Ok(Running {
+        local,
+        transport,
+        stop: stop_tx,
+        task,
+    })
 }
 
 async fn accept_loop(
@@ -267,7 +299,12 @@ fn admit(
 ) -> Option<Conn> {
     let session = shared.next_session.fetch_add(1, Ordering::Relaxed);
     let max = shared.device.committed().config.jsd().max_connections as usize;
-    let info = ConnInfo { session, peer, transport, refused: None };
+    let info = ConnInfo {
+        session,
+        peer,
+        transport,
+        refused: None,
+    };
     if let Some(slot) = shared.limiter.try_take(max, &shared.device, session) {
         shared.device.sessions().open(session, peer, transport);
         tracing::info!(session, %peer, transport = transport.as_str(), "JET session opened");
@@ -289,5 +326,11 @@ fn admit(
         tokio::time::sleep(crate::conn::REFUSED_LINGER).await;
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
     });
-    Some(Conn::refused(io, ConnInfo { refused: Some(why), ..info }))
+    Some(Conn::refused(
+        io,
+        ConnInfo {
+            refused: Some(why),
+            ..info
+        },
+    ))
 }

@@ -19,11 +19,16 @@ use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
-use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig, SignatureScheme};
+use rustls::{
+    DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig, SignatureScheme,
+};
 
 /// Where the CA certificate of a `security pki ca-profile` lives.
 pub fn ca_profile_path(data_dir: &Path, profile: &str) -> PathBuf {
-    data_dir.join("certs").join("ca-profile").join(format!("{profile}.crt"))
+    data_dir
+        .join("certs")
+        .join("ca-profile")
+        .join(format!("{profile}.crt"))
 }
 
 /// Resolves a `load-key-file` path against the data directory.
@@ -97,19 +102,26 @@ fn client_verifier(
     ssl: &SslCfg,
     provider: Arc<CryptoProvider>,
 ) -> Result<Option<Arc<dyn ClientCertVerifier>>, String> {
-    let Some(mutual) = &ssl.mutual else { return Ok(None) };
+    let Some(mutual) = &ssl.mutual else {
+        return Ok(None);
+    };
     let roots = || -> Result<Arc<RootCertStore>, String> {
         let profile = mutual.certificate_authority.as_deref().ok_or_else(|| {
             "mutual-authentication with verification requires 'certificate-authority'".to_owned()
         })?;
         let path = ca_profile_path(data_dir, profile);
         let pem = std::fs::read(&path).map_err(|e| {
-            format!("cannot read the CA certificate of ca-profile '{profile}' ({}): {e}", path.display())
+            format!(
+                "cannot read the CA certificate of ca-profile '{profile}' ({}): {e}",
+                path.display()
+            )
         })?;
         let mut store = RootCertStore::empty();
         for cert in CertificateDer::pem_slice_iter(&pem) {
             let cert = cert.map_err(|e| format!("{}: bad certificate PEM: {e}", path.display()))?;
-            store.add(cert).map_err(|e| format!("{}: unusable CA certificate: {e}", path.display()))?;
+            store
+                .add(cert)
+                .map_err(|e| format!("{}: unusable CA certificate: {e}", path.display()))?;
         }
         if store.is_empty() {
             return Err(format!("{}: no CA certificate found", path.display()));
@@ -118,17 +130,24 @@ fn client_verifier(
     };
     let verifying = |roots: Arc<RootCertStore>, optional: bool| {
         let b = WebPkiClientVerifier::builder_with_provider(roots, provider.clone());
-        let b = if optional { b.allow_unauthenticated() } else { b };
-        b.build().map_err(|e| format!("client verification setup failed: {e}"))
+        let b = if optional {
+            b.allow_unauthenticated()
+        } else {
+            b
+        };
+        b.build()
+            .map_err(|e| format!("client verification setup failed: {e}"))
     };
     Ok(match mutual.request {
         ClientCertRequest::NoCertificate => None,
-        ClientCertRequest::RequestCertificate => {
-            Some(Arc::new(AnyClientCert { mandatory: false, provider: provider.clone() }))
-        }
-        ClientCertRequest::RequireCertificate => {
-            Some(Arc::new(AnyClientCert { mandatory: true, provider: provider.clone() }))
-        }
+        ClientCertRequest::RequestCertificate => Some(Arc::new(AnyClientCert {
+            mandatory: false,
+            provider: provider.clone(),
+        })),
+        ClientCertRequest::RequireCertificate => Some(Arc::new(AnyClientCert {
+            mandatory: true,
+            provider: provider.clone(),
+        })),
         ClientCertRequest::RequestCertificateAndVerify => Some(verifying(roots()?, true)?),
         ClientCertRequest::RequireCertificateAndVerify => Some(verifying(roots()?, false)?),
     })
@@ -137,7 +156,9 @@ fn client_verifier(
 /// True for RSA keys (PKCS#1, or PKCS#8 with the rsaEncryption algorithm).
 fn is_rsa_key(key: &PrivateKeyDer<'_>) -> bool {
     // DER of the rsaEncryption OID 1.2.840.113549.1.1.1.
-    const RSA_OID: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    const RSA_OID: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ];
     match key {
         PrivateKeyDer::Pkcs1(_) => true,
         PrivateKeyDer::Pkcs8(k) => {
@@ -208,6 +229,8 @@ impl ClientCertVerifier for AnyClientCert {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

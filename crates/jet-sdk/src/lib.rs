@@ -84,12 +84,20 @@ pub struct ConnectOptions {
 impl ConnectOptions {
     /// Clear-text gRPC to `host:port`.
     pub fn clear_text(address: impl Into<String>) -> Self {
-        ConnectOptions { address: address.into(), tls: None, connect_timeout: Duration::from_secs(10) }
+        ConnectOptions {
+            address: address.into(),
+            tls: None,
+            connect_timeout: Duration::from_secs(10),
+        }
     }
 
     /// gRPC over TLS to `host:port`.
     pub fn tls(address: impl Into<String>, tls: TlsOptions) -> Self {
-        ConnectOptions { address: address.into(), tls: Some(tls), connect_timeout: Duration::from_secs(10) }
+        ConnectOptions {
+            address: address.into(),
+            tls: Some(tls),
+            connect_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -134,15 +142,26 @@ impl JetClient {
             if let Some(ca) = &tls.ca_pem {
                 cfg = cfg.ca_certificate(Certificate::from_pem(ca));
             }
-            let host = opts.address.rsplit_once(':').map_or(opts.address.as_str(), |(h, _)| h);
-            let name = tls.server_name.clone().unwrap_or_else(|| host.trim_matches(['[', ']']).to_owned());
+            let host = opts
+                .address
+                .rsplit_once(':')
+                .map_or(opts.address.as_str(), |(h, _)| h);
+            let name = tls
+                .server_name
+                .clone()
+                .unwrap_or_else(|| host.trim_matches(['[', ']']).to_owned());
             cfg = cfg.domain_name(name);
             if let Some((cert, key)) = &tls.client_identity {
                 cfg = cfg.identity(Identity::from_pem(cert, key));
             }
-            ep = ep.tls_config(cfg).map_err(|e| Error::Options(format!("TLS: {e}")))?;
+            ep = ep
+                .tls_config(cfg)
+                .map_err(|e| Error::Options(format!("TLS: {e}")))?;
         }
-        let channel = ep.connect().await.map_err(|source| Error::Connect { address: opts.address, source })?;
+        let channel = ep.connect().await.map_err(|source| Error::Connect {
+            address: opts.address,
+            source,
+        })?;
         Ok(JetClient { channel })
     }
 
@@ -177,12 +196,20 @@ impl JetClient {
 
     /// Runs an operational command (`show version`) and returns its whole output.
     pub async fn op_command(&self, command: &str, format: OutputFormat) -> Result<String, Error> {
-        self.op_request(op_command_get_request::Command::CliCommand(command.into()), format).await
+        self.op_request(
+            op_command_get_request::Command::CliCommand(command.into()),
+            format,
+        )
+        .await
     }
 
     /// Runs a Junos XML RPC (`<get-software-information/>`) and returns its whole output.
     pub async fn op_xml_rpc(&self, rpc: &str, format: OutputFormat) -> Result<String, Error> {
-        self.op_request(op_command_get_request::Command::XmlCommand(rpc.into()), format).await
+        self.op_request(
+            op_command_get_request::Command::XmlCommand(rpc.into()),
+            format,
+        )
+        .await
     }
 
     async fn op_request(
@@ -219,7 +246,10 @@ impl JetClient {
         let req = ConfigSetRequest {
             config: Some(config_set_request::Config::TextConfig(text.into())),
             load_type: load_type as i32,
-            commit: Some(ConfigCommit { r#type: 0, comment: comment.into() }),
+            commit: Some(ConfigCommit {
+                r#type: 0,
+                comment: comment.into(),
+            }),
         };
         let reply = self.management().config_set(req).await?.into_inner();
         match reply.status {

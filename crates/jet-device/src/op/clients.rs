@@ -15,11 +15,17 @@ pub(super) fn render(dev: &Device, format: Format, detail: bool) -> String {
     let mut root = Element::container("extension-service-client-information");
     for s in &sessions {
         let mut c = Element::container("client")
-            .child(Element::leaf("client-id", s.login.as_ref().map_or("", |l| &l.client_id)))
+            .child(Element::leaf(
+                "client-id",
+                s.login.as_ref().map_or("", |l| &l.client_id),
+            ))
             .child(Element::leaf("socket-address", s.peer.to_string()))
             .child(Element::leaf("client-type", "gRPC"))
             .child(Element::leaf("transport", s.transport.as_str()))
-            .child(Element::leaf("user", s.login.as_ref().map_or("", |l| &l.user)));
+            .child(Element::leaf(
+                "user",
+                s.login.as_ref().map_or("", |l| &l.user),
+            ));
         if let Some(l) = &s.login {
             c.push(Element::leaf("group-id", &l.group_id));
             c.push(
@@ -58,14 +64,23 @@ pub(super) fn render(dev: &Device, format: Format, detail: bool) -> String {
         Format::Text => {
             let mut out = format!(
                 "{:<22} {:<34} {:<12} {:<11} {:<13} {}\n",
-                "Client ID", "Socket Address", "User", "Transport", "Client Type", "Client Login Time (UTC)"
+                "Client ID",
+                "Socket Address",
+                "User",
+                "Transport",
+                "Client Type",
+                "Client Login Time (UTC)"
             );
             for s in &sessions {
                 let login = s.login.as_ref();
                 let _ = writeln!(
                     out,
                     "{:<22} {:<34} {:<12} {:<11} {:<13} {}",
-                    login.map_or("-", |l| if l.client_id.is_empty() { "-" } else { &l.client_id }),
+                    login.map_or("-", |l| if l.client_id.is_empty() {
+                        "-"
+                    } else {
+                        &l.client_id
+                    }),
                     s.peer,
                     login.map_or("-", |l| &l.user),
                     s.transport.as_str(),

@@ -19,7 +19,11 @@ pub(super) fn render(
     let cfg = &committed.config;
     let meta = &committed.meta;
     let words: Vec<&str> = path.iter().map(String::as_str).collect();
-    let sub = if words.is_empty() { Some(cfg.clone()) } else { cfg.subtree(&words) };
+    let sub = if words.is_empty() {
+        Some(cfg.clone())
+    } else {
+        cfg.subtree(&words)
+    };
     let seconds = meta.time.timestamp().to_string();
     let local = junos_time(meta.time);
     if set {
@@ -28,7 +32,11 @@ pub(super) fn render(
     Ok(match format {
         Format::Text => {
             if words.is_empty() {
-                format!("## Last commit: {local} by {}\n{}", meta.user, cfg.to_text())
+                format!(
+                    "## Last commit: {local} by {}\n{}",
+                    meta.user,
+                    cfg.to_text()
+                )
             } else {
                 cfg.to_text_at(&words).unwrap_or_default()
             }

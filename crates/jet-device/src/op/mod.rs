@@ -105,9 +105,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::ShowVersion,
         ["show", "system", "uptime"] => Command::ShowSystemUptime,
-        ["show", "configuration"] => {
-            Command::ShowConfiguration { path: rest.iter().map(|s| s.to_string()).collect() }
-        }
+        ["show", "configuration"] => Command::ShowConfiguration {
+            path: rest.iter().map(|s| s.to_string()).collect(),
+        },
         ["show", "extension-service", "client", "information"]
         | ["show", "extension-service", "request-response", "clients"] => {
             Command::ShowClients { detail: false }
@@ -124,7 +124,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         }
     };
     if pipes.display == Some(Display::Set) && !matches!(cmd, Command::ShowConfiguration { .. }) {
-        return Err(DeviceError::Syntax("'display set' applies to configuration only".into()));
+        return Err(DeviceError::Syntax(
+            "'display set' applies to configuration only".into(),
+        ));
     }
     Ok((cmd, pipes))
 }
@@ -133,18 +135,27 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
 /// `<command>show version</command>`.
 fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let mut body = text.trim();
-    if let Some(inner) = body.strip_prefix("<rpc>").and_then(|b| b.strip_suffix("</rpc>")) {
+    if let Some(inner) = body
+        .strip_prefix("<rpc>")
+        .and_then(|b| b.strip_suffix("</rpc>"))
+    {
         body = inner.trim();
     }
     let Some(after) = body.strip_prefix('<') else {
-        return Err(DeviceError::Syntax(format!("not an XML RPC: '{}'", short(text))));
+        return Err(DeviceError::Syntax(format!(
+            "not an XML RPC: '{}'",
+            short(text)
+        )));
     };
     let name_end = after
         .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
         .ok_or_else(|| DeviceError::Syntax(format!("malformed XML RPC: '{}'", short(text))))?;
     let name = &after[..name_end];
     if !body.ends_with("/>") && !body.ends_with(&format!("</{name}>")) {
-        return Err(DeviceError::Syntax(format!("malformed XML RPC: '{}'", short(text))));
+        return Err(DeviceError::Syntax(format!(
+            "malformed XML RPC: '{}'",
+            short(text)
+        )));
     }
     let cmd = match name {
         "get-software-information" => Command::ShowVersion,
@@ -178,8 +189,14 @@ mod tests {
 
     #[test]
     fn abbreviated_words_resolve_to_unique_commands() {
-        assert_eq!(parse_cli("sh ver").map(|c| c.0).ok(), Some(Command::ShowVersion));
-        assert_eq!(parse_cli("show sys up").map(|c| c.0).ok(), Some(Command::ShowSystemUptime));
+        assert_eq!(
+            parse_cli("sh ver").map(|c| c.0).ok(),
+            Some(Command::ShowVersion)
+        );
+        assert_eq!(
+            parse_cli("show sys up").map(|c| c.0).ok(),
+            Some(Command::ShowSystemUptime)
+        );
     }
 
     #[test]
@@ -196,7 +213,12 @@ mod tests {
     #[test]
     fn display_pipe_is_parsed() {
         let (c, p) = parse_cli("show configuration system | display set").expect("parses");
-        assert_eq!(c, Command::ShowConfiguration { path: vec!["system".into()] });
+        assert_eq!(
+            c,
+            Command::ShowConfiguration {
+                path: vec!["system".into()]
+            }
+        );
         assert_eq!(p.display, Some(Display::Set));
         assert!(parse_cli("show version | display set").is_err());
         assert!(parse_cli("show version | frobnicate").is_err());
@@ -205,17 +227,23 @@ mod tests {
     #[test]
     fn xml_rpcs_map_to_commands() {
         assert_eq!(
-            parse_xml_rpc("<get-software-information/>").map(|c| c.0).ok(),
+            parse_xml_rpc("<get-software-information/>")
+                .map(|c| c.0)
+                .ok(),
             Some(Command::ShowVersion)
         );
         assert_eq!(
-            parse_xml_rpc("<rpc><get-system-uptime-information></get-system-uptime-information></rpc>")
-                .map(|c| c.0)
-                .ok(),
+            parse_xml_rpc(
+                "<rpc><get-system-uptime-information></get-system-uptime-information></rpc>"
+            )
+            .map(|c| c.0)
+            .ok(),
             Some(Command::ShowSystemUptime)
         );
         assert_eq!(
-            parse_xml_rpc("<command>show version</command>").map(|c| c.0).ok(),
+            parse_xml_rpc("<command>show version</command>")
+                .map(|c| c.0)
+                .ok(),
             Some(Command::ShowVersion)
         );
         assert!(parse_xml_rpc("<get-nothing/>").is_err());

@@ -21,7 +21,13 @@ pub struct CommandNode {
 }
 
 const fn leaf(word: &'static str, help: &'static str) -> CommandNode {
-    CommandNode { word, help, children: &[], runnable: true, takes_args: false }
+    CommandNode {
+        word,
+        help,
+        children: &[],
+        runnable: true,
+        takes_args: false,
+    }
 }
 
 const fn branch(
@@ -29,7 +35,13 @@ const fn branch(
     help: &'static str,
     children: &'static [CommandNode],
 ) -> CommandNode {
-    CommandNode { word, help, children, runnable: false, takes_args: false }
+    CommandNode {
+        word,
+        help,
+        children,
+        runnable: false,
+        takes_args: false,
+    }
 }
 
 const DETAIL: &[CommandNode] = &[leaf("detail", "Display detailed output")];
@@ -77,7 +89,10 @@ pub static COMMANDS: &[CommandNode] = &[branch(
         branch(
             "system",
             "Show system information",
-            &[leaf("uptime", "Show time since system and processes started")],
+            &[leaf(
+                "uptime",
+                "Show time since system and processes started",
+            )],
         ),
         leaf("version", "Show software process revision levels"),
     ],
@@ -128,7 +143,10 @@ pub(crate) fn resolve<'w>(
     }
     match current {
         Some(n) if n.runnable => Ok((path, &[])),
-        _ => Err(DeviceError::Syntax(format!("incomplete command '{}'", words.join(" ")))),
+        _ => Err(DeviceError::Syntax(format!(
+            "incomplete command '{}'",
+            words.join(" ")
+        ))),
     }
 }
 
@@ -147,7 +165,10 @@ pub fn completions(complete_words: &[&str], partial: &str) -> Vec<&'static Comma
             },
         }
     }
-    level.iter().filter(|n| n.word.starts_with(partial)).collect()
+    level
+        .iter()
+        .filter(|n| n.word.starts_with(partial))
+        .collect()
 }
 
 #[cfg(test)]
@@ -157,7 +178,10 @@ mod tests {
     #[test]
     fn completions_follow_the_tree() {
         let words: Vec<&str> = completions(&["show"], "").iter().map(|n| n.word).collect();
-        assert_eq!(words, vec!["configuration", "extension-service", "system", "version"]);
+        assert_eq!(
+            words,
+            vec!["configuration", "extension-service", "system", "version"]
+        );
         let words: Vec<&str> = completions(&["sh"], "ve").iter().map(|n| n.word).collect();
         assert_eq!(words, vec!["version"]);
         assert!(completions(&["show", "nothing"], "").is_empty());
@@ -175,7 +199,16 @@ mod tests {
     fn option_words_are_part_of_the_path() {
         let words = ["show", "ext", "client", "info", "det"];
         let (path, rest) = resolve(&words).expect("resolves");
-        assert_eq!(path, vec!["show", "extension-service", "client", "information", "detail"]);
+        assert_eq!(
+            path,
+            vec![
+                "show",
+                "extension-service",
+                "client",
+                "information",
+                "detail"
+            ]
+        );
         assert!(rest.is_empty());
     }
 

@@ -11,7 +11,12 @@ pub(super) fn render(dev: &Device, format: Format) -> String {
     let booted = dev.booted();
     let committed = dev.committed();
     let last = committed.meta.time;
-    let users = dev.sessions().list().iter().filter(|s| s.login.is_some()).count();
+    let users = dev
+        .sessions()
+        .list()
+        .iter()
+        .filter(|s| s.login.is_some())
+        .count();
     let load = load_averages();
     let up = (now - booted).num_seconds().max(0);
     let e = Element::container("system-uptime-information")
@@ -20,10 +25,10 @@ pub(super) fn render(dev: &Device, format: Format) -> String {
         .child(Element::leaf("time-source", " LOCAL CLOCK "))
         .child(since("system-booted-time", booted, now))
         .child(since("protocols-started-time", booted, now))
-        .child(since("last-configured-time", last, now).child(Element::leaf(
-            "user",
-            &committed.meta.user,
-        )))
+        .child(
+            since("last-configured-time", last, now)
+                .child(Element::leaf("user", &committed.meta.user)),
+        )
         .child(
             Element::container("uptime-information")
                 .child(
@@ -74,9 +79,9 @@ fn date_time(t: DateTime<Utc>) -> Element {
 
 fn since(name: &str, t: DateTime<Utc>, now: DateTime<Utc>) -> Element {
     let secs = (now - t).num_seconds().max(0);
-    Element::container(name)
-        .child(date_time(t))
-        .child(Element::leaf("time-length", time_length(secs)).attr("junos:seconds", secs.to_string()))
+    Element::container(name).child(date_time(t)).child(
+        Element::leaf("time-length", time_length(secs)).attr("junos:seconds", secs.to_string()),
+    )
 }
 
 /// `12:05PM`-style wall clock; a one-digit hour is padded with a space, as FreeBSD `w` does.
@@ -136,8 +141,14 @@ pub(crate) fn uptime_words(secs: i64) -> String {
 /// 1, 5 and 15 minute load averages of the host (zeros where /proc is absent).
 fn load_averages() -> [f64; 3] {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let mut v = text.split_whitespace().map(|x| x.parse::<f64>().unwrap_or(0.0));
-    [v.next().unwrap_or(0.0), v.next().unwrap_or(0.0), v.next().unwrap_or(0.0)]
+    let mut v = text
+        .split_whitespace()
+        .map(|x| x.parse::<f64>().unwrap_or(0.0));
+    [
+        v.next().unwrap_or(0.0),
+        v.next().unwrap_or(0.0),
+        v.next().unwrap_or(0.0),
+    ]
 }
 
 #[cfg(test)]
@@ -156,7 +167,10 @@ mod tests {
 
     #[test]
     fn time_lengths_use_weeks_days_and_clock() {
-        assert_eq!(time_length(6 * 604_800 + 2 * 86_400 + 18 * 3600 + 60), "6w2d 18:01");
+        assert_eq!(
+            time_length(6 * 604_800 + 2 * 86_400 + 18 * 3600 + 60),
+            "6w2d 18:01"
+        );
         assert_eq!(time_length(86_400 + 45 * 60), "1d 00:45");
         assert_eq!(time_length(100), "00:01:40");
     }

@@ -9,7 +9,12 @@ pub(crate) const JUNOS_VERSION: &str = "24.4R1";
 pub(crate) const MODEL: &str = "vjet";
 
 pub(super) fn render(dev: &Device, format: Format) -> String {
-    let host = dev.committed().config.host_name().unwrap_or("jetd").to_owned();
+    let host = dev
+        .committed()
+        .config
+        .host_name()
+        .unwrap_or("jetd")
+        .to_owned();
     let ours = format!("OpenJET jetd [{}]", env!("CARGO_PKG_VERSION"));
     let e = Element::container("software-information")
         .child(Element::leaf("host-name", &host))

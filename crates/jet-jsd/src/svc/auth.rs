@@ -57,7 +57,9 @@ async fn login(
         ("group_id", group_id, MAX_NAME),
     ] {
         if value.len() > max {
-            return Err(Status::invalid_argument(format!("{field}: longer than {max} bytes")));
+            return Err(Status::invalid_argument(format!(
+                "{field}: longer than {max} bytes"
+            )));
         }
     }
     let ip = info.peer.ip();
@@ -98,8 +100,15 @@ impl auth::authentication_server::Authentication for AuthenticationSvc {
     ) -> Result<Response<auth::LoginResponse>, Status> {
         let info = conn(&req)?;
         let r = req.into_inner();
-        let status = match login(&self.shared, &info, &r.username, &r.password, &r.client_id, &r.group_id)
-            .await?
+        let status = match login(
+            &self.shared,
+            &info,
+            &r.username,
+            &r.password,
+            &r.client_id,
+            &r.group_id,
+        )
+        .await?
         {
             Ok(()) => ok_status(),
             Err(reason) => failure(reason),
@@ -116,9 +125,16 @@ impl legacy::login_server::Login for LegacyLoginSvc {
     ) -> Result<Response<legacy::LoginReply>, Status> {
         let info = conn(&req)?;
         let r = req.into_inner();
-        let result = login(&self.shared, &info, &r.user_name, &r.password, &r.client_id, &r.group_id)
-            .await?
-            .is_ok();
+        let result = login(
+            &self.shared,
+            &info,
+            &r.user_name,
+            &r.password,
+            &r.client_id,
+            &r.group_id,
+        )
+        .await?
+        .is_ok();
         Ok(Response::new(legacy::LoginReply { result }))
     }
 }

@@ -101,7 +101,11 @@ impl ManagementRpcApi for LegacyManagementSvc {
         let r = req.into_inner();
         let request_id = r.request_id;
         let reply = |status: i32, message: String| {
-            Ok(Response::new(lm::ExecuteCfgCommandResponse { request_id, status, message }))
+            Ok(Response::new(lm::ExecuteCfgCommandResponse {
+                request_id,
+                status,
+                message,
+            }))
         };
         let mode = match lm::ConfigLoadType::try_from(r.load_type) {
             Ok(lm::ConfigLoadType::ConfigLoadReplace) => LoadMode::Replace,
@@ -117,22 +121,21 @@ impl ManagementRpcApi for LegacyManagementSvc {
             }
         };
         use lm::execute_cfg_command_request::Config;
-        let payload = match r.config {
-            Some(Config::TextConfig(t)) => t,
-            Some(Config::XmlConfig(_)) | Some(Config::JsonConfig(_)) => {
-                return reply(
+        let payload =
+            match r.config {
+                Some(Config::TextConfig(t)) => t,
+                Some(Config::XmlConfig(_)) | Some(Config::JsonConfig(_)) => return reply(
                     UNSUPPORTED_ENCODING,
                     "xml_config and json_config are not supported by this OpenJET release yet; \
                      send text_config"
                         .into(),
-                )
-            }
-            None => {
-                return Err(Status::invalid_argument(
-                    "config: exactly one of xml_config, json_config or text_config must be set",
-                ))
-            }
-        };
+                ),
+                None => {
+                    return Err(Status::invalid_argument(
+                        "config: exactly one of xml_config, json_config or text_config must be set",
+                    ))
+                }
+            };
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
         match load_commit(&self.shared, &info, payload, mode, comment).await? {
             Ok(()) => reply(SUCCESS, String::new()),

@@ -55,7 +55,13 @@ pub(crate) async fn load_commit(
             who.class.as_str()
         )));
     }
-    let req = LoadRequest { payload, mode, user: who.user, client: "grpc".into(), comment };
+    let req = LoadRequest {
+        payload,
+        mode,
+        user: who.user,
+        client: "grpc".into(),
+        comment,
+    };
     match shared.device.load_and_commit(req).await {
         Ok(()) => Ok(Ok(())),
         Err(e) => Ok(Err(classify(e)?)),
@@ -95,10 +101,18 @@ impl Management for ManagementSvc {
         let replies: Vec<Result<mgmt::OpCommandGetResponse, Status>> = match result {
             Ok(text) => chunks(&text)
                 .into_iter()
-                .map(|data| Ok(mgmt::OpCommandGetResponse { status: ok_status(), data }))
+                .map(|data| {
+                    Ok(mgmt::OpCommandGetResponse {
+                        status: ok_status(),
+                        data,
+                    })
+                })
                 .collect(),
             Err(message) => {
-                vec![Ok(mgmt::OpCommandGetResponse { status: failure(message), data: String::new() })]
+                vec![Ok(mgmt::OpCommandGetResponse {
+                    status: failure(message),
+                    data: String::new(),
+                })]
             }
         };
         Ok(Response::new(Box::pin(futures::stream::iter(replies))))

@@ -21,15 +21,19 @@ use crate::Shared;
 /// All services of one listener, with reflection and health.
 pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     let mut b = Routes::builder();
-    b.add_service(jet_proto::jnx::jet::authentication::authentication_server::AuthenticationServer::new(
-        auth::AuthenticationSvc::new(shared.clone()),
+    b.add_service(
+        jet_proto::jnx::jet::authentication::authentication_server::AuthenticationServer::new(
+            auth::AuthenticationSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(jet_proto::authentication::login_server::LoginServer::new(
+        auth::LegacyLoginSvc::new(shared.clone()),
     ));
-    b.add_service(jet_proto::authentication::login_server::LoginServer::new(auth::LegacyLoginSvc::new(
-        shared.clone(),
-    )));
-    b.add_service(jet_proto::jnx::jet::management::management_server::ManagementServer::new(
-        mgmt::ManagementSvc::new(shared.clone()),
-    ));
+    b.add_service(
+        jet_proto::jnx::jet::management::management_server::ManagementServer::new(
+            mgmt::ManagementSvc::new(shared.clone()),
+        ),
+    );
     b.add_service(
         jet_proto::management::management_rpc_api_server::ManagementRpcApiServer::new(
             legacy::LegacyManagementSvc::new(shared),
@@ -80,11 +84,17 @@ pub(crate) fn caller(shared: &Shared, info: &ConnInfo) -> Login {
 }
 
 pub(crate) fn ok_status() -> Option<RpcStatus> {
-    Some(RpcStatus { code: StatusCode::Success as i32, message: String::new() })
+    Some(RpcStatus {
+        code: StatusCode::Success as i32,
+        message: String::new(),
+    })
 }
 
 pub(crate) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
-    Some(RpcStatus { code: StatusCode::Failure as i32, message: message.into() })
+    Some(RpcStatus {
+        code: StatusCode::Failure as i32,
+        message: message.into(),
+    })
 }
 
 /// Device errors that are not the client's fault become gRPC errors; the rest are JET

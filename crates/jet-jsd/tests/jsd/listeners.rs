@@ -17,15 +17,27 @@ async fn commit_moves_the_clear_text_listener_without_restart() {
     .await
     .expect("commit");
     let now = dev
-        .wait_listening(|l| l.iter().any(|x| x.addr.port() == new_port && x.transport == Transport::ClearText))
+        .wait_listening(|l| {
+            l.iter()
+                .any(|x| x.addr.port() == new_port && x.transport == Transport::ClearText)
+        })
         .await;
-    assert!(!now.iter().any(|l| l.addr == old), "old listener still up: {now:?}");
+    assert!(
+        !now.iter().any(|l| l.addr == old),
+        "old listener still up: {now:?}"
+    );
     let moved = JetClient::connect(ConnectOptions::clear_text(format!("127.0.0.1:{new_port}")))
         .await
         .expect("connects to the new port");
-    moved.login("admin", &dev.admin_password, "after-move").await.expect("login on new port");
+    moved
+        .login("admin", &dev.admin_password, "after-move")
+        .await
+        .expect("login on new port");
     // The old port no longer accepts connections.
-    assert!(tokio::net::TcpStream::connect(old).await.is_err(), "old port still accepts");
+    assert!(
+        tokio::net::TcpStream::connect(old).await.is_err(),
+        "old port still accepts"
+    );
 }
 
 #[tokio::test]
@@ -33,9 +45,13 @@ async fn sessions_on_an_unchanged_listener_survive_a_commit() {
     let dev = TestDevice::start().await;
     let c = dev.admin("survivor").await;
     let before = dev.device().sessions().list();
-    c.config_set_text("system { host-name renamed; }", ConfigLoadType::ConfigLoadMerge, "rename")
-        .await
-        .expect("commit");
+    c.config_set_text(
+        "system { host-name renamed; }",
+        ConfigLoadType::ConfigLoadMerge,
+        "rename",
+    )
+    .await
+    .expect("commit");
     c.config_set_text(
         "system { services { extension-service { request-response { grpc { max-connections 20; } } } } }",
         ConfigLoadType::ConfigLoadMerge,
@@ -43,10 +59,16 @@ async fn sessions_on_an_unchanged_listener_survive_a_commit() {
     )
     .await
     .expect("commit");
-    let out = c.op_command("show version", OutputFormat::Text).await.expect("same session works");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("same session works");
     assert!(out.contains("Hostname: renamed"), "{out}");
     let after = dev.device().sessions().list();
-    assert_eq!(before.iter().map(|s| s.id).collect::<Vec<_>>(), after.iter().map(|s| s.id).collect::<Vec<_>>());
+    assert_eq!(
+        before.iter().map(|s| s.id).collect::<Vec<_>>(),
+        after.iter().map(|s| s.id).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
@@ -63,7 +85,11 @@ async fn a_commit_onto_a_port_in_use_is_refused_and_changes_nothing() {
         )
         .await
         .expect_err("refused");
-    assert!(err.to_string().contains(&format!("cannot listen on 127.0.0.1:{busy_port}")), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("cannot listen on 127.0.0.1:{busy_port}")),
+        "{err}"
+    );
     let cfg = dev.device().committed().config.jsd();
     assert_ne!(cfg.clear_text.map(|l| l.port), Some(busy_port));
     assert_eq!(dev.grpc_addr(), dev.listening()[0].addr);

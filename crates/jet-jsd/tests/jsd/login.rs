@@ -10,14 +10,19 @@ use jet_testkit::TestDevice;
 async fn login_succeeds_and_binds_user_and_client_id_to_the_connection() {
     let dev = TestDevice::start().await;
     let c = dev.client().await;
-    c.login("admin", &dev.admin_password, "app-1").await.expect("login");
+    c.login("admin", &dev.admin_password, "app-1")
+        .await
+        .expect("login");
     let sessions = dev.device().sessions().list();
     assert_eq!(sessions.len(), 1);
     let login = sessions[0].login.clone().expect("session is logged in");
     assert_eq!(login.user, "admin");
     assert_eq!(login.client_id, "app-1");
     assert_eq!(login.class, jet_config::LoginClass::SuperUser);
-    let out = c.op_command("show version", OutputFormat::Text).await.expect("op command");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("op command");
     assert!(out.contains("Hostname: testdev"), "{out}");
 }
 
@@ -39,10 +44,17 @@ async fn wrong_password_and_unknown_user_fail_with_a_status_message() {
             .into_inner();
         let status = reply.status.expect("status");
         assert_eq!(status.code, StatusCode::Failure as i32, "{user}/{pw}");
-        assert!(status.message.contains("login failed"), "{}", status.message);
+        assert!(
+            status.message.contains("login failed"),
+            "{}",
+            status.message
+        );
     }
     // Still not logged in.
-    let err = c.op_command("show version", OutputFormat::Text).await.expect_err("refused");
+    let err = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect_err("refused");
     match err {
         Error::Rpc(s) => assert_eq!(s.code(), tonic::Code::Unauthenticated),
         other => panic!("expected UNAUTHENTICATED, got {other}"),
@@ -103,7 +115,10 @@ async fn legacy_login_check_answers_true_or_false() {
     let s = &dev.device().sessions().list()[0];
     assert_eq!(s.login.as_ref().map(|l| l.group_id.as_str()), Some("g1"));
     // And the legacy login authorises calls on that connection.
-    let out = c.op_command("show version", OutputFormat::Text).await.expect("authorised");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("authorised");
     assert!(out.contains("Hostname:"));
 }
 
@@ -114,7 +129,10 @@ async fn skip_authentication_allows_calls_without_login() {
     )
     .await;
     let c = dev.client().await;
-    let out = c.op_command("show version", OutputFormat::Text).await.expect("no login needed");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("no login needed");
     assert!(out.contains("Hostname: testdev"));
 }
 

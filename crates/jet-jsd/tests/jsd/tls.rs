@@ -21,10 +21,20 @@ fn copy_certs(data_dir: &Path) {
     let from = cert_source().join("certs");
     let to = data_dir.join("certs");
     std::fs::create_dir_all(to.join("ca-profile")).expect("mkdir");
-    for f in ["ca.crt", "server.pem", "server.crt", "client.crt", "client.key"] {
+    for f in [
+        "ca.crt",
+        "server.pem",
+        "server.crt",
+        "client.crt",
+        "client.key",
+    ] {
         std::fs::copy(from.join(f), to.join(f)).expect("copy cert");
     }
-    std::fs::copy(from.join("ca-profile/jet-ca.crt"), to.join("ca-profile/jet-ca.crt")).expect("copy ca");
+    std::fs::copy(
+        from.join("ca-profile/jet-ca.crt"),
+        to.join("ca-profile/jet-ca.crt"),
+    )
+    .expect("copy ca");
 }
 
 async fn tls_device(mutual: Option<&str>) -> TestDevice {
@@ -44,21 +54,31 @@ async fn tls_device(mutual: Option<&str>) -> TestDevice {
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let dev = TestDevice::in_dir(dir, &extra, copy_certs).await;
-    dev.wait_listening(|l| l.iter().any(|x| x.transport == Transport::Tls)).await;
+    dev.wait_listening(|l| l.iter().any(|x| x.transport == Transport::Tls))
+        .await;
     dev
 }
 
 async fn tls_client(dev: &TestDevice, with_cert: bool) -> Result<JetClient, jet_sdk::Error> {
     let addr = dev.addr_of(Transport::Tls).expect("tls listener");
-    JetClient::connect(ConnectOptions::tls(addr.to_string(), dev.tls_options(with_cert))).await
+    JetClient::connect(ConnectOptions::tls(
+        addr.to_string(),
+        dev.tls_options(with_cert),
+    ))
+    .await
 }
 
 #[tokio::test]
 async fn login_and_op_command_over_tls() {
     let dev = tls_device(None).await;
     let c = tls_client(&dev, false).await.expect("TLS connect");
-    c.login("admin", &dev.admin_password, "tls-app").await.expect("login");
-    let out = c.op_command("show version", OutputFormat::Text).await.expect("show version");
+    c.login("admin", &dev.admin_password, "tls-app")
+        .await
+        .expect("login");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("show version");
     assert!(out.contains("Hostname: testdev"), "{out}");
     let s = dev.device().sessions().list();
     assert!(s.iter().any(|s| s.transport == Transport::Tls));
@@ -83,9 +103,17 @@ fn s_client(port: u16, version_flag: &str) -> std::process::Output {
 async fn tls_1_1_handshakes_are_refused_and_tls_1_2_accepted() {
     let dev = tls_device(None).await;
     let port = dev.addr_of(Transport::Tls).expect("tls").port();
-    let old = tokio::task::spawn_blocking(move || s_client(port, "-tls1_1")).await.expect("join");
-    assert!(!old.status.success(), "TLS 1.1 handshake succeeded: {}", String::from_utf8_lossy(&old.stdout));
-    let new = tokio::task::spawn_blocking(move || s_client(port, "-tls1_2")).await.expect("join");
+    let old = tokio::task::spawn_blocking(move || s_client(port, "-tls1_1"))
+        .await
+        .expect("join");
+    assert!(
+        !old.status.success(),
+        "TLS 1.1 handshake succeeded: {}",
+        String::from_utf8_lossy(&old.stdout)
+    );
+    let new = tokio::task::spawn_blocking(move || s_client(port, "-tls1_2"))
+        .await
+        .expect("join");
     let text = String::from_utf8_lossy(&new.stdout);
     assert!(new.status.success(), "TLS 1.2 handshake failed: {text}");
     assert!(text.contains("TLSv1.2"), "{text}");
@@ -96,18 +124,27 @@ async fn mutual_tls_refuses_a_client_without_certificate_and_accepts_one_with() 
     let dev = tls_device(Some("require-certificate-and-verify")).await;
     let refused = match tls_client(&dev, false).await {
         Err(_) => true,
-        Ok(c) => c.login("admin", &dev.admin_password, "no-cert").await.is_err(),
+        Ok(c) => c
+            .login("admin", &dev.admin_password, "no-cert")
+            .await
+            .is_err(),
     };
     assert!(refused, "a client without a certificate got through");
-    let c = tls_client(&dev, true).await.expect("connect with certificate");
-    c.login("admin", &dev.admin_password, "with-cert").await.expect("login with certificate");
+    let c = tls_client(&dev, true)
+        .await
+        .expect("connect with certificate");
+    c.login("admin", &dev.admin_password, "with-cert")
+        .await
+        .expect("login with certificate");
 }
 
 #[tokio::test]
 async fn request_certificate_mode_lets_clients_without_certificate_in() {
     let dev = tls_device(Some("request-certificate-and-verify")).await;
     let c = tls_client(&dev, false).await.expect("connect");
-    c.login("admin", &dev.admin_password, "optional").await.expect("login without certificate");
+    c.login("admin", &dev.admin_password, "optional")
+        .await
+        .expect("login without certificate");
 }
 
 #[tokio::test]
@@ -127,6 +164,9 @@ async fn ssl_with_a_missing_certificate_file_is_refused_at_commit() {
         )
         .await
         .expect_err("refused");
-    assert!(err.to_string().contains("cannot read certificate file"), "{err}");
+    assert!(
+        err.to_string().contains("cannot read certificate file"),
+        "{err}"
+    );
     assert!(dev.device().committed().config.jsd().ssl.is_none());
 }
