@@ -274,8 +274,17 @@ fn meta_of(p: &Path, text: &str) -> CommitMeta {
     })
 }
 
+/// Writes and fsyncs a file. Configuration files hold password hashes, so they are
+/// readable by the owner only.
 fn write_synced(p: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let mut f = fs::File::create(p).map_err(|e| StoreError::io("creating", p, e))?;
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(p).map_err(|e| StoreError::io("creating", p, e))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(|e| StoreError::io("writing", p, e))

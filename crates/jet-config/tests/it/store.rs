@@ -167,3 +167,17 @@ fn corrupt_stored_config_is_a_clear_error() {
     let e = store.committed().expect_err("corrupt");
     assert!(e.to_string().contains("unknown statement 'bogus'"), "{e}");
 }
+
+#[cfg(unix)]
+#[test]
+fn committed_files_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.commit(&cfg(1), &meta(1)).unwrap();
+    store.commit(&cfg(2), &meta(2)).unwrap();
+    for n in 0..2 {
+        let mode = std::fs::metadata(store.path(n)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "rollback {n} is readable by others: {mode:o}");
+    }
+}
