@@ -143,7 +143,7 @@ impl Element {
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\n");
         self.write_json_member(&mut out, 1, &[self]);
-        out.push_str("}\n");
+        out.push_str("\n}\n");
         out
     }
 

@@ -14,7 +14,7 @@ use crate::error::DeviceError;
 use crate::output::Format;
 use crate::Device;
 
-pub use tree::{CommandNode, COMMANDS};
+pub use tree::{CommandNode, COMMANDS, PIPES};
 
 /// An operational command as a client sent it.
 #[derive(Debug, Clone, Copy)]
@@ -28,10 +28,10 @@ pub enum OpInput<'a> {
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Command {
-    ShowVersion,
-    ShowSystemUptime,
-    ShowConfiguration { path: Vec<String> },
-    ShowClients { detail: bool },
+    Version,
+    SystemUptime,
+    Configuration { path: Vec<String> },
+    Clients { detail: bool },
 }
 
 /// How the output is post-processed.
@@ -61,13 +61,13 @@ impl Device {
             _ => format,
         };
         match cmd {
-            Command::ShowVersion => Ok(version::render(self, format)),
-            Command::ShowSystemUptime => Ok(uptime::render(self, format)),
-            Command::ShowConfiguration { path } => {
+            Command::Version => Ok(version::render(self, format)),
+            Command::SystemUptime => Ok(uptime::render(self, format)),
+            Command::Configuration { path } => {
                 let set = pipes.display == Some(Display::Set);
                 configuration::render(self, &path, format, set)
             }
-            Command::ShowClients { detail } => Ok(clients::render(self, format, detail)),
+            Command::Clients { detail } => Ok(clients::render(self, format, detail)),
         }
     }
 }
@@ -79,23 +79,16 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let mut pipes = Pipes::default();
     for pipe in parts {
         let w: Vec<&str> = pipe.split_whitespace().collect();
-        match w.as_slice() {
-            [d, what] if "display".starts_with(d) && !d.is_empty() => {
-                pipes.display = Some(match *what {
-                    "xml" => Display::Xml,
-                    "json" => Display::Json,
-                    "set" => Display::Set,
-                    other => {
-                        return Err(DeviceError::Syntax(format!(
-                            "'display {other}' is not supported (expecting xml, json or set)"
-                        )))
-                    }
-                })
-            }
-            [n] if "no-more".starts_with(n) && n.len() >= 2 => {}
+        let (path, _) = tree::resolve_in(tree::PIPES, &w)
+            .map_err(|e| DeviceError::Syntax(format!("in '| {}': {e}", pipe.trim())))?;
+        match path.as_slice() {
+            ["display", "xml"] => pipes.display = Some(Display::Xml),
+            ["display", "json"] => pipes.display = Some(Display::Json),
+            ["display", "set"] => pipes.display = Some(Display::Set),
+            ["no-more"] => {}
             _ => {
                 return Err(DeviceError::Syntax(format!(
-                    "unsupported pipe '| {}'",
+                    "incomplete pipe '| {}'",
                     pipe.trim()
                 )))
             }
@@ -103,18 +96,18 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     }
     let (path, rest) = tree::resolve(&words)?;
     let cmd = match path.as_slice() {
-        ["show", "version"] => Command::ShowVersion,
-        ["show", "system", "uptime"] => Command::ShowSystemUptime,
-        ["show", "configuration"] => Command::ShowConfiguration {
+        ["show", "version"] => Command::Version,
+        ["show", "system", "uptime"] => Command::SystemUptime,
+        ["show", "configuration"] => Command::Configuration {
             path: rest.iter().map(|s| s.to_string()).collect(),
         },
         ["show", "extension-service", "client", "information"]
         | ["show", "extension-service", "request-response", "clients"] => {
-            Command::ShowClients { detail: false }
+            Command::Clients { detail: false }
         }
         ["show", "extension-service", "client", "information", "detail"]
         | ["show", "extension-service", "request-response", "clients", "detail"] => {
-            Command::ShowClients { detail: true }
+            Command::Clients { detail: true }
         }
         _ => {
             return Err(DeviceError::Syntax(format!(
@@ -123,7 +116,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             )))
         }
     };
-    if pipes.display == Some(Display::Set) && !matches!(cmd, Command::ShowConfiguration { .. }) {
+    if pipes.display == Some(Display::Set) && !matches!(cmd, Command::Configuration { .. }) {
         return Err(DeviceError::Syntax(
             "'display set' applies to configuration only".into(),
         ));
@@ -158,10 +151,10 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         )));
     }
     let cmd = match name {
-        "get-software-information" => Command::ShowVersion,
-        "get-system-uptime-information" => Command::ShowSystemUptime,
-        "get-configuration" => Command::ShowConfiguration { path: Vec::new() },
-        "get-extension-service-client-information" => Command::ShowClients { detail: false },
+        "get-software-information" => Command::Version,
+        "get-system-uptime-information" => Command::SystemUptime,
+        "get-configuration" => Command::Configuration { path: Vec::new() },
+        "get-extension-service-client-information" => Command::Clients { detail: false },
         "command" => {
             let inner = after[name_end..]
                 .strip_prefix('>')
@@ -191,11 +184,11 @@ mod tests {
     fn abbreviated_words_resolve_to_unique_commands() {
         assert_eq!(
             parse_cli("sh ver").map(|c| c.0).ok(),
-            Some(Command::ShowVersion)
+            Some(Command::Version)
         );
         assert_eq!(
             parse_cli("show sys up").map(|c| c.0).ok(),
-            Some(Command::ShowSystemUptime)
+            Some(Command::SystemUptime)
         );
     }
 
@@ -215,7 +208,7 @@ mod tests {
         let (c, p) = parse_cli("show configuration system | display set").expect("parses");
         assert_eq!(
             c,
-            Command::ShowConfiguration {
+            Command::Configuration {
                 path: vec!["system".into()]
             }
         );
@@ -230,7 +223,7 @@ mod tests {
             parse_xml_rpc("<get-software-information/>")
                 .map(|c| c.0)
                 .ok(),
-            Some(Command::ShowVersion)
+            Some(Command::Version)
         );
         assert_eq!(
             parse_xml_rpc(
@@ -238,13 +231,13 @@ mod tests {
             )
             .map(|c| c.0)
             .ok(),
-            Some(Command::ShowSystemUptime)
+            Some(Command::SystemUptime)
         );
         assert_eq!(
             parse_xml_rpc("<command>show version</command>")
                 .map(|c| c.0)
                 .ok(),
-            Some(Command::ShowVersion)
+            Some(Command::Version)
         );
         assert!(parse_xml_rpc("<get-nothing/>").is_err());
         assert!(parse_xml_rpc("get-software-information").is_err());

@@ -98,12 +98,34 @@ pub static COMMANDS: &[CommandNode] = &[branch(
     ],
 )];
 
+/// What may follow `|`. `display set` applies to `show configuration` only.
+pub static PIPES: &[CommandNode] = &[
+    branch(
+        "display",
+        "Show additional kinds of information",
+        &[
+            leaf("json", "Show JSON text"),
+            leaf("set", "Show 'set' commands that create configuration"),
+            leaf("xml", "Show XML text"),
+        ],
+    ),
+    leaf("no-more", "Don't paginate output"),
+];
+
 /// Resolves (possibly abbreviated) words to the full command path; returns the path and
 /// the remaining words (free arguments of a command that takes them).
 pub(crate) fn resolve<'w>(
     words: &'w [&'w str],
 ) -> Result<(Vec<&'static str>, &'w [&'w str]), DeviceError> {
-    let mut level: &'static [CommandNode] = COMMANDS;
+    resolve_in(COMMANDS, words)
+}
+
+/// [`resolve`] from any root (commands, or the words after a `|`).
+pub(crate) fn resolve_in<'w>(
+    root: &'static [CommandNode],
+    words: &'w [&'w str],
+) -> Result<(Vec<&'static str>, &'w [&'w str]), DeviceError> {
+    let mut level: &'static [CommandNode] = root;
     let mut path: Vec<&'static str> = Vec::new();
     let mut current: Option<&'static CommandNode> = None;
     for (i, w) in words.iter().enumerate() {

@@ -1,0 +1,206 @@
+//! One JET session for the CLI: connect, log in, run operational commands.
+//!
+//! Failures are sorted by what the user must do about them: a device that refused a
+//! command ([`Failure::Device`], exit 1) versus a session that could not be set up or was
+//! lost ([`Failure::Session`], exit 2).
+
+use std::fmt;
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use jet_sdk::{ConnectOptions, Error, JetClient, OutputFormat, TlsOptions};
+use tokio::runtime::Runtime;
+
+use crate::args::Args;
+
+/// Why jcli stops or a command failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The device refused the command (syntax error, permission...).
+    Device(String),
+    /// No usable session: options, connection, password or login.
+    Session(String),
+}
+
+impl Failure {
+    /// The process exit code for this failure.
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Device(_) => ExitCode::from(1),
+            Failure::Session(_) => ExitCode::from(2),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Device(m) | Failure::Session(m) => write!(f, "error: {m}"),
+        }
+    }
+}
+
+/// A logged-in session. The runtime drives the connection in the background (one worker
+/// thread) while the CLI blocks on the terminal, so HTTP/2 keeps answering the device.
+pub(crate) struct Session {
+    rt: Runtime,
+    client: JetClient,
+    /// The user logged in.
+    pub(crate) user: String,
+    format: OutputFormat,
+}
+
+impl Session {
+    /// Connects and logs in as `args` say; the password comes from `JCLI_PASSWORD` or a
+    /// prompt on the terminal.
+    pub(crate) fn open(args: &Args) -> Result<Session, Failure> {
+        let opts = connect_options(args)?;
+        let password = password(&args.user, &args.host)?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::Session(format!("cannot start the I/O runtime: {e}")))?;
+        let client_id = args
+            .client_id
+            .clone()
+            .unwrap_or_else(|| format!("jcli-{}", std::process::id()));
+        let client = rt.block_on(async {
+            let client = JetClient::connect(opts)
+                .await
+                .map_err(|e| Failure::Session(chain(&e)))?;
+            client
+                .login(&args.user, &password, &client_id)
+                .await
+                .map_err(|e| {
+                    Failure::Session(format!("login as '{}' failed: {}", args.user, chain(&e)))
+                })?;
+            Ok::<_, Failure>(client)
+        })?;
+        Ok(Session {
+            rt,
+            client,
+            user: args.user.clone(),
+            format: args.format.into(),
+        })
+    }
+
+    /// Runs one operational command and returns its output as the device rendered it.
+    pub(crate) fn run(&self, command: &str) -> Result<String, Failure> {
+        self.rt
+            .block_on(self.client.op_command(command, self.format))
+            .map_err(classify)
+    }
+
+    /// The device's host name, from the `Hostname:` line of `show version`.
+    pub(crate) fn host_name(&self) -> Result<String, Failure> {
+        let text = self
+            .rt
+            .block_on(self.client.op_command("show version", OutputFormat::Text));
+        let text = text.map_err(classify)?;
+        Ok(host_name_of(&text).unwrap_or("device").to_owned())
+    }
+}
+
+/// Takes the host name out of `show version` text.
+fn host_name_of(show_version: &str) -> Option<&str> {
+    show_version
+        .lines()
+        .find_map(|l| l.strip_prefix("Hostname:"))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+}
+
+/// Device refusals are command errors; a lost or refused transport is a session error.
+fn classify(e: Error) -> Failure {
+    match e {
+        Error::Failed(m) => Failure::Device(m),
+        Error::Rpc(s)
+            if matches!(
+                s.code(),
+                tonic::Code::Unavailable | tonic::Code::Unauthenticated | tonic::Code::Cancelled
+            ) =>
+        {
+            Failure::Session(chain(&Error::Rpc(s)))
+        }
+        other => Failure::Device(chain(&other)),
+    }
+}
+
+/// An error with its causes, `a: b: c` (tonic's own message is often just "transport error").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let msg = s.to_string();
+        if !out.contains(&msg) {
+            out.push_str(": ");
+            out.push_str(&msg);
+        }
+        cur = s.source();
+    }
+    out
+}
+
+fn connect_options(args: &Args) -> Result<ConnectOptions, Failure> {
+    if !args.wants_tls() {
+        return Ok(ConnectOptions::clear_text(&args.host));
+    }
+    let read = |p: &std::path::Path, what: &str| {
+        std::fs::read(p)
+            .map_err(|e| Failure::Session(format!("cannot read {what} '{}': {e}", p.display())))
+    };
+    let ca_pem = args
+        .ca
+        .as_deref()
+        .map(|p| read(p, "CA certificate"))
+        .transpose()?;
+    let client_identity = match (&args.cert, &args.key) {
+        (Some(c), Some(k)) => Some((read(c, "client certificate")?, read(k, "client key")?)),
+        _ => None,
+    };
+    Ok(ConnectOptions::tls(
+        &args.host,
+        TlsOptions {
+            ca_pem,
+            server_name: args.server_name.clone(),
+            client_identity,
+        },
+    ))
+}
+
+/// `JCLI_PASSWORD`, else a prompt without echo when stdin is a terminal. Never argv.
+fn password(user: &str, host: &str) -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("JCLI_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Session(
+            "no password: set JCLI_PASSWORD, or run jcli on a terminal to be prompted".into(),
+        ));
+    }
+    rpassword::prompt_password(format!("{user}@{host}'s password: "))
+        .map_err(|e| Failure::Session(format!("cannot read the password: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_name_comes_from_the_hostname_line() {
+        let text = "Hostname: r1\nModel: vjet\nJunos: 24.4R1\n";
+        assert_eq!(host_name_of(text), Some("r1"));
+        assert_eq!(host_name_of("Model: vjet\n"), None);
+        assert_eq!(host_name_of("Hostname:   \n"), None);
+    }
+
+    #[test]
+    fn device_refusal_exits_1_and_lost_session_exits_2() {
+        let f = classify(Error::Failed("syntax error".into()));
+        assert!(matches!(f, Failure::Device(_)));
+        assert_eq!(f.to_string(), "error: syntax error");
+        assert_eq!(f.exit_code(), ExitCode::from(1));
+        assert_eq!(Failure::Session("x".into()).exit_code(), ExitCode::from(2));
+    }
+}
