@@ -7,6 +7,7 @@
 //! devices can live in one process.
 
 mod error;
+pub mod events;
 pub mod factory;
 mod mgd;
 pub mod op;
@@ -21,6 +22,7 @@ use jet_config::{CommitMeta, Config, LoginClass, Store};
 use tokio::sync::{oneshot, watch};
 
 pub use crate::error::DeviceError;
+pub use crate::events::{CommitEvent, DeviceEvent, EventBus, Stamped};
 pub use crate::mgd::{CommitCheck, Committed, LoadRequest};
 pub use crate::output::Format;
 pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
@@ -65,6 +67,7 @@ struct Inner {
     committed: watch::Receiver<Arc<Committed>>,
     checks: Arc<Mutex<Vec<CommitCheck>>>,
     sessions: SessionTable,
+    events: EventBus,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -107,14 +110,16 @@ impl Device {
             .map_err(|_| DeviceError::ShuttingDown)??;
         let (committed_tx, committed_rx) = watch::channel(Arc::new(committed));
         let checks: Arc<Mutex<Vec<CommitCheck>>> = Arc::default();
-        let (mgd, task) = Mgd::spawn(store, committed_tx, checks.clone());
+        let events = EventBus::new();
+        let (mgd, task) = Mgd::spawn(store, committed_tx, checks.clone(), events.clone());
         let inner = Inner {
             data_dir,
             booted: Utc::now(),
             mgd,
             committed: committed_rx,
             checks,
-            sessions: SessionTable::new(),
+            sessions: SessionTable::new(events.clone()),
+            events,
             dummy_hash: factory::hash_password(&factory::random_password()),
             _mgd_task: AbortOnDrop(task),
         };
@@ -164,6 +169,11 @@ impl Device {
             .await
             .map_err(|_| DeviceError::ShuttingDown)?;
         rx.await.map_err(|_| DeviceError::ShuttingDown)?
+    }
+
+    /// The device event bus.
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
     }
 
     /// The live client sessions.

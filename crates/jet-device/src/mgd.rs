@@ -18,6 +18,7 @@ use jet_config::{CommitMeta, Config, LoadMode, Store};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::error::DeviceError;
+use crate::events::{CommitEvent, DeviceEvent, EventBus};
 
 /// The committed configuration and who committed it.
 #[derive(Debug, Clone)]
@@ -61,6 +62,7 @@ pub(crate) struct Mgd {
     store: Option<Store>,
     checks: Arc<Mutex<Vec<CommitCheck>>>,
     committed: watch::Sender<Arc<Committed>>,
+    events: EventBus,
     rx: mpsc::Receiver<MgdRequest>,
 }
 
@@ -71,12 +73,14 @@ impl Mgd {
         store: Store,
         committed: watch::Sender<Arc<Committed>>,
         checks: Arc<Mutex<Vec<CommitCheck>>>,
+        events: EventBus,
     ) -> (MgdTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(MGD_QUEUE);
         let mgd = Mgd {
             store: Some(store),
             checks,
             committed,
+            events,
             rx,
         };
         (tx, tokio::spawn(mgd.run()))
@@ -112,8 +116,16 @@ impl Mgd {
             comment: req.comment,
         };
         self.persist(new.clone(), meta.clone()).await?;
-        self.committed
-            .send_replace(Arc::new(Committed { config: new, meta }));
+        self.committed.send_replace(Arc::new(Committed {
+            config: new,
+            meta: meta.clone(),
+        }));
+        self.events.emit(DeviceEvent::Commit(CommitEvent {
+            user: meta.user,
+            client: meta.client,
+            comment: meta.comment,
+            time: meta.time,
+        }));
         Ok(())
     }
 

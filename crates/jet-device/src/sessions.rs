@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
+use crate::events::{DeviceEvent, EventBus};
 use chrono::{DateTime, Utc};
 use jet_config::LoginClass;
-use tokio::sync::broadcast;
 
 /// Identifies one client connection for the lifetime of the device.
 pub type SessionId = u64;
@@ -81,27 +81,16 @@ pub enum SessionEvent {
     Closed(SessionInfo),
 }
 
-/// Bound on buffered session events per listener; a listener that falls further behind
-/// sees `RecvError::Lagged` and must resynchronise from [`SessionTable::list`].
-const EVENT_QUEUE: usize = 1024;
-
 /// The live sessions of one device.
 #[derive(Debug)]
 pub struct SessionTable {
     sessions: Mutex<BTreeMap<SessionId, SessionInfo>>,
-    events: broadcast::Sender<SessionEvent>,
-}
-
-impl Default for SessionTable {
-    fn default() -> Self {
-        Self::new()
-    }
+    events: EventBus,
 }
 
 impl SessionTable {
-    /// An empty table.
-    pub fn new() -> Self {
-        let (events, _) = broadcast::channel(EVENT_QUEUE);
+    /// An empty table that announces changes on `events`.
+    pub fn new(events: EventBus) -> Self {
         SessionTable {
             sessions: Mutex::new(BTreeMap::new()),
             events,
@@ -124,7 +113,8 @@ impl SessionTable {
             login: None,
         };
         self.lock().insert(id, info.clone());
-        let _ = self.events.send(SessionEvent::Opened(info));
+        self.events
+            .emit(DeviceEvent::Session(SessionEvent::Opened(info)));
     }
 
     /// Records a successful Login on a connection. A second Login replaces the first.
@@ -135,14 +125,16 @@ impl SessionTable {
             s.login = Some(login);
             s.clone()
         };
-        let _ = self.events.send(SessionEvent::LoggedIn(info));
+        self.events
+            .emit(DeviceEvent::Session(SessionEvent::LoggedIn(info)));
     }
 
     /// Removes a connection that ended.
     pub fn close(&self, id: SessionId) {
         let removed = self.lock().remove(&id);
         if let Some(info) = removed {
-            let _ = self.events.send(SessionEvent::Closed(info));
+            self.events
+                .emit(DeviceEvent::Session(SessionEvent::Closed(info)));
         }
     }
 
@@ -165,11 +157,6 @@ impl SessionTable {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// Subscribes to session events.
-    pub fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
-        self.events.subscribe()
-    }
 }
 
 #[cfg(test)]
@@ -182,8 +169,9 @@ mod tests {
 
     #[test]
     fn close_announces_the_last_state_of_the_session() {
-        let t = SessionTable::new();
-        let mut rx = t.subscribe();
+        let bus = EventBus::new();
+        let t = SessionTable::new(bus.clone());
+        let mut rx = bus.subscribe();
         t.open(1, peer(), Transport::ClearText);
         t.login(
             1,
@@ -196,10 +184,17 @@ mod tests {
             },
         );
         t.close(1);
-        assert!(matches!(rx.try_recv(), Ok(SessionEvent::Opened(_))));
-        assert!(matches!(rx.try_recv(), Ok(SessionEvent::LoggedIn(_))));
-        match rx.try_recv() {
-            Ok(SessionEvent::Closed(info)) => {
+        let mut next = || rx.try_recv().map(|s| s.event.clone());
+        assert!(matches!(
+            next(),
+            Ok(DeviceEvent::Session(SessionEvent::Opened(_)))
+        ));
+        assert!(matches!(
+            next(),
+            Ok(DeviceEvent::Session(SessionEvent::LoggedIn(_)))
+        ));
+        match next() {
+            Ok(DeviceEvent::Session(SessionEvent::Closed(info))) => {
                 assert_eq!(info.login.map(|l| l.client_id), Some("app".to_owned()))
             }
             other => panic!("expected Closed, got {other:?}"),
@@ -209,7 +204,7 @@ mod tests {
 
     #[test]
     fn login_on_unknown_session_is_ignored() {
-        let t = SessionTable::new();
+        let t = SessionTable::new(EventBus::new());
         t.login(
             9,
             Login {

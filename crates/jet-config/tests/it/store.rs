@@ -177,7 +177,14 @@ fn committed_files_are_readable_by_the_owner_only() {
     store.commit(&cfg(1), &meta(1)).unwrap();
     store.commit(&cfg(2), &meta(2)).unwrap();
     for n in 0..2 {
-        let mode = std::fs::metadata(store.path(n)).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "rollback {n} is readable by others: {mode:o}");
+        let mode = std::fs::metadata(store.path(n))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "rollback {n} is readable by others: {mode:o}"
+        );
     }
 }

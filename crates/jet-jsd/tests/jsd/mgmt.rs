@@ -454,3 +454,27 @@ async fn legacy_management_runs_op_and_config_commands() {
     );
     assert!(reply.message.contains("nonsense"), "{}", reply.message);
 }
+
+#[tokio::test]
+async fn a_commit_is_announced_on_the_device_event_bus() {
+    let dev = TestDevice::start().await;
+    let mut events = dev.device().events().subscribe();
+    let c = dev.admin("bus").await;
+    c.config_set_text(
+        "system { host-name evented; }",
+        ConfigLoadType::ConfigLoadMerge,
+        "why",
+    )
+    .await
+    .expect("commit");
+    let mut commit = None;
+    while let Ok(ev) = events.try_recv() {
+        if let jet_device::DeviceEvent::Commit(c) = &ev.event {
+            commit = Some(c.clone());
+        }
+    }
+    let commit = commit.expect("a commit event");
+    assert_eq!(commit.user, "admin");
+    assert_eq!(commit.client, "grpc");
+    assert_eq!(commit.comment.as_deref(), Some("why"));
+}

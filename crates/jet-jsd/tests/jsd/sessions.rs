@@ -52,7 +52,7 @@ async fn ninth_session_is_refused_while_eight_work_and_a_freed_slot_is_reused() 
 #[tokio::test]
 async fn closing_a_connection_ends_its_session_at_once() {
     let dev = TestDevice::start().await;
-    let mut events = dev.device().sessions().subscribe();
+    let mut events = dev.device().events().subscribe();
     let c = dev.admin("short-lived").await;
     assert_eq!(dev.device().sessions().len(), 1);
     drop(c);
@@ -63,7 +63,9 @@ async fn closing_a_connection_ends_its_session_at_once() {
     // The close event carries the client id (what purge timers key on).
     let mut closed = None;
     while let Ok(ev) = events.try_recv() {
-        if let jet_device::SessionEvent::Closed(info) = ev {
+        if let jet_device::DeviceEvent::Session(jet_device::SessionEvent::Closed(info)) = &ev.event
+        {
+            let info = info.clone();
             closed = info.login.map(|l| l.client_id);
         }
     }
