@@ -26,8 +26,10 @@ use tokio_rustls::TlsAcceptor;
 use crate::conn::{Conn, ConnInfo};
 use crate::Shared;
 
-/// How long a stopped listener's connections may take to finish.
+/// How long the connections of a listener stopped by a commit may take to finish.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+/// The same when jetd shuts down: in-flight calls get a moment, idle clients none.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 /// How long a client may take to complete the TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Accepted connections waiting for tonic to pick them up.
@@ -140,7 +142,7 @@ pub(crate) async fn manage(
                 for spec in gone {
                     if let Some(r) = running.remove(&spec) {
                         tracing::info!(addr = %r.local, "jsd listener stopped");
-                        stop(r).await;
+                        stop(r, STOP_GRACE).await;
                     }
                 }
                 for spec in wanted {
@@ -177,15 +179,15 @@ pub(crate) async fn manage(
         }
     }
     for (_, r) in running.drain() {
-        stop(r).await;
+        stop(r, SHUTDOWN_GRACE).await;
     }
     listening.send_replace(Vec::new());
 }
 
-async fn stop(r: Running) {
+async fn stop(r: Running, grace: Duration) {
     let _ = r.stop.send(());
     let mut task = r.task;
-    if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+    if tokio::time::timeout(grace, &mut task).await.is_err() {
         task.abort();
     }
 }
