@@ -7,6 +7,7 @@
 //! devices can live in one process.
 
 mod error;
+pub mod eventd;
 pub mod events;
 pub mod factory;
 mod mgd;
