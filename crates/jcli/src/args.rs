@@ -49,9 +49,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 
-    /// Run one operational command, print its output and exit.
+    /// Run a command, print its output and exit. Repeat to run several in order
+    /// (operational and configuration mode: `-c configure -c "set ..." -c commit`).
     #[arg(short = 'c', long = "command", value_name = "COMMAND")]
-    pub(crate) command: Option<String>,
+    pub(crate) command: Vec<String>,
 }
 
 impl Args {
@@ -97,7 +98,7 @@ mod tests {
         let a =
             Args::try_parse_from(["jcli", "--ca", "ca.pem", "-c", "show version"]).expect("parses");
         assert!(a.wants_tls());
-        assert_eq!(a.command.as_deref(), Some("show version"));
+        assert_eq!(a.command, vec!["show version".to_owned()]);
         let a = Args::try_parse_from(["jcli"]).expect("parses");
         assert!(!a.wants_tls());
     }

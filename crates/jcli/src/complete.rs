@@ -9,6 +9,16 @@ use jet_device::op::tree::{CommandNode, COMMANDS, PIPES};
 
 /// jcli's own words at the start of a line.
 static LOCAL: &[CommandNode] = &[
+    CommandNode {
+        word: "configure",
+        help: "Manipulate software configuration information",
+        children: &[
+            local("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
+            local("private", "Work in private database (other users' changes not seen)"),
+        ],
+        runnable: true,
+        takes_args: false,
+    },
     local("exit", "Exit the management session"),
     local("quit", "Exit the management session"),
 ];
@@ -71,6 +81,11 @@ fn walk<'w>(level: &'static [CommandNode], words: &[&'w str]) -> Result<Walk, &'
     Ok(at)
 }
 
+/// `configure`, abbreviated to at least `conf` as Junos users type it.
+pub(crate) fn is_configure(word: &str) -> bool {
+    word.len() >= 4 && "configure".starts_with(word)
+}
+
 fn words(s: &str) -> Vec<&str> {
     s.split_whitespace().collect()
 }
@@ -87,12 +102,25 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
     let segments: Vec<&str> = before[..start].split('|').collect();
 
     let cmd_words = words(segments[0]);
+    if segments.len() == 1 && cmd_words.first().is_some_and(|w| is_configure(w)) {
+        // jcli's own `configure [private|exclusive]`.
+        let local = walk(LOCAL, &cmd_words).map_err(str::to_owned)?;
+        let level = local.node.map_or(LOCAL, |n| n.children);
+        return Ok(Completion {
+            start,
+            choices: level.iter().filter(|n| n.word.starts_with(partial)).collect(),
+            runnable: local.node.is_some_and(|n| n.runnable),
+            free: false,
+        });
+    }
     let cmd = walk(COMMANDS, &cmd_words).map_err(str::to_owned)?;
     let cmd_runnable = cmd.node.is_some_and(|n| n.runnable);
 
     if segments.len() == 1 {
         let mut choices = Vec::new();
-        if !cmd.free {
+        // A command with free arguments still offers its option words until the first
+        // free word (`show interfaces ` offers `terse`, `extensive`, ...).
+        if !cmd.free || cmd.path.len() == cmd_words.len() {
             let level = cmd.node.map_or(COMMANDS, |n| n.children);
             choices.extend(level.iter().filter(|n| n.word.starts_with(partial)));
             if cmd_words.is_empty() {
@@ -181,7 +209,10 @@ mod tests {
 
     #[test]
     fn root_offers_device_commands_and_local_words() {
-        assert_eq!(choices(""), vec!["exit", "quit", "show"]);
+        assert_eq!(
+            choices(""),
+            vec!["configure", "exit", "quit", "request", "show"]
+        );
         assert_eq!(choices("sh"), vec!["show"]);
     }
 
@@ -193,7 +224,15 @@ mod tests {
         assert_eq!(choices("sh ext cl"), vec!["client"]);
         assert_eq!(
             choices("show "),
-            vec!["configuration", "extension-service", "system", "version"]
+            vec![
+                "configuration",
+                "extension-service",
+                "interfaces",
+                "log",
+                "route",
+                "system",
+                "version"
+            ]
         );
     }
 
@@ -232,7 +271,10 @@ mod tests {
 
     #[test]
     fn pipes_complete_after_a_whole_command() {
-        assert_eq!(choices("show version | "), vec!["display", "no-more"]);
+        assert_eq!(
+            choices("show version | "),
+            vec!["count", "display", "except", "last", "match", "no-more"]
+        );
         assert_eq!(choices("show version | display "), vec!["json", "xml"]);
         assert_eq!(
             choices("show configuration | display "),
@@ -250,6 +292,19 @@ mod tests {
             complete("show | ").is_err(),
             "incomplete command before the pipe"
         );
+    }
+
+    #[test]
+    fn free_argument_commands_offer_their_option_words() {
+        assert_eq!(
+            choices("show interfaces "),
+            vec!["brief", "descriptions", "detail", "extensive", "terse"]
+        );
+        assert_eq!(choices("show interfaces te"), vec!["terse"]);
+        assert!(choices("show interfaces ge-0/0/0 ").is_empty());
+        let c = complete("show version | match ge").expect("valid");
+        assert!(c.choices.is_empty());
+        assert!(complete("show version | match ge | ").is_ok());
     }
 
     #[test]

@@ -1,18 +1,20 @@
-//! Interactive operational mode: a rustyline editor over one [`Session`].
+//! The interactive loop: a rustyline editor over one [`Session`], in operational or
+//! configuration mode ([`Repl`]). The same loop serves piped input (stdin not a
+//! terminal): one command per line, `?` at the end of a line for help.
 //!
 //! ```text
-//!  keys ──► rustyline ──(TAB)──► CliHelper::complete ──► complete::complete
+//!  keys ──► rustyline ──(TAB)──► CliHelper::complete ──► complete (op) | cfgcomplete (config)
 //!              │ `?` key: HelpKey records the cursor and accepts the line
 //!              ▼
-//!           line ──► help?  ──► complete::help_text, line shown again
-//!                ──► exit/quit/EOF ──► leave
-//!                ──► Session::run ──► output (or `error: ...`) + blank line
+//!           line ──► help?  ──► help text, line shown again
+//!                ──► Repl::execute ──► op command | configure | ConfigSession command
+//!                          output (or `error: ...`); `[edit ...]` banner in config mode
 //! ```
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -25,15 +27,19 @@ use rustyline::{
     EventHandler, Helper, KeyEvent, RepeatCount,
 };
 
-use crate::complete;
+use crate::repl::{banner, Flow, Repl, Terminal};
 use crate::session::{Failure, Session};
+use crate::{cfgcomplete, complete};
 
 /// No `?` pending.
 const NO_HELP: usize = usize::MAX;
 
+/// The edit level the completer works at (`None` in operational mode).
+type Level = Arc<Mutex<Option<Vec<String>>>>;
+
 /// Runs the read-run-print loop until `exit`, `quit` or end of input.
 pub(crate) fn run(session: &Session) -> Result<(), Failure> {
-    let prompt = format!("{}@{}> ", session.user, session.host_name()?);
+    let mut repl = Repl::new(session, session.host_name()?);
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(false)
@@ -44,7 +50,8 @@ pub(crate) fn run(session: &Session) -> Result<(), Failure> {
         .build();
     let mut rl: Editor<CliHelper, DefaultHistory> =
         Editor::with_config(config).map_err(terminal_error)?;
-    rl.set_helper(Some(CliHelper));
+    let level: Level = Arc::default();
+    rl.set_helper(Some(CliHelper(level.clone())));
     let help_at = Arc::new(AtomicUsize::new(NO_HELP));
     rl.bind_sequence(
         KeyEvent::from('?'),
@@ -59,7 +66,14 @@ pub(crate) fn run(session: &Session) -> Result<(), Failure> {
     // Text to show again on the next line (after `?`), split at the cursor.
     let mut again = (String::new(), String::new());
     let result = loop {
-        let read = rl.readline_with_initial(&prompt, (&again.0, &again.1));
+        let edit = repl.edit_level().map(<[String]>::to_vec);
+        if let Some(e) = &edit {
+            if again.0.is_empty() && again.1.is_empty() {
+                emit(&format!("\n{}\n", banner(e)));
+            }
+        }
+        *level.lock().unwrap_or_else(|p| p.into_inner()) = edit.clone();
+        let read = rl.readline_with_initial(&repl.prompt(), (&again.0, &again.1));
         again = (String::new(), String::new());
         let line = match read {
             Ok(line) => line,
@@ -79,7 +93,10 @@ pub(crate) fn run(session: &Session) -> Result<(), Failure> {
         if let Some(cut) = help_split.filter(|&c| line.is_char_boundary(c)) {
             let (before, after) = line.split_at(cut);
             let after = if at == NO_HELP { "" } else { after };
-            emit(&complete::help_text(before));
+            emit(&match &edit {
+                Some(e) => cfgcomplete::help_text(e, before),
+                None => complete::help_text(before),
+            });
             again = (before.to_owned(), after.to_owned());
             continue;
         }
@@ -89,30 +106,57 @@ pub(crate) fn run(session: &Session) -> Result<(), Failure> {
             continue;
         }
         let _ = rl.add_history_entry(command);
-        if command == "exit" || command == "quit" {
-            break Ok(());
-        }
-        match session.run(command) {
-            Ok(out) => {
-                let newline = if out.is_empty() || out.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                emit(&format!("{out}{newline}\n"));
-            }
-            Err(f @ Failure::Device(_)) => {
-                eprintln!("{f}");
-                emit("\n");
+        let mut term = RlTerm { rl: &mut rl };
+        match repl.execute(command, &mut term) {
+            Ok(Flow::Quit) => break Ok(()),
+            Ok(Flow::Continue) => {
+                if repl.edit_level().is_none() {
+                    emit("\n");
+                }
             }
             // The session is gone (device stopped, login lost): nothing more can work.
             Err(f) => break Err(f),
         }
     };
+    repl.close();
     if let Some(path) = &history {
         let _ = rl.save_history(path);
     }
     result
+}
+
+/// The terminal as the loop's [`Terminal`]: questions and `load terminal` input are read
+/// with the same editor.
+struct RlTerm<'a> {
+    rl: &'a mut Editor<CliHelper, DefaultHistory>,
+}
+
+impl Terminal for RlTerm<'_> {
+    fn out(&mut self, text: &str) {
+        emit(text);
+    }
+
+    fn err(&mut self, text: &str) {
+        let mut e = std::io::stderr().lock();
+        let _ = e.write_all(text.as_bytes());
+        let _ = e.flush();
+    }
+
+    fn ask(&mut self, question: &str) -> Option<String> {
+        self.rl.readline(question).ok()
+    }
+
+    fn read_text(&mut self) -> String {
+        let mut text = String::new();
+        while let Ok(line) = self.rl.readline("") {
+            if line.trim() == "^D" {
+                break;
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// Writes to stdout; a closed stdout is not worth a panic.
@@ -156,8 +200,10 @@ impl ConditionalEventHandler for HelpKey {
     }
 }
 
-/// TAB completion over the command tree; no hints, highlighting or validation.
-struct CliHelper;
+/// TAB completion over the command tree (operational mode) or the configuration schema
+/// (configuration mode, at the edit level in the shared [`Level`]); no hints,
+/// highlighting or validation.
+struct CliHelper(Level);
 
 impl Completer for CliHelper {
     type Candidate = Pair;
@@ -169,6 +215,23 @@ impl Completer for CliHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let before = line.get(..pos).unwrap_or(line);
+        let level = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(edit) = level {
+            return Ok(match cfgcomplete::complete(&edit, before) {
+                Ok((start, choices)) => (
+                    start,
+                    choices
+                        .into_iter()
+                        .filter(|c| c.literal)
+                        .map(|c| Pair {
+                            replacement: format!("{} ", c.word),
+                            display: c.word,
+                        })
+                        .collect(),
+                ),
+                Err(_) => (pos, Vec::new()),
+            });
+        }
         Ok(match complete::complete(before) {
             Ok(c) => (
                 c.start,

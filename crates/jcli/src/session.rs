@@ -8,6 +8,10 @@ use std::fmt;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
+use jet_sdk::proto::openjet::config::v1::config_session_client::ConfigSessionClient;
+use jet_sdk::proto::openjet::config::v1::{
+    CloseRequest, CommandRequest, CommandResponse, ConfigMode, OpenRequest,
+};
 use jet_sdk::{ConnectOptions, Error, JetClient, OutputFormat, TlsOptions};
 use tokio::runtime::Runtime;
 
@@ -90,6 +94,55 @@ impl Session {
         self.rt
             .block_on(self.client.op_command(command, self.format))
             .map_err(classify)
+    }
+
+    /// Enters configuration mode on this connection: the session token and what the
+    /// device printed, or the device's refusal.
+    pub(crate) fn config_open(&self, mode: ConfigMode) -> Result<(String, String), Failure> {
+        let reply = self
+            .rt
+            .block_on(
+                ConfigSessionClient::new(self.client.channel()).open(OpenRequest {
+                    mode: mode as i32,
+                }),
+            )
+            .map_err(|s| classify(Error::Rpc(s)))?
+            .into_inner();
+        if reply.ok {
+            Ok((reply.session_token, reply.output))
+        } else {
+            Err(Failure::Device(reply.error))
+        }
+    }
+
+    /// Runs one configuration-mode command; `Ok` also for commands the device refused
+    /// (`ok == false`, with the error text), `Err` when the session itself failed.
+    pub(crate) fn config_command(
+        &self,
+        token: &str,
+        command: &str,
+        payload: Option<String>,
+    ) -> Result<CommandResponse, Failure> {
+        self.rt
+            .block_on(
+                ConfigSessionClient::new(self.client.channel()).command(CommandRequest {
+                    session_token: token.to_owned(),
+                    command: command.to_owned(),
+                    payload: payload.unwrap_or_default(),
+                }),
+            )
+            .map(tonic::Response::into_inner)
+            .map_err(|s| classify(Error::Rpc(s)))
+    }
+
+    /// Leaves configuration mode without committing.
+    pub(crate) fn config_close(&self, token: &str) {
+        // Best effort: the device also ends the session when the connection closes.
+        let _ = self.rt.block_on(
+            ConfigSessionClient::new(self.client.channel()).close(CloseRequest {
+                session_token: token.to_owned(),
+            }),
+        );
     }
 
     /// The device's host name, from the `Hostname:` line of `show version`.

@@ -4,6 +4,15 @@
 //! `JET_PASSWORD`) measures, N times in a row, the full cost of a new JET session:
 //! TCP + HTTP/2 connection setup, `Login`, and one `OpCommandGet show version`, and
 //! prints the median and tail. Figures go to `docs/benchmarks.md`.
+//!
+//! `jet-bench rib --routes 1000000 --batch 1000 --clients 4 --pid PID --get` programs
+//! routes through `jnx.jet.routing.rib.Rib` and streams them back (see `rib.rs`).
+//!
+//! `jet-bench config --base 100000 --change 10000 --runs 3` measures the end-to-end
+//! commit of a change over `ConfigSet` (see `config.rs`).
+
+mod config;
+mod rib;
 
 use std::time::{Duration, Instant};
 
@@ -35,6 +44,51 @@ enum Cmd {
         #[arg(long, default_value = "show version")]
         command: String,
     },
+    /// Commit latency over ConfigSet: a change of N statements onto a base of M.
+    Config {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Statements in the base configuration loaded first.
+        #[arg(long, default_value_t = 100_000)]
+        base: u32,
+        /// Statements in each measured change.
+        #[arg(long, default_value_t = 10_000)]
+        change: u32,
+        /// Measured commits.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+    /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
+    Rib {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Total IPv4 /32 routes (10.0.0.0 upwards).
+        #[arg(long, default_value_t = 1_000_000)]
+        routes: u32,
+        /// Routes per RouteAdd (1-1000).
+        #[arg(long, default_value_t = 1000)]
+        batch: u32,
+        /// Concurrent clients, each with its own connection and client id.
+        #[arg(long, default_value_t = 1)]
+        clients: u32,
+        /// RouteAdd requests in flight per client.
+        #[arg(long, default_value_t = 4)]
+        inflight: usize,
+        /// Process id of jetd, to report its RSS before and after.
+        #[arg(long)]
+        pid: Option<u32>,
+        /// Stream the routes back with RouteGet and report the rate.
+        #[arg(long)]
+        get: bool,
+    },
 }
 
 #[tokio::main]
@@ -48,6 +102,48 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
             session(&target, &user, &password, count, &command).await
+        }
+        Cmd::Config {
+            target,
+            user,
+            base,
+            change,
+            runs,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            config::run(config::ConfigArgs {
+                target,
+                user,
+                password,
+                base,
+                change,
+                runs,
+            })
+            .await
+        }
+        Cmd::Rib {
+            target,
+            user,
+            routes,
+            batch,
+            clients,
+            inflight,
+            pid,
+            get,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            rib::run(rib::RibArgs {
+                target,
+                user,
+                password,
+                routes,
+                batch,
+                clients,
+                inflight: inflight.max(1),
+                pid,
+                get,
+            })
+            .await
         }
     }
 }

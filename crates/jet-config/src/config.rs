@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::ConfigError;
 use crate::schema::{self, SchemaNode};
@@ -10,10 +11,30 @@ use crate::{json, set, text, xml};
 
 /// A configuration: the statements present, as a generic tree checked against the
 /// schema. Cheap enough to clone for every candidate.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Default)]
 pub struct Config {
     pub(crate) children: Vec<Node>,
+    /// Known to hold no `groups` and no inactive statement, so that [`Config::effective`]
+    /// is itself (a cache: every view asks). Cleared by every change.
+    pub(crate) plain: AtomicBool,
 }
+
+impl Clone for Config {
+    fn clone(&self) -> Self {
+        Config {
+            children: self.children.clone(),
+            plain: AtomicBool::new(self.plain.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+impl PartialEq for Config {
+    fn eq(&self, other: &Self) -> bool {
+        self.children == other.children
+    }
+}
+
+impl Eq for Config {}
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -68,9 +89,7 @@ impl Config {
     /// Parses Junos curly-brace text. Comments (`# ...`, `/* ... */`), `## SECRET-DATA`
     /// trailers and `## Last commit:` headers are ignored, and so are `replace:` tags.
     pub fn parse_text(text: &str) -> Result<Config, ConfigError> {
-        Ok(Config {
-            children: text::parse(text)?.children,
-        })
+        Ok(Config::from_children(text::parse(text)?.children))
     }
 
     /// Applies `set`/`delete` lines to an empty configuration.
@@ -87,6 +106,7 @@ impl Config {
         let mut children = self.children.clone();
         set::apply(&mut children, text)?;
         self.children = children;
+        self.touch();
         Ok(())
     }
 
@@ -102,7 +122,7 @@ impl Config {
     /// empty list entry, full path from the top, in configuration order.
     pub fn to_set(&self) -> String {
         let mut s = String::new();
-        set::print(&mut s, &self.children, "set");
+        set::print(&mut s, &self.children);
         s
     }
 
@@ -133,7 +153,7 @@ impl Config {
     /// keys as typed on the CLI: `["system", "login", "user", "admin"]`), with its
     /// ancestors. `None` when nothing is configured there. An empty path gives a copy.
     pub fn subtree(&self, path: &[&str]) -> Option<Config> {
-        extract(&self.children, schema::ROOT, path).map(|children| Config { children })
+        extract(&self.children, schema::ROOT, path).map(Config::from_children)
     }
 
     /// The text of the contents of the statement at `path`, unindented: what
@@ -151,6 +171,20 @@ impl Config {
     /// Merges `other` into this configuration (`load merge`).
     pub fn merge(&mut self, other: &Config) {
         tree::merge_children(&mut self.children, &other.children, schema::ROOT);
+        self.touch();
+    }
+
+    /// A configuration of these statements.
+    pub(crate) fn from_children(children: Vec<Node>) -> Config {
+        Config {
+            children,
+            plain: AtomicBool::new(false),
+        }
+    }
+
+    /// Forgets what is cached about the content (after a change).
+    pub(crate) fn touch(&mut self) {
+        *self.plain.get_mut() = false;
     }
 
     /// The node at a path of statement names (containers only, no list keys).
@@ -161,11 +195,6 @@ impl Config {
             node = tree::child(node.children(), name)?;
         }
         Some(node)
-    }
-
-    /// The value of the leaf at a path of statement names.
-    pub(crate) fn leaf_at(&self, names: &[&str]) -> Option<&str> {
-        self.node_at(names)?.leaf()
     }
 }
 

@@ -1,8 +1,9 @@
 //! Tokeniser shared by the curly-brace and `set` parsers.
 //!
 //! Tokens: bare words, double-quoted strings (`\"` and `\\` escapes), `{ } ; [ ]`.
-//! Skipped: whitespace, `# ...` to end of line (so `## SECRET-DATA` trailers and
-//! `## Last commit:` headers vanish) and `/* ... */` comments.
+//! Skipped: whitespace and `# ...` to end of line (so `## SECRET-DATA` trailers and
+//! `## Last commit:` headers vanish). `/* ... */` comments are tokens (annotations of
+//! the next statement) unless a `#` comment follows them.
 
 use crate::error::{ConfigError, ConfigErrorKind};
 
@@ -18,6 +19,8 @@ pub(crate) enum Tok {
     Semi,
     LBracket,
     RBracket,
+    /// A `/* ... */` comment, without its delimiters and surrounding blanks.
+    Comment(String),
 }
 
 /// A token and where it starts (1-based line and column, in characters).
@@ -47,6 +50,7 @@ impl Token {
             Tok::Semi => ";".into(),
             Tok::LBracket => "[".into(),
             Tok::RBracket => "]".into(),
+            Tok::Comment(c) => format!("/* {c} */"),
         }
     }
 }
@@ -76,6 +80,9 @@ pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, Conf
                 bump(&mut it);
             }
             '#' => {
+                if matches!(out.last(), Some(Token { tok: Tok::Comment(_), .. })) {
+                    out.pop();
+                }
                 while let Some(&ch) = it.peek() {
                     if ch == '\n' {
                         break;
@@ -131,15 +138,23 @@ pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, Conf
                     }
                 }
                 if s == "/*" {
-                    // Block comment: skip to the closing `*/`.
-                    let mut prev = ' ';
+                    // Block comment: up to the closing `*/`.
+                    let mut body = String::new();
                     loop {
                         match bump(&mut it) {
                             None => return Err(syntax("unterminated comment", tl, tc)),
-                            Some('/') if prev == '*' => break,
-                            Some(ch) => prev = ch,
+                            Some('/') if body.ends_with('*') => {
+                                body.pop();
+                                break;
+                            }
+                            Some(ch) => body.push(ch),
                         }
                     }
+                    out.push(Token {
+                        tok: Tok::Comment(body.trim().to_owned()),
+                        line: tl,
+                        col: tc,
+                    });
                 } else {
                     out.push(Token {
                         tok: Tok::Word(s),
@@ -167,13 +182,14 @@ mod tests {
 
     #[test]
     fn comments_and_secret_trailers_are_skipped() {
-        let t = toks("## Last commit: x\npw \"$6$a\"; ## SECRET-DATA\n/* note\n */ a;");
+        let t = toks("## Last commit: x\npw \"$6$a\"; ## SECRET-DATA\n/* note\n */ a;/* x */ # y\n");
         assert_eq!(
             t,
             [
                 Tok::Word("pw".into()),
                 Tok::Quoted("$6$a".into()),
                 Tok::Semi,
+                Tok::Comment("note".into()),
                 Tok::Word("a".into()),
                 Tok::Semi
             ]

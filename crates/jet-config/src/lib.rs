@@ -17,8 +17,11 @@
 //! on any input. Supporting a new statement means adding schema (and, when the device
 //! needs it, a typed view), never a new parser.
 
+mod checks;
 mod config;
+mod diff;
 mod error;
+mod groups;
 mod json;
 mod lex;
 mod load;
@@ -30,17 +33,26 @@ pub mod tree;
 mod validate;
 pub mod value;
 mod views;
+mod views_net;
 mod xml;
+
+pub use crate::views_net::{
+    AddressMatchCfg, ExtensionAppCfg, FilterAction, FilterFamily, FilterTermCfg,
+    FirewallFilterCfg, IfdCfg, IflCfg, IflFiltersCfg, PolicerCfg, PrefixListCfg,
+    QualifiedNextHopCfg, RoutingInstanceCfg, StaticRouteAction, StaticRouteCfg, SyslogContentCfg,
+    SyslogFileCfg,
+};
 
 #[cfg(test)]
 mod proptests;
 
 pub use crate::config::{Config, LoadMode};
+pub use crate::load::PayloadFormat;
 pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
 pub use crate::store::{CommitMeta, Store, MAX_ROLLBACK};
 pub use crate::value::IpPrefix;
 pub use crate::views::{
-    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass, MutualCfg,
-    NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
+    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass,
+    LoginClassCfg, MutualCfg, NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
     DEFAULT_LISTEN_ADDRESS, DEFAULT_NOTIFICATION_MAX_CONNECTIONS, DEFAULT_NOTIFICATION_PORT,
 };

@@ -1,9 +1,52 @@
-//! `load merge | replace | override | update | set`: a new candidate from a payload.
+//! `load merge | replace | override | update | set`: a new candidate from a payload in
+//! any of the four formats, with each format's replace (and delete) markers.
+
+use std::str::FromStr;
 
 use crate::config::{Config, LoadMode};
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ConfigErrorKind};
 use crate::schema;
-use crate::{text, tree};
+use crate::text::Parsed;
+use crate::{json, text, tree, xml};
+
+/// The syntax of a configuration payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PayloadFormat {
+    /// Junos curly-brace text (`replace:` tags).
+    Text,
+    /// Configuration-mode commands (`set`, `delete`, ...).
+    Set,
+    /// Junos XML `<configuration>` (`operation="replace|delete"` attributes).
+    Xml,
+    /// Junos JSON `{"configuration": ...}` (`"@": {"operation": "replace"}`).
+    Json,
+}
+
+impl PayloadFormat {
+    /// `text`, `set`, `xml`, `json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayloadFormat::Text => "text",
+            PayloadFormat::Set => "set",
+            PayloadFormat::Xml => "xml",
+            PayloadFormat::Json => "json",
+        }
+    }
+}
+
+impl FromStr for PayloadFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "text" => PayloadFormat::Text,
+            "set" => PayloadFormat::Set,
+            "xml" => PayloadFormat::Xml,
+            "json" => PayloadFormat::Json,
+            other => return Err(format!("unknown payload format '{other}'")),
+        })
+    }
+}
 
 impl Config {
     /// The configuration that results from loading `payload` onto this one, Junos
@@ -14,30 +57,113 @@ impl Config {
     /// - `Replace`: like merge, but each statement tagged `replace:` first loses its
     ///   current contents, so the payload's version replaces it whole.
     /// - `Override`, `Update`: the payload is the whole new configuration.
-    /// - `Set`: `set`/`delete`/`edit`/`up`/`top`/`exit` lines applied in order.
+    /// - `Set`: `set`/`delete`/`edit`/`up`/`top`/`exit` (and `deactivate`, `activate`,
+    ///   `annotate`, `rename`, `copy`, `insert`) lines applied in order.
     pub fn load(&self, payload: &str, mode: LoadMode) -> Result<Config, ConfigError> {
-        match mode {
-            LoadMode::Merge => {
-                let other = Config::parse_text(payload)?;
-                let mut c = self.clone();
-                c.merge(&other);
-                Ok(c)
-            }
-            LoadMode::Replace => {
-                let parsed = text::parse(payload)?;
-                let mut c = self.clone();
-                for steps in &parsed.replaces {
-                    tree::clear_at(&mut c.children, steps);
-                }
-                tree::merge_children(&mut c.children, &parsed.children, schema::ROOT);
-                Ok(c)
-            }
-            LoadMode::Override | LoadMode::Update => Config::parse_text(payload),
-            LoadMode::Set => {
+        let format = if mode == LoadMode::Set {
+            PayloadFormat::Set
+        } else {
+            PayloadFormat::Text
+        };
+        self.load_payload(payload, format, mode)
+    }
+
+    /// [`Config::load`] of a Junos XML `<configuration>` payload: `operation="replace"`
+    /// marks what `Replace` replaces, `operation="delete"` removes a statement (merge and
+    /// replace loads).
+    pub fn load_xml(&self, payload: &str, mode: LoadMode) -> Result<Config, ConfigError> {
+        self.load_payload(payload, PayloadFormat::Xml, mode)
+    }
+
+    /// [`Config::load`] of a Junos JSON payload: `"@": {"operation": "replace"}` marks
+    /// what `Replace` replaces, `"operation": "delete"` removes a statement.
+    pub fn load_json(&self, payload: &str, mode: LoadMode) -> Result<Config, ConfigError> {
+        self.load_payload(payload, PayloadFormat::Json, mode)
+    }
+
+    /// Loads `payload` written in `format`. `LoadMode::Set` needs `PayloadFormat::Set`
+    /// and the other modes need one of the three configuration formats.
+    pub fn load_payload(
+        &self,
+        payload: &str,
+        format: PayloadFormat,
+        mode: LoadMode,
+    ) -> Result<Config, ConfigError> {
+        if (mode == LoadMode::Set) != (format == PayloadFormat::Set) {
+            return Err(ConfigError::new(
+                ConfigErrorKind::Syntax,
+                "[edit]",
+                "",
+                format!(
+                    "load {} does not take a {} payload",
+                    mode.as_str(),
+                    format.as_str()
+                ),
+            ));
+        }
+        let parsed = match format {
+            PayloadFormat::Set => {
                 let mut c = self.clone();
                 c.apply_set(payload)?;
-                Ok(c)
+                return Ok(c);
+            }
+            PayloadFormat::Text => text::parse(payload)?,
+            PayloadFormat::Xml => xml::parse(payload)?,
+            PayloadFormat::Json => json::parse(payload)?,
+        };
+        Ok(self.apply_patch(parsed, mode))
+    }
+
+    fn apply_patch(&self, parsed: Parsed, mode: LoadMode) -> Config {
+        match mode {
+            LoadMode::Override | LoadMode::Update | LoadMode::Set => {
+                Config::from_children(parsed.children)
+            }
+            LoadMode::Merge | LoadMode::Replace => {
+                let mut c = self.clone();
+                c.touch();
+                if mode == LoadMode::Replace {
+                    for steps in &parsed.replaces {
+                        tree::clear_at(&mut c.children, steps);
+                    }
+                }
+                for (steps, value) in &parsed.deletes {
+                    tree::delete_at(&mut c.children, steps, value.as_deref());
+                }
+                tree::merge_children(&mut c.children, &parsed.children, schema::ROOT);
+                c
             }
         }
+    }
+
+    /// Parses a Junos XML `<configuration>` document (load attributes are ignored:
+    /// statements marked `delete` are left out).
+    pub fn parse_xml(xml: &str) -> Result<Config, ConfigError> {
+        Ok(Config::from_children(xml::parse(xml)?.children))
+    }
+
+    /// Parses Junos JSON: `{"configuration": {...}}` or the inner object alone.
+    pub fn parse_json(json: &str) -> Result<Config, ConfigError> {
+        Ok(Config::from_children(json::parse(json)?.children))
+    }
+
+    /// [`Config::parse_json`] of an already parsed JSON value.
+    pub fn from_json_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        Ok(Config::from_children(json::parse_value(value)?.children))
+    }
+
+    /// The whole configuration as a Junos XML document: `<configuration>`, the
+    /// statements indented 4 spaces per level, `</configuration>`.
+    pub fn to_xml_document(&self) -> String {
+        let mut s = String::from("<configuration>\n");
+        xml::print(&mut s, &self.children, 4);
+        s.push_str("</configuration>\n");
+        s
+    }
+
+    /// `{"configuration": {...}}`, pretty-printed.
+    pub fn to_json(&self) -> String {
+        let v = serde_json::json!({ "configuration": self.to_json_value() });
+        serde_json::to_string_pretty(&v).unwrap_or_default()
     }
 }

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use proptest::prelude::*;
 
 use crate::config::{Config, LoadMode};
-use crate::schema::{Kind, SchemaNode, ROOT};
+use crate::schema::{Kind, SchemaNode, APPLY_GROUPS, ROOT};
 use crate::tree::{Entry, Meta, Node, Value};
 use crate::value::ValueType;
 
@@ -43,7 +43,59 @@ fn value_strategy(ty: ValueType) -> BoxedStrategy<String> {
         ValueType::CryptHash => ("[a-zA-Z0-9./]{1,16}", "[a-zA-Z0-9./]{86}")
             .prop_map(|(salt, hash)| format!("$6${salt}${hash}"))
             .boxed(),
+        ValueType::Ipv4Addr => any::<[u8; 4]>()
+            .prop_map(|b| Ipv4Addr::from(b).to_string())
+            .boxed(),
+        ValueType::Ipv4Prefix => (any::<[u8; 4]>(), 0u8..=32)
+            .prop_map(|(b, l)| format!("{}/{l}", Ipv4Addr::from(b)))
+            .boxed(),
+        ValueType::Ipv6Prefix => (any::<[u8; 16]>(), 0u8..=128)
+            .prop_map(|(b, l)| format!("{}/{l}", Ipv6Addr::from(b)))
+            .boxed(),
+        ValueType::IfName => ifd_name().boxed(),
+        ValueType::IflName => (ifd_name(), 0u32..=16385)
+            .prop_map(|(d, u)| format!("{d}.{u}"))
+            .boxed(),
+        ValueType::Bandwidth => "[1-9][0-9]{0,5}[kmg]?".boxed(),
+        ValueType::PrefixLen => (0u8..=128).prop_map(|l| format!("/{l}")).boxed(),
+        ValueType::KeywordOrNumber { choices, max } => prop_oneof![
+            prop::sample::select(choices).prop_map(str::to_owned),
+            (0..=max).prop_map(|v| v.to_string()),
+        ]
+        .boxed(),
+        ValueType::Port => prop_oneof![
+            prop::sample::select(crate::value::PORT_NAMES).prop_map(|(n, _)| n.to_owned()),
+            any::<u16>().prop_map(|p| p.to_string()),
+            (0u16..1000, 1000u16..2000).prop_map(|(a, b)| format!("{a}-{b}")),
+        ]
+        .boxed(),
+        ValueType::TimeZone => "[A-Z][a-zA-Z_]{0,8}(/[A-Z][a-z_]{1,8})?".boxed(),
     }
+}
+
+fn ifd_name() -> BoxedStrategy<String> {
+    prop_oneof![
+        "(ge|xe|et)-[0-9]/[0-9]/[0-9]{1,2}",
+        "xe-[0-9]/0/[0-9]:[0-3]",
+        "(lo|ae|fxp|em)[0-9]{1,2}",
+        Just("irb".to_owned()),
+    ]
+    .boxed()
+}
+
+/// Annotations and `inactive:`, now and then.
+fn meta_strategy() -> BoxedStrategy<Meta> {
+    let annotation = "[a-zA-Z0-9][a-zA-Z0-9 .,'\"#{};/]{0,20}"
+        .prop_filter_map("non-empty", |s: String| crate::value::annotation(&s));
+    (
+        proptest::bool::weighted(0.08),
+        proptest::option::weighted(0.08, annotation),
+    )
+        .prop_map(|(inactive, annotation)| Meta {
+            inactive,
+            annotation,
+        })
+        .boxed()
 }
 
 fn dedup(values: Vec<String>) -> Vec<String> {
@@ -56,22 +108,51 @@ fn dedup(values: Vec<String>) -> Vec<String> {
     out
 }
 
-fn children_strategy(level: &'static [SchemaNode]) -> BoxedStrategy<Vec<Node>> {
-    let parts: Vec<BoxedStrategy<Option<Node>>> = level
-        .iter()
-        .map(|sn| proptest::option::weighted(0.6, node_strategy(sn)).boxed())
-        .collect();
+fn children_strategy(level: &'static [SchemaNode], depth: u32) -> BoxedStrategy<Vec<Node>> {
+    let weight = if depth > 9 { 0.4 } else { 0.6 };
+    let mut parts: Vec<BoxedStrategy<Option<Node>>> = Vec::new();
+    if !level.is_empty() && !level.iter().any(|n| n.name == "apply-groups") {
+        parts.push(proptest::option::weighted(0.03, node_strategy(&APPLY_GROUPS, depth)).boxed());
+    }
+    for sn in level {
+        parts.push(proptest::option::weighted(weight, node_strategy(sn, depth + 1)).boxed());
+    }
     parts
-        .prop_map(|v| v.into_iter().flatten().collect())
+        .prop_map(|v| {
+            // One member per choice group, as the parsers keep it.
+            let mut out: Vec<Node> = Vec::new();
+            for n in v.into_iter().flatten() {
+                let c = n.schema.choice;
+                if c == 0 || !out.iter().any(|o| o.schema.choice == c) {
+                    out.push(n);
+                }
+            }
+            out
+        })
         .boxed()
 }
 
-fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
-    let mk = move |value| Node {
-        schema: sn,
-        meta: Meta::default(),
-        value,
-    };
+fn node_strategy(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Node> {
+    if !sn.is_list() {
+        return (meta_strategy(), value_of(sn, depth))
+            .prop_map(move |(meta, value)| Node {
+                schema: sn,
+                meta,
+                value,
+            })
+            .boxed();
+    }
+    value_of(sn, depth)
+        .prop_map(move |value| Node {
+            schema: sn,
+            meta: Meta::default(),
+            value,
+        })
+        .boxed()
+}
+
+fn value_of(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
+    let mk = |value| value;
     match sn.kind {
         Kind::Leaf(ty) => value_strategy(ty)
             .prop_map(move |v| mk(Value::Leaf(v)))
@@ -80,18 +161,25 @@ fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
         Kind::LeafList(ty) => prop::collection::vec(value_strategy(ty), 1..4)
             .prop_map(move |vs| mk(Value::LeafList(dedup(vs))))
             .boxed(),
-        Kind::Container { children, .. } => children_strategy(children)
+        Kind::Container { children, .. } => children_strategy(children, depth)
             .prop_map(move |c| mk(Value::Container(c)))
             .boxed(),
         Kind::List { key, children } => {
-            prop::collection::vec((value_strategy(key), children_strategy(children)), 1..3)
+            prop::collection::vec(
+                (
+                    value_strategy(key),
+                    meta_strategy(),
+                    children_strategy(children, depth),
+                ),
+                1..3,
+            )
                 .prop_map(move |entries| {
                     let mut out: Vec<Entry> = Vec::new();
-                    for (key, children) in entries {
+                    for (key, meta, children) in entries {
                         if !out.iter().any(|e| e.key == key) {
                             out.push(Entry {
                                 key,
-                                meta: Meta::default(),
+                                meta,
                                 children,
                             });
                         }
@@ -104,8 +192,8 @@ fn node_strategy(sn: &'static SchemaNode) -> BoxedStrategy<Node> {
 }
 
 fn config_strategy() -> BoxedStrategy<Config> {
-    children_strategy(ROOT)
-        .prop_map(|children| Config { children })
+    children_strategy(ROOT, 0)
+        .prop_map(Config::from_children)
         .boxed()
 }
 
@@ -179,6 +267,22 @@ proptest! {
     }
 
     #[test]
+    fn xml_round_trip_is_exact(c in config_strategy()) {
+        let doc = c.to_xml_document();
+        let back = Config::parse_xml(&doc).map_err(|e| TestCaseError::fail(format!("{e}\n{doc}")))?;
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_xml_document(), doc);
+    }
+
+    #[test]
+    fn json_round_trip_is_exact(c in config_strategy()) {
+        let json = c.to_json();
+        let back = Config::parse_json(&json).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_json(), json);
+    }
+
+    #[test]
     fn merge_is_idempotent_and_override_restores(c in config_strategy(), d in config_strategy()) {
         let mut m = c.clone();
         m.merge(&c);
@@ -215,6 +319,8 @@ proptest! {
     fn parsers_never_panic_on_arbitrary_text(s in any::<String>()) {
         let _ = Config::parse_text(&s);
         let _ = Config::parse_set(&s);
+        let _ = Config::parse_xml(&s);
+        let _ = Config::parse_json(&s);
     }
 }
 
@@ -224,7 +330,7 @@ fn generator_reaches_the_deepest_statements() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = config_strategy();
     let mut seen = String::new();
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(tree) = strategy.new_tree(&mut runner) {
             seen.push_str(&tree.current().to_set());
         }
@@ -234,6 +340,13 @@ fn generator_reaches_the_deepest_statements() {
         "client-certificate-request",
         "allow-clients address",
         "ca-identity",
+        "qualified-next-hop",
+        "route-filter",
+        "source-address",
+        "bandwidth-limit",
+        "deployment-scope",
+        "deactivate",
+        "annotate",
     ] {
         assert!(seen.contains(deep), "generator never produced {deep}");
     }

@@ -1,15 +1,17 @@
-//! `set` / `delete` commands (and `edit`, `up`, `top`, `exit`) and the `display set`
+//! Configuration-mode commands (`set`, `delete`, `deactivate`, `activate`, `annotate`,
+//! `rename`, `copy`, `insert`, `edit`, `up`, `top`, `exit`) and the `display set`
 //! printer.
 //!
 //! A command names a path of statements from the current edit level; list names are
-//! followed by their key, leaves by their value, leaf-lists by one value or `[ a b ]`.
+//! followed by their key (bare lists such as `interfaces ge-0/0/0` by the key alone),
+//! leaves by their value, leaf-lists by one value or `[ a b ]`.
 
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
 use crate::text::shown_value;
-use crate::tree::{self, Node, Step, Value};
-use crate::value::quote;
+use crate::tree::{self, Entry, Node, Step, Value};
+use crate::value::{quote, quote_always};
 
 /// One argument of a command: a word, or a `[ ... ]` group (values of a leaf-list).
 #[derive(Debug, Clone)]
@@ -39,7 +41,8 @@ struct Target {
 pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigError> {
     let mut edit: Vec<Step> = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let toks = tokenize(line, i + 1)?;
+        let mut toks = tokenize(line, i + 1)?;
+        toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
         let Some((cmd, rest)) = toks.split_first() else {
             continue;
         };
@@ -80,6 +83,49 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
                 }
                 edit = t.steps;
             }
+            "deactivate" | "activate" => {
+                let t = resolve(&edit, &args, cmd)?;
+                let on = word == "deactivate";
+                let here_t = t.steps.clone();
+                with_meta(children, &t, &edit, cmd, |m| m.inactive = on)
+                    .ok_or_else(|| not_found(&here_t, cmd))?;
+            }
+            "annotate" => {
+                let Some((Arg::Word(comment), path)) = args.split_last() else {
+                    return Err(syntax(
+                        &here,
+                        line.trim(),
+                        "syntax error: annotate takes a statement and a comment",
+                        cmd,
+                    ));
+                };
+                let raw = comment.text().unwrap_or_default();
+                if raw.contains("*/") {
+                    return Err(ConfigError::new(
+                        ConfigErrorKind::InvalidValue,
+                        here,
+                        "annotate",
+                        "invalid comment: '*/' is not allowed",
+                    )
+                    .at(comment.line, comment.col));
+                }
+                let t = resolve(&edit, path, cmd)?;
+                if t.steps.len() == edit.len() {
+                    return Err(syntax(
+                        &here,
+                        line.trim(),
+                        "syntax error: annotate needs a statement",
+                        cmd,
+                    ));
+                }
+                let steps = t.steps.clone();
+                let value = crate::value::annotation(raw);
+                with_meta(children, &t, &edit, cmd, |m| m.annotation.clone_from(&value))
+                    .ok_or_else(|| not_found(&steps, cmd))?;
+            }
+            "rename" | "copy" | "insert" => {
+                entry_command(children, &edit, word, &args, cmd, line)?;
+            }
             "top" if args.is_empty() => edit.clear(),
             "exit" if args.is_empty() => {
                 edit.pop();
@@ -99,11 +145,171 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
                     here,
                     other,
                     format!(
-                        "unknown command '{other}' (expected set, delete, edit, up, top or exit)"
+                        "unknown command '{other}' (expected set, delete, deactivate, activate, annotate, rename, copy, insert, edit, up, top or exit)"
                     ),
                 )
                 .at(cmd.line, cmd.col))
             }
+        }
+    }
+    Ok(())
+}
+
+/// `statement not found` for the statement at `steps`.
+fn not_found(steps: &[Step], at: &Token) -> ConfigError {
+    let words = tree::path_words(steps);
+    let (stmt, parent) = words
+        .split_last()
+        .map_or((String::new(), &[][..]), |(l, p)| (l.clone(), p));
+    ConfigError::new(
+        ConfigErrorKind::NotFound,
+        edit_path(parent),
+        stmt,
+        "statement not found",
+    )
+    .at(at.line, at.col)
+}
+
+/// Applies `f` to the metadata of the statement at `t` (every entry for a whole
+/// list). `None` when it is not configured.
+fn with_meta(
+    root: &mut Vec<Node>,
+    t: &Target,
+    edit: &[Step],
+    cmd: &Token,
+    f: impl Fn(&mut tree::Meta),
+) -> Option<()> {
+    let _ = cmd;
+    let (last, prefix) = t.steps.split_last()?;
+    if t.steps.len() == edit.len() && !t.values.is_empty() {
+        return None;
+    }
+    let children = find_mut(root, prefix)?;
+    let node = tree::child_mut(children, last.schema.name)?;
+    match (&last.key, &mut node.value) {
+        (Some(k), Value::List(entries)) => {
+            let e = entries.iter_mut().find(|e| &e.key == k)?;
+            f(&mut e.meta);
+        }
+        (None, Value::List(entries)) => entries.iter_mut().for_each(|e| f(&mut e.meta)),
+        _ => f(&mut node.meta),
+    }
+    Some(())
+}
+
+/// The entries of the list at `steps` (whose last step names an entry) and the
+/// position of that entry.
+fn entry_pos<'a>(root: &'a mut Vec<Node>, steps: &[Step]) -> Option<(&'a mut Vec<Entry>, usize)> {
+    let (last, prefix) = steps.split_last()?;
+    let key = last.key.as_ref()?;
+    let children = find_mut(root, prefix)?;
+    match &mut tree::child_mut(children, last.schema.name)?.value {
+        Value::List(entries) => {
+            let pos = entries.iter().position(|e| &e.key == key)?;
+            Some((entries, pos))
+        }
+        _ => None,
+    }
+}
+
+/// `rename A to [LIST] KEY`, `copy A to [LIST] KEY`, `insert A before|after [LIST] KEY`:
+/// operations on list entries.
+fn entry_command(
+    root: &mut Vec<Node>,
+    edit: &[Step],
+    word: &str,
+    args: &[Arg],
+    cmd: &Token,
+    line: &str,
+) -> Result<(), ConfigError> {
+    let here = edit_path(&tree::path_words(edit));
+    let keywords: &[&str] = if word == "insert" {
+        &["before", "after"]
+    } else {
+        &["to"]
+    };
+    let split = args.iter().position(|a| {
+        matches!(a, Arg::Word(t) if matches!(&t.tok, Tok::Word(w) if keywords.contains(&w.as_str())))
+    });
+    let usage = || {
+        syntax(
+            &here,
+            line.trim(),
+            &format!(
+                "syntax error: expected '{word} STATEMENT {} [STATEMENT] NAME'",
+                keywords.join("|")
+            ),
+            cmd,
+        )
+    };
+    let Some(split) = split else {
+        return Err(usage());
+    };
+    let t = resolve(edit, &args[..split], cmd)?;
+    let Some(last) = t.steps.last().filter(|s| s.key.is_some() && t.values.is_empty()) else {
+        return Err(syntax(
+            &here,
+            line.trim(),
+            &format!("syntax error: {word} works on list entries (such as 'user bob')"),
+            cmd,
+        ));
+    };
+    let sn = last.schema;
+    let rest = &args[split + 1..];
+    let key_arg = match rest {
+        [Arg::Word(k)] => k,
+        [Arg::Word(n), Arg::Word(k)] if n.text() == Some(sn.name) => k,
+        _ => return Err(usage()),
+    };
+    let raw = key_arg.text().unwrap_or_default();
+    let prefix = edit_path(&tree::path_words(&t.steps[..t.steps.len() - 1]));
+    let other = sn
+        .value_type()
+        .map(|ty| ty.canonical(sn.name, raw))
+        .unwrap_or_else(|| Ok(raw.to_owned()))
+        .map_err(|m| {
+            ConfigError::new(
+                ConfigErrorKind::InvalidValue,
+                prefix.clone(),
+                format!("{} {}", sn.name, quote(raw)),
+                m,
+            )
+            .at(key_arg.line, key_arg.col)
+        })?;
+    let Some((entries, pos)) = entry_pos(root, &t.steps) else {
+        return Err(not_found(&t.steps, cmd));
+    };
+    let exists = entries.iter().position(|e| e.key == other);
+    let in_use = || {
+        ConfigError::new(
+            ConfigErrorKind::Conflict,
+            prefix.clone(),
+            format!("{} {}", sn.name, quote(&other)),
+            format!("{} {} already exists", sn.name, quote(&other)),
+        )
+        .at(key_arg.line, key_arg.col)
+    };
+    match (word, exists) {
+        ("rename", None) => entries[pos].key.clone_from(&other),
+        ("copy", None) => {
+            let mut e = entries[pos].clone();
+            e.key.clone_from(&other);
+            entries.push(e);
+        }
+        ("rename" | "copy", Some(_)) => return Err(in_use()),
+        (_, Some(anchor)) if anchor == pos => {}
+        (_, Some(anchor)) => {
+            let e = entries.remove(pos);
+            let anchor = if anchor > pos { anchor - 1 } else { anchor };
+            let before = args[split].first().and_then(Token::text) == Some("before");
+            entries.insert(if before { anchor } else { anchor + 1 }, e);
+        }
+        (_, None) => {
+            let mut steps = t.steps.clone();
+            if let Some(l) = steps.last_mut() {
+                l.key = Some(other);
+            }
+            return Err(not_found(&steps, key_arg));
         }
     }
     Ok(())
@@ -160,7 +366,33 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
             return Err(syntax(&path(), "[", "syntax error: unexpected '['", at));
         };
         let word = tok.text().unwrap_or_default();
-        let Some(sn) = schema::find(level, word) else {
+        let found = match tok.tok {
+            Tok::Word(_) => schema::find(level, word),
+            _ => None,
+        };
+        let Some(sn) = found else {
+            if let Some(bare) = schema::bare_list(level) {
+                let canon = bare
+                    .value_type()
+                    .map(|t| t.canonical(bare.name, word))
+                    .unwrap_or_else(|| Ok(word.to_owned()))
+                    .map_err(|m| {
+                        ConfigError::new(
+                            ConfigErrorKind::InvalidValue,
+                            path(),
+                            quote(word),
+                            m,
+                        )
+                        .at(tok.line, tok.col)
+                    })?;
+                steps.push(Step {
+                    schema: bare,
+                    key: Some(canon),
+                });
+                level = bare.children();
+                i += 1;
+                continue;
+            }
             return Err(ConfigError::new(
                 ConfigErrorKind::UnknownStatement,
                 path(),
@@ -376,19 +608,6 @@ fn delete_target(
     edit: &[Step],
     cmd: &Token,
 ) -> Result<(), ConfigError> {
-    let not_found = |steps: &[Step], at: &Token| {
-        let words = tree::path_words(steps);
-        let (stmt, parent) = words
-            .split_last()
-            .map_or((String::new(), &[][..]), |(l, p)| (l.clone(), p));
-        ConfigError::new(
-            ConfigErrorKind::NotFound,
-            edit_path(parent),
-            stmt,
-            "statement not found",
-        )
-        .at(at.line, at.col)
-    };
     if t.steps.len() == edit.len() {
         // `delete` alone: everything at the current level.
         if let Some(children) = find_mut(root, edit) {
@@ -454,30 +673,78 @@ fn delete_target(
     Ok(())
 }
 
-/// Prints `set` lines for `children` below `prefix` (`set system ...`).
-pub(crate) fn print(out: &mut String, children: &[Node], prefix: &str) {
+/// Prints `display set` for `children`: `set` lines, a `deactivate` line after each
+/// inactive statement, then `annotate` commands (`edit PATH`, `annotate STATEMENT
+/// "text"`, `top`) for the annotations.
+pub(crate) fn print(out: &mut String, children: &[Node]) {
+    let mut notes = Vec::new();
+    walk(out, children, &mut String::new(), &mut notes);
+    for (parent, statement, text) in notes {
+        if parent.is_empty() {
+            out.push_str(&format!("annotate {statement} {}\n", quote_always(&text)));
+        } else {
+            out.push_str(&format!(
+                "edit{parent}\nannotate {statement} {}\ntop\n",
+                quote_always(&text)
+            ));
+        }
+    }
+}
+
+type Notes = Vec<(String, String, String)>;
+
+fn line(out: &mut String, cmd: &str, path: &str, tail: &str) {
+    out.push_str(cmd);
+    out.push_str(path);
+    out.push_str(tail);
+    out.push('\n');
+}
+
+fn walk(out: &mut String, children: &[Node], path: &mut String, notes: &mut Notes) {
     for n in children {
-        let path = format!("{prefix} {}", n.schema.name);
+        let len = path.len();
+        path.push(' ');
+        path.push_str(n.schema.name);
+        if let Some(a) = &n.meta.annotation {
+            notes.push((path[..len].to_owned(), n.schema.name.to_owned(), a.clone()));
+        }
         match &n.value {
-            Value::Leaf(v) => out.push_str(&format!("{path} {}\n", shown_value(n.schema, v))),
-            Value::Flag => out.push_str(&format!("{path}\n")),
+            Value::Leaf(v) => line(out, "set", path, &format!(" {}", shown_value(n.schema, v))),
+            Value::Flag => line(out, "set", path, ""),
             Value::LeafList(vs) => {
                 for v in vs {
-                    out.push_str(&format!("{path} {}\n", quote(v)));
+                    line(out, "set", path, &format!(" {}", quote(v)));
                 }
             }
-            Value::Container(c) if c.is_empty() => out.push_str(&format!("{path}\n")),
-            Value::Container(c) => print(out, c, &path),
+            Value::Container(c) if c.is_empty() => line(out, "set", path, ""),
+            Value::Container(c) => walk(out, c, path, notes),
             Value::List(entries) => {
+                if n.schema.bare {
+                    path.truncate(len);
+                }
                 for e in entries {
-                    let p = format!("{path} {}", quote(&e.key));
-                    if e.children.is_empty() {
-                        out.push_str(&format!("{p}\n"));
-                    } else {
-                        print(out, &e.children, &p);
+                    let l = path.len();
+                    path.push(' ');
+                    path.push_str(&quote(&e.key));
+                    if let Some(a) = &e.meta.annotation {
+                        let stmt = path[len..].trim_start().to_owned();
+                        notes.push((path[..len].to_owned(), stmt, a.clone()));
                     }
+                    if e.children.is_empty() {
+                        line(out, "set", path, "");
+                    } else {
+                        walk(out, &e.children, path, notes);
+                    }
+                    if e.meta.inactive {
+                        line(out, "deactivate", path, "");
+                    }
+                    path.truncate(l);
                 }
             }
         }
+        if n.meta.inactive && !matches!(n.value, Value::List(_)) {
+            line(out, "deactivate", &path[..], "");
+        }
+        path.truncate(len);
     }
 }

@@ -17,19 +17,24 @@
 //! The parser accepts the `replace:` tag before any statement and reports where it was
 //! (for `load replace`); other modes ignore it. Repeated statements merge, as in Junos.
 
+use std::collections::HashMap;
+
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
-use crate::tree::{self, Node, Step, Value};
+use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
 use crate::value::{quote, quote_always, ValueType};
 
-/// The result of parsing curly-brace text.
-#[derive(Debug)]
+/// The result of parsing curly-brace text (or XML or JSON).
+#[derive(Debug, Default)]
 pub(crate) struct Parsed {
     /// Top-level statements.
     pub(crate) children: Vec<Node>,
     /// Paths of the statements tagged `replace:`, in input order.
     pub(crate) replaces: Vec<Vec<Step>>,
+    /// Statements to delete (XML `operation="delete"`, JSON `"operation": "delete"`):
+    /// the path, and for a leaf-list the value.
+    pub(crate) deletes: Vec<(Vec<Step>, Option<String>)>,
 }
 
 /// Parses curly-brace text against the schema.
@@ -45,6 +50,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
     Ok(Parsed {
         children,
         replaces: p.replaces,
+        deletes: Vec::new(),
     })
 }
 
@@ -54,6 +60,16 @@ struct Parser {
     replaces: Vec<Vec<Step>>,
 }
 
+/// Tags written before a statement.
+#[derive(Default)]
+struct Tags {
+    replace: bool,
+    meta: Meta,
+}
+
+/// Key indexes of the lists of one block, by list name.
+type Indexes = HashMap<&'static str, KeyIndex>;
+
 impl Parser {
     fn next(&mut self) -> Option<Token> {
         let t = self.toks.get(self.pos).cloned();
@@ -61,6 +77,10 @@ impl Parser {
             self.pos += 1;
         }
         t
+    }
+
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.tok)
     }
 
     /// Where the input ends (after the last token), for "unexpected end" errors.
@@ -95,6 +115,8 @@ impl Parser {
         steps: &mut Vec<Step>,
         top: bool,
     ) -> Result<(), ConfigError> {
+        let mut indexes = Indexes::new();
+        let mut annotation = None;
         loop {
             let Some(tok) = self.next() else {
                 if top {
@@ -110,9 +132,16 @@ impl Parser {
             };
             match &tok.tok {
                 Tok::RBrace if !top => return Ok(()),
-                Tok::Word(w) => {
-                    let w = w.clone();
-                    self.statement(&tok, w, schema, children, steps)?;
+                Tok::Comment(c) => annotation = crate::value::annotation(c),
+                Tok::Word(_) | Tok::Quoted(_) => {
+                    let tags = Tags {
+                        replace: false,
+                        meta: Meta {
+                            inactive: false,
+                            annotation: annotation.take(),
+                        },
+                    };
+                    self.statement(tok, tags, schema, children, steps, &mut indexes)?;
                 }
                 _ => {
                     return Err(self.err_at(
@@ -127,38 +156,66 @@ impl Parser {
         }
     }
 
-    fn statement(
-        &mut self,
-        first: &Token,
-        word: String,
-        schema: &'static [SchemaNode],
-        children: &mut Vec<Node>,
-        steps: &mut Vec<Step>,
-    ) -> Result<(), ConfigError> {
-        let (mut name_tok, mut name, mut replace) = (first.clone(), word, false);
-        if name == "replace:" {
-            replace = true;
-            match self.next() {
-                Some(
-                    t @ Token {
-                        tok: Tok::Word(_), ..
-                    },
-                ) => {
-                    name = t.text().unwrap_or_default().to_owned();
-                    name_tok = t;
-                }
-                other => {
+    /// Reads `replace:` / `inactive:` tags; returns the token after them.
+    fn tags(&mut self, mut tok: Token, tags: &mut Tags, steps: &[Step]) -> Result<Token, ConfigError> {
+        let mut after = None;
+        loop {
+            match &tok.tok {
+                Tok::Word(w) if w == "replace:" => tags.replace = true,
+                Tok::Word(w) if w == "inactive:" => tags.meta.inactive = true,
+                Tok::Word(_) | Tok::Quoted(_) => return Ok(tok),
+                _ => {
                     return Err(self.err_at(
-                        other.as_ref(),
+                        Some(&tok),
                         ConfigErrorKind::Syntax,
                         steps,
-                        "replace:",
-                        "syntax error: expected a statement after 'replace:'",
+                        after.clone().unwrap_or_else(|| tok.shown()),
+                        match after {
+                            Some(t) => format!("syntax error: expected a statement after '{t}'"),
+                            None => format!("syntax error: expected a statement, found '{}'", tok.shown()),
+                        },
+                    ))
+                }
+            }
+            after = Some(tok.shown());
+            match self.next() {
+                Some(t) => tok = t,
+                None => {
+                    return Err(self.err_at(
+                        None,
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        "",
+                        format!(
+                            "syntax error: expected a statement after '{}'",
+                            after.unwrap_or_default()
+                        ),
                     ))
                 }
             }
         }
-        let Some(sn) = schema::find(schema, &name) else {
+    }
+
+    fn statement(
+        &mut self,
+        first: Token,
+        mut tags: Tags,
+        schema: &'static [SchemaNode],
+        children: &mut Vec<Node>,
+        steps: &mut Vec<Step>,
+        indexes: &mut Indexes,
+    ) -> Result<(), ConfigError> {
+        let name_tok = self.tags(first, &mut tags, steps)?;
+        let name = name_tok.text().unwrap_or_default().to_owned();
+        let found = match name_tok.tok {
+            Tok::Word(_) => schema::find(schema, &name),
+            _ => None,
+        };
+        let Some(sn) = found else {
+            if let Some(bare) = schema::bare_list(schema) {
+                let canon = self.check_at(&name, &name_tok, bare, steps)?;
+                return self.entry(bare, canon, tags, schema, children, steps, indexes);
+            }
             return Err(self.err_at(
                 Some(&name_tok),
                 ConfigErrorKind::UnknownStatement,
@@ -172,11 +229,12 @@ impl Parser {
                 children: inner, ..
             } => {
                 let node = tree::child_or_insert(children, schema, sn);
+                absorb(&mut node.meta, tags.meta);
                 steps.push(Step {
                     schema: sn,
                     key: None,
                 });
-                if replace {
+                if tags.replace {
                     self.replaces.push(steps.clone());
                 }
                 let res = match tree::container_children(node) {
@@ -186,48 +244,100 @@ impl Parser {
                 steps.pop();
                 res
             }
-            Kind::List {
-                key,
-                children: inner,
-            } => {
-                let raw = self.value(sn, steps)?;
-                let canon = self.check(&raw, key, sn, steps)?;
-                let node = tree::child_or_insert(children, schema, sn);
-                steps.push(Step {
-                    schema: sn,
-                    key: Some(canon.clone()),
-                });
-                if replace {
-                    self.replaces.push(steps.clone());
+            Kind::List { .. } if sn.braced && self.peek() == Some(&Tok::LBrace) => {
+                self.pos += 1;
+                if tags.meta != Meta::default() {
+                    return Err(self.err_at(
+                        Some(&name_tok),
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        sn.name,
+                        format!("syntax error: tag the entries of '{}', not the list", sn.name),
+                    ));
                 }
-                let res = match tree::entry_or_insert(node, &canon) {
-                    Some(entry) => self.body(sn.name, inner, &mut entry.children, steps),
-                    None => Ok(()),
-                };
-                steps.pop();
-                res
-            }
-            Kind::Leaf(ty) => {
-                let raw = self.value(sn, steps)?;
-                let canon = self.check(&raw, ty, sn, steps)?;
-                self.semi(sn.name, steps)?;
-                tree::child_or_insert(children, schema, sn).value = Value::Leaf(canon);
-                self.mark(replace, steps, sn);
+                let mut annotation = None;
+                loop {
+                    let Some(tok) = self.next() else {
+                        return Err(self.err_at(
+                            None,
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            "syntax error: missing '}' at end of input",
+                        ));
+                    };
+                    match &tok.tok {
+                        Tok::RBrace => break,
+                        Tok::Comment(c) => annotation = crate::value::annotation(c),
+                        _ => {
+                            let mut t = Tags {
+                                replace: tags.replace,
+                                meta: Meta {
+                                    inactive: false,
+                                    annotation: annotation.take(),
+                                },
+                            };
+                            let key_tok = self.tags(tok, &mut t, steps)?;
+                            let raw = key_tok.text().unwrap_or_default().to_owned();
+                            let canon = self.check_at(&raw, &key_tok, sn, steps)?;
+                            self.entry(sn, canon, t, schema, children, steps, indexes)?;
+                        }
+                    }
+                }
+                if tree::child(children, sn.name).is_some_and(|n| matches!(&n.value, Value::List(e) if e.is_empty())) {
+                    children.retain(|n| n.schema.name != sn.name);
+                }
                 Ok(())
             }
-            Kind::LeafList(ty) => {
+            Kind::List { .. } => {
+                let key_tok = self.toks.get(self.pos).cloned();
+                let raw = self.value(sn, steps)?;
+                let canon = match &key_tok {
+                    Some(t) => self.check_at(&raw, t, sn, steps)?,
+                    None => raw,
+                };
+                self.entry(sn, canon, tags, schema, children, steps, indexes)
+            }
+            Kind::Leaf(_) | Kind::LeafList(_) | Kind::Flag => {
+                let node = self.simple(sn, schema, children, steps)?;
+                absorb(&mut node.meta, tags.meta);
+                self.semi(sn.name, steps)?;
+                self.mark(tags.replace, steps, sn);
+                Ok(())
+            }
+        }
+    }
+
+    /// The value(s) of a leaf, leaf-list or flag (after its name, before `;`), stored.
+    fn simple<'c>(
+        &mut self,
+        sn: &'static SchemaNode,
+        schema: &'static [SchemaNode],
+        children: &'c mut Vec<Node>,
+        steps: &[Step],
+    ) -> Result<&'c mut Node, ConfigError> {
+        match sn.kind {
+            Kind::Leaf(_) => {
+                let at = self.toks.get(self.pos).cloned();
+                let raw = self.value(sn, steps)?;
+                let canon = match &at {
+                    Some(t) => self.check_at(&raw, t, sn, steps)?,
+                    None => raw,
+                };
+                let node = tree::child_or_insert(children, schema, sn);
+                node.value = Value::Leaf(canon);
+                Ok(node)
+            }
+            Kind::LeafList(_) => {
                 let mut values = Vec::new();
-                if self.toks.get(self.pos).map(|t| &t.tok) == Some(&Tok::LBracket) {
+                if self.peek() == Some(&Tok::LBracket) {
                     self.pos += 1;
                     loop {
                         match self.next() {
                             Some(Token {
                                 tok: Tok::RBracket, ..
                             }) => break,
-                            Some(t) if t.text().is_some() => {
-                                let raw = (t.line, t.col, t.text().unwrap_or_default().to_owned());
-                                values.push(raw);
-                            }
+                            Some(t) if t.text().is_some() => values.push(t),
                             other => {
                                 return Err(self.err_at(
                                     other.as_ref(),
@@ -241,23 +351,12 @@ impl Parser {
                     }
                 } else {
                     let t = self.toks.get(self.pos).cloned();
-                    let raw = self.value(sn, steps)?;
-                    let (l, c) = t.map_or((0, 0), |t| (t.line, t.col));
-                    values.push((l, c, raw));
+                    self.value(sn, steps)?;
+                    values.extend(t);
                 }
-                self.semi(sn.name, steps)?;
-                let mut canon = Vec::new();
-                for (l, c, raw) in values {
-                    let v = ty.canonical(sn.name, &raw).map_err(|m| {
-                        ConfigError::new(
-                            ConfigErrorKind::InvalidValue,
-                            edit_path(&tree::path_words(steps)),
-                            format!("{} {}", sn.name, quote(&raw)),
-                            m,
-                        )
-                        .at(l, c)
-                    })?;
-                    canon.push(v);
+                let mut canon = Vec::with_capacity(values.len());
+                for t in &values {
+                    canon.push(self.check_at(t.text().unwrap_or_default(), t, sn, steps)?);
                 }
                 let node = tree::child_or_insert(children, schema, sn);
                 if let Value::LeafList(vs) = &mut node.value {
@@ -267,16 +366,53 @@ impl Parser {
                         }
                     }
                 }
-                self.mark(replace, steps, sn);
-                Ok(())
+                Ok(node)
             }
-            Kind::Flag => {
-                self.semi(sn.name, steps)?;
-                tree::child_or_insert(children, schema, sn);
-                self.mark(replace, steps, sn);
-                Ok(())
-            }
+            _ => Ok(tree::child_or_insert(children, schema, sn)),
         }
+    }
+
+    /// A list entry whose key has been read: inline statements, then `{ ... }` or `;`.
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        &mut self,
+        sn: &'static SchemaNode,
+        key: String,
+        tags: Tags,
+        schema: &'static [SchemaNode],
+        children: &mut Vec<Node>,
+        steps: &mut Vec<Step>,
+        indexes: &mut Indexes,
+    ) -> Result<(), ConfigError> {
+        let node = tree::child_or_insert(children, schema, sn);
+        let Value::List(entries) = &mut node.value else {
+            return Ok(());
+        };
+        let entry: &mut Entry = indexes
+            .entry(sn.name)
+            .or_default()
+            .entry_or_insert(entries, &key);
+        absorb(&mut entry.meta, tags.meta);
+        steps.push(Step {
+            schema: sn,
+            key: Some(key),
+        });
+        if tags.replace {
+            self.replaces.push(steps.clone());
+        }
+        let inner = sn.children();
+        let res = (|| {
+            while let Some(Tok::Word(w)) = self.peek() {
+                let Some(c) = schema::find(inner, w).filter(|c| c.inline) else {
+                    break;
+                };
+                self.pos += 1;
+                self.simple(c, inner, &mut entry.children, steps)?;
+            }
+            self.body(sn.name, inner, &mut entry.children, steps)
+        })();
+        steps.pop();
+        res
     }
 
     fn mark(&mut self, replace: bool, steps: &[Step], sn: &'static SchemaNode) {
@@ -303,6 +439,14 @@ impl Parser {
                 tok: Tok::LBrace, ..
             }) => self.block(inner, children, steps, false),
             Some(Token { tok: Tok::Semi, .. }) => Ok(()),
+            // One statement on the same line: `family inet {`, `then accept;`.
+            Some(t @ Token {
+                tok: Tok::Word(_) | Tok::Quoted(_),
+                ..
+            }) if !inner.is_empty() => {
+                let mut indexes = Indexes::new();
+                self.statement(t, Tags::default(), inner, children, steps, &mut indexes)
+            }
             other => Err(self.err_at(
                 other.as_ref(),
                 ConfigErrorKind::Syntax,
@@ -334,18 +478,18 @@ impl Parser {
         }
     }
 
-    /// Checks the value just read (the previous token) against its type.
-    fn check(
+    /// Checks a value read from `tok` against the type of `sn`.
+    fn check_at(
         &self,
         raw: &str,
-        ty: ValueType,
+        tok: &Token,
         sn: &SchemaNode,
         steps: &[Step],
     ) -> Result<String, ConfigError> {
+        let ty = sn.value_type().unwrap_or(ValueType::Text { max_len: 0 });
         ty.canonical(sn.name, raw).map_err(|m| {
-            let tok = self.pos.checked_sub(1).and_then(|i| self.toks.get(i));
             self.err_at(
-                tok,
+                Some(tok),
                 ConfigErrorKind::InvalidValue,
                 steps,
                 format!("{} {}", sn.name, quote(raw)),
@@ -374,6 +518,16 @@ impl Parser {
     }
 }
 
+/// Adds parsed tags to a statement's metadata (repeated statements merge).
+pub(crate) fn absorb(meta: &mut Meta, tags: Meta) {
+    if tags.inactive {
+        meta.inactive = true;
+    }
+    if tags.annotation.is_some() {
+        meta.annotation = tags.annotation;
+    }
+}
+
 /// Prints statements as Junos text at `indent` spaces.
 pub(crate) fn print_children(out: &mut String, children: &[Node], indent: usize) {
     for n in children {
@@ -390,43 +544,171 @@ pub(crate) fn shown_value(schema: &SchemaNode, v: &str) -> String {
     }
 }
 
-fn print_node(out: &mut String, n: &Node, indent: usize) {
-    let pad = " ".repeat(indent);
-    let name = n.schema.name;
+const SPACES: &str = "                                                                                                                                ";
+
+/// `n` spaces of indentation.
+pub(crate) fn pad(out: &mut String, n: usize) {
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        left -= k;
+    }
+}
+
+/// True when a child of a list entry is written on the entry's line.
+pub(crate) fn is_inline(n: &Node) -> bool {
+    n.schema.inline && n.meta == Meta::default()
+}
+
+/// The annotation line and `inactive: ` tag of a statement.
+fn start(out: &mut String, meta: &Meta, indent: usize) {
+    if let Some(a) = &meta.annotation {
+        pad(out, indent);
+        out.push_str("/* ");
+        out.push_str(a);
+        out.push_str(" */\n");
+    }
+    pad(out, indent);
+    if meta.inactive {
+        out.push_str("inactive: ");
+    }
+}
+
+/// The text of a leaf, leaf-list or flag after its name (` value`, ` [ a b ]`, ``).
+fn simple_tail(out: &mut String, n: &Node) {
     match &n.value {
         Value::Leaf(v) => {
-            out.push_str(&format!("{pad}{name} {};", shown_value(n.schema, v)));
+            out.push(' ');
+            out.push_str(&shown_value(n.schema, v));
+        }
+        Value::LeafList(vs) => match vs.as_slice() {
+            [one] => {
+                out.push(' ');
+                out.push_str(&quote(one));
+            }
+            many => {
+                out.push_str(" [");
+                for v in many {
+                    out.push(' ');
+                    out.push_str(&quote(v));
+                }
+                out.push_str(" ]");
+            }
+        },
+        _ => {}
+    }
+}
+
+fn print_node(out: &mut String, n: &Node, indent: usize) {
+    let name = n.schema.name;
+    match &n.value {
+        Value::LeafList(vs) if vs.is_empty() => {}
+        Value::Leaf(_) | Value::LeafList(_) | Value::Flag => {
+            start(out, &n.meta, indent);
+            out.push_str(name);
+            simple_tail(out, n);
+            out.push(';');
             if n.schema.secret {
                 out.push_str(" ## SECRET-DATA");
             }
             out.push('\n');
         }
-        Value::Flag => out.push_str(&format!("{pad}{name};\n")),
-        Value::LeafList(vs) => match vs.as_slice() {
-            [] => {}
-            [one] => out.push_str(&format!("{pad}{name} {};\n", quote(one))),
-            many => {
-                let vals: Vec<String> = many.iter().map(|v| quote(v)).collect();
-                out.push_str(&format!("{pad}{name} [ {} ];\n", vals.join(" ")));
+        Value::Container(c)
+            if n.schema.flat
+                && !c.is_empty()
+                && n.meta == Meta::default()
+                && c.iter().all(|x| x.meta == Meta::default()) =>
+        {
+            for x in c {
+                let mut one = String::new();
+                print_node(&mut one, x, indent);
+                pad(out, indent);
+                out.push_str(name);
+                out.push(' ');
+                out.push_str(&one[indent..]);
             }
-        },
-        Value::Container(c) => print_block(out, &pad, name, c, indent),
+        }
+        Value::Container(c) => {
+            start(out, &n.meta, indent);
+            out.push_str(name);
+            block(out, c, indent, n.schema.oneliner);
+        }
+        Value::List(entries) if n.schema.braced => {
+            if entries.is_empty() {
+                return;
+            }
+            pad(out, indent);
+            out.push_str(name);
+            out.push_str(" {\n");
+            for e in entries {
+                print_entry(out, n.schema, e, indent + 4, true);
+            }
+            pad(out, indent);
+            out.push_str("}\n");
+        }
         Value::List(entries) => {
             for e in entries {
-                let head = format!("{name} {}", quote(&e.key));
-                print_block(out, &pad, &head, &e.children, indent);
+                print_entry(out, n.schema, e, indent, n.schema.bare);
             }
         }
     }
 }
 
-fn print_block(out: &mut String, pad: &str, head: &str, children: &[Node], indent: usize) {
-    if children.is_empty() {
-        out.push_str(&format!("{pad}{head};\n"));
+fn print_entry(out: &mut String, sn: &SchemaNode, e: &Entry, indent: usize, bare: bool) {
+    start(out, &e.meta, indent);
+    if !bare {
+        out.push_str(sn.name);
+        out.push(' ');
+    }
+    out.push_str(&quote(&e.key));
+    let mut rest = Vec::new();
+    for c in &e.children {
+        if is_inline(c) {
+            out.push(' ');
+            out.push_str(c.schema.name);
+            simple_tail(out, c);
+        } else {
+            rest.push(c);
+        }
+    }
+    if rest.len() == e.children.len() {
+        block(out, &e.children, indent, sn.oneliner);
     } else {
-        out.push_str(&format!("{pad}{head} {{\n"));
+        let rest: Vec<Node> = rest.into_iter().cloned().collect();
+        block(out, &rest, indent, sn.oneliner);
+    }
+}
+
+/// True for a statement that fits after its parent on one line.
+fn is_simple(n: &Node) -> bool {
+    matches!(n.value, Value::Leaf(_) | Value::Flag | Value::LeafList(_))
+        && n.meta == Meta::default()
+        && !n.schema.secret
+}
+
+/// ` {` children `}` or `;`, after a statement head (one simple child on the same
+/// line when `oneliner`).
+fn block(out: &mut String, children: &[Node], indent: usize, oneliner: bool) {
+    if children.is_empty() {
+        out.push_str(";\n");
+    } else if let [only] = children {
+        if oneliner && is_simple(only) {
+            out.push(' ');
+            out.push_str(only.schema.name);
+            simple_tail(out, only);
+            out.push_str(";\n");
+        } else {
+            out.push_str(" {\n");
+            print_children(out, children, indent + 4);
+            pad(out, indent);
+            out.push_str("}\n");
+        }
+    } else {
+        out.push_str(" {\n");
         print_children(out, children, indent + 4);
-        out.push_str(&format!("{pad}}}\n"));
+        pad(out, indent);
+        out.push_str("}\n");
     }
 }
 

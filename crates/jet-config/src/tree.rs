@@ -9,8 +9,8 @@ use std::fmt;
 
 use crate::schema::{self, Kind, SchemaNode};
 
-/// Per-statement metadata. Reserved for `inactive:` and `/* annotations */`, which the
-/// parsers do not produce yet; printers and views will honour them when they do.
+/// Per-statement metadata: `inactive:` and `/* annotations */`. Every format reads and
+/// writes both; views and validation ignore inactive statements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {
     /// Deactivated statement (`inactive: ...`).
@@ -145,6 +145,10 @@ pub(crate) fn child_or_insert<'a>(
     let idx = match children.iter().position(|n| n.schema.name == schema.name) {
         Some(i) => i,
         None => {
+            if schema.choice != 0 {
+                // Members of a choice exclude each other (`accept` replaces `discard`).
+                children.retain(|n| n.schema.choice != schema.choice);
+            }
             let rank = schema::order(parent, schema.name);
             let at = children
                 .iter()
@@ -159,6 +163,63 @@ pub(crate) fn child_or_insert<'a>(
         *node = Node::empty(schema);
     }
     node
+}
+
+/// Where the entries of one list are, by key: a hash index built on first use for
+/// long lists (short ones are scanned), so that loading N entries into a list of M
+/// costs O(N + M) instead of O(N * M). Valid while entries are only appended.
+#[derive(Default)]
+pub(crate) struct KeyIndex {
+    map: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    const SCAN_LIMIT: usize = 16;
+
+    /// The position of `key` among `entries`.
+    pub(crate) fn find(&mut self, entries: &[Entry], key: &str) -> Option<usize> {
+        if self.map.is_none() {
+            if entries.len() <= Self::SCAN_LIMIT {
+                return entries.iter().position(|e| e.key == key);
+            }
+            self.map = Some(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.clone(), i))
+                    .collect(),
+            );
+        }
+        self.map.as_ref().and_then(|m| m.get(key).copied())
+    }
+
+    /// Records that `key` was appended at `pos`.
+    pub(crate) fn note(&mut self, key: &str, pos: usize) {
+        if let Some(m) = &mut self.map {
+            m.insert(key.to_owned(), pos);
+        }
+    }
+
+    /// The entry with `key`, appended empty when absent.
+    pub(crate) fn entry_or_insert<'a>(
+        &mut self,
+        entries: &'a mut Vec<Entry>,
+        key: &str,
+    ) -> &'a mut Entry {
+        let idx = match self.find(entries, key) {
+            Some(i) => i,
+            None => {
+                self.note(key, entries.len());
+                entries.push(Entry {
+                    key: key.to_owned(),
+                    meta: Meta::default(),
+                    children: Vec::new(),
+                });
+                entries.len() - 1
+            }
+        };
+        &mut entries[idx]
+    }
 }
 
 /// The entry with `key` of a list node, appended empty when absent.
@@ -217,15 +278,23 @@ fn merge_node(dst: &mut Node, src: &Node) {
         }
         (Value::Container(d), Value::Container(s)) => merge_children(d, s, children_schema),
         (Value::List(d), Value::List(s)) => {
+            let mut index = KeyIndex::default();
             for se in s {
-                match d.iter_mut().find(|de| de.key == se.key) {
-                    Some(de) => {
+                match index.find(d, &se.key) {
+                    Some(i) => {
+                        let de = &mut d[i];
                         if se.meta.inactive {
                             de.meta.inactive = true;
                         }
+                        if se.meta.annotation.is_some() {
+                            de.meta.annotation.clone_from(&se.meta.annotation);
+                        }
                         merge_children(&mut de.children, &se.children, children_schema);
                     }
-                    None => d.push(se.clone()),
+                    None => {
+                        index.note(&se.key, d.len());
+                        d.push(se.clone());
+                    }
                 }
             }
         }
@@ -241,15 +310,25 @@ pub(crate) struct Step {
     pub(crate) key: Option<String>,
 }
 
-/// The words of an edit path for error messages: `["system", "login", "user bob"]`.
+/// The words of an edit path for error messages: `["system", "login", "user bob"]`
+/// (`["interfaces", "ge-0/0/0"]` for bare lists).
 pub(crate) fn path_words(steps: &[Step]) -> Vec<String> {
     steps
         .iter()
         .map(|s| match &s.key {
-            Some(k) => format!("{} {}", s.schema.name, crate::value::quote(k)),
+            Some(k) => entry_words(s.schema, k),
             None => s.schema.name.to_owned(),
         })
         .collect()
+}
+
+/// How an entry is named in an edit path: `user bob`, or `ge-0/0/0` for bare lists.
+pub(crate) fn entry_words(schema: &SchemaNode, key: &str) -> String {
+    if schema.bare {
+        crate::value::quote(key)
+    } else {
+        format!("{} {}", schema.name, crate::value::quote(key))
+    }
 }
 
 /// Empties the statement at `steps` for `load replace`: a container or list entry keeps
@@ -282,6 +361,48 @@ pub(crate) fn clear_at(children: &mut Vec<Node>, steps: &[Step]) {
             }
         }
         _ => {}
+    }
+}
+
+/// Removes the statement at `steps` (one value of a leaf-list when `value` is given),
+/// for delete markers in loads. Absent statements are ignored.
+pub(crate) fn delete_at(children: &mut Vec<Node>, steps: &[Step], value: Option<&str>) {
+    let Some((first, rest)) = steps.split_first() else {
+        return;
+    };
+    let Some(pos) = children
+        .iter()
+        .position(|n| n.schema.name == first.schema.name)
+    else {
+        return;
+    };
+    let remove = match (&first.key, &mut children[pos].value) {
+        (None, Value::Container(c)) if !rest.is_empty() => {
+            delete_at(c, rest, value);
+            false
+        }
+        (None, Value::LeafList(vs)) if rest.is_empty() => match value {
+            Some(v) => {
+                vs.retain(|x| x != v);
+                vs.is_empty()
+            }
+            None => true,
+        },
+        (None, _) => rest.is_empty(),
+        (Some(k), Value::List(entries)) => {
+            if let Some(i) = entries.iter().position(|e| &e.key == k) {
+                if rest.is_empty() {
+                    entries.remove(i);
+                } else {
+                    delete_at(&mut entries[i].children, rest, value);
+                }
+            }
+            entries.is_empty()
+        }
+        _ => false,
+    };
+    if remove {
+        children.remove(pos);
     }
 }
 

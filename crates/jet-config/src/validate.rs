@@ -1,8 +1,12 @@
 //! Commit-time checks: mandatory statements and references (generic, from the schema),
-//! then cross-checks that need several statements (a list of functions below).
+//! then cross-checks that need several statements (a list of functions below and in
+//! `checks.rs`). They run on the effective configuration (groups applied, inactive
+//! statements ignored, as on Junos); `apply-groups` names are checked on the
+//! configuration as written.
 //!
 //! Value syntax and ranges are checked earlier, when values enter the tree.
 
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::config::Config;
@@ -16,7 +20,35 @@ use crate::views::ListenerCfg;
 type CrossCheck = fn(&Config, &mut Vec<ConfigError>);
 
 /// Cross-checks, run after the generic ones. Add new ones here.
-const CROSS_CHECKS: &[CrossCheck] = &[listeners_do_not_collide, verify_needs_ca, uids_are_unique];
+const CROSS_CHECKS: &[CrossCheck] = &[
+    listeners_do_not_collide,
+    verify_needs_ca,
+    uids_are_unique,
+    crate::checks::user_classes_exist,
+    crate::checks::instance_interfaces_exist,
+    crate::checks::static_routes_match_their_table,
+    crate::checks::policer_limits_in_range,
+    crate::checks::vlan_id_needs_vlan_tagging,
+];
+
+/// The keys of referenced lists, built once per validation (references into long lists
+/// would otherwise cost a scan each).
+#[derive(Default)]
+struct RefIndex<'a> {
+    lists: HashMap<&'static [&'static str], HashSet<&'a str>>,
+}
+
+impl<'a> RefIndex<'a> {
+    fn contains(&mut self, cfg: &'a Config, target: &'static [&'static str], key: &str) -> bool {
+        self.lists
+            .entry(target)
+            .or_insert_with(|| match cfg.node_at(target).map(|n| &n.value) {
+                Some(Value::List(entries)) => entries.iter().map(|e| e.key.as_str()).collect(),
+                _ => HashSet::new(),
+            })
+            .contains(key)
+    }
+}
 
 impl Config {
     /// Checks the configuration as `commit` would; the first problem found, if any.
@@ -30,25 +62,70 @@ impl Config {
     /// Every problem `validate` would report, in configuration order.
     pub fn validation_errors(&self) -> Vec<ConfigError> {
         let mut errs = Vec::new();
+        let mut groups = RefIndex::default();
+        apply_groups_exist(self, &self.children, &mut Vec::new(), &mut groups, &mut errs);
+        let cfg = self.effective();
+        let mut refs = RefIndex::default();
         walk(
-            self,
-            &self.children,
+            &cfg,
+            &cfg.children,
             schema::ROOT,
             &mut Vec::new(),
+            &mut refs,
             &mut errs,
         );
         for check in CROSS_CHECKS {
-            check(self, &mut errs);
+            check(&cfg, &mut errs);
         }
         errs
     }
 }
 
-fn walk(
-    cfg: &Config,
+/// Every `apply-groups` (outside and inside groups) names a configured group.
+fn apply_groups_exist<'a>(
+    cfg: &'a Config,
+    children: &[Node],
+    words: &mut Vec<String>,
+    refs: &mut RefIndex<'a>,
+    errs: &mut Vec<ConfigError>,
+) {
+    for n in children {
+        match &n.value {
+            Value::LeafList(vs) if n.schema.name == "apply-groups" => {
+                for v in vs {
+                    if !refs.contains(cfg, schema::GROUPS, v) {
+                        errs.push(ConfigError::new(
+                            ConfigErrorKind::Reference,
+                            edit_path(words),
+                            format!("apply-groups {}", quote(v)),
+                            format!("group '{v}' is not defined under [edit groups]"),
+                        ));
+                    }
+                }
+            }
+            Value::Container(c) => {
+                words.push(n.schema.name.to_owned());
+                apply_groups_exist(cfg, c, words, refs, errs);
+                words.pop();
+            }
+            Value::List(entries) => {
+                for e in entries {
+                    words.push(tree::entry_words(n.schema, &e.key));
+                    apply_groups_exist(cfg, &e.children, words, refs, errs);
+                    words.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn walk<'a>(
+    cfg: &'a Config,
     children: &[Node],
     level: &'static [SchemaNode],
     words: &mut Vec<String>,
+    refs: &mut RefIndex<'a>,
     errs: &mut Vec<ConfigError>,
 ) {
     for sn in level.iter().filter(|s| s.mandatory) {
@@ -69,7 +146,7 @@ fn walk(
                 _ => &[],
             };
             for v in values {
-                if cfg.node_at(target).and_then(|l| l.entry(v)).is_none() {
+                if !refs.contains(cfg, target, v) {
                     errs.push(ConfigError::new(
                         ConfigErrorKind::Reference,
                         edit_path(words),
@@ -86,13 +163,28 @@ fn walk(
         match &n.value {
             Value::Container(c) => {
                 words.push(n.schema.name.to_owned());
-                walk(cfg, c, n.schema.children(), words, errs);
+                walk(cfg, c, n.schema.children(), words, refs, errs);
                 words.pop();
             }
             Value::List(entries) => {
                 for e in entries {
-                    words.push(format!("{} {}", n.schema.name, quote(&e.key)));
-                    walk(cfg, &e.children, n.schema.children(), words, errs);
+                    words.push(tree::entry_words(n.schema, &e.key));
+                    if let Some(target) = n.schema.reference {
+                        if !refs.contains(cfg, target, &e.key) {
+                            errs.push(ConfigError::new(
+                                ConfigErrorKind::Reference,
+                                edit_path(&words[..words.len() - 1]),
+                                format!("{} {}", n.schema.name, quote(&e.key)),
+                                format!(
+                                    "referenced {} '{}' is not defined under {}",
+                                    n.schema.name,
+                                    e.key,
+                                    edit_path(target)
+                                ),
+                            ));
+                        }
+                    }
+                    walk(cfg, &e.children, n.schema.children(), words, refs, errs);
                     words.pop();
                 }
             }

@@ -39,7 +39,55 @@ pub enum ValueType {
     IpPrefix,
     /// A crypt(3) hash: `$1$`, `$5$` or `$6$`, optional `rounds=N$`, salt, `$`, hash.
     CryptHash,
+    /// An IPv4 address.
+    Ipv4Addr,
+    /// An IPv4 prefix (a bare address means /32).
+    Ipv4Prefix,
+    /// An IPv6 prefix (a bare address means /128).
+    Ipv6Prefix,
+    /// A physical or logical device name: `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae1`.
+    IfName,
+    /// A logical interface: `ge-0/0/0.0`, `lo0.0`.
+    IflName,
+    /// A rate or size with an optional `k`, `m` or `g` suffix (`10m`, `1500`, `1g`).
+    Bandwidth,
+    /// A prefix length bound after `upto`: `/0`..`/128`.
+    PrefixLen,
+    /// A keyword of `choices` or a number in `0..=max` (`tcp` or `6`).
+    KeywordOrNumber {
+        /// Accepted keywords.
+        choices: &'static [&'static str],
+        /// Largest accepted number.
+        max: u64,
+    },
+    /// A port: a number, a range `low-high`, or a well-known name (`ssh`, `bgp`...).
+    Port,
+    /// A time zone such as `UTC`, `Europe/Paris`, `GMT+2`.
+    TimeZone,
 }
+
+/// Port names accepted by [`ValueType::Port`], with their numbers.
+pub const PORT_NAMES: &[(&str, u16)] = &[
+    ("bgp", 179),
+    ("dhcp", 67),
+    ("dns", 53),
+    ("domain", 53),
+    ("ftp", 21),
+    ("ftp-data", 20),
+    ("http", 80),
+    ("https", 443),
+    ("ldp", 646),
+    ("netconf", 830),
+    ("ntp", 123),
+    ("radius", 1812),
+    ("snmp", 161),
+    ("snmptrap", 162),
+    ("ssh", 22),
+    ("syslog", 514),
+    ("tacacs", 49),
+    ("telnet", 23),
+    ("tftp", 69),
+];
 
 impl ValueType {
     /// Checks `raw` for a statement called `name` and returns its canonical form, or the
@@ -133,6 +181,123 @@ impl ValueType {
                 Ok(p) => Ok(p.to_string()),
                 Err(_) => Err(format!("invalid ip prefix '{raw}' for {name}")),
             },
+            ValueType::Ipv4Addr => match raw.parse::<std::net::Ipv4Addr>() {
+                Ok(a) => Ok(a.to_string()),
+                Err(_) => Err(format!("invalid IPv4 address '{raw}' for {name}")),
+            },
+            ValueType::Ipv4Prefix | ValueType::Ipv6Prefix => {
+                let want_v4 = matches!(self, ValueType::Ipv4Prefix);
+                match IpPrefix::from_str(raw) {
+                    Ok(p) if p.addr.is_ipv4() == want_v4 => Ok(p.to_string()),
+                    _ => Err(format!(
+                        "invalid {} prefix '{raw}' for {name}",
+                        if want_v4 { "IPv4" } else { "IPv6" }
+                    )),
+                }
+            }
+            ValueType::IfName => {
+                if is_ifd_name(raw) {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!(
+                        "invalid interface name '{raw}' for {name}: expected a name such as ge-0/0/0, xe-0/0/1:2, lo0 or ae1"
+                    ))
+                }
+            }
+            ValueType::IflName => match raw.rsplit_once('.') {
+                Some((ifd, unit))
+                    if is_ifd_name(ifd)
+                        && !unit.is_empty()
+                        && unit.len() <= 5
+                        && unit.bytes().all(|b| b.is_ascii_digit())
+                        && unit.parse::<u32>().is_ok_and(|u| u <= 16385) =>
+                {
+                    Ok(format!("{ifd}.{}", unit.parse::<u32>().unwrap_or_default()))
+                }
+                _ => Err(format!(
+                    "invalid logical interface '{raw}' for {name}: expected NAME.UNIT such as ge-0/0/0.0"
+                )),
+            },
+            ValueType::Bandwidth => {
+                let lower = raw.to_ascii_lowercase();
+                let digits = lower.trim_end_matches(['k', 'm', 'g']);
+                let suffix_len = lower.len() - digits.len();
+                let ok = suffix_len <= 1
+                    && !digits.is_empty()
+                    && digits.len() <= 12
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && digits.parse::<u64>().is_ok_and(|v| v > 0);
+                if ok {
+                    let n: u64 = digits.parse().unwrap_or_default();
+                    Ok(format!("{n}{}", &lower[digits.len()..]))
+                } else {
+                    Err(format!(
+                        "invalid value '{raw}' for {name}: expected a positive number with an optional k, m or g suffix"
+                    ))
+                }
+            }
+            ValueType::PrefixLen => match raw.strip_prefix('/') {
+                Some(n)
+                    if !n.is_empty()
+                        && n.len() <= 3
+                        && n.bytes().all(|b| b.is_ascii_digit())
+                        && n.parse::<u8>().is_ok_and(|v| v <= 128) =>
+                {
+                    Ok(format!("/{}", n.parse::<u8>().unwrap_or_default()))
+                }
+                _ => Err(format!(
+                    "invalid prefix length '{raw}' for {name}: expected /0../128"
+                )),
+            },
+            ValueType::KeywordOrNumber { choices, max } => {
+                if choices.contains(&raw) {
+                    return Ok(raw.to_owned());
+                }
+                match raw.parse::<u64>() {
+                    Ok(v) if v <= max && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                        Ok(v.to_string())
+                    }
+                    _ => Err(format!(
+                        "invalid value '{raw}' for {name}: expected 0..{max} or one of {}",
+                        choices.join(", ")
+                    )),
+                }
+            }
+            ValueType::Port => {
+                if PORT_NAMES.iter().any(|(n, _)| *n == raw) {
+                    return Ok(raw.to_owned());
+                }
+                let num = |s: &str| {
+                    if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                        return None;
+                    }
+                    s.parse::<u16>().ok()
+                };
+                match raw.split_once('-') {
+                    None => num(raw).map(|p| p.to_string()),
+                    Some((lo, hi)) => match (num(lo), num(hi)) {
+                        (Some(l), Some(h)) if l <= h => Some(format!("{l}-{h}")),
+                        _ => None,
+                    },
+                }
+                .ok_or_else(|| {
+                    format!(
+                        "invalid port '{raw}' for {name}: expected 0..65535, LOW-HIGH or a port name"
+                    )
+                })
+            }
+            ValueType::TimeZone => {
+                let ok = (1..=64).contains(&raw.len())
+                    && raw.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && raw
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_+-/".contains(c));
+                if ok {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(format!("invalid time zone '{raw}' for {name}"))
+                }
+            }
             ValueType::CryptHash => {
                 if is_crypt_hash(raw) {
                     Ok(raw.to_owned())
@@ -162,8 +327,46 @@ impl ValueType {
             ValueType::IpAddr => "<ip-address>".into(),
             ValueType::IpPrefix => "<ip-prefix>".into(),
             ValueType::CryptHash => "<crypt-hash>".into(),
+            ValueType::Ipv4Addr => "<ipv4-address>".into(),
+            ValueType::Ipv4Prefix => "<ipv4-prefix>".into(),
+            ValueType::Ipv6Prefix => "<ipv6-prefix>".into(),
+            ValueType::IfName => "<interface-name>".into(),
+            ValueType::IflName => "<interface-name.unit>".into(),
+            ValueType::Bandwidth => "<number[k|m|g]>".into(),
+            ValueType::PrefixLen => "</length>".into(),
+            ValueType::KeywordOrNumber { choices, max } => {
+                format!("{}|<0..{max}>", choices.join("|"))
+            }
+            ValueType::Port => "<port>".into(),
+            ValueType::TimeZone => "<time-zone>".into(),
         }
     }
+}
+
+/// `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae12`, `irb`: a lowercase type, then either
+/// digits or `-FPC/PIC/PORT[:CHANNEL]`.
+fn is_ifd_name(s: &str) -> bool {
+    if s.is_empty() || s.len() > 64 {
+        return false;
+    }
+    let ty_len = s.bytes().take_while(u8::is_ascii_lowercase).count();
+    if ty_len == 0 {
+        return false;
+    }
+    let rest = &s[ty_len..];
+    let digits = |t: &str| !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit());
+    if rest.is_empty() || digits(rest) {
+        return true;
+    }
+    let Some(slots) = rest.strip_prefix('-') else {
+        return false;
+    };
+    let (slots, channel) = match slots.split_once(':') {
+        Some((s, c)) => (s, Some(c)),
+        None => (slots, None),
+    };
+    let parts: Vec<&str> = slots.split('/').collect();
+    parts.len() == 3 && parts.iter().all(|p| digits(p)) && channel.is_none_or(digits)
 }
 
 /// `$id$[rounds=N$]salt$hash` with the hash length of the scheme.
@@ -197,6 +400,25 @@ fn is_crypt_hash(s: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// An annotation in canonical form: one line (control characters and runs of blanks
+/// become one space), no `*/`, trimmed; `None` when nothing is left.
+pub(crate) fn annotation(s: &str) -> Option<String> {
+    let mut t = s.to_owned();
+    while t.contains("*/") {
+        t = t.replace("*/", "");
+    }
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        let c = if c.is_control() || c.is_whitespace() { ' ' } else { c };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    let out = out.trim_end().to_owned();
+    (!out.is_empty()).then_some(out)
 }
 
 /// True when `s` must be printed in double quotes in Junos text and `set` output.

@@ -20,7 +20,8 @@ pub const DEFAULT_NOTIFICATION_PORT: u16 = 1883;
 /// Default `max-connections` of the notification service.
 pub const DEFAULT_NOTIFICATION_MAX_CONNECTIONS: u32 = 8;
 
-/// A built-in login class.
+/// The permission level of a login class: a built-in class, or what the permissions
+/// of a `system login class` amount to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LoginClass {
     /// `super-user`: everything.
@@ -50,6 +51,37 @@ impl LoginClass {
             _ => None,
         }
     }
+
+    /// The level a set of `permissions` amounts to: `all`, `configure` or any
+    /// `*-control` permission may change the configuration (super-user); `clear`,
+    /// `network`, `reset`, `trace`, `maintenance` or `rollback` may run operational
+    /// commands beyond viewing (operator); anything else only views (read-only).
+    pub fn from_permissions<S: AsRef<str>>(permissions: &[S]) -> LoginClass {
+        let has = |p: &str| permissions.iter().any(|x| x.as_ref() == p);
+        if has("all") || has("configure") || permissions.iter().any(|x| x.as_ref().ends_with("-control")) {
+            LoginClass::SuperUser
+        } else if ["clear", "network", "reset", "trace", "maintenance", "rollback"]
+            .iter()
+            .any(|p| has(p))
+        {
+            LoginClass::Operator
+        } else {
+            LoginClass::ReadOnly
+        }
+    }
+}
+
+/// `system login class NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginClassCfg {
+    /// Class name.
+    pub name: String,
+    /// `permissions`, as configured.
+    pub permissions: Vec<String>,
+    /// `idle-timeout` in minutes.
+    pub idle_timeout: Option<u32>,
+    /// What the permissions amount to.
+    pub level: LoginClass,
 }
 
 /// `system login user NAME`.
@@ -59,8 +91,11 @@ pub struct UserCfg {
     pub name: String,
     /// `uid`, when configured.
     pub uid: Option<u32>,
-    /// `class`.
+    /// The permission level of the user's class (built-in, or resolved from the
+    /// permissions of a `system login class`).
     pub class: LoginClass,
+    /// The configured class name (`super-user`, or a `system login class` name).
+    pub class_name: String,
     /// `authentication encrypted-password` (a crypt hash).
     pub encrypted_password: Option<String>,
     /// `full-name`.
@@ -207,11 +242,11 @@ const GRPC: &[&str] = &[
 ];
 const NOTIFICATION: &[&str] = &["system", "services", "extension-service", "notification"];
 
-fn leaf<'a>(children: &'a [Node], name: &str) -> Option<&'a str> {
+pub(crate) fn leaf<'a>(children: &'a [Node], name: &str) -> Option<&'a str> {
     tree::child(children, name)?.leaf()
 }
 
-fn num<T: std::str::FromStr>(children: &[Node], name: &str) -> Option<T> {
+pub(crate) fn num<T: std::str::FromStr>(children: &[Node], name: &str) -> Option<T> {
     leaf(children, name)?.parse().ok()
 }
 
@@ -219,7 +254,7 @@ fn addr(children: &[Node], name: &str) -> Option<IpAddr> {
     leaf(children, name)?.parse().ok()
 }
 
-fn list_entries<'a>(cfg: &'a Config, path: &[&str]) -> &'a [tree::Entry] {
+pub(crate) fn list_entries<'a>(cfg: &'a Config, path: &[&str]) -> &'a [tree::Entry] {
     match cfg.node_at(path).map(|n| &n.value) {
         Some(Value::List(entries)) => entries,
         _ => &[],
@@ -227,19 +262,59 @@ fn list_entries<'a>(cfg: &'a Config, path: &[&str]) -> &'a [tree::Entry] {
 }
 
 impl Config {
-    /// `system host-name`.
+    /// `system host-name` (inherited from a group when not configured; `None` when
+    /// inactive).
     pub fn host_name(&self) -> Option<&str> {
-        self.leaf_at(&["system", "host-name"])
+        self.inherited_leaf(&["system", "host-name"])
+    }
+
+    /// `system login class` entries in configuration order.
+    pub fn login_classes(&self) -> Vec<LoginClassCfg> {
+        let cfg = self.effective();
+        list_entries(&cfg, &["system", "login", "class"])
+            .iter()
+            .map(|e| {
+                let permissions: Vec<String> = match tree::child(&e.children, "permissions").map(|n| &n.value) {
+                    Some(Value::LeafList(vs)) => vs.clone(),
+                    _ => Vec::new(),
+                };
+                LoginClassCfg {
+                    name: e.key.clone(),
+                    level: LoginClass::from_permissions(&permissions),
+                    permissions,
+                    idle_timeout: num(&e.children, "idle-timeout"),
+                }
+            })
+            .collect()
+    }
+
+    /// The permission level of the class called `name`: a built-in class or a
+    /// configured one.
+    pub fn class_level(&self, name: &str) -> Option<LoginClass> {
+        LoginClass::from_keyword(name).or_else(|| {
+            self.login_classes()
+                .into_iter()
+                .find(|c| c.name == name)
+                .map(|c| c.level)
+        })
     }
 
     /// `system login user` entries in configuration order. Users without a valid
     /// `class` (refused by `validate`) are left out: they cannot log in.
     pub fn users(&self) -> Vec<UserCfg> {
-        list_entries(self, &["system", "login", "user"])
+        let cfg = self.effective();
+        let classes = cfg.login_classes();
+        list_entries(&cfg, &["system", "login", "user"])
             .iter()
             .filter_map(|e| {
                 let c = &e.children;
-                let class = LoginClass::from_keyword(leaf(c, "class")?)?;
+                let class_name = leaf(c, "class")?;
+                let class = LoginClass::from_keyword(class_name).or_else(|| {
+                    classes
+                        .iter()
+                        .find(|k| k.name == class_name)
+                        .map(|k| k.level)
+                })?;
                 let auth = tree::child(c, "authentication")
                     .map(Node::children)
                     .unwrap_or(&[]);
@@ -247,6 +322,7 @@ impl Config {
                     name: e.key.clone(),
                     uid: num(c, "uid"),
                     class,
+                    class_name: class_name.to_owned(),
                     encrypted_password: leaf(auth, "encrypted-password").map(str::to_owned),
                     full_name: leaf(c, "full-name").map(str::to_owned),
                 })
@@ -256,7 +332,8 @@ impl Config {
 
     /// The gRPC server settings, with defaults.
     pub fn jsd(&self) -> JsdCfg {
-        let grpc = self.node_at(GRPC).map(Node::children).unwrap_or(&[]);
+        let cfg = self.effective();
+        let grpc = cfg.node_at(GRPC).map(Node::children).unwrap_or(&[]);
         let listener = |n: &Node| ListenerCfg {
             address: addr(n.children(), "address").unwrap_or(DEFAULT_LISTEN_ADDRESS),
             port: num(n.children(), "port").unwrap_or(DEFAULT_GRPC_PORT),
@@ -288,7 +365,8 @@ impl Config {
 
     /// The MQTT notification service, when `notification` is configured.
     pub fn notification(&self) -> Option<NotificationCfg> {
-        let n = self.node_at(NOTIFICATION)?;
+        let cfg = self.effective();
+        let n = cfg.node_at(NOTIFICATION)?;
         let c = n.children();
         let allow = tree::child(c, "allow-clients")
             .map(Node::children)
@@ -310,7 +388,7 @@ impl Config {
 
     /// `security certificates local` entries.
     pub fn local_certificates(&self) -> Vec<LocalCertCfg> {
-        list_entries(self, &["security", "certificates", "local"])
+        list_entries(&self.effective(), &["security", "certificates", "local"])
             .iter()
             .map(|e| LocalCertCfg {
                 name: e.key.clone(),
@@ -321,7 +399,7 @@ impl Config {
 
     /// `security pki ca-profile` entries.
     pub fn ca_profiles(&self) -> Vec<CaProfileCfg> {
-        list_entries(self, &["security", "pki", "ca-profile"])
+        list_entries(&self.effective(), &["security", "pki", "ca-profile"])
             .iter()
             .map(|e| CaProfileCfg {
                 name: e.key.clone(),

@@ -18,6 +18,25 @@ pub enum DeviceError {
     /// The login class of the session does not allow this.
     #[error("permission denied: {0}")]
     PermissionDenied(String),
+    /// An operational command named an interface the device does not have.
+    #[error("error: device {0} not found")]
+    UnknownInterface(String),
+    /// An operational command failed as Junos reports it (`error: ...`).
+    #[error("error: {0}")]
+    Command(String),
+    /// The configuration database refuses the operation now (locked by another session,
+    /// shared database modified, unknown configuration session, ...).
+    #[error("{0}")]
+    Database(String),
+    /// A configuration-mode commit was refused; the text is the Junos-style report.
+    #[error("{0}")]
+    CommitFailed(String),
+    /// An ephemeral-database request names an instance or path that does not exist.
+    #[error("{0}")]
+    Ephemeral(String),
+    /// A payload encoding this release cannot load yet.
+    #[error("{0}")]
+    Unsupported(String),
 
     // --- the device failed ---
     /// The configuration store could not be read or written.

@@ -76,6 +76,10 @@ impl EventRenderer {
         let evs = match &ev.event {
             DeviceEvent::Commit(c) => commit(c),
             DeviceEvent::Session(s) => session(s),
+            // Interface and syslog events (crate::ifd, crate::syslog): not rendered yet.
+            DeviceEvent::Interface(_) | DeviceEvent::Syslog(_) => Vec::new(),
+            // Route events (crate::rib): coalesced per batch; not published on MQTT yet.
+            DeviceEvent::Route(_) | DeviceEvent::RouteTable(_) => Vec::new(),
         };
         evs.into_iter()
             .map(|e| self.finish(e, ev.at, hostname))

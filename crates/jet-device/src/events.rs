@@ -18,7 +18,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 
+use crate::ifd::InterfaceEvent;
 use crate::sessions::SessionEvent;
+use crate::syslog::SyslogEvent;
 
 /// Events buffered per consumer before it starts losing them.
 pub const EVENT_QUEUE: usize = 8192;
@@ -30,6 +32,14 @@ pub enum DeviceEvent {
     Commit(CommitEvent),
     /// A JET session changed (opened, logged in, closed).
     Session(SessionEvent),
+    /// Routes changed: one event per batch, cleanup, purge or source update.
+    Route(crate::rib::RouteEvent),
+    /// A routing table was created or removed.
+    RouteTable(crate::rib::RouteTableEvent),
+    /// An interface, unit, family or address was added, changed or deleted.
+    Interface(InterfaceEvent),
+    /// A syslog message (link traps, ...); see [`crate::syslog`].
+    Syslog(SyslogEvent),
 }
 
 /// A completed commit.

@@ -10,26 +10,30 @@ mod error;
 pub mod eventd;
 pub mod events;
 pub mod factory;
+pub mod ifd;
 mod mgd;
 pub mod op;
 pub mod output;
+pub mod rib;
 pub mod sessions;
+pub mod syslog;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use jet_config::{CommitMeta, Config, LoginClass, Store};
-use tokio::sync::{oneshot, watch};
 
 pub use crate::error::DeviceError;
 pub use crate::events::{CommitEvent, DeviceEvent, EventBus, Stamped};
-pub use crate::mgd::{CommitCheck, Committed, LoadRequest};
+pub use crate::mgd::{
+    authorize_op, split_client, BoxFuture, CfgMode, CfgReply, CfgSessionInfo, CheckSubsystem,
+    CommitCheck, CommitOptions, Committed, DEFAULT_CONFIRM_MINUTES, MAX_CONFIRM_MINUTES, EphemeralOp, EphemeralOpKind, History, LoadRequest,
+    Payload, PendingConfirm, Subsystem, Transaction, Who, DEFAULT_INSTANCE,
+};
 pub use crate::output::Format;
 pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
 pub use jet_config::LoadMode;
-
-use crate::mgd::{Mgd, MgdRequest, MgdTx};
 
 /// How to start a device.
 #[derive(Debug, Clone)]
@@ -64,15 +68,15 @@ pub struct Device {
 struct Inner {
     data_dir: PathBuf,
     booted: DateTime<Utc>,
-    mgd: MgdTx,
-    committed: watch::Receiver<Arc<Committed>>,
-    checks: Arc<Mutex<Vec<CommitCheck>>>,
+    mgd: mgd::MgdHandle,
     sessions: SessionTable,
     events: EventBus,
+    rib: rib::RibHandle,
+    ifd: ifd::IfdHandle,
+    syslog: syslog::SyslogHandle,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
-    _mgd_task: AbortOnDrop,
 }
 
 /// Aborts the task when the last device handle goes away.
@@ -106,23 +110,30 @@ impl Device {
     /// inside a tokio runtime.
     pub async fn start(opts: DeviceOptions) -> Result<(Device, Bootstrap), DeviceError> {
         let data_dir = opts.data_dir.clone();
-        let (store, committed, boot) = tokio::task::spawn_blocking(move || open_data_dir(&opts))
-            .await
-            .map_err(|_| DeviceError::ShuttingDown)??;
-        let (committed_tx, committed_rx) = watch::channel(Arc::new(committed));
-        let checks: Arc<Mutex<Vec<CommitCheck>>> = Arc::default();
+        let (store, config, meta, boot) =
+            tokio::task::spawn_blocking(move || open_data_dir(&opts))
+                .await
+                .map_err(|_| DeviceError::ShuttingDown)??;
         let events = EventBus::new();
-        let (mgd, task) = Mgd::spawn(store, committed_tx, checks.clone(), events.clone());
+        let mgd = mgd::start(store, config, meta, events.clone()).await?;
+        let syslog =
+            syslog::SyslogHandle::spawn(data_dir.join("log"), &events, mgd.committed.clone());
+        let ifd = ifd::IfdHandle::spawn(
+            ifd::mac_seed(&data_dir),
+            mgd.committed.clone(),
+            events.clone(),
+        );
+        mgd.subsystems.add(ifd.subsystem());
         let inner = Inner {
             data_dir,
             booted: Utc::now(),
             mgd,
-            committed: committed_rx,
-            checks,
             sessions: SessionTable::new(events.clone()),
+            rib: rib::RibHandle::start(events.clone()),
             events,
+            ifd,
+            syslog,
             dummy_hash: factory::hash_password(&factory::random_password()),
-            _mgd_task: AbortOnDrop(task),
         };
         Ok((
             Device {
@@ -142,34 +153,9 @@ impl Device {
         self.inner.booted
     }
 
-    /// The configuration in force now.
-    pub fn committed(&self) -> Arc<Committed> {
-        self.inner.committed.borrow().clone()
-    }
-
-    /// A receiver that sees every new committed configuration (subsystems react to it).
-    pub fn watch_config(&self) -> watch::Receiver<Arc<Committed>> {
-        self.inner.committed.clone()
-    }
-
-    /// Registers a check run on every candidate configuration before it is committed.
-    pub fn add_commit_check(&self, check: CommitCheck) {
-        self.inner
-            .checks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(check);
-    }
-
-    /// Loads a payload into the configuration and commits it, all or nothing.
-    pub async fn load_and_commit(&self, req: LoadRequest) -> Result<(), DeviceError> {
-        let (reply, rx) = oneshot::channel();
-        self.inner
-            .mgd
-            .send(MgdRequest::Commit { req, reply })
-            .await
-            .map_err(|_| DeviceError::ShuttingDown)?;
-        rx.await.map_err(|_| DeviceError::ShuttingDown)?
+    /// The routing subsystem (RIB).
+    pub fn rib(&self) -> &rib::RibHandle {
+        &self.inner.rib
     }
 
     /// The device event bus.
@@ -219,7 +205,9 @@ impl Device {
 }
 
 /// Opens the store, seeding it when empty. Blocking (file system).
-fn open_data_dir(opts: &DeviceOptions) -> Result<(Store, Committed, Bootstrap), DeviceError> {
+fn open_data_dir(
+    opts: &DeviceOptions,
+) -> Result<(Store, Config, CommitMeta, Bootstrap), DeviceError> {
     let dir = &opts.data_dir;
     std::fs::create_dir_all(dir)
         .map_err(|e| DeviceError::io(format!("creating data directory {}", dir.display()), e))?;
@@ -227,7 +215,7 @@ fn open_data_dir(opts: &DeviceOptions) -> Result<(Store, Committed, Bootstrap), 
     let mut boot = Bootstrap::default();
     if let Some((config, meta)) = store.committed()? {
         boot.initial_config_ignored = opts.initial_config.is_some();
-        return Ok((store, Committed { config, meta }, boot));
+        return Ok((store, config, meta, boot));
     }
     let (text, meta) = match &opts.initial_config {
         Some(text) => (
@@ -257,5 +245,5 @@ fn open_data_dir(opts: &DeviceOptions) -> Result<(Store, Committed, Bootstrap), 
     config.validate()?;
     store.commit(&config, &meta)?;
     boot.seeded = true;
-    Ok((store, Committed { config, meta }, boot))
+    Ok((store, config, meta, boot))
 }

@@ -35,6 +35,27 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.management.Management/ConfigSet",
     "/management.ManagementRpcApi/ExecuteOpCommand",
     "/management.ManagementRpcApi/ExecuteCfgCommand",
+    "/jnx.jet.management.Management/EphemeralConfigGet",
+    "/jnx.jet.management.Management/EphemeralConfigSet",
+    "/management.ManagementRpcApi/GetEphemeralConfig",
+    "/management.ManagementRpcApi/EditEphemeralConfig",
+    // OpenJET's own configuration-mode sessions (jcli).
+    "/openjet.config.v1.ConfigSession/Open",
+    "/openjet.config.v1.ConfigSession/Command",
+    "/openjet.config.v1.ConfigSession/Close",
+    // Routing: the programmable RIB and its base service.
+    "/jnx.jet.routing.rib.Rib/RouteInitialize",
+    "/jnx.jet.routing.rib.Rib/RouteCleanup",
+    "/jnx.jet.routing.rib.Rib/RouteAdd",
+    "/jnx.jet.routing.rib.Rib/RouteModify",
+    "/jnx.jet.routing.rib.Rib/RouteUpdate",
+    "/jnx.jet.routing.rib.Rib/RouteDelete",
+    "/jnx.jet.routing.rib.Rib/RouteGet",
+    "/jnx.jet.routing.rib.Rib/RouteSubscribe",
+    "/jnx.jet.routing.base.Base/RoutePurgeTimerAdd",
+    "/jnx.jet.routing.base.Base/RoutePurgeTimerDelete",
+    "/jnx.jet.routing.base.Base/RoutePurgeTimerGet",
+    "/jnx.jet.routing.base.Base/RouteSummaryGet",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

@@ -133,6 +133,19 @@ pub mod jnx {
     }
 }
 
+/// OpenJET's own packages (`openjet.*`, `proto/openjet/`): APIs beyond the JET contract
+/// (DESIGN principle 5), never new fields in JET messages.
+pub mod openjet {
+    /// `openjet.config.*`.
+    pub mod config {
+        /// `openjet.config.v1`: the `ConfigSession` service (configuration mode for `jcli`).
+        #[allow(clippy::all, clippy::pedantic, missing_docs)]
+        pub mod v1 {
+            include!("gen/openjet.config.v1.rs");
+        }
+    }
+}
+
 /// Legacy package `authentication`: the `Login` service (`LoginCheck`).
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod authentication {

@@ -17,18 +17,32 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Directories below `proto/` holding OpenJET's own packages (`openjet.*`, DESIGN
+/// principle 5); their files are compiled too, named `openjet/<file>.proto`.
+const OWN_DIRS: &[&str] = &["openjet"];
+
 /// Every `.proto` we compile, sorted so that the output does not depend on directory order.
 fn proto_files(proto_dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(proto_dir)
-        .expect("read proto/")
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .into_string()
-                .expect("utf-8 name")
-        })
-        .filter(|n| n.ends_with(".proto") && !EXCLUDED.contains(&n.as_str()))
-        .collect();
+    let list = |dir: &Path, prefix: &str| -> Vec<String> {
+        fs::read_dir(dir)
+            .expect("read proto dir")
+            .map(|e| {
+                e.expect("dir entry")
+                    .file_name()
+                    .into_string()
+                    .expect("utf-8 name")
+            })
+            .filter(|n| n.ends_with(".proto") && !EXCLUDED.contains(&n.as_str()))
+            .map(|n| format!("{prefix}{n}"))
+            .collect()
+    };
+    let mut names = list(proto_dir, "");
+    for own in OWN_DIRS {
+        let dir = proto_dir.join(own);
+        if dir.is_dir() {
+            names.extend(list(&dir, &format!("{own}/")));
+        }
+    }
     names.sort();
     names
 }

@@ -59,12 +59,15 @@ fn uid_out_of_range_is_refused() {
 }
 
 #[test]
-fn unknown_class_lists_the_choices() {
-    let e = set_err("set system login user bob class wizard");
-    assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
+fn undefined_class_is_refused_by_validate_with_the_choices() {
+    let c = Config::parse_set("set system login user bob class wizard").expect("parses");
+    let e = c.validate().expect_err("undefined class");
+    assert_eq!(e.kind, ConfigErrorKind::Reference);
+    assert_eq!(e.path, "[edit system login user bob]");
+    assert_eq!(e.statement, "class wizard");
     assert_eq!(
         e.message,
-        "invalid value 'wizard' for class: expected one of super-user, operator, read-only"
+        "login class 'wizard' is not defined: use super-user, operator, read-only or a class under [edit system login class]"
     );
 }
 

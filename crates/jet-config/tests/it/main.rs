@@ -1,7 +1,12 @@
 //! Integration tests of jet-config through its public API, one module per area.
 
+mod commands;
+mod compare;
 mod errors;
+mod formats;
+mod groups;
 mod load;
+mod network;
 mod render;
 mod roundtrip;
 mod store;

@@ -6,8 +6,12 @@
 
 mod clients;
 mod configuration;
+mod interfaces;
+pub mod pipes;
+mod storage;
 pub mod tree;
 mod uptime;
+mod users;
 mod version;
 
 use crate::error::DeviceError;
@@ -32,12 +36,22 @@ pub(crate) enum Command {
     SystemUptime,
     Configuration { path: Vec<String> },
     Clients { detail: bool },
+    SystemCommit,
+    SystemRollback { args: Vec<String> },
+    Interfaces(crate::ifd::InterfacesQuery),
+    SimulateLink { name: String, up: bool },
+    SystemUsers,
+    SystemStorage,
+    Log { file: String },
+    Route(crate::rib::RouteCmd),
 }
 
 /// How the output is post-processed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Pipes {
     display: Option<Display>,
+    /// Text filters (`match`, `except`, `count`, `last`), applied in order.
+    filters: Vec<pipes::Filter>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +63,14 @@ enum Display {
 
 impl Device {
     /// Runs an operational command and renders its output in `format` (a `| display`
-    /// pipe in the command wins over `format`, as on the CLI).
-    pub fn op_command(&self, input: OpInput<'_>, format: Format) -> Result<String, DeviceError> {
+    /// pipe in the command wins over `format`, as on the CLI; text filters such as
+    /// `| match` then apply to the rendered output). No login-class check: see
+    /// `op_command_as`.
+    pub async fn op_command(
+        &self,
+        input: OpInput<'_>,
+        format: Format,
+    ) -> Result<String, DeviceError> {
         let (cmd, pipes) = match input {
             OpInput::Cli(text) => parse_cli(text)?,
             OpInput::Xml(text) => parse_xml_rpc(text)?,
@@ -60,7 +80,7 @@ impl Device {
             Some(Display::Json) => Format::Json,
             _ => format,
         };
-        match cmd {
+        let out = match cmd {
             Command::Version => Ok(version::render(self, format)),
             Command::SystemUptime => Ok(uptime::render(self, format)),
             Command::Configuration { path } => {
@@ -68,16 +88,27 @@ impl Device {
                 configuration::render(self, &path, format, set)
             }
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
-        }
+            Command::SystemCommit => Ok(self.render_commit_history(format)),
+            Command::SystemRollback { args } => self.render_rollback_command(&args, format),
+            Command::Interfaces(q) => interfaces::show(self, &q, format).await,
+            Command::SimulateLink { name, up } => {
+                interfaces::simulate_link(self, &name, up, format).await
+            }
+            Command::SystemUsers => Ok(users::render(self, format)),
+            Command::SystemStorage => storage::render(self, format).await,
+            Command::Log { file } => self.read_log(&file).await,
+            Command::Route(r) => Ok(self.rib().render_show(&r, format)),
+        }?;
+        Ok(pipes::apply(&pipes.filters, out))
     }
 }
 
 /// Parses CLI words and pipes.
 fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
-    let mut parts = text.split('|');
-    let words: Vec<&str> = parts.next().unwrap_or("").split_whitespace().collect();
+    let parts = pipes::split_pipes(text)?;
+    let words: Vec<&str> = parts[0].split_whitespace().collect();
     let mut pipes = Pipes::default();
-    for pipe in parts {
+    for pipe in &parts[1..] {
         let w: Vec<&str> = pipe.split_whitespace().collect();
         let (path, _) = tree::resolve_in(tree::PIPES, &w)
             .map_err(|e| DeviceError::Syntax(format!("in '| {}': {e}", pipe.trim())))?;
@@ -86,6 +117,16 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             ["display", "json"] => pipes.display = Some(Display::Json),
             ["display", "set"] => pipes.display = Some(Display::Set),
             ["no-more"] => {}
+            ["match"] => pipes
+                .filters
+                .push(pipes::Filter::matching(pipes::argument(pipe))?),
+            ["except"] => pipes
+                .filters
+                .push(pipes::Filter::except(pipes::argument(pipe))?),
+            ["count"] => pipes.filters.push(pipes::Filter::Count),
+            ["last"] => pipes
+                .filters
+                .push(pipes::Filter::last(pipes::argument(pipe))?),
             _ => {
                 return Err(DeviceError::Syntax(format!(
                     "incomplete pipe '| {}'",
@@ -97,9 +138,21 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let (path, rest) = tree::resolve(&words)?;
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::Version,
+        ["show", "route"] => Command::Route(crate::rib::parse_show_route(rest)?),
         ["show", "system", "uptime"] => Command::SystemUptime,
+        ["show", "system", "commit"] => Command::SystemCommit,
+        ["show", "system", "rollback"] => Command::SystemRollback {
+            args: rest.iter().map(|s| s.to_string()).collect(),
+        },
         ["show", "configuration"] => Command::Configuration {
             path: rest.iter().map(|s| s.to_string()).collect(),
+        },
+        ["show", "interfaces"] => Command::Interfaces(interfaces::parse_show(rest)?),
+        ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
+        ["show", "system", "users"] => Command::SystemUsers,
+        ["show", "system", "storage"] => Command::SystemStorage,
+        ["show", "log", "messages"] => Command::Log {
+            file: "messages".into(),
         },
         ["show", "extension-service", "client", "information"]
         | ["show", "extension-service", "request-response", "clients"] => {
@@ -153,8 +206,18 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let cmd = match name {
         "get-software-information" => Command::Version,
         "get-system-uptime-information" => Command::SystemUptime,
+        "get-commit-information" => Command::SystemCommit,
+        "get-interface-information" => Command::Interfaces(interfaces::parse_rpc(body)?),
+        "get-system-users-information" => Command::SystemUsers,
+        "get-system-storage" => Command::SystemStorage,
+        "get-log" => Command::Log {
+            file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),
+        },
         "get-configuration" => Command::Configuration { path: Vec::new() },
         "get-extension-service-client-information" => Command::Clients { detail: false },
+        "get-route-information" => Command::Route(crate::rib::RouteCmd::Routes(Default::default())),
+        "get-route-summary-information" => Command::Route(crate::rib::RouteCmd::Summary),
+        "get-forwarding-table-information" => Command::Route(crate::rib::RouteCmd::Forwarding),
         "command" => {
             let inner = after[name_end..]
                 .strip_prefix('>')

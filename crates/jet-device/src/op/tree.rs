@@ -46,8 +46,50 @@ const fn branch(
 
 const DETAIL: &[CommandNode] = &[leaf("detail", "Display detailed output")];
 
+/// Words after `show route` (offered by completion; parsed by `rib::parse_show_route`).
+const ROUTE: &[CommandNode] = &[
+    leaf("client-info", "Show JET clients of the routing table, route counts and purge state"),
+    leaf("detail", "Display detailed output"),
+    leaf("exact", "Show only the given destination"),
+    leaf("extensive", "Display extensive output"),
+    leaf("forwarding-table", "Show forwarding table information"),
+    leaf("longer", "Show more specific destinations"),
+    leaf("orlonger", "Show the destination and more specific ones"),
+    leaf("protocol", "Show routes of one protocol (direct, local, static, bgp-static)"),
+    leaf("summary", "Show routing table summary"),
+    leaf("table", "Show routes of one table"),
+    leaf("terse", "Display terse output"),
+];
+
+/// Words after `show interfaces` (offered by completion; an interface name may come
+/// before or after them).
+const INTERFACES: &[CommandNode] = &[
+    leaf("brief", "Display brief output"),
+    leaf("descriptions", "Display interface description strings"),
+    leaf("detail", "Display detailed output"),
+    leaf("extensive", "Display extensive output"),
+    leaf("terse", "Display terse output"),
+];
+
+/// `request ...`: operational commands that change state (operator class or above).
+const REQUEST: CommandNode = branch(
+    "request",
+    "Make system-level requests",
+    &[branch(
+        "interface",
+        "Perform interface operations",
+        &[CommandNode {
+            word: "simulate-link",
+            help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
+            children: &[],
+            runnable: false,
+            takes_args: true,
+        }],
+    )],
+);
+
 /// The root words of operational mode.
-pub static COMMANDS: &[CommandNode] = &[branch(
+pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
     "show",
     "Show system information",
     &[
@@ -86,20 +128,61 @@ pub static COMMANDS: &[CommandNode] = &[branch(
                 ),
             ],
         ),
+        CommandNode {
+            word: "interfaces",
+            help: "Show interface information ([NAME] [terse|extensive|descriptions])",
+            children: INTERFACES,
+            runnable: true,
+            takes_args: true,
+        },
+        branch(
+            "log",
+            "Show contents of a log file",
+            &[leaf("messages", "Show the system log (messages)")],
+        ),
+        CommandNode {
+            word: "route",
+            help: "Show routing table information (PREFIX [exact|longer|orlonger] [table T] [protocol P] [terse|detail|extensive])",
+            children: ROUTE,
+            runnable: true,
+            takes_args: true,
+        },
         branch(
             "system",
             "Show system information",
-            &[leaf(
-                "uptime",
-                "Show time since system and processes started",
-            )],
+            &[
+                leaf("commit", "Show pending commit and commit history"),
+                CommandNode {
+                    word: "rollback",
+                    help: "Show rolled back configuration (NUMBER [compare NUMBER])",
+                    children: &[],
+                    runnable: true,
+                    takes_args: true,
+                },
+                leaf("storage", "Show local storage data"),
+                leaf("uptime", "Show time since system and processes started"),
+                leaf("users", "Show users who are currently logged in"),
+            ],
         ),
         leaf("version", "Show software process revision levels"),
     ],
 )];
 
-/// What may follow `|`. `display set` applies to `show configuration` only.
+/// A pipe that takes free text after its word (`match PATTERN`, `last N`).
+const fn with_arg(word: &'static str, help: &'static str) -> CommandNode {
+    CommandNode {
+        word,
+        help,
+        children: &[],
+        runnable: true,
+        takes_args: true,
+    }
+}
+
+/// What may follow `|`. `display set` applies to `show configuration` only; `match`,
+/// `except`, `count` and `last` filter the rendered text (see `op::pipes`).
 pub static PIPES: &[CommandNode] = &[
+    leaf("count", "Count occurrences"),
     branch(
         "display",
         "Show additional kinds of information",
@@ -109,6 +192,9 @@ pub static PIPES: &[CommandNode] = &[
             leaf("xml", "Show XML text"),
         ],
     ),
+    with_arg("except", "Show only text that does not match a pattern"),
+    with_arg("last", "Display end of output only"),
+    with_arg("match", "Show only text that matches a pattern"),
     leaf("no-more", "Don't paginate output"),
 ];
 
@@ -202,7 +288,15 @@ mod tests {
         let words: Vec<&str> = completions(&["show"], "").iter().map(|n| n.word).collect();
         assert_eq!(
             words,
-            vec!["configuration", "extension-service", "system", "version"]
+            vec![
+                "configuration",
+                "extension-service",
+                "interfaces",
+                "log",
+                "route",
+                "system",
+                "version"
+            ]
         );
         let words: Vec<&str> = completions(&["sh"], "ve").iter().map(|n| n.word).collect();
         assert_eq!(words, vec!["version"]);

@@ -85,11 +85,11 @@ fn since(name: &str, t: DateTime<Utc>, now: DateTime<Utc>) -> Element {
 }
 
 /// `12:05PM`-style wall clock; a one-digit hour is padded with a space, as FreeBSD `w` does.
-fn clock(t: DateTime<Utc>) -> String {
+pub(super) fn clock(t: DateTime<Utc>) -> String {
     t.format("%l:%M%p").to_string()
 }
 
-fn user_count(n: usize) -> String {
+pub(super) fn user_count(n: usize) -> String {
     if n == 1 {
         "1 user".to_owned()
     } else {
@@ -139,7 +139,7 @@ pub(crate) fn uptime_words(secs: i64) -> String {
 }
 
 /// 1, 5 and 15 minute load averages of the host (zeros where /proc is absent).
-fn load_averages() -> [f64; 3] {
+pub(super) fn load_averages() -> [f64; 3] {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut v = text
         .split_whitespace()

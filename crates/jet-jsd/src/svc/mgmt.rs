@@ -1,12 +1,14 @@
-//! `jnx.jet.management.Management`: OpCommandGet and ConfigSet.
+//! `jnx.jet.management.Management`: OpCommandGet, ConfigSet, EphemeralConfigGet and
+//! EphemeralConfigSet. Adapters only: login-class checks, loading and committing all
+//! happen in the device.
 
 use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::Stream;
-use jet_config::{LoadMode, LoginClass};
+use jet_config::LoadMode;
 use jet_device::op::OpInput;
-use jet_device::{Format, LoadRequest};
+use jet_device::{EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who};
 use jet_proto::jnx::jet::management as mgmt;
 use mgmt::management_server::Management;
 use tonic::{Request, Response, Status};
@@ -26,40 +28,37 @@ impl ManagementSvc {
 
 type OpStream = Pin<Box<dyn Stream<Item = Result<mgmt::OpCommandGetResponse, Status>> + Send>>;
 
-/// Runs an op command for a JET adapter: `Ok(Ok(text))`, or `Ok(Err(message))` when the
-/// device refused it.
+/// The device's view of a JET caller.
+pub(crate) fn who(login: &Login) -> Who {
+    Who::new(login.user.clone(), login.class, "grpc")
+}
+
+/// Runs an op command for a JET adapter as `login`: `Ok(Ok(text))`, or `Ok(Err(message))`
+/// when the device refused it.
 pub(crate) async fn run_op(
     shared: &Shared,
+    login: &Login,
     input: OpInput<'_>,
     format: Format,
 ) -> Result<Result<String, String>, Status> {
-    match shared.device.op_command(input, format) {
+    match shared.device.op_command_as(login.class, input, format).await {
         Ok(text) => Ok(Ok(text)),
         Err(e) => Ok(Err(classify(e)?)),
     }
 }
 
-/// Loads and commits configuration for a JET adapter, after the login-class check.
+/// Loads and commits configuration for a JET adapter (the device checks the class).
 pub(crate) async fn load_commit(
     shared: &Shared,
     info: &crate::conn::ConnInfo,
-    payload: String,
+    payload: Payload,
     mode: LoadMode,
     comment: Option<String>,
 ) -> Result<Result<(), String>, Status> {
-    let who = caller(shared, info);
-    if who.class != LoginClass::SuperUser {
-        return Ok(Err(format!(
-            "permission denied: user '{}' (class {}) may not change the configuration",
-            who.user,
-            who.class.as_str()
-        )));
-    }
     let req = LoadRequest {
         payload,
         mode,
-        user: who.user,
-        client: "grpc".into(),
+        who: who(&caller(shared, info)),
         comment,
     };
     match shared.device.load_and_commit(req).await {
@@ -76,6 +75,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::OpCommandGetRequest>,
     ) -> Result<Response<OpStream>, Status> {
+        let login = caller(&self.shared, &conn(&req)?);
         let r = req.into_inner();
         let format = match mgmt::OpCommandOutputFormat::try_from(r.out_format) {
             Ok(mgmt::OpCommandOutputFormat::OpCommandOutputJson) => Format::Json,
@@ -89,15 +89,16 @@ impl Management for ManagementSvc {
             }
         };
         use mgmt::op_command_get_request::Command;
-        let result = match &r.command {
-            Some(Command::CliCommand(c)) => run_op(&self.shared, OpInput::Cli(c), format).await?,
-            Some(Command::XmlCommand(x)) => run_op(&self.shared, OpInput::Xml(x), format).await?,
+        let input = match &r.command {
+            Some(Command::CliCommand(c)) => OpInput::Cli(c),
+            Some(Command::XmlCommand(x)) => OpInput::Xml(x),
             None => {
                 return Err(Status::invalid_argument(
                     "command: exactly one of cli_command or xml_command must be set",
                 ))
             }
         };
+        let result = run_op(&self.shared, &login, input, format).await?;
         let replies: Vec<Result<mgmt::OpCommandGetResponse, Status>> = match result {
             Ok(text) => chunks(&text)
                 .into_iter()
@@ -137,24 +138,26 @@ impl Management for ManagementSvc {
                 )))
             }
         };
+        if let Some(c) = &r.commit {
+            if mgmt::ConfigCommitType::try_from(c.r#type).is_err() {
+                return Err(Status::invalid_argument(format!(
+                    "commit.type: unknown ConfigCommitType value {}",
+                    c.r#type
+                )));
+            }
+        }
         use mgmt::config_set_request::Config;
         let payload = match r.config {
-            Some(Config::TextConfig(t)) => t,
-            Some(Config::XmlConfig(_)) | Some(Config::JsonConfig(_)) => {
-                return Ok(Response::new(mgmt::ConfigSetResponse {
-                    status: failure(
-                        "xml_config and json_config are not supported by this OpenJET release yet; \
-                         send the configuration as text_config (curly braces, or set commands with \
-                         CONFIG_LOAD_SET)",
-                    ),
-                }))
-            }
+            Some(Config::TextConfig(t)) => Payload::Text(t),
+            Some(Config::XmlConfig(x)) => Payload::Xml(x),
+            Some(Config::JsonConfig(j)) => Payload::Json(j),
             None => {
                 return Err(Status::invalid_argument(
                     "config: exactly one of xml_config, json_config or text_config must be set",
                 ))
             }
         };
+        // COMMIT_SYNCHRONIZE on a single routing engine is a plain commit, as on Junos.
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
         let status = match load_commit(&self.shared, &info, payload, mode, comment).await? {
             Ok(()) => ok_status(),
@@ -165,19 +168,136 @@ impl Management for ManagementSvc {
 
     async fn ephemeral_config_get(
         &self,
-        _req: Request<mgmt::EphemeralConfigGetRequest>,
+        req: Request<mgmt::EphemeralConfigGetRequest>,
     ) -> Result<Response<mgmt::EphemeralConfigGetResponse>, Status> {
-        Err(Status::unimplemented(
-            "EphemeralConfigGet: the ephemeral database is not implemented by this OpenJET release yet",
-        ))
+        let r = req.into_inner();
+        let format = match mgmt::ConfigGetOutputFormat::try_from(r.encoding) {
+            Ok(mgmt::ConfigGetOutputFormat::ConfigGetOutputJson) => Format::Json,
+            Ok(mgmt::ConfigGetOutputFormat::ConfigGetOutputXml) => Format::Xml,
+            Err(_) => {
+                return Err(Status::invalid_argument(format!(
+                    "encoding: unknown ConfigGetOutputFormat value {}",
+                    r.encoding
+                )))
+            }
+        };
+        let mut all_ok = true;
+        let mut config_responses = Vec::new();
+        for p in r.config_requests {
+            let res = self
+                .shared
+                .device
+                .ephemeral_get(&r.instance_name, &p.path, false, format);
+            let (status, value) = match res {
+                Ok(v) => (ok_status(), v),
+                Err(e) => {
+                    all_ok = false;
+                    (failure(classify(e)?), String::new())
+                }
+            };
+            config_responses.push(mgmt::ephemeral_config_get_response::ConfigPathResponse {
+                status,
+                id: p.id,
+                path: p.path,
+                value,
+            });
+        }
+        let status = if all_ok {
+            ok_status()
+        } else {
+            failure("one or more paths could not be read; see each response")
+        };
+        Ok(Response::new(mgmt::EphemeralConfigGetResponse {
+            status,
+            config_responses,
+        }))
     }
 
     async fn ephemeral_config_set(
         &self,
-        _req: Request<mgmt::EphemeralConfigSetRequest>,
+        req: Request<mgmt::EphemeralConfigSetRequest>,
     ) -> Result<Response<mgmt::EphemeralConfigSetResponse>, Status> {
-        Err(Status::unimplemented(
-            "EphemeralConfigSet: the ephemeral database is not implemented by this OpenJET release yet",
-        ))
+        let info = conn(&req)?;
+        let r = req.into_inner();
+        use mgmt::ephemeral_config_set_request::config_operation::Value;
+        let mut ops = Vec::new();
+        let mut refused: Option<(usize, String)> = None;
+        for (i, op) in r.config_operations.iter().enumerate() {
+            if mgmt::ConfigOperationType::try_from(op.operation).is_err() {
+                return Err(Status::invalid_argument(format!(
+                    "config_operations[{i}].operation: unknown ConfigOperationType value {}",
+                    op.operation
+                )));
+            }
+            let payload = match &op.value {
+                Some(Value::XmlConfig(x)) => Payload::Xml(x.clone()),
+                Some(Value::JsonConfig(j)) => Payload::Json(j.clone()),
+                None => {
+                    return Err(Status::invalid_argument(format!(
+                        "config_operations[{i}].value: one of xml_config or json_config must be set"
+                    )))
+                }
+            };
+            if op.path.trim() != "/" && refused.is_none() {
+                refused = Some((
+                    i,
+                    format!(
+                        "invalid path '{}': only \"/\" is accepted; send the configuration \
+                         from the root",
+                        op.path
+                    ),
+                ));
+            }
+            ops.push(EphemeralOp {
+                kind: EphemeralOpKind::Update,
+                path: "/".into(),
+                payload: Some(payload),
+            });
+        }
+        let result = match refused {
+            Some(r) => Err(r),
+            None => {
+                let login = caller(&self.shared, &info);
+                match self
+                    .shared
+                    .device
+                    .ephemeral_set(
+                        &who(&login),
+                        &r.instance_name,
+                        ops,
+                        r.validate_config,
+                        r.load_only,
+                    )
+                    .await
+                {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err((usize::MAX, classify(e)?)),
+                }
+            }
+        };
+        let operation_responses = r
+            .config_operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                let status = match &result {
+                    Ok(()) => ok_status(),
+                    Err((bad, m)) if *bad == i || *bad == usize::MAX => failure(m.clone()),
+                    Err(_) => failure("not applied: another operation of the request failed"),
+                };
+                mgmt::ephemeral_config_set_response::ConfigOperationResponse {
+                    status,
+                    id: op.id.clone(),
+                }
+            })
+            .collect();
+        let status = match &result {
+            Ok(()) => ok_status(),
+            Err((_, m)) => failure(m.clone()),
+        };
+        Ok(Response::new(mgmt::EphemeralConfigSetResponse {
+            status,
+            operation_responses,
+        }))
     }
 }

@@ -6,8 +6,11 @@
 //! check); a device that is going away is `UNAVAILABLE`.
 
 mod auth;
+mod base;
+mod config_session;
 mod legacy;
 mod mgmt;
+mod rib;
 
 use std::sync::Arc;
 
@@ -36,9 +39,20 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     );
     b.add_service(
         jet_proto::management::management_rpc_api_server::ManagementRpcApiServer::new(
-            legacy::LegacyManagementSvc::new(shared),
+            legacy::LegacyManagementSvc::new(shared.clone()),
         ),
     );
+    b.add_service(
+        jet_proto::openjet::config::v1::config_session_server::ConfigSessionServer::new(
+            config_session::ConfigSessionSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(jet_proto::jnx::jet::routing::rib::rib_server::RibServer::new(
+        rib::RibSvc::new(shared.clone()),
+    ));
+    b.add_service(jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(
+        base::BaseSvc::new(shared.clone()),
+    ));
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
         .build_v1()

@@ -10,10 +10,19 @@ fn descriptor_set() -> FileDescriptorSet {
     FileDescriptorSet::decode(FILE_DESCRIPTOR_SET).expect("FILE_DESCRIPTOR_SET decodes")
 }
 
+/// The files of the JET contract: everything but OpenJET's own `openjet.*` packages,
+/// which the catalogue (the spec's Appendix B) deliberately does not list.
+fn jet_files() -> impl Iterator<Item = prost_types::FileDescriptorProto> {
+    descriptor_set()
+        .file
+        .into_iter()
+        .filter(|f| !f.package().starts_with("openjet."))
+}
+
 /// path -> (input type, output type, client streaming, server streaming)
 fn descriptor_methods() -> BTreeMap<String, (String, String, bool, bool)> {
     let mut out = BTreeMap::new();
-    for file in descriptor_set().file {
+    for file in jet_files() {
         for service in &file.service {
             for m in &service.method {
                 let path = format!("/{}.{}/{}", file.package(), service.name(), m.name());
@@ -83,13 +92,12 @@ fn only_opcommand_get_and_route_streams_are_server_streaming() {
 fn service_names_match_the_descriptor_services() {
     let names: BTreeSet<&str> = SERVICE_NAMES.iter().copied().collect();
     assert_eq!(names.len(), SERVICE_NAMES.len(), "duplicate service names");
-    let in_descriptor: BTreeSet<String> = descriptor_set()
-        .file
-        .iter()
+    let in_descriptor: BTreeSet<String> = jet_files()
         .flat_map(|f| {
             f.service
                 .iter()
-                .map(move |s| format!("{}.{}", f.package(), s.name()))
+                .map(|s| format!("{}.{}", f.package(), s.name()))
+                .collect::<Vec<_>>()
         })
         .collect();
     let names: BTreeSet<String> = names.into_iter().map(str::to_owned).collect();
@@ -142,4 +150,27 @@ fn method_lookup_splits_service_and_name() {
     assert_eq!(m.request, "authentication.LoginRequest");
     assert_eq!(m.streaming, Streaming::Unary);
     assert!(method("/jnx.jet.management.Management/Nope").is_none());
+}
+
+#[test]
+fn openjet_extensions_live_in_their_own_packages_and_import_no_jet_file() {
+    let own: Vec<_> = descriptor_set()
+        .file
+        .into_iter()
+        .filter(|f| f.name().starts_with("openjet/"))
+        .collect();
+    assert!(!own.is_empty(), "openjet/config_session.proto is compiled");
+    for f in own {
+        assert!(
+            f.package().starts_with("openjet."),
+            "{} is in package {}",
+            f.name(),
+            f.package()
+        );
+        assert!(
+            f.dependency.iter().all(|d| !d.starts_with("jnx")),
+            "{} must not extend JET messages",
+            f.name()
+        );
+    }
 }

@@ -8,6 +8,21 @@
 
 use crate::value::ValueType;
 
+mod firewall;
+mod groups;
+mod interfaces;
+mod policy;
+mod routing;
+mod system;
+
+pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
+pub use self::interfaces::SPEEDS;
+pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
+pub use self::system::{
+    CA_PROFILES, CLIENT_CERT_REQUESTS, LOCAL_CERTIFICATES, LOGIN_CLASSES, PERMISSIONS,
+    SYSLOG_FACILITIES, SYSLOG_SEVERITIES,
+};
+
 /// One statement of the schema.
 #[derive(Debug)]
 pub struct SchemaNode {
@@ -23,6 +38,27 @@ pub struct SchemaNode {
     pub reference: Option<&'static [&'static str]>,
     /// One-line help (CLI completion).
     pub help: &'static str,
+    /// Lists: the element (XML) or member (JSON) that holds the key (`name`).
+    pub key_name: &'static str,
+    /// Lists: entries are written without the statement name (`interfaces { ge-0/0/0
+    /// {...} }`, `prefix-list p { 10.0.0.0/8; }`); a word that is no statement of the
+    /// level is a key of this list. At most one per level.
+    pub bare: bool,
+    /// Lists: entries are written inside one block named after the list (`groups { g1
+    /// {...} }`, `source-address { 10.0.0.0/8; }`).
+    pub braced: bool,
+    /// Flags and leaves of list entries: written on the entry's line after the key
+    /// (`route-filter 10.0.0.0/8 orlonger;`, `any notice;`).
+    pub inline: bool,
+    /// Non-zero: siblings with the same group exclude each other; setting one removes
+    /// the others (`accept` / `discard` / `reject`).
+    pub choice: u8,
+    /// Containers: each child is written on its own line after the container's name
+    /// (`family inet { ... }`, `family mpls;`).
+    pub flat: bool,
+    /// Containers and list entries holding one simple statement are written on one
+    /// line (`then accept;`, `route 0.0.0.0/0 next-hop 192.0.2.1;`).
+    pub oneliner: bool,
 }
 
 /// The kind of a statement.
@@ -53,6 +89,7 @@ pub enum Kind {
 
 impl SchemaNode {
     /// The child statements of a container or list entry (empty for other kinds).
+    /// `apply-groups`, allowed everywhere, is not listed (see [`find`]).
     pub fn children(&self) -> &'static [SchemaNode] {
         match self.kind {
             Kind::Container { children, .. } | Kind::List { children, .. } => children,
@@ -74,6 +111,11 @@ impl SchemaNode {
         }
     }
 
+    /// True for a list.
+    pub fn is_list(&self) -> bool {
+        matches!(self.kind, Kind::List { .. })
+    }
+
     const fn mandatory(mut self) -> Self {
         self.mandatory = true;
         self
@@ -88,19 +130,77 @@ impl SchemaNode {
         self.reference = Some(list);
         self
     }
+
+    const fn bare(mut self) -> Self {
+        self.bare = true;
+        self
+    }
+
+    const fn braced(mut self) -> Self {
+        self.braced = true;
+        self
+    }
+
+    const fn inline(mut self) -> Self {
+        self.inline = true;
+        self
+    }
+
+    const fn choice(mut self, group: u8) -> Self {
+        self.choice = group;
+        self
+    }
+
+    const fn flat(mut self) -> Self {
+        self.flat = true;
+        self
+    }
+
+    const fn oneliner(mut self) -> Self {
+        self.oneliner = true;
+        self
+    }
+
+    const fn key_name(mut self, name: &'static str) -> Self {
+        self.key_name = name;
+        self
+    }
 }
 
-/// The statement called `name` among `nodes`.
+/// `apply-groups [ g1 g2 ]`: allowed at every level that has statements.
+pub static APPLY_GROUPS: SchemaNode = leaf_list(
+    "apply-groups",
+    ValueType::Name,
+    "Groups from which to inherit configuration data",
+)
+.refers_to(GROUPS);
+
+/// Where `apply-groups` points.
+pub const GROUPS: &[&str] = &["groups"];
+
+/// The statement called `name` among `nodes`; `apply-groups` is found at any level
+/// that has statements.
 pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    nodes.iter().find(|n| n.name == name)
+    match nodes.iter().find(|n| n.name == name) {
+        Some(n) => Some(n),
+        None if name == "apply-groups" && !nodes.is_empty() => Some(&APPLY_GROUPS),
+        None => None,
+    }
 }
 
-/// Position of `name` among `nodes` (print order).
+/// The list whose entries are written bare at this level, if any.
+pub fn bare_list(nodes: &'static [SchemaNode]) -> Option<&'static SchemaNode> {
+    nodes.iter().find(|n| n.bare)
+}
+
+/// Position of `name` among `nodes` (print order); `apply-groups` comes first where
+/// it is not listed.
 pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
-    nodes
-        .iter()
-        .position(|n| n.name == name)
-        .unwrap_or(usize::MAX)
+    match nodes.iter().position(|n| n.name == name) {
+        Some(p) => p + 1,
+        None if name == "apply-groups" => 0,
+        None => usize::MAX,
+    }
 }
 
 /// The schema node at an absolute path of statement names (no list keys).
@@ -121,6 +221,13 @@ const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode 
         secret: false,
         reference: None,
         help,
+        key_name: "name",
+        bare: false,
+        braced: false,
+        inline: false,
+        choice: 0,
+        flat: false,
+        oneliner: false,
     }
 }
 
@@ -177,180 +284,43 @@ const fn flag(name: &'static str, help: &'static str) -> SchemaNode {
 
 const TEXT: ValueType = ValueType::Text { max_len: 1024 };
 const PORT: ValueType = ValueType::Uint { min: 1, max: 65535 };
-const MAX_CONNECTIONS: ValueType = ValueType::Uint { min: 1, max: 1000 };
-
-/// Built-in login classes.
-pub const LOGIN_CLASSES: &[&str] = &["super-user", "operator", "read-only"];
-
-/// Values of `client-certificate-request`.
-pub const CLIENT_CERT_REQUESTS: &[&str] = &[
-    "no-certificate",
-    "request-certificate",
-    "request-certificate-and-verify",
-    "require-certificate",
-    "require-certificate-and-verify",
-];
-
-/// Where `local-certificate` points.
-pub const LOCAL_CERTIFICATES: &[&str] = &["security", "certificates", "local"];
-/// Where `certificate-authority` points.
-pub const CA_PROFILES: &[&str] = &["security", "pki", "ca-profile"];
+const U32: ValueType = ValueType::Uint {
+    min: 0,
+    max: 4_294_967_295,
+};
 
 /// The top of the hierarchy, in print order (`version` first, like Junos).
 pub static ROOT: &[SchemaNode] = &[
     leaf("version", TEXT, "Software version information"),
-    container("system", "System parameters", SYSTEM),
-    container("security", "Security parameters", SECURITY),
-];
-
-static SYSTEM: &[SchemaNode] = &[
-    leaf("host-name", ValueType::HostName, "Hostname for this router"),
+    groups::GROUPS_NODE,
+    APPLY_GROUPS_AT_ROOT,
+    container("system", "System parameters", system::SYSTEM),
+    container("security", "Security parameters", system::SECURITY),
+    container("interfaces", "Interface configuration", interfaces::INTERFACES),
     container(
-        "login",
-        "Names, login classes, and passwords for users",
-        LOGIN,
+        "routing-options",
+        "Protocol-independent routing option configuration",
+        routing::ROUTING_OPTIONS,
     ),
-    container("services", "System services", SERVICES),
+    container(
+        "policy-options",
+        "Policy option configuration",
+        policy::POLICY_OPTIONS,
+    ),
+    container("firewall", "Define a firewall configuration", firewall::FIREWALL),
+    container(
+        "routing-instances",
+        "Routing instance configuration",
+        routing::ROUTING_INSTANCES,
+    ),
 ];
 
-static LOGIN: &[SchemaNode] = &[list("user", ValueType::UserName, "Username", USER)];
-
-static USER: &[SchemaNode] = &[
-    leaf("full-name", TEXT, "Full name"),
-    leaf(
-        "uid",
-        ValueType::Uint {
-            min: 100,
-            max: 64000,
-        },
-        "User identifier (uid)",
-    ),
-    // Becomes a reference with built-ins once `system login class` is in the schema.
-    leaf("class", ValueType::Enum(LOGIN_CLASSES), "Login class").mandatory(),
-    container("authentication", "Authentication method", USER_AUTH),
-];
-
-static USER_AUTH: &[SchemaNode] = &[leaf(
-    "encrypted-password",
-    ValueType::CryptHash,
-    "Encrypted password string",
+const APPLY_GROUPS_AT_ROOT: SchemaNode = leaf_list(
+    "apply-groups",
+    ValueType::Name,
+    "Groups from which to inherit configuration data",
 )
-.secret()];
-
-static SERVICES: &[SchemaNode] = &[container(
-    "extension-service",
-    "JET extension service (jsd)",
-    EXTENSION_SERVICE,
-)];
-
-static EXTENSION_SERVICE: &[SchemaNode] = &[
-    container(
-        "request-response",
-        "Request-response servers",
-        REQUEST_RESPONSE,
-    ),
-    container("notification", "Notification (MQTT) service", NOTIFICATION),
-];
-
-static REQUEST_RESPONSE: &[SchemaNode] = &[container("grpc", "gRPC server", GRPC)];
-
-static GRPC: &[SchemaNode] = &[
-    presence("clear-text", "Clear-text gRPC listener", CLEAR_TEXT),
-    presence("ssl", "TLS gRPC listener", SSL),
-    leaf(
-        "max-connections",
-        MAX_CONNECTIONS,
-        "Maximum number of client connections",
-    ),
-    flag(
-        "skip-authentication",
-        "Do not require Login for gRPC clients",
-    ),
-];
-
-static CLEAR_TEXT: &[SchemaNode] = &[
-    leaf("address", ValueType::IpAddr, "Address to listen on"),
-    leaf("port", PORT, "Port to listen on"),
-];
-
-static SSL: &[SchemaNode] = &[
-    leaf("address", ValueType::IpAddr, "Address to listen on"),
-    leaf("port", PORT, "Port to listen on"),
-    leaf(
-        "local-certificate",
-        ValueType::Name,
-        "Certificate and key of the server",
-    )
-    .mandatory()
-    .refers_to(LOCAL_CERTIFICATES),
-    container(
-        "mutual-authentication",
-        "Client certificate checking",
-        MUTUAL_AUTH,
-    ),
-];
-
-static MUTUAL_AUTH: &[SchemaNode] = &[
-    leaf(
-        "certificate-authority",
-        ValueType::Name,
-        "CA profile that signs client certificates",
-    )
-    .refers_to(CA_PROFILES),
-    leaf(
-        "client-certificate-request",
-        ValueType::Enum(CLIENT_CERT_REQUESTS),
-        "What to ask of clients",
-    ),
-];
-
-static NOTIFICATION: &[SchemaNode] = &[
-    leaf("port", PORT, "MQTT port to listen on"),
-    leaf("address", ValueType::IpAddr, "Address to listen on"),
-    leaf(
-        "max-connections",
-        MAX_CONNECTIONS,
-        "Maximum number of MQTT clients",
-    ),
-    container("allow-clients", "Clients allowed to connect", ALLOW_CLIENTS),
-];
-
-static ALLOW_CLIENTS: &[SchemaNode] = &[leaf_list(
-    "address",
-    ValueType::IpPrefix,
-    "Prefixes of allowed clients",
-)];
-
-static SECURITY: &[SchemaNode] = &[
-    container("certificates", "X.509 certificates", CERTIFICATES),
-    container("pki", "Public key infrastructure", PKI),
-];
-
-static CERTIFICATES: &[SchemaNode] = &[list(
-    "local",
-    ValueType::Name,
-    "Local certificates",
-    LOCAL_CERT,
-)];
-
-static LOCAL_CERT: &[SchemaNode] = &[leaf(
-    "load-key-file",
-    TEXT,
-    "PEM file with key and certificate (absolute, or relative to the data directory)",
-)];
-
-static PKI: &[SchemaNode] = &[list(
-    "ca-profile",
-    ValueType::Name,
-    "CA profiles",
-    CA_PROFILE,
-)];
-
-static CA_PROFILE: &[SchemaNode] = &[leaf(
-    "ca-identity",
-    TEXT,
-    "Certificate authority identity (file of CA certificates)",
-)];
+.refers_to(GROUPS);
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,248 @@
+//! `?` help and TAB completion in configuration mode, drawn from the configuration
+//! schema (`jet_config::schema`), so jcli offers exactly the statements the device knows.
+//! Pure functions of the edit level and the text before the cursor.
+
+use jet_config::schema::{self, Kind, SchemaNode};
+
+/// Configuration-mode commands with their help, in Junos order.
+static COMMANDS: &[(&str, &str)] = &[
+    ("activate", "Remove the inactive tag from a statement"),
+    ("annotate", "Annotate the statement with a comment"),
+    ("commit", "Commit current set of changes"),
+    ("copy", "Copy a statement"),
+    ("deactivate", "Add the inactive tag to a statement"),
+    ("delete", "Delete a data element"),
+    ("edit", "Edit a sub-element"),
+    ("exit", "Exit from this level"),
+    ("insert", "Insert a new ordered data element"),
+    ("load", "Load configuration from ASCII file"),
+    ("quit", "Quit from this level"),
+    ("rename", "Rename a statement"),
+    ("rollback", "Roll back to previous committed configuration"),
+    ("run", "Run an operational-mode command"),
+    ("set", "Set a parameter"),
+    ("show", "Show a parameter"),
+    ("status", "Show users currently editing configuration"),
+    ("top", "Exit to top level of configuration"),
+    ("up", "Exit one level of configuration"),
+];
+
+/// Commands followed by a statement path.
+const PATH_COMMANDS: &[&str] = &[
+    "activate",
+    "annotate",
+    "copy",
+    "deactivate",
+    "delete",
+    "edit",
+    "insert",
+    "rename",
+    "set",
+    "show",
+];
+
+static COMMIT_OPTIONS: &[(&str, &str)] = &[
+    ("and-quit", "Quit configuration mode if commit succeeds"),
+    ("check", "Check correctness of syntax; do not apply changes"),
+    ("comment", "Message to write to commit log"),
+    ("confirmed", "Automatically rollback if not confirmed"),
+];
+
+static LOAD_MODES: &[(&str, &str)] = &[
+    ("merge", "Merge contents with existing configuration"),
+    ("override", "Override existing configuration"),
+    ("replace", "Replace configuration data"),
+    ("set", "Execute set of commands on existing configuration"),
+    ("update", "Update existing configuration"),
+];
+
+/// One possible completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Choice {
+    /// The word (or `<name>` for a free value).
+    pub(crate) word: String,
+    /// One-line help.
+    pub(crate) help: String,
+    /// False for placeholders (`<name>`) that TAB must not insert.
+    pub(crate) literal: bool,
+}
+
+/// What the words so far expect next.
+enum Expect {
+    Statements(&'static [SchemaNode]),
+    Key(&'static SchemaNode),
+    Value(&'static SchemaNode),
+    Nothing,
+}
+
+fn step(at: Expect, word: &str) -> Result<Expect, String> {
+    match at {
+        Expect::Statements(level) => {
+            let node = schema::find(level, word).or_else(|| {
+                let mut m = level.iter().filter(|n| n.name.starts_with(word));
+                match (m.next(), m.next()) {
+                    (Some(one), None) => Some(one),
+                    _ => None,
+                }
+            });
+            match node {
+                Some(n) => Ok(match n.kind {
+                    Kind::Container { children, .. } => Expect::Statements(children),
+                    Kind::List { .. } => Expect::Key(n),
+                    Kind::Leaf(_) | Kind::LeafList(_) => Expect::Value(n),
+                    Kind::Flag => Expect::Nothing,
+                }),
+                // A word that is no statement here names an entry of the bare list.
+                None => match schema::bare_list(level) {
+                    Some(b) => Ok(Expect::Statements(b.children())),
+                    None => Err(word.to_owned()),
+                },
+            }
+        }
+        Expect::Key(n) => Ok(Expect::Statements(n.children())),
+        Expect::Value(_) => Ok(Expect::Nothing),
+        Expect::Nothing => Err(word.to_owned()),
+    }
+}
+
+fn walk(edit: &[String], words: &[&str]) -> Result<Expect, String> {
+    let mut at = Expect::Statements(schema::ROOT);
+    for w in edit.iter().map(String::as_str).chain(words.iter().copied()) {
+        at = step(at, w)?;
+    }
+    Ok(at)
+}
+
+fn fixed(list: &[(&str, &str)], partial: &str) -> Vec<Choice> {
+    list.iter()
+        .filter(|(w, _)| w.starts_with(partial))
+        .map(|(w, h)| Choice {
+            word: (*w).to_owned(),
+            help: (*h).to_owned(),
+            literal: true,
+        })
+        .collect()
+}
+
+/// Completions for the text before the cursor at edit level `edit`: the byte offset of
+/// the partial word and the choices; `Err` names a word that does not fit.
+pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choice>), String> {
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let partial = &before[start..];
+    let words: Vec<&str> = before[..start].split_whitespace().collect();
+    let Some((cmd, rest)) = words.split_first() else {
+        return Ok((start, fixed(COMMANDS, partial)));
+    };
+    let choices = match *cmd {
+        "commit" => fixed(COMMIT_OPTIONS, partial),
+        "load" if rest.is_empty() => fixed(LOAD_MODES, partial),
+        "load" => fixed(&[("terminal", "Use login terminal")], partial),
+        "rollback" => vec![Choice {
+            word: "<number>".into(),
+            help: "Numeric argument (0..49)".into(),
+            literal: false,
+        }],
+        c if PATH_COMMANDS.contains(&c) => match walk(edit, rest)? {
+            Expect::Statements(level) => level
+                .iter()
+                .filter(|n| n.name.starts_with(partial))
+                .map(|n| Choice {
+                    word: n.name.to_owned(),
+                    help: n.help.to_owned(),
+                    literal: true,
+                })
+                .collect(),
+            Expect::Key(n) => vec![Choice {
+                word: format!("<{}>", n.key_name_or_name()),
+                help: n.help.to_owned(),
+                literal: false,
+            }],
+            Expect::Value(n) => vec![Choice {
+                word: format!("<{}>", n.name),
+                help: n.help.to_owned(),
+                literal: false,
+            }],
+            Expect::Nothing => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    Ok((start, choices))
+}
+
+trait KeyName {
+    fn key_name_or_name(&self) -> &'static str;
+}
+
+impl KeyName for SchemaNode {
+    fn key_name_or_name(&self) -> &'static str {
+        if self.key_name.is_empty() {
+            "name"
+        } else {
+            self.key_name
+        }
+    }
+}
+
+/// The `?` answer, Junos style.
+pub(crate) fn help_text(edit: &[String], before: &str) -> String {
+    match complete(edit, before) {
+        Err(word) => format!("syntax error: '{word}' is not valid here\n"),
+        Ok((_, choices)) if choices.is_empty() => {
+            "Possible completions:\n  <[Enter]>            Execute this command\n".into()
+        }
+        Ok((_, choices)) => {
+            let mut out = String::from("Possible completions:\n");
+            for c in choices {
+                out.push_str(&format!("  {:<20} {}\n", c.word, c.help));
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(edit: &[&str], before: &str) -> Vec<String> {
+        let edit: Vec<String> = edit.iter().map(|s| (*s).to_owned()).collect();
+        complete(&edit, before)
+            .expect("valid")
+            .1
+            .into_iter()
+            .map(|c| c.word)
+            .collect()
+    }
+
+    #[test]
+    fn first_word_offers_configuration_commands() {
+        let w = words(&[], "");
+        assert!(w.contains(&"set".to_owned()) && w.contains(&"commit".to_owned()));
+        assert_eq!(words(&[], "ro"), vec!["rollback"]);
+    }
+
+    #[test]
+    fn set_paths_come_from_the_schema() {
+        assert!(words(&[], "set ").contains(&"system".to_owned()));
+        assert_eq!(words(&[], "set system host"), vec!["host-name"]);
+        assert_eq!(words(&[], "set system host-name "), vec!["<host-name>"]);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_edit_level() {
+        assert_eq!(words(&["system"], "set host"), vec!["host-name"]);
+        let e: Vec<String> = vec!["system".into(), "login".into()];
+        let (_, c) = complete(&e, "set user ").expect("valid");
+        assert!(!c[0].literal, "a user name is free text: {c:?}");
+    }
+
+    #[test]
+    fn unknown_statements_are_reported() {
+        assert_eq!(complete(&[], "set bogus ").map(|_| ()), Err("bogus".to_owned()));
+        assert!(help_text(&[], "set bogus ").contains("'bogus'"));
+    }
+}

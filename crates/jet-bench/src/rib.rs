@@ -1,0 +1,307 @@
+//! `jet-bench rib`: programs N IPv4 /32 routes in `RouteAdd` batches of B from C clients
+//! (each its own connection and `client_id`, up to `--inflight` batches in flight), then
+//! optionally streams them back with `RouteGet`. Reports routes/s, batch latency
+//! percentiles, the device's RSS before and after (`--pid`), and the RouteGet rate.
+//!
+//! Route `i` is `10.0.0.0 + i`/32 through 192.0.2.1 in `inet.0`, as
+//! `shared/tools/ribbench` does, so the figures compare.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use futures::StreamExt as _;
+use jet_sdk::proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress, StatusCode as Rpc};
+use jet_sdk::proto::jnx::jet::routing::base::{
+    network_address::Af, route_table::RouteTableFormat, NetworkAddress, RouteTable, RouteTableName,
+};
+use jet_sdk::proto::jnx::jet::routing::rib::{
+    rib_client::RibClient, RouteEntry, RouteGateway, RouteGetRequest, RouteInitializeRequest,
+    RouteMatch, RouteMatchType, RouteNexthop, RouteUpdateRequest,
+};
+use jet_sdk::{ConnectOptions, JetClient};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub(crate) struct RibArgs {
+    pub(crate) target: String,
+    pub(crate) user: String,
+    pub(crate) password: String,
+    pub(crate) routes: u32,
+    pub(crate) batch: u32,
+    pub(crate) clients: u32,
+    pub(crate) inflight: usize,
+    pub(crate) pid: Option<u32>,
+    pub(crate) get: bool,
+}
+
+fn v4(a: u32) -> NetworkAddress {
+    NetworkAddress {
+        af: Some(Af::Inet(IpAddress {
+            addr_format: Some(AddrFormat::AddrString(
+                std::net::Ipv4Addr::from(a).to_string(),
+            )),
+        })),
+    }
+}
+
+fn inet0() -> Option<RouteTable> {
+    Some(RouteTable {
+        route_table_format: Some(RouteTableFormat::Name(RouteTableName {
+            name: "inet.0".into(),
+        })),
+    })
+}
+
+fn request(range: std::ops::Range<u32>) -> RouteUpdateRequest {
+    let gw = 0xc000_0201; // 192.0.2.1
+    RouteUpdateRequest {
+        routes: range
+            .map(|i| RouteEntry {
+                key: Some(RouteMatch {
+                    dest_prefix: Some(v4(0x0a00_0000 + i)),
+                    dest_prefix_len: 32,
+                    table: inet0(),
+                    cookie: 0,
+                }),
+                nexthop: Some(RouteNexthop {
+                    gateways: vec![RouteGateway {
+                        gateway_address: Some(v4(gw)),
+                        ..Default::default()
+                    }],
+                }),
+                ..Default::default()
+            })
+            .collect(),
+    }
+}
+
+/// `VmRSS` of a process in bytes.
+pub(crate) fn rss(pid: u32) -> anyhow::Result<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .with_context(|| format!("reading /proc/{pid}/status"))?;
+    let kb: u64 = s
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .context("no VmRSS line")?;
+    Ok(kb * 1024)
+}
+
+/// CIDR blocks covering exactly `[start, start + n)`.
+pub(crate) fn covering(start: u32, n: u32) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let (mut a, end) = (u64::from(start), u64::from(start) + u64::from(n));
+    while a < end {
+        let mut len = 32u32;
+        while len > 0 {
+            let size = 1u64 << (33 - len);
+            if a % size != 0 || a + size > end {
+                break;
+            }
+            len -= 1;
+        }
+        out.push((a as u32, len));
+        a += 1u64 << (32 - len);
+    }
+    out
+}
+
+async fn setup(
+    args: &RibArgs,
+    n: u32,
+) -> anyhow::Result<(JetClient, RibClient<tonic::transport::Channel>)> {
+    let c = JetClient::connect(ConnectOptions::clear_text(args.target.clone())).await?;
+    c.login(&args.user, &args.password, &format!("jet-bench-rib-{n}"))
+        .await?;
+    let mut rib = RibClient::new(c.channel()).max_decoding_message_size(64 << 20);
+    let r = rib
+        .route_initialize(RouteInitializeRequest::default())
+        .await?
+        .into_inner();
+    if r.status.map(|s| s.code) != Some(Rpc::Success as i32) {
+        bail!("RouteInitialize failed for client {n}");
+    }
+    if r.num_client_routes > 0 {
+        eprintln!(
+            "warning: client {n} still owns {} routes from an earlier run",
+            r.num_client_routes
+        );
+    }
+    Ok((c, rib))
+}
+
+pub(crate) async fn run(args: RibArgs) -> anyhow::Result<()> {
+    if args.routes == 0 || args.batch == 0 || args.batch > 1000 || args.clients == 0 {
+        bail!("--routes and --clients must be at least 1, --batch 1 to 1000");
+    }
+    let mut sessions = Vec::new();
+    for n in 0..args.clients {
+        sessions.push(setup(&args, n).await?);
+    }
+    // Requests are built before the clock starts.
+    let per = args.routes / args.clients;
+    let mut work = Vec::new();
+    for n in 0..args.clients {
+        let lo = n * per + n.min(args.routes % args.clients);
+        let hi = lo + per + u32::from(n < args.routes % args.clients);
+        let reqs: Vec<RouteUpdateRequest> = (lo..hi)
+            .step_by(args.batch as usize)
+            .map(|s| request(s..(s + args.batch).min(hi)))
+            .collect();
+        work.push(reqs);
+    }
+    let before = args.pid.map(rss).transpose()?;
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for ((_, rib), reqs) in sessions.iter().zip(work) {
+        let rib = rib.clone();
+        let inflight = args.inflight;
+        tasks.push(tokio::spawn(async move {
+            futures::stream::iter(reqs)
+                .map(|r| {
+                    let mut rib = rib.clone();
+                    async move {
+                        let want = r.routes.len() as u32;
+                        let t = Instant::now();
+                        let res = rib.route_add(r).await;
+                        let ok = matches!(&res, Ok(x) if x.get_ref().operations_completed == want
+                            && x.get_ref().status.as_ref().map(|s| s.code) == Some(Rpc::Success as i32));
+                        (t.elapsed(), if ok { want } else { 0 }, ok)
+                    }
+                })
+                .buffer_unordered(inflight)
+                .collect::<Vec<_>>()
+                .await
+        }));
+    }
+    let mut lat = Vec::new();
+    let (mut done, mut errors) = (0u64, 0u64);
+    for t in tasks {
+        for (d, n, ok) in t.await? {
+            lat.push(d);
+            done += u64::from(n);
+            errors += u64::from(!ok);
+        }
+    }
+    let wall = t0.elapsed();
+    let after = args.pid.map(rss).transpose()?;
+    lat.sort();
+    let rate = done as f64 / wall.as_secs_f64();
+    println!(
+        "jet-bench rib: {} routes into inet.0 from {} client(s), batch {}, {} in flight per client",
+        args.routes, args.clients, args.batch, args.inflight
+    );
+    println!(
+        "programmed: {done} routes in {:.3} s: {rate:.0} routes/s",
+        wall.as_secs_f64()
+    );
+    println!(
+        "batch latency: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms over {} batches",
+        ms(pct(&lat, 50)),
+        ms(pct(&lat, 90)),
+        ms(pct(&lat, 99)),
+        ms(pct(&lat, 100)),
+        lat.len()
+    );
+    let per_route = match (before, after) {
+        (Some(b), Some(a)) if done > 0 => {
+            let per = (a as f64 - b as f64) / done as f64;
+            println!(
+                "memory: RSS {:.1} MiB -> {:.1} MiB, {per:.1} bytes/route",
+                b as f64 / 1048576.0,
+                a as f64 / 1048576.0
+            );
+            format!("{per:.1}")
+        }
+        _ => "-".into(),
+    };
+    let mut get_rate = "-".to_owned();
+    if args.get {
+        let mut rib = sessions[0].1.clone();
+        let t = Instant::now();
+        let mut got = 0u64;
+        for (a, len) in covering(0x0a00_0000, args.routes) {
+            let req = RouteGetRequest {
+                key: Some(RouteMatch {
+                    dest_prefix: Some(v4(a)),
+                    dest_prefix_len: len,
+                    table: inet0(),
+                    cookie: 0,
+                }),
+                match_type: RouteMatchType::ExactOrLonger as i32,
+                route_count: 1000,
+                ..Default::default()
+            };
+            let mut s = rib.route_get(req).await?.into_inner();
+            while let Some(m) = s.message().await? {
+                if m.routes.is_empty() {
+                    break;
+                }
+                got += m.routes.len() as u64;
+            }
+        }
+        let d = t.elapsed();
+        let r = got as f64 / d.as_secs_f64();
+        println!(
+            "get: streamed {got} routes in {:.3} s: {r:.0} routes/s (expected {})",
+            d.as_secs_f64(),
+            args.routes
+        );
+        if got != u64::from(args.routes) {
+            errors += 1;
+        }
+        get_rate = format!("{r:.0}");
+    }
+    println!(
+        "jet-bench rib routes={} clients={} batch={} routes_per_s={rate:.0} p50_ms={:.3} p99_ms={:.3} bytes_per_route={per_route} get_routes_per_s={get_rate} errors={errors}",
+        args.routes,
+        args.clients,
+        args.batch,
+        ms(pct(&lat, 50)),
+        ms(pct(&lat, 99)),
+    );
+    drop(sessions);
+    if errors > 0 {
+        bail!("{errors} errors");
+    }
+    Ok(())
+}
+
+/// Nearest-rank percentile of a sorted sample (zero for an empty one).
+pub(crate) fn pct(sorted: &[Duration], p: usize) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering_blocks_tile_the_range_exactly() {
+        assert_eq!(covering(0x0a00_0000, 1), vec![(0x0a00_0000, 32)]);
+        assert_eq!(covering(0x0a00_0000, 1 << 24), vec![(0x0a00_0000, 8)]);
+        let blocks = covering(0x0a00_0000, 1_000_000);
+        let total: u64 = blocks.iter().map(|(_, l)| 1u64 << (32 - l)).sum();
+        assert_eq!(total, 1_000_000);
+        assert_eq!(blocks[0], (0x0a00_0000, 13));
+    }
+
+    #[test]
+    fn requests_carry_one_gateway_and_host_routes() {
+        let r = request(5..7);
+        assert_eq!(r.routes.len(), 2);
+        assert_eq!(
+            r.routes[0].key.as_ref().map(|k| k.dest_prefix_len),
+            Some(32)
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Configuration groups and inheritance.
+
+use jet_config::{Config, ConfigErrorKind, LoginClass};
+
+use crate::parse;
+
+const GROUPED: &str = "groups {
+    common {
+        system {
+            host-name from-group;
+            login {
+                user ops {
+                    class operator;
+                }
+            }
+        }
+        interfaces {
+            ge-0/0/0 {
+                mtu 9000;
+            }
+        }
+    }
+    jumbo {
+        interfaces {
+            ge-0/0/1 {
+                description jumbo;
+                mtu 9192;
+            }
+        }
+    }
+}
+apply-groups common;
+system {
+    login {
+        user admin {
+            class super-user;
+        }
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        mtu 1500;
+        unit 0;
+    }
+    ge-0/0/1 {
+        apply-groups jumbo;
+        description own;
+    }
+}
+";
+
+#[test]
+fn groups_print_braced_and_round_trip() {
+    let c = parse(GROUPED);
+    assert_eq!(c.to_text(), GROUPED);
+    assert!(c.to_set().contains("set groups common system host-name from-group\n"));
+    assert_eq!(Config::parse_set(&c.to_set()).expect("set"), c);
+    assert_eq!(Config::parse_xml(&c.to_xml_document()).expect("xml"), c);
+}
+
+#[test]
+fn apply_groups_inherits_what_is_not_configured() {
+    let c = parse(GROUPED);
+    let e = c.with_groups_applied();
+    assert_eq!(
+        e.to_text(),
+        "system {
+    host-name from-group;
+    login {
+        user admin {
+            class super-user;
+        }
+        user ops {
+            class operator;
+        }
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        mtu 1500;
+        unit 0;
+    }
+    ge-0/0/1 {
+        description own;
+        mtu 9192;
+    }
+}
+"
+    );
+    assert_eq!(c.host_name(), Some("from-group"));
+    let users: Vec<(String, LoginClass)> =
+        c.users().into_iter().map(|u| (u.name, u.class)).collect();
+    assert_eq!(users[1], ("ops".to_owned(), LoginClass::Operator));
+    assert_eq!(c.interfaces()[1].mtu, Some(9192));
+    c.validate().expect("valid once expanded");
+}
+
+#[test]
+fn inactive_groups_and_undefined_groups() {
+    let c = parse(&GROUPED.replace("    common {", "    inactive: common {"));
+    assert_eq!(c.host_name(), None);
+    let e = Config::parse_set("set interfaces ge-0/0/0 apply-groups nope")
+        .expect("parses")
+        .validate()
+        .expect_err("undefined group");
+    assert_eq!(e.kind, ConfigErrorKind::Reference);
+    assert_eq!(e.path, "[edit interfaces ge-0/0/0]");
+    assert_eq!(e.statement, "apply-groups nope");
+}
+
+#[test]
+fn group_content_is_validated_where_it_lands() {
+    let c = Config::parse_set(
+        "set groups g system login user x uid 2000\nset apply-groups g",
+    )
+    .expect("parses");
+    let e = c.validate().expect_err("class missing after inheritance");
+    assert_eq!(e.path, "[edit system login user x]");
+    let lonely = Config::parse_set("set groups g system login user x uid 2000").expect("parses");
+    lonely.validate().expect("a group alone is not validated");
+}

@@ -1,0 +1,102 @@
+//! From the configuration view (`Config::interfaces`, groups and inactive statements
+//! already resolved) to the interfaces subsystem's input ([`IfdConf`]).
+//!
+//! The view does not carry `address ... primary`; the primary address is therefore the
+//! numerically lowest of a family (Junos's default choice).
+
+use jet_config::{Config, IflCfg, IpPrefix};
+
+use super::model::{AddressConf, FamilyConf, IfdConf, IflConf};
+use super::types::FamilyKind;
+
+/// The `interfaces` configuration, in configuration order.
+pub(crate) fn interfaces_conf(config: &Config) -> Vec<IfdConf> {
+    config
+        .interfaces()
+        .into_iter()
+        .map(|d| IfdConf {
+            name: d.name,
+            description: d.description,
+            disabled: d.disabled,
+            mtu: d.mtu,
+            speed: d.speed,
+            units: d.units.iter().map(unit).collect(),
+        })
+        .collect()
+}
+
+fn unit(u: &IflCfg) -> IflConf {
+    let mut families = Vec::new();
+    if u.family_inet || !u.inet.is_empty() {
+        families.push(FamilyConf {
+            kind: FamilyKind::Inet,
+            addresses: addresses(&u.inet),
+            input_filter: u.filters.inet_input.clone(),
+            output_filter: u.filters.inet_output.clone(),
+        });
+    }
+    if u.family_inet6 || !u.inet6.is_empty() {
+        families.push(FamilyConf {
+            kind: FamilyKind::Inet6,
+            addresses: addresses(&u.inet6),
+            input_filter: u.filters.inet6_input.clone(),
+            output_filter: u.filters.inet6_output.clone(),
+        });
+    }
+    if u.mpls {
+        families.push(FamilyConf {
+            kind: FamilyKind::Mpls,
+            addresses: Vec::new(),
+            input_filter: None,
+            output_filter: None,
+        });
+    }
+    IflConf {
+        unit: u.unit,
+        description: u.description.clone(),
+        disabled: u.disabled,
+        vlan_id: u.vlan_id,
+        families,
+    }
+}
+
+fn addresses(prefixes: &[IpPrefix]) -> Vec<AddressConf> {
+    prefixes
+        .iter()
+        .map(|p| AddressConf {
+            local: p.addr,
+            prefix_len: p.len,
+            primary: false,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interfaces_hierarchy_becomes_ifd_conf() {
+        let cfg = Config::parse_text(
+            "interfaces { ge-0/0/0 { description \"to r2\"; mtu 9192; unit 0 { \
+             family inet { address 192.0.2.1/24; address 192.0.2.9/24 { primary; } } \
+             family inet6 { address 2001:db8::1/64; } family mpls; } } \
+             ge-0/0/1 { disable; unit 100 { vlan-id 100; disable; } } }",
+        )
+        .expect("parses");
+        let conf = interfaces_conf(&cfg);
+        assert_eq!(conf.len(), 2);
+        let ge0 = &conf[0];
+        assert_eq!(ge0.name, "ge-0/0/0");
+        assert_eq!(ge0.description.as_deref(), Some("to r2"));
+        assert_eq!(ge0.mtu, Some(9192));
+        let u = &ge0.units[0];
+        assert_eq!(u.families.len(), 3);
+        assert_eq!(u.families[0].addresses.len(), 2);
+        assert_eq!(u.families[2].kind, FamilyKind::Mpls);
+        let ge1 = &conf[1];
+        assert!(ge1.disabled);
+        assert_eq!(ge1.units[0].vlan_id, Some(100));
+        assert!(ge1.units[0].disabled);
+    }
+}

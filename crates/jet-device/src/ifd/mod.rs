@@ -1,0 +1,91 @@
+//! ifd: the interfaces subsystem — physical interfaces (IFD), logical units (IFL),
+//! protocol families and addresses, their admin/oper state, and `show interfaces`.
+//!
+//! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`.
+//! Units, families and addresses come from the committed configuration; `disable` takes
+//! an interface administratively down; the operational state follows a simulated link
+//! ([`Device::simulate_link`], `request interface simulate-link NAME down|up`). An IFL's
+//! link is up only while its IFD is administratively and operationally up.
+//!
+//! Identifiers (stable for the life of a device, Junos-like):
+//! - SNMP ifIndex: `fxp0` 1, `lo0` 6, `ge-0/0/N` 513 + N; units `fxp0.0` 13, `lo0.0` 16,
+//!   others from 540 upward in order of first appearance (a unit deleted and re-added
+//!   gets its index back).
+//! - Kernel index: `fxp0` 1, `lo0` 6, `ge-0/0/N` 148 + N; units from 330 upward.
+//! - MAC: `02:05:86:SS:SS:PP` — Juniper's OUI with the locally-administered bit, two
+//!   bytes derived from the data directory (so two devices differ and a restart keeps
+//!   them), and the port (`fxp0` 00, `ge-0/0/N` N + 1). `lo0` has none.
+//! - Speed: `1000mbps` for ge and fxp0 (or the configured `speed`), `Unlimited` for lo0.
+//!   MTU: 1514 (or the configured `mtu`); inet/inet6 MTU is 14 less, mpls 26 less.
+//!
+//! Consumers: the RIB (direct/local routes) and the JET interface services read
+//! [`Device::interfaces`] (a snapshot, never waits) and follow
+//! [`DeviceEvent::Interface`](crate::DeviceEvent::Interface) events on the device bus:
+//! subscribe first, then take the snapshot, then apply events (each event carries the
+//! object's full attributes, so applying one twice is harmless).
+//!
+//! Not simulated: traffic (counters are zeros; `Carrier transitions` counts simulated
+//! flaps), IPv6 link-local addresses, internal units (`lo0.16384`).
+
+mod events;
+mod glue;
+mod model;
+mod render;
+mod render_detail;
+mod task;
+mod types;
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+pub use self::events::{ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent};
+pub use self::model::{AddressConf, FamilyConf, IfdConf, IflConf, GE_PORTS};
+pub use self::types::{
+    Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot, MacAddr, Mtu, Speed,
+};
+
+pub(crate) use self::render::{render, InterfacesQuery, Style};
+pub(crate) use self::task::IfdHandle;
+
+use crate::error::DeviceError;
+use crate::Device;
+
+impl Device {
+    fn ifd(&self) -> &IfdHandle {
+        &self.inner.ifd
+    }
+
+    /// The interfaces as last published (never waits; may trail a commit that has just
+    /// completed by the time the interfaces task takes to apply it).
+    pub fn interfaces(&self) -> Arc<InterfacesSnapshot> {
+        self.ifd().snapshot()
+    }
+
+    /// The interfaces after every committed configuration has been applied.
+    pub async fn interfaces_current(&self) -> Result<Arc<InterfacesSnapshot>, DeviceError> {
+        self.ifd().current().await
+    }
+
+    /// A receiver that sees every new interfaces snapshot.
+    pub fn watch_interfaces(&self) -> watch::Receiver<Arc<InterfacesSnapshot>> {
+        self.ifd().watch()
+    }
+
+    /// Takes the simulated link of physical interface `name` down or up (events, link
+    /// trap and syslog follow). Fails with [`DeviceError::UnknownInterface`] for a name
+    /// that is not a physical interface of the device.
+    pub async fn simulate_link(&self, name: &str, up: bool) -> Result<(), DeviceError> {
+        self.ifd().simulate_link(name, up).await
+    }
+}
+
+/// A stable 16-bit seed for a device's MAC addresses (FNV-1a of its data directory).
+pub(crate) fn mac_seed(data_dir: &std::path::Path) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data_dir.as_os_str().as_encoded_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) & 0xffff
+}

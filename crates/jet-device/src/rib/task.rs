@@ -1,0 +1,321 @@
+//! The RIB task: the only writer of the RIB.
+//!
+//! ```text
+//!   RibRequest rx ─┐
+//!   EventBus rx ───┼─► select ─► write lock: apply ─► unlock ─► publish(changes)
+//!   purge sleep ───┘                                             ├─► EventBus (1 event)
+//!                                                                └─► subscribers (await, bounded)
+//! ```
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLockWriteGuard};
+use std::time::Duration;
+
+use jet_rib::{ChangeOp, EntryError, Rib, RibCode, RouteChange, TableId};
+use tokio::sync::{broadcast, mpsc};
+
+use super::{
+    RibRequest, RibShared, RouteCause, RouteEvent, Subscription, SUBSCRIBER_STALL,
+    SUBSCRIPTION_QUEUE,
+};
+use crate::events::{DeviceEvent, EventBus, Stamped};
+use crate::sessions::SessionEvent;
+
+struct Sub {
+    id: u64,
+    tx: mpsc::Sender<Arc<[RouteChange]>>,
+}
+
+struct RibTask {
+    shared: Arc<RibShared>,
+    events: EventBus,
+    subs: HashMap<(String, TableId), Sub>,
+    next_sub: u64,
+    /// Reused between batches (no per-batch allocation for the change list itself).
+    changes: Vec<RouteChange>,
+}
+
+pub(super) fn spawn(
+    shared: Arc<RibShared>,
+    rx: mpsc::Receiver<RibRequest>,
+    events: EventBus,
+) -> tokio::task::JoinHandle<()> {
+    let bus = events.subscribe();
+    let task = RibTask {
+        shared,
+        events,
+        subs: HashMap::new(),
+        next_sub: 1,
+        changes: Vec::with_capacity(1024),
+    };
+    tokio::spawn(task.run(rx, bus))
+}
+
+impl RibTask {
+    fn write(&self) -> RwLockWriteGuard<'_, Rib> {
+        // See RibShared::read: a poisoned lock still guards a consistent RIB.
+        self.shared.rib.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.shared.start.elapsed().as_millis() as u64
+    }
+
+    fn now_secs(&self) -> u32 {
+        self.shared.start.elapsed().as_secs() as u32
+    }
+
+    async fn run(
+        mut self,
+        mut rx: mpsc::Receiver<RibRequest>,
+        mut bus: broadcast::Receiver<Arc<Stamped>>,
+    ) {
+        let mut bus_open = true;
+        loop {
+            let next_purge = self.shared.read().clients.next_purge();
+            let sleep = async {
+                match next_purge {
+                    Some(ms) => {
+                        tokio::time::sleep_until(self.shared.start + Duration::from_millis(ms))
+                            .await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                req = rx.recv() => match req {
+                    Some(r) => self.handle(r).await,
+                    None => return,
+                },
+                ev = bus.recv(), if bus_open => match ev {
+                    Ok(ev) => self.on_event(&ev),
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "RIB missed device events; purge timers may start late");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => bus_open = false,
+                },
+                () = sleep => self.purge().await,
+            }
+        }
+    }
+
+    fn on_event(&mut self, ev: &Stamped) {
+        if let DeviceEvent::Session(SessionEvent::Closed(info)) = &ev.event {
+            let Some(login) = &info.login else { return };
+            let now = self.now_ms();
+            let started = self
+                .write()
+                .clients
+                .session_closed(&login.client_id, info.id, now);
+            if let Some(at) = started {
+                tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "client disconnected; routes kept until purge");
+            }
+            // Its subscriptions end with the session.
+            self.subs.retain(|(c, _), _| c != &login.client_id);
+        }
+    }
+
+    async fn purge(&mut self) {
+        let now = self.now_ms();
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.clear();
+        let purged = self.write().purge_due(now, &mut changes);
+        for (client, n) in &purged {
+            tracing::info!(%client, routes = n, "purge timer fired; client routes removed");
+        }
+        let cause = RouteCause::Purge(
+            purged
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        self.publish(cause, &changes).await;
+        self.changes = changes;
+    }
+
+    async fn handle(&mut self, req: RibRequest) {
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.clear();
+        let mut cause = None;
+        match req {
+            RibRequest::Initialize {
+                client,
+                session,
+                defaults,
+                reply,
+            } => {
+                let (_, outcome) = self.write().clients.initialize(&client, session, defaults);
+                let _ = reply.send(outcome);
+            }
+            RibRequest::Cleanup {
+                client,
+                session,
+                reply,
+            } => {
+                let res = {
+                    let mut rib = self.write();
+                    match rib.clients.is_initialized(&client, session) {
+                        Some(c) => Ok(rib.cleanup(c, &mut changes)),
+                        None => Err(jet_rib::RibError::NotInitialized(client.clone())),
+                    }
+                };
+                let _ = reply.send(res);
+                cause = Some(RouteCause::Cleanup(client));
+            }
+            RibRequest::Set {
+                client,
+                session,
+                op,
+                mut batch,
+                reply,
+            } => {
+                let now = self.now_secs();
+                let out = {
+                    let mut rib = self.write();
+                    match rib.clients.is_initialized(&client, session) {
+                        Some(c) => rib.apply(c, op, &mut batch, now, &mut changes),
+                        None => not_initialized(&client),
+                    }
+                };
+                let _ = reply.send(out);
+                cause = Some(RouteCause::Batch(client));
+            }
+            RibRequest::Delete {
+                client,
+                session,
+                batch,
+                reply,
+            } => {
+                let out = {
+                    let mut rib = self.write();
+                    match rib.clients.is_initialized(&client, session) {
+                        Some(c) => rib.delete(c, &batch, &mut changes),
+                        None => not_initialized(&client),
+                    }
+                };
+                let _ = reply.send(out);
+                cause = Some(RouteCause::Batch(client));
+            }
+            RibRequest::Source {
+                source,
+                routes,
+                reply,
+            } => {
+                let now = self.now_secs();
+                let res = self
+                    .write()
+                    .replace_source(source, &routes, now, &mut changes);
+                let _ = reply.send(res);
+                cause = Some(RouteCause::Source(source));
+            }
+            RibRequest::Instance { name, reply } => {
+                let res = {
+                    let mut rib = self.write();
+                    let existed = rib.instances().iter().any(|i| i == &name);
+                    rib.add_instance(&name).map(|()| !existed)
+                };
+                if let Ok(true) = res {
+                    for fam in ["inet", "inet6"] {
+                        self.events
+                            .emit(DeviceEvent::RouteTable(super::RouteTableEvent {
+                                table: format!("{name}.{fam}.0"),
+                                added: true,
+                            }));
+                    }
+                }
+                let _ = reply.send(res.map(|_| ()));
+            }
+            RibRequest::PurgeTimer {
+                client,
+                secs,
+                reply,
+            } => {
+                {
+                    let mut rib = self.write();
+                    let i = rib.clients.find_or_add(&client);
+                    rib.clients.set_purge_secs(i, secs);
+                }
+                let _ = reply.send(());
+            }
+            RibRequest::Subscribe {
+                client,
+                table,
+                reply,
+            } => {
+                let (tx, rx) = mpsc::channel(SUBSCRIPTION_QUEUE);
+                let id = self.next_sub;
+                self.next_sub += 1;
+                // Replacing the sender ends the previous stream for this table.
+                self.subs.insert((client, table), Sub { id, tx });
+                let _ = reply.send(Subscription { table, rx, id });
+            }
+            RibRequest::Unsubscribe {
+                client,
+                table,
+                reply,
+            } => {
+                let _ = reply.send(self.subs.remove(&(client, table)).is_some());
+            }
+        }
+        if let Some(cause) = cause {
+            self.publish(cause, &changes).await;
+        }
+        self.changes = changes;
+    }
+
+    /// One event for the whole operation, and the same change list to subscribers of
+    /// the tables it touched. Subscribers get back-pressure: the RIB waits for room in
+    /// their queue, up to [`SUBSCRIBER_STALL`], then drops the subscription.
+    async fn publish(&mut self, cause: RouteCause, changes: &[RouteChange]) {
+        if changes.is_empty() {
+            return;
+        }
+        let (mut added, mut modified, mut deleted) = (0, 0, 0);
+        for c in changes {
+            match c.op {
+                ChangeOp::Add => added += 1,
+                ChangeOp::Modify => modified += 1,
+                ChangeOp::Delete => deleted += 1,
+            }
+        }
+        let shared: Arc<[RouteChange]> = Arc::from(changes);
+        self.events.emit(DeviceEvent::Route(RouteEvent {
+            cause,
+            added,
+            modified,
+            deleted,
+            changes: shared.clone(),
+        }));
+        if self.subs.is_empty() {
+            return;
+        }
+        let mut dead = Vec::new();
+        for (key, sub) in &self.subs {
+            if !changes.iter().any(|c| c.table == key.1) {
+                continue;
+            }
+            match sub.tx.send_timeout(shared.clone(), SUBSCRIBER_STALL).await {
+                Ok(()) => {}
+                Err(_) => {
+                    tracing::warn!(client = %key.0, sub = sub.id, "route subscriber gone or stalled; subscription dropped");
+                    dead.push(key.clone());
+                }
+            }
+        }
+        for k in dead {
+            self.subs.remove(&k);
+        }
+    }
+}
+
+fn not_initialized(client: &str) -> jet_rib::BatchOutcome {
+    jet_rib::BatchOutcome {
+        completed: 0,
+        error: Some(EntryError::new(
+            0,
+            RibCode::NotInitialized,
+            format!("client '{client}' must call RouteInitialize on this connection first"),
+        )),
+    }
+}

@@ -1,0 +1,126 @@
+//! `openjet.config.v1.ConfigSession`: configuration-mode sessions for `jcli` (OpenJET's
+//! own API, not part of JET). Each session is bound to the connection that opened it:
+//! the device refuses its token on any other connection and ends it when the connection
+//! closes. The device interprets every command.
+
+use std::sync::Arc;
+
+use jet_device::{CfgMode, DeviceError};
+use jet_proto::openjet::config::v1 as cs;
+use cs::config_session_server::ConfigSession;
+use tonic::{Request, Response, Status};
+
+use super::mgmt::who;
+use super::{caller, classify, conn};
+use crate::Shared;
+
+pub(crate) struct ConfigSessionSvc {
+    shared: Arc<Shared>,
+}
+
+impl ConfigSessionSvc {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        ConfigSessionSvc { shared }
+    }
+}
+
+/// A session token the device does not know on this connection is a client error.
+fn refusal(e: DeviceError) -> Result<String, Status> {
+    classify(e)
+}
+
+#[tonic::async_trait]
+impl ConfigSession for ConfigSessionSvc {
+    async fn open(
+        &self,
+        req: Request<cs::OpenRequest>,
+    ) -> Result<Response<cs::OpenResponse>, Status> {
+        let info = conn(&req)?;
+        let r = req.into_inner();
+        let mode = match cs::ConfigMode::try_from(r.mode) {
+            Ok(cs::ConfigMode::Shared) => CfgMode::Shared,
+            Ok(cs::ConfigMode::Private) => CfgMode::Private,
+            Ok(cs::ConfigMode::Exclusive) => CfgMode::Exclusive,
+            Err(_) => {
+                return Err(Status::invalid_argument(format!(
+                    "mode: unknown ConfigMode value {}",
+                    r.mode
+                )))
+            }
+        };
+        let login = caller(&self.shared, &info);
+        let mut w = who(&login);
+        w.client = "cli".into();
+        let reply = match self
+            .shared
+            .device
+            .config_open(Some(info.session), w, mode)
+            .await
+        {
+            Ok((session_token, output)) => cs::OpenResponse {
+                ok: true,
+                session_token,
+                output,
+                error: String::new(),
+            },
+            Err(e) => cs::OpenResponse {
+                ok: false,
+                session_token: String::new(),
+                output: String::new(),
+                error: refusal(e)?,
+            },
+        };
+        Ok(Response::new(reply))
+    }
+
+    async fn command(
+        &self,
+        req: Request<cs::CommandRequest>,
+    ) -> Result<Response<cs::CommandResponse>, Status> {
+        let info = conn(&req)?;
+        let r = req.into_inner();
+        let payload = (!r.payload.is_empty()).then_some(r.payload);
+        let res = self
+            .shared
+            .device
+            .config_command(Some(info.session), &r.session_token, &r.command, payload)
+            .await;
+        let reply = match res {
+            Ok(rep) => cs::CommandResponse {
+                ok: true,
+                output: rep.output,
+                error: String::new(),
+                edit_path: rep.edit_path,
+                exited: rep.exited,
+                confirm_exit: rep.confirm_exit,
+            },
+            Err(e) => cs::CommandResponse {
+                ok: false,
+                output: String::new(),
+                error: refusal(e)?,
+                edit_path: Vec::new(),
+                exited: false,
+                confirm_exit: false,
+            },
+        };
+        Ok(Response::new(reply))
+    }
+
+    async fn close(
+        &self,
+        req: Request<cs::CloseRequest>,
+    ) -> Result<Response<cs::CloseResponse>, Status> {
+        let info = conn(&req)?;
+        let r = req.into_inner();
+        match self
+            .shared
+            .device
+            .config_close(Some(info.session), &r.session_token)
+            .await
+        {
+            Ok(()) => Ok(Response::new(cs::CloseResponse {})),
+            Err(DeviceError::ShuttingDown) => Err(Status::unavailable("device is shutting down")),
+            Err(e) => Err(Status::not_found(e.to_string())),
+        }
+    }
+}

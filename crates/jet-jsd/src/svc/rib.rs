@@ -1,0 +1,236 @@
+//! `jnx.jet.routing.rib.Rib`: RouteInitialize, RouteCleanup, RouteAdd/Modify/Update/
+//! Delete (1–1000 entries, in order, stop at the first error), RouteGet and
+//! RouteSubscribe. Adapters only: form checks and conversion here (`convert`), rules
+//! in `jet-rib`, state in the device's RIB task.
+
+mod convert;
+mod stream;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::Stream;
+use jet_device::rib::jet_rib::{BatchOutcome, Defaults, InitOutcome, RibCode, SetOp, MAX_BATCH};
+use jet_device::rib::RibTaskError;
+use jet_proto::jnx::jet::routing::rib as pb;
+use pb::rib_server::Rib;
+use tonic::{Request, Response, Status};
+
+use super::{caller, conn, failure, ok_status};
+use crate::Shared;
+
+pub(crate) struct RibSvc {
+    shared: Arc<Shared>,
+}
+
+impl RibSvc {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        RibSvc { shared }
+    }
+
+    /// The caller's client id and session.
+    fn who<T>(&self, req: &Request<T>) -> Result<(String, u64), Status> {
+        let info = conn(req)?;
+        Ok((caller(&self.shared, &info).client_id, info.session))
+    }
+}
+
+fn task_err(e: RibTaskError) -> Status {
+    match e {
+        RibTaskError::ShuttingDown => Status::unavailable("routing subsystem is shutting down"),
+        RibTaskError::Rib(e) => Status::internal(e.to_string()),
+    }
+}
+
+fn set_reply(out: BatchOutcome) -> pb::RouteSetOperResponse {
+    match out.error {
+        None => pb::RouteSetOperResponse {
+            status: ok_status(),
+            sub_code: pb::StatusCode::Success as i32,
+            operations_completed: out.completed,
+        },
+        Some(e) => pb::RouteSetOperResponse {
+            status: failure(e.to_string()),
+            sub_code: e.code.jet(),
+            operations_completed: out.completed,
+        },
+    }
+}
+
+fn refused(code: RibCode, msg: String) -> BatchOutcome {
+    BatchOutcome {
+        completed: 0,
+        error: Some(jet_device::rib::jet_rib::EntryError {
+            index: 0,
+            code,
+            message: msg,
+        }),
+    }
+}
+
+type GetStream = Pin<Box<dyn Stream<Item = Result<pb::RouteGetResponse, Status>> + Send>>;
+type SubStream = Pin<Box<dyn Stream<Item = Result<pb::RouteSubscribeResponse, Status>> + Send>>;
+
+impl RibSvc {
+    async fn set(
+        &self,
+        req: Request<pb::RouteUpdateRequest>,
+        op: SetOp,
+    ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
+        let (client, session) = self.who(&req)?;
+        let rib = self.shared.device.rib();
+        if !rib.is_initialized(&client, session) {
+            return Ok(Response::new(set_reply(refused(
+                RibCode::NotInitialized,
+                format!("client '{client}' must call RouteInitialize on this connection first"),
+            ))));
+        }
+        let routes = &req.get_ref().routes;
+        if routes.len() > MAX_BATCH {
+            return Ok(Response::new(set_reply(refused(
+                RibCode::TooManyOps,
+                format!(
+                    "{} routes in one request (at most {MAX_BATCH})",
+                    routes.len()
+                ),
+            ))));
+        }
+        let batch = convert::batch(routes);
+        let out = rib
+            .apply(&client, session, op, batch)
+            .await
+            .map_err(task_err)?;
+        Ok(Response::new(set_reply(out)))
+    }
+}
+
+#[tonic::async_trait]
+impl Rib for RibSvc {
+    async fn route_initialize(
+        &self,
+        req: Request<pb::RouteInitializeRequest>,
+    ) -> Result<Response<pb::RouteInitializeResponse>, Status> {
+        let (client, session) = self.who(&req)?;
+        let p = &req.get_ref().default_preferences;
+        let defaults = Defaults::from_request(p.get(&0).copied(), p.get(&1).copied());
+        let outcome = self
+            .shared
+            .device
+            .rib()
+            .initialize(&client, session, defaults)
+            .await
+            .map_err(task_err)?;
+        let (sub, n) = match outcome {
+            InitOutcome::Fresh => (pb::StatusCode::Success, 0),
+            InitOutcome::Rebound(n) => (pb::StatusCode::SuccessRebound, n),
+            InitOutcome::AlreadyInitialized(n) => (pb::StatusCode::AlreadyInitialized, n),
+        };
+        Ok(Response::new(pb::RouteInitializeResponse {
+            status: ok_status(),
+            sub_code: sub as i32,
+            num_client_routes: u32::try_from(n).unwrap_or(u32::MAX),
+        }))
+    }
+
+    async fn route_cleanup(
+        &self,
+        req: Request<pb::RouteCleanupRequest>,
+    ) -> Result<Response<pb::RouteCleanupResponse>, Status> {
+        let (client, session) = self.who(&req)?;
+        let reply = match self.shared.device.rib().cleanup(&client, session).await {
+            Ok(_) => pb::RouteCleanupResponse {
+                status: ok_status(),
+                sub_code: pb::StatusCode::Success as i32,
+            },
+            Err(RibTaskError::Rib(e)) => pb::RouteCleanupResponse {
+                status: failure(e.to_string()),
+                sub_code: e.code().jet(),
+            },
+            Err(e) => return Err(task_err(e)),
+        };
+        Ok(Response::new(reply))
+    }
+
+    async fn route_add(
+        &self,
+        req: Request<pb::RouteUpdateRequest>,
+    ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
+        self.set(req, SetOp::Add).await
+    }
+
+    async fn route_modify(
+        &self,
+        req: Request<pb::RouteUpdateRequest>,
+    ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
+        self.set(req, SetOp::Modify).await
+    }
+
+    async fn route_update(
+        &self,
+        req: Request<pb::RouteUpdateRequest>,
+    ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
+        self.set(req, SetOp::Update).await
+    }
+
+    async fn route_delete(
+        &self,
+        req: Request<pb::RouteDeleteRequest>,
+    ) -> Result<Response<pb::RouteDeleteResponse>, Status> {
+        let (client, session) = self.who(&req)?;
+        let rib = self.shared.device.rib();
+        let keys = &req.get_ref().keys;
+        let out = if !rib.is_initialized(&client, session) {
+            refused(
+                RibCode::NotInitialized,
+                format!("client '{client}' must call RouteInitialize on this connection first"),
+            )
+        } else if keys.len() > MAX_BATCH {
+            refused(
+                RibCode::TooManyOps,
+                format!("{} keys in one request (at most {MAX_BATCH})", keys.len()),
+            )
+        } else {
+            rib.delete(&client, session, convert::delete_batch(keys))
+                .await
+                .map_err(task_err)?
+        };
+        let r = set_reply(out);
+        Ok(Response::new(pb::RouteDeleteResponse {
+            status: r.status,
+            sub_code: r.sub_code,
+            operations_completed: r.operations_completed,
+        }))
+    }
+
+    type RouteGetStream = GetStream;
+
+    async fn route_get(
+        &self,
+        req: Request<pb::RouteGetRequest>,
+    ) -> Result<Response<GetStream>, Status> {
+        let (client, session) = self.who(&req)?;
+        Ok(Response::new(stream::route_get(
+            self.shared.device.rib().clone(),
+            client,
+            session,
+            req.into_inner(),
+        )))
+    }
+
+    type RouteSubscribeStream = SubStream;
+
+    async fn route_subscribe(
+        &self,
+        req: Request<pb::RouteSubscribeRequest>,
+    ) -> Result<Response<SubStream>, Status> {
+        let (client, session) = self.who(&req)?;
+        let s = stream::route_subscribe(
+            self.shared.device.rib().clone(),
+            client,
+            session,
+            req.into_inner(),
+        )
+        .await?;
+        Ok(Response::new(s))
+    }
+}

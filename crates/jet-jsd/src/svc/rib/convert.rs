@@ -1,0 +1,498 @@
+//! JET RIB protobuf ⇄ domain: form checks of each route with the sub-code the contract
+//! names, and routes back to `RouteEntry`.
+//!
+//! The request path does no per-route heap work of its own: addresses are parsed from
+//! the `&str` prost decoded (no copies), tables and interface names are interned per
+//! batch, gateways go into one batch-wide vector.
+
+use std::net::IpAddr;
+
+use jet_device::rib::jet_rib::{
+    self, Batch, DeleteBatch, Gateway, IfId, KeySpec, LabelAction, LabelOp, Prefix, Proto, Rib,
+    RibCode, RouteSpec, RouteView, TableRef, MAX_GATEWAYS,
+};
+use jet_proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress};
+use jet_proto::jnx::jet::routing::base::{
+    network_address::Af, route_table::RouteTableFormat, LabelOperation, NetworkAddress,
+    RouteProtoType, RouteTable, RouteTableId, RouteTableName,
+};
+use jet_proto::jnx::jet::routing::rib as pb;
+
+type Refusal = (RibCode, String);
+
+fn refuse<T>(code: RibCode, msg: impl Into<String>) -> Result<T, Refusal> {
+    Err((code, msg.into()))
+}
+
+/// Most label operations on one gateway.
+const MAX_LABELS: usize = 16;
+
+pub(crate) fn ip(a: &IpAddress) -> Option<IpAddr> {
+    match a.addr_format.as_ref()? {
+        AddrFormat::AddrString(s) => s.parse().ok(),
+        AddrFormat::AddrBytes(b) => match b.len() {
+            4 => <[u8; 4]>::try_from(b.as_slice()).ok().map(IpAddr::from),
+            16 => <[u8; 16]>::try_from(b.as_slice()).ok().map(IpAddr::from),
+            _ => None,
+        },
+    }
+}
+
+/// A destination from a `NetworkAddress` and length.
+pub(crate) fn prefix(a: Option<&NetworkAddress>, len: u32) -> Result<Prefix, Refusal> {
+    let Some(af) = a.and_then(|a| a.af.as_ref()) else {
+        return refuse(RibCode::PrefixInvalid, "destination prefix missing");
+    };
+    let r = match af {
+        Af::Inet(x) => match ip(x) {
+            Some(IpAddr::V4(v)) => Prefix::v4(v, len),
+            _ => return refuse(RibCode::PrefixInvalid, "destination is not an IPv4 address"),
+        },
+        Af::Inet6(x) => match ip(x) {
+            Some(IpAddr::V6(v)) => Prefix::v6(v, len),
+            _ => return refuse(RibCode::PrefixInvalid, "destination is not an IPv6 address"),
+        },
+        Af::Mpls(m) => Prefix::mpls(m.label, len),
+    };
+    r.map_err(|e| (e.code(), e.to_string()))
+}
+
+fn table_ref(t: Option<&RouteTable>) -> Result<TableRefBorrow<'_>, Refusal> {
+    match t.and_then(|t| t.route_table_format.as_ref()) {
+        Some(RouteTableFormat::Name(n)) if !n.name.is_empty() => Ok(TableRefBorrow::Name(&n.name)),
+        Some(RouteTableFormat::Id(i)) => Ok(TableRefBorrow::Id(i.id)),
+        _ => refuse(RibCode::TableInvalid, "routing table missing"),
+    }
+}
+
+pub(crate) enum TableRefBorrow<'a> {
+    Name(&'a str),
+    Id(u32),
+}
+
+impl TableRefBorrow<'_> {
+    pub(crate) fn owned(&self) -> TableRef {
+        match self {
+            TableRefBorrow::Name(n) => TableRef::Name((*n).to_owned()),
+            TableRefBorrow::Id(i) => TableRef::Id(*i),
+        }
+    }
+}
+
+/// A table named in a request, resolved against the RIB.
+pub(crate) fn resolve_table(
+    rib: &Rib,
+    t: Option<&RouteTable>,
+) -> Result<jet_rib::TableId, Refusal> {
+    let r = table_ref(t)?.owned();
+    rib.resolve_table(&r)
+        .ok_or_else(|| (RibCode::TableInvalid, format!("table '{r}' does not exist")))
+}
+
+fn interface_name_ok(n: &str) -> bool {
+    n.len() <= 64
+        && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-/.:_".contains(c))
+}
+
+fn labels(ls: &jet_proto::jnx::jet::routing::base::LabelStack) -> Result<Box<[LabelOp]>, Refusal> {
+    if ls.entries.is_empty() {
+        return refuse(RibCode::MplsActionInvalid, "label stack without entries");
+    }
+    if ls.entries.len() > MAX_LABELS {
+        return refuse(
+            RibCode::MplsActionInvalid,
+            format!("more than {MAX_LABELS} label operations"),
+        );
+    }
+    let mut out = Vec::with_capacity(ls.entries.len());
+    for e in &ls.entries {
+        let action = match LabelOperation::try_from(e.opcode) {
+            Ok(LabelOperation::Push) => LabelAction::Push,
+            Ok(LabelOperation::Pop) => LabelAction::Pop,
+            Ok(LabelOperation::Swap) => LabelAction::Swap,
+            _ => {
+                return refuse(
+                    RibCode::MplsActionInvalid,
+                    format!("label operation {} is not push, pop or swap", e.opcode),
+                )
+            }
+        };
+        let label = e.label_entry.map_or(0, |l| l.label);
+        if action != LabelAction::Pop && !jet_rib::label_is_valid(label) {
+            return refuse(
+                RibCode::MplsLabelInvalid,
+                format!("MPLS label {label} is invalid (20 bits, not 4-15)"),
+            );
+        }
+        out.push(LabelOp { action, label });
+    }
+    Ok(out.into_boxed_slice())
+}
+
+fn gateway(b: &mut Batch, n: usize, g: &pb::RouteGateway) -> Result<Gateway, Refusal> {
+    let mut ifname = (!g.interface_name.is_empty()).then_some(g.interface_name.as_str());
+    if let Some(t) = &g.flexible_tunnel_profile {
+        // The profile overrides the other parameters: it anchors the route on its
+        // FTI interface.
+        if t.interface_name.is_empty() || t.attributes.is_none() {
+            return refuse(
+                RibCode::FlexibleTunnelInvalid,
+                format!("gateway {n}: flexible tunnel profile needs an interface and attributes"),
+            );
+        }
+        ifname = Some(t.interface_name.as_str());
+    }
+    let addr = match g.gateway_address.as_ref().and_then(|a| a.af.as_ref()) {
+        Some(Af::Inet(x)) | Some(Af::Inet6(x)) => match ip(x) {
+            Some(a) => Some(a),
+            None => {
+                return refuse(
+                    RibCode::NexthopAddressInvalid,
+                    format!("gateway {n}: address is not a valid IP address"),
+                )
+            }
+        },
+        Some(Af::Mpls(_)) => {
+            return refuse(
+                RibCode::NexthopAddressInvalid,
+                format!("gateway {n}: an MPLS label is not a gateway address"),
+            )
+        }
+        None if g.flexible_tunnel_profile.is_some() => None,
+        None => {
+            return refuse(
+                RibCode::NexthopAddressInvalid,
+                format!("gateway {n}: address missing"),
+            )
+        }
+    };
+    let local = match g.local_address.as_ref().and_then(|a| a.af.as_ref()) {
+        Some(Af::Inet(x)) | Some(Af::Inet6(x)) => match ip(x) {
+            Some(a) => Some(a),
+            None => {
+                return refuse(
+                    RibCode::NexthopAddressInvalid,
+                    format!("gateway {n}: local address is not valid"),
+                )
+            }
+        },
+        Some(Af::Mpls(_)) => {
+            return refuse(
+                RibCode::NexthopAddressInvalid,
+                format!("gateway {n}: local address is an MPLS label"),
+            )
+        }
+        None => None,
+    };
+    if let Some(name) = ifname {
+        if !interface_name_ok(name) {
+            return refuse(
+                RibCode::InterfaceInvalid,
+                format!("gateway {n}: invalid interface name '{name}'"),
+            );
+        }
+    }
+    if g.weight > 65_535 {
+        return refuse(
+            RibCode::NexthopInvalid,
+            format!("gateway {n}: weight {} is out of range 1-65535", g.weight),
+        );
+    }
+    let labels = match &g.label_stack {
+        Some(ls) => labels(ls).map_err(|(c, m)| (c, format!("gateway {n}: {m}")))?,
+        None => Box::default(),
+    };
+    Ok(Gateway {
+        addr,
+        ifname: ifname.map(|name| IfId(b.name_index(name))),
+        local,
+        labels,
+        weight: g.weight as u16,
+        bandwidth_bits: g.bandwidth.max(0.0).to_bits(),
+    })
+}
+
+fn route(b: &mut Batch, e: &pb::RouteEntry) -> Result<RouteSpec, Refusal> {
+    let Some(key) = &e.key else {
+        return refuse(RibCode::PrefixInvalid, "route key missing");
+    };
+    let bgp_static = match RouteProtoType::try_from(e.protocol) {
+        Ok(RouteProtoType::ProtoAny) => false,
+        Ok(RouteProtoType::ProtoBgpStatic) => true,
+        _ => {
+            return refuse(
+                RibCode::ProtocolInvalid,
+                format!(
+                    "protocol {} may not be programmed (only unspecified or BGP_STATIC)",
+                    e.protocol
+                ),
+            )
+        }
+    };
+    let table = match table_ref(key.table.as_ref())? {
+        TableRefBorrow::Name(n) => b.table_name_index(n),
+        TableRefBorrow::Id(i) => b.table_index(TableRef::Id(i)),
+    };
+    let prefix = prefix(key.dest_prefix.as_ref(), key.dest_prefix_len)?;
+    let gws: &[pb::RouteGateway] = e.nexthop.as_ref().map_or(&[], |n| &n.gateways);
+    if gws.len() > MAX_GATEWAYS {
+        return refuse(
+            RibCode::NexthopLimitExceed,
+            format!("{} gateways (at most {MAX_GATEWAYS})", gws.len()),
+        );
+    }
+    let with_bw = gws.iter().filter(|g| g.bandwidth != 0.0).count();
+    if with_bw != 0 && with_bw != gws.len() {
+        return refuse(
+            RibCode::BandwidthUsageInvalid,
+            format!(
+                "bandwidth set on {with_bw} of {} gateways (all or none)",
+                gws.len()
+            ),
+        );
+    }
+    let start = b.gateways.len();
+    for (n, g) in gws.iter().enumerate() {
+        match gateway(b, n, g) {
+            Ok(g) => b.gateways.push(g),
+            Err(e) => {
+                b.gateways.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+    let (pref, pref2, attrs) = match &e.attributes {
+        Some(a) => (
+            a.preferences.get(&0).copied(),
+            a.preferences.get(&1).copied(),
+            jet_rib::Attrs {
+                tags: [a.tags.get(&0).copied(), a.tags.get(&1).copied()],
+                colors: [a.colors.get(&0).copied(), a.colors.get(&1).copied()],
+            },
+        ),
+        None => (None, None, jet_rib::Attrs::default()),
+    };
+    Ok(RouteSpec {
+        table,
+        prefix,
+        cookie: key.cookie,
+        gw_start: start as u32,
+        gw_len: gws.len() as u16,
+        pref,
+        pref2,
+        bgp_static,
+        stats: e.enable_stats,
+        attrs,
+    })
+}
+
+/// Builds a batch from RouteAdd/Modify/Update entries, stopping at the first entry that
+/// fails form checks (recorded in `Batch::invalid`).
+pub(crate) fn batch(entries: &[pb::RouteEntry]) -> Batch {
+    let mut b = Batch::with_capacity(entries.len());
+    for e in entries {
+        match route(&mut b, e) {
+            Ok(r) => b.routes.push(r),
+            Err((code, msg)) => {
+                b.refuse(code, msg);
+                break;
+            }
+        }
+    }
+    b
+}
+
+/// Builds a delete batch.
+pub(crate) fn delete_batch(keys: &[pb::RouteMatch]) -> DeleteBatch {
+    let mut d = DeleteBatch::default();
+    for k in keys {
+        let r = table_ref(k.table.as_ref()).and_then(|t| {
+            let p = prefix(k.dest_prefix.as_ref(), k.dest_prefix_len)?;
+            Ok((t, p))
+        });
+        match r {
+            Ok((t, prefix)) => {
+                let table = match t {
+                    TableRefBorrow::Name(n) => d.table_name_index(n),
+                    TableRefBorrow::Id(i) => d.table_id_index(i),
+                };
+                d.keys.push(KeySpec {
+                    table,
+                    prefix,
+                    cookie: k.cookie,
+                });
+            }
+            Err((code, msg)) => {
+                d.refuse(code, msg);
+                break;
+            }
+        }
+    }
+    d
+}
+
+fn ip_pb(a: IpAddr) -> IpAddress {
+    IpAddress {
+        addr_format: Some(AddrFormat::AddrString(a.to_string())),
+    }
+}
+
+/// A destination as a `NetworkAddress`.
+pub(crate) fn network_address(p: &Prefix) -> NetworkAddress {
+    let af = match (*p, p.addr()) {
+        (Prefix::Mpls(l), _) => {
+            Af::Mpls(jet_proto::jnx::jet::routing::base::MplsAddress { label: l })
+        }
+        (Prefix::V6(..), Some(a)) => Af::Inet6(ip_pb(a)),
+        (_, a) => Af::Inet(ip_pb(a.unwrap_or(IpAddr::from([0, 0, 0, 0])))),
+    };
+    NetworkAddress { af: Some(af) }
+}
+
+fn gw_address(a: IpAddr) -> NetworkAddress {
+    NetworkAddress {
+        af: Some(if a.is_ipv6() {
+            Af::Inet6(ip_pb(a))
+        } else {
+            Af::Inet(ip_pb(a))
+        }),
+    }
+}
+
+/// The table as a reply names it.
+pub(crate) fn table_pb(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> RouteTable {
+    let f = if by_id {
+        RouteTableFormat::Id(RouteTableId { id: t.0 })
+    } else {
+        RouteTableFormat::Name(RouteTableName {
+            name: rib.table(t).map(|t| t.name.clone()).unwrap_or_default(),
+        })
+    };
+    RouteTable {
+        route_table_format: Some(f),
+    }
+}
+
+pub(crate) fn proto_pb(p: Proto) -> i32 {
+    (match p {
+        Proto::Direct => RouteProtoType::ProtoDirect,
+        Proto::Local => RouteProtoType::ProtoLocal,
+        Proto::Static | Proto::Jet => RouteProtoType::ProtoStatic,
+        Proto::BgpStatic => RouteProtoType::ProtoBgpStatic,
+    }) as i32
+}
+
+/// A path as a `RouteEntry`. `table` is built once per reply and cloned.
+pub(crate) fn entry(rib: &Rib, v: &RouteView<'_>, table: &RouteTable) -> pb::RouteEntry {
+    let gateways = match &v.nh.nh {
+        jet_rib::NextHop::Gateways(g) => g
+            .iter()
+            .map(|g| pb::RouteGateway {
+                gateway_address: g.addr.map(gw_address),
+                interface_name: g
+                    .ifname
+                    .map(|i| rib.ifnames.name(i).to_owned())
+                    .unwrap_or_default(),
+                local_address: g.local.map(gw_address),
+                label_stack: (!g.labels.is_empty()).then(|| {
+                    jet_proto::jnx::jet::routing::base::LabelStack {
+                        entries: g
+                            .labels
+                            .iter()
+                            .map(|l| jet_proto::jnx::jet::routing::base::LabelStackEntry {
+                                opcode: match l.action {
+                                    LabelAction::Push => LabelOperation::Push,
+                                    LabelAction::Pop => LabelOperation::Pop,
+                                    LabelAction::Swap => LabelOperation::Swap,
+                                } as i32,
+                                label_entry: Some(jet_proto::jnx::jet::routing::base::LabelEntry {
+                                    label: l.label,
+                                    ..Default::default()
+                                }),
+                            })
+                            .collect(),
+                    }
+                }),
+                weight: u32::from(g.weight),
+                bandwidth: g.bandwidth(),
+                flexible_tunnel_profile: None,
+            })
+            .collect(),
+        jet_rib::NextHop::Interface(i) | jet_rib::NextHop::Receive(i) => vec![pb::RouteGateway {
+            interface_name: rib.ifnames.name(*i).to_owned(),
+            ..Default::default()
+        }],
+        _ => Vec::new(),
+    };
+    let mut prefs = std::collections::HashMap::with_capacity(2);
+    prefs.insert(0, v.path.pref);
+    if v.path.pref2 != u32::MAX {
+        prefs.insert(1, v.path.pref2);
+    }
+    let a = rib.attrs_of(v.path);
+    let map = |x: [Option<u32>; 2]| {
+        x.iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as u32, v)))
+            .collect()
+    };
+    pb::RouteEntry {
+        key: Some(pb::RouteMatch {
+            dest_prefix: Some(network_address(&v.prefix)),
+            dest_prefix_len: u32::from(v.prefix.len()),
+            table: Some(table.clone()),
+            cookie: v.path.cookie,
+        }),
+        nexthop: Some(pb::RouteNexthop { gateways }),
+        protocol: proto_pb(v.path.proto),
+        attributes: Some(pb::RouteAttributes {
+            preferences: prefs,
+            tags: map(a.tags),
+            colors: map(a.colors),
+        }),
+        enable_stats: v.path.flags & jet_rib::FLAG_STATS != 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v4(s: &str) -> NetworkAddress {
+        NetworkAddress {
+            af: Some(Af::Inet(IpAddress {
+                addr_format: Some(AddrFormat::AddrString(s.into())),
+            })),
+        }
+    }
+
+    #[test]
+    fn prefixes_map_to_the_contract_sub_codes() {
+        assert_eq!(
+            prefix(Some(&v4("10.0.0.1")), 24).map_err(|e| e.0),
+            Err(RibCode::PrefixLenTooShort)
+        );
+        assert_eq!(
+            prefix(Some(&v4("10.0.0.0")), 33).map_err(|e| e.0),
+            Err(RibCode::PrefixLenTooLong)
+        );
+        assert_eq!(
+            prefix(Some(&v4("10.0.0")), 8).map_err(|e| e.0),
+            Err(RibCode::PrefixInvalid)
+        );
+        assert_eq!(
+            prefix(None, 8).map_err(|e| e.0),
+            Err(RibCode::PrefixInvalid)
+        );
+        assert!(prefix(Some(&v4("10.0.0.0")), 8).is_ok());
+    }
+
+    #[test]
+    fn interface_names_are_checked() {
+        assert!(interface_name_ok("ge-0/0/0.0"));
+        assert!(!interface_name_ok("ge 0"));
+        assert!(!interface_name_ok(""));
+    }
+}

@@ -1,0 +1,219 @@
+use jet_device::ifd::{ChangeOp, InterfaceEvent};
+use jet_device::DeviceEvent;
+use jet_sdk::proto::jnx::jet::management::ConfigLoadType;
+use jet_sdk::OutputFormat;
+use jet_testkit::TestDevice;
+
+use crate::{device_with_read_only_user, next_event, text};
+
+const GE0: &str = "interfaces { ge-0/0/0 { description \"to r2\"; unit 0 { \
+                   family inet { address 192.0.2.1/24; } } } }";
+
+#[tokio::test]
+async fn interfaces_configured_at_start_show_in_terse() {
+    let dev = TestDevice::with_config(GE0).await;
+    let c = dev.admin("ops").await;
+    assert_eq!(
+        text(&c, "show interfaces terse ge-0/0/0").await,
+        "Interface               Admin Link Proto    Local                 Remote
+ge-0/0/0                up    up
+ge-0/0/0.0              up    up   inet     192.0.2.1/24
+"
+    );
+}
+
+#[tokio::test]
+async fn interfaces_configured_through_config_set_show_at_once() {
+    let dev = TestDevice::start().await;
+    let c = dev.admin("ops").await;
+    let before = text(&c, "show interfaces terse").await;
+    assert!(!before.contains("ge-0/0/3.0"), "{before}");
+    c.config_set_text(
+        "interfaces { ge-0/0/3 { unit 0 { family inet { address 198.51.100.1/31; } family mpls; } } \
+         lo0 { unit 0 { family inet { address 10.255.0.1/32; } } } }",
+        ConfigLoadType::ConfigLoadMerge,
+        "interfaces",
+    )
+    .await
+    .expect("commit");
+    let out = text(&c, "show interfaces terse").await;
+    assert!(
+        out.contains(
+            "ge-0/0/3.0              up    up   inet     198.51.100.1/31\n                                   mpls\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("lo0.0                   up    up   inet     10.255.0.1          --> 0/0\n"),
+        "{out}"
+    );
+    // The snapshot API sees the same thing (RIB and interface services read it).
+    let snap = dev.device().interfaces();
+    let (_, ifl) = snap.ifl("ge-0/0/3.0").expect("unit exists");
+    assert_eq!(
+        ifl.families[0].addresses[0].local.to_string(),
+        "198.51.100.1"
+    );
+}
+
+#[tokio::test]
+async fn simulated_link_down_shows_everywhere_and_up_restores_it() {
+    let dev = TestDevice::with_config(GE0).await;
+    let c = dev.admin("ops").await;
+    let mut bus = dev.device().events().subscribe();
+    assert_eq!(
+        text(&c, "request interface simulate-link ge-0/0/0 down").await,
+        "Interface ge-0/0/0: simulated link down\n"
+    );
+    let terse = text(&c, "show interfaces terse ge-0/0/0").await;
+    assert!(
+        terse.contains("ge-0/0/0                up    down\n"),
+        "{terse}"
+    );
+    assert!(
+        terse.contains("ge-0/0/0.0              up    down inet     192.0.2.1/24\n"),
+        "{terse}"
+    );
+    let ext = text(&c, "show interfaces ge-0/0/0 extensive").await;
+    assert!(
+        ext.starts_with("Physical interface: ge-0/0/0, Enabled, Physical link is Down\n"),
+        "{ext}"
+    );
+    assert!(ext.contains("    Carrier transitions: 1, "), "{ext}");
+    assert!(ext.contains("  Active alarms  : LINK\n"), "{ext}");
+
+    let ifd = next_event(
+        &mut bus,
+        "IFD change",
+        |e| matches!(e, DeviceEvent::Interface(InterfaceEvent::Ifd(d)) if d.name == "ge-0/0/0"),
+    )
+    .await;
+    match ifd {
+        DeviceEvent::Interface(InterfaceEvent::Ifd(d)) => {
+            assert_eq!(d.op, ChangeOp::Change);
+            assert!(d.flags.admin_up && !d.flags.oper_up);
+            assert_eq!(d.snmp_id, 513);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    next_event(&mut bus, "IFL change", |e| {
+        matches!(e, DeviceEvent::Interface(InterfaceEvent::Ifl(l)) if l.name == "ge-0/0/0.0" && !l.flags.oper_up)
+    })
+    .await;
+    next_event(
+        &mut bus,
+        "SNMP_TRAP_LINK_DOWN",
+        |e| matches!(e, DeviceEvent::Syslog(s) if s.event_id == "SNMP_TRAP_LINK_DOWN"),
+    )
+    .await;
+
+    text(&c, "request interface simulate-link ge-0/0/0 up").await;
+    let terse = text(&c, "show interfaces terse ge-0/0/0").await;
+    assert!(
+        terse.contains("ge-0/0/0                up    up\n"),
+        "{terse}"
+    );
+    next_event(
+        &mut bus,
+        "SNMP_TRAP_LINK_UP",
+        |e| matches!(e, DeviceEvent::Syslog(s) if s.event_id == "SNMP_TRAP_LINK_UP"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn device_api_simulates_links_too() {
+    let dev = TestDevice::start().await;
+    dev.device()
+        .simulate_link("ge-0/0/5", false)
+        .await
+        .expect("known port");
+    let snap = dev.device().interfaces();
+    assert!(!snap.ifd("ge-0/0/5").expect("ge-0/0/5").oper_up());
+    let e = dev
+        .device()
+        .simulate_link("ge-0/0/99", false)
+        .await
+        .expect_err("unknown port");
+    assert_eq!(e.to_string(), "error: device ge-0/0/99 not found");
+}
+
+#[tokio::test]
+async fn unknown_interfaces_are_not_found_like_junos() {
+    let dev = TestDevice::start().await;
+    let c = dev.admin("ops").await;
+    let e = c
+        .op_command("show interfaces ge-0/0/99", OutputFormat::Text)
+        .await
+        .expect_err("no such device");
+    assert_eq!(e.to_string(), "error: device ge-0/0/99 not found");
+}
+
+#[tokio::test]
+async fn descriptions_render_in_all_three_formats() {
+    let dev = TestDevice::with_config(GE0).await;
+    let c = dev.admin("ops").await;
+    assert_eq!(
+        text(&c, "show interfaces descriptions").await,
+        "Interface       Admin Link Description\nge-0/0/0        up    up   to r2\n"
+    );
+    let xml = c
+        .op_command("show interfaces descriptions", OutputFormat::Xml)
+        .await
+        .expect("xml");
+    assert!(
+        xml.contains("<interface-information xmlns=\"http://xml.juniper.net/junos/24.4R0/junos-interface\" junos:style=\"description\">"),
+        "{xml}"
+    );
+    assert!(xml.contains("<description>to r2</description>"), "{xml}");
+    let json = c
+        .op_command("show interfaces descriptions", OutputFormat::Json)
+        .await
+        .expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid json");
+    assert_eq!(
+        v["interface-information"][0]["physical-interface"][0]["description"][0]["data"],
+        "to r2"
+    );
+}
+
+#[tokio::test]
+async fn the_xml_rpc_selects_style_and_interface() {
+    let dev = TestDevice::with_config(GE0).await;
+    let c = dev.admin("ops").await;
+    let out = c
+        .op_xml_rpc(
+            "<get-interface-information><terse/><interface-name>ge-0/0/0</interface-name></get-interface-information>",
+            OutputFormat::Xml,
+        )
+        .await
+        .expect("rpc");
+    assert!(out.contains("junos:style=\"terse\""), "{out}");
+    assert!(
+        out.contains("<ifa-local junos:emit=\"emit\">192.0.2.1/24</ifa-local>"),
+        "{out}"
+    );
+    assert!(!out.contains("ge-0/0/1"), "{out}");
+}
+
+#[tokio::test]
+async fn a_read_only_user_may_show_but_not_simulate_links() {
+    let dev = device_with_read_only_user("Ro-pass-1", "").await;
+    let c = dev.client().await;
+    c.login("ro", "Ro-pass-1", "ro-app").await.expect("login");
+    assert!(text(&c, "show interfaces terse").await.contains("ge-0/0/0"));
+    let e = c
+        .op_command(
+            "request interface simulate-link ge-0/0/0 down",
+            OutputFormat::Text,
+        )
+        .await
+        .expect_err("refused");
+    assert!(e.to_string().contains("permission denied"), "{e}");
+    assert!(dev
+        .device()
+        .interfaces()
+        .ifd("ge-0/0/0")
+        .expect("port")
+        .oper_up());
+}

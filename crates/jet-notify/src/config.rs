@@ -1,0 +1,149 @@
+//! The broker's configuration, as jetd derives it from `system services
+//! extension-service notification` (and tests build it directly).
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Checks a user name and password; `true` lets the client in.
+pub type Authenticator = Arc<dyn Fn(&str, &[u8]) -> bool + Send + Sync>;
+
+/// One listening socket. Two listeners are "the same" when their address and TLS
+/// configuration (by identity) are equal: reconfiguring keeps such a listener and its
+/// clients.
+#[derive(Clone)]
+pub struct ListenerConfig {
+    pub addr: SocketAddr,
+    /// `Some`: MQTT over TLS on this listener.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl ListenerConfig {
+    pub fn tcp(addr: SocketAddr) -> Self {
+        ListenerConfig { addr, tls: None }
+    }
+
+    pub(crate) fn same_as(&self, other: &ListenerConfig) -> bool {
+        self.addr == other.addr && self.same_tls(other)
+    }
+
+    pub(crate) fn same_tls(&self, other: &ListenerConfig) -> bool {
+        match (&self.tls, &other.tls) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for ListenerConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListenerConfig")
+            .field("addr", &self.addr)
+            .field("tls", &self.tls.is_some())
+            .finish()
+    }
+}
+
+/// Bounds on what one client may cost. Every one shows in `clients()`/`stats()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// QoS 1/2 messages waiting for one client (online or offline). Beyond it an online
+    /// client is disconnected (v5 DISCONNECT 0x97 Quota exceeded) and an offline one
+    /// loses the new message (counted).
+    pub max_queued_messages: usize,
+    /// Messages of any QoS waiting for one client beyond which a new QoS 0 message is
+    /// dropped and counted (a slow subscriber loses QoS 0, never slows anyone).
+    pub max_queued_qos0: usize,
+    /// The largest packet accepted from a client (announced in a v5 CONNACK); larger
+    /// ones close the connection (v5 DISCONNECT 0x95).
+    pub max_packet_size: u32,
+    /// QoS 1/2 messages sent to a client and not yet acknowledged (a v5 client's
+    /// Receive Maximum lowers it).
+    pub max_inflight: u16,
+    /// QoS 2 messages a client may have unacknowledged toward the broker (our Receive
+    /// Maximum).
+    pub receive_maximum: u16,
+    /// Topic aliases a v5 client may use toward the broker.
+    pub topic_alias_maximum: u16,
+    /// Topic aliases the broker uses toward a v5 client (at most what it allows).
+    pub server_topic_aliases: u16,
+    /// Upper bound on session expiry, seconds; 3.1.1 persistent sessions get it too.
+    pub max_session_expiry: u32,
+    /// Upper bound on keep-alive, seconds (0: none). A v5 client asking for more (or for
+    /// none) is told the bound in CONNACK (Server Keep Alive).
+    pub max_keep_alive: u16,
+    /// How long a new connection may take to send CONNECT.
+    pub connect_timeout: Duration,
+    /// Retained messages kept by the broker; a new topic beyond it is not retained.
+    pub max_retained: usize,
+    /// Subscriptions one client may hold; more are refused (SUBACK 0x97 / 0x80).
+    pub max_subscriptions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_queued_messages: 1000,
+            max_queued_qos0: 1000,
+            max_packet_size: 1 << 20,
+            max_inflight: 100,
+            receive_maximum: 100,
+            topic_alias_maximum: 16,
+            server_topic_aliases: 16,
+            max_session_expiry: 86_400,
+            max_keep_alive: 0,
+            connect_timeout: Duration::from_secs(10),
+            max_retained: 100_000,
+            max_subscriptions: 1000,
+        }
+    }
+}
+
+/// Everything the broker needs. [`crate::BrokerHandle::reconfigure`] applies a new one
+/// at once.
+#[derive(Clone)]
+pub struct BrokerConfig {
+    pub listeners: Vec<ListenerConfig>,
+    /// Network clients at once; more are answered CONNACK "server unavailable".
+    pub max_connections: usize,
+    /// Networks clients may connect from, as (address, prefix length). Empty: nobody.
+    pub allow_clients: Vec<(IpAddr, u8)>,
+    /// Topic filters nobody may subscribe to: a subscription that could receive a
+    /// message matching one of them is answered SUBACK 0x80.
+    pub deny_subscribe: Vec<String>,
+    /// `Some`: CONNECT must carry a user name and password it accepts.
+    pub authenticator: Option<Authenticator>,
+    pub limits: Limits,
+}
+
+impl BrokerConfig {
+    /// One clear-text listener, allowing only loopback clients, default limits.
+    pub fn loopback(addr: SocketAddr) -> Self {
+        BrokerConfig {
+            listeners: vec![ListenerConfig::tcp(addr)],
+            max_connections: 1000,
+            allow_clients: vec![
+                (IpAddr::V4(Ipv4Addr::LOCALHOST), 32),
+                (IpAddr::V6(Ipv6Addr::LOCALHOST), 128),
+            ],
+            deny_subscribe: Vec::new(),
+            authenticator: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl fmt::Debug for BrokerConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BrokerConfig")
+            .field("listeners", &self.listeners)
+            .field("max_connections", &self.max_connections)
+            .field("allow_clients", &self.allow_clients)
+            .field("deny_subscribe", &self.deny_subscribe)
+            .field("authenticator", &self.authenticator.is_some())
+            .field("limits", &self.limits)
+            .finish()
+    }
+}

@@ -1,0 +1,103 @@
+//! The connection task: moves bytes between a socket and a [`Connection`], and waits.
+//!
+//! ```text
+//!  socket ──read──► Connection::feed ──route──► subscribers' session queues
+//!  session.notify ──► Connection::pull ──► out buffer ──write (batched)──► socket
+//!  kick_rx (session takeover, ACL change, listener moved, shutdown) ──► close
+//! ```
+//! Reading and writing are polled together, so a client that stops reading cannot
+//! stop the broker from reading its acknowledgements, and vice versa.
+
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+
+use crate::codec::ReasonCode;
+use crate::connection::{Close, Connection};
+use crate::shared::KickRx;
+
+/// Stop pulling messages once this much is waiting to be written.
+const HIGH_WATER: usize = 64 * 1024;
+const READ_CHUNK: usize = 64 * 1024;
+const FLUSH_ON_CLOSE: Duration = Duration::from_secs(1);
+
+fn std_now() -> std::time::Instant {
+    Instant::now().into_std()
+}
+
+pub(crate) async fn run<R, W>(mut rd: R, mut wr: W, mut conn: Connection, mut kick_rx: KickRx)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut rbuf = BytesMut::with_capacity(READ_CHUNK);
+    let far = || Instant::now() + Duration::from_secs(365 * 86_400);
+    // One timer for the connection's life. It is reset only when the deadline moves
+    // earlier or after it fires (keep-alive deadlines move later with every packet:
+    // re-arming per packet would cost a timer operation each).
+    let mut timer_at = far();
+    let timer = tokio::time::sleep_until(timer_at);
+    tokio::pin!(timer);
+    let close = loop {
+        let now = std_now();
+        while conn.out.len() < HIGH_WATER {
+            match conn.pull(now) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(c) => return end(conn, wr, c).await,
+            }
+        }
+        let want = conn.deadline().map(Instant::from_std).unwrap_or_else(far);
+        if want < timer_at {
+            timer_at = want;
+            timer.as_mut().reset(want);
+        }
+        if rbuf.capacity() - rbuf.len() < 4096 {
+            rbuf.reserve(READ_CHUNK);
+        }
+        let session = conn.session().cloned();
+        let can_pull = session.is_some() && conn.out.len() < HIGH_WATER;
+        let writable = !conn.out.is_empty();
+        tokio::select! {
+            biased;
+            k = kick_rx.recv() => break Close::kicked(k.unwrap_or(ReasonCode::SERVER_SHUTTING_DOWN)),
+            r = wr.write(&conn.out), if writable => match r {
+                Ok(0) | Err(_) => break Close::peer_gone(),
+                Ok(n) => conn.out.advance(n),
+            },
+            r = rd.read_buf(&mut rbuf) => match r {
+                Ok(0) | Err(_) => break Close::peer_gone(),
+                Ok(_) => {
+                    if let Err(c) = conn.feed(&mut rbuf, std_now()) {
+                        break c;
+                    }
+                }
+            },
+            _ = async { if let Some(s) = &session { s.notify.notified().await } }, if can_pull => {}
+            _ = &mut timer => {
+                if let Err(c) = conn.on_timer(std_now()) {
+                    break c;
+                }
+                timer_at = conn.deadline().map(Instant::from_std).unwrap_or_else(far);
+                timer.as_mut().reset(timer_at);
+            }
+        }
+    };
+    end(conn, wr, close).await
+}
+
+async fn end<W: AsyncWrite + Unpin>(mut conn: Connection, mut wr: W, close: Close) {
+    conn.write_close(&close);
+    let out = std::mem::take(&mut conn.out);
+    let _ = tokio::time::timeout(FLUSH_ON_CLOSE, async {
+        if !out.is_empty() {
+            wr.write_all(&out).await?;
+        }
+        wr.flush().await?;
+        wr.shutdown().await
+    })
+    .await;
+    conn.finish(&close, std_now());
+}

@@ -1,0 +1,46 @@
+//! jet-notify: the device's notification service, an MQTT broker.
+//!
+//! Owns: the MQTT codec (3.1, 3.1.1 and 5, both directions, [`codec`]), the broker core
+//! (sessions, subscriptions, retained messages, wills, QoS 0/1/2 flows, flow control),
+//! its listeners (TCP and TLS) and the in-process [`Link`] through which the device's own
+//! daemons publish (the only publisher allowed under `/junos/`).
+//!
+//! Must not: know about device configuration (jetd translates `system services
+//! extension-service notification` into a [`BrokerConfig`]), keep process-wide state
+//! (many brokers may live in one process), or let a slow client slow anyone else: every
+//! queue toward a client is bounded with a stated overflow policy (see [`Limits`]).
+//!
+//! Layers: `codec` (bytes ⇄ packets) → `connection` (one connection's protocol state
+//! machine, sans I/O) and `router`/`session` (subscriptions, queues, timers, driven with
+//! explicit time) → `io`/`listener`/`broker` (the thin tokio layer).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), jet_notify::NotifyError> {
+//! use jet_notify::{Broker, BrokerConfig, QoS};
+//! let broker = Broker::start(BrokerConfig::loopback("127.0.0.1:1883".parse().unwrap()))?;
+//! broker.link().publish("/junos/events/genpub/config-update", "{}".into(), QoS::AtMostOnce, false)?;
+//! broker.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod acl;
+mod broker;
+pub mod codec;
+mod config;
+mod connection;
+mod error;
+mod io;
+mod link;
+mod listener;
+mod router;
+mod session;
+mod shared;
+mod stats;
+pub mod topic;
+
+pub use broker::{Broker, BrokerHandle};
+pub use codec::{ProtocolVersion, QoS};
+pub use config::{Authenticator, BrokerConfig, Limits, ListenerConfig};
+pub use error::{DecodeError, EncodeError, NotifyError};
+pub use link::Link;
+pub use stats::{ClientInfo, Stats};
