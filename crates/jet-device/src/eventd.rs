@@ -19,7 +19,8 @@ use serde_json::{json, Map, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::events::{CommitEvent, DeviceEvent, Stamped};
-use crate::sessions::SessionEvent;
+use crate::ifd::InterfaceEvent;
+use crate::syslog::{self, SyslogEvent};
 use crate::Device;
 
 /// One MQTT message to publish.
@@ -47,12 +48,12 @@ pub struct EventRenderer {
     seq: HashMap<&'static str, u64>,
 }
 
-/// A syslog-style event before rendering.
-struct Ev<'a> {
+/// An event before rendering.
+struct Ev {
     topic: String,
-    id: &'a str,
-    severity: &'a str,
-    facility: &'a str,
+    id: String,
+    severity: &'static str,
+    facility: &'static str,
     attributes: Value,
     retain: bool,
 }
@@ -73,20 +74,28 @@ impl EventRenderer {
 
     /// The notifications for one device event (none for events JET does not publish).
     pub fn render(&mut self, ev: &Stamped, hostname: &str) -> Vec<Notification> {
-        let evs = match &ev.event {
-            DeviceEvent::Commit(c) => commit(c),
-            DeviceEvent::Session(s) => session(s),
-            // Interface and syslog events (crate::ifd, crate::syslog): not rendered yet.
-            DeviceEvent::Interface(_) | DeviceEvent::Syslog(_) => Vec::new(),
-            // Route events (crate::rib): coalesced per batch; not published on MQTT yet.
-            DeviceEvent::Route(_) | DeviceEvent::RouteTable(_) => Vec::new(),
-        };
+        let mut evs = Vec::new();
+        match &ev.event {
+            DeviceEvent::Commit(c) => evs.push(config_update(c)),
+            DeviceEvent::Interface(i) => evs.push(interface(i)),
+            // Route changes are coalesced per batch on the bus; publishing them per route on
+            // MQTT is left to the routing work (it needs table names from the RIB).
+            DeviceEvent::Route(_) | DeviceEvent::RouteTable(_) => {}
+            DeviceEvent::Session(_) | DeviceEvent::Syslog(_) => {}
+        }
+        // Every event that Junos logs also goes out as /junos/events/syslog/<EVENT_ID>, from
+        // the same mapping the log files use.
+        evs.extend(
+            syslog::messages_for(&ev.event)
+                .into_iter()
+                .map(|m| syslog_event(&m)),
+        );
         evs.into_iter()
             .map(|e| self.finish(e, ev.at, hostname))
             .collect()
     }
 
-    fn finish(&mut self, e: Ev<'_>, at: DateTime<Utc>, hostname: &str) -> Notification {
+    fn finish(&mut self, e: Ev, at: DateTime<Utc>, hostname: &str) -> Notification {
         let root = ROOTS
             .iter()
             .copied()
@@ -113,79 +122,55 @@ impl EventRenderer {
     }
 }
 
-fn syslog<'a>(id: &'a str, severity: &'a str, facility: &'a str, attributes: Value) -> Ev<'a> {
-    Ev {
-        topic: format!("/junos/events/syslog/{id}"),
-        id,
-        severity,
-        facility,
-        attributes,
-        retain: false,
-    }
-}
-
-fn commit(c: &CommitEvent) -> Vec<Ev<'static>> {
+fn config_update(c: &CommitEvent) -> Ev {
     let mut attrs = Map::new();
     attrs.insert("username".into(), Value::String(c.user.clone()));
     attrs.insert("client".into(), Value::String(c.client.clone()));
     if let Some(comment) = &c.comment {
         attrs.insert("comment".into(), Value::String(comment.clone()));
     }
-    let attrs = Value::Object(attrs);
-    vec![
-        Ev {
-            topic: "/junos/events/genpub/config-update".into(),
-            id: "CONFIG_UPDATE",
-            severity: "info",
-            facility: "GENPUB",
-            attributes: attrs.clone(),
-            retain: false,
-        },
-        syslog(
-            "UI_COMMIT_COMPLETED",
-            "notice",
-            "INTERACTIVE-COMMANDS",
-            attrs,
-        ),
-    ]
+    Ev {
+        topic: "/junos/events/genpub/config-update".into(),
+        id: "CONFIG_UPDATE".into(),
+        severity: "info",
+        facility: "GENPUB",
+        attributes: Value::Object(attrs),
+        retain: false,
+    }
 }
 
-fn session(s: &SessionEvent) -> Vec<Ev<'static>> {
-    match s {
-        SessionEvent::Opened(_) => Vec::new(),
-        SessionEvent::LoggedIn(info) => {
-            let Some(l) = &info.login else {
-                return Vec::new();
-            };
-            vec![syslog(
-                "UI_LOGIN_EVENT",
-                "info",
-                "INTERACTIVE-COMMANDS",
-                json!({
-                    "username": l.user,
-                    "client-id": l.client_id,
-                    "group-id": l.group_id,
-                    "remote-address": info.peer.ip().to_string(),
-                    "remote-port": info.peer.port().to_string(),
-                    "transport": info.transport.as_str(),
-                }),
-            )]
-        }
-        SessionEvent::Closed(info) => {
-            let Some(l) = &info.login else {
-                return Vec::new();
-            };
-            vec![syslog(
-                "UI_LOGOUT_EVENT",
-                "info",
-                "INTERACTIVE-COMMANDS",
-                json!({
-                    "username": l.user,
-                    "client-id": l.client_id,
-                    "remote-address": info.peer.ip().to_string(),
-                }),
-            )]
-        }
+/// Kernel interface events: always severity info, facility KERNEL (as Junos); the latest
+/// event of each interface object is retained for new subscribers.
+fn interface(i: &InterfaceEvent) -> Ev {
+    let attrs: Map<String, Value> = i
+        .attributes()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::String(v)))
+        .collect();
+    Ev {
+        topic: i.topic(),
+        id: i.event_id(),
+        severity: "info",
+        facility: "KERNEL",
+        attributes: Value::Object(attrs),
+        retain: true,
+    }
+}
+
+fn syslog_event(m: &SyslogEvent) -> Ev {
+    let mut attrs: Map<String, Value> = m
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    attrs.insert("message".into(), Value::String(m.message.clone()));
+    Ev {
+        topic: format!("/junos/events/syslog/{}", m.event_id),
+        id: m.event_id.clone(),
+        severity: m.severity.as_str(),
+        facility: m.facility.as_str(),
+        attributes: Value::Object(attrs),
+        retain: false,
     }
 }
 
@@ -218,7 +203,7 @@ pub async fn run(device: Device, mut sink: impl FnMut(Notification) + Send) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sessions::{Login, SessionInfo, Transport};
+    use crate::sessions::{Login, SessionEvent, SessionInfo, Transport};
 
     fn stamped(event: DeviceEvent) -> Stamped {
         Stamped {
@@ -242,38 +227,49 @@ mod tests {
         let mut r = EventRenderer::new();
         let out = r.render(&stamped(commit_event()), "r1");
         let topics: Vec<&str> = out.iter().map(|n| n.topic.as_str()).collect();
-        assert_eq!(
-            topics,
-            vec![
-                "/junos/events/genpub/config-update",
-                "/junos/events/syslog/UI_COMMIT_COMPLETED"
-            ]
+        assert!(
+            topics.contains(&"/junos/events/genpub/config-update"),
+            "{topics:?}"
         );
-        let v: Value = serde_json::from_str(&out[1].payload).expect("json");
+        let done = out
+            .iter()
+            .find(|n| n.topic == "/junos/events/syslog/UI_COMMIT_COMPLETED")
+            .expect("UI_COMMIT_COMPLETED published");
+        let v: Value = serde_json::from_str(&done.payload).expect("json");
         let e = &v["jet-event"];
         assert_eq!(e["event-id"], "UI_COMMIT_COMPLETED");
         assert_eq!(e["hostname"], "r1");
         assert_eq!(e["attributes"]["username"], "admin");
-        assert_eq!(e["attributes"]["comment"], "why");
         assert!(e["time"].as_str().is_some_and(|t| t.ends_with(" UTC")));
-        assert_eq!(e["sequence"], 1);
+        let update: Value = serde_json::from_str(&out[0].payload).expect("json");
+        assert_eq!(update["jet-event"]["attributes"]["comment"], "why");
+        assert_eq!(update["jet-event"]["sequence"], 1);
     }
 
     #[test]
     fn sequences_count_per_topic_root_and_jump_after_a_loss() {
         let mut r = EventRenderer::new();
-        r.render(&stamped(commit_event()), "r1");
-        let second = r.render(&stamped(commit_event()), "r1");
         let seq = |n: &Notification| -> u64 {
             serde_json::from_str::<Value>(&n.payload).expect("json")["jet-event"]["sequence"]
                 .as_u64()
                 .expect("sequence")
         };
+        let first = r.render(&stamped(commit_event()), "r1");
+        let syslog_per_commit = first
+            .iter()
+            .filter(|n| n.topic.contains("/syslog/"))
+            .count() as u64;
+        let second = r.render(&stamped(commit_event()), "r1");
         assert_eq!(seq(&second[0]), 2, "genpub root");
-        assert_eq!(seq(&second[1]), 2, "syslog root");
+        let last_syslog = second
+            .iter()
+            .rev()
+            .find(|n| n.topic.contains("/syslog/"))
+            .expect("syslog");
+        assert_eq!(seq(last_syslog), 2 * syslog_per_commit, "syslog root");
         r.lost(5);
         let third = r.render(&stamped(commit_event()), "r1");
-        assert_eq!(seq(&third[1]), 8);
+        assert_eq!(seq(&third[0]), 8, "genpub root after 5 lost");
     }
 
     #[test]
