@@ -242,7 +242,10 @@ mod tests {
 
     #[test]
     fn unknown_statements_are_reported() {
-        assert_eq!(complete(&[], "set bogus ").map(|_| ()), Err("bogus".to_owned()));
+        assert_eq!(
+            complete(&[], "set bogus ").map(|_| ()),
+            Err("bogus".to_owned())
+        );
         assert!(help_text(&[], "set bogus ").contains("'bogus'"));
     }
 }

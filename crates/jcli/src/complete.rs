@@ -13,8 +13,14 @@ static LOCAL: &[CommandNode] = &[
         word: "configure",
         help: "Manipulate software configuration information",
         children: &[
-            local("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
-            local("private", "Work in private database (other users' changes not seen)"),
+            local(
+                "exclusive",
+                "Obtain exclusive lock (other users cannot make changes)",
+            ),
+            local(
+                "private",
+                "Work in private database (other users' changes not seen)",
+            ),
         ],
         runnable: true,
         takes_args: false,
@@ -108,7 +114,10 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
         let level = local.node.map_or(LOCAL, |n| n.children);
         return Ok(Completion {
             start,
-            choices: level.iter().filter(|n| n.word.starts_with(partial)).collect(),
+            choices: level
+                .iter()
+                .filter(|n| n.word.starts_with(partial))
+                .collect(),
             runnable: local.node.is_some_and(|n| n.runnable),
             free: false,
         });

@@ -155,7 +155,12 @@ impl<'s> Repl<'s> {
         Ok(Flow::Continue)
     }
 
-    fn config(&mut self, token: &str, line: &str, term: &mut dyn Terminal) -> Result<Flow, Failure> {
+    fn config(
+        &mut self,
+        token: &str,
+        line: &str,
+        term: &mut dyn Terminal,
+    ) -> Result<Flow, Failure> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let payload = match words.as_slice() {
             ["load", _mode, "terminal"] => {

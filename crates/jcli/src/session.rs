@@ -102,9 +102,8 @@ impl Session {
         let reply = self
             .rt
             .block_on(
-                ConfigSessionClient::new(self.client.channel()).open(OpenRequest {
-                    mode: mode as i32,
-                }),
+                ConfigSessionClient::new(self.client.channel())
+                    .open(OpenRequest { mode: mode as i32 }),
             )
             .map_err(|s| classify(Error::Rpc(s)))?
             .into_inner();
@@ -138,11 +137,12 @@ impl Session {
     /// Leaves configuration mode without committing.
     pub(crate) fn config_close(&self, token: &str) {
         // Best effort: the device also ends the session when the connection closes.
-        let _ = self.rt.block_on(
-            ConfigSessionClient::new(self.client.channel()).close(CloseRequest {
-                session_token: token.to_owned(),
-            }),
-        );
+        let _ =
+            self.rt.block_on(
+                ConfigSessionClient::new(self.client.channel()).close(CloseRequest {
+                    session_token: token.to_owned(),
+                }),
+            );
     }
 
     /// The device's host name, from the `Hostname:` line of `show version`.

@@ -65,9 +65,18 @@ async fn repeated_c_runs_a_configuration_session_and_commits() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(stdout.contains("Entering configuration mode\n"), "{stdout}");
-    assert!(stdout.contains("+ set system host-name viajcli"), "{stdout}");
-    assert!(stdout.contains("commit complete\nExiting configuration mode\n"), "{stdout}");
-    assert!(stdout.contains("by admin via cli\n    from jcli\n"), "{stdout}");
+    assert!(
+        stdout.contains("[edit system]\n-  host-name testdev;\n+  host-name viajcli;"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("commit complete\nExiting configuration mode\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("by admin via cli\n    from jcli\n"),
+        "{stdout}"
+    );
     assert_eq!(dev.device().committed().config.host_name(), Some("viajcli"));
 }
 
@@ -124,15 +133,18 @@ async fn terminal_session_shows_banners_helps_from_the_schema_and_asks_before_le
         let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("pty");
         p.exp_string("admin@testdev> ").expect("operational prompt");
         type_keys(&mut p, "configure\r");
-        p.exp_string("Entering configuration mode").expect("entering");
+        p.exp_string("Entering configuration mode")
+            .expect("entering");
         p.exp_string("[edit]").expect("banner");
-        p.exp_string("admin@testdev# ").expect("configuration prompt");
+        p.exp_string("admin@testdev# ")
+            .expect("configuration prompt");
 
         // `?` lists statements from the schema.
         type_keys(&mut p, "set system ?");
         p.exp_string("Possible completions:").expect("help");
         p.exp_string("host-name").expect("schema statement listed");
-        p.exp_string("admin@testdev# set system ").expect("line shown again");
+        p.exp_string("admin@testdev# set system ")
+            .expect("line shown again");
         // TAB completes a unique statement prefix.
         type_keys(&mut p, "host\t");
         p.exp_string("host-name ").expect("TAB completes host-name");
@@ -140,7 +152,8 @@ async fn terminal_session_shows_banners_helps_from_the_schema_and_asks_before_le
         p.exp_string("[edit]").expect("banner after the command");
 
         type_keys(&mut p, "edit system login\r");
-        p.exp_string("[edit system login]").expect("edit level banner");
+        p.exp_string("[edit system login]")
+            .expect("edit level banner");
         type_keys(&mut p, "top\r");
         p.exp_string("[edit]").expect("back at the top");
 
@@ -155,7 +168,8 @@ async fn terminal_session_shows_banners_helps_from_the_schema_and_asks_before_le
         type_keys(&mut p, "commit and-quit\r");
         p.exp_string("commit complete").expect("committed");
         p.exp_string("Exiting configuration mode").expect("left");
-        p.exp_string("admin@testdev> ").expect("operational prompt again");
+        p.exp_string("admin@testdev> ")
+            .expect("operational prompt again");
         type_keys(&mut p, "exit\r");
         p.exp_eof().expect("jcli ends");
     })

@@ -15,6 +15,9 @@ use anyhow::{bail, Context as _};
 use jet_sdk::proto::jnx::jet::management::ConfigLoadType;
 use jet_sdk::{ConnectOptions, JetClient};
 
+/// Statements per `ConfigSet` while loading the base (about 2 MiB of text).
+const BASE_CHUNK: u32 = 40_000;
+
 /// What `jet-bench config` was asked to do.
 pub(crate) struct ConfigArgs {
     pub(crate) target: String,
@@ -46,14 +49,21 @@ pub(crate) async fn run(a: ConfigArgs) -> anyhow::Result<()> {
         .with_context(|| format!("connecting to {}", a.target))?;
     c.login(&a.user, &a.password, "jet-bench-config").await?;
 
+    // The base goes in chunks: one payload of 100,000 routes is over gRPC's default
+    // 4 MiB message limit.
     let t = Instant::now();
-    c.config_set_text(
-        &routes(0, a.base),
-        ConfigLoadType::ConfigLoadMerge,
-        "jet-bench base",
-    )
-    .await
-    .context("loading the base configuration")?;
+    let mut loaded = 0;
+    while loaded < a.base {
+        let n = BASE_CHUNK.min(a.base - loaded);
+        c.config_set_text(
+            &routes(loaded, n),
+            ConfigLoadType::ConfigLoadMerge,
+            "jet-bench base",
+        )
+        .await
+        .context("loading the base configuration")?;
+        loaded += n;
+    }
     println!(
         "base: {} statements committed in {:.1} ms",
         a.base,
@@ -102,7 +112,10 @@ mod tests {
     #[test]
     fn routes_are_numbered_from_first_and_one_per_line() {
         let t = routes(256, 2);
-        assert!(t.contains("route 10.0.1.0/32 { next-hop 192.0.2.1; }"), "{t}");
+        assert!(
+            t.contains("route 10.0.1.0/32 { next-hop 192.0.2.1; }"),
+            "{t}"
+        );
         assert!(t.contains("route 10.0.1.1/32"), "{t}");
         assert_eq!(t.matches("route ").count(), 2);
     }

@@ -78,67 +78,106 @@ pub(crate) fn instance_interfaces_exist(cfg: &Config, errs: &mut Vec<ConfigError
 }
 
 /// Static routes: IPv4 in `inet.0`, IPv6 in `inet6.0`, next hops of the route's family,
-/// and something to do with the packets (next hop, discard or reject).
+/// and something to do with the packets (next hop, discard or reject). Walks the tree
+/// directly (values are canonical: an IPv6 address is one with a `:`).
 pub(crate) fn static_routes_match_their_table(cfg: &Config, errs: &mut Vec<ConfigError>) {
-    for r in cfg.static_routes() {
-        let mut path = String::from("[edit");
-        if let Some(i) = &r.instance {
-            path.push_str(&format!(" routing-instances {} routing-options", quote(i)));
-        } else {
-            path.push_str(" routing-options");
-        }
-        let v6_table = r.table.ends_with("inet6.0");
-        if !v6_table && !r.table.ends_with("inet.0") {
-            errs.push(ConfigError::new(
-                ConfigErrorKind::InvalidValue,
-                format!("{path}]"),
-                format!("rib {}", quote(&r.table)),
-                format!("unsupported routing table '{}' (expected inet.0 or inet6.0)", r.table),
-            ));
-            continue;
-        }
-        if v6_table {
-            path.push_str(&format!(" rib {}", quote(&r.table)));
-        }
-        path.push_str(&format!(" static route {}]", r.prefix));
-        let stmt = format!("route {}", r.prefix);
-        if r.prefix.addr.is_ipv6() != v6_table {
-            errs.push(ConfigError::new(
-                ConfigErrorKind::InvalidValue,
-                path.clone(),
-                stmt.clone(),
-                format!(
-                    "{} route {} does not belong in table {}",
-                    if r.prefix.addr.is_ipv6() { "IPv6" } else { "IPv4" },
-                    r.prefix,
-                    r.table
-                ),
+    use crate::tree::child;
+    let mut places: Vec<(String, &[crate::tree::Node])> = Vec::new();
+    if let Some(ro) = cfg.node_at(&["routing-options"]) {
+        places.push(("[edit routing-options".to_owned(), ro.children()));
+    }
+    for ri in list_entries(cfg, &["routing-instances", "instance"]) {
+        if let Some(ro) = child(&ri.children, "routing-options") {
+            places.push((
+                format!("[edit routing-instances {} routing-options", quote(&ri.key)),
+                ro.children(),
             ));
         }
-        let hops = r
-            .next_hops
-            .iter()
-            .chain(r.qualified_next_hops.iter().map(|q| &q.address));
-        for nh in hops {
-            if nh.is_ipv6() != r.prefix.addr.is_ipv6() {
+    }
+    for (at, ro) in places {
+        let mut tables: Vec<(String, Option<&str>, &[crate::tree::Node])> = Vec::new();
+        if let Some(st) = child(ro, "static") {
+            tables.push((at.clone(), Some("inet.0"), st.children()));
+        }
+        for rib in crate::views_net::entries_of(ro, "rib") {
+            let fam = if rib.key.ends_with("inet6.0") {
+                Some("inet6.0")
+            } else if rib.key.ends_with("inet.0") {
+                Some("inet.0")
+            } else {
+                None
+            };
+            let path = format!("{at} rib {}", quote(&rib.key));
+            if fam.is_none() {
                 errs.push(ConfigError::new(
                     ConfigErrorKind::InvalidValue,
-                    path.clone(),
-                    format!("next-hop {nh}"),
-                    format!("next-hop {nh} is not of the family of route {}", r.prefix),
+                    format!("{at}]"),
+                    format!("rib {}", quote(&rib.key)),
+                    format!(
+                        "unsupported routing table '{}' (expected inet.0 or inet6.0)",
+                        rib.key
+                    ),
                 ));
             }
+            if let Some(st) = child(&rib.children, "static") {
+                tables.push((path, fam, st.children()));
+            }
         }
-        if r.action == crate::StaticRouteAction::Forward
-            && r.next_hops.is_empty()
-            && r.qualified_next_hops.is_empty()
-        {
-            errs.push(ConfigError::new(
-                ConfigErrorKind::MissingMandatory,
-                path,
-                "next-hop",
-                "missing mandatory statement: 'next-hop' (or discard, reject, qualified-next-hop)",
-            ));
+        for (path, fam, st) in tables {
+            let Some(fam) = fam else { continue };
+            let v6_table = fam == "inet6.0";
+            for r in crate::views_net::entries_of(st, "route") {
+                let v6 = r.key.contains(':');
+                let c = &r.children;
+                let hops = crate::views_net::list_keys(c, "next-hop");
+                let qualified = crate::views_net::list_keys(c, "qualified-next-hop");
+                let ok = v6 == v6_table
+                    && hops.iter().chain(&qualified).all(|h| h.contains(':') == v6)
+                    && (!hops.is_empty()
+                        || !qualified.is_empty()
+                        || child(c, "discard").is_some()
+                        || child(c, "reject").is_some());
+                if ok {
+                    continue;
+                }
+                let here = format!("{path} static route {}]", r.key);
+                if v6 != v6_table {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::InvalidValue,
+                        here.clone(),
+                        format!("route {}", r.key),
+                        format!(
+                            "{} route {} does not belong in table {fam}",
+                            if v6 { "IPv6" } else { "IPv4" },
+                            r.key
+                        ),
+                    ));
+                }
+                for nh in hops
+                    .iter()
+                    .chain(&qualified)
+                    .filter(|h| h.contains(':') != v6)
+                {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::InvalidValue,
+                        here.clone(),
+                        format!("next-hop {nh}"),
+                        format!("next-hop {nh} is not of the family of route {}", r.key),
+                    ));
+                }
+                if hops.is_empty()
+                    && qualified.is_empty()
+                    && child(c, "discard").is_none()
+                    && child(c, "reject").is_none()
+                {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::MissingMandatory,
+                        here,
+                        "next-hop",
+                        "missing mandatory statement: 'next-hop' (or discard, reject, qualified-next-hop)",
+                    ));
+                }
+            }
         }
     }
 }
@@ -165,21 +204,26 @@ pub(crate) fn policer_limits_in_range(cfg: &Config, errs: &mut Vec<ConfigError>)
 
 /// `vlan-id` on a unit needs `vlan-tagging` on its interface.
 pub(crate) fn vlan_id_needs_vlan_tagging(cfg: &Config, errs: &mut Vec<ConfigError>) {
-    for d in cfg.interfaces() {
-        if d.vlan_tagging {
+    use crate::tree::{child, Value};
+    for d in list_entries(cfg, &["interfaces", "interface"]) {
+        if child(&d.children, "vlan-tagging").is_some() {
             continue;
         }
-        for u in d.units.iter().filter(|u| u.vlan_id.is_some()) {
-            errs.push(ConfigError::new(
-                ConfigErrorKind::MissingMandatory,
-                format!("[edit interfaces {}]", d.name),
-                "vlan-tagging",
-                format!(
-                    "missing mandatory statement: 'vlan-tagging' (unit {} has vlan-id {})",
-                    u.unit,
-                    u.vlan_id.unwrap_or_default()
-                ),
-            ));
+        let Some(Value::List(units)) = child(&d.children, "unit").map(|n| &n.value) else {
+            continue;
+        };
+        for u in units {
+            if let Some(vlan) = leaf(&u.children, "vlan-id") {
+                errs.push(ConfigError::new(
+                    ConfigErrorKind::MissingMandatory,
+                    format!("[edit interfaces {}]", d.key),
+                    "vlan-tagging",
+                    format!(
+                        "missing mandatory statement: 'vlan-tagging' (unit {} has vlan-id {vlan})",
+                        u.key
+                    ),
+                ));
+            }
         }
     }
 }

@@ -29,7 +29,12 @@ impl Config {
     /// them (empty when equal).
     pub fn compare(&self, newer: &Config) -> String {
         let mut d = Diff::default();
-        d.level(&mut Vec::new(), &self.children, &newer.children, schema::ROOT);
+        d.level(
+            &mut Vec::new(),
+            &self.children,
+            &newer.children,
+            schema::ROOT,
+        );
         d.out
     }
 }
@@ -181,11 +186,11 @@ impl Diff {
         }
     }
 
-    fn entries(&mut self, words: &mut Vec<String>, list: &Node, old: &[Entry], new: &[Entry]) {
+    fn entries(&mut self, words: &[String], list: &Node, old: &[Entry], new: &[Entry]) {
         let sn = list.schema;
         let new_at: HashMap<&str, &Entry> = new.iter().map(|e| (e.key.as_str(), e)).collect();
         let old_at: HashMap<&str, &Entry> = old.iter().map(|e| (e.key.as_str(), e)).collect();
-        let mut at = words.clone();
+        let mut at = words.to_vec();
         if sn.braced {
             at.push(sn.name.to_owned());
         }

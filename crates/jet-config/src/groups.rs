@@ -158,7 +158,7 @@ fn strip_apply_groups(children: &mut Vec<Node>) {
 }
 
 /// The active group names in an `apply-groups` among `children`.
-fn applied<'a>(children: &'a [Node]) -> &'a [String] {
+fn applied(children: &[Node]) -> &[String] {
     match tree::child(children, "apply-groups") {
         Some(n) if !n.meta.inactive => match &n.value {
             Value::LeafList(vs) => vs,
@@ -211,7 +211,10 @@ fn expand<'g>(
                     strip_inactive_node(&mut copy);
                     let at = children
                         .iter()
-                        .position(|n| schema::order(level, n.schema.name) > schema::order(level, s.schema.name))
+                        .position(|n| {
+                            schema::order(level, n.schema.name)
+                                > schema::order(level, s.schema.name)
+                        })
                         .unwrap_or(children.len());
                     children.insert(at, copy);
                 }

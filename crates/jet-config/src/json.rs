@@ -137,7 +137,7 @@ pub(crate) fn parse_value(v: &Json) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.object(top, schema::ROOT, &mut children, &mut Vec::new(), true)?;
+    conv.object(top, schema::ROOT, &mut children, &[], true)?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -176,8 +176,8 @@ fn meta_of(v: Option<&Json>) -> Result<(Meta, Op), String> {
                     "delete" | "remove" => Op::Delete,
                     other => {
                         return Err(format!(
-                            "invalid operation '{other}' (expected merge, replace, create or delete)"
-                        ))
+                        "invalid operation '{other}' (expected merge, replace, create or delete)"
+                    ))
                     }
                 }
             }
@@ -196,7 +196,13 @@ fn is_null_marker(v: &Json) -> bool {
 }
 
 impl Conv {
-    fn err(&self, kind: ConfigErrorKind, steps: &[Step], stmt: impl Into<String>, msg: impl Into<String>) -> ConfigError {
+    fn err(
+        &self,
+        kind: ConfigErrorKind,
+        steps: &[Step],
+        stmt: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> ConfigError {
         ConfigError::new(kind, edit_path(&tree::path_words(steps)), stmt, msg)
     }
 
@@ -205,19 +211,29 @@ impl Conv {
         obj: &Map<String, Json>,
         level: &'static [SchemaNode],
         children: &mut Vec<Node>,
-        steps: &mut Vec<Step>,
+        steps: &[Step],
         top: bool,
     ) -> Result<(), ConfigError> {
         let mut indexes: HashMap<&'static str, KeyIndex> = HashMap::new();
         for (name, v) in obj {
-            if name.starts_with('@') {
-                if name.len() > 1 && !top && schema::find(level, &name[1..]).is_none() {
-                    return Err(self.err(ConfigErrorKind::UnknownStatement, steps, name.clone(), format!("metadata for unknown statement '{}'", &name[1..])));
+            if let Some(target) = name.strip_prefix('@') {
+                if !target.is_empty() && !top && schema::find(level, target).is_none() {
+                    return Err(self.err(
+                        ConfigErrorKind::UnknownStatement,
+                        steps,
+                        name.clone(),
+                        format!("metadata for unknown statement '{}'", &name[1..]),
+                    ));
                 }
                 continue;
             }
             let Some(sn) = schema::find(level, name) else {
-                return Err(self.err(ConfigErrorKind::UnknownStatement, steps, name.clone(), format!("unknown statement '{name}'")));
+                return Err(self.err(
+                    ConfigErrorKind::UnknownStatement,
+                    steps,
+                    name.clone(),
+                    format!("unknown statement '{name}'"),
+                ));
             };
             let (meta, op) = meta_of(obj.get(&format!("@{name}")))
                 .map_err(|m| self.err(ConfigErrorKind::Syntax, steps, name.clone(), m))?;
@@ -238,13 +254,22 @@ impl Conv {
                     ConfigErrorKind::Syntax,
                     steps,
                     sn.name,
-                    format!("syntax error: expected a string or number for '{}', found {}", sn.name, kind_of(other)),
+                    format!(
+                        "syntax error: expected a string or number for '{}', found {}",
+                        sn.name,
+                        kind_of(other)
+                    ),
                 ))
             }
         };
         let ty = sn.value_type().unwrap_or(ValueType::Text { max_len: 0 });
         ty.canonical(sn.name, &raw).map_err(|m| {
-            self.err(ConfigErrorKind::InvalidValue, steps, format!("{} {}", sn.name, quote(&raw)), m)
+            self.err(
+                ConfigErrorKind::InvalidValue,
+                steps,
+                format!("{} {}", sn.name, quote(&raw)),
+                m,
+            )
         })
     }
 
@@ -257,28 +282,39 @@ impl Conv {
         op: Op,
         level: &'static [SchemaNode],
         children: &mut Vec<Node>,
-        steps: &mut Vec<Step>,
+        steps: &[Step],
         indexes: &mut HashMap<&'static str, KeyIndex>,
     ) -> Result<(), ConfigError> {
         let here = |key: Option<String>| {
-            let mut h = steps.clone();
+            let mut h = steps.to_vec();
             h.push(Step { schema: sn, key });
             h
         };
         match sn.kind {
-            Kind::Container { children: inner, .. } => {
+            Kind::Container {
+                children: inner, ..
+            } => {
                 let empty = Map::new();
                 let obj = match v {
                     Json::Object(m) => m,
                     v if is_null_marker(v) => &empty,
                     other => {
-                        return Err(self.err(ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: expected an object for '{}', found {}", sn.name, kind_of(other))))
+                        return Err(self.err(
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            format!(
+                                "syntax error: expected an object for '{}', found {}",
+                                sn.name,
+                                kind_of(other)
+                            ),
+                        ))
                     }
                 };
                 let (inner_meta, inner_op) = meta_of(obj.get("@"))
                     .map_err(|m| self.err(ConfigErrorKind::Syntax, steps, sn.name, m))?;
                 let op = if inner_op == Op::Merge { op } else { inner_op };
-                let mut path = here(None);
+                let path = here(None);
                 match op {
                     Op::Delete => {
                         self.parsed.deletes.push((path, None));
@@ -291,10 +327,13 @@ impl Conv {
                 absorb(&mut node.meta, meta);
                 absorb(&mut node.meta, inner_meta);
                 if let Some(c) = tree::container_children(node) {
-                    self.object(obj, inner, c, &mut path, false)?;
+                    self.object(obj, inner, c, &path, false)?;
                 }
                 let had = obj.keys().any(|k| k != "@");
-                if had && matches!(&node.value, Value::Container(c) if c.is_empty()) && node.meta == Meta::default() {
+                if had
+                    && matches!(&node.value, Value::Container(c) if c.is_empty())
+                    && node.meta == Meta::default()
+                {
                     children.retain(|n| n.schema.name != sn.name);
                 }
                 Ok(())
@@ -308,21 +347,47 @@ impl Conv {
                         &one
                     }
                     other => {
-                        return Err(self.err(ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: expected an array of objects for '{}', found {}", sn.name, kind_of(other))))
+                        return Err(self.err(
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            format!(
+                                "syntax error: expected an array of objects for '{}', found {}",
+                                sn.name,
+                                kind_of(other)
+                            ),
+                        ))
                     }
                 };
                 for item in items {
                     let Json::Object(obj) = item else {
-                        return Err(self.err(ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: expected an object in '{}', found {}", sn.name, kind_of(item))));
+                        return Err(self.err(
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            format!(
+                                "syntax error: expected an object in '{}', found {}",
+                                sn.name,
+                                kind_of(item)
+                            ),
+                        ));
                     };
                     let Some(k) = obj.get(sn.key_name) else {
-                        return Err(self.err(ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: entry of '{}' without \"{}\"", sn.name, sn.key_name)));
+                        return Err(self.err(
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            format!(
+                                "syntax error: entry of '{}' without \"{}\"",
+                                sn.name, sn.key_name
+                            ),
+                        ));
                     };
                     let key = self.value(sn, k, steps)?;
                     let (emeta, eop) = meta_of(obj.get("@"))
                         .map_err(|m| self.err(ConfigErrorKind::Syntax, steps, sn.name, m))?;
                     let eop = if eop == Op::Merge { op } else { eop };
-                    let mut path = here(Some(key.clone()));
+                    let path = here(Some(key.clone()));
                     match eop {
                         Op::Delete => {
                             self.parsed.deletes.push((path, None));
@@ -335,18 +400,26 @@ impl Conv {
                     let Value::List(entries) = &mut node.value else {
                         continue;
                     };
-                    let entry = indexes.entry(sn.name).or_default().entry_or_insert(entries, &key);
+                    let entry = indexes
+                        .entry(sn.name)
+                        .or_default()
+                        .entry_or_insert(entries, &key);
                     absorb(&mut entry.meta, meta.clone());
                     absorb(&mut entry.meta, emeta);
                     let mut rest = obj.clone();
                     rest.remove(sn.key_name);
-                    self.object(&rest, sn.children(), &mut entry.children, &mut path, false)?;
+                    self.object(&rest, sn.children(), &mut entry.children, &path, false)?;
                 }
                 Ok(())
             }
             Kind::Flag => {
                 if !is_null_marker(v) && v != &Json::Bool(true) {
-                    return Err(self.err(ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: '{}' takes no value (use [null])", sn.name)));
+                    return Err(self.err(
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        sn.name,
+                        format!("syntax error: '{}' takes no value (use [null])", sn.name),
+                    ));
                 }
                 self.simple(sn, None, meta, op, level, children, steps);
                 Ok(())
@@ -358,7 +431,10 @@ impl Conv {
             }
             Kind::LeafList(_) => {
                 let values = match v {
-                    Json::Array(a) => a.iter().map(|x| self.value(sn, x, steps)).collect::<Result<Vec<_>, _>>()?,
+                    Json::Array(a) => a
+                        .iter()
+                        .map(|x| self.value(sn, x, steps))
+                        .collect::<Result<Vec<_>, _>>()?,
                     one => vec![self.value(sn, one, steps)?],
                 };
                 self.simple(sn, Some(values), meta, op, level, children, steps);
@@ -379,7 +455,10 @@ impl Conv {
         steps: &[Step],
     ) {
         let mut path = steps.to_vec();
-        path.push(Step { schema: sn, key: None });
+        path.push(Step {
+            schema: sn,
+            key: None,
+        });
         match op {
             Op::Delete => {
                 match (&sn.kind, values) {

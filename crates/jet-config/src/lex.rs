@@ -55,113 +55,152 @@ impl Token {
     }
 }
 
+/// Line and column bookkeeping: columns count characters, computed incrementally so
+/// that long lines stay linear.
+struct Cursor<'a> {
+    text: &'a str,
+    line: usize,
+    line_start: usize,
+    /// A byte offset on the current line and its column.
+    mark: (usize, usize),
+}
+
+impl Cursor<'_> {
+    /// Line and column of byte offset `at` (never before the last call's offset).
+    fn at(&mut self, at: usize) -> (usize, usize) {
+        let (from, col) = self.mark;
+        let from = from.max(self.line_start);
+        let col = if from == self.line_start { 1 } else { col };
+        let add = self.text.get(from..at).map_or(0, |s| s.chars().count());
+        self.mark = (at, col + add);
+        (self.line, col + add)
+    }
+
+    /// Accounts for the newlines in `text[from..to]`.
+    fn lines(&mut self, from: usize, to: usize) {
+        let Some(seg) = self.text.get(from..to) else {
+            return;
+        };
+        for (i, b) in seg.bytes().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_start = from + i + 1;
+                self.mark = (self.line_start, 1);
+            }
+        }
+    }
+}
+
 /// Tokenises `text`; line numbers start at `first_line`.
 pub(crate) fn tokenize(text: &str, first_line: usize) -> Result<Vec<Token>, ConfigError> {
-    let mut out = Vec::new();
-    let mut it = text.chars().peekable();
-    let (mut line, mut col) = (first_line, 1usize);
+    let mut out = Vec::with_capacity(text.len() / 8);
+    let mut cur = Cursor {
+        text,
+        line: first_line,
+        line_start: 0,
+        mark: (0, 1),
+    };
     let syntax = |msg: &str, l: usize, c: usize| {
         ConfigError::new(ConfigErrorKind::Syntax, "[edit]", "", msg.to_owned()).at(l, c)
     };
-    while let Some(&c) = it.peek() {
-        let (tl, tc) = (line, col);
-        let mut bump = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
-            let ch = it.next();
-            if ch == Some('\n') {
-                line += 1;
-                col = 1;
-            } else if ch.is_some() {
-                col += 1;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' => {
+                cur.lines(i, i + 1);
+                i += 1;
             }
-            ch
-        };
-        match c {
-            c if c.is_whitespace() => {
-                bump(&mut it);
-            }
-            '#' => {
-                if matches!(out.last(), Some(Token { tok: Tok::Comment(_), .. })) {
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'#' => {
+                if matches!(
+                    out.last(),
+                    Some(Token {
+                        tok: Tok::Comment(_),
+                        ..
+                    })
+                ) {
                     out.pop();
                 }
-                while let Some(&ch) = it.peek() {
-                    if ch == '\n' {
-                        break;
-                    }
-                    bump(&mut it);
-                }
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
-            '{' | '}' | ';' | '[' | ']' => {
-                bump(&mut it);
-                let tok = match c {
-                    '{' => Tok::LBrace,
-                    '}' => Tok::RBrace,
-                    ';' => Tok::Semi,
-                    '[' => Tok::LBracket,
+            b'{' | b'}' | b';' | b'[' | b']' => {
+                let (line, col) = cur.at(i);
+                let tok = match b {
+                    b'{' => Tok::LBrace,
+                    b'}' => Tok::RBrace,
+                    b';' => Tok::Semi,
+                    b'[' => Tok::LBracket,
                     _ => Tok::RBracket,
                 };
-                out.push(Token {
-                    tok,
-                    line: tl,
-                    col: tc,
-                });
+                out.push(Token { tok, line, col });
+                i += 1;
             }
-            '"' => {
-                bump(&mut it);
+            b'"' => {
+                let (line, col) = cur.at(i);
                 let mut s = String::new();
+                let mut j = i + 1;
+                let mut run = j;
                 loop {
-                    match bump(&mut it) {
-                        None => return Err(syntax("unterminated quoted string", tl, tc)),
-                        Some('"') => break,
-                        Some('\\') => match bump(&mut it) {
-                            None => return Err(syntax("unterminated quoted string", tl, tc)),
-                            Some(e) => s.push(e),
-                        },
-                        Some(ch) => s.push(ch),
+                    match bytes.get(j) {
+                        None => return Err(syntax("unterminated quoted string", line, col)),
+                        Some(b'"') => break,
+                        Some(b'\\') => {
+                            s.push_str(&text[run..j]);
+                            // The escaped character, whatever its length.
+                            let Some(c) = text[j + 1..].chars().next() else {
+                                return Err(syntax("unterminated quoted string", line, col));
+                            };
+                            s.push(c);
+                            j += 1 + c.len_utf8();
+                            run = j;
+                        }
+                        Some(_) => j += 1,
                     }
                 }
+                s.push_str(&text[run..j]);
+                cur.lines(i, j);
                 out.push(Token {
                     tok: Tok::Quoted(s),
-                    line: tl,
-                    col: tc,
+                    line,
+                    col,
                 });
+                i = j + 1;
+            }
+            _ if text[i..].starts_with("/*") => {
+                let (line, col) = cur.at(i);
+                let Some(n) = text[i + 2..].find("*/") else {
+                    return Err(syntax("unterminated comment", line, col));
+                };
+                let end = i + 2 + n;
+                cur.lines(i, end);
+                out.push(Token {
+                    tok: Tok::Comment(text[i + 2..end].trim().to_owned()),
+                    line,
+                    col,
+                });
+                i = end + 2;
             }
             _ => {
-                let mut s = String::new();
-                while let Some(&ch) = it.peek() {
-                    if ch.is_whitespace() || "{};[]\"".contains(ch) {
-                        break;
-                    }
-                    s.push(ch);
-                    bump(&mut it);
-                    if s == "/*" {
-                        break;
-                    }
+                let rest = &text[i..];
+                let Some(c) = rest.chars().next() else { break };
+                if c.is_whitespace() {
+                    // Other Unicode blanks.
+                    i += c.len_utf8();
+                    continue;
                 }
-                if s == "/*" {
-                    // Block comment: up to the closing `*/`.
-                    let mut body = String::new();
-                    loop {
-                        match bump(&mut it) {
-                            None => return Err(syntax("unterminated comment", tl, tc)),
-                            Some('/') if body.ends_with('*') => {
-                                body.pop();
-                                break;
-                            }
-                            Some(ch) => body.push(ch),
-                        }
-                    }
-                    out.push(Token {
-                        tok: Tok::Comment(body.trim().to_owned()),
-                        line: tl,
-                        col: tc,
-                    });
-                } else {
-                    out.push(Token {
-                        tok: Tok::Word(s),
-                        line: tl,
-                        col: tc,
-                    });
-                }
+                let len = rest
+                    .char_indices()
+                    .find(|&(_, ch)| ch.is_whitespace() || "{};[]\"".contains(ch))
+                    .map_or(rest.len(), |(n, _)| n);
+                let (line, col) = cur.at(i);
+                out.push(Token {
+                    tok: Tok::Word(rest[..len].to_owned()),
+                    line,
+                    col,
+                });
+                i += len;
             }
         }
     }
@@ -182,7 +221,8 @@ mod tests {
 
     #[test]
     fn comments_and_secret_trailers_are_skipped() {
-        let t = toks("## Last commit: x\npw \"$6$a\"; ## SECRET-DATA\n/* note\n */ a;/* x */ # y\n");
+        let t =
+            toks("## Last commit: x\npw \"$6$a\"; ## SECRET-DATA\n/* note\n */ a;/* x */ # y\n");
         assert_eq!(
             t,
             [

@@ -37,22 +37,21 @@ mod views_net;
 mod xml;
 
 pub use crate::views_net::{
-    AddressMatchCfg, ExtensionAppCfg, FilterAction, FilterFamily, FilterTermCfg,
-    FirewallFilterCfg, IfdCfg, IflCfg, IflFiltersCfg, PolicerCfg, PrefixListCfg,
-    QualifiedNextHopCfg, RoutingInstanceCfg, StaticRouteAction, StaticRouteCfg, SyslogContentCfg,
-    SyslogFileCfg,
+    AddressMatchCfg, ExtensionAppCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg,
+    IfdCfg, IflCfg, IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg,
+    RoutingInstanceCfg, StaticRouteAction, StaticRouteCfg, SyslogContentCfg, SyslogFileCfg,
 };
 
 #[cfg(test)]
 mod proptests;
 
 pub use crate::config::{Config, LoadMode};
-pub use crate::load::PayloadFormat;
 pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
+pub use crate::load::PayloadFormat;
 pub use crate::store::{CommitMeta, Store, MAX_ROLLBACK};
 pub use crate::value::IpPrefix;
 pub use crate::views::{
-    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass,
-    LoginClassCfg, MutualCfg, NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
+    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass, LoginClassCfg,
+    MutualCfg, NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
     DEFAULT_LISTEN_ADDRESS, DEFAULT_NOTIFICATION_MAX_CONNECTIONS, DEFAULT_NOTIFICATION_PORT,
 };

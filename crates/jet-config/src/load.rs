@@ -48,6 +48,20 @@ impl FromStr for PayloadFormat {
     }
 }
 
+/// Applies a parsed merge or replace payload: replaced statements are emptied, deleted
+/// ones removed, then the payload merged in.
+fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode) {
+    if mode == LoadMode::Replace {
+        for steps in &parsed.replaces {
+            tree::clear_at(children, steps);
+        }
+    }
+    for (steps, value) in &parsed.deletes {
+        tree::delete_at(children, steps, value.as_deref());
+    }
+    tree::merge_children(children, &parsed.children, schema::ROOT);
+}
+
 impl Config {
     /// The configuration that results from loading `payload` onto this one, Junos
     /// style. This configuration is not changed; on error nothing is returned.
@@ -114,6 +128,36 @@ impl Config {
         Ok(self.apply_patch(parsed, mode))
     }
 
+    /// Loads `payload` into this configuration in place: what [`Config::load_payload`]
+    /// returns, without copying the configuration (for large configurations in a
+    /// commit pipeline that owns its candidate). All or nothing: on error this
+    /// configuration is unchanged.
+    pub fn load_in_place(
+        &mut self,
+        payload: &str,
+        format: PayloadFormat,
+        mode: LoadMode,
+    ) -> Result<(), ConfigError> {
+        let parsed = match (format, mode) {
+            (PayloadFormat::Set, LoadMode::Set) => return self.apply_set(payload),
+            (PayloadFormat::Text, m) if m != LoadMode::Set => text::parse(payload)?,
+            (PayloadFormat::Xml, m) if m != LoadMode::Set => xml::parse(payload)?,
+            (PayloadFormat::Json, m) if m != LoadMode::Set => json::parse(payload)?,
+            _ => {
+                *self = self.load_payload(payload, format, mode)?;
+                return Ok(());
+            }
+        };
+        self.touch();
+        match mode {
+            LoadMode::Merge | LoadMode::Replace => {
+                patch(&mut self.children, &parsed, mode);
+            }
+            _ => self.children = parsed.children,
+        }
+        Ok(())
+    }
+
     fn apply_patch(&self, parsed: Parsed, mode: LoadMode) -> Config {
         match mode {
             LoadMode::Override | LoadMode::Update | LoadMode::Set => {
@@ -122,15 +166,7 @@ impl Config {
             LoadMode::Merge | LoadMode::Replace => {
                 let mut c = self.clone();
                 c.touch();
-                if mode == LoadMode::Replace {
-                    for steps in &parsed.replaces {
-                        tree::clear_at(&mut c.children, steps);
-                    }
-                }
-                for (steps, value) in &parsed.deletes {
-                    tree::delete_at(&mut c.children, steps, value.as_deref());
-                }
-                tree::merge_children(&mut c.children, &parsed.children, schema::ROOT);
+                patch(&mut c.children, &parsed, mode);
                 c
             }
         }

@@ -164,30 +164,28 @@ fn value_of(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
         Kind::Container { children, .. } => children_strategy(children, depth)
             .prop_map(move |c| mk(Value::Container(c)))
             .boxed(),
-        Kind::List { key, children } => {
-            prop::collection::vec(
-                (
-                    value_strategy(key),
-                    meta_strategy(),
-                    children_strategy(children, depth),
-                ),
-                1..3,
-            )
-                .prop_map(move |entries| {
-                    let mut out: Vec<Entry> = Vec::new();
-                    for (key, meta, children) in entries {
-                        if !out.iter().any(|e| e.key == key) {
-                            out.push(Entry {
-                                key,
-                                meta,
-                                children,
-                            });
-                        }
-                    }
-                    mk(Value::List(out))
-                })
-                .boxed()
-        }
+        Kind::List { key, children } => prop::collection::vec(
+            (
+                value_strategy(key),
+                meta_strategy(),
+                children_strategy(children, depth),
+            ),
+            1..3,
+        )
+        .prop_map(move |entries| {
+            let mut out: Vec<Entry> = Vec::new();
+            for (key, meta, children) in entries {
+                if !out.iter().any(|e| e.key == key) {
+                    out.push(Entry {
+                        key,
+                        meta,
+                        children,
+                    });
+                }
+            }
+            mk(Value::List(out))
+        })
+        .boxed(),
     }
 }
 

@@ -40,6 +40,8 @@ struct Target {
 /// Stops at the first error; the caller decides whether to keep partial changes.
 pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigError> {
     let mut edit: Vec<Step> = Vec::new();
+    // Key indexes of the lists `set` has added to; only `set` keeps them valid.
+    let mut cache = Cache::new();
     for (i, line) in text.lines().enumerate() {
         let mut toks = tokenize(line, i + 1)?;
         toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
@@ -56,10 +58,13 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
             ));
         };
         let args = group_args(rest, &here)?;
+        if !matches!(word.as_str(), "set" | "edit" | "top" | "up" | "exit") {
+            cache.clear();
+        }
         match word.as_str() {
             "set" => {
                 let t = resolve(&edit, &args, cmd)?;
-                set_target(children, t, cmd)?;
+                set_target(children, t, cmd, &mut cache)?;
             }
             "delete" => {
                 let t = resolve(&edit, &args, cmd)?;
@@ -246,7 +251,11 @@ fn entry_command(
         return Err(usage());
     };
     let t = resolve(edit, &args[..split], cmd)?;
-    let Some(last) = t.steps.last().filter(|s| s.key.is_some() && t.values.is_empty()) else {
+    let Some(last) = t
+        .steps
+        .last()
+        .filter(|s| s.key.is_some() && t.values.is_empty())
+    else {
         return Err(syntax(
             &here,
             line.trim(),
@@ -377,13 +386,8 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                     .map(|t| t.canonical(bare.name, word))
                     .unwrap_or_else(|| Ok(word.to_owned()))
                     .map_err(|m| {
-                        ConfigError::new(
-                            ConfigErrorKind::InvalidValue,
-                            path(),
-                            quote(word),
-                            m,
-                        )
-                        .at(tok.line, tok.col)
+                        ConfigError::new(ConfigErrorKind::InvalidValue, path(), quote(word), m)
+                            .at(tok.line, tok.col)
                     })?;
                 steps.push(Step {
                     schema: bare,
@@ -471,14 +475,33 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
     })
 }
 
+/// Key indexes of lists, by the path of the list.
+type Cache = std::collections::HashMap<String, tree::KeyIndex>;
+
 /// The children of the node at `steps`, creating containers and entries on the way.
-fn ensure<'a>(mut children: &'a mut Vec<Node>, steps: &[Step]) -> Option<&'a mut Vec<Node>> {
+fn ensure<'a>(
+    mut children: &'a mut Vec<Node>,
+    steps: &[Step],
+    cache: &mut Cache,
+) -> Option<&'a mut Vec<Node>> {
     let mut parent: &'static [SchemaNode] = schema::ROOT;
+    let mut path = String::new();
     for s in steps {
         let node = tree::child_or_insert(children, parent, s.schema);
-        children = match &s.key {
-            None => tree::container_children(node)?,
-            Some(k) => &mut tree::entry_or_insert(node, k)?.children,
+        path.push_str(s.schema.name);
+        path.push('\0');
+        children = match (&s.key, &mut node.value) {
+            (None, Value::Container(c)) => c,
+            (Some(k), Value::List(entries)) => {
+                if !cache.contains_key(path.as_str()) {
+                    cache.insert(path.clone(), tree::KeyIndex::default());
+                }
+                let index = cache.get_mut(path.as_str())?;
+                path.push_str(k);
+                path.push('\0');
+                &mut index.entry_or_insert(entries, k).children
+            }
+            _ => return None,
         };
         parent = s.schema.children();
     }
@@ -525,7 +548,12 @@ fn check_values(
         .collect()
 }
 
-fn set_target(root: &mut Vec<Node>, t: Target, cmd: &Token) -> Result<(), ConfigError> {
+fn set_target(
+    root: &mut Vec<Node>,
+    t: Target,
+    cmd: &Token,
+    cache: &mut Cache,
+) -> Result<(), ConfigError> {
     let Some((last, prefix)) = t.steps.split_last() else {
         return Err(syntax(
             "[edit]",
@@ -574,7 +602,7 @@ fn set_target(root: &mut Vec<Node>, t: Target, cmd: &Token) -> Result<(), Config
         }
         _ => {}
     }
-    let Some(children) = ensure(root, prefix) else {
+    let Some(children) = ensure(root, prefix, cache) else {
         return Ok(());
     };
     let parent = prefix.last().map_or(schema::ROOT, |s| s.schema.children());
@@ -592,9 +620,20 @@ fn set_target(root: &mut Vec<Node>, t: Target, cmd: &Token) -> Result<(), Config
                 }
             }
         }
-        Value::List(_) => {
+        Value::List(entries) => {
             if let Some(k) = &last.key {
-                tree::entry_or_insert(node, k);
+                let mut path = String::new();
+                for s in prefix {
+                    path.push_str(s.schema.name);
+                    path.push('\0');
+                    if let Some(k) = &s.key {
+                        path.push_str(k);
+                        path.push('\0');
+                    }
+                }
+                path.push_str(sn.name);
+                path.push('\0');
+                cache.entry(path).or_default().entry_or_insert(entries, k);
             }
         }
         Value::Container(_) | Value::Flag => {}

@@ -187,7 +187,8 @@ impl Store {
     pub fn commit(&mut self, cfg: &Config, meta: &CommitMeta) -> Result<(), StoreError> {
         let temp = self.dir.join(TEMP);
         let cur = self.path(0);
-        let body = format!("{}{}", meta.header(), cfg.to_text());
+        let mut body = meta.header();
+        crate::text::print_children(&mut body, &cfg.children, 0);
         write_synced(&temp, body.as_bytes())?;
         if cur.exists() {
             let oldest = self.path(MAX_ROLLBACK);

@@ -40,9 +40,13 @@ pub(crate) struct Parsed {
 /// Parses curly-brace text against the schema.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
     let toks = tokenize(text, 1)?;
+    let end = toks
+        .last()
+        .map_or((1, 1), |t| (t.line, t.col + t.shown().chars().count()));
     let mut p = Parser {
         toks,
         pos: 0,
+        end,
         replaces: Vec::new(),
     };
     let mut children = Vec::new();
@@ -57,6 +61,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Where the input ends (after the last token), for "unexpected end" errors.
+    end: (usize, usize),
     replaces: Vec<Vec<Step>>,
 }
 
@@ -71,23 +77,25 @@ struct Tags {
 type Indexes = HashMap<&'static str, KeyIndex>;
 
 impl Parser {
+    /// Takes the next token (tokens are read once; a consumed slot keeps only its
+    /// position).
     fn next(&mut self) -> Option<Token> {
-        let t = self.toks.get(self.pos).cloned();
-        if t.is_some() {
-            self.pos += 1;
-        }
-        t
+        let slot = self.toks.get_mut(self.pos)?;
+        let placeholder = Token {
+            tok: Tok::Semi,
+            line: slot.line,
+            col: slot.col,
+        };
+        self.pos += 1;
+        Some(std::mem::replace(slot, placeholder))
     }
 
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos).map(|t| &t.tok)
     }
 
-    /// Where the input ends (after the last token), for "unexpected end" errors.
     fn end(&self) -> (usize, usize) {
-        self.toks
-            .last()
-            .map_or((1, 1), |t| (t.line, t.col + t.shown().chars().count()))
+        self.end
     }
 
     fn err_at(
@@ -157,7 +165,12 @@ impl Parser {
     }
 
     /// Reads `replace:` / `inactive:` tags; returns the token after them.
-    fn tags(&mut self, mut tok: Token, tags: &mut Tags, steps: &[Step]) -> Result<Token, ConfigError> {
+    fn tags(
+        &mut self,
+        mut tok: Token,
+        tags: &mut Tags,
+        steps: &[Step],
+    ) -> Result<Token, ConfigError> {
         let mut after = None;
         loop {
             match &tok.tok {
@@ -172,7 +185,10 @@ impl Parser {
                         after.clone().unwrap_or_else(|| tok.shown()),
                         match after {
                             Some(t) => format!("syntax error: expected a statement after '{t}'"),
-                            None => format!("syntax error: expected a statement, found '{}'", tok.shown()),
+                            None => format!(
+                                "syntax error: expected a statement, found '{}'",
+                                tok.shown()
+                            ),
                         },
                     ))
                 }
@@ -252,7 +268,10 @@ impl Parser {
                         ConfigErrorKind::Syntax,
                         steps,
                         sn.name,
-                        format!("syntax error: tag the entries of '{}', not the list", sn.name),
+                        format!(
+                            "syntax error: tag the entries of '{}', not the list",
+                            sn.name
+                        ),
                     ));
                 }
                 let mut annotation = None;
@@ -284,7 +303,9 @@ impl Parser {
                         }
                     }
                 }
-                if tree::child(children, sn.name).is_some_and(|n| matches!(&n.value, Value::List(e) if e.is_empty())) {
+                if tree::child(children, sn.name)
+                    .is_some_and(|n| matches!(&n.value, Value::List(e) if e.is_empty()))
+                {
                     children.retain(|n| n.schema.name != sn.name);
                 }
                 Ok(())
@@ -440,10 +461,12 @@ impl Parser {
             }) => self.block(inner, children, steps, false),
             Some(Token { tok: Tok::Semi, .. }) => Ok(()),
             // One statement on the same line: `family inet {`, `then accept;`.
-            Some(t @ Token {
-                tok: Tok::Word(_) | Tok::Quoted(_),
-                ..
-            }) if !inner.is_empty() => {
+            Some(
+                t @ Token {
+                    tok: Tok::Word(_) | Tok::Quoted(_),
+                    ..
+                },
+            ) if !inner.is_empty() => {
                 let mut indexes = Indexes::new();
                 self.statement(t, Tags::default(), inner, children, steps, &mut indexes)
             }

@@ -5,7 +5,9 @@
 //! and values of a leaf-list keep insertion order (Junos prints them as entered).
 //! Every node carries [`Meta`] (room for `inactive:` and annotations).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use crate::schema::{self, Kind, SchemaNode};
 
@@ -168,9 +170,42 @@ pub(crate) fn child_or_insert<'a>(
 /// Where the entries of one list are, by key: a hash index built on first use for
 /// long lists (short ones are scanned), so that loading N entries into a list of M
 /// costs O(N + M) instead of O(N * M). Valid while entries are only appended.
+///
+/// The index maps a 64-bit hash of the key to a position, without copying keys; a
+/// lookup whose hash lands on another key (a collision) falls back to a scan.
 #[derive(Default)]
 pub(crate) struct KeyIndex {
-    map: Option<std::collections::HashMap<String, usize>>,
+    map: Option<HashMap<u64, usize, BuildHasherDefault<IdHasher>>>,
+}
+
+/// FNV-1a: fast for short keys such as names and prefixes.
+fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The hash map's own hasher for keys that are already hashes.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 impl KeyIndex {
@@ -182,21 +217,24 @@ impl KeyIndex {
             if entries.len() <= Self::SCAN_LIMIT {
                 return entries.iter().position(|e| e.key == key);
             }
-            self.map = Some(
-                entries
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.key.clone(), i))
-                    .collect(),
-            );
+            let mut m = HashMap::with_capacity_and_hasher(entries.len() * 2, Default::default());
+            for (i, e) in entries.iter().enumerate() {
+                m.entry(key_hash(&e.key)).or_insert(i);
+            }
+            self.map = Some(m);
         }
-        self.map.as_ref().and_then(|m| m.get(key).copied())
+        let m = self.map.as_ref()?;
+        match m.get(&key_hash(key)) {
+            None => None,
+            Some(&i) if entries.get(i).is_some_and(|e| e.key == key) => Some(i),
+            Some(_) => entries.iter().position(|e| e.key == key),
+        }
     }
 
     /// Records that `key` was appended at `pos`.
     pub(crate) fn note(&mut self, key: &str, pos: usize) {
         if let Some(m) = &mut self.map {
-            m.insert(key.to_owned(), pos);
+            m.entry(key_hash(key)).or_insert(pos);
         }
     }
 
@@ -220,25 +258,6 @@ impl KeyIndex {
         };
         &mut entries[idx]
     }
-}
-
-/// The entry with `key` of a list node, appended empty when absent.
-pub(crate) fn entry_or_insert<'a>(list: &'a mut Node, key: &str) -> Option<&'a mut Entry> {
-    let Value::List(entries) = &mut list.value else {
-        return None;
-    };
-    let idx = match entries.iter().position(|e| e.key == key) {
-        Some(i) => i,
-        None => {
-            entries.push(Entry {
-                key: key.to_owned(),
-                meta: Meta::default(),
-                children: Vec::new(),
-            });
-            entries.len() - 1
-        }
-    };
-    entries.get_mut(idx)
 }
 
 /// Children of a container or list entry, as a mutable vector.

@@ -63,7 +63,14 @@ impl Config {
     pub fn validation_errors(&self) -> Vec<ConfigError> {
         let mut errs = Vec::new();
         let mut groups = RefIndex::default();
-        apply_groups_exist(self, &self.children, &mut Vec::new(), &mut groups, &mut errs);
+        apply_groups_exist(
+            self,
+            &self.children,
+            &mut Vec::new(),
+            &mut groups,
+            &mut errs,
+        );
+        // Group contents are checked where they land, not in the groups themselves.
         let cfg = self.effective();
         let mut refs = RefIndex::default();
         walk(
@@ -82,10 +89,24 @@ impl Config {
 }
 
 /// Every `apply-groups` (outside and inside groups) names a configured group.
-fn apply_groups_exist<'a>(
+/// Where the walk is: statements and list keys, formatted only for errors.
+type Stack<'n> = Vec<(&'static SchemaNode, Option<&'n str>)>;
+
+fn path_of(stack: &Stack<'_>) -> String {
+    let words: Vec<String> = stack
+        .iter()
+        .map(|(sn, key)| match key {
+            Some(k) => tree::entry_words(sn, k),
+            None => sn.name.to_owned(),
+        })
+        .collect();
+    edit_path(&words)
+}
+
+fn apply_groups_exist<'a, 'n>(
     cfg: &'a Config,
-    children: &[Node],
-    words: &mut Vec<String>,
+    children: &'n [Node],
+    words: &mut Stack<'n>,
     refs: &mut RefIndex<'a>,
     errs: &mut Vec<ConfigError>,
 ) {
@@ -96,7 +117,7 @@ fn apply_groups_exist<'a>(
                     if !refs.contains(cfg, schema::GROUPS, v) {
                         errs.push(ConfigError::new(
                             ConfigErrorKind::Reference,
-                            edit_path(words),
+                            path_of(words),
                             format!("apply-groups {}", quote(v)),
                             format!("group '{v}' is not defined under [edit groups]"),
                         ));
@@ -104,13 +125,13 @@ fn apply_groups_exist<'a>(
                 }
             }
             Value::Container(c) => {
-                words.push(n.schema.name.to_owned());
+                words.push((n.schema, None));
                 apply_groups_exist(cfg, c, words, refs, errs);
                 words.pop();
             }
             Value::List(entries) => {
                 for e in entries {
-                    words.push(tree::entry_words(n.schema, &e.key));
+                    words.push((n.schema, Some(&e.key)));
                     apply_groups_exist(cfg, &e.children, words, refs, errs);
                     words.pop();
                 }
@@ -120,11 +141,11 @@ fn apply_groups_exist<'a>(
     }
 }
 
-fn walk<'a>(
+fn walk<'a, 'n>(
     cfg: &'a Config,
-    children: &[Node],
+    children: &'n [Node],
     level: &'static [SchemaNode],
-    words: &mut Vec<String>,
+    words: &mut Stack<'n>,
     refs: &mut RefIndex<'a>,
     errs: &mut Vec<ConfigError>,
 ) {
@@ -132,7 +153,7 @@ fn walk<'a>(
         if tree::child(children, sn.name).is_none() {
             errs.push(ConfigError::new(
                 ConfigErrorKind::MissingMandatory,
-                edit_path(words),
+                path_of(words),
                 sn.name,
                 format!("missing mandatory statement: '{}'", sn.name),
             ));
@@ -149,7 +170,7 @@ fn walk<'a>(
                 if !refs.contains(cfg, target, v) {
                     errs.push(ConfigError::new(
                         ConfigErrorKind::Reference,
-                        edit_path(words),
+                        path_of(words),
                         format!("{} {}", n.schema.name, quote(v)),
                         format!(
                             "referenced {} '{v}' is not defined under {}",
@@ -162,18 +183,17 @@ fn walk<'a>(
         }
         match &n.value {
             Value::Container(c) => {
-                words.push(n.schema.name.to_owned());
+                words.push((n.schema, None));
                 walk(cfg, c, n.schema.children(), words, refs, errs);
                 words.pop();
             }
             Value::List(entries) => {
                 for e in entries {
-                    words.push(tree::entry_words(n.schema, &e.key));
                     if let Some(target) = n.schema.reference {
                         if !refs.contains(cfg, target, &e.key) {
                             errs.push(ConfigError::new(
                                 ConfigErrorKind::Reference,
-                                edit_path(&words[..words.len() - 1]),
+                                path_of(words),
                                 format!("{} {}", n.schema.name, quote(&e.key)),
                                 format!(
                                     "referenced {} '{}' is not defined under {}",
@@ -184,6 +204,7 @@ fn walk<'a>(
                             ));
                         }
                     }
+                    words.push((n.schema, Some(&e.key)));
                     walk(cfg, &e.children, n.schema.children(), words, refs, errs);
                     words.pop();
                 }

@@ -411,7 +411,11 @@ pub(crate) fn annotation(s: &str) -> Option<String> {
     }
     let mut out = String::with_capacity(t.len());
     for c in t.chars() {
-        let c = if c.is_control() || c.is_whitespace() { ' ' } else { c };
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
             continue;
         }

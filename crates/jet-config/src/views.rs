@@ -58,11 +58,21 @@ impl LoginClass {
     /// commands beyond viewing (operator); anything else only views (read-only).
     pub fn from_permissions<S: AsRef<str>>(permissions: &[S]) -> LoginClass {
         let has = |p: &str| permissions.iter().any(|x| x.as_ref() == p);
-        if has("all") || has("configure") || permissions.iter().any(|x| x.as_ref().ends_with("-control")) {
+        if has("all")
+            || has("configure")
+            || permissions.iter().any(|x| x.as_ref().ends_with("-control"))
+        {
             LoginClass::SuperUser
-        } else if ["clear", "network", "reset", "trace", "maintenance", "rollback"]
-            .iter()
-            .any(|p| has(p))
+        } else if [
+            "clear",
+            "network",
+            "reset",
+            "trace",
+            "maintenance",
+            "rollback",
+        ]
+        .iter()
+        .any(|p| has(p))
         {
             LoginClass::Operator
         } else {
@@ -274,10 +284,11 @@ impl Config {
         list_entries(&cfg, &["system", "login", "class"])
             .iter()
             .map(|e| {
-                let permissions: Vec<String> = match tree::child(&e.children, "permissions").map(|n| &n.value) {
-                    Some(Value::LeafList(vs)) => vs.clone(),
-                    _ => Vec::new(),
-                };
+                let permissions: Vec<String> =
+                    match tree::child(&e.children, "permissions").map(|n| &n.value) {
+                        Some(Value::LeafList(vs)) => vs.clone(),
+                        _ => Vec::new(),
+                    };
                 LoginClassCfg {
                     name: e.key.clone(),
                     level: LoginClass::from_permissions(&permissions),

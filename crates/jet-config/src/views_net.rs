@@ -274,6 +274,11 @@ pub(crate) fn list_keys<'a>(children: &'a [Node], name: &str) -> Vec<&'a str> {
     }
 }
 
+/// The entries of list `name` among `children` (empty when absent).
+pub(crate) fn entries_of<'a>(children: &'a [Node], name: &str) -> &'a [Entry] {
+    entries(children, name)
+}
+
 /// The children of container `name` among `children` (empty when absent).
 pub(crate) fn sub_of<'a>(children: &'a [Node], name: &str) -> &'a [Node] {
     sub(children, name)
@@ -326,7 +331,9 @@ fn ifl(e: &Entry) -> Option<IflCfg> {
         disabled: has(c, "disable"),
         vlan_id: num(c, "vlan-id"),
         family_inet: inet.is_some(),
-        inet: inet.map(|n| keys(n.children(), "address")).unwrap_or_default(),
+        inet: inet
+            .map(|n| keys(n.children(), "address"))
+            .unwrap_or_default(),
         family_inet6: inet6.is_some(),
         inet6: inet6
             .map(|n| keys(n.children(), "address"))
@@ -341,11 +348,7 @@ fn ifl(e: &Entry) -> Option<IflCfg> {
     })
 }
 
-fn static_routes_in(
-    out: &mut Vec<StaticRouteCfg>,
-    ro: &[Node],
-    instance: Option<&str>,
-) {
+fn static_routes_in(out: &mut Vec<StaticRouteCfg>, ro: &[Node], instance: Option<&str>) {
     let prefix = instance.map(|i| format!("{i}.")).unwrap_or_default();
     let mut tables: Vec<(String, &[Node])> = vec![(format!("{prefix}inet.0"), sub(ro, "static"))];
     for rib in entries(ro, "rib") {
@@ -463,7 +466,11 @@ impl Config {
             static_routes_in(&mut out, ro.children(), None);
         }
         for ri in list_entries(&cfg, &["routing-instances", "instance"]) {
-            static_routes_in(&mut out, sub(&ri.children, "routing-options"), Some(&ri.key));
+            static_routes_in(
+                &mut out,
+                sub(&ri.children, "routing-options"),
+                Some(&ri.key),
+            );
         }
         out
     }
@@ -502,10 +509,13 @@ impl Config {
     /// `system configuration-database ephemeral instance` names.
     pub fn ephemeral_instances(&self) -> Vec<String> {
         let cfg = self.effective();
-        list_entries(&cfg, &["system", "configuration-database", "ephemeral", "instance"])
-            .iter()
-            .map(|e| e.key.clone())
-            .collect()
+        list_entries(
+            &cfg,
+            &["system", "configuration-database", "ephemeral", "instance"],
+        )
+        .iter()
+        .map(|e| e.key.clone())
+        .collect()
     }
 
     /// Firewall filters, `family inet` then `family inet6`, in configuration order.
@@ -558,7 +568,13 @@ impl Config {
         let cfg = self.effective();
         list_entries(
             &cfg,
-            &["system", "extensions", "extension-service", "application", "file"],
+            &[
+                "system",
+                "extensions",
+                "extension-service",
+                "application",
+                "file",
+            ],
         )
         .iter()
         .map(|f| {

@@ -151,11 +151,7 @@ fn line_col(src: &str, at: usize) -> (usize, usize) {
     let at = at.min(src.len());
     let before = src.get(..at).unwrap_or(src);
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 
@@ -207,7 +203,10 @@ impl<'a> Reader<'a> {
             .find(|c: char| !(c.is_alphanumeric() || "-_.:".contains(c)))
             .unwrap_or(r.len());
         if len == 0 {
-            return Err(self.err(self.pos, "syntax error: expected an element or attribute name"));
+            return Err(self.err(
+                self.pos,
+                "syntax error: expected an element or attribute name",
+            ));
         }
         self.pos += len;
         Ok(r[..len].to_owned())
@@ -250,7 +249,11 @@ impl<'a> Reader<'a> {
             self.skip_ws();
             let q = match self.rest().chars().next() {
                 Some(q @ ('"' | '\'')) => q,
-                _ => return Err(self.err(self.pos, "syntax error: expected a quoted attribute value")),
+                _ => {
+                    return Err(
+                        self.err(self.pos, "syntax error: expected a quoted attribute value")
+                    )
+                }
             };
             self.pos += 1;
             let Some(end) = self.rest().find(q) else {
@@ -275,10 +278,7 @@ impl<'a> Reader<'a> {
                 let n = self.name()?;
                 self.skip_ws();
                 if n != name || !self.rest().starts_with('>') {
-                    return Err(self.err(
-                        close_at,
-                        format!("syntax error: expected '</{name}>'"),
-                    ));
+                    return Err(self.err(close_at, format!("syntax error: expected '</{name}>'")));
                 }
                 self.pos += 1;
                 return Ok(Elem {
@@ -343,7 +343,11 @@ fn unescape(s: &str) -> Result<String, String> {
         };
         match c {
             Some(c) => out.push(c),
-            None => return Err(format!("syntax error: unknown character reference '&{ent};'")),
+            None => {
+                return Err(format!(
+                    "syntax error: unknown character reference '&{ent};'"
+                ))
+            }
         }
         rest = &after[end + 1..];
     }
@@ -368,9 +372,7 @@ fn document(src: &str) -> Result<Elem, ConfigError> {
             c.name == "configuration" || c.name == "load-configuration" || c.name == "data"
         }) {
             Some(c) => root = c,
-            None => {
-                return Err(r.err(at, "syntax error: expected a <configuration> element"))
-            }
+            None => return Err(r.err(at, "syntax error: expected a <configuration> element")),
         }
     }
     Ok(root)
@@ -384,7 +386,7 @@ pub(crate) fn parse(src: &str) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.children(&root, schema::ROOT, &mut children, &mut Vec::new())?;
+    conv.children(&root, schema::ROOT, &mut children, &[])?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -412,7 +414,9 @@ fn op_of(e: &Elem) -> Result<Op, String> {
         None | Some("merge" | "create") => Ok(Op::Merge),
         Some("replace") => Ok(Op::Replace),
         Some("delete" | "remove") => Ok(Op::Delete),
-        Some(other) => Err(format!("invalid operation '{other}' (expected merge, replace, create or delete)")),
+        Some(other) => Err(format!(
+            "invalid operation '{other}' (expected merge, replace, create or delete)"
+        )),
     }
 }
 
@@ -425,7 +429,14 @@ pub(crate) fn comment_text(s: &str) -> Option<String> {
 }
 
 impl Conv<'_> {
-    fn err(&self, e: &Elem, kind: ConfigErrorKind, steps: &[Step], stmt: impl Into<String>, msg: impl Into<String>) -> ConfigError {
+    fn err(
+        &self,
+        e: &Elem,
+        kind: ConfigErrorKind,
+        steps: &[Step],
+        stmt: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> ConfigError {
         let (l, c) = line_col(self.src, e.at);
         ConfigError::new(kind, edit_path(&tree::path_words(steps)), stmt, msg).at(l, c)
     }
@@ -434,7 +445,13 @@ impl Conv<'_> {
         if e.text.trim().is_empty() {
             Ok(())
         } else {
-            Err(self.err(e, ConfigErrorKind::Syntax, steps, e.name.clone(), format!("syntax error: unexpected text in <{}>", e.name)))
+            Err(self.err(
+                e,
+                ConfigErrorKind::Syntax,
+                steps,
+                e.name.clone(),
+                format!("syntax error: unexpected text in <{}>", e.name),
+            ))
         }
     }
 
@@ -444,7 +461,7 @@ impl Conv<'_> {
         parent: &Elem,
         level: &'static [SchemaNode],
         children: &mut Vec<Node>,
-        steps: &mut Vec<Step>,
+        steps: &[Step],
     ) -> Result<(), ConfigError> {
         self.no_text(parent, steps)?;
         let mut indexes: std::collections::HashMap<&'static str, KeyIndex> = Default::default();
@@ -458,9 +475,16 @@ impl Conv<'_> {
                 if e.name.contains(':') {
                     continue; // other junos: metadata elements
                 }
-                return Err(self.err(e, ConfigErrorKind::UnknownStatement, steps, e.name.clone(), format!("unknown statement '{}'", e.name)));
+                return Err(self.err(
+                    e,
+                    ConfigErrorKind::UnknownStatement,
+                    steps,
+                    e.name.clone(),
+                    format!("unknown statement '{}'", e.name),
+                ));
             };
-            let op = op_of(e).map_err(|m| self.err(e, ConfigErrorKind::Syntax, steps, e.name.clone(), m))?;
+            let op = op_of(e)
+                .map_err(|m| self.err(e, ConfigErrorKind::Syntax, steps, e.name.clone(), m))?;
             let meta = Meta {
                 inactive: e.attr("inactive") == Some("inactive"),
                 annotation: annotation.take(),
@@ -479,23 +503,36 @@ impl Conv<'_> {
         meta: Meta,
         level: &'static [SchemaNode],
         children: &mut Vec<Node>,
-        steps: &mut Vec<Step>,
+        steps: &[Step],
         indexes: &mut std::collections::HashMap<&'static str, KeyIndex>,
     ) -> Result<(), ConfigError> {
         let value = |s: &Self, raw: &str, steps: &[Step]| -> Result<String, ConfigError> {
-            let ty = sn.value_type().unwrap_or(crate::value::ValueType::Text { max_len: 0 });
+            let ty = sn
+                .value_type()
+                .unwrap_or(crate::value::ValueType::Text { max_len: 0 });
             let raw = match ty {
                 crate::value::ValueType::Text { .. } => raw,
                 _ => raw.trim(),
             };
             ty.canonical(sn.name, raw).map_err(|m| {
-                s.err(e, ConfigErrorKind::InvalidValue, steps, format!("{} {}", sn.name, quote(raw)), m)
+                s.err(
+                    e,
+                    ConfigErrorKind::InvalidValue,
+                    steps,
+                    format!("{} {}", sn.name, quote(raw)),
+                    m,
+                )
             })
         };
         match sn.kind {
-            Kind::Container { children: inner, .. } => {
-                let mut here = steps.clone();
-                here.push(Step { schema: sn, key: None });
+            Kind::Container {
+                children: inner, ..
+            } => {
+                let mut here = steps.to_vec();
+                here.push(Step {
+                    schema: sn,
+                    key: None,
+                });
                 if op == Op::Delete {
                     self.parsed.deletes.push((here, None));
                     return Ok(());
@@ -506,7 +543,7 @@ impl Conv<'_> {
                 let node = tree::child_or_insert(children, level, sn);
                 absorb(&mut node.meta, meta);
                 if let Some(c) = tree::container_children(node) {
-                    self.children(e, inner, c, &mut here)?;
+                    self.children(e, inner, c, &here)?;
                 }
                 let empty = matches!(&node.value, Value::Container(c) if c.is_empty());
                 if empty && !e.children.is_empty() && node.meta == Meta::default() {
@@ -516,11 +553,20 @@ impl Conv<'_> {
             }
             Kind::List { .. } => {
                 let Some(k) = e.children.iter().find(|c| c.name == sn.key_name) else {
-                    return Err(self.err(e, ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: <{}> without <{}>", sn.name, sn.key_name)));
+                    return Err(self.err(
+                        e,
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        sn.name,
+                        format!("syntax error: <{}> without <{}>", sn.name, sn.key_name),
+                    ));
                 };
                 let key = value(self, &k.text, steps)?;
-                let mut here = steps.clone();
-                here.push(Step { schema: sn, key: Some(key.clone()) });
+                let mut here = steps.to_vec();
+                here.push(Step {
+                    schema: sn,
+                    key: Some(key.clone()),
+                });
                 if op == Op::Delete {
                     self.parsed.deletes.push((here, None));
                     return Ok(());
@@ -538,7 +584,8 @@ impl Conv<'_> {
                 let inner = sn.children();
                 self.no_text(e, steps)?;
                 let mut annotation = None;
-                let mut child_idx: std::collections::HashMap<&'static str, KeyIndex> = Default::default();
+                let mut child_idx: std::collections::HashMap<&'static str, KeyIndex> =
+                    Default::default();
                 for c in e.children.iter().filter(|c| !std::ptr::eq(*c, k)) {
                     if c.name == "junos:comment" {
                         annotation = comment_text(&c.text);
@@ -548,20 +595,43 @@ impl Conv<'_> {
                         if c.name.contains(':') {
                             continue;
                         }
-                        return Err(self.err(c, ConfigErrorKind::UnknownStatement, &here, c.name.clone(), format!("unknown statement '{}'", c.name)));
+                        return Err(self.err(
+                            c,
+                            ConfigErrorKind::UnknownStatement,
+                            &here,
+                            c.name.clone(),
+                            format!("unknown statement '{}'", c.name),
+                        ));
                     };
-                    let op = op_of(c).map_err(|m| self.err(c, ConfigErrorKind::Syntax, &here, c.name.clone(), m))?;
+                    let op = op_of(c).map_err(|m| {
+                        self.err(c, ConfigErrorKind::Syntax, &here, c.name.clone(), m)
+                    })?;
                     let meta = Meta {
                         inactive: c.attr("inactive") == Some("inactive"),
                         annotation: annotation.take(),
                     };
-                    self.statement(c, csn, op, meta, inner, &mut entry.children, &mut here, &mut child_idx)?;
+                    self.statement(
+                        c,
+                        csn,
+                        op,
+                        meta,
+                        inner,
+                        &mut entry.children,
+                        &here,
+                        &mut child_idx,
+                    )?;
                 }
                 Ok(())
             }
             Kind::Leaf(_) | Kind::LeafList(_) | Kind::Flag => {
                 if !e.children.is_empty() {
-                    return Err(self.err(e, ConfigErrorKind::Syntax, steps, sn.name, format!("syntax error: <{}> takes no elements", sn.name)));
+                    return Err(self.err(
+                        e,
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        sn.name,
+                        format!("syntax error: <{}> takes no elements", sn.name),
+                    ));
                 }
                 let v = match sn.kind {
                     Kind::Flag => {
@@ -573,26 +643,32 @@ impl Conv<'_> {
                     _ => Some(value(self, &e.text, steps)?),
                 };
                 if op == Op::Delete {
-                    let mut here = steps.clone();
-                    here.push(Step { schema: sn, key: None });
-                    let v = if matches!(sn.kind, Kind::LeafList(_)) { v } else { None };
+                    let mut here = steps.to_vec();
+                    here.push(Step {
+                        schema: sn,
+                        key: None,
+                    });
+                    let v = if matches!(sn.kind, Kind::LeafList(_)) {
+                        v
+                    } else {
+                        None
+                    };
                     self.parsed.deletes.push((here, v));
                     return Ok(());
                 }
                 if op == Op::Replace {
-                    let mut here = steps.clone();
-                    here.push(Step { schema: sn, key: None });
+                    let mut here = steps.to_vec();
+                    here.push(Step {
+                        schema: sn,
+                        key: None,
+                    });
                     self.parsed.replaces.push(here);
                 }
                 let node = tree::child_or_insert(children, level, sn);
                 absorb(&mut node.meta, meta);
                 match (&mut node.value, v) {
                     (Value::Leaf(d), Some(v)) => *d = v,
-                    (Value::LeafList(vs), Some(v)) => {
-                        if !vs.contains(&v) {
-                            vs.push(v);
-                        }
-                    }
+                    (Value::LeafList(vs), Some(v)) if !vs.contains(&v) => vs.push(v),
                     _ => {}
                 }
                 Ok(())

@@ -28,8 +28,9 @@ pub use crate::error::DeviceError;
 pub use crate::events::{CommitEvent, DeviceEvent, EventBus, Stamped};
 pub use crate::mgd::{
     authorize_op, split_client, BoxFuture, CfgMode, CfgReply, CfgSessionInfo, CheckSubsystem,
-    CommitCheck, CommitOptions, Committed, DEFAULT_CONFIRM_MINUTES, MAX_CONFIRM_MINUTES, EphemeralOp, EphemeralOpKind, History, LoadRequest,
-    Payload, PendingConfirm, Subsystem, Transaction, Who, DEFAULT_INSTANCE,
+    CommitCheck, CommitOptions, Committed, EphemeralOp, EphemeralOpKind, History, LoadRequest,
+    Payload, PendingConfirm, Subsystem, Transaction, Who, DEFAULT_CONFIRM_MINUTES,
+    DEFAULT_INSTANCE, MAX_CONFIRM_MINUTES,
 };
 pub use crate::output::Format;
 pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
@@ -110,10 +111,9 @@ impl Device {
     /// inside a tokio runtime.
     pub async fn start(opts: DeviceOptions) -> Result<(Device, Bootstrap), DeviceError> {
         let data_dir = opts.data_dir.clone();
-        let (store, config, meta, boot) =
-            tokio::task::spawn_blocking(move || open_data_dir(&opts))
-                .await
-                .map_err(|_| DeviceError::ShuttingDown)??;
+        let (store, config, meta, boot) = tokio::task::spawn_blocking(move || open_data_dir(&opts))
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)??;
         let events = EventBus::new();
         let mgd = mgd::start(store, config, meta, events.clone()).await?;
         let syslog =

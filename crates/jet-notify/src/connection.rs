@@ -771,30 +771,7 @@ impl Connection {
             let ended = session.lock().ended;
             let resumed = !owned && !ended;
             if !(resumed && delay > 0) {
-                let expires_at = w
-                    .props
-                    .message_expiry_interval()
-                    .map(|s| now + Duration::from_secs(u64::from(s)));
-                let props: Vec<Property> = w
-                    .props
-                    .0
-                    .into_iter()
-                    .filter(|p| is_forwarded(p) && !matches!(p, Property::WillDelayInterval(_)))
-                    .collect();
-                let publish = Publish {
-                    dup: false,
-                    qos: w.qos,
-                    retain: w.retain,
-                    topic: ByteStr::from(w.topic),
-                    pid: 0,
-                    props: Properties(props),
-                    payload: w.payload,
-                };
-                let msg = Message {
-                    publish,
-                    expires_at,
-                    origin: session.id,
-                };
+                let msg = Message::from_will(w, session.id, now);
                 router.will(&session, msg, if resumed || ended { 0 } else { delay }, now);
             }
         }

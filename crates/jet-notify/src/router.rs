@@ -55,6 +55,8 @@ pub(crate) struct Router {
     trie: SubscriptionTrie<Target>,
     sessions: HashMap<Arc<str>, Arc<Session>>,
     retained: HashMap<ByteStr, Arc<Message>>,
+    /// Retained messages with an expiry (the tick scans the store only when non-zero).
+    retained_expiring: usize,
     wills: Vec<PendingWill>,
     pub(crate) limits: Limits,
     next_session_id: u64,
@@ -68,6 +70,7 @@ impl Router {
             trie: SubscriptionTrie::default(),
             sessions: HashMap::new(),
             retained: HashMap::new(),
+            retained_expiring: 0,
             wills: Vec::new(),
             limits,
             next_session_id: 1,
@@ -164,7 +167,9 @@ impl Router {
     fn retain(&mut self, msg: &Message) {
         let topic = msg.publish.topic.clone();
         if msg.publish.payload.is_empty() {
-            self.retained.remove(&topic);
+            if let Some(old) = self.retained.remove(&topic) {
+                self.retained_expiring -= usize::from(old.expires_at.is_some());
+            }
             return;
         }
         if !self.retained.contains_key(&topic) && self.retained.len() >= self.limits.max_retained {
@@ -438,7 +443,12 @@ impl Router {
                 self.route(Arc::new(w.msg));
             }
         }
-        self.retained.retain(|_, m| m.remaining(now).is_some());
+        if self.retained_expiring > 0 {
+            let before = self.retained.len();
+            self.retained
+                .retain(|_, m| m.expires_at.is_none() || m.remaining(now).is_some());
+            self.retained_expiring -= before - self.retained.len();
+        }
     }
 
     pub(crate) fn clients(&self) -> Vec<ClientInfo> {

@@ -13,11 +13,13 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::Notify;
 
-use crate::codec::{ProtocolVersion, Publish, QoS, SubOptions};
+use crate::codec::{
+    is_forwarded, ByteStr, Properties, Property, ProtocolVersion, Publish, QoS, SubOptions, Will,
+};
 use crate::config::Limits;
 
 /// A message as the broker keeps it: the publisher's PUBLISH (forwardable properties
@@ -31,6 +33,34 @@ pub(crate) struct Message {
 }
 
 impl Message {
+    /// A client's will as a message: forwardable properties only (no Will Delay).
+    pub(crate) fn from_will(w: Will, origin: u64, now: Instant) -> Message {
+        let expires_at = w
+            .props
+            .message_expiry_interval()
+            .map(|s| now + Duration::from_secs(u64::from(s)));
+        let props: Vec<Property> = w
+            .props
+            .0
+            .into_iter()
+            .filter(|p| is_forwarded(p) && !matches!(p, Property::WillDelayInterval(_)))
+            .collect();
+        let publish = Publish {
+            dup: false,
+            qos: w.qos,
+            retain: w.retain,
+            topic: ByteStr::from(w.topic),
+            pid: 0,
+            props: Properties(props),
+            payload: w.payload,
+        };
+        Message {
+            publish,
+            expires_at,
+            origin,
+        }
+    }
+
     /// `None` when expired, else the remaining Message Expiry Interval to send (if any).
     pub(crate) fn remaining(&self, now: Instant) -> Option<Option<u32>> {
         match self.expires_at {

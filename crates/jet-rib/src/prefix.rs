@@ -159,7 +159,8 @@ impl Prefix {
         }
     }
 
-    /// The prefix length (52 for MPLS).
+    /// The prefix length (52 for MPLS). (A prefix length, not a size: no `is_empty`.)
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> u8 {
         match *self {
             Prefix::V4(_, l) | Prefix::V6(_, l) => l,

@@ -58,17 +58,32 @@ fn check_store(dir: &Path, acked: &BTreeSet<u64>) -> u64 {
         counters.push(counter(&cfg));
     }
     for w in counters.windows(2) {
-        assert!(w[0] > w[1] || w[1] == 0, "history out of order: {counters:?}");
+        assert!(
+            w[0] > w[1] || w[1] == 0,
+            "history out of order: {counters:?}"
+        );
     }
-    let oldest = counters.iter().copied().filter(|&c| c > 0).min().unwrap_or(0);
+    let oldest = counters
+        .iter()
+        .copied()
+        .filter(|&c| c > 0)
+        .min()
+        .unwrap_or(0);
     for a in acked.range(oldest..) {
-        assert!(counters.contains(a), "acknowledged commit h{a} lost: {counters:?}");
+        assert!(
+            counters.contains(a),
+            "acknowledged commit h{a} lost: {counters:?}"
+        );
     }
     for sub in [dir.to_path_buf(), dir.join("ephemeral")] {
         if let Ok(entries) = std::fs::read_dir(&sub) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                assert!(!name.ends_with(".tmp"), "temp file left: {}", sub.join(name).display());
+                assert!(
+                    !name.ends_with(".tmp"),
+                    "temp file left: {}",
+                    sub.join(name).display()
+                );
             }
         }
     }

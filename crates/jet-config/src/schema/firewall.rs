@@ -1,7 +1,7 @@
 //! `firewall`: family inet/inet6 filters with terms, and policers.
 
-use super::{container, flag, leaf, list, SchemaNode, ValueType};
 use super::policy::PREFIX_LISTS;
+use super::{container, flag, leaf, list, SchemaNode, ValueType};
 
 /// IP protocols a firewall term can match by name (numbers 0..255 too).
 pub const FIREWALL_PROTOCOLS: &[&str] = &[
@@ -19,7 +19,12 @@ const PROTOCOL: ValueType = ValueType::KeywordOrNumber {
 
 pub(super) static FIREWALL: &[SchemaNode] = &[
     container("family", "Protocol family", FAMILY).flat(),
-    list("policer", ValueType::Name, "Policer template definition", POLICER),
+    list(
+        "policer",
+        ValueType::Name,
+        "Policer template definition",
+        POLICER,
+    ),
 ];
 
 static FAMILY: &[SchemaNode] = &[
@@ -27,20 +32,50 @@ static FAMILY: &[SchemaNode] = &[
     container("inet6", "Protocol family IPv6 for firewall filter", INET6),
 ];
 
-static INET: &[SchemaNode] = &[list("filter", ValueType::Name, "Define an IPv4 firewall filter", FILTER_V4)];
-static INET6: &[SchemaNode] = &[list("filter", ValueType::Name, "Define an IPv6 firewall filter", FILTER_V6)];
+static INET: &[SchemaNode] = &[list(
+    "filter",
+    ValueType::Name,
+    "Define an IPv4 firewall filter",
+    FILTER_V4,
+)];
+static INET6: &[SchemaNode] = &[list(
+    "filter",
+    ValueType::Name,
+    "Define an IPv6 firewall filter",
+    FILTER_V6,
+)];
 
-static FILTER_V4: &[SchemaNode] = &[list("term", ValueType::Name, "Define a firewall term", TERM_V4)];
-static FILTER_V6: &[SchemaNode] = &[list("term", ValueType::Name, "Define a firewall term", TERM_V6)];
+static FILTER_V4: &[SchemaNode] = &[list(
+    "term",
+    ValueType::Name,
+    "Define a firewall term",
+    TERM_V4,
+)];
+static FILTER_V6: &[SchemaNode] = &[list(
+    "term",
+    ValueType::Name,
+    "Define a firewall term",
+    TERM_V6,
+)];
 
 static TERM_V4: &[SchemaNode] = &[
     container("from", "Define match criteria", FROM_V4),
-    container("then", "Action to take if the 'from' condition is matched", THEN).oneliner(),
+    container(
+        "then",
+        "Action to take if the 'from' condition is matched",
+        THEN,
+    )
+    .oneliner(),
 ];
 
 static TERM_V6: &[SchemaNode] = &[
     container("from", "Define match criteria", FROM_V6),
-    container("then", "Action to take if the 'from' condition is matched", THEN).oneliner(),
+    container(
+        "then",
+        "Action to take if the 'from' condition is matched",
+        THEN,
+    )
+    .oneliner(),
 ];
 
 const fn addresses(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
@@ -60,13 +95,20 @@ const fn ports(name: &'static str, help: &'static str) -> SchemaNode {
 }
 
 static FROM_V4: &[SchemaNode] = &[
-    addresses("source-address", ValueType::Ipv4Prefix, "Match IP source address"),
+    addresses(
+        "source-address",
+        ValueType::Ipv4Prefix,
+        "Match IP source address",
+    ),
     addresses(
         "destination-address",
         ValueType::Ipv4Prefix,
         "Match IP destination address",
     ),
-    prefix_lists("source-prefix-list", "Match IP source prefixes in named list"),
+    prefix_lists(
+        "source-prefix-list",
+        "Match IP source prefixes in named list",
+    ),
     prefix_lists(
         "destination-prefix-list",
         "Match IP destination prefixes in named list",
@@ -78,13 +120,20 @@ static FROM_V4: &[SchemaNode] = &[
 ];
 
 static FROM_V6: &[SchemaNode] = &[
-    addresses("source-address", ValueType::Ipv6Prefix, "Match IP source address"),
+    addresses(
+        "source-address",
+        ValueType::Ipv6Prefix,
+        "Match IP source address",
+    ),
     addresses(
         "destination-address",
         ValueType::Ipv6Prefix,
         "Match IP destination address",
     ),
-    prefix_lists("source-prefix-list", "Match IP source prefixes in named list"),
+    prefix_lists(
+        "source-prefix-list",
+        "Match IP source prefixes in named list",
+    ),
     prefix_lists(
         "destination-prefix-list",
         "Match IP destination prefixes in named list",
@@ -96,9 +145,17 @@ static FROM_V6: &[SchemaNode] = &[
 ];
 
 static THEN: &[SchemaNode] = &[
-    leaf("count", ValueType::Name, "Count the packet in the named counter"),
-    leaf("policer", ValueType::Name, "Name of policer to use to rate-limit traffic")
-        .refers_to(POLICERS),
+    leaf(
+        "count",
+        ValueType::Name,
+        "Count the packet in the named counter",
+    ),
+    leaf(
+        "policer",
+        ValueType::Name,
+        "Name of policer to use to rate-limit traffic",
+    )
+    .refers_to(POLICERS),
     flag("log", "Log the packet"),
     flag("accept", "Accept the packet").choice(1),
     flag("discard", "Discard the packet").choice(1),
@@ -106,13 +163,13 @@ static THEN: &[SchemaNode] = &[
 ];
 
 static POLICER: &[SchemaNode] = &[
+    container("if-exceeding", "Define rate limits", IF_EXCEEDING).mandatory(),
     container(
-        "if-exceeding",
-        "Define rate limits",
-        IF_EXCEEDING,
+        "then",
+        "Action to take if the rate limits are exceeded",
+        POLICER_THEN,
     )
-    .mandatory(),
-    container("then", "Action to take if the rate limits are exceeded", POLICER_THEN).oneliner(),
+    .oneliner(),
 ];
 
 static IF_EXCEEDING: &[SchemaNode] = &[

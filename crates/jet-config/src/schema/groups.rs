@@ -20,7 +20,11 @@ static GROUP_BODY: &[SchemaNode] = &[
     ),
     container("system", "System parameters", system::SYSTEM),
     container("security", "Security parameters", system::SECURITY),
-    container("interfaces", "Interface configuration", interfaces::INTERFACES),
+    container(
+        "interfaces",
+        "Interface configuration",
+        interfaces::INTERFACES,
+    ),
     container(
         "routing-options",
         "Protocol-independent routing option configuration",
@@ -31,7 +35,11 @@ static GROUP_BODY: &[SchemaNode] = &[
         "Policy option configuration",
         policy::POLICY_OPTIONS,
     ),
-    container("firewall", "Define a firewall configuration", firewall::FIREWALL),
+    container(
+        "firewall",
+        "Define a firewall configuration",
+        firewall::FIREWALL,
+    ),
     container(
         "routing-instances",
         "Routing instance configuration",

@@ -12,13 +12,8 @@ pub(super) const INET_FILTERS: &[&str] = &["firewall", "family", "inet", "filter
 /// Where an inet6 filter name points.
 pub(super) const INET6_FILTERS: &[&str] = &["firewall", "family", "inet6", "filter"];
 
-pub(super) static INTERFACES: &[SchemaNode] = &[list(
-    "interface",
-    ValueType::IfName,
-    "Physical interface",
-    IFD,
-)
-.bare()];
+pub(super) static INTERFACES: &[SchemaNode] =
+    &[list("interface", ValueType::IfName, "Physical interface", IFD).bare()];
 
 static IFD: &[SchemaNode] = &[
     leaf("description", TEXT, "Text description of interface"),
@@ -35,10 +30,7 @@ static IFD: &[SchemaNode] = &[
     flag("vlan-tagging", "802.1q VLAN tagging support"),
     list(
         "unit",
-        ValueType::Uint {
-            min: 0,
-            max: 16385,
-        },
+        ValueType::Uint { min: 0, max: 16385 },
         "Logical interface",
         IFL,
     ),
@@ -84,8 +76,12 @@ static INET6: &[SchemaNode] = &[
 static ADDRESS: &[SchemaNode] = &[flag("primary", "Candidate for primary address in system")];
 
 static INET_FILTER: &[SchemaNode] = &[
-    leaf("input", ValueType::Name, "Name of filter applied to received packets")
-        .refers_to(INET_FILTERS),
+    leaf(
+        "input",
+        ValueType::Name,
+        "Name of filter applied to received packets",
+    )
+    .refers_to(INET_FILTERS),
     leaf(
         "output",
         ValueType::Name,
@@ -95,8 +91,12 @@ static INET_FILTER: &[SchemaNode] = &[
 ];
 
 static INET6_FILTER: &[SchemaNode] = &[
-    leaf("input", ValueType::Name, "Name of filter applied to received packets")
-        .refers_to(INET6_FILTERS),
+    leaf(
+        "input",
+        ValueType::Name,
+        "Name of filter applied to received packets",
+    )
+    .refers_to(INET6_FILTERS),
     leaf(
         "output",
         ValueType::Name,

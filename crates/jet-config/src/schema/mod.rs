@@ -296,7 +296,11 @@ pub static ROOT: &[SchemaNode] = &[
     APPLY_GROUPS_AT_ROOT,
     container("system", "System parameters", system::SYSTEM),
     container("security", "Security parameters", system::SECURITY),
-    container("interfaces", "Interface configuration", interfaces::INTERFACES),
+    container(
+        "interfaces",
+        "Interface configuration",
+        interfaces::INTERFACES,
+    ),
     container(
         "routing-options",
         "Protocol-independent routing option configuration",
@@ -307,7 +311,11 @@ pub static ROOT: &[SchemaNode] = &[
         "Policy option configuration",
         policy::POLICY_OPTIONS,
     ),
-    container("firewall", "Define a firewall configuration", firewall::FIREWALL),
+    container(
+        "firewall",
+        "Define a firewall configuration",
+        firewall::FIREWALL,
+    ),
     container(
         "routing-instances",
         "Routing instance configuration",

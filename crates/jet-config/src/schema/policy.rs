@@ -40,13 +40,8 @@ pub(super) static POLICY_OPTIONS: &[SchemaNode] = &[
     ),
 ];
 
-static PREFIX_LIST: &[SchemaNode] = &[list(
-    "prefix-list-item",
-    ValueType::IpPrefix,
-    "Prefix",
-    &[],
-)
-.bare()];
+static PREFIX_LIST: &[SchemaNode] =
+    &[list("prefix-list-item", ValueType::IpPrefix, "Prefix", &[]).bare()];
 
 static COMMUNITY: &[SchemaNode] = &[leaf_list(
     "members",
@@ -54,16 +49,16 @@ static COMMUNITY: &[SchemaNode] = &[leaf_list(
     "Community members",
 )];
 
-static POLICY_STATEMENT: &[SchemaNode] = &[list(
-    "term",
-    ValueType::Name,
-    "Policy term",
-    TERM,
-)];
+static POLICY_STATEMENT: &[SchemaNode] = &[list("term", ValueType::Name, "Policy term", TERM)];
 
 static TERM: &[SchemaNode] = &[
     container("from", "Conditions to match the source of a route", FROM),
-    container("then", "Actions to take if 'from' and 'to' conditions match", THEN).oneliner(),
+    container(
+        "then",
+        "Actions to take if 'from' and 'to' conditions match",
+        THEN,
+    )
+    .oneliner(),
 ];
 
 static FROM: &[SchemaNode] = &[
@@ -79,18 +74,27 @@ static FROM: &[SchemaNode] = &[
         ROUTE_FILTER,
     )
     .key_name("address"),
-    leaf_list("prefix-list", ValueType::Name, "Prefix-lists of routes to match")
-        .refers_to(PREFIX_LISTS),
+    leaf_list(
+        "prefix-list",
+        ValueType::Name,
+        "Prefix-lists of routes to match",
+    )
+    .refers_to(PREFIX_LISTS),
 ];
 
 static ROUTE_FILTER: &[SchemaNode] = &[
-    flag("exact", "Exactly match the prefix length").inline().choice(1),
+    flag("exact", "Exactly match the prefix length")
+        .inline()
+        .choice(1),
     flag("longer", "Mask is greater than the prefix length")
         .inline()
         .choice(1),
-    flag("orlonger", "Mask is greater than or equal to the prefix length")
-        .inline()
-        .choice(1),
+    flag(
+        "orlonger",
+        "Mask is greater than or equal to the prefix length",
+    )
+    .inline()
+    .choice(1),
     leaf(
         "upto",
         ValueType::PrefixLen,
@@ -107,15 +111,22 @@ static THEN: &[SchemaNode] = &[
         "Local preference associated with a route",
     ),
     container("community", "BGP community properties", THEN_COMMUNITY),
-    leaf("next-hop", ValueType::IpAddr, "Set the address of the next-hop router"),
+    leaf(
+        "next-hop",
+        ValueType::IpAddr,
+        "Set the address of the next-hop router",
+    ),
     flag("accept", "Accept a route").choice(1),
     flag("reject", "Reject a route").choice(1),
 ];
 
 static THEN_COMMUNITY: &[SchemaNode] = &[
     leaf_list("add", ValueType::Name, "Add BGP communities to set").refers_to(COMMUNITIES),
-    leaf_list("delete", ValueType::Name, "Delete BGP communities from set")
-        .refers_to(COMMUNITIES),
-    leaf_list("set", ValueType::Name, "Set the BGP communities in the route")
-        .refers_to(COMMUNITIES),
+    leaf_list("delete", ValueType::Name, "Delete BGP communities from set").refers_to(COMMUNITIES),
+    leaf_list(
+        "set",
+        ValueType::Name,
+        "Set the BGP communities in the route",
+    )
+    .refers_to(COMMUNITIES),
 ];

@@ -29,13 +29,8 @@ pub(super) static ROUTING_OPTIONS: &[SchemaNode] = &[
 
 static RIB: &[SchemaNode] = &[container("static", "Static routes", STATIC)];
 
-static STATIC: &[SchemaNode] = &[list(
-    "route",
-    ValueType::IpPrefix,
-    "Destination prefix",
-    ROUTE,
-)
-.oneliner()];
+static STATIC: &[SchemaNode] =
+    &[list("route", ValueType::IpPrefix, "Destination prefix", ROUTE).oneliner()];
 
 static ROUTE: &[SchemaNode] = &[
     leaf_list("next-hop", ValueType::IpAddr, "Next hop to destination").choice(1),
@@ -45,21 +40,24 @@ static ROUTE: &[SchemaNode] = &[
         "Next hop with qualifiers",
         QUALIFIED,
     ),
-    flag("discard", "Drop packets to destination; send no ICMP unreachables").choice(1),
-    flag("reject", "Drop packets to destination; send ICMP unreachables").choice(1),
+    flag(
+        "discard",
+        "Drop packets to destination; send no ICMP unreachables",
+    )
+    .choice(1),
+    flag(
+        "reject",
+        "Drop packets to destination; send ICMP unreachables",
+    )
+    .choice(1),
     leaf("preference", PREFERENCE, "Preference value"),
     leaf("tag", U32, "Tag string"),
 ];
 
 static QUALIFIED: &[SchemaNode] = &[leaf("preference", PREFERENCE, "Preference value")];
 
-pub(super) static ROUTING_INSTANCES: &[SchemaNode] = &[list(
-    "instance",
-    ValueType::Name,
-    "Routing instance",
-    INSTANCE,
-)
-.bare()];
+pub(super) static ROUTING_INSTANCES: &[SchemaNode] =
+    &[list("instance", ValueType::Name, "Routing instance", INSTANCE).bare()];
 
 static INSTANCE: &[SchemaNode] = &[
     leaf(

@@ -1,9 +1,7 @@
 //! `system` (host name, login, services, syslog, extensions, configuration database)
 //! and `security` (certificates, PKI).
 
-use super::{
-    container, flag, leaf, leaf_list, list, presence, SchemaNode, ValueType, PORT, TEXT,
-};
+use super::{container, flag, leaf, leaf_list, list, presence, SchemaNode, ValueType, PORT, TEXT};
 
 const MAX_CONNECTIONS: ValueType = ValueType::Uint { min: 1, max: 1000 };
 
@@ -101,7 +99,11 @@ pub(super) static SYSTEM: &[SchemaNode] = &[
         ValueType::HostName,
         "Domain name for this router",
     ),
-    leaf("time-zone", ValueType::TimeZone, "Time zone name or POSIX TZ"),
+    leaf(
+        "time-zone",
+        ValueType::TimeZone,
+        "Time zone name or POSIX TZ",
+    ),
     container(
         "login",
         "Names, login classes, and passwords for users",
@@ -109,7 +111,11 @@ pub(super) static SYSTEM: &[SchemaNode] = &[
     ),
     container("services", "System services", SERVICES),
     container("syslog", "System logging facility", SYSLOG),
-    container("extensions", "Configuration for extensions to JUNOS", EXTENSIONS),
+    container(
+        "extensions",
+        "Configuration for extensions to JUNOS",
+        EXTENSIONS,
+    ),
     container(
         "configuration-database",
         "Configuration database parameters",
@@ -242,8 +248,18 @@ static ALLOW_CLIENTS: &[SchemaNode] = &[leaf_list(
 )];
 
 static SYSLOG: &[SchemaNode] = &[
-    list("host", ValueType::HostName, "Host to be notified", SYSLOG_HOST),
-    list("file", ValueType::Name, "File in which to log data", SYSLOG_FILE),
+    list(
+        "host",
+        ValueType::HostName,
+        "Host to be notified",
+        SYSLOG_HOST,
+    ),
+    list(
+        "file",
+        ValueType::Name,
+        "File in which to log data",
+        SYSLOG_FILE,
+    ),
 ];
 
 const fn severity(name: &'static str, help: &'static str) -> SchemaNode {
@@ -303,11 +319,8 @@ static LICENSE_TYPE: &[SchemaNode] = &[leaf_list(
 )
 .inline()];
 
-static EXTENSION_APPS: &[SchemaNode] = &[container(
-    "application",
-    "On-box applications",
-    APPLICATION,
-)];
+static EXTENSION_APPS: &[SchemaNode] =
+    &[container("application", "On-box applications", APPLICATION)];
 
 static APPLICATION: &[SchemaNode] = &[list(
     "file",
@@ -323,7 +336,11 @@ static APP_FILE: &[SchemaNode] = &[
         "respawn-on-normal-exit",
         "Restart the application when it exits normally",
     ),
-    leaf("username", ValueType::UserName, "User the application runs as"),
+    leaf(
+        "username",
+        ValueType::UserName,
+        "User the application runs as",
+    ),
     leaf(
         "routing-instance",
         ValueType::Name,

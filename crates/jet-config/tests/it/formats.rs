@@ -12,7 +12,10 @@ fn all_four_formats_round_trip_the_full_configurations() {
         assert_eq!(Config::parse_xml(&c.to_xml_document()).expect("xml"), c);
         assert_eq!(Config::parse_json(&c.to_json()).expect("json"), c);
         assert_eq!(Config::parse_set(&c.to_set()).expect("set"), c);
-        assert_eq!(Config::from_json_value(&c.to_json_value()).expect("value"), c);
+        assert_eq!(
+            Config::from_json_value(&c.to_json_value()).expect("value"),
+            c
+        );
     }
 }
 
@@ -20,11 +23,17 @@ fn all_four_formats_round_trip_the_full_configurations() {
 fn xml_keys_use_their_element_names() {
     let c = parse(NET);
     let x = c.to_xml(0);
-    assert!(x.contains("<interface>\n        <name>ge-0/0/0</name>"), "{x}");
+    assert!(
+        x.contains("<interface>\n        <name>ge-0/0/0</name>"),
+        "{x}"
+    );
     assert!(x.contains("<route-filter>\n"), "{x}");
     assert!(x.contains("<address>10.0.0.0/8</address>\n"), "{x}");
     assert!(x.contains("<contents>\n"), "{x}");
-    assert!(x.contains("<name>any</name>\n                <notice/>"), "{x}");
+    assert!(
+        x.contains("<name>any</name>\n                <notice/>"),
+        "{x}"
+    );
 }
 
 #[test]
@@ -39,12 +48,19 @@ fn xml_rpc_reply_wrapper_comments_and_entities_are_accepted() {
 
 #[test]
 fn xml_errors_name_line_column_and_path() {
-    let e = Config::parse_xml("<configuration>\n  <system>\n    <bogus/>\n  </system>\n</configuration>")
-        .expect_err("unknown");
+    let e = Config::parse_xml(
+        "<configuration>\n  <system>\n    <bogus/>\n  </system>\n</configuration>",
+    )
+    .expect_err("unknown");
     assert_eq!(e.kind, ConfigErrorKind::UnknownStatement);
-    assert_eq!((e.line, e.column, e.path.as_str()), (Some(3), Some(5), "[edit system]"));
-    let e = Config::parse_xml("<configuration><system><host-name>a b</host-name></system></configuration>")
-        .expect_err("bad value");
+    assert_eq!(
+        (e.line, e.column, e.path.as_str()),
+        (Some(3), Some(5), "[edit system]")
+    );
+    let e = Config::parse_xml(
+        "<configuration><system><host-name>a b</host-name></system></configuration>",
+    )
+    .expect_err("bad value");
     assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
     let e = Config::parse_xml("<configuration><system>").expect_err("truncated");
     assert_eq!(e.kind, ConfigErrorKind::Syntax);
@@ -52,7 +68,9 @@ fn xml_errors_name_line_column_and_path() {
 }
 
 fn base() -> Config {
-    parse("system { host-name r1; login { user a { class operator; } user b { class read-only; } } }")
+    parse(
+        "system { host-name r1; login { user a { class operator; } user b { class read-only; } } }",
+    )
 }
 
 #[test]
@@ -100,18 +118,31 @@ fn json_load_replace_and_delete_markers() {
     assert_eq!(new.host_name(), None);
     assert_eq!(new.users().len(), 1);
     let e = base()
-        .load_json(r#"{"configuration": {"system": {"host-name": true}}}"#, LoadMode::Merge)
+        .load_json(
+            r#"{"configuration": {"system": {"host-name": true}}}"#,
+            LoadMode::Merge,
+        )
         .expect_err("bad value");
     assert_eq!(e.path, "[edit system]");
-    assert!(Config::parse_json("{\"configuration\": [").expect_err("syntax").line.is_some());
+    assert!(Config::parse_json("{\"configuration\": [")
+        .expect_err("syntax")
+        .line
+        .is_some());
 }
 
 #[test]
 fn load_payload_checks_format_against_mode() {
     let e = base()
-        .load_payload("set system host-name x", PayloadFormat::Set, LoadMode::Merge)
+        .load_payload(
+            "set system host-name x",
+            PayloadFormat::Set,
+            LoadMode::Merge,
+        )
         .expect_err("set needs load set");
-    assert!(e.message.contains("load merge does not take a set payload"), "{e}");
+    assert!(
+        e.message.contains("load merge does not take a set payload"),
+        "{e}"
+    );
     let c = base()
         .load_payload("<configuration/>", PayloadFormat::Xml, LoadMode::Override)
         .expect("empty override");
@@ -137,11 +168,20 @@ fn annotations_and_inactive_survive_every_format() {
     assert_eq!(c.to_text(), META);
     let set = c.to_set();
     assert!(set.contains("deactivate system host-name\n"), "{set}");
-    assert!(set.contains("edit system login\nannotate user a \"ops team\"\ntop\n"), "{set}");
+    assert!(
+        set.contains("edit system login\nannotate user a \"ops team\"\ntop\n"),
+        "{set}"
+    );
     assert_eq!(Config::parse_set(&set).expect("set"), c);
     let xml = c.to_xml_document();
-    assert!(xml.contains("<junos:comment>/* the name */</junos:comment>"), "{xml}");
-    assert!(xml.contains("<host-name inactive=\"inactive\">r1</host-name>"), "{xml}");
+    assert!(
+        xml.contains("<junos:comment>/* the name */</junos:comment>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<host-name inactive=\"inactive\">r1</host-name>"),
+        "{xml}"
+    );
     assert_eq!(Config::parse_xml(&xml).expect("xml"), c);
     let json = c.to_json();
     assert!(json.contains("\"@host-name\": {\n"), "{json}");
@@ -155,6 +195,8 @@ fn inactive_statements_are_invisible_to_views_and_validation() {
     assert!(c.users().is_empty());
     let c = parse("system { login { inactive: user a { uid 2000; } } }");
     c.validate().expect("inactive user is not validated");
-    let c = parse("interfaces { ge-0/0/0 { unit 0 { family inet { inactive: filter { input F; } } } } }");
+    let c = parse(
+        "interfaces { ge-0/0/0 { unit 0 { family inet { inactive: filter { input F; } } } } }",
+    );
     c.validate().expect("inactive reference is not validated");
 }

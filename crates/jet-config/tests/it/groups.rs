@@ -53,7 +53,9 @@ interfaces {
 fn groups_print_braced_and_round_trip() {
     let c = parse(GROUPED);
     assert_eq!(c.to_text(), GROUPED);
-    assert!(c.to_set().contains("set groups common system host-name from-group\n"));
+    assert!(c
+        .to_set()
+        .contains("set groups common system host-name from-group\n"));
     assert_eq!(Config::parse_set(&c.to_set()).expect("set"), c);
     assert_eq!(Config::parse_xml(&c.to_xml_document()).expect("xml"), c);
 }
@@ -110,10 +112,8 @@ fn inactive_groups_and_undefined_groups() {
 
 #[test]
 fn group_content_is_validated_where_it_lands() {
-    let c = Config::parse_set(
-        "set groups g system login user x uid 2000\nset apply-groups g",
-    )
-    .expect("parses");
+    let c = Config::parse_set("set groups g system login user x uid 2000\nset apply-groups g")
+        .expect("parses");
     let e = c.validate().expect_err("class missing after inheritance");
     assert_eq!(e.path, "[edit system login user x]");
     let lonely = Config::parse_set("set groups g system login user x uid 2000").expect("parses");

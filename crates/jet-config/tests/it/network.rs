@@ -10,7 +10,7 @@ use jet_config::{
 use crate::parse;
 
 /// A configuration using the network hierarchies, in canonical Junos text.
-pub const NET: &str = r#"system {
+pub(crate) const NET: &str = r#"system {
     login {
         class noc {
             permissions [ view clear network ];
@@ -256,13 +256,19 @@ fn firewall_syslog_class_and_app_views() {
     assert_eq!(ssh.policer.as_deref(), Some("LIMIT"));
     assert_eq!(f.terms[1].action, Some(FilterAction::Discard));
     let p = &c.policers()[0];
-    assert_eq!((p.bandwidth_limit, p.burst_size_limit), (Some(10_000_000), Some(15_000)));
+    assert_eq!(
+        (p.bandwidth_limit, p.burst_size_limit),
+        (Some(10_000_000), Some(15_000))
+    );
     let logs = c.syslog_files();
     assert_eq!(logs[0].contents[1].facility, "authorization");
     assert_eq!(logs[0].contents[1].severity.as_deref(), Some("info"));
     assert_eq!(c.login_classes()[0].level, LoginClass::Operator);
     let ops = &c.users()[0];
-    assert_eq!((ops.class, ops.class_name.as_str()), (LoginClass::Operator, "noc"));
+    assert_eq!(
+        (ops.class, ops.class_name.as_str()),
+        (LoginClass::Operator, "noc")
+    );
     assert_eq!(c.ephemeral_instances(), ["eph1"]);
     let app = &c.extension_apps()[0];
     assert_eq!(app.arguments.as_deref(), Some("-v --name x"));
@@ -291,7 +297,10 @@ fn check_err(set: &str) -> jet_config::ConfigError {
 fn references_to_filters_policers_prefix_lists_and_units_are_checked() {
     let e = check_err("set interfaces ge-0/0/0 unit 0 family inet filter input NOPE");
     assert_eq!(e.kind, ConfigErrorKind::Reference);
-    assert_eq!(e.path, "[edit interfaces ge-0/0/0 unit 0 family inet filter]");
+    assert_eq!(
+        e.path,
+        "[edit interfaces ge-0/0/0 unit 0 family inet filter]"
+    );
     assert_eq!(e.statement, "input NOPE");
     let e = check_err("set firewall family inet filter F term t then policer P");
     assert!(e.message.contains("[edit firewall policer]"), "{e}");
@@ -314,21 +323,48 @@ fn static_route_families_and_next_hops_are_checked() {
     let e = check_err("set routing-options static route 10.0.0.0/8 preference 5");
     assert_eq!(e.kind, ConfigErrorKind::MissingMandatory);
     let e = check_err("set routing-options rib inet6.0 static route 10.0.0.0/8 discard");
-    assert_eq!(e.path, "[edit routing-options rib inet6.0 static route 10.0.0.0/8]");
+    assert_eq!(
+        e.path,
+        "[edit routing-options rib inet6.0 static route 10.0.0.0/8]"
+    );
 }
 
 #[test]
 fn values_are_range_and_type_checked_with_their_path() {
     for (bad, msg) in [
-        ("set interfaces ge-0/0/0 mtu 100", "value out of range 100 for mtu (256..9216)"),
-        ("set interfaces ge-0/0/0 unit 16386", "value out of range 16386 for unit (0..16385)"),
-        ("set interfaces ge-0/0/0 unit 0 vlan-id 4095", "value out of range 4095 for vlan-id (1..4094)"),
-        ("set interfaces ge-0/0/0 unit 0 family inet address 2001:db8::1/64", "invalid IPv4 prefix"),
+        (
+            "set interfaces ge-0/0/0 mtu 100",
+            "value out of range 100 for mtu (256..9216)",
+        ),
+        (
+            "set interfaces ge-0/0/0 unit 16386",
+            "value out of range 16386 for unit (0..16385)",
+        ),
+        (
+            "set interfaces ge-0/0/0 unit 0 vlan-id 4095",
+            "value out of range 4095 for vlan-id (1..4094)",
+        ),
+        (
+            "set interfaces ge-0/0/0 unit 0 family inet address 2001:db8::1/64",
+            "invalid IPv4 prefix",
+        ),
         ("set interfaces bogus/1 mtu 1500", "invalid interface name"),
-        ("set system syslog file m any loud", "unknown statement 'loud'"),
-        ("set system syslog file m nosuch notice", "invalid value 'nosuch' for contents"),
-        ("set firewall family inet filter F term t from protocol 300", "invalid value '300' for protocol"),
-        ("set policy-options policy-statement P term t from route-filter 10.0.0.0/8 upto 24", "invalid prefix length"),
+        (
+            "set system syslog file m any loud",
+            "unknown statement 'loud'",
+        ),
+        (
+            "set system syslog file m nosuch notice",
+            "invalid value 'nosuch' for contents",
+        ),
+        (
+            "set firewall family inet filter F term t from protocol 300",
+            "invalid value '300' for protocol",
+        ),
+        (
+            "set policy-options policy-statement P term t from route-filter 10.0.0.0/8 upto 24",
+            "invalid prefix length",
+        ),
     ] {
         let e = Config::parse_set(bad).expect_err(bad);
         assert!(e.message.contains(msg), "{bad}: {e}");

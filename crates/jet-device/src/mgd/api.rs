@@ -11,7 +11,9 @@ use super::authz::{authorize_config, authorize_op};
 use super::ephemeral::{self, DEFAULT_INSTANCE};
 use super::history::{self, History};
 use super::subsystem::{CheckSubsystem, CommitCheck, Subsystem};
-use super::{compare, CfgMode, CfgReply, CfgSessionInfo, Committed, LoadRequest, MgdRequest, Payload, Who};
+use super::{
+    compare, CfgMode, CfgReply, CfgSessionInfo, Committed, LoadRequest, MgdRequest, Payload, Who,
+};
 use crate::error::DeviceError;
 use crate::op::OpInput;
 use crate::output::Format;
@@ -188,7 +190,7 @@ impl Device {
             source.subtree(&w).unwrap_or_default()
         };
         Ok(match format {
-            Format::Xml => format!("<configuration>\n{}</configuration>\n", sub.to_xml(4)),
+            Format::Xml => sub.to_xml_document(),
             _ => {
                 let v = serde_json::json!({ "configuration": sub.to_json_value() });
                 serde_json::to_string_pretty(&v).unwrap_or_default()
@@ -234,9 +236,8 @@ impl Device {
         format: Format,
     ) -> Result<String, DeviceError> {
         let num = |w: &str| {
-            w.parse::<usize>().map_err(|_| {
-                DeviceError::Syntax(format!("'{w}' is not a rollback number (0..49)"))
-            })
+            w.parse::<usize>()
+                .map_err(|_| DeviceError::Syntax(format!("'{w}' is not a rollback number (0..49)")))
         };
         let (n, against) = match args {
             [n] => (num(n)?, None),
@@ -266,7 +267,11 @@ impl Device {
 
     /// `show system rollback N [compare M]`: rollback `n` as text, or the difference from
     /// rollback `m` to rollback `n`. Reads the files directly (no wait for mgd).
-    pub(crate) fn render_rollback(&self, n: usize, against: Option<usize>) -> Result<String, DeviceError> {
+    pub(crate) fn render_rollback(
+        &self,
+        n: usize,
+        against: Option<usize>,
+    ) -> Result<String, DeviceError> {
         let read = |k: usize| -> Result<Config, DeviceError> {
             if k > jet_config::MAX_ROLLBACK {
                 return Err(jet_config::StoreError::RollbackOutOfRange(k).into());

@@ -28,7 +28,12 @@ fn is_show(input: OpInput<'_>) -> bool {
 }
 
 fn cli_is_show(text: &str) -> bool {
-    let first = text.split('|').next().unwrap_or("").split_whitespace().next();
+    let first = text
+        .split('|')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .next();
     // Commands may be abbreviated ("sh"), as the command tree resolves them.
     first.is_some_and(|w| !w.is_empty() && "show".starts_with(w))
 }

@@ -242,15 +242,27 @@ pub(crate) fn parse_commit(rest: &str) -> Result<CommitOptions, DeviceError> {
 fn parse_load(rest: &str) -> Result<CfgCommand, DeviceError> {
     let w: Vec<&str> = rest.split_whitespace().collect();
     let mode = match w.first() {
-        Some(m) => m
-            .parse::<LoadMode>()
-            .map_err(|_| syntax(format!("unknown load mode '{m}' (merge, override, replace, set, update)")))?,
-        None => return Err(syntax("'load' needs a mode: merge, override, replace, set or update")),
+        Some(m) => m.parse::<LoadMode>().map_err(|_| {
+            syntax(format!(
+                "unknown load mode '{m}' (merge, override, replace, set, update)"
+            ))
+        })?,
+        None => {
+            return Err(syntax(
+                "'load' needs a mode: merge, override, replace, set or update",
+            ))
+        }
     };
     match w.len() {
         2 => Ok(CfgCommand::Load(mode)),
-        1 => Err(syntax(format!("'load {}' needs 'terminal' or a file name", mode.as_str()))),
-        _ => Err(syntax(format!("unexpected '{}' after the file name", w[2..].join(" ")))),
+        1 => Err(syntax(format!(
+            "'load {}' needs 'terminal' or a file name",
+            mode.as_str()
+        ))),
+        _ => Err(syntax(format!(
+            "unexpected '{}' after the file name",
+            w[2..].join(" ")
+        ))),
     }
 }
 

@@ -36,10 +36,11 @@ impl EphemeralFiles {
         fs::create_dir_all(&dir)
             .map_err(|e| DeviceError::io(format!("creating {}", dir.display()), e))?;
         let mut instances = Instances::new();
-        let entries =
-            fs::read_dir(&dir).map_err(|e| DeviceError::io(format!("reading {}", dir.display()), e))?;
+        let entries = fs::read_dir(&dir)
+            .map_err(|e| DeviceError::io(format!("reading {}", dir.display()), e))?;
         for entry in entries {
-            let entry = entry.map_err(|e| DeviceError::io(format!("reading {}", dir.display()), e))?;
+            let entry =
+                entry.map_err(|e| DeviceError::io(format!("reading {}", dir.display()), e))?;
             let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
                 continue;
@@ -126,23 +127,7 @@ pub(crate) fn instance_key(name: &str, configured: &[String]) -> Result<String, 
 /// Named instances configured under `system configuration-database ephemeral
 /// instance`, in configuration order.
 pub(crate) fn configured_instances(cfg: &Config) -> Vec<String> {
-    cfg.subtree(&["system", "configuration-database", "ephemeral"])
-        .map(|c| {
-            c.to_set()
-                .lines()
-                .filter_map(|l| {
-                    l.strip_prefix("set system configuration-database ephemeral instance ")
-                })
-                .filter_map(|rest| rest.split_whitespace().next())
-                .map(|n| n.trim_matches('"').to_owned())
-                .fold(Vec::new(), |mut v, n| {
-                    if !v.contains(&n) {
-                        v.push(n);
-                    }
-                    v
-                })
-        })
-        .unwrap_or_default()
+    cfg.ephemeral_instances()
 }
 
 /// The effective configuration: `committed` with the instances laid over it.
@@ -194,13 +179,16 @@ mod tests {
         let (_, back) = EphemeralFiles::open(dir.path()).expect("reopens");
         assert_eq!(back.get(DEFAULT_INSTANCE), Some(&cfg));
         assert!(!dir.path().join("ephemeral/.x.tmp").exists());
-        files.write(DEFAULT_INSTANCE, &Config::default()).expect("removes");
+        files
+            .write(DEFAULT_INSTANCE, &Config::default())
+            .expect("removes");
         assert!(!dir.path().join("ephemeral/default").exists());
     }
 
     #[test]
     fn default_instance_wins_over_the_committed_configuration() {
-        let committed = Config::parse_text("system { host-name a; domain-name x.net; }").expect("c");
+        let committed =
+            Config::parse_text("system { host-name a; domain-name x.net; }").expect("c");
         let mut inst = Instances::new();
         inst.insert(
             DEFAULT_INSTANCE.into(),

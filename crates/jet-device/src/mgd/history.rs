@@ -167,7 +167,12 @@ mod tests {
             x.contains("<commit-confirmed>rollback pending</commit-confirmed>"),
             "{x}"
         );
-        assert!(x.contains("<date-time junos:seconds=\"1784541600\">2026-07-20 10:00:00 UTC</date-time>"), "{x}");
+        assert!(
+            x.contains(
+                "<date-time junos:seconds=\"1784541600\">2026-07-20 10:00:00 UTC</date-time>"
+            ),
+            "{x}"
+        );
         let j: serde_json::Value = serde_json::from_str(&render(&h, Format::Json)).expect("json");
         assert_eq!(
             j["commit-information"][0]["commit-history"][1]["log"][0]["data"],

@@ -30,20 +30,55 @@ impl Payload {
 }
 
 /// The configuration that results from loading `payload` onto `base` with `mode`.
-pub(crate) fn load(base: &Config, payload: &Payload, mode: LoadMode) -> Result<Config, DeviceError> {
-    match payload {
-        Payload::Text(t) => Ok(base.load(t, mode)?),
-        Payload::Xml(_) | Payload::Json(_) if mode == LoadMode::Set => Err(DeviceError::Syntax(
-            format!(
+pub(crate) fn load(
+    base: &Config,
+    payload: &Payload,
+    mode: LoadMode,
+) -> Result<Config, DeviceError> {
+    Ok(match payload {
+        Payload::Text(t) => base.load(t, mode)?,
+        Payload::Xml(_) | Payload::Json(_) if mode == LoadMode::Set => {
+            return Err(DeviceError::Syntax(format!(
                 "load set takes set commands as text, not {}",
                 payload.encoding()
+            )))
+        }
+        Payload::Xml(x) => base.load_xml(x, mode)?,
+        Payload::Json(j) => base.load_json(j, mode)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_encoding_loads_with_its_replace_marker() {
+        let base = Config::parse_text("system { host-name a; domain-name d.net; }").expect("base");
+        let x = load(
+            &base,
+            &Payload::Xml(
+                "<configuration><system><host-name>x</host-name></system></configuration>".into(),
             ),
-        )),
-        // jet-config does not parse XML or JSON configuration yet.
-        Payload::Xml(_) | Payload::Json(_) => Err(DeviceError::Unsupported(format!(
-            "loading {} configuration is not supported by this OpenJET release yet; \
-             send curly-brace text or set commands",
-            payload.encoding()
-        ))),
+            LoadMode::Merge,
+        )
+        .expect("xml");
+        assert_eq!(x.host_name(), Some("x"));
+        let j = load(
+            &base,
+            &Payload::Json(
+                r#"{"configuration":{"system":{"@":{"operation":"replace"},"host-name":"j"}}}"#
+                    .into(),
+            ),
+            LoadMode::Replace,
+        )
+        .expect("json");
+        assert_eq!(j.host_name(), Some("j"));
+        assert!(
+            !j.to_text().contains("domain-name"),
+            "replaced whole: {}",
+            j.to_text()
+        );
+        assert!(load(&base, &Payload::Json("{}".into()), LoadMode::Set).is_err());
     }
 }

@@ -12,7 +12,7 @@ use super::history::{join_client, History, PendingConfirm};
 use super::payload;
 use super::subsystem::{abort_all, apply_all, prepare_all, Transaction};
 use super::{
-    CfgSessionId, Committed, CommitOptions, EphemeralOp, EphemeralOpKind, LoadRequest, Mgd,
+    CfgSessionId, CommitOptions, Committed, EphemeralOp, EphemeralOpKind, LoadRequest, Mgd,
     Pending, Who,
 };
 use crate::error::DeviceError;
@@ -35,7 +35,9 @@ impl Mgd {
     pub(super) async fn load_commit(&mut self, req: LoadRequest) -> Result<(), DeviceError> {
         self.check_lock(None)?;
         let current = self.current();
+        let t = std::time::Instant::now();
         let new = payload::load(&current.config, &req.payload, req.mode)?;
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: load");
         let opts = CommitOptions {
             comment: req.comment,
             ..CommitOptions::default()
@@ -77,15 +79,22 @@ impl Mgd {
         opts: &CommitOptions,
         system_comment: Option<String>,
     ) -> Result<Outcome, DeviceError> {
+        let t = std::time::Instant::now();
+        let lap = |what: &str| {
+            tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: {what}");
+        };
         new.validate()?;
+        lap("validated");
         let current = self.current();
         let configured = ephemeral::configured_instances(&new);
         let effective = Arc::new(ephemeral::overlay(&new, &current.ephemeral, &configured));
+        lap("effective configuration");
         let subs = self.subsystems.snapshot();
         let txn = self.next_txn(current.effective.clone(), effective.clone(), opts.check);
         prepare_all(&subs, &txn)
             .await
             .map_err(DeviceError::CommitCheck)?;
+        lap("prepared");
         if opts.check {
             abort_all(&subs, &txn).await;
             // As on Junos, `commit check` also confirms a pending `commit confirmed`.
@@ -103,11 +112,18 @@ impl Mgd {
             time: Utc::now(),
             comment: opts.comment.clone(),
         };
-        if let Err(e) = self.persist(new.clone(), meta.clone()).await {
-            abort_all(&subs, &txn).await;
-            return Err(e);
-        }
+        // The blocking writer borrows the configuration through an Arc and gives it
+        // back, so a large configuration is not copied for the write.
+        let new = match self.persist(Arc::new(new), meta.clone()).await {
+            Ok(cfg) => Arc::try_unwrap(cfg).unwrap_or_else(|shared| (*shared).clone()),
+            Err(e) => {
+                abort_all(&subs, &txn).await;
+                return Err(e);
+            }
+        };
+        lap("persisted");
         apply_all(&subs, &txn).await;
+        lap("applied");
         self.generation += 1;
         // A plain commit confirms a pending `commit confirmed`; a new `commit confirmed`
         // re-arms the timer but keeps rolling back to what was there before the first.
@@ -121,8 +137,7 @@ impl Mgd {
                 deadline: tokio::time::Instant::now() + wait,
                 rollback_to,
                 info: PendingConfirm {
-                    deadline: Utc::now()
-                        + chrono::Duration::seconds(i64::from(minutes) * 60),
+                    deadline: Utc::now() + chrono::Duration::seconds(i64::from(minutes) * 60),
                     minutes,
                 },
             }
@@ -187,19 +202,24 @@ impl Mgd {
         }
     }
 
-    /// Writes the commit durably on the blocking pool (the store does fsyncs).
-    async fn persist(&mut self, cfg: Config, meta: CommitMeta) -> Result<(), DeviceError> {
+    /// Writes the commit durably on the blocking pool (the store does fsyncs); hands the
+    /// configuration back.
+    async fn persist(
+        &mut self,
+        cfg: Arc<Config>,
+        meta: CommitMeta,
+    ) -> Result<Arc<Config>, DeviceError> {
         let Some(mut store) = self.store.take() else {
             return Err(DeviceError::ShuttingDown);
         };
-        let (store, res) = tokio::task::spawn_blocking(move || {
+        let (store, cfg, res) = tokio::task::spawn_blocking(move || {
             let res = store.commit(&cfg, &meta);
-            (store, res)
+            (store, cfg, res)
         })
         .await
         .map_err(|_| DeviceError::ShuttingDown)?;
         self.store = Some(store);
-        res.map_err(DeviceError::from)
+        res.map(|()| cfg).map_err(DeviceError::from)
     }
 
     /// Rollback `n` (0 = committed) from the store.

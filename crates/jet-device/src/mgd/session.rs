@@ -137,7 +137,9 @@ fn replay(base: &Config, ops: &[Op]) -> Result<Config, DeviceError> {
 impl Mgd {
     fn shared_dirty(&self) -> bool {
         let current = self.current();
-        self.candidate.as_ref().is_some_and(|c| *c != current.config)
+        self.candidate
+            .as_ref()
+            .is_some_and(|c| *c != current.config)
     }
 
     fn editors(&self) -> String {
@@ -287,7 +289,12 @@ impl Mgd {
     }
 
     /// Changes the session's candidate to `cfg`, recording `op` for a private replay.
-    fn store_candidate(&mut self, id: CfgSessionId, cfg: Config, op: Op) -> Result<(), DeviceError> {
+    fn store_candidate(
+        &mut self,
+        id: CfgSessionId,
+        cfg: Config,
+        op: Op,
+    ) -> Result<(), DeviceError> {
         let private = self.sessions.get(&id).is_some_and(|s| s.private.is_some());
         if !private {
             self.check_lock(Some(id))?;
@@ -369,10 +376,7 @@ impl Mgd {
                         };
                         compare::compare(&pick(&old), &pick(&cand))
                     }
-                    None if display_set => cand
-                        .subtree(&w)
-                        .map(|c| c.to_set())
-                        .unwrap_or_default(),
+                    None if display_set => cand.subtree(&w).map(|c| c.to_set()).unwrap_or_default(),
                     None => cand.to_text_at(&w).unwrap_or_default(),
                 };
             }
@@ -479,9 +483,9 @@ impl Mgd {
 /// A refused commit, with Junos's closing line.
 fn commit_failed(e: DeviceError) -> DeviceError {
     match e {
-        DeviceError::Config(c) => DeviceError::CommitFailed(format!(
-            "{c}\nerror: configuration check-out failed"
-        )),
+        DeviceError::Config(c) => {
+            DeviceError::CommitFailed(format!("{c}\nerror: configuration check-out failed"))
+        }
         DeviceError::CommitCheck(m) => {
             DeviceError::CommitFailed(format!("error: {m}\nerror: configuration check-out failed"))
         }
@@ -497,7 +501,10 @@ mod tests {
     fn lines_apply_at_the_edit_level_with_quoted_words() {
         assert_eq!(at_level(&[], "set a"), "set a");
         assert_eq!(
-            at_level(&["system".into(), "login".into(), "user".into(), "a b".into()], "set class x"),
+            at_level(
+                &["system".into(), "login".into(), "user".into(), "a b".into()],
+                "set class x"
+            ),
             "edit system login user \"a b\"\nset class x"
         );
     }

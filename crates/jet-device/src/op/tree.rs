@@ -48,14 +48,20 @@ const DETAIL: &[CommandNode] = &[leaf("detail", "Display detailed output")];
 
 /// Words after `show route` (offered by completion; parsed by `rib::parse_show_route`).
 const ROUTE: &[CommandNode] = &[
-    leaf("client-info", "Show JET clients of the routing table, route counts and purge state"),
+    leaf(
+        "client-info",
+        "Show JET clients of the routing table, route counts and purge state",
+    ),
     leaf("detail", "Display detailed output"),
     leaf("exact", "Show only the given destination"),
     leaf("extensive", "Display extensive output"),
     leaf("forwarding-table", "Show forwarding table information"),
     leaf("longer", "Show more specific destinations"),
     leaf("orlonger", "Show the destination and more specific ones"),
-    leaf("protocol", "Show routes of one protocol (direct, local, static, bgp-static)"),
+    leaf(
+        "protocol",
+        "Show routes of one protocol (direct, local, static, bgp-static)",
+    ),
     leaf("summary", "Show routing table summary"),
     leaf("table", "Show routes of one table"),
     leaf("terse", "Display terse output"),

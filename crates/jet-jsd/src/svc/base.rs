@@ -109,7 +109,7 @@ impl Base for BaseSvc {
         };
         let inst = r.instance_name;
         let out = self.shared.device.rib().read(|rib| {
-            if !inst.is_empty() && inst != "master" && !rib.instances().iter().any(|i| *i == inst) {
+            if !inst.is_empty() && inst != "master" && !rib.instances().contains(&inst) {
                 return Err(inst.clone());
             }
             let mut map: HashMap<String, pb::ClientRtSummary> = HashMap::new();

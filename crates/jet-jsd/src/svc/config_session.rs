@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use cs::config_session_server::ConfigSession;
 use jet_device::{CfgMode, DeviceError};
 use jet_proto::openjet::config::v1 as cs;
-use cs::config_session_server::ConfigSession;
 use tonic::{Request, Response, Status};
 
 use super::mgmt::who;

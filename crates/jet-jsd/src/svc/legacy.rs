@@ -240,7 +240,14 @@ impl ManagementRpcApi for LegacyManagementSvc {
             Err(e) => {
                 let unsupported = matches!(e, jet_device::DeviceError::Unsupported(_));
                 let m = classify(e)?;
-                (if unsupported { UNSUPPORTED_ENCODING } else { INVALID_CONFIGURATION }, m)
+                (
+                    if unsupported {
+                        UNSUPPORTED_ENCODING
+                    } else {
+                        INVALID_CONFIGURATION
+                    },
+                    m,
+                )
             }
         };
         let response = r

@@ -41,7 +41,11 @@ pub(crate) async fn run_op(
     input: OpInput<'_>,
     format: Format,
 ) -> Result<Result<String, String>, Status> {
-    match shared.device.op_command_as(login.class, input, format).await {
+    match shared
+        .device
+        .op_command_as(login.class, input, format)
+        .await
+    {
         Ok(text) => Ok(Ok(text)),
         Err(e) => Ok(Err(classify(e)?)),
     }

@@ -47,12 +47,16 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             config_session::ConfigSessionSvc::new(shared.clone()),
         ),
     );
-    b.add_service(jet_proto::jnx::jet::routing::rib::rib_server::RibServer::new(
-        rib::RibSvc::new(shared.clone()),
-    ));
-    b.add_service(jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(
-        base::BaseSvc::new(shared.clone()),
-    ));
+    b.add_service(
+        jet_proto::jnx::jet::routing::rib::rib_server::RibServer::new(rib::RibSvc::new(
+            shared.clone(),
+        )),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(base::BaseSvc::new(
+            shared.clone(),
+        )),
+    );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
         .build_v1()

@@ -78,13 +78,9 @@ impl RibSvc {
         op: SetOp,
     ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
         let (client, session) = self.who(&req)?;
+        // Initialization is checked by the RIB task together with the batch: no lock is
+        // taken here, so a handler never blocks a runtime thread on the writer's lock.
         let rib = self.shared.device.rib();
-        if !rib.is_initialized(&client, session) {
-            return Ok(Response::new(set_reply(refused(
-                RibCode::NotInitialized,
-                format!("client '{client}' must call RouteInitialize on this connection first"),
-            ))));
-        }
         let routes = &req.get_ref().routes;
         if routes.len() > MAX_BATCH {
             return Ok(Response::new(set_reply(refused(

@@ -60,7 +60,10 @@ async fn unconfirmed_commit_is_rolled_back_after_its_timeout() {
     assert_eq!(dev.committed().config.host_name(), Some("risky"));
     let h = dev.commit_history();
     assert_eq!(h.pending.as_ref().map(|p| p.minutes), Some(5));
-    assert_eq!(h.entries[0].client, "cli commit confirmed, rollback in 5mins");
+    assert_eq!(
+        h.entries[0].client,
+        "cli commit confirmed, rollback in 5mins"
+    );
 
     tokio::time::sleep(Duration::from_secs(4 * 60 + 50)).await;
     assert_eq!(dev.committed().config.host_name(), Some("risky"), "not yet");
@@ -70,13 +73,21 @@ async fn unconfirmed_commit_is_rolled_back_after_its_timeout() {
     assert!(h.pending.is_none());
     assert_eq!(h.entries[0].user, "root");
     assert_eq!(h.entries[0].client, "other commit confirmed rollback");
-    assert_eq!(h.entries[1].client, "cli commit confirmed, rollback in 5mins");
+    assert_eq!(
+        h.entries[1].client,
+        "cli commit confirmed, rollback in 5mins"
+    );
     let text = dev
-        .op_command(jet_device::op::OpInput::Cli("show system commit"), jet_device::Format::Text)
+        .op_command(
+            jet_device::op::OpInput::Cli("show system commit"),
+            jet_device::Format::Text,
+        )
         .await
         .expect("history");
     assert!(
-        text.lines().next().is_some_and(|l| l.ends_with("by root via other commit confirmed rollback")),
+        text.lines()
+            .next()
+            .is_some_and(|l| l.ends_with("by root via other commit confirmed rollback")),
         "{text}"
     );
 }
@@ -90,13 +101,24 @@ async fn a_second_commit_within_the_timeout_confirms() {
     assert!(dev.commit_history().pending.is_none());
     tokio::time::sleep(Duration::from_secs(10 * 60)).await;
     assert_eq!(dev.committed().config.host_name(), Some("keep"));
-    assert_eq!(dev.commit_history().entries[0].comment.as_deref(), Some("confirming"));
+    assert_eq!(
+        dev.commit_history().entries[0].comment.as_deref(),
+        Some("confirming")
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn commit_check_also_confirms() {
     let (_dir, dev) = device().await;
-    private(&dev, &["set system host-name checked", "commit confirmed 2", "commit check"]).await;
+    private(
+        &dev,
+        &[
+            "set system host-name checked",
+            "commit confirmed 2",
+            "commit check",
+        ],
+    )
+    .await;
     assert!(dev.commit_history().pending.is_none());
     tokio::time::sleep(Duration::from_secs(3 * 60)).await;
     assert_eq!(dev.committed().config.host_name(), Some("checked"));

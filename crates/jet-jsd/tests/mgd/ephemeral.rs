@@ -41,8 +41,15 @@ async fn get_echoes_ids_and_paths_and_reads_the_default_instance() {
         .await
         .expect("not UNIMPLEMENTED any more")
         .into_inner();
-    assert_eq!(reply.status.expect("status").code, StatusCode::Success as i32);
-    let ids: Vec<&str> = reply.config_responses.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        reply.status.expect("status").code,
+        StatusCode::Success as i32
+    );
+    let ids: Vec<&str> = reply
+        .config_responses
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
     assert_eq!(ids, ["root", "sys"]);
     assert_eq!(reply.config_responses[1].path, "/configuration/system");
     let v: serde_json::Value =
@@ -70,7 +77,11 @@ async fn unknown_instance_is_a_failure_naming_it() {
     let r = &reply.config_responses[0];
     let s = r.status.as_ref().expect("status");
     assert_eq!(s.code, StatusCode::Failure as i32);
-    assert!(s.message.contains("'nosuch' is not configured"), "{}", s.message);
+    assert!(
+        s.message.contains("'nosuch' is not configured"),
+        "{}",
+        s.message
+    );
 }
 
 #[tokio::test]
@@ -81,7 +92,11 @@ async fn set_accepts_only_the_root_path_and_echoes_operation_ids() {
         .management()
         .ephemeral_config_set(EphemeralConfigSetRequest {
             config_operations: vec![
-                op("good", "/", r#"{"configuration":{"system":{"host-name":"e1"}}}"#),
+                op(
+                    "good",
+                    "/",
+                    r#"{"configuration":{"system":{"host-name":"e1"}}}"#,
+                ),
                 op("bad", "/system", r#"{"system":{"host-name":"e1"}}"#),
             ],
             instance_name: String::new(),
@@ -91,14 +106,28 @@ async fn set_accepts_only_the_root_path_and_echoes_operation_ids() {
         .await
         .expect("answers")
         .into_inner();
-    assert_eq!(reply.status.expect("status").code, StatusCode::Failure as i32);
-    let ids: Vec<&str> = reply.operation_responses.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        reply.status.expect("status").code,
+        StatusCode::Failure as i32
+    );
+    let ids: Vec<&str> = reply
+        .operation_responses
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
     assert_eq!(ids, ["good", "bad"]);
     let bad = reply.operation_responses[1].status.clone().expect("status");
-    assert!(bad.message.contains("only \"/\" is accepted"), "{}", bad.message);
+    assert!(
+        bad.message.contains("only \"/\" is accepted"),
+        "{}",
+        bad.message
+    );
     let good = reply.operation_responses[0].status.clone().expect("status");
     assert!(good.message.contains("not applied"), "{}", good.message);
-    assert_eq!(dev.device().committed().effective.host_name(), Some("testdev"));
+    assert_eq!(
+        dev.device().committed().effective.host_name(),
+        Some("testdev")
+    );
 }
 
 #[tokio::test]
@@ -128,7 +157,11 @@ async fn set_of_a_json_tree_overlays_the_committed_configuration_when_supported(
     }
     let committed = dev.device().committed();
     assert_eq!(committed.effective.host_name(), Some("ephemeral"));
-    assert_eq!(committed.config.host_name(), Some("testdev"), "static config untouched");
+    assert_eq!(
+        committed.config.host_name(),
+        Some("testdev"),
+        "static config untouched"
+    );
     assert!(dev.dir.path().join("config/ephemeral/default").exists());
 }
 
@@ -154,18 +187,29 @@ async fn legacy_get_uses_xml_as_the_zero_encoding_and_echoes_ids() {
     assert_eq!(reply.request_id, 5);
     let r = &reply.response[0];
     assert_eq!(r.operation_id, "op1");
-    assert_eq!(r.status, legacy::JunosRpcResponseTypes::Success as i32, "{}", r.message);
+    assert_eq!(
+        r.status,
+        legacy::JunosRpcResponseTypes::Success as i32,
+        "{}",
+        r.message
+    );
     assert!(r.value.starts_with("<configuration>"), "{}", r.value);
-    assert!(r.value.contains("<host-name>testdev</host-name>"), "merged view: {}", r.value);
+    assert!(
+        r.value.contains("<host-name>testdev</host-name>"),
+        "merged view: {}",
+        r.value
+    );
     let reply = client
         .edit_ephemeral_config(legacy::EditEphemeralConfigRequest {
             request_id: 6,
-            eph_config_operations: vec![legacy::edit_ephemeral_config_request::ConfigOperationList {
-                operation_id: "del".into(),
-                operation: legacy::ConfigCommands::DeleteConfig as i32,
-                path: "/".into(),
-                value: None,
-            }],
+            eph_config_operations: vec![
+                legacy::edit_ephemeral_config_request::ConfigOperationList {
+                    operation_id: "del".into(),
+                    operation: legacy::ConfigCommands::DeleteConfig as i32,
+                    path: "/".into(),
+                    value: None,
+                },
+            ],
             eph_instance_name: String::new(),
             enable_config_validation: false,
             load_only: false,
@@ -175,5 +219,10 @@ async fn legacy_get_uses_xml_as_the_zero_encoding_and_echoes_ids() {
         .into_inner();
     assert_eq!(reply.request_id, 6);
     assert_eq!(reply.response[0].operation_id, "del");
-    assert_eq!(reply.response[0].status, legacy::JunosRpcResponseTypes::Success as i32, "{}", reply.response[0].message);
+    assert_eq!(
+        reply.response[0].status,
+        legacy::JunosRpcResponseTypes::Success as i32,
+        "{}",
+        reply.response[0].message
+    );
 }

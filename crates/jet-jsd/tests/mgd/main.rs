@@ -16,7 +16,9 @@ use jet_sdk::proto::jnx::jet::management::{
     config_set_request, ConfigCommit, ConfigLoadType, ConfigSetRequest,
 };
 use jet_sdk::proto::openjet::config::v1::config_session_client::ConfigSessionClient;
-use jet_sdk::proto::openjet::config::v1::{CommandRequest, CommandResponse, ConfigMode, OpenRequest};
+use jet_sdk::proto::openjet::config::v1::{
+    CommandRequest, CommandResponse, ConfigMode, OpenRequest,
+};
 use jet_sdk::{JetClient, OutputFormat};
 use jet_testkit::TestDevice;
 use tonic::transport::Channel;

@@ -19,7 +19,10 @@ async fn merge_adds_and_replace_replaces_only_tagged_statements() {
     .await;
     assert!(ok, "{m}");
     let text = dev.device().committed().config.to_text();
-    assert!(text.contains("host-name testdev;") && text.contains("domain-name a.net;"), "{text}");
+    assert!(
+        text.contains("host-name testdev;") && text.contains("domain-name a.net;"),
+        "{text}"
+    );
     // REPLACE: `replace:` swaps the tagged statement whole, the rest merges.
     let (ok, m) = set_text(
         &c,
@@ -30,7 +33,10 @@ async fn merge_adds_and_replace_replaces_only_tagged_statements() {
     assert!(ok, "{m}");
     let text = dev.device().committed().config.to_text();
     assert!(!text.contains("file messages"), "{text}");
-    assert!(text.contains("file other") && text.contains("domain-name b.net;"), "{text}");
+    assert!(
+        text.contains("file other") && text.contains("domain-name b.net;"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -39,10 +45,16 @@ async fn override_and_update_make_the_payload_the_whole_configuration() {
     let c = dev.admin("o").await;
     let mut whole = dev.device().committed().config.to_text();
     whole = whole.replace("host-name testdev;", "host-name overridden;");
-    for lt in [ConfigLoadType::ConfigLoadOverride, ConfigLoadType::ConfigLoadUpdate] {
+    for lt in [
+        ConfigLoadType::ConfigLoadOverride,
+        ConfigLoadType::ConfigLoadUpdate,
+    ] {
         let (ok, m) = set_text(&c, &whole, lt).await;
         assert!(ok, "{lt:?}: {m}");
-        assert_eq!(dev.device().committed().config.host_name(), Some("overridden"));
+        assert_eq!(
+            dev.device().committed().config.host_name(),
+            Some("overridden")
+        );
     }
 }
 
@@ -76,7 +88,10 @@ async fn errors_are_failures_naming_path_statement_and_reason_and_change_nothing
     .await;
     assert!(!ok);
     assert!(m.contains("[edit system login user ghost]"), "{m}");
-    assert!(m.contains("'class'") && m.contains("missing mandatory statement"), "{m}");
+    assert!(
+        m.contains("'class'") && m.contains("missing mandatory statement"),
+        "{m}"
+    );
     let (ok, m) = set_text(&c, "system { bogus 1; }", ConfigLoadType::ConfigLoadMerge).await;
     assert!(!ok && m.contains("bogus"), "{m}");
     assert_eq!(dev.device().committed().config, before);
@@ -145,7 +160,12 @@ async fn legacy_execute_cfg_command_treats_unset_load_type_as_replace() {
         .expect("answers")
         .into_inner();
     assert_eq!(reply.request_id, 99);
-    assert_eq!(reply.status, legacy::JunosRpcResponseTypes::Success as i32, "{}", reply.message);
+    assert_eq!(
+        reply.status,
+        legacy::JunosRpcResponseTypes::Success as i32,
+        "{}",
+        reply.message
+    );
     // REPLACE dropped the password: the login block was replaced whole.
     let users = dev.device().committed().config.users();
     assert_eq!(users.len(), 1);
@@ -162,7 +182,10 @@ async fn legacy_execute_cfg_command_treats_unset_load_type_as_replace() {
         .await
         .expect("answers")
         .into_inner();
-    assert_eq!(reply.status, legacy::JunosRpcResponseTypes::InvalidConfiguration as i32);
+    assert_eq!(
+        reply.status,
+        legacy::JunosRpcResponseTypes::InvalidConfiguration as i32
+    );
     assert!(reply.message.contains("nonsense"), "{}", reply.message);
 }
 
@@ -170,16 +193,27 @@ async fn legacy_execute_cfg_command_treats_unset_load_type_as_replace() {
 async fn a_refusing_subsystem_aborts_the_whole_commit() {
     let dev = TestDevice::start().await;
     let c = dev.admin("sub").await;
-    dev.device().add_commit_check(std::sync::Arc::new(|cfg: &jet_config::Config| {
-        if cfg.host_name() == Some("forbidden") {
-            Err("host name forbidden by the test subsystem".into())
-        } else {
-            Ok(())
-        }
-    }));
-    let (ok, m) = set_text(&c, "system { host-name forbidden; }", ConfigLoadType::ConfigLoadMerge).await;
+    dev.device()
+        .add_commit_check(std::sync::Arc::new(|cfg: &jet_config::Config| {
+            if cfg.host_name() == Some("forbidden") {
+                Err("host name forbidden by the test subsystem".into())
+            } else {
+                Ok(())
+            }
+        }));
+    let (ok, m) = set_text(
+        &c,
+        "system { host-name forbidden; }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
     assert!(!ok && m.contains("forbidden by the test subsystem"), "{m}");
     assert_eq!(dev.device().committed().config.host_name(), Some("testdev"));
-    let (ok, m) = set_text(&c, "system { host-name fine; }", ConfigLoadType::ConfigLoadMerge).await;
+    let (ok, m) = set_text(
+        &c,
+        "system { host-name fine; }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
     assert!(ok, "{m}");
 }

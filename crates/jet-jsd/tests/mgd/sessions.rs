@@ -13,7 +13,11 @@ async fn shared_candidate_is_seen_by_every_shared_session_until_committed() {
     let a = dev.admin("a").await;
     let b = dev.admin("b").await;
     let mut sa = CfgSession::open(&a, ConfigMode::Shared).await;
-    assert!(sa.banner.contains("Entering configuration mode"), "{}", sa.banner);
+    assert!(
+        sa.banner.contains("Entering configuration mode"),
+        "{}",
+        sa.banner
+    );
     sa.ok("set system host-name shared1").await;
     let mut sb = CfgSession::open(&b, ConfigMode::Shared).await;
     assert!(
@@ -26,8 +30,9 @@ async fn shared_candidate_is_seen_by_every_shared_session_until_committed() {
     // Not committed yet: the device still runs the old name.
     assert_eq!(dev.device().committed().config.host_name(), Some("testdev"));
     let diff = sb.ok("show | compare").await;
-    assert!(diff.contains("- set system host-name testdev"), "{diff}");
-    assert!(diff.contains("+ set system host-name shared1"), "{diff}");
+    assert!(diff.contains("[edit system]"), "{diff}");
+    assert!(diff.contains("-  host-name testdev;"), "{diff}");
+    assert!(diff.contains("+  host-name shared1;"), "{diff}");
     assert_eq!(sb.ok("commit").await, "commit complete\n");
     assert_eq!(dev.device().committed().config.host_name(), Some("shared1"));
     assert_eq!(sa.ok("show | compare").await, "");
@@ -81,7 +86,12 @@ async fn private_changes_are_merged_onto_what_others_committed_meanwhile() {
     let mut private = CfgSession::open(&a, ConfigMode::Private).await;
     private.ok("set system domain-name private.net").await;
     // Someone else commits in between.
-    let (ok, m) = set_text(&a, "system { host-name other; }", ConfigLoadType::ConfigLoadMerge).await;
+    let (ok, m) = set_text(
+        &a,
+        "system { host-name other; }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
     assert!(ok, "{m}");
     private.ok("commit").await;
     let cfg = dev.device().committed().config.clone();
@@ -95,9 +105,16 @@ async fn exclusive_lock_refuses_others_and_dies_with_its_connection() {
     let holder = dev.admin("holder").await;
     let other = dev.admin("other").await;
     let mut ex = CfgSession::open(&holder, ConfigMode::Exclusive).await;
-    assert!(ex.banner.contains("uncommitted changes will be discarded on exit"));
+    assert!(ex
+        .banner
+        .contains("uncommitted changes will be discarded on exit"));
     ex.ok("set system host-name locked").await;
-    let (ok, m) = set_text(&other, "system { domain-name x.net; }", ConfigLoadType::ConfigLoadMerge).await;
+    let (ok, m) = set_text(
+        &other,
+        "system { domain-name x.net; }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
     assert!(!ok && m.contains("locked"), "{m}");
     let e = CfgSession::try_open(&other, ConfigMode::Exclusive)
         .await
@@ -114,12 +131,19 @@ async fn exclusive_lock_refuses_others_and_dies_with_its_connection() {
     drop(holder);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let (ok, m) =
-            set_text(&other, "system { domain-name x.net; }", ConfigLoadType::ConfigLoadMerge).await;
+        let (ok, m) = set_text(
+            &other,
+            "system { domain-name x.net; }",
+            ConfigLoadType::ConfigLoadMerge,
+        )
+        .await;
         if ok {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "lock never released: {m}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "lock never released: {m}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     let mut s = CfgSession::open(&other, ConfigMode::Shared).await;
@@ -161,14 +185,22 @@ async fn rollback_loads_an_older_configuration_into_the_candidate() {
     let dev = TestDevice::start().await;
     let a = dev.admin("a").await;
     for name in ["r1", "r2"] {
-        let (ok, m) = set_text(&a, &format!("system {{ host-name {name}; }}"), ConfigLoadType::ConfigLoadMerge).await;
+        let (ok, m) = set_text(
+            &a,
+            &format!("system {{ host-name {name}; }}"),
+            ConfigLoadType::ConfigLoadMerge,
+        )
+        .await;
         assert!(ok, "{m}");
     }
     let mut s = CfgSession::open(&a, ConfigMode::Private).await;
     assert_eq!(s.ok("rollback 1").await, "load complete\n");
     assert_eq!(s.ok("show system host-name").await, "host-name r1;\n");
     let diff = s.ok("show | compare").await;
-    assert!(diff.contains("- set system host-name r2") && diff.contains("+ set system host-name r1"), "{diff}");
+    assert!(
+        diff.contains("-  host-name r2;") && diff.contains("+  host-name r1;"),
+        "{diff}"
+    );
     assert!(s.refused("rollback 49").await.contains("49"));
     assert!(!s.run("rollback 50").await.ok);
     s.ok("commit comment \"back to r1\"").await;
@@ -184,27 +216,47 @@ async fn show_system_commit_lists_who_when_how_and_why() {
     let mut s = CfgSession::open(&a, ConfigMode::Private).await;
     s.ok("set system host-name h1").await;
     s.ok("commit comment \"first change\"").await;
-    let (ok, m) = set_text(&a, "system { host-name h2; }", ConfigLoadType::ConfigLoadMerge).await;
+    let (ok, m) = set_text(
+        &a,
+        "system { host-name h2; }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
     assert!(ok, "{m}");
     let text = show(&a, "show system commit").await;
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("0   ") && lines[0].ends_with(" UTC by admin via grpc"), "{text}");
-    assert!(lines[1].starts_with("1   ") && lines[1].ends_with(" by admin via cli"), "{text}");
+    assert!(
+        lines[0].starts_with("0   ") && lines[0].ends_with(" UTC by admin via grpc"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("1   ") && lines[1].ends_with(" by admin via cli"),
+        "{text}"
+    );
     assert_eq!(lines[2], "    first change");
-    assert!(lines[3].starts_with("2   ") && lines[3].contains("by root via other"), "{text}");
+    assert!(
+        lines[3].starts_with("2   ") && lines[3].contains("by root via other"),
+        "{text}"
+    );
     let xml = a
         .op_command("show system commit", jet_sdk::OutputFormat::Xml)
         .await
         .expect("xml");
     assert!(xml.contains("<commit-information>"), "{xml}");
-    assert!(xml.contains("<sequence-number>1</sequence-number>"), "{xml}");
+    assert!(
+        xml.contains("<sequence-number>1</sequence-number>"),
+        "{xml}"
+    );
     assert!(xml.contains("<log>first change</log>"), "{xml}");
     let json = a
         .op_command("show system commit", jet_sdk::OutputFormat::Json)
         .await
         .expect("json");
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
-    assert_eq!(v["commit-information"][0]["commit-history"][0]["client"][0]["data"], "grpc");
+    assert_eq!(
+        v["commit-information"][0]["commit-history"][0]["client"][0]["data"],
+        "grpc"
+    );
 }
 
 #[tokio::test]
@@ -216,12 +268,16 @@ async fn load_terminal_merges_and_exit_warns_about_uncommitted_changes() {
         .run_with("load merge terminal", "system { domain-name loaded.net; }")
         .await;
     assert!(r.ok && r.output == "load complete\n", "{r:?}");
-    let r = s.run_with("load set terminal", "set system host-name viaset\n").await;
+    let r = s
+        .run_with("load set terminal", "set system host-name viaset\n")
+        .await;
     assert!(r.ok, "{}", r.error);
     assert!(!s.run("load merge terminal").await.ok, "payload required");
     let r = s.run("exit").await;
     assert!(r.ok && r.confirm_exit && !r.exited, "{r:?}");
-    assert!(r.output.contains("The configuration has been changed but not committed"));
+    assert!(r
+        .output
+        .contains("The configuration has been changed but not committed"));
     let r = s.run("exit configuration-mode").await;
     assert!(r.exited, "{r:?}");
     // Private changes are gone with the session.
@@ -236,4 +292,45 @@ async fn run_executes_operational_commands_from_configuration_mode() {
     let mut s = CfgSession::open(&a, ConfigMode::Shared).await;
     let out = s.ok("run show version").await;
     assert!(out.starts_with("Hostname: testdev"), "{out}");
+}
+
+#[tokio::test]
+async fn deactivate_and_annotate_are_interpreted_by_the_configuration_database() {
+    let dev = TestDevice::start().await;
+    let a = dev.admin("a").await;
+    let mut s = CfgSession::open(&a, ConfigMode::Private).await;
+    s.ok("set system domain-name inactive.net").await;
+    s.ok("deactivate system domain-name").await;
+    s.ok("annotate system \"managed by mgd tests\"").await;
+    let shown = s.ok("show").await;
+    assert!(
+        shown.contains("inactive: domain-name inactive.net;"),
+        "{shown}"
+    );
+    assert!(shown.contains("/* managed by mgd tests */"), "{shown}");
+    s.ok("commit").await;
+    let text = dev.device().committed().config.to_text();
+    assert!(text.contains("inactive: domain-name"), "{text}");
+}
+
+#[tokio::test]
+async fn named_ephemeral_instances_must_be_configured() {
+    let dev = TestDevice::start().await;
+    let a = dev.admin("a").await;
+    let (ok, m) = set_text(
+        &a,
+        "system { configuration-database { ephemeral { instance eph1; } } }",
+        ConfigLoadType::ConfigLoadMerge,
+    )
+    .await;
+    assert!(ok, "{m}");
+    let out = dev
+        .device()
+        .ephemeral_get("eph1", "/", false, jet_device::Format::Json)
+        .expect("configured instance is readable");
+    assert!(out.contains("configuration"), "{out}");
+    assert!(dev
+        .device()
+        .ephemeral_get("eph2", "/", false, jet_device::Format::Json)
+        .is_err());
 }

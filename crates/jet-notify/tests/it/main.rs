@@ -6,4 +6,5 @@ mod flow;
 mod pubsub;
 mod refusals;
 mod sessions;
+mod tls;
 mod v5;

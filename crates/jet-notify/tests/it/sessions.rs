@@ -212,3 +212,45 @@ async fn a_delayed_will_is_cancelled_by_a_reconnect_and_published_otherwise() {
     );
     assert!(matches!(watcher.recv().await, Some(Packet::Publish(_))));
 }
+
+#[tokio::test]
+async fn a_released_qos2_message_gets_its_pubrel_again_on_reconnect() {
+    let (broker, addr) = start(|_| {});
+    let (mut c, _) = Raw::connect(addr, persistent(ProtocolVersion::V5, "q2r")).await;
+    subscribe(&mut c, "q2", Q::ExactlyOnce).await;
+    broker
+        .link()
+        .publish("q2", Bytes::from_static(b"m"), Q::ExactlyOnce, false)
+        .unwrap();
+    let Some(Packet::Publish(p)) = c.recv().await else {
+        panic!()
+    };
+    c.send(Packet::PubRec(PubAck::new(p.pid))).await;
+    assert_eq!(c.recv().await, Some(Packet::PubRel(PubAck::new(p.pid))));
+    drop(c); // no PUBCOMP
+    tokio::time::sleep(QUIET).await;
+    let (mut c, ack) = Raw::connect(addr, persistent(ProtocolVersion::V5, "q2r")).await;
+    assert!(ack.session_present);
+    assert_eq!(c.recv().await, Some(Packet::PubRel(PubAck::new(p.pid))));
+    c.send(Packet::PubComp(PubAck::new(p.pid))).await;
+    c.expect_silence().await;
+    assert_eq!(broker.clients()[0].inflight, 0);
+}
+
+#[tokio::test]
+async fn shutdown_tells_clients_and_stops_listening() {
+    let (broker, addr) = start(|_| {});
+    let (mut c, _) = Raw::connect(addr, Connect::new(ProtocolVersion::V5, "bye")).await;
+    broker.shutdown().await;
+    assert_eq!(
+        c.recv().await,
+        Some(Packet::Disconnect(Disconnect::new(
+            ReasonCode::SERVER_SHUTTING_DOWN
+        )))
+    );
+    assert_eq!(c.recv().await, None);
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    assert!(broker
+        .reconfigure(jet_notify::BrokerConfig::loopback(addr))
+        .is_err());
+}
