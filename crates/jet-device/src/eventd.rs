@@ -53,7 +53,7 @@ struct Ev {
     topic: String,
     id: String,
     severity: &'static str,
-    facility: &'static str,
+    facility: String,
     attributes: Value,
     retain: bool,
 }
@@ -133,7 +133,7 @@ fn config_update(c: &CommitEvent) -> Ev {
         topic: "/junos/events/genpub/config-update".into(),
         id: "CONFIG_UPDATE".into(),
         severity: "info",
-        facility: "GENPUB",
+        facility: "GENPUB".into(),
         attributes: Value::Object(attrs),
         retain: false,
     }
@@ -151,7 +151,7 @@ fn interface(i: &InterfaceEvent) -> Ev {
         topic: i.topic(),
         id: i.event_id(),
         severity: "info",
-        facility: "KERNEL",
+        facility: "KERNEL".into(),
         attributes: Value::Object(attrs),
         retain: true,
     }
@@ -168,7 +168,7 @@ fn syslog_event(m: &SyslogEvent) -> Ev {
         topic: format!("/junos/events/syslog/{}", m.event_id),
         id: m.event_id.clone(),
         severity: m.severity.as_str(),
-        facility: m.facility.as_str(),
+        facility: m.facility.as_str().to_ascii_uppercase(),
         attributes: Value::Object(attrs),
         retain: false,
     }

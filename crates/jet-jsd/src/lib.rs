@@ -11,6 +11,7 @@ mod conn;
 mod gate;
 mod limits;
 mod listener;
+pub mod notification;
 mod svc;
 pub mod tls;
 

@@ -36,13 +36,17 @@ pub fn random_password() -> String {
 }
 
 /// A base configuration: host `testdev`, super-user `admin` with `password`, jsd clear text
-/// on 127.0.0.1:`port`; `extra` (curly-brace text) is merged on top.
+/// on 127.0.0.1:`port`, notifications (MQTT) on a free loopback port allowing 127.0.0.1;
+/// `extra` (curly-brace text) is merged on top.
 pub fn config_text(password: &str, port: u16, extra: &str) -> String {
     let hash = jet_device::factory::hash_password(password);
     let base = format!(
         "system {{ host-name testdev; login {{ user admin {{ uid 2000; class super-user; \
          authentication {{ encrypted-password \"{hash}\"; }} }} }} services {{ extension-service {{ \
-         request-response {{ grpc {{ clear-text {{ address 127.0.0.1; port {port}; }} }} }} }} }} }}"
+         request-response {{ grpc {{ clear-text {{ address 127.0.0.1; port {port}; }} }} }} \
+         notification {{ address 127.0.0.1; port {mqtt}; allow-clients {{ address 127.0.0.1/32; }} }} \
+         }} }} }}",
+        mqtt = free_port()
     );
     let cfg = Config::parse_text(&base).expect("base test config parses");
     let cfg = if extra.trim().is_empty() {
@@ -62,6 +66,7 @@ pub struct TestDevice {
     pub admin_password: String,
     device: Device,
     jsd: Option<Jsd>,
+    notify: Option<jet_jsd::notification::NotificationService>,
 }
 
 impl TestDevice {
@@ -93,11 +98,14 @@ impl TestDevice {
         .await
         .expect("device starts");
         let jsd = Jsd::start(device.clone());
+        let notify = jet_jsd::notification::NotificationService::start(device.clone())
+            .expect("notification service starts");
         let me = TestDevice {
             dir,
             admin_password,
             device,
             jsd: Some(jsd),
+            notify: Some(notify),
         };
         me.wait_listening(|l| !l.is_empty()).await;
         me
@@ -164,8 +172,23 @@ impl TestDevice {
         tls_options(self.dir.path(), with_client_cert)
     }
 
-    /// Stops jsd (listeners closed, sessions ended).
+    /// The MQTT address of the notification service, if it listens.
+    pub fn mqtt_addr(&self) -> Option<SocketAddr> {
+        self.notify
+            .as_ref()
+            .and_then(|n| n.local_addrs().into_iter().next())
+    }
+
+    /// The notification service (broker clients and statistics).
+    pub fn notification(&self) -> Option<&jet_jsd::notification::NotificationService> {
+        self.notify.as_ref()
+    }
+
+    /// Stops jsd (listeners closed, sessions ended) and the notification service.
     pub async fn stop(&mut self) {
+        if let Some(n) = self.notify.take() {
+            n.shutdown().await;
+        }
         if let Some(j) = self.jsd.take() {
             j.shutdown().await;
         }

@@ -163,9 +163,20 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
             }
         }
     });
+    let notify = match jet_jsd::notification::NotificationService::start(device.clone()) {
+        Ok(n) => n,
+        Err(e) => {
+            jsd.shutdown().await;
+            anyhow::bail!("{e}");
+        }
+    };
+    for addr in notify.local_addrs() {
+        say!("jetd: notification service listening on {addr} (MQTT)");
+    }
     shutdown_signal().await;
     say!("jetd: shutting down");
     reporter.abort();
+    notify.shutdown().await;
     jsd.shutdown().await;
     drop(device);
     Ok(())

@@ -1,0 +1,194 @@
+//! The notification service end to end: a real device, its MQTT broker, eventd, and a
+//! real MQTT client (rumqttc).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use jet_sdk::proto::jnx::jet::management::ConfigLoadType;
+use jet_testkit::{free_port, TestDevice};
+use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, QoS};
+use serde_json::Value;
+
+async fn subscriber(dev: &TestDevice, id: &str, filter: &str) -> (AsyncClient, EventLoop) {
+    let addr = dev.mqtt_addr().expect("notification service listens");
+    let mut opts = MqttOptions::new(id, addr.ip().to_string(), addr.port());
+    opts.set_keep_alive(Duration::from_secs(30));
+    let (client, mut ev) = AsyncClient::new(opts, 64);
+    client
+        .subscribe(filter, QoS::AtLeastOnce)
+        .await
+        .expect("subscribe");
+    // Wait for SUBACK so nothing published afterwards is missed.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ev.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => break,
+            Ok(Ok(_)) => {}
+            other => panic!("no SUBACK: {other:?}"),
+        }
+    }
+    (client, ev)
+}
+
+/// Collects publishes until `done` says enough or 10 s pass.
+async fn collect(
+    ev: &mut EventLoop,
+    mut done: impl FnMut(&[(String, Value)]) -> bool,
+) -> Vec<(String, Value)> {
+    let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done(&got) {
+        match tokio::time::timeout_at(deadline, ev.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
+                let v: Value = serde_json::from_slice(&p.payload).expect("jet-event JSON");
+                got.push((p.topic.clone(), v));
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("MQTT error: {e}"),
+            Err(_) => panic!(
+                "timed out; got {:?}",
+                got.iter().map(|g| &g.0).collect::<Vec<_>>()
+            ),
+        }
+    }
+    got
+}
+
+fn has(got: &[(String, Value)], topic: &str) -> bool {
+    got.iter().any(|(t, _)| t == topic)
+}
+
+#[tokio::test]
+async fn a_commit_publishes_config_update_and_ui_commit_completed_as_jet_events() {
+    let dev = TestDevice::start().await;
+    let (_c, mut ev) = subscriber(&dev, "commit-watch", "/junos/events/#").await;
+    let jet = dev.admin("committer").await;
+    jet.config_set_text(
+        "system { host-name evented; }",
+        ConfigLoadType::ConfigLoadMerge,
+        "via mqtt",
+    )
+    .await
+    .expect("commit");
+    let got = collect(&mut ev, |g| {
+        has(g, "/junos/events/genpub/config-update")
+            && has(g, "/junos/events/syslog/UI_COMMIT_COMPLETED")
+    })
+    .await;
+    let (_, done) = got
+        .iter()
+        .find(|(t, _)| t == "/junos/events/syslog/UI_COMMIT_COMPLETED")
+        .expect("UI_COMMIT_COMPLETED");
+    let e = &done["jet-event"];
+    assert_eq!(e["event-id"], "UI_COMMIT_COMPLETED");
+    assert_eq!(e["hostname"], "evented");
+    assert!(e["time"].is_string() && e["severity"].is_string() && e["facility"].is_string());
+    assert_eq!(e["attributes"]["username"], "admin");
+    assert!(e["sequence"].as_u64().is_some_and(|s| s >= 1));
+    let (_, update) = got
+        .iter()
+        .find(|(t, _)| t == "/junos/events/genpub/config-update")
+        .expect("update");
+    assert_eq!(update["jet-event"]["attributes"]["comment"], "via mqtt");
+    // The login before the commit was published too.
+    assert!(
+        has(&got, "/junos/events/syslog/UI_LOGIN_EVENT"),
+        "{:?}",
+        got.iter().map(|g| &g.0).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_link_going_down_publishes_the_ifd_change_and_snmp_trap_link_down() {
+    let dev = TestDevice::start().await;
+    let (_c, mut ev) = subscriber(&dev, "link-watch", "/junos/events/#").await;
+    dev.device()
+        .simulate_link("ge-0/0/3", false)
+        .await
+        .expect("link down");
+    let got = collect(&mut ev, |g| {
+        has(g, "/junos/events/kernel/interfaces/ifd/change/ge-0/0/3")
+            && has(g, "/junos/events/syslog/SNMP_TRAP_LINK_DOWN")
+    })
+    .await;
+    let (_, ifd) = got
+        .iter()
+        .find(|(t, _)| t == "/junos/events/kernel/interfaces/ifd/change/ge-0/0/3")
+        .expect("ifd change");
+    let e = &ifd["jet-event"];
+    assert_eq!(e["event-id"], "KERNEL_EVENT_IFD_CHANGE");
+    assert_eq!(e["facility"], "KERNEL");
+    assert_eq!(e["severity"], "info");
+    assert_eq!(e["attributes"]["name"], "ge-0/0/3");
+    // The latest event of each interface is retained: a late subscriber gets it at once.
+    let (_late, mut late_ev) = subscriber(
+        &dev,
+        "late",
+        "/junos/events/kernel/interfaces/ifd/+/ge-0/0/3",
+    )
+    .await;
+    let late = collect(&mut late_ev, |g| !g.is_empty()).await;
+    assert_eq!(
+        late[0].0,
+        "/junos/events/kernel/interfaces/ifd/change/ge-0/0/3"
+    );
+}
+
+#[tokio::test]
+async fn a_committed_notification_port_moves_the_broker_at_once() {
+    let dev = TestDevice::start().await;
+    let new_port = free_port();
+    let jet = dev.admin("mover").await;
+    jet.config_set_text(
+        &format!("set system services extension-service notification port {new_port}"),
+        ConfigLoadType::ConfigLoadSet,
+        "move mqtt",
+    )
+    .await
+    .expect("commit");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while dev.mqtt_addr().map(|a| a.port()) != Some(new_port) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "broker did not move: {:?}",
+            dev.mqtt_addr()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (_c, mut ev) = subscriber(&dev, "after-move", "/junos/events/syslog/#").await;
+    jet.config_set_text(
+        "system { host-name moved; }",
+        ConfigLoadType::ConfigLoadMerge,
+        "",
+    )
+    .await
+    .expect("commit");
+    let got = collect(&mut ev, |g| {
+        has(g, "/junos/events/syslog/UI_COMMIT_COMPLETED")
+    })
+    .await;
+    assert!(!got.is_empty());
+}
+
+#[tokio::test]
+async fn apps_cannot_publish_under_junos_but_can_under_their_own_topics() {
+    let dev = TestDevice::start().await;
+    let (_c, mut ev) = subscriber(&dev, "watcher", "#").await;
+    let addr = dev.mqtt_addr().expect("mqtt");
+    let (app, mut app_ev) = AsyncClient::new(
+        MqttOptions::new("app", addr.ip().to_string(), addr.port()),
+        16,
+    );
+    tokio::spawn(async move { while app_ev.poll().await.is_ok() {} });
+    app.publish("/junos/events/syslog/FAKE", QoS::AtMostOnce, false, "{}")
+        .await
+        .expect("queued");
+    app.publish("/app/demo/status", QoS::AtMostOnce, false, "{\"ok\":true}")
+        .await
+        .expect("queued");
+    let got = collect(&mut ev, |g| has(g, "/app/demo/status")).await;
+    assert!(
+        !has(&got, "/junos/events/syslog/FAKE"),
+        "a network client published under /junos/"
+    );
+}
