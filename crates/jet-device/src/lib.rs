@@ -75,6 +75,8 @@ struct Inner {
     rib: rib::RibHandle,
     ifd: ifd::IfdHandle,
     syslog: syslog::SyslogHandle,
+    /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
+    _route_sources: AbortOnDrop,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -124,12 +126,19 @@ impl Device {
             events.clone(),
         );
         mgd.subsystems.add(ifd.subsystem());
+        let rib = rib::RibHandle::start(events.clone());
+        let route_sources = AbortOnDrop(tokio::spawn(rib::sources::run(
+            rib.clone(),
+            ifd.watch(),
+            mgd.committed.clone(),
+        )));
         let inner = Inner {
             data_dir,
             booted: Utc::now(),
             mgd,
             sessions: SessionTable::new(events.clone()),
-            rib: rib::RibHandle::start(events.clone()),
+            rib,
+            _route_sources: route_sources,
             events,
             ifd,
             syslog,

@@ -21,6 +21,7 @@
 
 mod show;
 mod show_more;
+pub(crate) mod sources;
 mod task;
 
 pub use show::{parse_show_route, RouteCmd, ShowRoute};

@@ -8,6 +8,7 @@ mod batches;
 mod get;
 mod purge;
 mod show;
+mod sources;
 mod subscribe;
 
 use std::collections::HashMap;

@@ -1,0 +1,156 @@
+//! Device route sources: Direct and Local routes from interface addresses (following the
+//! interfaces' state), Static routes from `routing-options` (master and instances).
+//!
+//! ```text
+//!  ifd snapshot (watch) ──┐
+//!                          ├──► sources task ──► RibHandle::replace_source(Direct|Local|Static)
+//!  committed config (watch)┘    (recomputes; sends only what changed)
+//! ```
+//!
+//! Junos rules kept here: an address of an interface that is up gives a Direct route for
+//! its subnet (out of the interface) and a Local route for the address itself (received
+//! locally); a host address (/32, /128, as on lo0) gives only the Direct host route.
+//! Interfaces named under `routing-instances NAME interface` put their routes in
+//! `NAME.inet.0` / `NAME.inet6.0`.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use jet_config::{Config, StaticRouteAction};
+use jet_rib::{Prefix, Source, SourceNh, SourceRoute};
+use tokio::sync::watch;
+
+use crate::ifd::{FamilyKind, InterfacesSnapshot};
+use crate::mgd::Committed;
+use crate::rib::RibHandle;
+
+/// The table of a family in an instance (`inet.0`, `R1.inet6.0`).
+fn table(instance: Option<&str>, family: FamilyKind) -> Option<String> {
+    let base = match family {
+        FamilyKind::Inet => "inet.0",
+        FamilyKind::Inet6 => "inet6.0",
+        FamilyKind::Mpls => return None,
+    };
+    Some(match instance {
+        Some(i) => format!("{i}.{base}"),
+        None => base.to_owned(),
+    })
+}
+
+/// Direct and Local routes of the interfaces that are up.
+pub(crate) fn interface_routes(
+    snap: &InterfacesSnapshot,
+    instance_of: &HashMap<String, String>,
+) -> (Vec<SourceRoute>, Vec<SourceRoute>) {
+    let mut direct = Vec::new();
+    let mut local = Vec::new();
+    for (ifl, family, addr) in snap.addresses() {
+        if !ifl.is_up() {
+            continue;
+        }
+        let Some(table) = table(instance_of.get(&ifl.name).map(String::as_str), family.kind) else {
+            continue;
+        };
+        let full = if addr.local.is_ipv4() { 32 } else { 128 };
+        direct.push(SourceRoute {
+            table: table.clone(),
+            prefix: Prefix::masked(addr.local, addr.prefix_len),
+            nh: SourceNh::Interface(ifl.name.clone()),
+            pref: None,
+        });
+        if addr.prefix_len < full {
+            local.push(SourceRoute {
+                table,
+                prefix: Prefix::host(addr.local),
+                nh: SourceNh::Receive(ifl.name.clone()),
+                pref: None,
+            });
+        }
+    }
+    (direct, local)
+}
+
+/// Static routes of the configuration. `qualified-next-hop`s are added as further
+/// gateways of the route (their own preferences are not modelled yet).
+pub(crate) fn static_routes(cfg: &Config) -> Vec<SourceRoute> {
+    cfg.static_routes()
+        .into_iter()
+        .map(|r| {
+            let nh = match r.action {
+                StaticRouteAction::Discard => SourceNh::Discard,
+                StaticRouteAction::Reject => SourceNh::Reject,
+                StaticRouteAction::Forward => {
+                    let mut gws: Vec<(IpAddr, Option<String>)> =
+                        r.next_hops.iter().map(|a| (*a, None)).collect();
+                    gws.extend(r.qualified_next_hops.iter().map(|q| (q.address, None)));
+                    SourceNh::Gateways(gws)
+                }
+            };
+            SourceRoute {
+                table: r.table,
+                prefix: Prefix::masked(r.prefix.addr, r.prefix.len),
+                nh,
+                pref: r.preference,
+            }
+        })
+        .collect()
+}
+
+/// Interface → routing instance, from `routing-instances NAME interface IFL`.
+fn instances(cfg: &Config) -> (Vec<String>, HashMap<String, String>) {
+    let mut names = Vec::new();
+    let mut of = HashMap::new();
+    for ri in cfg.routing_instances() {
+        for i in &ri.interfaces {
+            of.insert(i.clone(), ri.name.clone());
+        }
+        names.push(ri.name);
+    }
+    (names, of)
+}
+
+/// Keeps the RIB's device sources in line with interfaces and configuration until either
+/// watch channel closes (the device went away).
+pub(crate) async fn run(
+    rib: RibHandle,
+    mut ifd: watch::Receiver<Arc<InterfacesSnapshot>>,
+    mut config: watch::Receiver<Arc<Committed>>,
+) {
+    let mut last: [Option<Vec<SourceRoute>>; 3] = [None, None, None];
+    let mut known_instances: Vec<String> = Vec::new();
+    loop {
+        let snap = ifd.borrow_and_update().clone();
+        let committed = config.borrow_and_update().clone();
+        let (names, instance_of) = instances(&committed.config);
+        for name in &names {
+            if !known_instances.contains(name) {
+                match rib.add_instance(name).await {
+                    Ok(()) => known_instances.push(name.clone()),
+                    Err(e) => {
+                        tracing::warn!(instance = %name, error = %e, "routing instance tables not created")
+                    }
+                }
+            }
+        }
+        let (direct, local) = interface_routes(&snap, &instance_of);
+        let wanted = [
+            (Source::Direct, direct),
+            (Source::Local, local),
+            (Source::Static, static_routes(&committed.config)),
+        ];
+        for (i, (source, routes)) in wanted.into_iter().enumerate() {
+            if last[i].as_ref() == Some(&routes) {
+                continue;
+            }
+            match rib.replace_source(source, routes.clone()).await {
+                Ok(()) => last[i] = Some(routes),
+                Err(e) => tracing::warn!(?source, error = %e, "device routes not installed"),
+            }
+        }
+        tokio::select! {
+            r = ifd.changed() => if r.is_err() { break },
+            r = config.changed() => if r.is_err() { break },
+        }
+    }
+}
