@@ -29,6 +29,11 @@ fn is_open(path: &str) -> bool {
 
 /// Methods served by this release.
 pub(crate) const IMPLEMENTED: &[&str] = &[
+    "/jnx.jet.routing.interfaces.Interfaces/InterfaceInitialize",
+    "/jnx.jet.routing.interfaces.Interfaces/InterfaceGet",
+    "/jnx.jet.routing.interfaces.Interfaces/InterfaceSubscribe",
+    "/jnx.jet.routing.interfaces.Interfaces/InterfaceUnsubscribe",
+    "/jnx.jet.routing.interfaces.Interfaces/InterfaceRefresh",
     "/jnx.jet.authentication.Authentication/Login",
     "/authentication.Login/LoginCheck",
     "/jnx.jet.management.Management/OpCommandGet",

@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) lingering_refused: AtomicUsize,
     /// Addresses our listeners hold now (the commit check must not call them "in use").
     pub(crate) bound: Mutex<Vec<SocketAddr>>,
+    /// Clients of the routing interfaces service.
+    pub(crate) rt_interfaces: svc::rt_interfaces::RtIfClients,
 }
 
 /// A running jsd. Dropping it does not stop it; call [`Jsd::shutdown`].
@@ -56,6 +58,7 @@ impl Jsd {
             next_session: AtomicU64::new(1),
             lingering_refused: AtomicUsize::new(0),
             bound: Mutex::new(Vec::new()),
+            rt_interfaces: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
         let (listening_tx, listening) = watch::channel(Vec::new());

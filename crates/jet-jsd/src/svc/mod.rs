@@ -11,6 +11,7 @@ mod config_session;
 mod legacy;
 mod mgmt;
 mod rib;
+pub(crate) mod rt_interfaces;
 
 use std::sync::Arc;
 
@@ -56,6 +57,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(base::BaseSvc::new(
             shared.clone(),
         )),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::routing::interfaces::interfaces_server::InterfacesServer::new(
+            rt_interfaces::RtInterfacesSvc::new(shared.clone()),
+        ),
     );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)

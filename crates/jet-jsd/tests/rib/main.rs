@@ -7,6 +7,7 @@ mod base;
 mod batches;
 mod get;
 mod purge;
+mod rt_interfaces;
 mod show;
 mod sources;
 mod subscribe;
