@@ -77,6 +77,9 @@ struct Inner {
     syslog: syslog::SyslogHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDrop,
+    /// The notification service's status source, once jsd registered it. A short,
+    /// await-free lock: read once per show command.
+    notification: std::sync::Mutex<Option<Arc<dyn op::notification::NotificationStatus>>>,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -139,6 +142,7 @@ impl Device {
             sessions: SessionTable::new(events.clone()),
             rib,
             _route_sources: route_sources,
+            notification: std::sync::Mutex::new(None),
             events,
             ifd,
             syslog,

@@ -15,8 +15,11 @@ use std::sync::Arc;
 
 use jet_config::Config;
 use jet_device::eventd::{self, Notification};
+use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
-use jet_notify::{Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, QoS};
+use jet_notify::{
+    Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, ProtocolVersion, QoS,
+};
 
 /// A running notification service.
 pub struct NotificationService {
@@ -58,6 +61,7 @@ impl NotificationService {
         let broker = Arc::new(Broker::start(cfg).map_err(|e| format!("notification: {e}"))?);
         let mut bound: Vec<SocketAddr> = broker.local_addrs();
         device.add_commit_check(commit_check(broker.clone()));
+        device.set_notification_status(Arc::new(Status(broker.clone())));
 
         let reconfigure = tokio::spawn({
             let broker = broker.clone();
@@ -112,6 +116,69 @@ impl NotificationService {
             t.abort();
         }
         self.broker.shutdown().await;
+    }
+}
+
+/// The broker as `show extension-service notification ...` sees it.
+struct Status(Arc<BrokerHandle>);
+
+impl NotificationStatus for Status {
+    fn listening(&self) -> Vec<SocketAddr> {
+        self.0.local_addrs()
+    }
+
+    fn clients(&self) -> Vec<NotifyClientRow> {
+        let mut rows: Vec<NotifyClientRow> = self
+            .0
+            .clients()
+            .into_iter()
+            .map(|c| NotifyClientRow {
+                client_id: c.client_id,
+                address: c.addr,
+                protocol: match c.protocol {
+                    ProtocolVersion::V3_1 => "3.1",
+                    ProtocolVersion::V3_1_1 => "3.1.1",
+                    ProtocolVersion::V5 => "5",
+                }
+                .to_owned(),
+                subscriptions: c.subscriptions,
+                queued: c.queued,
+                inflight: c.inflight,
+                dropped: c.dropped,
+                since: c.since.into(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        rows
+    }
+
+    fn statistics(&self) -> Vec<(&'static str, u64)> {
+        let s = self.0.stats();
+        vec![
+            ("connections", s.connections as u64),
+            ("sessions", s.sessions as u64),
+            ("subscriptions", s.subscriptions as u64),
+            ("retained-messages", s.retained as u64),
+            ("connections-accepted", s.connections_total),
+            ("refused-not-allowed", s.refused_not_allowed),
+            ("refused-max-connections", s.refused_max_connections),
+            ("refused-bad-credentials", s.refused_bad_credentials),
+            ("refused-protocol", s.refused_protocol),
+            ("messages-in", s.messages_in),
+            ("messages-out", s.messages_out),
+            ("bytes-in", s.bytes_in),
+            ("bytes-out", s.bytes_out),
+            ("device-events", s.link_messages),
+            ("dropped-qos0", s.dropped_qos0),
+            ("dropped-queue-full", s.dropped_queue_full),
+            ("dropped-expired", s.dropped_expired),
+            ("dropped-too-large", s.dropped_too_large),
+            ("refused-publishes", s.refused_publishes),
+            ("refused-subscriptions", s.refused_subscriptions),
+            ("quota-disconnects", s.quota_disconnects),
+            ("keepalive-disconnects", s.keepalive_disconnects),
+            ("protocol-errors", s.protocol_errors),
+        ]
     }
 }
 

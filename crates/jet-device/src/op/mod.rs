@@ -7,6 +7,7 @@
 mod clients;
 mod configuration;
 mod interfaces;
+pub mod notification;
 pub mod pipes;
 mod storage;
 pub mod tree;
@@ -36,6 +37,8 @@ pub(crate) enum Command {
     SystemUptime,
     Configuration { path: Vec<String> },
     Clients { detail: bool },
+    NotificationClients,
+    NotificationStatistics,
     SystemCommit,
     SystemRollback { args: Vec<String> },
     Interfaces(crate::ifd::InterfacesQuery),
@@ -88,6 +91,8 @@ impl Device {
                 configuration::render(self, &path, format, set)
             }
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
+            Command::NotificationClients => Ok(notification::render_clients(self, format)),
+            Command::NotificationStatistics => Ok(notification::render_statistics(self, format)),
             Command::SystemCommit => Ok(self.render_commit_history(format)),
             Command::SystemRollback { args } => self.render_rollback_command(&args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
@@ -157,6 +162,10 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         ["show", "extension-service", "client", "information"]
         | ["show", "extension-service", "request-response", "clients"] => {
             Command::Clients { detail: false }
+        }
+        ["show", "extension-service", "notification", "clients"] => Command::NotificationClients,
+        ["show", "extension-service", "notification", "statistics"] => {
+            Command::NotificationStatistics
         }
         ["show", "extension-service", "client", "information", "detail"]
         | ["show", "extension-service", "request-response", "clients", "detail"] => {

@@ -122,6 +122,14 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
                     }],
                 ),
                 branch(
+                    "notification",
+                    "Show notification service (MQTT) information",
+                    &[
+                        leaf("clients", "Show MQTT clients with subscriptions, queues and drops"),
+                        leaf("statistics", "Show notification service counters and limits"),
+                    ],
+                ),
+                branch(
                     "request-response",
                     "Show request-response service information",
                     &[CommandNode {

@@ -192,3 +192,46 @@ async fn apps_cannot_publish_under_junos_but_can_under_their_own_topics() {
         "a network client published under /junos/"
     );
 }
+
+#[tokio::test]
+async fn show_commands_list_mqtt_clients_and_statistics() {
+    let dev = TestDevice::start().await;
+    let (_c, _ev) = subscriber(&dev, "shown-client", "/junos/events/#").await;
+    let jet = dev.admin("ops").await;
+    let text = jet
+        .op_command(
+            "show extension-service notification clients",
+            jet_sdk::OutputFormat::Text,
+        )
+        .await
+        .expect("clients");
+    assert!(text.contains("shown-client"), "{text}");
+    assert!(text.contains("subscription: /junos/events/#"), "{text}");
+    let json = jet
+        .op_command(
+            "show extension-service notification clients",
+            jet_sdk::OutputFormat::Json,
+        )
+        .await
+        .expect("clients json");
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        v["notification-client-information"][0]["client"][0]["client-id"][0]["data"],
+        "shown-client"
+    );
+    let stats = jet
+        .op_command(
+            "show extension-service notification statistics",
+            jet_sdk::OutputFormat::Text,
+        )
+        .await
+        .expect("stats");
+    let addr = dev.mqtt_addr().expect("mqtt").to_string();
+    assert!(stats.contains(&addr), "{stats}");
+    let subs_line = stats
+        .lines()
+        .find(|l| l.trim_start().starts_with("Subscriptions:"))
+        .expect("line");
+    assert!(subs_line.ends_with(" 1"), "{stats}");
+    assert!(stats.contains("Device events:"), "{stats}");
+}
