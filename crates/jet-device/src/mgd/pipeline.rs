@@ -86,8 +86,14 @@ impl Mgd {
         new.validate()?;
         lap("validated");
         let current = self.current();
-        let configured = ephemeral::configured_instances(&new);
-        let effective = Arc::new(ephemeral::overlay(&new, &current.ephemeral, &configured));
+        let new = Arc::new(new);
+        // Without ephemeral data the effective configuration is the new one, shared.
+        let effective = if current.ephemeral.values().all(Config::is_empty) {
+            new.clone()
+        } else {
+            let configured = ephemeral::configured_instances(&new);
+            Arc::new(ephemeral::overlay(&new, &current.ephemeral, &configured))
+        };
         lap("effective configuration");
         let subs = self.subsystems.snapshot();
         let txn = self.next_txn(current.effective.clone(), effective.clone(), opts.check);
@@ -112,15 +118,29 @@ impl Mgd {
             time: Utc::now(),
             comment: opts.comment.clone(),
         };
-        // The blocking writer borrows the configuration through an Arc and gives it
-        // back, so a large configuration is not copied for the write.
-        let new = match self.persist(Arc::new(new), meta.clone()).await {
-            Ok(cfg) => Arc::try_unwrap(cfg).unwrap_or_else(|shared| (*shared).clone()),
-            Err(e) => {
-                abort_all(&subs, &txn).await;
-                return Err(e);
-            }
+        // The durable write runs on the blocking pool while this task makes the copy the
+        // watch channel publishes, so the two overlap.
+        let Some(mut store) = self.store.take() else {
+            abort_all(&subs, &txn).await;
+            return Err(DeviceError::ShuttingDown);
         };
+        let (to_write, meta_w) = (new.clone(), meta.clone());
+        let writer = tokio::task::spawn_blocking(move || {
+            let res = store.commit(&to_write, &meta_w);
+            (store, res)
+        });
+        let new: Config = (*new).clone();
+        let written = match writer.await {
+            Ok((store, res)) => {
+                self.store = Some(store);
+                res.map_err(DeviceError::from)
+            }
+            Err(_) => Err(DeviceError::ShuttingDown),
+        };
+        if let Err(e) = written {
+            abort_all(&subs, &txn).await;
+            return Err(e);
+        }
         lap("persisted");
         apply_all(&subs, &txn).await;
         lap("applied");
@@ -200,26 +220,6 @@ impl Mgd {
             }
             Err(e) => tracing::error!(error = %e, "automatic rollback of commit confirmed failed"),
         }
-    }
-
-    /// Writes the commit durably on the blocking pool (the store does fsyncs); hands the
-    /// configuration back.
-    async fn persist(
-        &mut self,
-        cfg: Arc<Config>,
-        meta: CommitMeta,
-    ) -> Result<Arc<Config>, DeviceError> {
-        let Some(mut store) = self.store.take() else {
-            return Err(DeviceError::ShuttingDown);
-        };
-        let (store, cfg, res) = tokio::task::spawn_blocking(move || {
-            let res = store.commit(&cfg, &meta);
-            (store, cfg, res)
-        })
-        .await
-        .map_err(|_| DeviceError::ShuttingDown)?;
-        self.store = Some(store);
-        res.map(|()| cfg).map_err(DeviceError::from)
     }
 
     /// Rollback `n` (0 = committed) from the store.
