@@ -51,7 +51,8 @@ pub use crate::load::PayloadFormat;
 pub use crate::store::{CommitMeta, Store, MAX_ROLLBACK};
 pub use crate::value::IpPrefix;
 pub use crate::views::{
-    CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass, LoginClassCfg,
-    MutualCfg, NotificationCfg, SslCfg, UserCfg, DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT,
-    DEFAULT_LISTEN_ADDRESS, DEFAULT_NOTIFICATION_MAX_CONNECTIONS, DEFAULT_NOTIFICATION_PORT,
+    BridgeCfg, CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass,
+    LoginClassCfg, MutualCfg, NotificationCfg, NotificationSslCfg, SslCfg, UserCfg,
+    DEFAULT_GRPC_MAX_CONNECTIONS, DEFAULT_GRPC_PORT, DEFAULT_LISTEN_ADDRESS,
+    DEFAULT_NOTIFICATION_MAX_CONNECTIONS, DEFAULT_NOTIFICATION_PORT, DEFAULT_NOTIFICATION_SSL_PORT,
 };

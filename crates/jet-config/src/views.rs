@@ -223,6 +223,39 @@ pub struct NotificationCfg {
     pub max_connections: u32,
     /// `allow-clients address`: who may connect. Empty means nobody.
     pub allow_clients: Vec<IpPrefix>,
+    /// `deny-subscribe`: topic filters no client may subscribe to.
+    pub deny_subscribe: Vec<String>,
+    /// `authentication required`: clients must log in as a `system login user`.
+    pub authentication_required: bool,
+    /// `ssl`: an MQTT-over-TLS listener (defaults: loopback, port 8883).
+    pub ssl: Option<NotificationSslCfg>,
+    /// `bridge NAME`: forward device events to external brokers.
+    pub bridges: Vec<BridgeCfg>,
+}
+
+/// `notification ssl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationSslCfg {
+    /// Listener (defaults: loopback, [`DEFAULT_NOTIFICATION_SSL_PORT`]).
+    pub listener: ListenerCfg,
+    /// `local-certificate` (a `security certificates local` name).
+    pub local_certificate: Option<String>,
+}
+
+/// The MQTT-over-TLS port when `ssl` gives none (the IANA port for MQTT over TLS).
+pub const DEFAULT_NOTIFICATION_SSL_PORT: u16 = 8883;
+
+/// `notification bridge NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeCfg {
+    /// Bridge name (also its MQTT client id suffix).
+    pub name: String,
+    /// External broker address (`None`: not usable; validation reports it).
+    pub address: Option<IpAddr>,
+    /// External broker port (default 1883).
+    pub port: u16,
+    /// Topic filters to forward (default `/junos/events/#`).
+    pub topics: Vec<String>,
 }
 
 /// `security certificates local NAME`.
@@ -254,6 +287,13 @@ const NOTIFICATION: &[&str] = &["system", "services", "extension-service", "noti
 
 pub(crate) fn leaf<'a>(children: &'a [Node], name: &str) -> Option<&'a str> {
     tree::child(children, name)?.leaf()
+}
+
+fn leaf_list(children: &[Node], name: &str) -> Vec<String> {
+    match tree::child(children, name).map(|n| &n.value) {
+        Some(Value::LeafList(vs)) => vs.clone(),
+        _ => Vec::new(),
+    }
 }
 
 pub(crate) fn num<T: std::str::FromStr>(children: &[Node], name: &str) -> Option<T> {
@@ -394,6 +434,38 @@ impl Config {
             max_connections: num(c, "max-connections")
                 .unwrap_or(DEFAULT_NOTIFICATION_MAX_CONNECTIONS),
             allow_clients,
+            deny_subscribe: leaf_list(c, "deny-subscribe"),
+            authentication_required: tree::child(c, "authentication")
+                .is_some_and(|a| tree::child(a.children(), "required").is_some()),
+            ssl: tree::child(c, "ssl").map(|s| {
+                let sc = s.children();
+                NotificationSslCfg {
+                    listener: ListenerCfg {
+                        address: addr(sc, "address").unwrap_or(DEFAULT_LISTEN_ADDRESS),
+                        port: num(sc, "port").unwrap_or(DEFAULT_NOTIFICATION_SSL_PORT),
+                    },
+                    local_certificate: leaf(sc, "local-certificate").map(str::to_owned),
+                }
+            }),
+            bridges: match tree::child(c, "bridge").map(|b| &b.value) {
+                Some(Value::List(entries)) => entries
+                    .iter()
+                    .map(|e| BridgeCfg {
+                        name: e.key.clone(),
+                        address: addr(&e.children, "address"),
+                        port: num(&e.children, "port").unwrap_or(DEFAULT_NOTIFICATION_PORT),
+                        topics: {
+                            let t = leaf_list(&e.children, "topic");
+                            if t.is_empty() {
+                                vec!["/junos/events/#".to_owned()]
+                            } else {
+                                t
+                            }
+                        },
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
         })
     }
 

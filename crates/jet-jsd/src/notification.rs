@@ -11,14 +11,14 @@
 //! cannot be bound.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use jet_config::Config;
 use jet_device::eventd::{self, Notification};
 use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
 use jet_notify::{
-    Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, ProtocolVersion, QoS,
+    Authenticator, Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, ProtocolVersion, QoS,
 };
 
 /// A running notification service.
@@ -27,50 +27,161 @@ pub struct NotificationService {
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// The broker configuration a device configuration asks for. No `notification` stanza:
-/// no listener (the in-process link still works, so nothing is lost inside the device).
-pub fn broker_config(cfg: &Config) -> BrokerConfig {
-    match cfg.notification() {
-        None => BrokerConfig {
-            listeners: Vec::new(),
-            max_connections: 0,
-            allow_clients: Vec::new(),
-            deny_subscribe: Vec::new(),
-            authenticator: None,
-            limits: Limits::default(),
-        },
-        Some(n) => BrokerConfig {
-            listeners: vec![ListenerConfig::tcp(SocketAddr::new(
-                n.listener.address,
-                n.listener.port,
-            ))],
+/// Everything the broker configuration is built from besides the configuration text.
+struct Builder {
+    device: Device,
+    /// The TLS configuration of the ssl listener, reused while its inputs are unchanged
+    /// (the broker keeps a listener, and its clients, only for the same TLS object).
+    tls: Mutex<Option<(String, Arc<rustls::ServerConfig>)>>,
+    /// Checks MQTT credentials against `system login user` (for `authentication
+    /// required`).
+    authenticator: Authenticator,
+}
+
+impl Builder {
+    fn new(device: Device) -> Self {
+        let users = device.watch_config();
+        // Unknown users cost the same crypt work as known ones.
+        let dummy = jet_device::factory::hash_password(&jet_device::factory::random_password());
+        let authenticator: Authenticator = Arc::new(move |user: &str, password: &[u8]| {
+            let Ok(password) = std::str::from_utf8(password) else {
+                return false;
+            };
+            let committed = users.borrow().clone();
+            match committed
+                .config
+                .users()
+                .into_iter()
+                .find(|u| u.name == user)
+            {
+                Some(u) => u
+                    .encrypted_password
+                    .as_deref()
+                    .is_some_and(|h| jet_device::factory::verify_password(password, h)),
+                None => {
+                    let _ = jet_device::factory::verify_password(password, &dummy);
+                    false
+                }
+            }
+        });
+        Builder {
+            device,
+            tls: Mutex::new(None),
+            authenticator,
+        }
+    }
+
+    /// The broker configuration a device configuration asks for. No `notification`
+    /// stanza: no listener (the in-process link still works, so nothing is lost inside
+    /// the device).
+    fn build(&self, cfg: &Config) -> Result<BrokerConfig, String> {
+        let Some(n) = cfg.notification() else {
+            return Ok(BrokerConfig {
+                listeners: Vec::new(),
+                max_connections: 0,
+                allow_clients: Vec::new(),
+                deny_subscribe: Vec::new(),
+                authenticator: None,
+                limits: Limits::default(),
+            });
+        };
+        let mut listeners = vec![ListenerConfig::tcp(SocketAddr::new(
+            n.listener.address,
+            n.listener.port,
+        ))];
+        if let Some(ssl) = &n.ssl {
+            listeners.push(ListenerConfig {
+                addr: SocketAddr::new(ssl.listener.address, ssl.listener.port),
+                tls: Some(self.tls_config(cfg, ssl)?),
+            });
+        }
+        for f in &n.deny_subscribe {
+            if !jet_notify::topic::valid_filter(f) {
+                return Err(format!(
+                    "[edit system services extension-service notification] deny-subscribe '{f}': not a valid MQTT topic filter"
+                ));
+            }
+        }
+        Ok(BrokerConfig {
+            listeners,
             max_connections: n.max_connections as usize,
             allow_clients: n.allow_clients.iter().map(|p| (p.addr, p.len)).collect(),
-            deny_subscribe: Vec::new(),
-            authenticator: None,
+            deny_subscribe: n.deny_subscribe.clone(),
+            authenticator: n
+                .authentication_required
+                .then(|| self.authenticator.clone()),
             limits: Limits::default(),
-        },
+        })
+    }
+
+    fn tls_config(
+        &self,
+        cfg: &Config,
+        ssl: &jet_config::NotificationSslCfg,
+    ) -> Result<Arc<rustls::ServerConfig>, String> {
+        let as_grpc = jet_config::SslCfg {
+            address: ssl.listener.address,
+            port: ssl.listener.port,
+            local_certificate: ssl.local_certificate.clone(),
+            mutual: None,
+        };
+        let data_dir = self.device.data_dir();
+        let key_file = cfg
+            .local_certificates()
+            .into_iter()
+            .find(|c| Some(&c.name) == ssl.local_certificate.as_ref())
+            .and_then(|c| c.load_key_file)
+            .map(|f| crate::tls::key_file_path(data_dir, &f));
+        let fingerprint = format!(
+            "{ssl:?}|{:?}",
+            key_file
+                .as_ref()
+                .map(|p| std::fs::read(p).unwrap_or_default())
+        );
+        let mut cache = self.tls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((fp, tls)) = cache.as_ref() {
+            if *fp == fingerprint {
+                return Ok(tls.clone());
+            }
+        }
+        let mut sc = crate::tls::server_config(data_dir, cfg, &as_grpc).map_err(|e| {
+            format!("[edit system services extension-service notification ssl] {e}")
+        })?;
+        // MQTT, not HTTP/2: no ALPN requirement (clients may offer "mqtt" or nothing).
+        sc.alpn_protocols.clear();
+        let tls = Arc::new(sc);
+        *cache = Some((fingerprint, tls.clone()));
+        Ok(tls)
     }
 }
 
 impl NotificationService {
     /// Starts the broker for the committed configuration, follows later commits, and
-    /// runs eventd into it.
+    /// runs eventd into it (and into the configured bridges).
     pub fn start(device: Device) -> Result<NotificationService, String> {
-        let cfg = broker_config(&device.committed().config);
+        let builder = Arc::new(Builder::new(device.clone()));
+        let committed = device.committed();
+        let cfg = builder.build(&committed.config)?;
         let broker = Arc::new(Broker::start(cfg).map_err(|e| format!("notification: {e}"))?);
         let mut bound: Vec<SocketAddr> = broker.local_addrs();
-        device.add_commit_check(commit_check(broker.clone()));
+        device.add_commit_check(commit_check(broker.clone(), builder.clone()));
         device.set_notification_status(Arc::new(Status(broker.clone())));
+        let bridges = Arc::new(crate::bridge::Bridges::default());
+        bridges.configure(&committed.config);
 
         let reconfigure = tokio::spawn({
             let broker = broker.clone();
+            let bridges = bridges.clone();
             let mut config = device.watch_config();
             async move {
                 config.borrow_and_update();
                 while config.changed().await.is_ok() {
-                    let cfg = broker_config(&config.borrow_and_update().config);
-                    if let Err(e) = broker.reconfigure(cfg) {
+                    let committed = config.borrow_and_update().clone();
+                    bridges.configure(&committed.config);
+                    let applied = builder
+                        .build(&committed.config)
+                        .and_then(|cfg| broker.reconfigure(cfg).map_err(|e| e.to_string()));
+                    if let Err(e) = applied {
                         tracing::error!(error = %e, "notification service cannot apply the configuration");
                     }
                     let now = broker.local_addrs();
@@ -86,6 +197,7 @@ impl NotificationService {
         let events = tokio::spawn({
             let link = broker.link();
             eventd::run(device, move |n: Notification| {
+                bridges.forward(&n);
                 // QoS 1 so that subscribers asking for reliability get it; the broker
                 // drops or queues per subscriber and never blocks the device.
                 if let Err(e) = link.publish(&n.topic, n.payload.into(), QoS::AtLeastOnce, n.retain)
@@ -182,10 +294,11 @@ impl NotificationStatus for Status {
     }
 }
 
-/// Refuses a notification stanza whose listener address cannot be bound.
-fn commit_check(broker: Arc<BrokerHandle>) -> jet_device::CommitCheck {
+/// Refuses a notification stanza the broker could not serve: bad TLS material, invalid
+/// deny-subscribe filters, addresses that cannot be bound.
+fn commit_check(broker: Arc<BrokerHandle>, builder: Arc<Builder>) -> jet_device::CommitCheck {
     Arc::new(move |cfg: &Config| {
-        let wanted = broker_config(cfg);
+        let wanted = builder.build(cfg)?;
         let bound = broker.local_addrs();
         for l in &wanted.listeners {
             if bound.contains(&l.addr) {

@@ -239,6 +239,52 @@ static NOTIFICATION: &[SchemaNode] = &[
         "Maximum number of MQTT clients",
     ),
     container("allow-clients", "Clients allowed to connect", ALLOW_CLIENTS),
+    leaf_list(
+        "deny-subscribe",
+        ValueType::Text { max_len: 1024 },
+        "Topic filters no client may subscribe to (SUBACK 0x80)",
+    ),
+    container(
+        "authentication",
+        "MQTT client authentication",
+        NOTIFICATION_AUTHENTICATION,
+    ),
+    presence("ssl", "MQTT over TLS listener", NOTIFICATION_SSL),
+    list(
+        "bridge",
+        ValueType::Name,
+        "Forward device events to an external MQTT broker",
+        NOTIFICATION_BRIDGE,
+    ),
+];
+
+static NOTIFICATION_AUTHENTICATION: &[SchemaNode] = &[flag(
+    "required",
+    "Clients must log in with a user name and password of system login",
+)];
+
+static NOTIFICATION_SSL: &[SchemaNode] = &[
+    leaf("address", ValueType::IpAddr, "Address to listen on"),
+    leaf("port", PORT, "Port to listen on"),
+    leaf(
+        "local-certificate",
+        ValueType::Name,
+        "Certificate and key of the server",
+    ),
+];
+
+static NOTIFICATION_BRIDGE: &[SchemaNode] = &[
+    leaf(
+        "address",
+        ValueType::IpAddr,
+        "Address of the external broker",
+    ),
+    leaf("port", PORT, "Port of the external broker (default 1883)"),
+    leaf_list(
+        "topic",
+        ValueType::Text { max_len: 1024 },
+        "Topic filters to forward (default /junos/events/#)",
+    ),
 ];
 
 static ALLOW_CLIENTS: &[SchemaNode] = &[leaf_list(

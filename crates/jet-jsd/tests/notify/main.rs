@@ -235,3 +235,193 @@ async fn show_commands_list_mqtt_clients_and_statistics() {
     assert!(subs_line.ends_with(" 1"), "{stats}");
     assert!(stats.contains("Device events:"), "{stats}");
 }
+
+fn mqtt_port_config(extra: &str) -> String {
+    format!("system {{ services {{ extension-service {{ notification {{ {extra} }} }} }} }}")
+}
+
+#[tokio::test]
+async fn deny_subscribe_filters_are_answered_with_suback_failure() {
+    let dev = TestDevice::with_config(&mqtt_port_config(
+        "deny-subscribe \"/junos/events/kernel/#\";",
+    ))
+    .await;
+    let addr = dev.mqtt_addr().expect("mqtt");
+    let (client, mut ev) = AsyncClient::new(
+        MqttOptions::new("denied", addr.ip().to_string(), addr.port()),
+        16,
+    );
+    client
+        .subscribe("/junos/events/kernel/#", QoS::AtMostOnce)
+        .await
+        .expect("queued");
+    client
+        .subscribe("/junos/events/syslog/#", QoS::AtMostOnce)
+        .await
+        .expect("queued");
+    let mut codes = Vec::new();
+    while codes.len() < 2 {
+        match tokio::time::timeout(Duration::from_secs(10), ev.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(a)))) => codes.extend(a.return_codes),
+            Ok(Ok(_)) => {}
+            other => panic!("no SUBACK: {other:?}"),
+        }
+    }
+    assert_eq!(codes[0], rumqttc::SubscribeReasonCode::Failure);
+    assert!(
+        matches!(codes[1], rumqttc::SubscribeReasonCode::Success(_)),
+        "{codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn authentication_required_refuses_anonymous_clients_and_accepts_login_users() {
+    let dev = TestDevice::with_config(&mqtt_port_config("authentication { required; }")).await;
+    let addr = dev.mqtt_addr().expect("mqtt");
+    let connack = |opts: MqttOptions| async move {
+        let (_c, mut ev) = AsyncClient::new(opts, 4);
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), ev.poll()).await {
+                Ok(Ok(Event::Incoming(Packet::ConnAck(a)))) => return Ok(a.code),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(e.to_string()),
+                Err(_) => panic!("no CONNACK"),
+            }
+        }
+    };
+    let anon = connack(MqttOptions::new("anon", addr.ip().to_string(), addr.port())).await;
+    assert!(
+        anon.is_err() || anon != Ok(rumqttc::ConnectReturnCode::Success),
+        "{anon:?}"
+    );
+    let mut bad = MqttOptions::new("bad", addr.ip().to_string(), addr.port());
+    bad.set_credentials("admin", "wrong-password");
+    let bad = connack(bad).await;
+    assert!(
+        bad.is_err() || bad != Ok(rumqttc::ConnectReturnCode::Success),
+        "{bad:?}"
+    );
+    let mut good = MqttOptions::new("good", addr.ip().to_string(), addr.port());
+    good.set_credentials("admin", dev.admin_password.clone());
+    assert_eq!(connack(good).await, Ok(rumqttc::ConnectReturnCode::Success));
+}
+
+/// A mosquitto broker on a free loopback port, stopped on drop.
+struct Mosquitto {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Mosquitto {
+    fn start(port: u16) -> Mosquitto {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conf = dir.path().join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\n"),
+        )
+        .expect("conf");
+        let bin = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("mosquitto is installed (Debian package mosquitto)");
+        let child = std::process::Command::new(bin)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("mosquitto starts");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "mosquitto did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Mosquitto {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn external_subscriber(port: u16) -> EventLoop {
+    let (client, mut ev) = AsyncClient::new(MqttOptions::new("outside", "127.0.0.1", port), 64);
+    client
+        .subscribe("/junos/events/#", QoS::AtLeastOnce)
+        .await
+        .expect("subscribe");
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ev.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => return ev,
+            Ok(Ok(_)) => {}
+            other => panic!("no SUBACK from mosquitto: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_bridge_forwards_device_events_into_a_real_mosquitto() {
+    let mosq = Mosquitto::start(free_port());
+    let mut outside = external_subscriber(mosq.port).await;
+    let dev = TestDevice::with_config(&mqtt_port_config(&format!(
+        "bridge lab {{ address 127.0.0.1; port {}; topic /junos/events/syslog/#; }}",
+        mosq.port
+    )))
+    .await;
+    let jet = dev.admin("bridged").await;
+    jet.config_set_text(
+        "system { host-name bridged; }",
+        ConfigLoadType::ConfigLoadMerge,
+        "",
+    )
+    .await
+    .expect("commit");
+    let got = collect(&mut outside, |g| {
+        has(g, "/junos/events/syslog/UI_COMMIT_COMPLETED")
+    })
+    .await;
+    assert!(
+        got.iter()
+            .all(|(t, _)| t.starts_with("/junos/events/syslog/")),
+        "only the configured topics are forwarded: {:?}",
+        got.iter().map(|g| &g.0).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_bridge_buffers_events_until_its_broker_comes_up() {
+    let port = free_port();
+    let dev = TestDevice::with_config(&mqtt_port_config(&format!(
+        "bridge late {{ address 127.0.0.1; port {port}; }}"
+    )))
+    .await;
+    // An event while the external broker is down: it waits in the bridge's queue. Link
+    // events are retained, so the outside subscriber gets it whenever it subscribes.
+    dev.device()
+        .simulate_link("ge-0/0/5", false)
+        .await
+        .expect("link down");
+    let mosq = Mosquitto::start(port);
+    let mut outside = external_subscriber(mosq.port).await;
+    let got = collect(&mut outside, |g| {
+        has(g, "/junos/events/kernel/interfaces/ifd/change/ge-0/0/5")
+    })
+    .await;
+    let (_, ev) = got
+        .iter()
+        .find(|(t, _)| t == "/junos/events/kernel/interfaces/ifd/change/ge-0/0/5")
+        .expect("buffered event delivered");
+    assert_eq!(ev["jet-event"]["attributes"]["name"], "ge-0/0/5");
+}
