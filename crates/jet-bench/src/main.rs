@@ -12,6 +12,7 @@
 //! commit of a change over `ConfigSet` (see `config.rs`).
 
 mod config;
+mod events;
 mod rib;
 
 use std::time::{Duration, Instant};
@@ -61,6 +62,27 @@ enum Cmd {
         /// Measured commits.
         #[arg(long, default_value_t = 3)]
         runs: u32,
+    },
+    /// Event latency: a link change acknowledged over gRPC -> its jet-event over MQTT.
+    Events {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// `host:port` of the device's notification service (MQTT).
+        #[arg(long, default_value = "127.0.0.1:1883")]
+        mqtt: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Interface whose link is flapped.
+        #[arg(long, default_value = "ge-0/0/9")]
+        interface: String,
+        /// Number of changes.
+        #[arg(long, default_value_t = 5000)]
+        count: usize,
+        /// Changes per second.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
     },
     /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
     Rib {
@@ -118,6 +140,26 @@ async fn main() -> anyhow::Result<()> {
                 base,
                 change,
                 runs,
+            })
+            .await
+        }
+        Cmd::Events {
+            target,
+            mqtt,
+            user,
+            interface,
+            count,
+            rate,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            events::run(events::EventArgs {
+                target,
+                mqtt,
+                user,
+                password,
+                interface,
+                count,
+                rate,
             })
             .await
         }
