@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import PYTHON_DIR
+from jetd_harness import PYTHON_DIR
 
 EXAMPLE = PYTHON_DIR / "examples" / "show_version.py"
 

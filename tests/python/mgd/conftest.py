@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (  # the shared fixtures module of tests/python
+from jetd_harness import (  # the shared fixtures module of tests/python
     ADMIN_PASSWORD,
     HOST_NAME,
     START_TIMEOUT,

@@ -11,7 +11,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
-from conftest import make_client, wait_until
+from mqtt_helpers import make_client, wait_until
 
 V5 = mqtt.MQTTv5
 

@@ -1,7 +1,6 @@
 """Fixtures for the operational-command tests: a device with interfaces configured.
 
-Reuses `start_device` from the suite's conftest (loaded by path: both files are named
-conftest.py, so a plain import would find this one).
+Reuses `start_device` from the suite's shared harness (`jetd_harness.py`).
 """
 
 from __future__ import annotations
@@ -12,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-_BASE_PATH = Path(__file__).resolve().parents[1] / "conftest.py"
-_spec = importlib.util.spec_from_file_location("openjet_suite_conftest", _BASE_PATH)
-assert _spec is not None and _spec.loader is not None
-_base = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _base  # dataclasses look their module up there
-_spec.loader.exec_module(_base)
-start_device = _base.start_device
+from jetd_harness import start_device  # noqa: E402  (the suite's shared harness)
 
 INTERFACES = """\
 interfaces {

@@ -15,7 +15,7 @@ from openjet._gen import jnx_routing_base_types_pb2 as base_types_pb2
 from openjet._gen import jnx_routing_rib_service_pb2 as rib_pb2
 from openjet._gen import jnx_routing_rib_service_pb2_grpc as rib_grpc
 
-from conftest import key, prefix_of, route
+from rib_helpers import key, prefix_of, route
 
 CLIENT = "py-rib-app"
 SUCCESS = common_pb2.SUCCESS
