@@ -1,15 +1,21 @@
 //! jet-config: the Junos configuration database of the simulated device.
 //!
 //! Owns:
-//! - the **schema** of the supported hierarchy ([`schema::ROOT`]): one static tree that
-//!   says which statements exist, their kinds, value types and rules;
+//! - the **schema** of the supported hierarchy ([`schema::ROOT`], split by hierarchy
+//!   under `schema/`): one static tree that says which statements exist, their kinds,
+//!   value types, rules (mandatory, references, choices) and how they are written
+//!   (bare and braced lists, one-line forms);
 //! - one **generic tree** ([`Config`], built of [`tree::Node`]s) that holds any
-//!   configuration of that schema;
-//! - schema-driven **parsers and printers**: Junos curly-brace text, `set`/`delete`
-//!   commands, XML and JSON renderings;
-//! - **load** (merge, replace, override, update, set), **validation** (mandatory
-//!   statements, references, cross-checks) and **typed views** (`*Cfg`) the device
-//!   reads with Junos defaults filled in;
+//!   configuration of that schema, with `inactive:` and `/* annotations */` on every
+//!   statement;
+//! - schema-driven **parsers and printers** for the four formats: Junos curly-brace
+//!   text, configuration-mode commands (`set`, `delete`, `deactivate`, `annotate`,
+//!   `rename`, `copy`, `insert`, ...), XML and JSON, each with its load markers;
+//! - **load** (merge, replace, override, update, set) of any [`PayloadFormat`],
+//!   **groups** (`apply-groups` inheritance, [`Config::effective`]), **validation**
+//!   (types and ranges on entry; mandatory statements, references and cross-checks at
+//!   commit), **`show | compare`** ([`Config::compare`]) and **typed views** (`*Cfg`)
+//!   the device reads with Junos defaults filled in;
 //! - the durable **[`Store`]** of the committed configuration and 49 rollbacks.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device

@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use proptest::prelude::*;
 
 use crate::config::{Config, LoadMode};
+use crate::load::PayloadFormat;
 use crate::schema::{Kind, SchemaNode, APPLY_GROUPS, ROOT};
 use crate::tree::{Entry, Meta, Node, Value};
 use crate::value::ValueType;
@@ -292,7 +293,15 @@ proptest! {
         let merged = d.load(&c.to_text(), LoadMode::Merge).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut expect = d.clone();
         expect.merge(&c);
-        prop_assert_eq!(merged, expect);
+        prop_assert_eq!(&merged, &expect);
+        let mut in_place = d.clone();
+        in_place.load_in_place(&c.to_xml_document(), PayloadFormat::Xml, LoadMode::Merge)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&in_place, &expect);
+        let mut json = d.clone();
+        json.load_in_place(&c.to_json(), PayloadFormat::Json, LoadMode::Replace)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&json, &expect);
     }
 
     #[test]

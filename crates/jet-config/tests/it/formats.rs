@@ -200,3 +200,25 @@ fn inactive_statements_are_invisible_to_views_and_validation() {
     );
     c.validate().expect("inactive reference is not validated");
 }
+
+#[test]
+fn load_in_place_matches_load_and_is_all_or_nothing() {
+    let payload = "system { host-name r9; login { user c { class operator; } } }";
+    let mut c = base();
+    c.load_in_place(payload, PayloadFormat::Text, LoadMode::Merge)
+        .expect("loads");
+    assert_eq!(c, base().load(payload, LoadMode::Merge).expect("loads"));
+    let before = c.clone();
+    let e = c
+        .load_in_place("system { bogus; }", PayloadFormat::Text, LoadMode::Merge)
+        .expect_err("unknown statement");
+    assert_eq!(e.kind, ConfigErrorKind::UnknownStatement);
+    assert_eq!(c, before);
+    c.load_in_place(
+        "set system host-name r10",
+        PayloadFormat::Set,
+        LoadMode::Set,
+    )
+    .expect("set");
+    assert_eq!(c.host_name(), Some("r10"));
+}
