@@ -166,8 +166,12 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
         .map_or(PIPES, |n| n.children)
         .iter()
         .filter(|n| n.word.starts_with(partial))
-        // The device refuses `display set` for anything but configuration.
-        .filter(|n| config || n.word != "set" || pipe.node.is_none_or(|p| p.word != "display"))
+        // The device refuses `display set|inheritance` for anything but configuration.
+        .filter(|n| {
+            config
+                || !matches!(n.word, "set" | "inheritance")
+                || pipe.node.is_none_or(|p| p.word != "display")
+        })
         .collect();
     Ok(Completion {
         start,
@@ -287,7 +291,7 @@ mod tests {
         assert_eq!(choices("show version | display "), vec!["json", "xml"]);
         assert_eq!(
             choices("show configuration | display "),
-            vec!["json", "set", "xml"]
+            vec!["inheritance", "json", "set", "xml"]
         );
         assert_eq!(choices("show version | d x"), vec!["xml"]);
         assert!(

@@ -14,9 +14,17 @@ pub(super) fn render(
     path: &[String],
     format: Format,
     set: bool,
+    inheritance: bool,
 ) -> Result<String, DeviceError> {
     let committed = dev.committed();
-    let cfg = &committed.config;
+    // `| display inheritance`: the configuration with every apply-groups expanded.
+    let expanded;
+    let cfg = if inheritance {
+        expanded = committed.config.with_groups_applied();
+        &expanded
+    } else {
+        &committed.config
+    };
     let meta = &committed.meta;
     let words: Vec<&str> = path.iter().map(String::as_str).collect();
     let sub = if words.is_empty() {

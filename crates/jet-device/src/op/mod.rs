@@ -59,6 +59,7 @@ struct Pipes {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Display {
+    Inheritance,
     Xml,
     Json,
     Set,
@@ -88,7 +89,8 @@ impl Device {
             Command::SystemUptime => Ok(uptime::render(self, format)),
             Command::Configuration { path } => {
                 let set = pipes.display == Some(Display::Set);
-                configuration::render(self, &path, format, set)
+                let inherit = pipes.display == Some(Display::Inheritance);
+                configuration::render(self, &path, format, set, inherit)
             }
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
@@ -121,6 +123,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             ["display", "xml"] => pipes.display = Some(Display::Xml),
             ["display", "json"] => pipes.display = Some(Display::Json),
             ["display", "set"] => pipes.display = Some(Display::Set),
+            ["display", "inheritance"] => pipes.display = Some(Display::Inheritance),
             ["no-more"] => {}
             ["match"] => pipes
                 .filters
@@ -178,7 +181,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             )))
         }
     };
-    if pipes.display == Some(Display::Set) && !matches!(cmd, Command::Configuration { .. }) {
+    if matches!(pipes.display, Some(Display::Set | Display::Inheritance))
+        && !matches!(cmd, Command::Configuration { .. })
+    {
         return Err(DeviceError::Syntax(
             "'display set' applies to configuration only".into(),
         ));

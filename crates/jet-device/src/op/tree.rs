@@ -201,6 +201,10 @@ pub static PIPES: &[CommandNode] = &[
         "display",
         "Show additional kinds of information",
         &[
+            leaf(
+                "inheritance",
+                "Show inherited configuration data (groups expanded)",
+            ),
             leaf("json", "Show JSON text"),
             leaf("set", "Show 'set' commands that create configuration"),
             leaf("xml", "Show XML text"),

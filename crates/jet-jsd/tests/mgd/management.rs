@@ -217,3 +217,35 @@ async fn a_refusing_subsystem_aborts_the_whole_commit() {
     .await;
     assert!(ok, "{m}");
 }
+
+#[tokio::test]
+async fn display_inheritance_shows_group_content_where_it_applies() {
+    let dev = jet_testkit::TestDevice::with_config(
+        "groups { common { system { domain-name example.net; } } } apply-groups common;",
+    )
+    .await;
+    let c = dev.admin("inherit").await;
+    let plain = c
+        .op_command("show configuration system", jet_sdk::OutputFormat::Text)
+        .await
+        .expect("plain");
+    assert!(!plain.contains("domain-name example.net;"), "{plain}");
+    let inherited = c
+        .op_command(
+            "show configuration system | display inheritance",
+            jet_sdk::OutputFormat::Text,
+        )
+        .await
+        .expect("inheritance");
+    assert!(
+        inherited.contains("domain-name example.net;"),
+        "{inherited}"
+    );
+    assert!(c
+        .op_command(
+            "show version | display inheritance",
+            jet_sdk::OutputFormat::Text
+        )
+        .await
+        .is_err());
+}
