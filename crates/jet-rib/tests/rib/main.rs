@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod batches;
-mod memory;
 mod model;
 mod purge;
 mod resolve;
