@@ -42,20 +42,6 @@ pub(super) fn render(
     }
 }
 
-/// Duration as Junos prints it next to a date: `3w3d 23:55`, `1d 03:19`, `00:05:12`.
-fn ago(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (w, d) = (secs / 604_800, (secs % 604_800) / 86_400);
-    let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
-    if w > 0 {
-        format!("{w}w{d}d {h:02}:{m:02}")
-    } else if d > 0 {
-        format!("{d}d {h:02}:{m:02}")
-    } else {
-        format!("{h:02}:{m:02}:{s:02}")
-    }
-}
-
 fn generation(index: u32) -> u32 {
     index + 3
 }
@@ -215,7 +201,11 @@ fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Ele
         Some(at) => {
             let secs = (now - at).num_seconds().max(0);
             (
-                format!("{} ({} ago)", at.format("%Y-%m-%d %H:%M:%S UTC"), ago(secs)),
+                format!(
+                    "{} ({} ago)",
+                    at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    crate::op::time_length(secs)
+                ),
                 secs,
             )
         }

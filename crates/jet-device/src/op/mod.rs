@@ -12,6 +12,7 @@ pub mod pipes;
 mod storage;
 pub mod tree;
 mod uptime;
+pub(crate) use uptime::time_length;
 mod users;
 mod version;
 
