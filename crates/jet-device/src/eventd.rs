@@ -20,8 +20,10 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::events::{CommitEvent, DeviceEvent, Stamped};
 use crate::ifd::InterfaceEvent;
+use crate::rib::{RouteEvent, RouteTableEvent};
 use crate::syslog::{self, SyslogEvent};
 use crate::Device;
+use jet_rib::{ChangeOp, RouteChange, TableId};
 
 /// One MQTT message to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +80,9 @@ impl EventRenderer {
         match &ev.event {
             DeviceEvent::Commit(c) => evs.push(config_update(c)),
             DeviceEvent::Interface(i) => evs.push(interface(i)),
-            // Route changes are coalesced per batch on the bus; publishing them per route on
-            // MQTT is left to the routing work (it needs table names from the RIB).
-            DeviceEvent::Route(_) | DeviceEvent::RouteTable(_) => {}
+            // Route changes need table names from the RIB: see `render_routes`.
+            DeviceEvent::Route(_) => {}
+            DeviceEvent::RouteTable(t) => evs.push(route_table(t)),
             DeviceEvent::Session(_) | DeviceEvent::Syslog(_) => {}
         }
         // Every event that Junos logs also goes out as /junos/events/syslog/<EVENT_ID>, from
@@ -93,6 +95,28 @@ impl EventRenderer {
         evs.into_iter()
             .map(|e| self.finish(e, ev.at, hostname))
             .collect()
+    }
+
+    /// One notification per route change of a batch
+    /// (`/junos/events/kernel/route/{add,change,delete}/<family>/<address>/<plen>`).
+    /// `table` names a table id (`inet.0`) for the attributes.
+    pub fn render_routes(
+        &mut self,
+        ev: &RouteEvent,
+        table: impl Fn(TableId) -> Option<String>,
+        at: DateTime<Utc>,
+        hostname: &str,
+    ) -> Vec<Notification> {
+        let mut names: HashMap<TableId, Option<String>> = HashMap::new();
+        let mut out = Vec::with_capacity(ev.changes.len());
+        for c in ev.changes.iter() {
+            let name = names
+                .entry(c.table)
+                .or_insert_with(|| table(c.table))
+                .clone();
+            out.push(self.finish(route(c, name.as_deref().unwrap_or("unknown")), at, hostname));
+        }
+        out
     }
 
     fn finish(&mut self, e: Ev, at: DateTime<Utc>, hostname: &str) -> Notification {
@@ -157,6 +181,53 @@ fn interface(i: &InterfaceEvent) -> Ev {
     }
 }
 
+fn route(c: &RouteChange, table: &str) -> Ev {
+    let op = match c.op {
+        ChangeOp::Add => "add",
+        ChangeOp::Modify => "change",
+        ChangeOp::Delete => "delete",
+    };
+    let family = c.prefix.family().as_str();
+    let prefix = c.prefix.to_string();
+    let (address, plen) = prefix.split_once('/').unwrap_or((prefix.as_str(), ""));
+    let mut attrs = Map::new();
+    for (k, v) in [
+        ("table-name", table),
+        ("logical-router-name", "default"),
+        ("address-family", family),
+        ("route-type", c.proto.name()),
+        ("route-prefix", prefix.as_str()),
+    ] {
+        attrs.insert(k.into(), Value::String(v.to_owned()));
+    }
+    Ev {
+        topic: format!("/junos/events/kernel/route/{op}/{family}/{address}/{plen}"),
+        id: format!("KERNEL_EVENT_ROUTE_{}", op.to_ascii_uppercase()),
+        severity: "info",
+        facility: "KERNEL".into(),
+        attributes: Value::Object(attrs),
+        retain: false,
+    }
+}
+
+fn route_table(t: &RouteTableEvent) -> Ev {
+    let op = if t.added { "add" } else { "delete" };
+    let mut attrs = Map::new();
+    attrs.insert("name".into(), Value::String(t.table.clone()));
+    attrs.insert(
+        "logical-router-name".into(),
+        Value::String("default".into()),
+    );
+    Ev {
+        topic: format!("/junos/events/kernel/route-table/{op}/{}/default", t.table),
+        id: format!("KERNEL_EVENT_ROUTE_TABLE_{}", op.to_ascii_uppercase()),
+        severity: "info",
+        facility: "KERNEL".into(),
+        attributes: Value::Object(attrs),
+        retain: false,
+    }
+}
+
 fn syslog_event(m: &SyslogEvent) -> Ev {
     let mut attrs: Map<String, Value> = m
         .attributes
@@ -174,9 +245,18 @@ fn syslog_event(m: &SyslogEvent) -> Ev {
     }
 }
 
+/// The topic filter every route notification falls under.
+pub const ROUTE_TOPICS: &str = "/junos/events/kernel/route/#";
+
 /// Runs eventd for `device` until the device goes away, handing every notification to
-/// `sink` (which must not block).
-pub async fn run(device: Device, mut sink: impl FnMut(Notification) + Send) {
+/// `sink` (which must not block). Route changes are rendered (one notification per route)
+/// only while `wants(ROUTE_TOPICS)` says someone could receive them, so programming a
+/// million routes with nobody listening costs one check per batch, not a JSON per route.
+pub async fn run(
+    device: Device,
+    wants: impl Fn(&str) -> bool + Send,
+    mut sink: impl FnMut(Notification) + Send,
+) {
     let mut rx = device.events().subscribe();
     let mut renderer = EventRenderer::new();
     loop {
@@ -184,6 +264,15 @@ pub async fn run(device: Device, mut sink: impl FnMut(Notification) + Send) {
             Ok(ev) => {
                 let committed = device.committed();
                 let host = committed.config.host_name().unwrap_or("jetd");
+                if let DeviceEvent::Route(r) = &ev.event {
+                    if wants(ROUTE_TOPICS) {
+                        let rib = device.rib();
+                        let name = |id| rib.read(|rib| rib.table(id).map(|t| t.name.clone()));
+                        for n in renderer.render_routes(r, name, ev.at, host) {
+                            sink(n);
+                        }
+                    }
+                }
                 for n in renderer.render(&ev, host) {
                     sink(n);
                 }

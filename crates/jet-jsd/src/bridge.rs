@@ -75,6 +75,17 @@ impl Bridges {
         }
     }
 
+    /// True when some bridge forwards topics that `filter` can match.
+    pub(crate) fn wants(&self, filter: &str) -> bool {
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        running.values().any(|r| {
+            r.cfg
+                .topics
+                .iter()
+                .any(|t| jet_notify::topic::overlaps(t, filter))
+        })
+    }
+
     /// Offers an event to every bridge whose topic filters match. Never blocks.
     pub(crate) fn forward(&self, n: &Notification) {
         let running = self.running.lock().unwrap_or_else(|p| p.into_inner());

@@ -196,7 +196,22 @@ impl NotificationService {
         });
         let events = tokio::spawn({
             let link = broker.link();
-            eventd::run(device, move |n: Notification| {
+            let interest = (broker.clone(), bridges.clone());
+            let wants = move |filter: &str| {
+                let (broker, bridges) = &interest;
+                bridges.wants(filter)
+                    || broker.clients().iter().any(|c| {
+                        c.subscriptions.iter().any(|s| {
+                            // `$share/<group>/<filter>`: the filter after the group.
+                            let f = jet_notify::topic::parse_shared(s)
+                                .ok()
+                                .flatten()
+                                .map_or(s.as_str(), |(_, f)| f);
+                            jet_notify::topic::overlaps(f, filter)
+                        })
+                    })
+            };
+            eventd::run(device, wants, move |n: Notification| {
                 bridges.forward(&n);
                 // QoS 1 so that subscribers asking for reliability get it; the broker
                 // drops or queues per subscriber and never blocks the device.

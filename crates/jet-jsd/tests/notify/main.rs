@@ -425,3 +425,36 @@ async fn a_bridge_buffers_events_until_its_broker_comes_up() {
         .expect("buffered event delivered");
     assert_eq!(ev["jet-event"]["attributes"]["name"], "ge-0/0/5");
 }
+
+#[tokio::test]
+async fn route_changes_are_published_on_the_kernel_route_topics() {
+    let dev = TestDevice::start().await;
+    let (_c, mut ev) = subscriber(&dev, "route-watch", "/junos/events/kernel/route/#").await;
+    let jet = dev.admin("router").await;
+    jet.config_set_text(
+        "routing-options { static { route 198.51.100.0/24 discard; } }",
+        ConfigLoadType::ConfigLoadMerge,
+        "",
+    )
+    .await
+    .expect("commit");
+    let topic = "/junos/events/kernel/route/add/inet/198.51.100.0/24";
+    let got = collect(&mut ev, |g| has(g, topic)).await;
+    let (_, r) = got.iter().find(|(t, _)| t == topic).expect("route add");
+    let e = &r["jet-event"];
+    assert_eq!(e["event-id"], "KERNEL_EVENT_ROUTE_ADD");
+    assert_eq!(e["facility"], "KERNEL");
+    assert_eq!(e["attributes"]["table-name"], "inet.0");
+    assert_eq!(e["attributes"]["route-type"], "Static");
+    assert_eq!(e["attributes"]["route-prefix"], "198.51.100.0/24");
+    // And its withdrawal.
+    jet.config_set_text(
+        "delete routing-options static route 198.51.100.0/24",
+        ConfigLoadType::ConfigLoadSet,
+        "",
+    )
+    .await
+    .expect("commit");
+    let gone = "/junos/events/kernel/route/delete/inet/198.51.100.0/24";
+    collect(&mut ev, |g| has(g, gone)).await;
+}
