@@ -199,17 +199,7 @@ impl NotificationService {
             let interest = (broker.clone(), bridges.clone());
             let wants = move |filter: &str| {
                 let (broker, bridges) = &interest;
-                bridges.wants(filter)
-                    || broker.clients().iter().any(|c| {
-                        c.subscriptions.iter().any(|s| {
-                            // `$share/<group>/<filter>`: the filter after the group.
-                            let f = jet_notify::topic::parse_shared(s)
-                                .ok()
-                                .flatten()
-                                .map_or(s.as_str(), |(_, f)| f);
-                            jet_notify::topic::overlaps(f, filter)
-                        })
-                    })
+                bridges.wants(filter) || broker.has_interest(filter)
             };
             eventd::run(device, wants, move |n: Notification| {
                 bridges.forward(&n);

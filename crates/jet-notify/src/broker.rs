@@ -182,6 +182,12 @@ impl BrokerHandle {
         self.inner.shared.router().clients()
     }
 
+    /// True when some client subscription could receive a topic that `filter` matches
+    /// (lets publishers skip rendering messages nobody can receive).
+    pub fn has_interest(&self, filter: &str) -> bool {
+        self.inner.shared.router().has_interest(filter)
+    }
+
     pub fn stats(&self) -> Stats {
         let shared = &self.inner.shared;
         let mut s = shared.counters.snapshot();

@@ -473,6 +473,20 @@ impl Router {
         v
     }
 
+    /// True when some session holds a subscription that can match a topic `filter`
+    /// matches (shared subscriptions by their filter). No allocation.
+    pub(crate) fn has_interest(&self, filter: &str) -> bool {
+        self.sessions.values().any(|s| {
+            s.lock().subscriptions.keys().any(|sub| {
+                let f = topic::parse_shared(sub)
+                    .ok()
+                    .flatten()
+                    .map_or(sub.as_str(), |(_, f)| f);
+                topic::overlaps(f, filter)
+            })
+        })
+    }
+
     pub(crate) fn session_count(&self) -> usize {
         self.sessions.len()
     }

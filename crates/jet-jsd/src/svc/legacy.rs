@@ -47,17 +47,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         let login = caller(&self.shared, &conn(&req)?);
         let r = req.into_inner();
         let request_id = r.request_id;
-        let format = match lm::OperationFormatType::try_from(r.out_format) {
-            Ok(lm::OperationFormatType::OperationFormatJson) => Format::Json,
-            Ok(lm::OperationFormatType::OperationFormatXml) => Format::Xml,
-            Ok(lm::OperationFormatType::OperationFormatCli) => Format::Text,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "out_format: unknown OperationFormatType value {}",
-                    r.out_format
-                )))
-            }
-        };
+        let format = super::op_format(r.out_format, "OperationFormatType")?;
         use lm::execute_op_command_request::Command;
         let result = match &r.command {
             Some(Command::CliCommand(c)) => {

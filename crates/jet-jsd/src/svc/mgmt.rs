@@ -81,17 +81,7 @@ impl Management for ManagementSvc {
     ) -> Result<Response<OpStream>, Status> {
         let login = caller(&self.shared, &conn(&req)?);
         let r = req.into_inner();
-        let format = match mgmt::OpCommandOutputFormat::try_from(r.out_format) {
-            Ok(mgmt::OpCommandOutputFormat::OpCommandOutputJson) => Format::Json,
-            Ok(mgmt::OpCommandOutputFormat::OpCommandOutputXml) => Format::Xml,
-            Ok(mgmt::OpCommandOutputFormat::OpCommandOutputCli) => Format::Text,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "out_format: unknown OpCommandOutputFormat value {}",
-                    r.out_format
-                )))
-            }
-        };
+        let format = super::op_format(r.out_format, "OpCommandOutputFormat")?;
         use mgmt::op_command_get_request::Command;
         let input = match &r.command {
             Some(Command::CliCommand(c)) => OpInput::Cli(c),

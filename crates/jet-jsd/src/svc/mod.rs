@@ -130,6 +130,19 @@ pub(crate) fn classify(e: DeviceError) -> Result<String, tonic::Status> {
     }
 }
 
+/// The op-command output format of a request. Both generations number it the same way
+/// (JSON 0, XML 1, CLI 2), so one mapping serves `OpCommandGet` and `ExecuteOpCommand`.
+pub(crate) fn op_format(value: i32, enum_name: &str) -> Result<jet_device::Format, tonic::Status> {
+    match value {
+        0 => Ok(jet_device::Format::Json),
+        1 => Ok(jet_device::Format::Xml),
+        2 => Ok(jet_device::Format::Text),
+        other => Err(tonic::Status::invalid_argument(format!(
+            "out_format: unknown {enum_name} value {other}"
+        ))),
+    }
+}
+
 /// Splits op output into stream chunks at character boundaries.
 pub(crate) fn chunks(text: &str) -> Vec<String> {
     const CHUNK: usize = 16 * 1024;
