@@ -90,25 +90,57 @@ impl TestDevice {
     ) -> TestDevice {
         prepare(dir.path());
         let admin_password = random_password();
-        let text = config_text(&admin_password, free_port(), extra);
-        let (device, _) = Device::start(DeviceOptions {
-            data_dir: dir.path().to_path_buf(),
-            initial_config: Some(text),
-        })
-        .await
-        .expect("device starts");
-        let jsd = Jsd::start(device.clone());
-        let notify = jet_jsd::notification::NotificationService::start(device.clone())
-            .expect("notification service starts");
-        let me = TestDevice {
-            dir,
-            admin_password,
-            device,
-            jsd: Some(jsd),
-            notify: Some(notify),
-        };
-        me.wait_listening(|l| !l.is_empty()).await;
-        me
+        // Free ports are picked, released and bound again later; another test can take one
+        // in between. Such an attempt is thrown away and retried with fresh ports.
+        const ATTEMPTS: usize = 4;
+        for attempt in 1..=ATTEMPTS {
+            let last = attempt == ATTEMPTS;
+            let text = config_text(&admin_password, free_port(), extra);
+            let (device, _) = Device::start(DeviceOptions {
+                data_dir: dir.path().to_path_buf(),
+                initial_config: Some(text),
+            })
+            .await
+            .expect("device starts");
+            let jsd = Jsd::start(device.clone());
+            let notify = match jet_jsd::notification::NotificationService::start(device.clone()) {
+                Ok(n) => Some(n),
+                Err(e) if !last => {
+                    eprintln!("test device: {e}; retrying with other ports");
+                    None
+                }
+                Err(e) => panic!("notification service does not start: {e}"),
+            };
+            let mut rx = jsd.watch_listening();
+            let listening = tokio::time::timeout(Duration::from_secs(5), async {
+                while rx.borrow_and_update().is_empty() {
+                    if rx.changed().await.is_err() {
+                        return false;
+                    }
+                }
+                true
+            })
+            .await
+            .unwrap_or(false);
+            if let (Some(notify), true) = (notify, listening) {
+                return TestDevice {
+                    dir,
+                    admin_password,
+                    device,
+                    jsd: Some(jsd),
+                    notify: Some(notify),
+                };
+            }
+            assert!(
+                !last,
+                "jsd never started listening after {ATTEMPTS} attempts"
+            );
+            jsd.shutdown().await;
+            drop(device);
+            // Seed again from scratch with the next ports.
+            let _ = std::fs::remove_dir_all(dir.path().join("config"));
+        }
+        unreachable!("the last attempt returns or panics")
     }
 
     /// The device.
