@@ -17,13 +17,17 @@ pub const PURGE_RANGE: std::ops::RangeInclusive<u32> = 1..=1000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClientIdx(pub u32);
 
-/// Preferences applied when a route omits them.
+/// What a client chose at RouteInitialize: preferences applied when a route omits them,
+/// and how replies write IP addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Defaults {
     /// preference (at least 5).
     pub pref: u32,
     /// preference2.
     pub pref2: u32,
+    /// `default_response_address_format` is ADDRESS_BYTES: replies carry addresses as
+    /// 4 or 16 bytes (`addr_bytes`) instead of text (`addr_string`, the default).
+    pub address_bytes: bool,
 }
 
 impl Default for Defaults {
@@ -31,17 +35,27 @@ impl Default for Defaults {
         Defaults {
             pref: MIN_PREFERENCE,
             pref2: DEFAULT_PREFERENCE2,
+            address_bytes: false,
         }
     }
 }
 
 impl Defaults {
     /// Defaults from RouteInitialize: preference below 5 or missing becomes 5, missing
-    /// preference2 becomes 100.
+    /// preference2 becomes 100; addresses in replies as text.
     pub fn from_request(pref: Option<u32>, pref2: Option<u32>) -> Defaults {
         Defaults {
             pref: pref.unwrap_or(MIN_PREFERENCE).max(MIN_PREFERENCE),
             pref2: pref2.unwrap_or(DEFAULT_PREFERENCE2),
+            address_bytes: false,
+        }
+    }
+
+    /// The same defaults with replies writing addresses as bytes (`true`) or text.
+    pub fn with_address_bytes(self, address_bytes: bool) -> Defaults {
+        Defaults {
+            address_bytes,
+            ..self
         }
     }
 }
@@ -139,6 +153,14 @@ impl Clients {
             .iter()
             .enumerate()
             .map(|(i, c)| (ClientIdx(i as u32 + 1), c))
+    }
+
+    /// True when `name` asked at its last RouteInitialize for addresses as bytes in
+    /// replies (false for unknown clients: text is the default).
+    pub fn address_bytes(&self, name: &str) -> bool {
+        self.find(name)
+            .and_then(|i| self.get(i))
+            .is_some_and(|c| c.defaults.address_bytes)
     }
 
     /// Sets (Some) or removes (None) the purge time of a client.
@@ -259,12 +281,33 @@ mod tests {
             Defaults::from_request(Some(1), None),
             Defaults {
                 pref: 5,
-                pref2: 100
+                pref2: 100,
+                address_bytes: false,
             }
         );
         assert_eq!(
             Defaults::from_request(Some(7), Some(3)),
-            Defaults { pref: 7, pref2: 3 }
+            Defaults {
+                pref: 7,
+                pref2: 3,
+                address_bytes: false,
+            }
         );
+    }
+
+    #[test]
+    fn address_format_is_remembered_per_client_and_replaced_by_a_later_initialize() {
+        let mut c = Clients::default();
+        assert!(!c.address_bytes("app"), "unknown client: text");
+        c.initialize("app", 1, Defaults::default().with_address_bytes(true));
+        c.initialize("other", 2, Defaults::default());
+        assert!(c.address_bytes("app"));
+        assert!(!c.address_bytes("other"));
+        // A repeated RouteInitialize updates the defaults, the format included.
+        c.initialize("app", 1, Defaults::default());
+        assert!(!c.address_bytes("app"));
+        // So does one from another session of the same client id.
+        c.initialize("app", 3, Defaults::default().with_address_bytes(true));
+        assert!(c.address_bytes("app"));
     }
 }

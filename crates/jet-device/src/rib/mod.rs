@@ -16,26 +16,34 @@
 //! `await`-free and a chunk of 1000 routes holds it for well under a millisecond, which
 //! measured faster than copying routes through the task.
 //!
+//! Subscriptions: the task keeps one per (client, table) with the `route_count` it
+//! was opened with; the jsd producer filters routes through the subscription's policy
+//! ([`RoutePolicy`], compiled from the committed configuration when the subscription
+//! starts).
+//!
 //! Time: the task's clock is `tokio::time::Instant`, so tests with paused time drive the
 //! purge timers without sleeping.
 
+mod policy;
 mod show;
 mod show_more;
 pub(crate) mod sources;
 mod task;
 
+pub use policy::{PolicyAction, RoutePolicy};
 pub use show::{parse_show_route, RouteCmd, ShowRoute};
 
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use jet_rib::{
     Batch, BatchOutcome, Defaults, DeleteBatch, InitOutcome, Rib, RibError, RouteChange, SetOp,
     Source, SourceRoute, TableId,
 };
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 
 use crate::events::EventBus;
+use crate::mgd::Committed;
 use crate::sessions::SessionId;
 
 pub use jet_rib;
@@ -58,6 +66,26 @@ pub enum RibTaskError {
     /// The RIB task is gone (device shutting down).
     #[error("routing subsystem is shutting down")]
     ShuttingDown,
+}
+
+/// Why a RouteSubscribe was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubscribeError {
+    /// The client has a live subscription to the table with another `route_count`
+    /// (JET: changing `route_count` on an existing subscription is an error).
+    #[error(
+        "a subscription of this client to the table sends {live} routes per message; \
+         route_count {asked} may not change it"
+    )]
+    RouteCountChanged {
+        /// Routes per message of the live subscription.
+        live: u32,
+        /// Routes per message asked for.
+        asked: u32,
+    },
+    /// The RIB task is gone.
+    #[error(transparent)]
+    Task(#[from] RibTaskError),
 }
 
 /// Why routes changed (carried by [`RouteEvent`]).
@@ -151,7 +179,8 @@ pub(crate) enum RibRequest {
     Subscribe {
         client: String,
         table: TableId,
-        reply: oneshot::Sender<Subscription>,
+        route_count: u32,
+        reply: oneshot::Sender<Result<Subscription, SubscribeError>>,
     },
     Unsubscribe {
         client: String,
@@ -164,6 +193,9 @@ pub(crate) struct RibShared {
     pub(crate) rib: RwLock<Rib>,
     pub(crate) start: tokio::time::Instant,
     gets: Arc<Semaphore>,
+    /// The committed configuration (subscription policies are read from it). Set once
+    /// when the device wires its sources ([`sources::run`]); unset, no policy exists.
+    config: OnceLock<watch::Receiver<Arc<Committed>>>,
 }
 
 impl RibShared {
@@ -208,6 +240,7 @@ impl RibHandle {
             rib: RwLock::new(Rib::new()),
             start: tokio::time::Instant::now(),
             gets: Arc::new(Semaphore::new(MAX_CONCURRENT_GETS)),
+            config: OnceLock::new(),
         });
         let (tx, rx) = mpsc::channel(RIB_QUEUE);
         let task = task::spawn(shared.clone(), rx, events);
@@ -260,6 +293,26 @@ impl RibHandle {
             reply,
         })
         .await
+    }
+
+    /// Gives the RIB the committed configuration to read subscription policies from.
+    /// Only the first call counts (one device, one configuration).
+    pub(crate) fn attach_config(&self, config: watch::Receiver<Arc<Committed>>) {
+        let _ = self.shared.config.set(config);
+    }
+
+    /// The `policy-options policy-statement NAME` of the configuration in force now,
+    /// compiled for a subscription; None when no such policy is configured (or active).
+    /// The result is a snapshot: later commits do not change it.
+    pub fn subscription_policy(&self, name: &str) -> Option<RoutePolicy> {
+        let committed = self.shared.config.get()?.borrow().clone();
+        RoutePolicy::from_config(&committed.effective, name)
+    }
+
+    /// True when `client` chose ADDRESS_BYTES as `default_response_address_format` at
+    /// its last RouteInitialize: replies then carry IP addresses as 4 or 16 bytes.
+    pub fn reply_address_bytes(&self, client: &str) -> bool {
+        self.read(|r| r.clients.address_bytes(client))
     }
 
     /// True when `client` called RouteInitialize on `session`.
@@ -364,20 +417,24 @@ impl RibHandle {
         })
     }
 
-    /// Starts (or moves) the subscription of `client` to `table`; a previous one for the
-    /// same table and client ends.
+    /// Starts (or moves) the subscription of `client` to `table`, sending `route_count`
+    /// routes per message; a previous one for the same table and client ends. Refused,
+    /// keeping the previous one, when that one is still streaming with another
+    /// `route_count`.
     pub async fn subscribe(
         &self,
         client: &str,
         table: TableId,
-    ) -> Result<Subscription, RibTaskError> {
+        route_count: u32,
+    ) -> Result<Subscription, SubscribeError> {
         let client = client.to_owned();
         self.call(|reply| RibRequest::Subscribe {
             client,
             table,
+            route_count,
             reply,
         })
-        .await
+        .await?
     }
 
     /// Ends the subscription of `client` to `table`; false when there was none.

@@ -5,6 +5,7 @@
 //!  ifd snapshot (watch) ──┐
 //!                          ├──► sources task ──► RibHandle::replace_source(Direct|Local|Static)
 //!  committed config (watch)┘    (recomputes; sends only what changed)
+//!           └──────────────────────► RibHandle (subscription policies read it)
 //! ```
 //!
 //! Junos rules kept here: an address of an interface that is up gives a Direct route for
@@ -110,9 +111,23 @@ fn instances(cfg: &Config) -> (Vec<String>, HashMap<String, String>) {
     (names, of)
 }
 
-/// Keeps the RIB's device sources in line with interfaces and configuration until either
-/// watch channel closes (the device went away).
-pub(crate) async fn run(
+/// Connects the RIB to the device's interfaces and committed configuration: returns the
+/// task that keeps the RIB's device sources in line with them until either watch channel
+/// closes (the device went away).
+///
+/// The RIB reads subscription policies from the same configuration. It is attached here,
+/// before the task is returned rather than when it first runs, so that a RouteSubscribe
+/// naming a policy never races the task's start.
+pub(crate) fn run(
+    rib: RibHandle,
+    ifd: watch::Receiver<Arc<InterfacesSnapshot>>,
+    config: watch::Receiver<Arc<Committed>>,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    rib.attach_config(config.clone());
+    follow(rib, ifd, config)
+}
+
+async fn follow(
     rib: RibHandle,
     mut ifd: watch::Receiver<Arc<InterfacesSnapshot>>,
     mut config: watch::Receiver<Arc<Committed>>,

@@ -15,7 +15,7 @@ use jet_rib::{ChangeOp, EntryError, Rib, RibCode, RouteChange, TableId};
 use tokio::sync::{broadcast, mpsc};
 
 use super::{
-    RibRequest, RibShared, RouteCause, RouteEvent, Subscription, SUBSCRIBER_STALL,
+    RibRequest, RibShared, RouteCause, RouteEvent, SubscribeError, Subscription, SUBSCRIBER_STALL,
     SUBSCRIPTION_QUEUE,
 };
 use crate::events::{DeviceEvent, EventBus, Stamped};
@@ -23,6 +23,8 @@ use crate::sessions::SessionEvent;
 
 struct Sub {
     id: u64,
+    /// Routes per message, fixed for the life of the subscription.
+    route_count: u32,
     tx: mpsc::Sender<Arc<[RouteChange]>>,
 }
 
@@ -241,14 +243,10 @@ impl RibTask {
             RibRequest::Subscribe {
                 client,
                 table,
+                route_count,
                 reply,
             } => {
-                let (tx, rx) = mpsc::channel(SUBSCRIPTION_QUEUE);
-                let id = self.next_sub;
-                self.next_sub += 1;
-                // Replacing the sender ends the previous stream for this table.
-                self.subs.insert((client, table), Sub { id, tx });
-                let _ = reply.send(Subscription { table, rx, id });
+                let _ = reply.send(self.subscribe(client, table, route_count));
             }
             RibRequest::Unsubscribe {
                 client,
@@ -262,6 +260,38 @@ impl RibTask {
             self.publish(cause, &changes).await;
         }
         self.changes = changes;
+    }
+
+    /// A new subscription of `client` to `table`. A live one (its reader still holds the
+    /// receiver) with another `route_count` refuses it and keeps streaming; otherwise
+    /// the new one replaces it, which ends the old stream (its sender is dropped).
+    fn subscribe(
+        &mut self,
+        client: String,
+        table: TableId,
+        route_count: u32,
+    ) -> Result<Subscription, SubscribeError> {
+        let key = (client, table);
+        if let Some(live) = self.subs.get(&key).filter(|s| !s.tx.is_closed()) {
+            if live.route_count != route_count {
+                return Err(SubscribeError::RouteCountChanged {
+                    live: live.route_count,
+                    asked: route_count,
+                });
+            }
+        }
+        let (tx, rx) = mpsc::channel(SUBSCRIPTION_QUEUE);
+        let id = self.next_sub;
+        self.next_sub += 1;
+        self.subs.insert(
+            key,
+            Sub {
+                id,
+                route_count,
+                tx,
+            },
+        );
+        Ok(Subscription { table, rx, id })
     }
 
     /// One event for the whole operation, and the same change list to subscribers of
@@ -317,5 +347,49 @@ fn not_initialized(client: &str) -> jet_rib::BatchOutcome {
             RibCode::NotInitialized,
             format!("client '{client}' must call RouteInitialize on this connection first"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{RibHandle, SubscribeError};
+    use crate::events::EventBus;
+
+    #[tokio::test]
+    async fn a_live_subscription_refuses_another_route_count_and_keeps_streaming() {
+        let rib = RibHandle::start(EventBus::new());
+        let table = rib.read(|r| r.table_id("inet.0")).expect("inet.0");
+        let mut first = rib.subscribe("app", table, 10).await.expect("first");
+        let refused = rib.subscribe("app", table, 20).await;
+        assert_eq!(
+            refused.err(),
+            Some(SubscribeError::RouteCountChanged {
+                live: 10,
+                asked: 20
+            })
+        );
+        // Still the live one: its sender was not replaced.
+        assert!(first
+            .rx
+            .try_recv()
+            .is_err_and(|e| e == tokio::sync::mpsc::error::TryRecvError::Empty));
+        // Another client, or the same count, is fine; the same count moves the stream.
+        rib.subscribe("other", table, 20)
+            .await
+            .expect("other client");
+        let second = rib.subscribe("app", table, 10).await.expect("same count");
+        assert!(second.id > first.id);
+        assert_eq!(first.rx.recv().await, None, "moved: the old stream ends");
+    }
+
+    #[tokio::test]
+    async fn a_subscription_whose_reader_is_gone_does_not_fix_the_route_count() {
+        let rib = RibHandle::start(EventBus::new());
+        let table = rib.read(|r| r.table_id("inet.0")).expect("inet.0");
+        let first = rib.subscribe("app", table, 10).await.expect("first");
+        drop(first);
+        rib.subscribe("app", table, 20)
+            .await
+            .expect("the old reader is gone");
     }
 }

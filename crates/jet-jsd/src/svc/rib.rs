@@ -107,8 +107,28 @@ impl Rib for RibSvc {
         req: Request<pb::RouteInitializeRequest>,
     ) -> Result<Response<pb::RouteInitializeResponse>, Status> {
         let (client, session) = self.who(&req)?;
-        let p = &req.get_ref().default_preferences;
-        let defaults = Defaults::from_request(p.get(&0).copied(), p.get(&1).copied());
+        let r = req.get_ref();
+        let p = &r.default_preferences;
+        use jet_proto::jnx::jet::common::AddressFormat;
+        // Remembered per client id (like the preferences) until the next RouteInitialize;
+        // replies of RouteGet and RouteSubscribe follow it.
+        let bytes = match AddressFormat::try_from(r.default_response_address_format) {
+            Ok(AddressFormat::AddressString) => false,
+            Ok(AddressFormat::AddressBytes) => true,
+            Err(_) => {
+                return Ok(Response::new(pb::RouteInitializeResponse {
+                    status: failure(format!(
+                        "default_response_address_format {} is not ADDRESS_STRING (0) or \
+                         ADDRESS_BYTES (1)",
+                        r.default_response_address_format
+                    )),
+                    sub_code: RibCode::RequestInvalid.jet(),
+                    num_client_routes: 0,
+                }))
+            }
+        };
+        let defaults = Defaults::from_request(p.get(&0).copied(), p.get(&1).copied())
+            .with_address_bytes(bytes);
         let outcome = self
             .shared
             .device

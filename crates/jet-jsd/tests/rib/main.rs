@@ -11,6 +11,7 @@ mod rt_interfaces;
 mod show;
 mod sources;
 mod subscribe;
+mod subscribe_options;
 
 use std::collections::HashMap;
 use std::time::Duration;

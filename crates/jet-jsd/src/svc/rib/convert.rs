@@ -333,30 +333,37 @@ pub(crate) fn delete_batch(keys: &[pb::RouteMatch]) -> DeleteBatch {
     d
 }
 
-fn ip_pb(a: IpAddr) -> IpAddress {
+/// An address as the client asked at RouteInitialize: text, or (`bytes`) its 4 or 16
+/// bytes in network order.
+fn ip_pb(a: IpAddr, bytes: bool) -> IpAddress {
+    let f = match (bytes, a) {
+        (false, a) => AddrFormat::AddrString(a.to_string()),
+        (true, IpAddr::V4(v)) => AddrFormat::AddrBytes(v.octets().to_vec()),
+        (true, IpAddr::V6(v)) => AddrFormat::AddrBytes(v.octets().to_vec()),
+    };
     IpAddress {
-        addr_format: Some(AddrFormat::AddrString(a.to_string())),
+        addr_format: Some(f),
     }
 }
 
-/// A destination as a `NetworkAddress`.
-pub(crate) fn network_address(p: &Prefix) -> NetworkAddress {
+/// A destination as a `NetworkAddress` (IP addresses as bytes when `bytes`).
+pub(crate) fn network_address(p: &Prefix, bytes: bool) -> NetworkAddress {
     let af = match (*p, p.addr()) {
         (Prefix::Mpls(l), _) => {
             Af::Mpls(jet_proto::jnx::jet::routing::base::MplsAddress { label: l })
         }
-        (Prefix::V6(..), Some(a)) => Af::Inet6(ip_pb(a)),
-        (_, a) => Af::Inet(ip_pb(a.unwrap_or(IpAddr::from([0, 0, 0, 0])))),
+        (Prefix::V6(..), Some(a)) => Af::Inet6(ip_pb(a, bytes)),
+        (_, a) => Af::Inet(ip_pb(a.unwrap_or(IpAddr::from([0, 0, 0, 0])), bytes)),
     };
     NetworkAddress { af: Some(af) }
 }
 
-fn gw_address(a: IpAddr) -> NetworkAddress {
+fn gw_address(a: IpAddr, bytes: bool) -> NetworkAddress {
     NetworkAddress {
         af: Some(if a.is_ipv6() {
-            Af::Inet6(ip_pb(a))
+            Af::Inet6(ip_pb(a, bytes))
         } else {
-            Af::Inet(ip_pb(a))
+            Af::Inet(ip_pb(a, bytes))
         }),
     }
 }
@@ -384,18 +391,24 @@ pub(crate) fn proto_pb(p: Proto) -> i32 {
     }) as i32
 }
 
-/// A path as a `RouteEntry`. `table` is built once per reply and cloned.
-pub(crate) fn entry(rib: &Rib, v: &RouteView<'_>, table: &RouteTable) -> pb::RouteEntry {
+/// A path as a `RouteEntry`. `table` is built once per reply and cloned. `bytes`: every
+/// IP address (destination, gateway, local address) as `addr_bytes` instead of text.
+pub(crate) fn entry(
+    rib: &Rib,
+    v: &RouteView<'_>,
+    table: &RouteTable,
+    bytes: bool,
+) -> pb::RouteEntry {
     let gateways = match &v.nh.nh {
         jet_rib::NextHop::Gateways(g) => g
             .iter()
             .map(|g| pb::RouteGateway {
-                gateway_address: g.addr.map(gw_address),
+                gateway_address: g.addr.map(|a| gw_address(a, bytes)),
                 interface_name: g
                     .ifname
                     .map(|i| rib.ifnames.name(i).to_owned())
                     .unwrap_or_default(),
-                local_address: g.local.map(gw_address),
+                local_address: g.local.map(|a| gw_address(a, bytes)),
                 label_stack: (!g.labels.is_empty()).then(|| {
                     jet_proto::jnx::jet::routing::base::LabelStack {
                         entries: g
@@ -440,7 +453,7 @@ pub(crate) fn entry(rib: &Rib, v: &RouteView<'_>, table: &RouteTable) -> pb::Rou
     };
     pb::RouteEntry {
         key: Some(pb::RouteMatch {
-            dest_prefix: Some(network_address(&v.prefix)),
+            dest_prefix: Some(network_address(&v.prefix, bytes)),
             dest_prefix_len: u32::from(v.prefix.len()),
             table: Some(table.clone()),
             cookie: v.path.cookie,
@@ -487,6 +500,33 @@ mod tests {
             Err(RibCode::PrefixInvalid)
         );
         assert!(prefix(Some(&v4("10.0.0.0")), 8).is_ok());
+    }
+
+    #[test]
+    fn addresses_are_written_as_text_or_as_bytes() {
+        let p = Prefix::v4("10.1.0.0".parse().expect("v4"), 16).expect("prefix");
+        let na = network_address(&p, true);
+        assert_eq!(
+            na.af,
+            Some(Af::Inet(IpAddress {
+                addr_format: Some(AddrFormat::AddrBytes(vec![10, 1, 0, 0])),
+            }))
+        );
+        assert_eq!(network_address(&p, false), v4("10.1.0.0"));
+        let gw = gw_address("2001:db8::1".parse().expect("v6"), true);
+        let Some(Af::Inet6(IpAddress {
+            addr_format: Some(AddrFormat::AddrBytes(b)),
+        })) = gw.af
+        else {
+            panic!("inet6 bytes expected: {gw:?}");
+        };
+        assert_eq!(b.len(), 16);
+        assert_eq!(
+            ip(&IpAddress {
+                addr_format: Some(AddrFormat::AddrBytes(b)),
+            }),
+            Some("2001:db8::1".parse().expect("v6"))
+        );
     }
 
     #[test]

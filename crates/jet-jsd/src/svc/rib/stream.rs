@@ -108,11 +108,11 @@ pub(super) fn route_get(
                 let mut out = Vec::with_capacity(count);
                 let next = match key_prefix {
                     Some(p) => r.get_routes(table, &p, how, active_only, after, count, |v| {
-                        out.push(convert::entry(r, &v, &t))
+                        out.push(convert::entry(r, &v, &t, false))
                     }),
                     None => r.walk(table, after, count, |v| {
                         if !active_only || v.active {
-                            out.push(convert::entry(r, &v, &t))
+                            out.push(convert::entry(r, &v, &t, false))
                         }
                     }),
                 };
@@ -187,14 +187,6 @@ pub(super) async fn route_subscribe(
             &name,
         ));
     };
-    if req.policy.as_ref().is_some_and(|p| !p.policy.is_empty()) {
-        return one(sub_msg(
-            RibCode::RouteSubscribePolicyInvalid,
-            "subscription policies are not configured on this device".into(),
-            context,
-            &name,
-        ));
-    }
     if req.route_count as usize > MAX_COUNT {
         return one(sub_msg(
             RibCode::RouteSubscribeResponseRouteCountInvalid,
@@ -239,15 +231,47 @@ pub(super) async fn route_subscribe(
             ))
         }
     }
+    // The policy must be configured (`policy-options policy-statement NAME`); the
+    // stream keeps the policy as it is now, a later commit does not change it.
+    let policy = match req.policy.as_ref().map(|p| p.policy.as_str()) {
+        None | Some("") => None,
+        Some(p) => match rib.subscription_policy(p) {
+            Some(policy) => Some(policy),
+            None => {
+                return one(sub_msg(
+                    RibCode::RouteSubscribePolicyInvalid,
+                    format!("policy '{p}' is not configured (policy-options policy-statement {p})"),
+                    context,
+                    &name,
+                ))
+            }
+        },
+    };
     let count = match req.route_count as usize {
         0 => SUB_DEFAULT_COUNT,
         n => n,
     };
-    let eor = !req.flag.is_some_and(|f| f.no_eor_to_client);
-    let mut sub = rib
-        .subscribe(&client, table)
-        .await
-        .map_err(|e| Status::unavailable(e.to_string()))?;
+    let flags = req.flag.unwrap_or_default();
+    // END_OF_TABLE is sent by default (as if request_eor were set); no_eor_to_client
+    // suppresses it. A client setting both asked for it explicitly, so it is sent.
+    let eor = flags.request_eor || !flags.no_eor_to_client;
+    let withdrawals = !flags.request_no_withdrawal;
+    // The address format in force when the subscription starts.
+    let bytes = rib.reply_address_bytes(&client);
+    let mut sub = match rib.subscribe(&client, table, count as u32).await {
+        Ok(s) => s,
+        Err(e @ jet_device::rib::SubscribeError::RouteCountChanged { .. }) => {
+            return one(sub_msg(
+                RibCode::RouteSubscribeResponseRouteCountInvalid,
+                format!("table '{name}': {e}"),
+                context,
+                &name,
+            ))
+        }
+        Err(jet_device::rib::SubscribeError::Task(e)) => {
+            return Err(Status::unavailable(e.to_string()))
+        }
+    };
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
         let msg = |routes: Vec<pb::RouteSubscribeEntry>| pb::RouteSubscribeResponse {
@@ -258,22 +282,31 @@ pub(super) async fn route_subscribe(
             routes,
         };
         let add = pb::RouteSubscribeRouteOp::RouteSubscribeOpAdd as i32;
-        // Full table first.
+        let streams = |p: &jet_device::rib::jet_rib::Prefix, proto| {
+            policy.as_ref().is_none_or(|pol| pol.accepts(p, proto))
+        };
+        // Full table first: `count` paths per read-lock hold; what the policy lets
+        // through is sent `count` routes per message.
         let mut after = None;
+        let mut pending = Vec::with_capacity(count);
         loop {
-            let (entries, next) = rib.read(|r| {
+            let next = rib.read(|r| {
                 let t = convert::table_pb(r, table, false);
-                let mut out = Vec::with_capacity(count);
-                let next = r.walk(table, after, count, |v| {
-                    out.push(pb::RouteSubscribeEntry {
-                        operation: add,
-                        route: Some(convert::entry(r, &v, &t)),
-                    })
-                });
-                (out, next)
+                r.walk(table, after, count, |v| {
+                    if streams(&v.prefix, v.path.proto) {
+                        pending.push(pb::RouteSubscribeEntry {
+                            operation: add,
+                            route: Some(convert::entry(r, &v, &t, bytes)),
+                        });
+                    }
+                })
             });
-            if !entries.is_empty() && tx.send(Ok(msg(entries))).await.is_err() {
-                return;
+            while pending.len() >= count || (next.is_none() && !pending.is_empty()) {
+                let rest = pending.split_off(count.min(pending.len()));
+                let full = std::mem::replace(&mut pending, rest);
+                if tx.send(Ok(msg(full))).await.is_err() {
+                    return;
+                }
             }
             match next {
                 Some(p) => after = Some(p),
@@ -289,9 +322,19 @@ pub(super) async fn route_subscribe(
                 return;
             }
         }
-        // Then changes, as the RIB applies them.
-        while let Some(changes) = sub.rx.recv().await {
-            let entries = rib.read(|r| changed_entries(r, table, &changes));
+        // Then changes, as the RIB applies them, until the subscription is replaced or
+        // deleted (None) or the client goes away. Leaving drops `sub.rx`, which tells
+        // the RIB task this subscription is no longer live.
+        loop {
+            let changes = tokio::select! {
+                c = sub.rx.recv() => match c {
+                    Some(c) => c,
+                    None => return,
+                },
+                () = tx.closed() => return,
+            };
+            let entries = rib
+                .read(|r| changed_entries(r, table, &changes, policy.as_ref(), withdrawals, bytes));
             for chunk in entries.chunks(count) {
                 if tx.send(Ok(msg(chunk.to_vec()))).await.is_err() {
                     return;
@@ -302,15 +345,24 @@ pub(super) async fn route_subscribe(
     Ok(Box::pin(ReceiverStream::new(rx)))
 }
 
-/// Subscription entries for the changes of one batch in `table`.
+/// Subscription entries for the changes of one batch in `table`: only routes `policy`
+/// accepts, and no DELETE entries unless `withdrawals`. `bytes`: addresses as bytes.
 fn changed_entries(
     r: &jet_device::rib::jet_rib::Rib,
     table: TableId,
     changes: &[jet_device::rib::jet_rib::RouteChange],
+    policy: Option<&jet_device::rib::RoutePolicy>,
+    withdrawals: bool,
+    bytes: bool,
 ) -> Vec<pb::RouteSubscribeEntry> {
     let t = convert::table_pb(r, table, false);
     let mut out = Vec::new();
-    for c in changes.iter().filter(|c| c.table == table) {
+    let wanted = |c: &&jet_device::rib::jet_rib::RouteChange| {
+        c.table == table
+            && (withdrawals || c.op != ChangeOp::Delete)
+            && policy.is_none_or(|p| p.accepts(&c.prefix, c.proto))
+    };
+    for c in changes.iter().filter(wanted) {
         match c.op {
             ChangeOp::Add | ChangeOp::Modify => {
                 let op = if c.op == ChangeOp::Add {
@@ -329,7 +381,7 @@ fn changed_entries(
                     {
                         out.push(pb::RouteSubscribeEntry {
                             operation: op as i32,
-                            route: Some(convert::entry(r, &v, &t)),
+                            route: Some(convert::entry(r, &v, &t, bytes)),
                         });
                     }
                 });
@@ -338,7 +390,7 @@ fn changed_entries(
                 operation: pb::RouteSubscribeRouteOp::RouteSubscbibeOpDelete as i32,
                 route: Some(pb::RouteEntry {
                     key: Some(pb::RouteMatch {
-                        dest_prefix: Some(convert::network_address(&c.prefix)),
+                        dest_prefix: Some(convert::network_address(&c.prefix, bytes)),
                         dest_prefix_len: u32::from(c.prefix.len()),
                         table: Some(t.clone()),
                         cookie: c.cookie,
