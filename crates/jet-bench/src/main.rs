@@ -12,6 +12,7 @@
 //! commit of a change over `ConfigSet` (see `config.rs`).
 
 mod config;
+mod count;
 mod events;
 mod rib;
 
@@ -110,6 +111,11 @@ enum Cmd {
         /// Stream the routes back with RouteGet and report the rate.
         #[arg(long)]
         get: bool,
+        /// How the RouteGet replies are read: `count` walks each reply's bytes and counts
+        /// its routes (the device's streaming rate), `prost` decodes every route into
+        /// messages as a typical app does (the rate such an app sees).
+        #[arg(long, value_enum, default_value_t = rib::GetDecode::Count)]
+        get_decode: rib::GetDecode,
     },
 }
 
@@ -172,6 +178,7 @@ async fn main() -> anyhow::Result<()> {
             inflight,
             pid,
             get,
+            get_decode,
         } => {
             let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
             rib::run(rib::RibArgs {
@@ -184,6 +191,7 @@ async fn main() -> anyhow::Result<()> {
                 inflight: inflight.max(1),
                 pid,
                 get,
+                get_decode,
             })
             .await
         }

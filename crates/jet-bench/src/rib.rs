@@ -32,6 +32,16 @@ pub(crate) struct RibArgs {
     pub(crate) inflight: usize,
     pub(crate) pid: Option<u32>,
     pub(crate) get: bool,
+    pub(crate) get_decode: GetDecode,
+}
+
+/// How RouteGet replies are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum GetDecode {
+    /// Walk the reply's bytes and count its routes.
+    Count,
+    /// Decode every route with prost.
+    Prost,
 }
 
 fn v4(a: u32) -> NetworkAddress {
@@ -233,13 +243,23 @@ pub(crate) async fn run(args: RibArgs) -> anyhow::Result<()> {
                 route_count: 1000,
                 ..Default::default()
             };
-            let mut s = rib.route_get(req).await?.into_inner();
-            while let Some(m) = s.message().await? {
-                if m.routes.is_empty() {
-                    break;
+            got += match args.get_decode {
+                GetDecode::Prost => {
+                    let mut n = 0u64;
+                    let mut s = rib.route_get(req).await?.into_inner();
+                    while let Some(m) = s.message().await? {
+                        if m.status.as_ref().map(|s| s.code) != Some(Rpc::Success as i32) {
+                            bail!("RouteGet failed: sub_code {}", m.sub_code);
+                        }
+                        if m.routes.is_empty() {
+                            break;
+                        }
+                        n += m.routes.len() as u64;
+                    }
+                    n
                 }
-                got += m.routes.len() as u64;
-            }
+                GetDecode::Count => count_get(sessions[0].0.channel(), req).await?,
+            };
         }
         let d = t.elapsed();
         let r = got as f64 / d.as_secs_f64();
@@ -266,6 +286,37 @@ pub(crate) async fn run(args: RibArgs) -> anyhow::Result<()> {
         bail!("{errors} errors");
     }
     Ok(())
+}
+
+/// One RouteGet, its replies counted without decoding the routes: each reply's status
+/// and sub-code are read and its `routes` fields (3) counted; the stream must end with
+/// the contract's empty message.
+async fn count_get(
+    channel: tonic::transport::Channel,
+    req: RouteGetRequest,
+) -> anyhow::Result<u64> {
+    let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(64 << 20);
+    grpc.ready().await?;
+    let path = http::uri::PathAndQuery::from_static("/jnx.jet.routing.rib.Rib/RouteGet");
+    let mut s = grpc
+        .server_streaming(tonic::Request::new(req), path, crate::count::CountCodec)
+        .await?
+        .into_inner();
+    let mut n = 0u64;
+    while let Some(m) = s.message().await? {
+        if m.status != Some(0) || m.sub_code != 0 {
+            bail!(
+                "RouteGet failed: status {:?}, sub_code {}",
+                m.status,
+                m.sub_code
+            );
+        }
+        if m.routes == 0 {
+            return Ok(n);
+        }
+        n += m.routes;
+    }
+    bail!("RouteGet stream ended without its empty last message")
 }
 
 /// Nearest-rank percentile of a sorted sample (zero for an empty one).
