@@ -48,11 +48,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             config_session::ConfigSessionSvc::new(shared.clone()),
         ),
     );
-    b.add_service(
-        jet_proto::jnx::jet::routing::rib::rib_server::RibServer::new(rib::RibSvc::new(
-            shared.clone(),
-        )),
-    );
+    b.add_service(rib::RibService::new(rib::RibSvc::new(shared.clone())));
     b.add_service(
         jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(base::BaseSvc::new(
             shared.clone(),

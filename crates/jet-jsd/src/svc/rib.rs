@@ -4,7 +4,13 @@
 //! in `jet-rib`, state in the device's RIB task.
 
 mod convert;
+mod encode;
+mod get;
+mod serve;
 mod stream;
+mod wire;
+
+pub(crate) use serve::RibService;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -69,34 +75,82 @@ fn refused(code: RibCode, msg: String) -> BatchOutcome {
 }
 
 type GetStream = Pin<Box<dyn Stream<Item = Result<pb::RouteGetResponse, Status>> + Send>>;
+/// RouteGet replies already encoded (see `encode`).
+type EncodedStream = Pin<Box<dyn Stream<Item = Result<encode::Encoded, Status>> + Send>>;
 type SubStream = Pin<Box<dyn Stream<Item = Result<pb::RouteSubscribeResponse, Status>> + Send>>;
 
 impl RibSvc {
+    /// RouteAdd, RouteModify, RouteUpdate.
     async fn set(
         &self,
-        req: Request<pb::RouteUpdateRequest>,
+        req: Request<wire::SetRequest>,
         op: SetOp,
     ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
         let (client, session) = self.who(&req)?;
         // Initialization is checked by the RIB task together with the batch: no lock is
         // taken here, so a handler never blocks a runtime thread on the writer's lock.
         let rib = self.shared.device.rib();
-        let routes = &req.get_ref().routes;
-        if routes.len() > MAX_BATCH {
+        let wire::SetRequest { entries, batch } = req.into_inner();
+        if entries > MAX_BATCH {
             return Ok(Response::new(set_reply(refused(
                 RibCode::TooManyOps,
-                format!(
-                    "{} routes in one request (at most {MAX_BATCH})",
-                    routes.len()
-                ),
+                format!("{entries} routes in one request (at most {MAX_BATCH})"),
             ))));
         }
-        let batch = convert::batch(routes);
         let out = rib
             .apply(&client, session, op, batch)
             .await
             .map_err(task_err)?;
         Ok(Response::new(set_reply(out)))
+    }
+
+    /// RouteDelete.
+    async fn delete(
+        &self,
+        req: Request<wire::DeleteRequest>,
+    ) -> Result<Response<pb::RouteDeleteResponse>, Status> {
+        let (client, session) = self.who(&req)?;
+        let rib = self.shared.device.rib();
+        let wire::DeleteRequest { entries, batch } = req.into_inner();
+        let out = if !rib.is_initialized(&client, session) {
+            refused(
+                RibCode::NotInitialized,
+                format!("client '{client}' must call RouteInitialize on this connection first"),
+            )
+        } else if entries > MAX_BATCH {
+            refused(
+                RibCode::TooManyOps,
+                format!("{entries} keys in one request (at most {MAX_BATCH})"),
+            )
+        } else {
+            rib.delete(&client, session, batch)
+                .await
+                .map_err(task_err)?
+        };
+        let r = set_reply(out);
+        Ok(Response::new(pb::RouteDeleteResponse {
+            status: r.status,
+            sub_code: r.sub_code,
+            operations_completed: r.operations_completed,
+        }))
+    }
+
+    /// RouteGet, answered with encoded replies.
+    fn get_encoded(
+        &self,
+        req: Request<pb::RouteGetRequest>,
+    ) -> Result<Response<EncodedStream>, Status> {
+        let (client, session) = self.who(&req)?;
+        let rib = self.shared.device.rib().clone();
+        // The address format the client chose in RouteInitialize.
+        let bytes = rib.reply_address_bytes(&client);
+        Ok(Response::new(get::route_get(
+            rib,
+            client,
+            session,
+            req.into_inner(),
+            bytes,
+        )))
     }
 }
 
@@ -171,66 +225,51 @@ impl Rib for RibSvc {
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
-        self.set(req, SetOp::Add).await
+        self.set(req.map(|r| wire::SetRequest::from_pb(&r)), SetOp::Add)
+            .await
     }
 
     async fn route_modify(
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
-        self.set(req, SetOp::Modify).await
+        self.set(req.map(|r| wire::SetRequest::from_pb(&r)), SetOp::Modify)
+            .await
     }
 
     async fn route_update(
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteSetOperResponse>, Status> {
-        self.set(req, SetOp::Update).await
+        self.set(req.map(|r| wire::SetRequest::from_pb(&r)), SetOp::Update)
+            .await
     }
 
     async fn route_delete(
         &self,
         req: Request<pb::RouteDeleteRequest>,
     ) -> Result<Response<pb::RouteDeleteResponse>, Status> {
-        let (client, session) = self.who(&req)?;
-        let rib = self.shared.device.rib();
-        let keys = &req.get_ref().keys;
-        let out = if !rib.is_initialized(&client, session) {
-            refused(
-                RibCode::NotInitialized,
-                format!("client '{client}' must call RouteInitialize on this connection first"),
-            )
-        } else if keys.len() > MAX_BATCH {
-            refused(
-                RibCode::TooManyOps,
-                format!("{} keys in one request (at most {MAX_BATCH})", keys.len()),
-            )
-        } else {
-            rib.delete(&client, session, convert::delete_batch(keys))
-                .await
-                .map_err(task_err)?
-        };
-        let r = set_reply(out);
-        Ok(Response::new(pb::RouteDeleteResponse {
-            status: r.status,
-            sub_code: r.sub_code,
-            operations_completed: r.operations_completed,
-        }))
+        self.delete(req.map(|r| wire::DeleteRequest::from_pb(&r)))
+            .await
     }
 
     type RouteGetStream = GetStream;
 
+    /// Listeners serve RouteGet through `serve::RibService`, which sends the encoded
+    /// replies as they are; this generated-trait path decodes them again.
     async fn route_get(
         &self,
         req: Request<pb::RouteGetRequest>,
     ) -> Result<Response<GetStream>, Status> {
-        let (client, session) = self.who(&req)?;
-        Ok(Response::new(stream::route_get(
-            self.shared.device.rib().clone(),
-            client,
-            session,
-            req.into_inner(),
-        )))
+        use futures::StreamExt;
+        use prost::Message;
+        let s = self.get_encoded(req)?.into_inner().map(|m| {
+            m.and_then(|e| {
+                pb::RouteGetResponse::decode(e.0.as_slice())
+                    .map_err(|e| Status::internal(e.to_string()))
+            })
+        });
+        Ok(Response::new(Box::pin(s)))
     }
 
     type RouteSubscribeStream = SubStream;

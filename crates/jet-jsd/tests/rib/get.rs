@@ -112,3 +112,78 @@ async fn route_get_before_initialize_is_refused() {
     let m = s.message().await.unwrap().unwrap();
     assert_eq!(m.sub_code, StatusCode::NotInitialized as i32);
 }
+
+/// RouteGet replies are written straight from the RIB (not through prost messages):
+/// they carry every field a client sees — gateways with interface, weight and
+/// bandwidth, table by id, tags and colors — and follow the address format the client
+/// chose at RouteInitialize.
+#[tokio::test]
+async fn route_get_replies_carry_every_field_in_the_chosen_address_format() {
+    use jet_sdk::proto::jnx::jet::common::{ip_address::AddrFormat, AddressFormat};
+    use jet_sdk::proto::jnx::jet::routing::base::{
+        network_address::Af, route_table::RouteTableFormat, RouteTableFormat as Tf,
+    };
+    let dev = TestDevice::start().await;
+    let c = dev.admin("bytes-get").await;
+    let mut rib = pb::rib_client::RibClient::new(c.channel());
+    rib.route_initialize(pb::RouteInitializeRequest {
+        default_response_address_format: AddressFormat::AddressBytes as i32,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut r = route("10.9.0.0/16", &["192.0.2.1", "192.0.2.2"]);
+    for (i, g) in r.nexthop.as_mut().unwrap().gateways.iter_mut().enumerate() {
+        g.weight = 10 + i as u32;
+        g.bandwidth = 2.5;
+    }
+    r.attributes = Some(pb::RouteAttributes {
+        preferences: [(0, 12)].into(),
+        tags: [(0, 77)].into(),
+        colors: [(1, 5)].into(),
+    });
+    r.key.as_mut().unwrap().cookie = 42;
+    r.enable_stats = true;
+    add(&mut rib, vec![r]).await;
+    let mut q = req("10.9.0.0/16", RouteMatchType::Exact, 10);
+    q.reply_table_format = Tf::TableId as i32;
+    let (routes, _) = get(&mut rib, q).await;
+    assert_eq!(routes.len(), 1);
+    let e = &routes[0];
+    let k = e.key.as_ref().unwrap();
+    let bytes = |a: Option<&jet_sdk::proto::jnx::jet::routing::base::NetworkAddress>| match a
+        .and_then(|a| a.af.as_ref())
+    {
+        Some(Af::Inet(ip)) => match ip.addr_format.as_ref() {
+            Some(AddrFormat::AddrBytes(b)) => b.clone(),
+            other => panic!("not bytes: {other:?}"),
+        },
+        other => panic!("not inet: {other:?}"),
+    };
+    assert_eq!(bytes(k.dest_prefix.as_ref()), vec![10, 9, 0, 0]);
+    assert_eq!(k.dest_prefix_len, 16);
+    assert_eq!(k.cookie, 42);
+    assert!(
+        matches!(
+            k.table.as_ref().and_then(|t| t.route_table_format.as_ref()),
+            Some(RouteTableFormat::Id(_))
+        ),
+        "{:?}",
+        k.table
+    );
+    let gws = &e.nexthop.as_ref().unwrap().gateways;
+    assert_eq!(gws.len(), 2);
+    assert_eq!(bytes(gws[1].gateway_address.as_ref()), vec![192, 0, 2, 2]);
+    assert_eq!((gws[0].weight, gws[1].weight), (10, 11));
+    assert_eq!(gws[0].bandwidth, 2.5);
+    let a = e.attributes.as_ref().unwrap();
+    assert_eq!(a.preferences.get(&0), Some(&12));
+    assert_eq!(a.preferences.get(&1), Some(&100));
+    assert_eq!(a.tags.get(&0), Some(&77));
+    assert_eq!(a.colors.get(&1), Some(&5));
+    assert!(e.enable_stats);
+    assert_eq!(
+        e.protocol, 11,
+        "programmed routes read back as PROTO_STATIC"
+    );
+}

@@ -89,7 +89,7 @@ pub(crate) fn resolve_table(
         .ok_or_else(|| (RibCode::TableInvalid, format!("table '{r}' does not exist")))
 }
 
-fn interface_name_ok(n: &str) -> bool {
+pub(crate) fn interface_name_ok(n: &str) -> bool {
     n.len() <= 64
         && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && n.chars()

@@ -1,19 +1,18 @@
-//! RouteGet and RouteSubscribe streams.
+//! RouteSubscribe streams (RouteGet is in `get.rs`).
 //!
 //! ```text
-//!  RouteGet:        producer task ── read lock per chunk ──► mpsc(4) ──► gRPC stream
 //!  RouteSubscribe:  producer task ── full walk (chunks) ───► mpsc(16) ──► gRPC stream
 //!                        ▲ then Arc<[RouteChange]> batches from the RIB task (bounded)
 //! ```
 //!
-//! Both producers stop when the client goes away (the send fails). A slow reader
-//! back-pressures its producer, and for subscriptions the producer back-pressures the
+//! The producer stops when the client goes away (the send fails). A slow reader
+//! back-pressures it, and the producer back-pressures the
 //! RIB task through the bounded subscription queue.
 
 use std::pin::Pin;
 
 use futures::Stream;
-use jet_device::rib::jet_rib::{ChangeOp, MatchType, Prefix, RibCode, TableId};
+use jet_device::rib::jet_rib::{ChangeOp, RibCode, TableId};
 use jet_device::rib::RibHandle;
 use jet_proto::jnx::jet::routing::base::RouteTableName;
 use jet_proto::jnx::jet::routing::rib as pb;
@@ -24,125 +23,11 @@ use tonic::Status;
 use super::convert;
 use crate::svc::{failure, ok_status};
 
-/// Routes per RouteGet reply when the client leaves `route_count` at 0 (the contract's
-/// default behaviour is 1).
-const GET_DEFAULT_COUNT: usize = 1;
 const MAX_COUNT: usize = 1000;
 /// Routes per subscription reply when the client gives no `route_count`.
 const SUB_DEFAULT_COUNT: usize = 100;
 
-type GetStream = Pin<Box<dyn Stream<Item = Result<pb::RouteGetResponse, Status>> + Send>>;
 type SubStream = Pin<Box<dyn Stream<Item = Result<pb::RouteSubscribeResponse, Status>> + Send>>;
-
-fn get_error(code: RibCode, msg: String) -> GetStream {
-    let r = pb::RouteGetResponse {
-        status: failure(msg),
-        sub_code: code.jet(),
-        routes: Vec::new(),
-    };
-    Box::pin(tokio_stream::iter([Ok(r)]))
-}
-
-pub(super) fn route_get(
-    rib: RibHandle,
-    client: String,
-    session: u64,
-    req: pb::RouteGetRequest,
-) -> GetStream {
-    if !rib.is_initialized(&client, session) {
-        return get_error(
-            RibCode::NotInitialized,
-            format!("client '{client}' must call RouteInitialize on this connection first"),
-        );
-    }
-    let Some(permit) = rib.try_begin_get() else {
-        return get_error(
-            RibCode::TryAgain,
-            "too many concurrent RouteGet calls; try again".into(),
-        );
-    };
-    let count = match req.route_count as usize {
-        0 => GET_DEFAULT_COUNT,
-        n => n.min(MAX_COUNT),
-    };
-    let how = match pb::RouteMatchType::try_from(req.match_type) {
-        Ok(pb::RouteMatchType::Best) => MatchType::Best,
-        Ok(pb::RouteMatchType::Exact) => MatchType::Exact,
-        Ok(pb::RouteMatchType::ExactOrLonger) => MatchType::ExactOrLonger,
-        Err(_) => {
-            return get_error(
-                RibCode::RequestInvalid,
-                format!("match_type {} is invalid", req.match_type),
-            )
-        }
-    };
-    let Some(key) = req.key else {
-        return get_error(RibCode::RequestInvalid, "RouteGet needs a key".into());
-    };
-    let table = match rib.read(|r| convert::resolve_table(r, key.table.as_ref())) {
-        Ok(t) => t,
-        Err((c, m)) => return get_error(c, m),
-    };
-    // MPLS: length 0 walks every label, 52 is an exact hit.
-    let (key_prefix, how) = match key.dest_prefix.as_ref().and_then(|a| a.af.as_ref()) {
-        Some(jet_proto::jnx::jet::routing::base::network_address::Af::Mpls(_))
-            if key.dest_prefix_len == 0 =>
-        {
-            (None, MatchType::ExactOrLonger)
-        }
-        _ => match convert::prefix(key.dest_prefix.as_ref(), key.dest_prefix_len) {
-            Ok(p) => (Some(p), how),
-            Err((c, m)) => return get_error(c, m),
-        },
-    };
-    let by_id = req.reply_table_format
-        == jet_proto::jnx::jet::routing::base::RouteTableFormat::TableId as i32;
-    let active_only = req.active_only;
-    let (tx, rx) = mpsc::channel(4);
-    tokio::spawn(async move {
-        let _permit = permit;
-        let mut after: Option<Prefix> = None;
-        loop {
-            let (routes, next) = rib.read(|r| {
-                let t = convert::table_pb(r, table, by_id);
-                let mut out = Vec::with_capacity(count);
-                let next = match key_prefix {
-                    Some(p) => r.get_routes(table, &p, how, active_only, after, count, |v| {
-                        out.push(convert::entry(r, &v, &t, false))
-                    }),
-                    None => r.walk(table, after, count, |v| {
-                        if !active_only || v.active {
-                            out.push(convert::entry(r, &v, &t, false))
-                        }
-                    }),
-                };
-                (out, next)
-            });
-            if !routes.is_empty() {
-                let msg = pb::RouteGetResponse {
-                    status: ok_status(),
-                    sub_code: pb::StatusCode::Success as i32,
-                    routes,
-                };
-                if tx.send(Ok(msg)).await.is_err() {
-                    return;
-                }
-            }
-            match next {
-                Some(p) => after = Some(p),
-                None => break,
-            }
-        }
-        // The contract's end marker: one message without routes.
-        let end = pb::RouteGetResponse {
-            status: ok_status(),
-            sub_code: pb::StatusCode::Success as i32,
-            routes: Vec::new(),
-        };
-        let _ = tx.send(Ok(end)).await;
-    });
-    Box::pin(ReceiverStream::new(rx))
-}
 
 fn sub_msg(code: RibCode, msg: String, context: u32, table: &str) -> pb::RouteSubscribeResponse {
     pb::RouteSubscribeResponse {

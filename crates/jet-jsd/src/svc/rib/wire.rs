@@ -1,0 +1,836 @@
+//! RouteAdd/Modify/Update/Delete requests read straight from protobuf bytes into a
+//! [`Batch`]: the programming hot path.
+//!
+//! prost would first build a `RouteEntry` per route (four to six heap strings, a vector
+//! and a hash map each), which `convert::batch` then turns into a [`RouteSpec`]. Here the
+//! bytes are walked once and nothing is allocated per route: addresses are parsed from
+//! borrowed slices, table and interface names are interned per batch.
+//!
+//! Only requests that are well formed and pass every form check take this path. On
+//! anything else — a malformed message, a form error in some route, a field appearing
+//! twice where protobuf would merge, a label stack or tunnel profile — the reader gives
+//! up and the request is decoded again with prost and converted by `convert`, so errors,
+//! messages and rare features have exactly one implementation. The `tests` module
+//! checks on random requests that both paths build the same batch.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use jet_device::rib::jet_rib::{
+    Batch, DeleteBatch, Gateway, IfId, KeySpec, Prefix, RouteSpec, TableRef, MAX_BATCH,
+    MAX_GATEWAYS,
+};
+use prost::Message;
+
+use super::convert;
+use jet_proto::jnx::jet::routing::rib as pb;
+
+/// A decoded RouteAdd/Modify/Update request.
+#[derive(Debug)]
+pub(crate) struct SetRequest {
+    /// Entries in the request (may exceed [`MAX_BATCH`]: then `batch` is empty and the
+    /// request is refused whole).
+    pub(crate) entries: usize,
+    /// The routes, converted up to the first one failing form checks.
+    pub(crate) batch: Batch,
+}
+
+/// A decoded RouteDelete request.
+#[derive(Debug)]
+pub(crate) struct DeleteRequest {
+    /// Keys in the request.
+    pub(crate) entries: usize,
+    /// The keys, converted up to the first one failing form checks.
+    pub(crate) batch: DeleteBatch,
+}
+
+impl SetRequest {
+    /// From a message prost decoded (the general path).
+    pub(crate) fn from_pb(req: &pb::RouteUpdateRequest) -> SetRequest {
+        let entries = req.routes.len();
+        let batch = if entries > MAX_BATCH {
+            Batch::default()
+        } else {
+            convert::batch(&req.routes)
+        };
+        SetRequest { entries, batch }
+    }
+
+    /// From the bytes of a `RouteUpdateRequest`.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<SetRequest, prost::DecodeError> {
+        if let Some(r) = fast_set(bytes) {
+            return Ok(r);
+        }
+        pb::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_pb(&r))
+    }
+}
+
+impl DeleteRequest {
+    /// From a message prost decoded (the general path).
+    pub(crate) fn from_pb(req: &pb::RouteDeleteRequest) -> DeleteRequest {
+        let entries = req.keys.len();
+        let batch = if entries > MAX_BATCH {
+            DeleteBatch::default()
+        } else {
+            convert::delete_batch(&req.keys)
+        };
+        DeleteRequest { entries, batch }
+    }
+
+    /// From the bytes of a `RouteDeleteRequest`.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<DeleteRequest, prost::DecodeError> {
+        if let Some(r) = fast_delete(bytes) {
+            return Ok(r);
+        }
+        pb::RouteDeleteRequest::decode(bytes).map(|r| DeleteRequest::from_pb(&r))
+    }
+}
+
+/// "Take the general path." Carries no reason: the general path finds and reports it.
+struct Fallback;
+
+type R<T> = Result<T, Fallback>;
+
+/// One field's value as it is on the wire.
+enum Value<'a> {
+    Varint(u64),
+    Fixed64,
+    Len(&'a [u8]),
+    Fixed32(u32),
+}
+
+/// A cursor over the fields of one message.
+struct Fields<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn new(buf: &'a [u8]) -> Self {
+        Fields { buf }
+    }
+
+    fn varint(&mut self) -> R<u64> {
+        let mut v: u64 = 0;
+        for (i, &b) in self.buf.iter().enumerate().take(10) {
+            v |= u64::from(b & 0x7f) << (7 * i);
+            if b < 0x80 {
+                // A tenth byte may only carry the top bit (prost refuses more).
+                if i == 9 && b > 1 {
+                    return Err(Fallback);
+                }
+                self.buf = &self.buf[i + 1..];
+                return Ok(v);
+            }
+        }
+        Err(Fallback)
+    }
+
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        if n > self.buf.len() {
+            return Err(Fallback);
+        }
+        let (head, tail) = self.buf.split_at(n);
+        self.buf = tail;
+        Ok(head)
+    }
+
+    /// The next field, or None at the end of the message.
+    fn next(&mut self) -> R<Option<(u32, Value<'a>)>> {
+        if self.buf.is_empty() {
+            return Ok(None);
+        }
+        let key = self.varint()?;
+        let field = u32::try_from(key >> 3).map_err(|_| Fallback)?;
+        if field == 0 {
+            return Err(Fallback);
+        }
+        let value = match key & 7 {
+            0 => Value::Varint(self.varint()?),
+            1 => {
+                self.take(8)?;
+                Value::Fixed64
+            }
+            2 => {
+                let n = usize::try_from(self.varint()?).map_err(|_| Fallback)?;
+                Value::Len(self.take(n)?)
+            }
+            5 => {
+                let b = self.take(4)?;
+                Value::Fixed32(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }
+            // Groups (3, 4) and reserved wire types.
+            _ => return Err(Fallback),
+        };
+        Ok(Some((field, value)))
+    }
+}
+
+/// Sets a singular message field seen once; a second occurrence would be merged by
+/// protobuf, which only the general path does.
+fn once<'a>(slot: &mut Option<&'a [u8]>, v: &Value<'a>) -> R<()> {
+    match (slot.is_some(), v) {
+        (false, Value::Len(b)) => {
+            *slot = Some(b);
+            Ok(())
+        }
+        _ => Err(Fallback),
+    }
+}
+
+fn varint(v: &Value<'_>) -> R<u64> {
+    match v {
+        Value::Varint(x) => Ok(*x),
+        _ => Err(Fallback),
+    }
+}
+
+fn string<'a>(v: &Value<'a>) -> R<&'a str> {
+    match v {
+        Value::Len(b) => std::str::from_utf8(b).map_err(|_| Fallback),
+        _ => Err(Fallback),
+    }
+}
+
+/// `jnx.jet.common.IpAddress`: oneof addr_string = 1, addr_bytes = 2.
+fn ip_address(b: &[u8]) -> R<IpAddr> {
+    let mut f = Fields::new(b);
+    let mut out = None;
+    while let Some((n, v)) = f.next()? {
+        match n {
+            1 | 2 if out.is_some() => return Err(Fallback),
+            1 => out = Some(string(&v)?.parse::<IpAddr>().map_err(|_| Fallback)?),
+            2 => {
+                let Value::Len(b) = v else {
+                    return Err(Fallback);
+                };
+                out = Some(match b.len() {
+                    4 => IpAddr::from(<[u8; 4]>::try_from(b).map_err(|_| Fallback)?),
+                    16 => IpAddr::from(<[u8; 16]>::try_from(b).map_err(|_| Fallback)?),
+                    _ => return Err(Fallback),
+                })
+            }
+            _ => {}
+        }
+    }
+    out.ok_or(Fallback)
+}
+
+/// `NetworkAddress`: oneof inet = 1, inet6 = 2 (IpAddress), mpls = 3 (MplsAddress).
+enum Addr {
+    V4(Ipv4Addr),
+    V6(Ipv6Addr),
+    Mpls(u32),
+}
+
+fn network_address(b: &[u8]) -> R<Addr> {
+    let mut f = Fields::new(b);
+    let mut out = None;
+    while let Some((n, v)) = f.next()? {
+        if matches!(n, 1..=3) && out.is_some() {
+            return Err(Fallback);
+        }
+        let Value::Len(inner) = v else {
+            if matches!(n, 1..=3) {
+                return Err(Fallback);
+            }
+            continue;
+        };
+        match n {
+            1 => match ip_address(inner)? {
+                IpAddr::V4(a) => out = Some(Addr::V4(a)),
+                IpAddr::V6(_) => return Err(Fallback),
+            },
+            2 => match ip_address(inner)? {
+                IpAddr::V6(a) => out = Some(Addr::V6(a)),
+                IpAddr::V4(_) => return Err(Fallback),
+            },
+            3 => {
+                let mut label = 0u32;
+                let mut m = Fields::new(inner);
+                while let Some((n, v)) = m.next()? {
+                    if n == 1 {
+                        label = varint(&v)? as u32;
+                    }
+                }
+                out = Some(Addr::Mpls(label));
+            }
+            _ => {}
+        }
+    }
+    out.ok_or(Fallback)
+}
+
+/// `RouteTable`: oneof id = 1 (RouteTableId{id = 1}), name = 2 (RouteTableName{name = 1}).
+enum Table<'a> {
+    Id(u32),
+    Name(&'a str),
+}
+
+fn table(b: &[u8]) -> R<Table<'_>> {
+    let mut f = Fields::new(b);
+    let mut out = None;
+    while let Some((n, v)) = f.next()? {
+        if matches!(n, 1 | 2) && out.is_some() {
+            return Err(Fallback);
+        }
+        match (n, v) {
+            (1, Value::Len(inner)) => {
+                let mut id = 0u32;
+                let mut m = Fields::new(inner);
+                while let Some((n, v)) = m.next()? {
+                    if n == 1 {
+                        id = varint(&v)? as u32;
+                    }
+                }
+                out = Some(Table::Id(id));
+            }
+            (2, Value::Len(inner)) => {
+                let mut name = "";
+                let mut m = Fields::new(inner);
+                while let Some((n, v)) = m.next()? {
+                    if n == 1 {
+                        name = string(&v)?;
+                    }
+                }
+                if name.is_empty() {
+                    return Err(Fallback);
+                }
+                out = Some(Table::Name(name));
+            }
+            (1 | 2, _) => return Err(Fallback),
+            _ => {}
+        }
+    }
+    out.ok_or(Fallback)
+}
+
+/// `RouteMatch{dest_prefix = 1, dest_prefix_len = 2, table = 3, cookie = 4}`.
+struct Key<'a> {
+    table: Table<'a>,
+    prefix: Prefix,
+    cookie: u64,
+}
+
+fn key(b: &[u8]) -> R<Key<'_>> {
+    let mut f = Fields::new(b);
+    let (mut dest, mut tbl) = (None, None);
+    let (mut len, mut cookie) = (0u32, 0u64);
+    while let Some((n, v)) = f.next()? {
+        match n {
+            1 => once(&mut dest, &v)?,
+            2 => len = varint(&v)? as u32,
+            3 => once(&mut tbl, &v)?,
+            4 => cookie = varint(&v)?,
+            _ => {}
+        }
+    }
+    let prefix = match network_address(dest.ok_or(Fallback)?)? {
+        Addr::V4(a) => Prefix::v4(a, len),
+        Addr::V6(a) => Prefix::v6(a, len),
+        Addr::Mpls(l) => Prefix::mpls(l, len),
+    }
+    .map_err(|_| Fallback)?;
+    Ok(Key {
+        table: table(tbl.ok_or(Fallback)?)?,
+        prefix,
+        cookie,
+    })
+}
+
+/// One `RouteGateway`; label stacks and tunnel profiles take the general path.
+fn gateway(b: &mut Batch, bytes: &[u8]) -> R<(Gateway, bool)> {
+    let mut f = Fields::new(bytes);
+    let (mut addr, mut local) = (None, None);
+    let mut ifname = "";
+    let mut weight = 0u32;
+    let mut bandwidth = 0f32;
+    while let Some((n, v)) = f.next()? {
+        match n {
+            1 => once(&mut addr, &v)?,
+            2 => ifname = string(&v)?,
+            3 => once(&mut local, &v)?,
+            4 | 7 => return Err(Fallback),
+            5 => weight = varint(&v)? as u32,
+            6 => match v {
+                Value::Fixed32(x) => bandwidth = f32::from_bits(x),
+                _ => return Err(Fallback),
+            },
+            _ => {}
+        }
+    }
+    let ip = |a: Option<&[u8]>| -> R<Option<IpAddr>> {
+        match a {
+            None => Ok(None),
+            Some(a) => match network_address(a)? {
+                Addr::V4(x) => Ok(Some(IpAddr::V4(x))),
+                Addr::V6(x) => Ok(Some(IpAddr::V6(x))),
+                Addr::Mpls(_) => Err(Fallback),
+            },
+        }
+    };
+    let addr = ip(addr)?.ok_or(Fallback)?;
+    let local = ip(local)?;
+    if weight > 65_535 || (!ifname.is_empty() && !convert::interface_name_ok(ifname)) {
+        return Err(Fallback);
+    }
+    let gw = Gateway {
+        addr: Some(addr),
+        ifname: (!ifname.is_empty()).then(|| IfId(b.name_index(ifname))),
+        local,
+        labels: Box::default(),
+        weight: weight as u16,
+        bandwidth_bits: bandwidth.max(0.0).to_bits(),
+    };
+    Ok((gw, bandwidth != 0.0))
+}
+
+/// `map<uint32, google.protobuf.UInt32Value>` entry: key = 1, value = 2 (value = 1).
+fn map_entry(b: &[u8]) -> R<(u32, u32)> {
+    let mut f = Fields::new(b);
+    let (mut k, mut val) = (0u32, 0u32);
+    while let Some((n, v)) = f.next()? {
+        match n {
+            1 => k = varint(&v)? as u32,
+            2 => {
+                let Value::Len(inner) = v else {
+                    return Err(Fallback);
+                };
+                let mut m = Fields::new(inner);
+                while let Some((n, v)) = m.next()? {
+                    if n == 1 {
+                        val = varint(&v)? as u32;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((k, val))
+}
+
+/// Indexes 0 and 1 of a `map<uint32, UInt32Value>` (index 0 = preference, tag or color,
+/// 1 = preference2, tag2 or color2).
+type Pair = [Option<u32>; 2];
+
+/// `RouteAttributes`: preference, preference2, tags and colors (only indexes 0 and 1
+/// matter; the last entry for an index wins, as in a protobuf map).
+fn attributes(b: &[u8]) -> R<(Pair, Pair, Pair)> {
+    let mut out = [[None; 2]; 3];
+    let mut f = Fields::new(b);
+    while let Some((n, v)) = f.next()? {
+        if let 1..=3 = n {
+            let Value::Len(e) = v else {
+                return Err(Fallback);
+            };
+            let (k, val) = map_entry(e)?;
+            if let Some(slot) = out[n as usize - 1].get_mut(k as usize) {
+                *slot = Some(val);
+            }
+        }
+    }
+    Ok((out[0], out[1], out[2]))
+}
+
+/// One `RouteEntry{key = 1, nexthop = 2, protocol = 3, attributes = 4, enable_stats = 5}`.
+fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
+    let mut f = Fields::new(bytes);
+    let (mut k, mut nh, mut attrs) = (None, None, None);
+    let mut protocol = 0i32;
+    let mut stats = false;
+    while let Some((n, v)) = f.next()? {
+        match n {
+            1 => once(&mut k, &v)?,
+            2 => once(&mut nh, &v)?,
+            3 => protocol = varint(&v)? as i32,
+            4 => once(&mut attrs, &v)?,
+            5 => stats = varint(&v)? != 0,
+            _ => {}
+        }
+    }
+    // Only unspecified (PROTO_ANY) or BGP_STATIC may be programmed.
+    let bgp_static = match protocol {
+        0 => false,
+        27 => true,
+        _ => return Err(Fallback),
+    };
+    let k = key(k.ok_or(Fallback)?)?;
+    let table = match k.table {
+        Table::Name(n) => b.table_name_index(n),
+        Table::Id(i) => b.table_index(TableRef::Id(i)),
+    };
+    let start = b.gateways.len();
+    let mut with_bw = 0usize;
+    if let Some(nh) = nh {
+        let mut f = Fields::new(nh);
+        while let Some((n, v)) = f.next()? {
+            if n != 1 {
+                continue;
+            }
+            let Value::Len(g) = v else {
+                return Err(Fallback);
+            };
+            if b.gateways.len() - start == MAX_GATEWAYS {
+                return Err(Fallback);
+            }
+            let (gw, bw) = gateway(b, g)?;
+            with_bw += usize::from(bw);
+            b.gateways.push(gw);
+        }
+    }
+    let count = b.gateways.len() - start;
+    if with_bw != 0 && with_bw != count {
+        return Err(Fallback);
+    }
+    let (prefs, tags, colors) = match attrs {
+        Some(a) => attributes(a)?,
+        None => Default::default(),
+    };
+    Ok(RouteSpec {
+        table,
+        prefix: k.prefix,
+        cookie: k.cookie,
+        gw_start: start as u32,
+        gw_len: count as u16,
+        pref: prefs[0],
+        pref2: prefs[1],
+        bgp_static,
+        stats,
+        attrs: jet_device::rib::jet_rib::Attrs { tags, colors },
+    })
+}
+
+/// A whole `RouteUpdateRequest{repeated RouteEntry routes = 1}` whose routes all pass.
+fn fast_set(bytes: &[u8]) -> Option<SetRequest> {
+    let mut b = Batch::with_capacity(bytes.len() / 48);
+    let mut f = Fields::new(bytes);
+    loop {
+        match f.next() {
+            Ok(None) => break,
+            Ok(Some((1, Value::Len(e)))) => {
+                if b.routes.len() == MAX_BATCH {
+                    return None;
+                }
+                let r = route(&mut b, e).ok()?;
+                b.routes.push(r);
+            }
+            Ok(Some((1, _))) | Err(Fallback) => return None,
+            Ok(Some(_)) => {}
+        }
+    }
+    Some(SetRequest {
+        entries: b.routes.len(),
+        batch: b,
+    })
+}
+
+/// A whole `RouteDeleteRequest{repeated RouteMatch keys = 1}` whose keys all pass.
+fn fast_delete(bytes: &[u8]) -> Option<DeleteRequest> {
+    let mut d = DeleteBatch::default();
+    d.keys.reserve(bytes.len() / 32);
+    let mut f = Fields::new(bytes);
+    loop {
+        match f.next() {
+            Ok(None) => break,
+            Ok(Some((1, Value::Len(e)))) => {
+                if d.keys.len() == MAX_BATCH {
+                    return None;
+                }
+                let k = key(e).ok()?;
+                let table = match k.table {
+                    Table::Name(n) => d.table_name_index(n),
+                    Table::Id(i) => d.table_id_index(i),
+                };
+                d.keys.push(KeySpec {
+                    table,
+                    prefix: k.prefix,
+                    cookie: k.cookie,
+                });
+            }
+            Ok(Some((1, _))) | Err(Fallback) => return None,
+            Ok(Some(_)) => {}
+        }
+    }
+    Some(DeleteRequest {
+        entries: d.keys.len(),
+        batch: d,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jet_proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress};
+    use jet_proto::jnx::jet::routing::base::{
+        network_address::Af, route_table::RouteTableFormat, LabelEntry, LabelStack,
+        LabelStackEntry, MplsAddress, NetworkAddress, RouteTable, RouteTableId, RouteTableName,
+    };
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    fn same_batch(a: &Batch, b: &Batch) -> bool {
+        a.tables == b.tables
+            && a.names == b.names
+            && a.routes == b.routes
+            && a.gateways == b.gateways
+            && a.invalid == b.invalid
+    }
+
+    fn addr(rng: &mut StdRng, v6: bool) -> IpAddress {
+        let f = if v6 {
+            let a = std::net::Ipv6Addr::from(rng.gen::<u128>() & !0xffff);
+            match rng.gen_range(0..8) {
+                0 => AddrFormat::AddrBytes(a.octets().to_vec()),
+                1 => AddrFormat::AddrString("2001:db8::zz".into()),
+                _ => AddrFormat::AddrString(a.to_string()),
+            }
+        } else {
+            let a = Ipv4Addr::from(rng.gen::<u32>() & 0xffff_ff00);
+            match rng.gen_range(0..10) {
+                0 => AddrFormat::AddrBytes(a.octets().to_vec()),
+                1 => AddrFormat::AddrBytes(vec![10, 0, 0]),
+                2 => AddrFormat::AddrString("10.0.0".into()),
+                _ => AddrFormat::AddrString(a.to_string()),
+            }
+        };
+        IpAddress {
+            addr_format: Some(f),
+        }
+    }
+
+    fn network(rng: &mut StdRng) -> Option<NetworkAddress> {
+        let af = match rng.gen_range(0..20) {
+            0 => return None,
+            1 => Af::Mpls(MplsAddress {
+                label: rng.gen_range(0..2_000_000),
+            }),
+            2 => Af::Inet(addr(rng, true)),
+            3..=5 => Af::Inet6(addr(rng, true)),
+            _ => Af::Inet(addr(rng, false)),
+        };
+        Some(NetworkAddress { af: Some(af) })
+    }
+
+    fn table(rng: &mut StdRng) -> Option<RouteTable> {
+        let f = match rng.gen_range(0..12) {
+            0 => return None,
+            1 => RouteTableFormat::Id(RouteTableId {
+                id: rng.gen_range(0..4),
+            }),
+            2 => RouteTableFormat::Name(RouteTableName {
+                name: String::new(),
+            }),
+            3 => RouteTableFormat::Name(RouteTableName {
+                name: "inet6.0".into(),
+            }),
+            4 => RouteTableFormat::Name(RouteTableName {
+                name: "red.inet.0".into(),
+            }),
+            _ => RouteTableFormat::Name(RouteTableName {
+                name: "inet.0".into(),
+            }),
+        };
+        Some(RouteTable {
+            route_table_format: Some(f),
+        })
+    }
+
+    fn key(rng: &mut StdRng) -> pb::RouteMatch {
+        let dest_prefix = network(rng);
+        let max = match dest_prefix.as_ref().and_then(|a| a.af.as_ref()) {
+            Some(Af::Inet6(_)) => 128,
+            Some(Af::Mpls(_)) => 52,
+            _ => 32,
+        };
+        pb::RouteMatch {
+            dest_prefix,
+            dest_prefix_len: if rng.gen_range(0..10) == 0 {
+                rng.gen_range(0..140)
+            } else {
+                max - rng.gen_range(0..4).min(max)
+            },
+            table: table(rng),
+            cookie: if rng.gen() { 0 } else { rng.gen() },
+        }
+    }
+
+    fn gateway(rng: &mut StdRng) -> pb::RouteGateway {
+        let names = ["", "", "ge-0/0/1.0", "lo0.0", "bad name"];
+        pb::RouteGateway {
+            gateway_address: network(rng),
+            interface_name: names[rng.gen_range(0..names.len())].into(),
+            local_address: if rng.gen_range(0..5) == 0 {
+                network(rng)
+            } else {
+                None
+            },
+            label_stack: (rng.gen_range(0..15) == 0).then(|| LabelStack {
+                entries: vec![LabelStackEntry {
+                    opcode: 2,
+                    label_entry: Some(LabelEntry {
+                        label: 100,
+                        ..Default::default()
+                    }),
+                }],
+            }),
+            weight: [0, 0, 1, 10, 70_000][rng.gen_range(0..5)],
+            bandwidth: [0.0, 0.0, 1.5, -1.0][rng.gen_range(0..4)],
+            flexible_tunnel_profile: None,
+        }
+    }
+
+    fn entry(rng: &mut StdRng) -> pb::RouteEntry {
+        let gws = match rng.gen_range(0..30) {
+            0 => 65,
+            1..=5 => 0,
+            n => n % 4,
+        };
+        let small = |rng: &mut StdRng| -> std::collections::HashMap<u32, u32> {
+            (0..rng.gen_range(0..3))
+                .map(|_| (rng.gen_range(0..3), rng.gen_range(0..300)))
+                .collect()
+        };
+        pb::RouteEntry {
+            key: (rng.gen_range(0..40) != 0).then(|| key(rng)),
+            nexthop: (rng.gen_range(0..10) != 0).then(|| pb::RouteNexthop {
+                gateways: (0..gws).map(|_| gateway(rng)).collect(),
+            }),
+            protocol: [0, 0, 0, 27, 11][rng.gen_range(0..5)],
+            attributes: rng.gen::<bool>().then(|| pb::RouteAttributes {
+                preferences: small(rng),
+                tags: small(rng),
+                colors: small(rng),
+            }),
+            enable_stats: rng.gen(),
+        }
+    }
+
+    /// Both readers agree on random requests, valid and not; the fast one is taken for
+    /// most valid ones.
+    #[test]
+    fn fast_reader_builds_the_batch_prost_and_convert_build() {
+        let mut rng = StdRng::seed_from_u64(0x5eed);
+        let (mut fast, mut valid) = (0, 0);
+        for case in 0..4000 {
+            let n = match rng.gen_range(0..50) {
+                0 => 0,
+                1 => MAX_BATCH + 1,
+                _ => rng.gen_range(1..6),
+            };
+            let req = pb::RouteUpdateRequest {
+                routes: (0..n).map(|_| entry(&mut rng)).collect(),
+            };
+            let bytes = req.encode_to_vec();
+            let general = SetRequest::from_pb(&req);
+            let got = SetRequest::decode(&bytes).expect("valid protobuf");
+            assert_eq!(got.entries, general.entries, "case {case}");
+            assert!(
+                same_batch(&got.batch, &general.batch),
+                "case {case}: {req:?}"
+            );
+            if let Some(f) = fast_set(&bytes) {
+                fast += 1;
+                assert!(general.batch.invalid.is_none(), "case {case}");
+                assert!(same_batch(&f.batch, &general.batch), "case {case}: {req:?}");
+            }
+            valid += usize::from(general.batch.invalid.is_none() && n <= MAX_BATCH);
+        }
+        // Valid requests without label stacks take the fast path.
+        assert!(valid > 200, "only {valid} valid cases");
+        assert!(
+            fast * 10 >= valid * 7,
+            "fast path taken {fast} times of {valid}"
+        );
+    }
+
+    #[test]
+    fn fast_delete_reader_agrees_with_prost() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut fast = 0;
+        for case in 0..3000 {
+            let req = pb::RouteDeleteRequest {
+                keys: (0..rng.gen_range(0..5)).map(|_| key(&mut rng)).collect(),
+            };
+            let bytes = req.encode_to_vec();
+            let general = DeleteRequest::from_pb(&req);
+            let got = DeleteRequest::decode(&bytes).expect("valid protobuf");
+            assert_eq!(got.entries, general.entries);
+            assert_eq!(got.batch.tables, general.batch.tables, "case {case}");
+            assert_eq!(got.batch.keys, general.batch.keys, "case {case}");
+            assert_eq!(got.batch.invalid, general.batch.invalid, "case {case}");
+            fast += usize::from(fast_delete(&bytes).is_some());
+        }
+        assert!(fast > 500, "fast path taken {fast} times");
+    }
+
+    /// Damaged bytes: whatever prost says (error or a message), the reader says the same.
+    #[test]
+    fn damaged_requests_get_prosts_answer() {
+        let mut rng = StdRng::seed_from_u64(42);
+        for case in 0..3000 {
+            let req = pb::RouteUpdateRequest {
+                routes: (0..rng.gen_range(1..4)).map(|_| entry(&mut rng)).collect(),
+            };
+            let mut bytes = req.encode_to_vec();
+            for _ in 0..rng.gen_range(1..4) {
+                let i = rng.gen_range(0..bytes.len());
+                match rng.gen_range(0..3) {
+                    0 => bytes[i] = rng.gen(),
+                    1 => bytes.truncate(i),
+                    _ => bytes.insert(i, rng.gen()),
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            let want = pb::RouteUpdateRequest::decode(bytes.as_slice());
+            let got = SetRequest::decode(&bytes);
+            match (want, got) {
+                (Err(_), Err(_)) => {}
+                (Ok(w), Ok(g)) => {
+                    let w = SetRequest::from_pb(&w);
+                    assert_eq!(w.entries, g.entries, "case {case}");
+                    assert!(same_batch(&w.batch, &g.batch), "case {case}");
+                }
+                (w, g) => panic!("case {case}: prost {w:?}, reader {g:?}"),
+            }
+        }
+    }
+
+    /// Fields repeated where protobuf merges, unknown fields and packed oddities.
+    #[test]
+    fn merged_and_unknown_fields_match_prost() {
+        let route = pb::RouteEntry {
+            key: Some(pb::RouteMatch {
+                dest_prefix: Some(NetworkAddress {
+                    af: Some(Af::Inet(IpAddress {
+                        addr_format: Some(AddrFormat::AddrString("10.1.0.0".into())),
+                    })),
+                }),
+                dest_prefix_len: 16,
+                table: Some(RouteTable {
+                    route_table_format: Some(RouteTableFormat::Name(RouteTableName {
+                        name: "inet.0".into(),
+                    })),
+                }),
+                cookie: 9,
+            }),
+            ..Default::default()
+        };
+        let one = route.encode_to_vec();
+        // The entry's key split in two: the second occurrence carries only the cookie,
+        // which protobuf merges into the first.
+        let mut split = one.clone();
+        split.extend_from_slice(&[0x0a, 0x02, 0x20, 0x07]);
+        // An unknown varint field 99 and an unknown length-delimited field 100.
+        let mut unknown = one.clone();
+        unknown.extend_from_slice(&[0x98, 0x06, 0x01, 0xa2, 0x06, 0x01, 0x00]);
+        for body in [one, split, unknown] {
+            let mut req = vec![0x0a];
+            req.push(body.len() as u8);
+            req.extend_from_slice(&body);
+            let want =
+                SetRequest::from_pb(&pb::RouteUpdateRequest::decode(req.as_slice()).unwrap());
+            let got = SetRequest::decode(&req).unwrap();
+            assert!(same_batch(&want.batch, &got.batch), "{want:?} vs {got:?}");
+        }
+    }
+}
