@@ -62,20 +62,34 @@ impl Rib {
         f: &mut impl FnMut(RouteView<'a>),
     ) -> usize {
         let active = d.active(&self.nhs);
+        let paths = d.paths();
         let mut n = 0;
-        for (i, p) in d.paths().iter().enumerate() {
+        let mut visit = |i: usize| {
             let is_active = active == Some(i);
             if active_only && !is_active {
-                continue;
+                return;
             }
             n += 1;
             f(RouteView {
                 table,
                 prefix,
-                path: p,
+                path: &paths[i],
                 active: is_active,
-                nh: self.nhs.get(p.nh),
+                nh: self.nhs.get(paths[i].nh),
             });
+        };
+        if paths.len() == 1 {
+            visit(0);
+        } else {
+            // As Junos lists them: the active path first, then the others in selection
+            // order (usable before unusable). Several paths per destination are rare,
+            // so the order is worked out here rather than kept in the table.
+            let mut order: Vec<usize> = (0..paths.len()).collect();
+            order.sort_by_key(|&i| {
+                let usable = self.nhs.get(paths[i].nh).usable();
+                (active != Some(i), !usable, paths[i].rank())
+            });
+            order.into_iter().for_each(&mut visit);
         }
         n
     }

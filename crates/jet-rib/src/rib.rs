@@ -69,7 +69,7 @@ pub struct Rib {
     /// them triggers re-resolution.
     pub(crate) watched: BTreeMap<(u32, u128), u32>,
     /// Destinations of each device source (Direct, Local, Static).
-    pub(crate) source_keys: HashMap<Proto, Vec<(TableId, Prefix)>>,
+    pub(crate) source_keys: HashMap<Proto, Vec<(TableId, Prefix, u64)>>,
 }
 
 impl Default for Rib {

@@ -58,6 +58,10 @@ pub struct SourceRoute {
     pub nh: SourceNh,
     /// Preference (default: the source's Junos default).
     pub pref: Option<u32>,
+    /// Tells several paths of one source for one destination apart: 0 for a route's
+    /// own next hops, 1, 2, ... for static `qualified-next-hop`s with a preference of
+    /// their own (Junos shows them as further Static paths of the destination).
+    pub cookie: u64,
 }
 
 impl Rib {
@@ -88,18 +92,19 @@ impl Rib {
             resolved.push((tid, r));
         }
         let old_keys = self.source_keys.remove(&proto).unwrap_or_default();
-        let mut new_keys: HashMap<(TableId, Prefix), usize> = HashMap::new();
+        let mut new_keys: HashMap<(TableId, Prefix, u64), usize> = HashMap::new();
         for (i, (tid, r)) in resolved.iter().enumerate() {
-            new_keys.insert((*tid, r.prefix), i);
+            new_keys.insert((*tid, r.prefix, r.cookie), i);
         }
-        // Gone destinations.
-        for (tid, p) in &old_keys {
-            if new_keys.contains_key(&(*tid, *p)) {
+        // Gone paths.
+        for &(tid, p, cookie) in &old_keys {
+            if new_keys.contains_key(&(tid, p, cookie)) {
                 continue;
             }
-            if let Some(old) = self.tables[tid.0 as usize].remove(p, PathKey::Source(proto)) {
+            let key = PathKey::Source(proto, cookie);
+            if let Some(old) = self.tables[tid.0 as usize].remove(&p, key) {
                 self.drop_path(&old);
-                changes.push(change(*tid, *p, proto, ChangeOp::Delete));
+                changes.push(change(tid, p, proto, cookie, ChangeOp::Delete));
             }
         }
         // New and changed ones.
@@ -113,8 +118,9 @@ impl Rib {
                 let s = self.resolve_one(nh_id);
                 self.nhs.set_state(nh_id, s);
             }
+            let key = PathKey::Source(proto, r.cookie);
             let mut path = Path {
-                cookie: 0,
+                cookie: r.cookie,
                 owner: 0,
                 pref: r.pref.unwrap_or(proto.default_preference()),
                 // Device routes have no preference2: they lose ties to any route that
@@ -127,13 +133,13 @@ impl Rib {
                 attrs: 0,
             };
             let t = &mut self.tables[tid.0 as usize];
-            if let Some(old) = t.get_path(&r.prefix, PathKey::Source(proto)) {
+            if let Some(old) = t.get_path(&r.prefix, key) {
                 if old.nh == path.nh && old.pref == path.pref {
                     // Unchanged: keep its age, drop the extra reference.
                     path.since = old.since;
                 }
             }
-            let op = match t.put(&r.prefix, PathKey::Source(proto), path.clone()) {
+            let op = match t.put(&r.prefix, key, path.clone()) {
                 crate::table::Put::Added => Some(ChangeOp::Add),
                 crate::table::Put::Replaced(old) => {
                     let same = old.nh == path.nh && old.pref == path.pref;
@@ -142,9 +148,9 @@ impl Rib {
                 }
             };
             if let Some(op) = op {
-                changes.push(change(tid, r.prefix, proto, op));
+                changes.push(change(tid, r.prefix, proto, r.cookie, op));
             }
-            keys.push((tid, r.prefix));
+            keys.push((tid, r.prefix, r.cookie));
         }
         self.source_keys.insert(proto, keys);
         self.resolve_all();
@@ -169,12 +175,12 @@ impl Rib {
     }
 }
 
-fn change(table: TableId, prefix: Prefix, proto: Proto, op: ChangeOp) -> RouteChange {
+fn change(table: TableId, prefix: Prefix, proto: Proto, cookie: u64, op: ChangeOp) -> RouteChange {
     RouteChange {
         table,
         prefix,
         owner: 0,
-        cookie: 0,
+        cookie,
         proto,
         op,
     }

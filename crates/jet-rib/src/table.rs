@@ -122,7 +122,7 @@ impl Dest {
             if proto_owned {
                 p.proto.is_programmed() && p.owner == owner && p.cookie == cookie
             } else {
-                p.proto == proto
+                p.proto == proto && p.cookie == cookie
             }
         })
     }
@@ -139,15 +139,17 @@ pub(crate) enum PathKey {
         /// Cookie.
         cookie: u64,
     },
-    /// The path of a device source (one per source and destination).
-    Source(Proto),
+    /// A path of a device source: one per source and destination, except for static
+    /// routes whose qualified next hops have their own preference (told apart by the
+    /// cookie, 0 for the route's own next hops).
+    Source(Proto, u64),
 }
 
 impl PathKey {
     fn find(&self, d: &Dest) -> Option<usize> {
         match *self {
             PathKey::Client { owner, cookie } => d.position(true, owner, cookie, Proto::Jet),
-            PathKey::Source(p) => d.position(false, 0, 0, p),
+            PathKey::Source(p, cookie) => d.position(false, 0, cookie, p),
         }
     }
 }
@@ -339,7 +341,7 @@ impl Table {
                             cookie: path.cookie,
                         }
                     } else {
-                        PathKey::Source(path.proto)
+                        PathKey::Source(path.proto, path.cookie)
                     };
                     victims.push((p, key));
                 }

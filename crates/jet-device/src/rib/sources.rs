@@ -59,6 +59,7 @@ pub(crate) fn interface_routes(
             prefix: Prefix::masked(addr.local, addr.prefix_len),
             nh: SourceNh::Interface(ifl.name.clone()),
             pref: None,
+            cookie: 0,
         });
         if addr.prefix_len < full {
             local.push(SourceRoute {
@@ -66,36 +67,73 @@ pub(crate) fn interface_routes(
                 prefix: Prefix::host(addr.local),
                 nh: SourceNh::Receive(ifl.name.clone()),
                 pref: None,
+                cookie: 0,
             });
         }
     }
     (direct, local)
 }
 
-/// Static routes of the configuration. `qualified-next-hop`s are added as further
-/// gateways of the route (their own preferences are not modelled yet).
+/// A gateway of a source route: address and optional interface.
+type Gw = (IpAddr, Option<String>);
+
+/// Static routes of the configuration.
+///
+/// A route's `next-hop`s, and its `qualified-next-hop`s without a preference of their own
+/// (or with the route's preference), form its path. Qualified next hops with another
+/// preference are floating paths of the same destination, one per distinct preference
+/// (cookies 1, 2, ... in preference order): Junos lists them as further `Static/N` paths
+/// and uses one only when the better paths are unusable. They are not load-balanced
+/// with the route's own next hops.
 pub(crate) fn static_routes(cfg: &Config) -> Vec<SourceRoute> {
-    cfg.static_routes()
-        .into_iter()
-        .map(|r| {
-            let nh = match r.action {
-                StaticRouteAction::Discard => SourceNh::Discard,
-                StaticRouteAction::Reject => SourceNh::Reject,
-                StaticRouteAction::Forward => {
-                    let mut gws: Vec<(IpAddr, Option<String>)> =
-                        r.next_hops.iter().map(|a| (*a, None)).collect();
-                    gws.extend(r.qualified_next_hops.iter().map(|q| (q.address, None)));
-                    SourceNh::Gateways(gws)
+    let mut out = Vec::new();
+    for r in cfg.static_routes() {
+        let table = r.table;
+        let prefix = Prefix::masked(r.prefix.addr, r.prefix.len);
+        let own_pref = r
+            .preference
+            .unwrap_or(jet_rib::Proto::Static.default_preference());
+        let nh = match r.action {
+            StaticRouteAction::Discard => SourceNh::Discard,
+            StaticRouteAction::Reject => SourceNh::Reject,
+            StaticRouteAction::Forward => {
+                let mut gws: Vec<Gw> = r.next_hops.iter().map(|a| (*a, None)).collect();
+                let mut floating: Vec<(u32, Vec<Gw>)> = Vec::new();
+                for q in &r.qualified_next_hops {
+                    match q.preference.filter(|p| *p != own_pref) {
+                        None => gws.push((q.address, None)),
+                        Some(p) => match floating.iter_mut().find(|(fp, _)| *fp == p) {
+                            Some((_, g)) => g.push((q.address, None)),
+                            None => floating.push((p, vec![(q.address, None)])),
+                        },
+                    }
                 }
-            };
-            SourceRoute {
-                table: r.table,
-                prefix: Prefix::masked(r.prefix.addr, r.prefix.len),
-                nh,
-                pref: r.preference,
+                floating.sort_by_key(|(p, _)| *p);
+                for (i, (p, g)) in floating.into_iter().enumerate() {
+                    out.push(SourceRoute {
+                        table: table.clone(),
+                        prefix,
+                        nh: SourceNh::Gateways(g),
+                        pref: Some(p),
+                        cookie: i as u64 + 1,
+                    });
+                }
+                if gws.is_empty() {
+                    // Only floating next hops: no path at the route's own preference.
+                    continue;
+                }
+                SourceNh::Gateways(gws)
             }
-        })
-        .collect()
+        };
+        out.push(SourceRoute {
+            table,
+            prefix,
+            nh,
+            pref: r.preference,
+            cookie: 0,
+        });
+    }
+    out
 }
 
 /// Interface → routing instance, from `routing-instances NAME interface IFL`.
@@ -167,5 +205,54 @@ async fn follow(
             r = ifd.changed() => if r.is_err() { break },
             r = config.changed() => if r.is_err() { break },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes(text: &str) -> Vec<SourceRoute> {
+        let cfg = Config::parse_text(&format!("routing-options {{ static {{ {text} }} }}"))
+            .expect("config parses");
+        static_routes(&cfg)
+    }
+
+    fn gws(r: &SourceRoute) -> Vec<String> {
+        match &r.nh {
+            SourceNh::Gateways(g) => g.iter().map(|(a, _)| a.to_string()).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn qualified_next_hops_join_the_route_or_float_by_preference() {
+        let r = routes(
+            "route 10.0.0.0/8 { next-hop 192.0.2.1; preference 6; \
+             qualified-next-hop 192.0.2.2; qualified-next-hop 192.0.2.3 { preference 6; } \
+             qualified-next-hop 192.0.2.4 { preference 9; } \
+             qualified-next-hop 192.0.2.5 { preference 8; } \
+             qualified-next-hop 192.0.2.6 { preference 9; } }",
+        );
+        let view: Vec<_> = r.iter().map(|r| (r.cookie, r.pref, gws(r))).collect();
+        assert_eq!(
+            view,
+            vec![
+                (1, Some(8), vec!["192.0.2.5".to_string()]),
+                (2, Some(9), vec!["192.0.2.4".into(), "192.0.2.6".into()]),
+                (
+                    0,
+                    Some(6),
+                    vec!["192.0.2.1".into(), "192.0.2.2".into(), "192.0.2.3".into()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_route_with_only_floating_next_hops_has_no_path_at_its_own_preference() {
+        let r = routes("route 10.0.0.0/8 { qualified-next-hop 192.0.2.4 { preference 9; } }");
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].cookie, r[0].pref), (1, Some(9)));
     }
 }

@@ -11,6 +11,7 @@ async fn with_direct(dev: &TestDevice) {
         prefix: p,
         nh: SourceNh::Interface("ge-0/0/0.0".into()),
         pref: None,
+        cookie: 0,
     }];
     dev.device()
         .rib()
