@@ -35,6 +35,8 @@ use proto::jnx::jet::management::{
     config_set_request, op_command_get_request, ConfigCommit, ConfigLoadType, ConfigSetRequest,
     OpCommandGetRequest, OpCommandOutputFormat,
 };
+use proto::jnx::jet::routing::base::base_client::BaseClient;
+use proto::jnx::jet::routing::rib::rib_client::RibClient;
 
 /// What can go wrong talking to a JET device.
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +194,34 @@ impl JetClient {
     /// A Management client on this session.
     pub fn management(&self) -> ManagementClient<Channel> {
         ManagementClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.routing.rib.Rib` client (programmable RIB) on this session.
+    ///
+    /// The generated client, untouched: every JET rule still applies. In particular
+    /// `RouteInitialize` must be the first RIB call on each connection (others answer
+    /// NOT_INITIALIZED), and routes belong to the `client_id` given at [`JetClient::login`]:
+    /// after a disconnect they stay for the purge time, and a new session with the same
+    /// client id that calls `RouteInitialize` gets them back (`SUCCESS_REBOUND`).
+    /// Failures come back as a JET `status` plus a `sub_code`
+    /// (`proto::jnx::jet::routing::rib::StatusCode`), not as a gRPC error.
+    ///
+    /// ```no_run
+    /// # async fn demo(jet: &jet_sdk::JetClient) -> Result<(), jet_sdk::Error> {
+    /// use jet_sdk::proto::jnx::jet::routing::rib::RouteInitializeRequest;
+    /// let init = jet.rib().route_initialize(RouteInitializeRequest::default()).await?;
+    /// println!("{} routes still owned", init.into_inner().num_client_routes);
+    /// # Ok(()) }
+    /// ```
+    pub fn rib(&self) -> RibClient<Channel> {
+        RibClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.routing.base.Base` client on this session: the purge timer of this
+    /// client id (`RoutePurgeTimerAdd/Get/Delete`, 1–1000 s, default 120 s) and
+    /// `RouteSummaryGet`.
+    pub fn routing_base(&self) -> BaseClient<Channel> {
+        BaseClient::new(self.channel())
     }
 
     /// Runs an operational command (`show version`) and returns its whole output.
