@@ -13,6 +13,7 @@
 //! drops or queues per subscriber, never back-pressures the device.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
@@ -99,22 +100,29 @@ impl EventRenderer {
 
     /// One notification per route change of a batch
     /// (`/junos/events/kernel/route/{add,change,delete}/<family>/<address>/<plen>`).
-    /// `table` names a table id (`inet.0`) for the attributes.
+    /// `table` names a table id (`inet.0`) for the attributes; `nexthops[i]` holds the
+    /// gateway addresses of change `i` (empty for a delete or a route without gateways).
     pub fn render_routes(
         &mut self,
         ev: &RouteEvent,
         table: impl Fn(TableId) -> Option<String>,
+        nexthops: &[Vec<IpAddr>],
         at: DateTime<Utc>,
         hostname: &str,
     ) -> Vec<Notification> {
         let mut names: HashMap<TableId, Option<String>> = HashMap::new();
         let mut out = Vec::with_capacity(ev.changes.len());
-        for c in ev.changes.iter() {
+        for (i, c) in ev.changes.iter().enumerate() {
             let name = names
                 .entry(c.table)
                 .or_insert_with(|| table(c.table))
                 .clone();
-            out.push(self.finish(route(c, name.as_deref().unwrap_or("unknown")), at, hostname));
+            let nh = nexthops.get(i).map_or(&[][..], Vec::as_slice);
+            out.push(self.finish(
+                route(c, name.as_deref().unwrap_or("unknown"), nh),
+                at,
+                hostname,
+            ));
         }
         out
     }
@@ -181,7 +189,7 @@ fn interface(i: &InterfaceEvent) -> Ev {
     }
 }
 
-fn route(c: &RouteChange, table: &str) -> Ev {
+fn route(c: &RouteChange, table: &str, nexthops: &[IpAddr]) -> Ev {
     let op = match c.op {
         ChangeOp::Add => "add",
         ChangeOp::Modify => "change",
@@ -200,6 +208,17 @@ fn route(c: &RouteChange, table: &str) -> Ev {
     ] {
         attrs.insert(k.into(), Value::String(v.to_owned()));
     }
+    // The route's gateways as the table holds them after the change ([DOC-NOTIF]:
+    // "array of nexthop-address"); a deleted route has none left.
+    attrs.insert(
+        "nexthop-address".into(),
+        Value::Array(
+            nexthops
+                .iter()
+                .map(|a| Value::String(a.to_string()))
+                .collect(),
+        ),
+    );
     Ev {
         topic: format!("/junos/events/kernel/route/{op}/{family}/{address}/{plen}"),
         id: format!("KERNEL_EVENT_ROUTE_{}", op.to_ascii_uppercase()),
@@ -245,6 +264,31 @@ fn syslog_event(m: &SyslogEvent) -> Ev {
     }
 }
 
+/// The gateway addresses of each changed path as the RIB holds it now (empty for deleted
+/// paths and for next hops without gateways).
+fn gateways_of(rib: &jet_rib::Rib, changes: &[RouteChange]) -> Vec<Vec<IpAddr>> {
+    changes
+        .iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            if c.op == ChangeOp::Delete {
+                return out;
+            }
+            let Some(d) = rib.table(c.table).and_then(|t| t.get(&c.prefix)) else {
+                return out;
+            };
+            rib.visit_dest(c.table, c.prefix, d, false, &mut |v| {
+                let same =
+                    v.path.owner == c.owner && v.path.cookie == c.cookie && v.path.proto == c.proto;
+                if let (true, jet_rib::NextHop::Gateways(g)) = (same, &v.nh.nh) {
+                    out.extend(g.iter().filter_map(|g| g.addr));
+                }
+            });
+            out
+        })
+        .collect()
+}
+
 /// The topic filter every route notification falls under.
 pub const ROUTE_TOPICS: &str = "/junos/events/kernel/route/#";
 
@@ -268,7 +312,9 @@ pub async fn run(
                     if wants(ROUTE_TOPICS) {
                         let rib = device.rib();
                         let name = |id| rib.read(|rib| rib.table(id).map(|t| t.name.clone()));
-                        for n in renderer.render_routes(r, name, ev.at, host) {
+                        // One read of the RIB per batch, released before rendering.
+                        let nexthops = rib.read(|rib| gateways_of(rib, &r.changes));
+                        for n in renderer.render_routes(r, name, &nexthops, ev.at, host) {
                             sink(n);
                         }
                     }

@@ -432,14 +432,21 @@ async fn route_changes_are_published_on_the_kernel_route_topics() {
     let (_c, mut ev) = subscriber(&dev, "route-watch", "/junos/events/kernel/route/#").await;
     let jet = dev.admin("router").await;
     jet.config_set_text(
-        "routing-options { static { route 198.51.100.0/24 discard; } }",
+        "routing-options { static { route 198.51.100.0/24 discard; \
+         route 203.0.113.0/24 next-hop [ 192.0.2.1 192.0.2.2 ]; } }",
         ConfigLoadType::ConfigLoadMerge,
         "",
     )
     .await
     .expect("commit");
     let topic = "/junos/events/kernel/route/add/inet/198.51.100.0/24";
-    let got = collect(&mut ev, |g| has(g, topic)).await;
+    let via = "/junos/events/kernel/route/add/inet/203.0.113.0/24";
+    let got = collect(&mut ev, |g| has(g, topic) && has(g, via)).await;
+    let (_, r) = got.iter().find(|(t, _)| t == via).expect("route add");
+    assert_eq!(
+        r["jet-event"]["attributes"]["nexthop-address"],
+        serde_json::json!(["192.0.2.1", "192.0.2.2"])
+    );
     let (_, r) = got.iter().find(|(t, _)| t == topic).expect("route add");
     let e = &r["jet-event"];
     assert_eq!(e["event-id"], "KERNEL_EVENT_ROUTE_ADD");
@@ -447,6 +454,7 @@ async fn route_changes_are_published_on_the_kernel_route_topics() {
     assert_eq!(e["attributes"]["table-name"], "inet.0");
     assert_eq!(e["attributes"]["route-type"], "Static");
     assert_eq!(e["attributes"]["route-prefix"], "198.51.100.0/24");
+    assert_eq!(e["attributes"]["nexthop-address"], serde_json::json!([]));
     // And its withdrawal.
     jet.config_set_text(
         "delete routing-options static route 198.51.100.0/24",
