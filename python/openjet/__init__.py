@@ -14,31 +14,54 @@ The helpers cover the usual first steps of a JET app::
     print(openjet.op_command(channel, "show version"))
 
 Remember that Login authenticates the *connection*: log in on the channel you then use.
+
+Routes (``openjet.rib``, see its documentation)::
+
+    rib = openjet.Rib(channel)
+    rib.initialize()
+    rib.add([openjet.route("10.1.0.0/24", ["192.0.2.1"])])
+    print([openjet.prefix_of(r) for r in rib.get("10.0.0.0/8")])
 """
 
 from __future__ import annotations
 
-from .errors import JetError, LoginError
+from .errors import JetError, LoginError, RibError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "JetError",
     "LoginError",
+    "Rib",
+    "RibError",
+    "address_text",
     "config_set",
     "connect",
+    "gateways_of",
     "login",
     "op_command",
     "op_command_responses",
+    "preference_of",
+    "prefix_of",
+    "route",
+    "route_key",
 ]
 
-_LAZY = {"connect", "login", "op_command", "op_command_responses", "config_set"}
+# Name -> submodule holding it; imported on first use (the submodules import the stubs).
+_LAZY = {
+    **dict.fromkeys(("connect", "login", "op_command", "op_command_responses", "config_set"),
+                    "_client"),
+    **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
+                     "preference_of"), "rib"),
+}
 
 
 def __getattr__(name: str):  # PEP 562: import the stubs only when a helper is used
     if name in _LAZY:
+        import importlib
+
         try:
-            from . import _client
+            module = importlib.import_module(f".{_LAZY[name]}", __name__)
         except ImportError as exc:
             if "_gen" in str(exc):
                 raise ImportError(
@@ -46,5 +69,5 @@ def __getattr__(name: str):  # PEP 562: import the stubs only when a helper is u
                     "(or python/gen_stubs.sh) first"
                 ) from exc
             raise
-        return getattr(_client, name)
+        return getattr(module, name)
     raise AttributeError(f"module 'openjet' has no attribute {name!r}")

@@ -24,3 +24,37 @@ class JetError(Exception):
 
 class LoginError(JetError):
     """``Login`` was refused (wrong user name or password, or no such user)."""
+
+
+class RibError(JetError):
+    """A RIB or routing-base call (``openjet.rib.Rib``) answered FAILURE.
+
+    Besides the device's ``message`` it carries the service's ``sub_code`` by name
+    (``"PREFIX_LEN_TOO_SHORT"``, ``"ROUTE_NOT_FOUND"``, ``"INVALID_PARAMS"``...; a code this
+    build does not know reads ``"sub-code N"``) and, for Add/Modify/Update/Delete, how many
+    routes of the call went in before the failure (``operations_completed``, counting the
+    batches already sent: those routes *stay* programmed).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        call: str = "",
+        sub_code: str = "",
+        operations_completed: int = 0,
+        code: int = 1,
+        response: Any = None,
+    ) -> None:
+        super().__init__(message, code=code, response=response)
+        #: The RPC that failed, e.g. ``"RouteAdd"``.
+        self.call = call
+        #: The service's sub-code by name, e.g. ``"PREFIX_LEN_TOO_SHORT"``.
+        self.sub_code = sub_code
+        #: Routes of this call applied before the failure (0 for calls without batches).
+        self.operations_completed = operations_completed
+
+    def __str__(self) -> str:
+        head = f"{self.call} failed: " if self.call else ""
+        code = f"{self.sub_code}: " if self.sub_code else ""
+        return f"{head}{code}{self.message}"

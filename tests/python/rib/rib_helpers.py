@@ -39,3 +39,36 @@ def prefix_of(entry) -> str:
 def rib_helpers():
     """The builders above, for tests that prefer a fixture to an import."""
     return {"route": route, "key": key, "prefix_of": prefix_of}
+
+
+# Interfaces on 192.0.2.0/24 and 2001:db8::/64, so that programmed routes via 192.0.2.x or
+# 2001:db8::x resolve and are active (an unresolvable gateway leaves them hidden in
+# `show route`). The same address as examples/route-injector's tests.
+INTERFACE_CONFIG = """
+interfaces {
+    ge-0/0/0 {
+        unit 0 {
+            family inet { address 192.0.2.254/24; }
+            family inet6 { address 2001:db8::fe/64; }
+        }
+    }
+}
+"""
+
+
+def configure_interface(dev) -> None:
+    """Commit INTERFACE_CONFIG on `dev` (a harness Device) through openjet.config_set."""
+    import openjet
+
+    ch = dev.logged_in(dev.clear_channel(), client_id="py-config")
+    try:
+        openjet.config_set(ch, INTERFACE_CONFIG, load_type="merge")
+    finally:
+        ch.close()
+
+
+@pytest.fixture
+def routed_jetd(fresh_jetd):
+    """A device of its own with INTERFACE_CONFIG committed."""
+    configure_interface(fresh_jetd)
+    return fresh_jetd
