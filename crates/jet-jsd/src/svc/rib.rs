@@ -12,6 +12,11 @@ mod wire;
 
 pub(crate) use serve::RibService;
 
+/// See [`crate::fuzzing::rib_wire`].
+pub(crate) fn wire_check(bytes: &[u8]) {
+    wire::check_against_prost(bytes);
+}
+
 use std::pin::Pin;
 use std::sync::Arc;
 
