@@ -267,8 +267,9 @@ impl Rib {
             .get(client)
             .map(|c| c.defaults)
             .unwrap_or_default();
-        // Consecutive routes usually share their next hop: reuse the last one.
-        let mut last: Option<(u32, usize, NhId)> = None;
+        // Consecutive routes usually share their next hop: reuse the last one when the
+        // gateways are the same (same count, same values) in the same instance.
+        let mut last: Option<(u32, &[Gateway], NhId)> = None;
         for (i, r) in batch.routes.iter().enumerate() {
             let tref = batch.tables.get(r.table as usize);
             let Some(tid) = tables.get(r.table as usize).copied().flatten() else {
@@ -307,15 +308,13 @@ impl Rib {
             }
             let inst = self.inst_of[tid.0 as usize];
             let nh = match last {
-                Some((li, start, id))
-                    if li == inst && batch.gateways.get(start..start + gws.len()) == Some(gws) =>
-                {
+                Some((li, prev, id)) if li == inst && prev == gws => {
                     self.nhs.add_ref(id);
                     id
                 }
                 _ => self.nh_for(inst, tid, gws),
             };
-            last = Some((inst, r.gw_start as usize, nh));
+            last = Some((inst, gws, nh));
             let attrs = self.store_attrs(r.attrs);
             let path = Path {
                 cookie: r.cookie,

@@ -296,3 +296,52 @@ fn mpls_routes_live_in_mpls_0_keyed_by_label() {
         .unwrap();
     assert_eq!(e.code, RibCode::MplsActionInvalid);
 }
+
+/// Consecutive routes of a batch share an interned next hop only when their gateways
+/// are the same: a route with fewer gateways (a prefix of the last route's list, or
+/// none at all) gets its own next hop, not the last route's.
+#[test]
+fn a_route_with_fewer_gateways_than_the_last_does_not_take_its_next_hop() {
+    let (mut rib, c) = rib_with_client();
+    let mut b = Batch::default();
+    push(&mut b, "inet.0", "10.1.0.0/16", &["192.0.2.1", "192.0.2.2"]);
+    push(&mut b, "inet.0", "10.2.0.0/16", &["192.0.2.1"]);
+    push(&mut b, "inet.0", "10.3.0.0/16", &[]);
+    push(&mut b, "inet.0", "10.4.0.0/16", &["192.0.2.1"]);
+    push(&mut b, "inet.0", "10.5.0.0/16", &["192.0.2.1"]);
+    let out = rib.apply(c, SetOp::Add, &mut b, 0, &mut Vec::new());
+    assert_eq!(out.completed, 5);
+    let t = rib.table_id("inet.0").unwrap();
+    let mut seen = Vec::new();
+    rib.walk(t, None, usize::MAX, |v| {
+        let gws: Vec<String> = match &v.nh.nh {
+            jet_rib::NextHop::Gateways(g) => g
+                .iter()
+                .filter_map(|g| g.addr.map(|a| a.to_string()))
+                .collect(),
+            jet_rib::NextHop::Blackhole => vec!["blackhole".into()],
+            other => vec![format!("{other:?}")],
+        };
+        seen.push((v.prefix.to_string(), gws, v.path.nh));
+    });
+    let view: Vec<(String, Vec<String>)> = seen
+        .iter()
+        .map(|(p, g, _)| (p.clone(), g.clone()))
+        .collect();
+    assert_eq!(
+        view,
+        vec![
+            (
+                "10.1.0.0/16".into(),
+                vec!["192.0.2.1".into(), "192.0.2.2".into()]
+            ),
+            ("10.2.0.0/16".into(), vec!["192.0.2.1".into()]),
+            ("10.3.0.0/16".into(), vec!["blackhole".into()]),
+            ("10.4.0.0/16".into(), vec!["192.0.2.1".into()]),
+            ("10.5.0.0/16".into(), vec!["192.0.2.1".into()]),
+        ]
+    );
+    // Routes with the same gateways still share one next hop.
+    assert_eq!(seen[1].2, seen[3].2);
+    assert_eq!(seen[3].2, seen[4].2);
+}

@@ -1,5 +1,5 @@
 //! Random batches from two clients, checked against a plain map of (prefix, owner,
-//! cookie) → preference with the same in-order, stop-at-first-error rules.
+//! cookie) → (preference, gateways) with the same in-order, stop-at-first-error rules.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +19,25 @@ struct Entry {
     prefix: u8,
     cookie: u8,
     pref: u8,
+    /// Index into [`GATEWAY_SETS`].
+    gws: u8,
+}
+
+/// The gateway lists routes get: none (blackhole), one, two (ECMP), and lists that are
+/// prefixes of one another, so consecutive routes sharing or not sharing next hops are
+/// both exercised. All resolve through the Direct route the test installs.
+const GATEWAY_SETS: [&[&str]; 4] = [
+    &[],
+    &["192.0.2.1"],
+    &["192.0.2.1", "192.0.2.2"],
+    &["192.0.2.2"],
+];
+
+fn gateways(e: &Entry) -> Vec<String> {
+    GATEWAY_SETS[usize::from(e.gws)]
+        .iter()
+        .map(|g| g.to_string())
+        .collect()
 }
 
 fn prefix(i: u8) -> Prefix {
@@ -30,7 +49,7 @@ fn prefix(i: u8) -> Prefix {
     )
 }
 
-type Model = BTreeMap<(Prefix, u32, u64), u32>;
+type Model = BTreeMap<(Prefix, u32, u64), (u32, Vec<String>)>;
 
 /// Applies one batch to the model; returns (completed, first error code).
 fn model_apply(m: &mut Model, owner: u32, op: Op, entries: &[Entry]) -> (u32, Option<RibCode>) {
@@ -45,7 +64,7 @@ fn model_apply(m: &mut Model, owner: u32, op: Op, entries: &[Entry]) -> (u32, Op
                 m.remove(&k);
             }
             _ => {
-                m.insert(k, pref);
+                m.insert(k, (pref, gateways(e)));
             }
         }
     }
@@ -69,13 +88,12 @@ fn rib_apply(rib: &mut Rib, c: ClientIdx, op: Op, entries: &[Entry]) -> (u32, Op
         _ => {
             let mut b = Batch::default();
             for e in entries {
-                let i = crate::push_spec(
-                    &mut b,
-                    "inet.0",
-                    prefix(e.prefix),
-                    u64::from(e.cookie),
-                    vec![],
-                );
+                let gws = gateways(e)
+                    .iter()
+                    .map(|g| jet_rib::Gateway::via(g.parse().expect("gateway")))
+                    .collect();
+                let i =
+                    crate::push_spec(&mut b, "inet.0", prefix(e.prefix), u64::from(e.cookie), gws);
                 b.routes[i].pref = Some(u32::from(e.pref));
             }
             let set = match op {
@@ -99,10 +117,11 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn entry() -> impl Strategy<Value = Entry> {
-    (0u8..16, 0u8..3, 0u8..20).prop_map(|(prefix, cookie, pref)| Entry {
+    (0u8..16, 0u8..3, 0u8..20, 0u8..4).prop_map(|(prefix, cookie, pref, gws)| Entry {
         prefix,
         cookie,
         pref,
+        gws,
     })
 }
 
@@ -114,6 +133,20 @@ proptest! {
         batches in proptest::collection::vec((0u32..2, op(), proptest::collection::vec(entry(), 1..12)), 1..30)
     ) {
         let mut rib = Rib::new();
+        // The subnet every gateway resolves through.
+        rib.replace_source(
+            jet_rib::Source::Direct,
+            &[jet_rib::SourceRoute {
+                table: "inet.0".into(),
+                prefix: crate::pfx("192.0.2.0/24"),
+                nh: jet_rib::SourceNh::Interface("ge-0/0/0.0".into()),
+                pref: None,
+                cookie: 0,
+            }],
+            0,
+            &mut Vec::new(),
+        )
+        .unwrap();
         let (a, _) = rib.clients.initialize("a", 1, Default::default());
         let (b, _) = rib.clients.initialize("b", 2, Default::default());
         let mut model = Model::new();
@@ -127,13 +160,22 @@ proptest! {
         let t = rib.table_id("inet.0").unwrap();
         let mut paths = Model::new();
         rib.walk(t, None, usize::MAX, |v| {
-            paths.insert((v.prefix, v.path.owner, v.path.cookie), v.path.pref);
+            if v.path.owner == 0 {
+                return; // the Direct route
+            }
+            let gws = match &v.nh.nh {
+                jet_rib::NextHop::Gateways(g) => {
+                    g.iter().filter_map(|g| g.addr.map(|a| a.to_string())).collect()
+                }
+                _ => Vec::new(),
+            };
+            paths.insert((v.prefix, v.path.owner, v.path.cookie), (v.path.pref, gws));
         });
         prop_assert_eq!(&paths, &model);
         // Same active path per destination: lowest (preference, owner, cookie).
         for i in 0..16u8 {
             let p = prefix(i);
-            let want = model.iter().filter(|(k, _)| k.0 == p).min_by_key(|(k, pref)| (**pref, k.1, k.2)).map(|(k, _)| (k.1, k.2));
+            let want = model.iter().filter(|(k, _)| k.0 == p).min_by_key(|(k, (pref, _))| (*pref, k.1, k.2)).map(|(k, _)| (k.1, k.2));
             let mut got = None;
             rib.get_routes(t, &p, MatchType::Exact, true, None, 10, |v| got = Some((v.path.owner, v.path.cookie)));
             prop_assert_eq!(got, want);
