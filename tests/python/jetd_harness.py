@@ -191,7 +191,20 @@ class Device:
                 self.proc.wait(timeout=15)
 
 
+# Free ports are picked, released and bound again by jetd; another process can take one
+# in between. Such an attempt (jetd exits before listening) is retried with fresh ports.
+START_ATTEMPTS = 4
+
+
 def start_device(tmp: Path, mutual_tls: bool = False) -> Device:
+    for attempt in range(1, START_ATTEMPTS + 1):
+        device = _start_once(tmp / f"attempt-{attempt}", mutual_tls, last=attempt == START_ATTEMPTS)
+        if device is not None:
+            return device
+    raise AssertionError("unreachable: the last attempt fails the test")
+
+
+def _start_once(tmp: Path, mutual_tls: bool, last: bool) -> Device | None:
     binary = jetd_bin()
     data_dir = tmp / "data"
     data_dir.mkdir(parents=True)
@@ -217,7 +230,12 @@ def start_device(tmp: Path, mutual_tls: bool = False) -> Device:
     )
     device = Device(proc, data_dir, clear_port, ssl_port, mqtt_port, mqtt_tls_port)
     ready = threading.Event()
-    want = {f"127.0.0.1:{clear_port} (gRPC, clear-text)", f"127.0.0.1:{ssl_port} (gRPC, ssl)"}
+    want = {
+        f"127.0.0.1:{clear_port} (gRPC, clear-text)",
+        f"127.0.0.1:{ssl_port} (gRPC, ssl)",
+        f"127.0.0.1:{mqtt_port} (MQTT)",
+    }
+    lost_port = threading.Event()
 
     def pump() -> None:  # keep reading so jetd never blocks on a full pipe
         for line in proc.stdout:
@@ -225,16 +243,26 @@ def start_device(tmp: Path, mutual_tls: bool = False) -> Device:
             for w in list(want):
                 if "listening on" in line and w in line:
                     want.discard(w)
+            if "Address already in use" in line:
+                # jetd keeps running without that listener (as a router would): give up
+                # on this attempt at once rather than waiting for the timeout.
+                lost_port.set()
+                ready.set()
             if not want:
                 ready.set()
         ready.set()
 
     threading.Thread(target=pump, daemon=True).start()
     ready.wait(START_TIMEOUT)
-    if want:
+    if lost_port.is_set() and not last:
+        # Lost a port to another process between picking and binding it: try again.
+        device.stop()
+        return None
+    if want or lost_port.is_set():
         device.stop()
         pytest.fail(
-            f"jetd did not report listening on {sorted(want)} within {START_TIMEOUT}s "
+            f"jetd did not report listening on {sorted(want)} within {START_TIMEOUT}s, "
+            f"or could not bind a port on the last of {START_ATTEMPTS} attempts "
             f"(exit code {proc.poll()}); output:\n{device.log()}"
         )
     return device
