@@ -10,11 +10,15 @@
 //!
 //! `jet-bench config --base 100000 --change 10000 --runs 3` measures the end-to-end
 //! commit of a change over `ConfigSet` (see `config.rs`).
+//!
+//! `jet-bench rpc --sessions 8 [--rate 1000]` measures unary calls per second from
+//! several sessions, or their latency at a fixed rate (see `rpc.rs`).
 
 mod config;
 mod count;
 mod events;
 mod rib;
+mod rpc;
 
 use std::time::{Duration, Instant};
 
@@ -84,6 +88,31 @@ enum Cmd {
         /// Changes per second.
         #[arg(long, default_value_t = 1000)]
         rate: u32,
+    },
+    /// Unary calls from S sessions: calls/s with a fixed number in flight, or latency at a
+    /// fixed rate.
+    Rpc {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Sessions (connections), each logged in with its own client id.
+        #[arg(long, default_value_t = 8)]
+        sessions: usize,
+        /// Calls outstanding per session (throughput mode).
+        #[arg(long, default_value_t = 16)]
+        inflight: usize,
+        /// How long to run.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Total calls per second over all sessions; 0 = as fast as possible.
+        #[arg(long, default_value_t = 0)]
+        rate: u32,
+        /// Interface read by each InterfaceGet (it must have a configured unit).
+        #[arg(long, default_value = "ge-0/0/0.0")]
+        interface: String,
     },
     /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
     Rib {
@@ -166,6 +195,28 @@ async fn main() -> anyhow::Result<()> {
                 interface,
                 count,
                 rate,
+            })
+            .await
+        }
+        Cmd::Rpc {
+            target,
+            user,
+            sessions,
+            inflight,
+            seconds,
+            rate,
+            interface,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            rpc::run(rpc::RpcArgs {
+                target,
+                user,
+                password,
+                sessions,
+                inflight,
+                seconds,
+                rate,
+                interface,
             })
             .await
         }
