@@ -103,6 +103,14 @@ impl Element {
         &self.name
     }
 
+    /// The child elements (none for a leaf or flag).
+    pub fn children(&self) -> &[Element] {
+        match &self.body {
+            Body::Children(c) => c,
+            _ => &[],
+        }
+    }
+
     /// Renders the element inside the CLI `| display xml` envelope.
     pub fn to_cli_xml(&self) -> String {
         let mut out = String::new();
@@ -162,8 +170,10 @@ impl Element {
         let _ = write!(out, "{pad}]");
     }
 
-    /// Writes one element's object (`{ "data" : ... }` or `{ children }`) at `depth`.
-    fn write_json_object(&self, out: &mut String, depth: usize) {
+    /// Writes one element's object (`{ "data" : ... }` or `{ children }`) at `depth`, as
+    /// it appears as an item of its name's array: for writers that stream the items of
+    /// a long array instead of building every element first.
+    pub fn write_json_object(&self, out: &mut String, depth: usize) {
         let pad = "    ".repeat(depth);
         let inner = "    ".repeat(depth + 1);
         let _ = writeln!(out, "{pad}{{");

@@ -105,7 +105,13 @@ impl Device {
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
-            Command::Route(r) => Ok(self.rib().render_show(&r, format)),
+            Command::Route(r) => {
+                // Rendering a large table takes a while: off the async workers.
+                let rib = self.rib().clone();
+                tokio::task::spawn_blocking(move || rib.render_show(&r, format))
+                    .await
+                    .map_err(|e| DeviceError::Command(format!("show route failed: {e}")))
+            }
         }?;
         Ok(pipes::apply(&pipes.filters, out))
     }

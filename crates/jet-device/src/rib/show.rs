@@ -239,49 +239,126 @@ fn table_matches(t: &Table, want: &Option<String>) -> bool {
     }
 }
 
-/// Collected paths of one table for rendering.
-struct TableOut {
-    header: Element,
-    text: String,
-}
-
 impl RibHandle {
-    /// Renders a `show route` command.
+    /// Renders a `show route` command. `show route` walks a table a chunk of
+    /// destinations at a time, each under its own short read of the RIB, so a large
+    /// table neither holds the RIB writer off for the whole rendering nor builds more
+    /// than the output itself: text and XML are written route by route; only JSON keeps
+    /// the generic element tree (its arrays are grouped by name at the end).
     pub fn render_show(&self, cmd: &RouteCmd, format: Format) -> String {
         let now = u64::from(self.now_secs());
         let now_ms = self.now_ms();
-        self.read(|rib| match cmd {
-            RouteCmd::Routes(a) => render_routes(rib, a, format, now),
-            RouteCmd::Summary => super::show_more::summary(rib, format),
-            RouteCmd::Forwarding => super::show_more::forwarding(rib, format),
-            RouteCmd::Clients => super::show_more::clients(rib, format, now_ms),
-        })
+        match cmd {
+            RouteCmd::Routes(a) => render_routes(self, a, format, now),
+            RouteCmd::Summary => self.read(|rib| super::show_more::summary(rib, format)),
+            RouteCmd::Forwarding => self.read(|rib| super::show_more::forwarding(rib, format)),
+            RouteCmd::Clients => self.read(|rib| super::show_more::clients(rib, format, now_ms)),
+        }
     }
 }
 
-fn render_routes(rib: &Rib, a: &ShowRoute, format: Format, now: u64) -> String {
-    let mut root = Element::container("route-information").xmlns("junos-routing");
-    let mut text = String::new();
-    for (tid, t) in rib.tables() {
-        if !table_matches(t, &a.table) {
-            continue;
-        }
-        if let Some((p, _, _)) = &a.prefix {
-            if p.family() != t.family {
-                continue;
-            }
-        }
-        let out = render_table(rib, tid, t, a, now);
-        if a.prefix.is_some() && out.text.is_empty() {
-            continue;
-        }
-        text.push_str(&out.text);
-        root.push(out.header);
-    }
+/// Destinations rendered per read of the RIB.
+const CHUNK: usize = 2048;
+
+fn render_routes(rib: &RibHandle, a: &ShowRoute, format: Format, now: u64) -> String {
+    let root = Element::container("route-information").xmlns("junos-routing");
+    let tables: Vec<TableId> = rib.read(|r| {
+        r.tables()
+            .filter(|(_, t)| table_matches(t, &a.table))
+            .filter(|(_, t)| {
+                a.prefix
+                    .as_ref()
+                    .is_none_or(|(p, _, _)| p.family() == t.family)
+            })
+            .map(|(id, _)| id)
+            .collect()
+    });
     match format {
-        Format::Xml => root.to_cli_xml(),
-        Format::Json => root.to_json(),
-        Format::Text => text,
+        Format::Json => {
+            // Junos JSON groups same-named children into arrays. The document is the
+            // generic rendering of an envelope whose tables are spliced in where a
+            // placeholder table renders; each table streams its `rt` objects likewise.
+            let mut tables_json = Vec::new();
+            for tid in tables {
+                let mut out = TableWriter::new(Mode::Json);
+                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
+                    tables_json.push(out.text);
+                }
+            }
+            if tables_json.is_empty() {
+                return root.to_json();
+            }
+            let mut shell = root.clone();
+            shell.push(Element::leaf("route-table", PLACEHOLDER));
+            let shell = shell.to_json();
+            let mut item = String::new();
+            Element::leaf("route-table", PLACEHOLDER).write_json_object(&mut item, 2);
+            let (open, close) = shell.split_once(&item).unwrap_or((shell.as_str(), ""));
+            let mut text = open.to_owned();
+            text.push_str(&tables_json.join(",\n"));
+            text.push_str(close);
+            text
+        }
+        Format::Xml => {
+            // The envelope of an empty reply, split around where the tables go.
+            let shell = {
+                let mut tmp = root.clone();
+                tmp.push(Element::leaf("x", ""));
+                tmp.to_cli_xml()
+            };
+            let (open, close) = shell
+                .split_once("        <x></x>\n")
+                .unwrap_or((shell.as_str(), ""));
+            let mut text = open.to_owned();
+            for tid in tables {
+                let mut out = TableWriter::new(Mode::Xml);
+                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
+                    text.push_str(&out.text);
+                }
+            }
+            text.push_str(close);
+            text
+        }
+        Format::Text => {
+            let mut text = String::new();
+            for tid in tables {
+                let mut out = TableWriter::new(Mode::Text);
+                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
+                    text.push_str(&out.text);
+                }
+            }
+            text
+        }
+    }
+}
+
+/// Stands in for streamed items while the generic JSON writer renders their container.
+const PLACEHOLDER: &str = "\u{1}openjet-placeholder\u{1}";
+
+/// What a table is rendered into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Text,
+    Xml,
+    Json,
+}
+
+/// One table's output, written route by route: CLI text, the `route-table` XML element,
+/// or the `route-table` JSON object.
+struct TableWriter {
+    mode: Mode,
+    text: String,
+    /// Per-destination scratch: the text of a destination (unused for XML and JSON).
+    scratch: String,
+}
+
+impl TableWriter {
+    fn new(mode: Mode) -> Self {
+        TableWriter {
+            mode,
+            text: String::new(),
+            scratch: String::new(),
+        }
     }
 }
 
@@ -294,84 +371,185 @@ fn header_line(rib: &Rib, tid: TableId, t: &Table) -> (String, [u64; 4]) {
     (line, [s.destinations, s.routes, s.active, s.hidden])
 }
 
-fn render_table(rib: &Rib, tid: TableId, t: &Table, a: &ShowRoute, now: u64) -> TableOut {
-    let (line, counts) = header_line(rib, tid, t);
-    let mut header = Element::container("route-table")
-        .child(Element::leaf("table-name", &t.name))
-        .child(Element::leaf("destination-count", counts[0].to_string()))
-        .child(Element::leaf("total-route-count", counts[1].to_string()))
-        .child(Element::leaf("active-route-count", counts[2].to_string()))
-        .child(Element::leaf("holddown-route-count", "0"))
-        .child(Element::leaf("hidden-route-count", counts[3].to_string()));
-    let mut body = String::new();
+/// Renders one table into `out`; true when at least one route was shown.
+fn render_table(
+    rib: &RibHandle,
+    tid: TableId,
+    a: &ShowRoute,
+    now: u64,
+    out: &mut TableWriter,
+) -> bool {
+    let Some((line, header)) = rib.read(|r| {
+        let t = r.table(tid)?;
+        let (line, counts) = header_line(r, tid, t);
+        let header = Element::container("route-table")
+            .child(Element::leaf("table-name", &t.name))
+            .child(Element::leaf("destination-count", counts[0].to_string()))
+            .child(Element::leaf("total-route-count", counts[1].to_string()))
+            .child(Element::leaf("active-route-count", counts[2].to_string()))
+            .child(Element::leaf("holddown-route-count", "0"))
+            .child(Element::leaf("hidden-route-count", counts[3].to_string()));
+        Some((line, header))
+    }) else {
+        return false;
+    };
+    // Written first, taken back when nothing matched.
+    let start = out.text.len();
+    let mut close = String::new();
+    match out.mode {
+        Mode::Text => {
+            let _ = write!(out.text, "\n{line}\n");
+        }
+        Mode::Xml => {
+            let mut s = String::new();
+            header.write_xml(&mut s, 2);
+            // Everything but the closing tag now; rows go in between.
+            let cut = s.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+            close = s.split_off(cut);
+            out.text.push_str(&s);
+        }
+        Mode::Json => {
+            // The table object with a placeholder `rt`, split around it.
+            let mut t = header.clone();
+            t.push(Element::leaf("rt", PLACEHOLDER));
+            let mut s = String::new();
+            t.write_json_object(&mut s, 2);
+            let mut item = String::new();
+            Element::leaf("rt", PLACEHOLDER).write_json_object(&mut item, 3);
+            if let Some((open, rest)) = s.split_once(&item) {
+                out.text.push_str(open);
+                close = rest.to_owned();
+            }
+        }
+    }
+    let after_header = out.text.len();
     let mut any = false;
-    let mut emit_dest =
-        |p: Prefix, views: Vec<RouteView<'_>>, body: &mut String, header: &mut Element| {
-            // Hidden paths (unusable next hop) are not shown, as on Junos.
-            let views: Vec<RouteView<'_>> = views
-                .into_iter()
-                .filter(|v| v.active || v.nh.usable())
-                .filter(|v| {
-                    a.protocol
-                        .as_deref()
-                        .is_none_or(|want| v.path.proto.name().eq_ignore_ascii_case(want))
-                })
-                .collect();
-            if views.is_empty() {
-                return;
-            }
-            any = true;
-            super::show_more::dest(rib, t, p, &views, a.style, now, body, header);
-        };
-    fn collect<'a>(
-        rib: &'a Rib,
-        tid: TableId,
-        d: &'a jet_rib::Dest,
-        p: Prefix,
-    ) -> Vec<RouteView<'a>> {
-        let mut v = Vec::new();
-        rib.visit_dest(tid, p, d, false, &mut |x| v.push(x));
-        v
-    }
-    match &a.prefix {
-        None => {
-            for (p, d) in t.iter() {
-                emit_dest(p, collect(rib, tid, d, p), &mut body, &mut header);
-            }
-        }
-        Some((p, MatchType::Best, _)) => {
-            if let Some((q, d)) = t.lpm(p, |d| d.active(&rib.nhs).is_some()) {
-                emit_dest(q, collect(rib, tid, d, q), &mut body, &mut header);
-            }
-        }
-        Some((p, MatchType::Exact, _)) => {
-            if let Some(d) = t.get(p) {
-                emit_dest(*p, collect(rib, tid, d, *p), &mut body, &mut header);
-            }
-        }
-        Some((p, MatchType::ExactOrLonger, incl)) => {
-            for (q, d) in t.longer(p, None) {
-                if !incl && q == *p {
-                    continue;
+    let mut any_json = false;
+    let mut after: Option<Prefix> = None;
+    loop {
+        let next = rib.read(|r| -> Option<Prefix> {
+            let t = r.table(tid)?;
+            // One destination: its paths, filtered as Junos shows them.
+            let mut emit = |p: Prefix, d: &jet_rib::Dest, out: &mut TableWriter| {
+                let mut views = Vec::new();
+                r.visit_dest(tid, p, d, false, &mut |x| views.push(x));
+                // Hidden paths (unusable next hop) are not shown, as on Junos.
+                views.retain(|v| {
+                    (v.active || v.nh.usable())
+                        && a
+                            .protocol
+                            .as_deref()
+                            .is_none_or(|want| v.path.proto.name().eq_ignore_ascii_case(want))
+                });
+                if views.is_empty() {
+                    return;
                 }
-                emit_dest(q, collect(rib, tid, d, q), &mut body, &mut header);
+                if !any && out.mode == Mode::Text {
+                    if a.style != Style::Detail && a.style != Style::Extensive {
+                        out.text.push_str("+ = Active Route, - = Last Active, * = Both\n\n");
+                    }
+                    if a.style == Style::Terse {
+                        out.text.push_str(
+                            "A V Destination        P Prf   Metric 1   Metric 2  Next hop        AS path\n",
+                        );
+                    }
+                }
+                any = true;
+                match out.mode {
+                    Mode::Text => {
+                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.text, None);
+                    }
+                    Mode::Xml => {
+                        out.scratch.clear();
+                        let mut one = Element::container("route-table");
+                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
+                        for rt in one.children() {
+                            rt.write_xml(&mut out.text, 3);
+                        }
+                    }
+                    Mode::Json => {
+                        out.scratch.clear();
+                        let mut one = Element::container("route-table");
+                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
+                        for rt in one.children() {
+                            if any_json {
+                                out.text.push_str(",\n");
+                            }
+                            any_json = true;
+                            rt.write_json_object(&mut out.text, 3);
+                        }
+                    }
+                }
+            };
+            match &a.prefix {
+                Some((p, MatchType::Exact, _)) => {
+                    if let Some(d) = t.get(p) {
+                        emit(*p, d, out);
+                    }
+                    None
+                }
+                _ => {
+                    // `show route P` (no modifier) is the route P falls under — its
+                    // longest match when that is less specific than P — followed by every
+                    // route within P; `orlonger` and `longer` are just the routes within.
+                    if let (None, Some((p, MatchType::Best, _))) = (after, &a.prefix) {
+                        if let Some((q, d)) = t.lpm(p, |d| d.active(&r.nhs).is_some()) {
+                            if q.len() < p.len() {
+                                emit(q, d, out);
+                            }
+                        }
+                    }
+                    let iter: Box<dyn Iterator<Item = (Prefix, &jet_rib::Dest)>> = match &a.prefix {
+                        Some((p, _, _)) => t.longer(p, after),
+                        None => match after {
+                            Some(x) => t.range(std::ops::Bound::Excluded(x), std::ops::Bound::Unbounded),
+                            None => t.iter(),
+                        },
+                    };
+                    let incl = a.prefix.as_ref().is_none_or(|(_, _, incl)| *incl);
+                    let mut last = None;
+                    for (n, (q, d)) in iter.enumerate() {
+                        if n == CHUNK {
+                            return last;
+                        }
+                        last = Some(q);
+                        if !incl && a.prefix.as_ref().is_some_and(|(p, _, _)| *p == q) {
+                            continue;
+                        }
+                        emit(q, d, out);
+                    }
+                    None
+                }
             }
+        });
+        match next {
+            Some(p) => after = Some(p),
+            None => break,
         }
     }
-    let mut text = String::new();
-    if any || a.prefix.is_none() {
-        let _ = write!(text, "\n{line}\n");
-        if any && a.style != Style::Detail && a.style != Style::Extensive {
-            text.push_str("+ = Active Route, - = Last Active, * = Both\n\n");
+    match out.mode {
+        Mode::Text if !any => {
+            // Only the header line (no legend) for a whole table without routes; nothing
+            // for a filtered table without matches.
+            out.text.truncate(if a.prefix.is_some() {
+                start
+            } else {
+                after_header
+            });
         }
-        if any && a.style == Style::Terse {
-            text.push_str(
-                "A V Destination        P Prf   Metric 1   Metric 2  Next hop        AS path\n",
-            );
+        Mode::Text => {}
+        Mode::Xml => out.text.push_str(&close),
+        Mode::Json if any => out.text.push_str(&close),
+        Mode::Json => {
+            // No routes: the table object with its counts only.
+            out.text.truncate(start);
+            header.write_json_object(&mut out.text, 2);
         }
-        text.push_str(&body);
     }
-    TableOut { header, text }
+    if !any && a.prefix.is_some() {
+        out.text.truncate(start);
+    }
+    any
 }
 
 pub(super) fn nh_elements(rib: &Rib, v: &RouteView<'_>) -> (Vec<Element>, Vec<String>) {

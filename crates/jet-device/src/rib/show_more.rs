@@ -18,7 +18,7 @@ pub(super) fn dest(
     style: Style,
     now: u64,
     text: &mut String,
-    header: &mut Element,
+    header: Option<&mut Element>,
 ) {
     let detail = matches!(style, Style::Detail | Style::Extensive);
     let mut rt =
@@ -220,7 +220,9 @@ pub(super) fn dest(
         text.push('\n');
     }
     let _ = t;
-    header.push(rt);
+    if let Some(h) = header {
+        h.push(rt);
+    }
 }
 
 /// `show route summary`.
