@@ -66,26 +66,24 @@ impl ManagementRpcApi for LegacyManagementSvc {
                 ))
             }
         };
-        let replies: Vec<Result<lm::ExecuteOpCommandResponse, Status>> = match result {
-            Ok(text) => chunks(&text)
-                .into_iter()
-                .map(|data| {
-                    Ok(lm::ExecuteOpCommandResponse {
-                        request_id,
-                        data,
-                        status: SUCCESS,
-                        message: String::new(),
-                    })
+        // The output is sent piece by piece as the client reads (lazily, not copied).
+        let replies: OpStream = match result {
+            Ok(text) => Box::pin(futures::stream::iter(chunks(text).map(move |data| {
+                Ok(lm::ExecuteOpCommandResponse {
+                    request_id,
+                    data,
+                    status: SUCCESS,
+                    message: String::new(),
                 })
-                .collect(),
-            Err(message) => vec![Ok(lm::ExecuteOpCommandResponse {
+            }))),
+            Err(message) => Box::pin(futures::stream::iter([Ok(lm::ExecuteOpCommandResponse {
                 request_id,
                 data: String::new(),
                 status: NOK,
                 message,
-            })],
+            })])),
         };
-        Ok(Response::new(Box::pin(futures::stream::iter(replies))))
+        Ok(Response::new(replies))
     }
 
     async fn execute_cfg_command(

@@ -93,24 +93,20 @@ impl Management for ManagementSvc {
             }
         };
         let result = run_op(&self.shared, &login, input, format).await?;
-        let replies: Vec<Result<mgmt::OpCommandGetResponse, Status>> = match result {
-            Ok(text) => chunks(&text)
-                .into_iter()
-                .map(|data| {
-                    Ok(mgmt::OpCommandGetResponse {
-                        status: ok_status(),
-                        data,
-                    })
+        // The output is sent piece by piece as the client reads (lazily, not copied).
+        let replies: OpStream = match result {
+            Ok(text) => Box::pin(futures::stream::iter(chunks(text).map(|data| {
+                Ok(mgmt::OpCommandGetResponse {
+                    status: ok_status(),
+                    data,
                 })
-                .collect(),
-            Err(message) => {
-                vec![Ok(mgmt::OpCommandGetResponse {
-                    status: failure(message),
-                    data: String::new(),
-                })]
-            }
+            }))),
+            Err(message) => Box::pin(futures::stream::iter([Ok(mgmt::OpCommandGetResponse {
+                status: failure(message),
+                data: String::new(),
+            })])),
         };
-        Ok(Response::new(Box::pin(futures::stream::iter(replies))))
+        Ok(Response::new(replies))
     }
 
     async fn config_set(

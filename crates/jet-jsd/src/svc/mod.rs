@@ -145,22 +145,28 @@ pub(crate) fn op_format(value: i32, enum_name: &str) -> Result<jet_device::Forma
 }
 
 /// Splits op output into stream chunks at character boundaries.
-pub(crate) fn chunks(text: &str) -> Vec<String> {
+/// The pieces an operational command's output is streamed in: 16 KiB each, split on
+/// character boundaries, produced one at a time from the owned text (so the output is
+/// held once, not copied into a list of pieces first). Empty output is one empty piece.
+pub(crate) fn chunks(text: String) -> impl Iterator<Item = String> + Send {
     const CHUNK: usize = 16 * 1024;
-    if text.is_empty() {
-        return vec![String::new()];
-    }
-    let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let mut end = rest.len().min(CHUNK);
-        while !rest.is_char_boundary(end) {
+    let mut pos = 0;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            let empty = first;
+            first = false;
+            return empty.then(String::new);
+        }
+        first = false;
+        let mut end = (pos + CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
             end -= 1;
         }
-        out.push(rest[..end].to_owned());
-        rest = &rest[end..];
-    }
-    out
+        let piece = text[pos..end].to_owned();
+        pos = end;
+        Some(piece)
+    })
 }
 
 #[cfg(test)]
@@ -170,9 +176,17 @@ mod tests {
     #[test]
     fn chunks_split_on_char_boundaries_and_rejoin() {
         let text = "é".repeat(20_000);
-        let parts = chunks(&text);
+        let parts: Vec<String> = chunks(text.clone()).collect();
         assert!(parts.len() > 1);
+        assert!(parts.iter().all(|p| p.len() <= 16 * 1024));
         assert_eq!(parts.concat(), text);
-        assert_eq!(chunks(""), vec![String::new()]);
+        assert_eq!(
+            chunks(String::new()).collect::<Vec<_>>(),
+            vec![String::new()]
+        );
+        assert_eq!(
+            chunks("ab".into()).collect::<Vec<_>>(),
+            vec!["ab".to_string()]
+        );
     }
 }
