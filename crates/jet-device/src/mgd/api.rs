@@ -101,6 +101,17 @@ impl Device {
         self.op_command(input, format).await
     }
 
+    /// [`Device::op_command_as`], the output in pieces as it is produced.
+    pub async fn op_command_as_pieces(
+        &self,
+        class: LoginClass,
+        input: OpInput<'_>,
+        format: Format,
+    ) -> Result<crate::op::OpPieces, DeviceError> {
+        authorize_op(class, input)?;
+        self.op_command_pieces(input, format).await
+    }
+
     /// Enters configuration mode. `owner` is the connection the session is bound to: it
     /// ends when the connection does. Returns the session token and what to print.
     pub async fn config_open(

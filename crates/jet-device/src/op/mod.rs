@@ -66,6 +66,12 @@ enum Display {
     Set,
 }
 
+/// An operational command's output in pieces as it is produced: a bounded channel, so
+/// the producer waits for the reader. Commands other than `show route` come as one piece;
+/// `show route` streams (a million routes are never held as one string). Concatenated,
+/// the pieces are the output.
+pub type OpPieces = tokio::sync::mpsc::Receiver<String>;
+
 impl Device {
     /// Runs an operational command and renders its output in `format` (a `| display`
     /// pipe in the command wins over `format`, as on the CLI; text filters such as
@@ -76,6 +82,20 @@ impl Device {
         input: OpInput<'_>,
         format: Format,
     ) -> Result<String, DeviceError> {
+        let mut pieces = self.op_command_pieces(input, format).await?;
+        let mut out = String::new();
+        while let Some(p) = pieces.recv().await {
+            out.push_str(&p);
+        }
+        Ok(out)
+    }
+
+    /// [`Device::op_command`], its output handed on in pieces as it is produced.
+    pub async fn op_command_pieces(
+        &self,
+        input: OpInput<'_>,
+        format: Format,
+    ) -> Result<OpPieces, DeviceError> {
         let (cmd, pipes) = match input {
             OpInput::Cli(text) => parse_cli(text)?,
             OpInput::Xml(text) => parse_xml_rpc(text)?,
@@ -85,6 +105,24 @@ impl Device {
             Some(Display::Json) => Format::Json,
             _ => format,
         };
+        if let Command::Route(crate::rib::RouteCmd::Routes(a)) = cmd {
+            // Rendered on a blocking thread, a chunk of the table at a time, through the
+            // pipes as it goes.
+            let (tx, rx) = tokio::sync::mpsc::channel(4);
+            let rib = self.rib().clone();
+            let mut pipe = pipes::Streamer::new(pipes.filters);
+            tokio::task::spawn_blocking(move || {
+                rib.render_routes_pieces(&a, format, &mut |piece| {
+                    let out = pipe.push(piece);
+                    out.is_empty() || tx.blocking_send(out).is_ok()
+                });
+                let rest = pipe.finish();
+                if !rest.is_empty() {
+                    let _ = tx.blocking_send(rest);
+                }
+            });
+            return Ok(rx);
+        }
         let out = match cmd {
             Command::Version => Ok(version::render(self, format)),
             Command::SystemUptime => Ok(uptime::render(self, format)),
@@ -106,14 +144,17 @@ impl Device {
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::Route(r) => {
-                // Rendering a large table takes a while: off the async workers.
+                // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
                 tokio::task::spawn_blocking(move || rib.render_show(&r, format))
                     .await
                     .map_err(|e| DeviceError::Command(format!("show route failed: {e}")))
             }
         }?;
-        Ok(pipes::apply(&pipes.filters, out))
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        // A fresh channel with room for one: this cannot fail.
+        let _ = tx.try_send(pipes::apply(&pipes.filters, out));
+        Ok(rx)
     }
 }
 

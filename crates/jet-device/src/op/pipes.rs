@@ -179,6 +179,103 @@ pub(crate) fn apply(filters: &[Filter], output: String) -> String {
     out
 }
 
+/// [`apply`] over output that arrives in pieces: `match` and `except` pass lines on as
+/// they come; the first `count` or `last` (and whatever follows it) needs the end, so
+/// from there lines are counted or kept (a `count` alone keeps only the number).
+/// Concatenating what `push` and `finish` return equals `apply` on the whole output.
+pub(crate) struct Streamer {
+    filters: Vec<Filter>,
+    /// How many leading filters are line-by-line (`match`/`except`).
+    head: usize,
+    /// An unfinished last line.
+    carry: String,
+    /// Lines kept for the filters after `head` (unless they are one `count`).
+    kept: Vec<String>,
+    counted: usize,
+}
+
+impl Streamer {
+    pub(crate) fn new(filters: Vec<Filter>) -> Self {
+        let head = filters
+            .iter()
+            .take_while(|f| matches!(f, Filter::Match(_) | Filter::Except(_)))
+            .count();
+        Streamer {
+            filters,
+            head,
+            carry: String::new(),
+            kept: Vec::new(),
+            counted: 0,
+        }
+    }
+
+    fn count_only(&self) -> bool {
+        self.filters.len() == self.head + 1 && matches!(self.filters[self.head], Filter::Count)
+    }
+
+    /// Takes a piece; returns what can be passed on now.
+    pub(crate) fn push(&mut self, piece: String) -> String {
+        if self.filters.is_empty() {
+            return piece;
+        }
+        self.carry.push_str(&piece);
+        let Some(end) = self.carry.rfind('\n') else {
+            return String::new();
+        };
+        let rest = self.carry.split_off(end + 1);
+        let complete = std::mem::replace(&mut self.carry, rest);
+        self.lines(&complete)
+    }
+
+    /// The end of the output: returns the rest.
+    pub(crate) fn finish(mut self) -> String {
+        if self.filters.is_empty() {
+            return String::new();
+        }
+        let last = std::mem::take(&mut self.carry);
+        let mut out = self.lines(&last);
+        if self.head == self.filters.len() {
+            return out;
+        }
+        if self.count_only() {
+            out.push_str(&format!("Count: {} lines\n", self.counted));
+            return out;
+        }
+        let kept = std::mem::take(&mut self.kept);
+        let mut text = String::new();
+        for l in kept {
+            text.push_str(&l);
+            text.push('\n');
+        }
+        out.push_str(&apply(&self.filters[self.head..], text));
+        out
+    }
+
+    /// Runs the line-by-line filters over complete lines.
+    fn lines(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            let pass = self.filters[..self.head].iter().all(|f| match f {
+                Filter::Match(re) => re.is_match(line),
+                Filter::Except(re) => !re.is_match(line),
+                _ => true,
+            });
+            if !pass {
+                continue;
+            }
+            if self.head == self.filters.len() {
+                out.push_str(line);
+                out.push('\n');
+            } else if self.count_only() {
+                self.counted += 1;
+            } else {
+                self.kept.push(line.to_owned());
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +374,43 @@ lo0                     up    up
         assert_eq!(argument(" match \"a  b\" "), "\"a  b\"");
         assert_eq!(argument(" last 5"), "5");
         assert_eq!(argument(" count"), "");
+    }
+
+    /// The streamed filters give what `apply` gives on the whole text, however the text
+    /// is cut into pieces.
+    #[test]
+    fn streaming_equals_apply_for_every_cut() {
+        let text = "alpha 1\nbeta 2\n\ngamma 3\nalpha 4\r\nbeta 5\nlast line without newline";
+        let chains: Vec<Vec<Filter>> = vec![
+            vec![],
+            vec![Filter::Match(re("alpha|beta"))],
+            vec![Filter::Except(re("beta"))],
+            vec![Filter::Count],
+            vec![Filter::Match(re("a")), Filter::Count],
+            vec![Filter::Last(2)],
+            vec![
+                Filter::Except(re("^$")),
+                Filter::Last(3),
+                Filter::Match(re("a")),
+            ],
+            vec![Filter::Count, Filter::Match(re("Count"))],
+        ];
+        for chain in chains {
+            let want = apply(&chain, text.to_string());
+            for step in [1, 2, 3, 7, 100] {
+                let mut s = Streamer::new(chain.clone());
+                let mut got = String::new();
+                let bytes: Vec<char> = text.chars().collect();
+                for piece in bytes.chunks(step) {
+                    got.push_str(&s.push(piece.iter().collect()));
+                }
+                got.push_str(&s.finish());
+                assert_eq!(got, want, "chain {chain:?}, pieces of {step}");
+            }
+        }
+    }
+
+    fn re(p: &str) -> Regex {
+        RegexBuilder::new(p).build().expect("regex")
     }
 }

@@ -255,12 +255,90 @@ impl RibHandle {
             RouteCmd::Clients => self.read(|rib| super::show_more::clients(rib, format, now_ms)),
         }
     }
+
+    /// Renders `show route ...` piece by piece into `sink`, which returns false to stop
+    /// (the reader went away). Blocking: run it off the async workers.
+    pub fn render_routes_pieces(
+        &self,
+        a: &ShowRoute,
+        format: Format,
+        sink: &mut dyn FnMut(String) -> bool,
+    ) {
+        let now = u64::from(self.now_secs());
+        render_routes_into(self, a, format, now, sink);
+    }
 }
 
 /// Destinations rendered per read of the RIB.
 const CHUNK: usize = 2048;
 
 fn render_routes(rib: &RibHandle, a: &ShowRoute, format: Format, now: u64) -> String {
+    let mut text = String::new();
+    render_routes_into(rib, a, format, now, &mut |piece| {
+        text.push_str(&piece);
+        true
+    });
+    text
+}
+
+/// Pieces of output handed on at least this large (whole lines), so a big table is
+/// passed on as it is rendered rather than held whole.
+const FLUSH: usize = 64 * 1024;
+
+/// The output document around the tables: the envelope of XML and JSON, table
+/// separators, and where the pieces go.
+struct Doc<'a> {
+    mode: Mode,
+    /// Envelope before the first table and after the last (XML and JSON).
+    open: String,
+    close: String,
+    /// The whole document when no table is shown.
+    empty: String,
+    tables: usize,
+    sink: &'a mut dyn FnMut(String) -> bool,
+    alive: bool,
+}
+
+impl Doc<'_> {
+    /// Hands on a piece of a table; `first` for the first piece of a table.
+    fn table_piece(&mut self, first: bool, mut piece: String) {
+        if first {
+            if self.tables == 0 {
+                let open = std::mem::take(&mut self.open);
+                self.send(open);
+            } else if self.mode == Mode::Json {
+                piece.insert_str(0, ",\n");
+            }
+            self.tables += 1;
+        }
+        self.send(piece);
+    }
+
+    fn send(&mut self, piece: String) {
+        if self.alive && !piece.is_empty() {
+            self.alive = (self.sink)(piece);
+        }
+    }
+
+    fn finish(mut self) {
+        let last = if self.tables == 0 {
+            std::mem::take(&mut self.empty)
+        } else {
+            std::mem::take(&mut self.close)
+        };
+        self.send(last);
+    }
+}
+
+/// Renders `show route` piece by piece into `sink` (which returns false when nobody reads
+/// any more: rendering stops).
+fn render_routes_into(
+    rib: &RibHandle,
+    a: &ShowRoute,
+    format: Format,
+    now: u64,
+    sink: &mut dyn FnMut(String) -> bool,
+) {
     let root = Element::container("route-information").xmlns("junos-routing");
     let tables: Vec<TableId> = rib.read(|r| {
         r.tables()
@@ -273,31 +351,23 @@ fn render_routes(rib: &RibHandle, a: &ShowRoute, format: Format, now: u64) -> St
             .map(|(id, _)| id)
             .collect()
     });
-    match format {
+    let (mode, open, close, empty) = match format {
         Format::Json => {
             // Junos JSON groups same-named children into arrays. The document is the
-            // generic rendering of an envelope whose tables are spliced in where a
-            // placeholder table renders; each table streams its `rt` objects likewise.
-            let mut tables_json = Vec::new();
-            for tid in tables {
-                let mut out = TableWriter::new(Mode::Json);
-                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
-                    tables_json.push(out.text);
-                }
-            }
-            if tables_json.is_empty() {
-                return root.to_json();
-            }
+            // generic rendering of an envelope whose tables go where a placeholder table
+            // renders; each table streams its `rt` objects likewise.
             let mut shell = root.clone();
             shell.push(Element::leaf("route-table", PLACEHOLDER));
             let shell = shell.to_json();
             let mut item = String::new();
             Element::leaf("route-table", PLACEHOLDER).write_json_object(&mut item, 2);
             let (open, close) = shell.split_once(&item).unwrap_or((shell.as_str(), ""));
-            let mut text = open.to_owned();
-            text.push_str(&tables_json.join(",\n"));
-            text.push_str(close);
-            text
+            (
+                Mode::Json,
+                open.to_owned(),
+                close.to_owned(),
+                root.to_json(),
+            )
         }
         Format::Xml => {
             // The envelope of an empty reply, split around where the tables go.
@@ -309,27 +379,32 @@ fn render_routes(rib: &RibHandle, a: &ShowRoute, format: Format, now: u64) -> St
             let (open, close) = shell
                 .split_once("        <x></x>\n")
                 .unwrap_or((shell.as_str(), ""));
-            let mut text = open.to_owned();
-            for tid in tables {
-                let mut out = TableWriter::new(Mode::Xml);
-                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
-                    text.push_str(&out.text);
-                }
-            }
-            text.push_str(close);
-            text
+            (
+                Mode::Xml,
+                open.to_owned(),
+                close.to_owned(),
+                format!("{open}{close}"),
+            )
         }
-        Format::Text => {
-            let mut text = String::new();
-            for tid in tables {
-                let mut out = TableWriter::new(Mode::Text);
-                if render_table(rib, tid, a, now, &mut out) || a.prefix.is_none() {
-                    text.push_str(&out.text);
-                }
-            }
-            text
+        Format::Text => (Mode::Text, String::new(), String::new(), String::new()),
+    };
+    let mut doc = Doc {
+        mode,
+        open,
+        close,
+        empty,
+        tables: 0,
+        sink,
+        alive: true,
+    };
+    for tid in tables {
+        if !doc.alive {
+            return;
         }
+        let mut out = TableWriter::new(mode);
+        render_table(rib, tid, a, now, &mut out, &mut doc);
     }
+    doc.finish();
 }
 
 /// Stands in for streamed items while the generic JSON writer renders their container.
@@ -371,14 +446,17 @@ fn header_line(rib: &Rib, tid: TableId, t: &Table) -> (String, [u64; 4]) {
     (line, [s.destinations, s.routes, s.active, s.hidden])
 }
 
-/// Renders one table into `out`; true when at least one route was shown.
+/// Renders one table through `out` into `doc`: shown when at least one route matched, or
+/// (header only) when the command names no destination. Pieces go on as soon as the table
+/// is known to be shown.
 fn render_table(
     rib: &RibHandle,
     tid: TableId,
     a: &ShowRoute,
     now: u64,
     out: &mut TableWriter,
-) -> bool {
+    doc: &mut Doc<'_>,
+) {
     let Some((line, header)) = rib.read(|r| {
         let t = r.table(tid)?;
         let (line, counts) = header_line(r, tid, t);
@@ -391,7 +469,7 @@ fn render_table(
             .child(Element::leaf("hidden-route-count", counts[3].to_string()));
         Some((line, header))
     }) else {
-        return false;
+        return;
     };
     // Written first, taken back when nothing matched.
     let start = out.text.len();
@@ -425,6 +503,7 @@ fn render_table(
     let after_header = out.text.len();
     let mut any = false;
     let mut any_json = false;
+    let mut flushed = false;
     let mut after: Option<Prefix> = None;
     loop {
         let next = rib.read(|r| -> Option<Prefix> {
@@ -522,9 +601,14 @@ fn render_table(
                 }
             }
         });
+        // Once a route is shown the table is, so what is written can go on.
+        if any && out.text.len() >= FLUSH && doc.alive {
+            doc.table_piece(!flushed, std::mem::take(&mut out.text));
+            flushed = true;
+        }
         match next {
-            Some(p) => after = Some(p),
-            None => break,
+            Some(p) if doc.alive => after = Some(p),
+            _ => break,
         }
     }
     match out.mode {
@@ -546,10 +630,9 @@ fn render_table(
             header.write_json_object(&mut out.text, 2);
         }
     }
-    if !any && a.prefix.is_some() {
-        out.text.truncate(start);
+    if any || a.prefix.is_none() {
+        doc.table_piece(!flushed, std::mem::take(&mut out.text));
     }
-    any
 }
 
 pub(super) fn nh_elements(rib: &Rib, v: &RouteView<'_>) -> (Vec<Element>, Vec<String>) {

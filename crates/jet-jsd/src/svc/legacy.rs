@@ -6,7 +6,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use futures::Stream;
+use futures::{Stream, StreamExt as _};
 use jet_config::LoadMode;
 use jet_device::op::OpInput;
 use jet_device::{EphemeralOp, EphemeralOpKind, Format, Payload};
@@ -15,7 +15,7 @@ use lm::management_rpc_api_server::ManagementRpcApi;
 use tonic::{Request, Response, Status};
 
 use super::mgmt::{load_commit, run_op, who};
-use super::{caller, chunks, classify, conn};
+use super::{caller, classify, conn, op_messages};
 use crate::Shared;
 
 pub(crate) struct LegacyManagementSvc {
@@ -66,16 +66,16 @@ impl ManagementRpcApi for LegacyManagementSvc {
                 ))
             }
         };
-        // The output is sent piece by piece as the client reads (lazily, not copied).
+        // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
-            Ok(text) => Box::pin(futures::stream::iter(chunks(text).map(move |data| {
+            Ok(pieces) => Box::pin(op_messages(pieces).map(move |data| {
                 Ok(lm::ExecuteOpCommandResponse {
                     request_id,
                     data,
                     status: SUCCESS,
                     message: String::new(),
                 })
-            }))),
+            })),
             Err(message) => Box::pin(futures::stream::iter([Ok(lm::ExecuteOpCommandResponse {
                 request_id,
                 data: String::new(),

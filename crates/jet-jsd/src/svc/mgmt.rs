@@ -5,7 +5,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use futures::Stream;
+use futures::{Stream, StreamExt as _};
 use jet_config::LoadMode;
 use jet_device::op::OpInput;
 use jet_device::{EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who};
@@ -13,7 +13,7 @@ use jet_proto::jnx::jet::management as mgmt;
 use mgmt::management_server::Management;
 use tonic::{Request, Response, Status};
 
-use super::{caller, chunks, classify, conn, failure, ok_status};
+use super::{caller, classify, conn, failure, ok_status, op_messages};
 use crate::Shared;
 
 pub(crate) struct ManagementSvc {
@@ -40,13 +40,13 @@ pub(crate) async fn run_op(
     login: &Login,
     input: OpInput<'_>,
     format: Format,
-) -> Result<Result<String, String>, Status> {
+) -> Result<Result<jet_device::op::OpPieces, String>, Status> {
     match shared
         .device
-        .op_command_as(login.class, input, format)
+        .op_command_as_pieces(login.class, input, format)
         .await
     {
-        Ok(text) => Ok(Ok(text)),
+        Ok(pieces) => Ok(Ok(pieces)),
         Err(e) => Ok(Err(classify(e)?)),
     }
 }
@@ -93,14 +93,14 @@ impl Management for ManagementSvc {
             }
         };
         let result = run_op(&self.shared, &login, input, format).await?;
-        // The output is sent piece by piece as the client reads (lazily, not copied).
+        // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
-            Ok(text) => Box::pin(futures::stream::iter(chunks(text).map(|data| {
+            Ok(pieces) => Box::pin(op_messages(pieces).map(|data| {
                 Ok(mgmt::OpCommandGetResponse {
                     status: ok_status(),
                     data,
                 })
-            }))),
+            })),
             Err(message) => Box::pin(futures::stream::iter([Ok(mgmt::OpCommandGetResponse {
                 status: failure(message),
                 data: String::new(),

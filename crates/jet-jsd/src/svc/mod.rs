@@ -145,6 +145,48 @@ pub(crate) fn op_format(value: i32, enum_name: &str) -> Result<jet_device::Forma
 }
 
 /// Splits op output into stream chunks at character boundaries.
+/// An operational command's output as the 16 KiB messages it is sent in, taken from the
+/// device as the client reads (the device renders `show route` while it streams); at least
+/// one message, empty for empty output.
+pub(crate) fn op_messages(
+    pieces: jet_device::op::OpPieces,
+) -> impl futures::Stream<Item = String> + Send {
+    use std::collections::VecDeque;
+    struct St {
+        rx: jet_device::op::OpPieces,
+        pending: VecDeque<String>,
+        sent: bool,
+        done: bool,
+    }
+    let st = St {
+        rx: pieces,
+        pending: VecDeque::new(),
+        sent: false,
+        done: false,
+    };
+    futures::stream::unfold(st, |mut st| async move {
+        loop {
+            if let Some(m) = st.pending.pop_front() {
+                st.sent = true;
+                return Some((m, st));
+            }
+            if st.done {
+                return None;
+            }
+            match st.rx.recv().await {
+                Some(p) => st.pending.extend(chunks(p).filter(|c| !c.is_empty())),
+                None => {
+                    st.done = true;
+                    if !st.sent {
+                        st.sent = true;
+                        return Some((String::new(), st));
+                    }
+                }
+            }
+        }
+    })
+}
+
 /// The pieces an operational command's output is streamed in: 16 KiB each, split on
 /// character boundaries, produced one at a time from the owned text (so the output is
 /// held once, not copied into a list of pieces first). Empty output is one empty piece.
@@ -172,6 +214,27 @@ pub(crate) fn chunks(text: String) -> impl Iterator<Item = String> + Send {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn op_messages_rechunk_pieces_and_send_one_empty_message_for_no_output() {
+        use futures::StreamExt as _;
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        drop(tx);
+        let got: Vec<String> = op_messages(rx).collect().await;
+        assert_eq!(got, vec![String::new()]);
+
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let big = "x".repeat(40 * 1024);
+        tokio::spawn(async move {
+            for p in ["a\n".to_string(), String::new(), big, "z\n".to_string()] {
+                tx.send(p).await.unwrap();
+            }
+        });
+        let got: Vec<String> = op_messages(rx).collect().await;
+        assert!(got.iter().all(|m| !m.is_empty() && m.len() <= 16 * 1024));
+        assert_eq!(got.len(), 5, "a, three pieces of the big one, z");
+        assert_eq!(got.concat(), format!("a\n{}z\n", "x".repeat(40 * 1024)));
+    }
 
     #[test]
     fn chunks_split_on_char_boundaries_and_rejoin() {
