@@ -114,7 +114,8 @@ impl Device {
             tokio::task::spawn_blocking(move || {
                 rib.render_routes_pieces(&a, format, &mut |piece| {
                     let out = pipe.push(piece);
-                    out.is_empty() || tx.blocking_send(out).is_ok()
+                    // Stop as soon as nobody reads, even while `count` sends nothing.
+                    !tx.is_closed() && (out.is_empty() || tx.blocking_send(out).is_ok())
                 });
                 let rest = pipe.finish();
                 if !rest.is_empty() {
