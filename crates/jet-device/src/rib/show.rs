@@ -240,11 +240,10 @@ fn table_matches(t: &Table, want: &Option<String>) -> bool {
 }
 
 impl RibHandle {
-    /// Renders a `show route` command. `show route` walks a table a chunk of
-    /// destinations at a time, each under its own short read of the RIB, so a large
-    /// table neither holds the RIB writer off for the whole rendering nor builds more
-    /// than the output itself: text and XML are written route by route; only JSON keeps
-    /// the generic element tree (its arrays are grouped by name at the end).
+    /// Renders a `show route` command whole. `show route ...` itself walks a table a
+    /// chunk of destinations at a time, each under its own short read of the RIB, and
+    /// writes every format route by route; operational commands take it in pieces
+    /// through [`RibHandle::render_routes_pieces`] instead of as one string.
     pub fn render_show(&self, cmd: &RouteCmd, format: Format) -> String {
         let now = u64::from(self.now_secs());
         let now_ms = self.now_ms();
