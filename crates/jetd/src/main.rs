@@ -111,6 +111,9 @@ fn certs_generate(data_dir: &std::path::Path, names: &[String], port: u16) -> an
 }
 
 async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
+    // Catch SIGTERM/SIGINT from the start: a stop request that arrives while the services
+    // come up must shut down cleanly, not kill the process with the default action.
+    let stop = ShutdownSignal::install();
     let initial_config = match &config {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -173,7 +176,7 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     for addr in notify.local_addrs() {
         say!("jetd: notification service listening on {addr} (MQTT)");
     }
-    shutdown_signal().await;
+    stop.wait().await;
     say!("jetd: shutting down");
     reporter.abort();
     notify.shutdown().await;
@@ -182,24 +185,54 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// SIGTERM and SIGINT (Ctrl-C), registered when created.
+struct ShutdownSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignal {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            ShutdownSignal {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            ShutdownSignal {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Waits for either signal.
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = (self.term, self.int);
+            tokio::select! {
+                _ = next(term.as_mut()) => {}
+                _ = next(int.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// The next delivery of `signal`; never, when it could not be registered.
+#[cfg(unix)]
+async fn next(signal: Option<&mut tokio::signal::unix::Signal>) {
+    match signal {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
     }
 }

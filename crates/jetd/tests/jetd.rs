@@ -210,3 +210,47 @@ fn certs_generate_writes_rsa_certificates_and_prints_the_configuration() {
         }
     }
 }
+
+/// A stop request while the services are still coming up shuts jetd down cleanly: the
+/// signal handlers are installed before anything starts (here SIGTERM follows the first
+/// line jetd prints, before its listeners are up).
+#[cfg(unix)]
+#[test]
+fn sigterm_during_start_up_is_a_clean_shutdown() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        // Free ports, so this runs beside the tests that use the factory ports.
+        let conf = dir.path().join("seed.conf");
+        std::fs::write(&conf, config_text(&random_password(), free_port(), "")).unwrap();
+        let data = dir.path().join("data");
+        let mut child = Command::new(JETD)
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--config",
+                conf.to_str().unwrap(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("jetd starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().expect("a first line").expect("text");
+        assert!(first.starts_with("jetd: data directory"), "{first}");
+        // SIGTERM through kill(1): no unsafe libc call in the test.
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        let status = child.wait().expect("wait");
+        assert!(
+            status.success(),
+            "jetd exited with {status}; printed {rest:?}"
+        );
+        assert!(rest.iter().any(|l| l == "jetd: shutting down"), "{rest:?}");
+    }
+}
