@@ -218,6 +218,36 @@ impl Device {
     pub fn tls_url(&self) -> String {
         format!("https://127.0.0.1:{}", self.ssl_port)
     }
+
+    /// A clear-text connection logged in as `admin` with `client_id` (one JET session),
+    /// through juniper-jet's Authentication client. Panics when any step fails.
+    pub async fn session(&self, client_id: &str) -> tonic::transport::Channel {
+        use jet::junos_23_1::jnx::jet::authentication::{
+            authentication_client::AuthenticationClient, LoginRequest,
+        };
+        use jet::junos_23_1::jnx::jet::common::StatusCode;
+        let channel = tonic::transport::Endpoint::from_shared(self.clear_url())
+            .expect("endpoint")
+            .connect()
+            .await
+            .expect("connect (clear text)");
+        let login = AuthenticationClient::new(channel.clone())
+            .login(LoginRequest {
+                username: "admin".into(),
+                password: ADMIN_PASSWORD.into(),
+                client_id: client_id.into(),
+                group_id: String::new(),
+            })
+            .await
+            .expect("Login RPC")
+            .into_inner();
+        assert_eq!(
+            login.status.map(|s| s.code()),
+            Some(StatusCode::Success),
+            "login as admin"
+        );
+        channel
+    }
 }
 
 impl Drop for Device {

@@ -3,9 +3,8 @@
 //! writes RouteGet replies by hand, so this checks both against an independent
 //! implementation of the same messages. Needs `$JETD_BIN`.
 
-use compat_juniper_jet::{Device, ADMIN_PASSWORD};
+use compat_juniper_jet::Device;
 use jet::junos_23_1::jnx::jet::{
-    authentication::{authentication_client::AuthenticationClient, LoginRequest},
     common::{ip_address::AddrFormat, IpAddress, StatusCode},
     routing::base::{
         network_address::Af, route_table::RouteTableFormat, NetworkAddress, RouteTable,
@@ -17,29 +16,10 @@ use jet::junos_23_1::jnx::jet::{
         RouteUpdateRequest,
     },
 };
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 async fn rib_client(device: &Device, client_id: &str) -> RibClient<Channel> {
-    let channel = Endpoint::from_shared(device.clear_url())
-        .expect("endpoint")
-        .connect()
-        .await
-        .expect("connect");
-    let login = AuthenticationClient::new(channel.clone())
-        .login(LoginRequest {
-            username: "admin".into(),
-            password: ADMIN_PASSWORD.into(),
-            client_id: client_id.into(),
-            group_id: String::new(),
-        })
-        .await
-        .expect("Login")
-        .into_inner();
-    assert_eq!(
-        login.status.map(|s| s.code()),
-        Some(StatusCode::Success),
-        "login"
-    );
+    let channel = device.session(client_id).await;
     let mut rib = RibClient::new(channel);
     let init = rib
         .route_initialize(RouteInitializeRequest::default())

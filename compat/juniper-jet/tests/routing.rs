@@ -2,9 +2,8 @@
 //! IDL): purge timer, route summary per client, and rpd's view of an interface the
 //! configuration gives an address. Needs `$JETD_BIN`.
 
-use compat_juniper_jet::{Device, ADMIN_PASSWORD};
+use compat_juniper_jet::Device;
 use jet::junos_23_1::jnx::jet::{
-    authentication::{authentication_client::AuthenticationClient, LoginRequest},
     common::{ip_address::AddrFormat, IpAddress, StatusCode},
     management::{
         config_set_request::Config, management_client::ManagementClient, ConfigLoadType,
@@ -24,27 +23,6 @@ use jet::junos_23_1::jnx::jet::{
         rib_client::RibClient, RouteEntry, RouteInitializeRequest, RouteMatch, RouteUpdateRequest,
     },
 };
-use tonic::transport::{Channel, Endpoint};
-
-async fn session(device: &Device, client_id: &str) -> Channel {
-    let channel = Endpoint::from_shared(device.clear_url())
-        .expect("endpoint")
-        .connect()
-        .await
-        .expect("connect");
-    let login = AuthenticationClient::new(channel.clone())
-        .login(LoginRequest {
-            username: "admin".into(),
-            password: ADMIN_PASSWORD.into(),
-            client_id: client_id.into(),
-            group_id: String::new(),
-        })
-        .await
-        .expect("Login")
-        .into_inner();
-    assert_eq!(login.status.map(|s| s.code()), Some(StatusCode::Success));
-    channel
-}
 
 fn v4(text: &str) -> NetworkAddress {
     NetworkAddress {
@@ -74,7 +52,7 @@ fn blackhole(prefix: &str) -> RouteEntry {
 #[tokio::test]
 async fn purge_timer_and_route_summary() {
     let device = Device::start();
-    let channel = session(&device, "compat-base").await;
+    let channel = device.session("compat-base").await;
     let mut base = BaseClient::new(channel.clone());
     let added = base
         .route_purge_timer_add(RoutePurgeTimerAddRequest { time: 30 })
@@ -125,7 +103,7 @@ async fn purge_timer_and_route_summary() {
 #[tokio::test]
 async fn an_addressed_interface_reads_back_by_name_and_index() {
     let device = Device::start();
-    let channel = session(&device, "compat-ifl").await;
+    let channel = device.session("compat-ifl").await;
     let set = ManagementClient::new(channel.clone())
         .config_set(ConfigSetRequest {
             load_type: ConfigLoadType::ConfigLoadMerge.into(),

@@ -101,6 +101,29 @@ impl ConnectOptions {
             connect_timeout: Duration::from_secs(10),
         }
     }
+
+    /// The connection the usual environment variables describe, as the example apps
+    /// take it: `JET_ADDRESS` (`host:port`, default `127.0.0.1:32767`); `JET_CA`, a PEM
+    /// file of the CA that signed the device's certificate, switches to TLS;
+    /// `JET_SERVER_NAME` is the name in that certificate when it is not the host in
+    /// `JET_ADDRESS`. Unset and empty variables count as absent.
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let address = var("JET_ADDRESS").unwrap_or_else(|| "127.0.0.1:32767".to_owned());
+        let Some(ca_path) = var("JET_CA") else {
+            // No CA: clear-text gRPC, as jetd's factory configuration serves on loopback.
+            return Ok(ConnectOptions::clear_text(address));
+        };
+        let ca_pem = std::fs::read(&ca_path)
+            .map_err(|e| Error::Options(format!("cannot read JET_CA '{ca_path}': {e}")))?;
+        let tls = TlsOptions {
+            ca_pem: Some(ca_pem),
+            server_name: var("JET_SERVER_NAME"),
+            // Set this to (certificate PEM, key PEM) when the device asks for mutual TLS.
+            client_identity: None,
+        };
+        Ok(ConnectOptions::tls(address, tls))
+    }
 }
 
 /// Output format of operational commands.

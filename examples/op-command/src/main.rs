@@ -22,7 +22,7 @@
 
 use std::process::ExitCode;
 
-use jet_sdk::{ConnectOptions, JetClient, OutputFormat, TlsOptions};
+use jet_sdk::{ConnectOptions, JetClient, OutputFormat};
 
 /// The JET client id of this app. The device shows it in
 /// `show extension-service client information`; objects an app creates (routes, filters)
@@ -48,32 +48,15 @@ async fn main() -> ExitCode {
 /// Connects, logs in and runs the command; every error becomes a message for the user.
 async fn run() -> Result<String, String> {
     // 1. Where and how to connect.
-    let address = env_or("JET_ADDRESS", "127.0.0.1:32767");
     let user = env_or("JET_USER", "admin");
     let password = std::env::var("JET_PASSWORD")
         .map_err(|_| "JET_PASSWORD is not set (the password of JET_USER)".to_string())?;
 
-    let options = match std::env::var_os("JET_CA") {
-        // No CA: clear-text gRPC, as jetd's factory configuration serves on loopback.
-        None => ConnectOptions::clear_text(&address),
-        // A CA: TLS, verifying the device's certificate against that CA.
-        Some(ca_path) => {
-            let ca_pem = std::fs::read(&ca_path).map_err(|e| {
-                format!(
-                    "cannot read JET_CA '{}': {e}",
-                    std::path::Path::new(&ca_path).display()
-                )
-            })?;
-            let tls = TlsOptions {
-                ca_pem: Some(ca_pem),
-                // Needed when you connect by IP address but the certificate names a host.
-                server_name: std::env::var("JET_SERVER_NAME").ok(),
-                // Set this to (certificate PEM, key PEM) when the device asks for mutual TLS.
-                client_identity: None,
-            };
-            ConnectOptions::tls(&address, tls)
-        }
-    };
+    // JET_ADDRESS, and JET_CA / JET_SERVER_NAME for TLS. To build the options yourself:
+    // `ConnectOptions::clear_text(address)`, or `ConnectOptions::tls(address, TlsOptions
+    // { ca_pem, server_name, client_identity })` (a client certificate and key for mutual
+    // TLS).
+    let options = ConnectOptions::from_env().map_err(|e| e.to_string())?;
 
     // 2. Connect. One `JetClient` is one connection, and one connection is one JET
     //    session: the device forgets the login (and cleans up what the app owns) when

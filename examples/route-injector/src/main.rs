@@ -58,7 +58,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use jet_sdk::{ConnectOptions, JetClient, TlsOptions};
+use jet_sdk::{ConnectOptions, JetClient};
 
 use crate::commands::AddArgs;
 use crate::routes::Prefix;
@@ -201,31 +201,14 @@ async fn run(command: Command) -> Result<(), String> {
 
 impl Settings {
     fn from_env() -> Result<Settings, String> {
-        let address = env_or("JET_ADDRESS", "127.0.0.1:32767");
         let user = env_or("JET_USER", "admin");
         let client_id = env_or("JET_CLIENT_ID", "route-injector");
         let password = std::env::var("JET_PASSWORD")
             .map_err(|_| "JET_PASSWORD is not set (the password of JET_USER)".to_string())?;
 
-        let options = match std::env::var_os("JET_CA") {
-            // No CA: clear-text gRPC, as jetd's factory configuration serves on loopback.
-            None => ConnectOptions::clear_text(&address),
-            // A CA: TLS, verifying the device's certificate against that CA.
-            Some(ca_path) => {
-                let ca_pem = std::fs::read(&ca_path).map_err(|e| {
-                    format!(
-                        "cannot read JET_CA '{}': {e}",
-                        std::path::Path::new(&ca_path).display()
-                    )
-                })?;
-                let tls = TlsOptions {
-                    ca_pem: Some(ca_pem),
-                    server_name: std::env::var("JET_SERVER_NAME").ok(),
-                    client_identity: None,
-                };
-                ConnectOptions::tls(&address, tls)
-            }
-        };
+        // JET_ADDRESS, and JET_CA / JET_SERVER_NAME for TLS (see op-command for building
+        // the options by hand).
+        let options = ConnectOptions::from_env().map_err(|e| e.to_string())?;
         Ok(Settings {
             options,
             user,
