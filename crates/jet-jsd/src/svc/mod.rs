@@ -174,7 +174,7 @@ pub(crate) fn op_messages(
                 return None;
             }
             match st.rx.recv().await {
-                Some(p) => st.pending.extend(chunks(p).filter(|c| !c.is_empty())),
+                Some(p) => st.pending.extend(chunks(p)),
                 None => {
                     st.done = true;
                     if !st.sent {
@@ -187,20 +187,15 @@ pub(crate) fn op_messages(
     })
 }
 
-/// The pieces an operational command's output is streamed in: 16 KiB each, split on
-/// character boundaries, produced one at a time from the owned text (so the output is
-/// held once, not copied into a list of pieces first). Empty output is one empty piece.
+/// `text` in 16 KiB pieces split on character boundaries, produced one at a time from
+/// the owned text (none for empty text).
 pub(crate) fn chunks(text: String) -> impl Iterator<Item = String> + Send {
     const CHUNK: usize = 16 * 1024;
     let mut pos = 0;
-    let mut first = true;
     std::iter::from_fn(move || {
         if pos >= text.len() {
-            let empty = first;
-            first = false;
-            return empty.then(String::new);
+            return None;
         }
-        first = false;
         let mut end = (pos + CHUNK).min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
@@ -243,10 +238,7 @@ mod tests {
         assert!(parts.len() > 1);
         assert!(parts.iter().all(|p| p.len() <= 16 * 1024));
         assert_eq!(parts.concat(), text);
-        assert_eq!(
-            chunks(String::new()).collect::<Vec<_>>(),
-            vec![String::new()]
-        );
+        assert_eq!(chunks(String::new()).count(), 0);
         assert_eq!(
             chunks("ab".into()).collect::<Vec<_>>(),
             vec!["ab".to_string()]
