@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 
 use crate::acl;
+use crate::codec::DecodeError;
 use crate::codec::{
     self, encode_publish_with, is_forwarded, ByteStr, ConnAck, Connect, Disconnect, Packet,
     Properties, Property, ProtocolVersion, PubAck, Publish, PublishExtras, PublishHeader, QoS,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, Will,
 };
 use crate::config::Limits;
-use crate::error::DecodeError;
 use crate::session::{InflightState, Message, Ready, Session};
 use crate::shared::Shared;
 use crate::stats::add;

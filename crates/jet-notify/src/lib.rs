@@ -39,8 +39,9 @@ mod stats;
 pub mod topic;
 
 pub use broker::{Broker, BrokerHandle};
+pub use codec::{DecodeError, EncodeError};
 pub use codec::{ProtocolVersion, QoS};
 pub use config::{Authenticator, BrokerConfig, Limits, ListenerConfig};
-pub use error::{DecodeError, EncodeError, NotifyError};
+pub use error::NotifyError;
 pub use link::Link;
 pub use stats::{ClientInfo, Stats};

@@ -2,13 +2,13 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::error::{DecodeError, EncodeError};
 use super::properties::Ctx;
 use super::wire::{put_binary, Reader};
 use super::{
     check_remaining, field_len, put_header, PacketType, Properties, ProtocolVersion, QoS,
     ReasonCode,
 };
-use crate::error::{DecodeError, EncodeError};
 
 /// A client's CONNECT. `version` comes from the packet itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

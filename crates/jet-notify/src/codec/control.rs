@@ -2,13 +2,13 @@
 
 use bytes::{BufMut, BytesMut};
 
+use super::error::{DecodeError, EncodeError};
 use super::properties::Ctx;
 use super::wire::Reader;
 use super::{
     check_remaining, not_in_version, put_header, Packet, PacketType, Properties, ProtocolVersion,
     ReasonCode,
 };
-use crate::error::{DecodeError, EncodeError};
 
 /// DISCONNECT. In 3.1.1 it carries nothing: `reason` and `props` are v5 only.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

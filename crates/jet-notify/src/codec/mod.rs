@@ -16,6 +16,7 @@
 
 mod connect;
 mod control;
+mod error;
 mod properties;
 mod publish;
 mod subscribe;
@@ -30,7 +31,7 @@ pub use publish::encode_publish_with;
 pub(crate) use publish::is_forwarded;
 pub use publish::{PublishExtras, PublishHeader};
 
-use crate::error::{DecodeError, EncodeError};
+pub use error::{DecodeError, EncodeError};
 use wire::{put_varint, read_varint, varint_len, VARINT_MAX};
 
 /// The protocol spoken on a connection, fixed by its CONNECT.

@@ -3,8 +3,8 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::error::{DecodeError, EncodeError};
 use super::wire::{put_binary, put_varint, varint_len, Reader, VARINT_MAX};
-use crate::error::{DecodeError, EncodeError};
 
 /// One property. Order on the wire is kept, so a decode/encode round trip is exact.
 #[derive(Debug, Clone, PartialEq, Eq)]

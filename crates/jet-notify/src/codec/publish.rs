@@ -2,13 +2,13 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::error::{DecodeError, EncodeError};
 use super::properties::Ctx;
 use super::wire::{put_varint, varint_len, Reader, VARINT_MAX};
 use super::{
     check_remaining, field_len, put_header, wire_size, ByteStr, PacketType, Properties, Property,
     ProtocolVersion, QoS, ReasonCode,
 };
-use crate::error::{DecodeError, EncodeError};
 
 /// An application message on the wire. `pid` is 0 for QoS 0.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

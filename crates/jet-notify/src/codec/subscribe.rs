@@ -2,13 +2,13 @@
 
 use bytes::{BufMut, BytesMut};
 
+use super::error::{DecodeError, EncodeError};
 use super::properties::Ctx;
 use super::wire::{put_binary, Reader};
 use super::{
     check_remaining, field_len, put_header, PacketType, Properties, ProtocolVersion, QoS,
     ReasonCode,
 };
-use crate::error::{DecodeError, EncodeError};
 
 /// When retained messages are sent for a new subscription (v5; 3.1.1 always sends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

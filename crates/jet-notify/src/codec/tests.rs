@@ -4,8 +4,8 @@
 use bytes::{Bytes, BytesMut};
 use proptest::prelude::*;
 
+use super::error::DecodeError;
 use super::*;
-use crate::error::DecodeError;
 
 use ProtocolVersion::{V3_1, V3_1_1, V5};
 

@@ -3,8 +3,8 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::error::DecodeError;
 use super::ByteStr;
-use crate::error::DecodeError;
 
 /// Largest value a variable byte integer can carry (four bytes).
 pub(crate) const VARINT_MAX: u32 = 268_435_455;
