@@ -9,11 +9,13 @@
 
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use jet_sdk::proto::jnx::jet::management::ConfigLoadType;
 use jet_sdk::{ConnectOptions, JetClient};
+
+use crate::stats::ms;
 
 /// Statements per `ConfigSet` while loading the base (about 2 MiB of text).
 const BASE_CHUNK: u32 = 40_000;
@@ -99,10 +101,6 @@ pub(crate) async fn run(a: ConfigArgs) -> anyhow::Result<()> {
         a.change
     );
     Ok(())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 #[cfg(test)]

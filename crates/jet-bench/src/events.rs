@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use jet_sdk::{ConnectOptions, JetClient, OutputFormat};
+
+use crate::stats::{ms, pct};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use tokio::sync::mpsc;
 
@@ -81,7 +83,6 @@ pub(crate) async fn run(a: EventArgs) -> anyhow::Result<()> {
     poller.abort();
     latencies.sort();
     from_request.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "jet-bench events: {} link changes at {}/s on {}",
         a.count, a.rate, a.interface
@@ -90,13 +91,12 @@ pub(crate) async fn run(a: EventArgs) -> anyhow::Result<()> {
         ("ack -> jet-event", &latencies),
         ("request -> jet-event", &from_request),
     ] {
-        let pct = |p: usize| v[((p * v.len()).div_ceil(100)).clamp(1, v.len()) - 1];
         println!(
             "  {name:<21} median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-            ms(pct(50)),
-            ms(pct(90)),
-            ms(pct(99)),
-            ms(pct(100))
+            ms(pct(v, 50)),
+            ms(pct(v, 90)),
+            ms(pct(v, 99)),
+            ms(pct(v, 100))
         );
     }
     Ok(())

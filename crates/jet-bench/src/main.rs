@@ -19,12 +19,15 @@ mod count;
 mod events;
 mod rib;
 mod rpc;
+mod stats;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 use jet_sdk::{ConnectOptions, JetClient, OutputFormat};
+
+use crate::stats::{ms, pct};
 
 #[derive(Debug, Parser)]
 #[command(name = "jet-bench", version, about)]
@@ -298,28 +301,4 @@ async fn session(
         );
     }
     Ok(())
-}
-
-/// Nearest-rank percentile of a sorted sample.
-fn pct(sorted: &[Duration], p: usize) -> Duration {
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted[rank.min(sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(pct(&v, 50), Duration::from_millis(50));
-        assert_eq!(pct(&v, 99), Duration::from_millis(99));
-        assert_eq!(pct(&v, 100), Duration::from_millis(100));
-        assert_eq!(pct(&v[..1], 50), Duration::from_millis(1));
-    }
 }

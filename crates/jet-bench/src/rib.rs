@@ -6,7 +6,7 @@
 //! Route `i` is `10.0.0.0 + i`/32 through 192.0.2.1 in `inet.0`, as
 //! `shared/tools/ribbench` does, so the figures compare.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use futures::StreamExt as _;
@@ -19,6 +19,8 @@ use jet_sdk::proto::jnx::jet::routing::rib::{
     RouteMatch, RouteMatchType, RouteNexthop, RouteUpdateRequest,
 };
 use jet_sdk::{ConnectOptions, JetClient};
+
+use crate::stats::{ms, pct};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -317,19 +319,6 @@ async fn count_get(
         n += m.routes;
     }
     bail!("RouteGet stream ended without its empty last message")
-}
-
-/// Nearest-rank percentile of a sorted sample (zero for an empty one).
-pub(crate) fn pct(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted[rank.min(sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 #[cfg(test)]

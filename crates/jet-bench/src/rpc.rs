@@ -21,6 +21,8 @@ use jet_sdk::proto::jnx::jet::routing::interfaces::{
     interfaces_client::InterfacesClient, InterfaceGetRequest, InterfaceInitializeRequest,
 };
 use jet_sdk::{ConnectOptions, JetClient};
+
+use crate::stats::{ms, pct};
 use tonic::transport::Channel;
 
 /// What to run.
@@ -157,8 +159,7 @@ pub(crate) async fn run(args: RpcArgs) -> anyhow::Result<()> {
     let wall = t0.elapsed();
     lat.sort();
     let rate = lat.len() as f64 / wall.as_secs_f64();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let p = |q| ms(crate::rib::pct(&lat, q));
+    let p = |q| ms(pct(&lat, q));
     let mode = if args.rate == 0 {
         format!("{} in flight per session", args.inflight)
     } else {
