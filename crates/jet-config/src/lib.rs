@@ -31,6 +31,7 @@ mod groups;
 mod json;
 mod lex;
 mod load;
+pub mod optree;
 pub mod schema;
 mod set;
 mod store;

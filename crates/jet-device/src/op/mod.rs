@@ -10,7 +10,6 @@ mod interfaces;
 pub mod notification;
 pub mod pipes;
 mod storage;
-pub mod tree;
 mod uptime;
 pub(crate) use uptime::time_length;
 mod users;
@@ -20,7 +19,7 @@ use crate::error::DeviceError;
 use crate::output::Format;
 use crate::Device;
 
-pub use tree::{CommandNode, COMMANDS, PIPES};
+pub use jet_config::optree::{self as tree, CommandNode, COMMANDS, PIPES};
 
 /// An operational command as a client sent it.
 #[derive(Debug, Clone, Copy)]
@@ -167,6 +166,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     for pipe in &parts[1..] {
         let w: Vec<&str> = pipe.split_whitespace().collect();
         let (path, _) = tree::resolve_in(tree::PIPES, &w)
+            .map_err(syntax)
             .map_err(|e| DeviceError::Syntax(format!("in '| {}': {e}", pipe.trim())))?;
         match path.as_slice() {
             ["display", "xml"] => pipes.display = Some(Display::Xml),
@@ -192,7 +192,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             }
         }
     }
-    let (path, rest) = tree::resolve(&words)?;
+    let (path, rest) = tree::resolve(&words).map_err(syntax)?;
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::Version,
         ["show", "route"] => Command::Route(crate::rib::parse_show_route(rest)?),
@@ -291,6 +291,11 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         other => return Err(DeviceError::Syntax(format!("unknown RPC <{other}>"))),
     };
     Ok((cmd, Pipes::default()))
+}
+
+/// A command line that does not resolve in the command tree is a syntax error.
+fn syntax(e: tree::ResolveError) -> DeviceError {
+    DeviceError::Syntax(e.to_string())
 }
 
 fn short(s: &str) -> String {
