@@ -8,6 +8,44 @@
 
 use crate::value::ValueType;
 
+/// A static slice of the given statements followed by the top-level hierarchies
+/// (`system` … `routing-instances`) in print order: the one list of them, used by the
+/// root and by a group's body (`groups NAME { ... }` holds any part of the hierarchy).
+macro_rules! with_hierarchies {
+    ($($first:expr),* $(,)?) => {
+        &[
+            $($first,)*
+            $crate::schema::container("system", "System parameters", $crate::schema::system::SYSTEM),
+            $crate::schema::container("security", "Security parameters", $crate::schema::system::SECURITY),
+            $crate::schema::container(
+                "interfaces",
+                "Interface configuration",
+                $crate::schema::interfaces::INTERFACES,
+            ),
+            $crate::schema::container(
+                "routing-options",
+                "Protocol-independent routing option configuration",
+                $crate::schema::routing::ROUTING_OPTIONS,
+            ),
+            $crate::schema::container(
+                "policy-options",
+                "Policy option configuration",
+                $crate::schema::policy::POLICY_OPTIONS,
+            ),
+            $crate::schema::container(
+                "firewall",
+                "Define a firewall configuration",
+                $crate::schema::firewall::FIREWALL,
+            ),
+            $crate::schema::container(
+                "routing-instances",
+                "Routing instance configuration",
+                $crate::schema::routing::ROUTING_INSTANCES,
+            ),
+        ]
+    };
+}
+
 mod firewall;
 mod groups;
 mod interfaces;
@@ -290,38 +328,11 @@ const U32: ValueType = ValueType::Uint {
 };
 
 /// The top of the hierarchy, in print order (`version` first, like Junos).
-pub static ROOT: &[SchemaNode] = &[
+pub static ROOT: &[SchemaNode] = with_hierarchies!(
     leaf("version", TEXT, "Software version information"),
     groups::GROUPS_NODE,
     APPLY_GROUPS_AT_ROOT,
-    container("system", "System parameters", system::SYSTEM),
-    container("security", "Security parameters", system::SECURITY),
-    container(
-        "interfaces",
-        "Interface configuration",
-        interfaces::INTERFACES,
-    ),
-    container(
-        "routing-options",
-        "Protocol-independent routing option configuration",
-        routing::ROUTING_OPTIONS,
-    ),
-    container(
-        "policy-options",
-        "Policy option configuration",
-        policy::POLICY_OPTIONS,
-    ),
-    container(
-        "firewall",
-        "Define a firewall configuration",
-        firewall::FIREWALL,
-    ),
-    container(
-        "routing-instances",
-        "Routing instance configuration",
-        routing::ROUTING_INSTANCES,
-    ),
-];
+);
 
 const APPLY_GROUPS_AT_ROOT: SchemaNode = leaf_list(
     "apply-groups",
