@@ -9,8 +9,7 @@
 use chrono::{DateTime, Utc};
 use jet_config::CommitMeta;
 
-use crate::op::junos_time;
-use crate::output::{Element, Format};
+use crate::output::{junos_time, Element, Format};
 
 /// The commit history as mgd last announced it.
 #[derive(Debug, Clone, Default)]
