@@ -89,7 +89,7 @@ const fn branch(
 
 const DETAIL: &[CommandNode] = &[leaf("detail", "Display detailed output")];
 
-/// Words after `show route` (offered by completion; parsed by `rib::parse_show_route`).
+/// Words after `show route` (offered by completion; parsed by the device's op layer).
 const ROUTE: &[CommandNode] = &[
     leaf(
         "client-info",

@@ -1,5 +1,6 @@
 //! ifd: the interfaces subsystem — physical interfaces (IFD), logical units (IFL),
-//! protocol families and addresses, their admin/oper state, and `show interfaces`.
+//! protocol families and addresses, and their admin/oper state. Their types are in
+//! `crate::vocab` (re-exported here); `show interfaces` renders them in `crate::op`.
 //!
 //! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`.
 //! Units, families and addresses come from the committed configuration; `disable` takes
