@@ -1,25 +1,14 @@
-//! syslog: the device's system log, written per `system syslog file NAME { FACILITY
-//! SEVERITY; }` to `DATA/log/NAME`, and `show log messages`.
-//!
-//! Messages come from the device event bus: subsystems emit [`SyslogEvent`]s directly
-//! (link traps), and [`messages_for`] turns other device events into the messages Junos
-//! logs for them (commits → `UI_COMMIT`/`UI_COMMIT_COMPLETED`, JET logins →
-//! `UI_LOGIN_EVENT`/`UI_LOGOUT_EVENT`). eventd can use the same mapping to publish
-//! `/junos/events/syslog/<EVENT_ID>`, so one event has one syslog form everywhere.
-//!
-//! Line format (`spec/junos-output.md` section 11):
-//! `Nov 24 03:30:00  HOST PROCESS[PID]: EVENT_ID: text` (day space-padded, two spaces
-//! after the time). Without any `system syslog file`, the Junos factory default
-//! applies: `file messages { any notice; authorization info; }`.
-
-mod writer;
+//! Which messages go to which file: `system syslog file` rules read from the
+//! configuration, and the syslog messages Junos logs for device events.
 
 use crate::events::DeviceEvent;
 use crate::vocab::session::SessionEvent;
+use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
 
-pub use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
-pub(crate) use writer::SyslogHandle;
-pub use writer::{DEFAULT_FILES, DEFAULT_SIZE};
+/// Default rotation size of a log file (Junos: 1 MB for `messages`... we use 1 MiB).
+pub const DEFAULT_SIZE: u64 = 1024 * 1024;
+/// Default number of rotated files kept.
+pub const DEFAULT_FILES: u32 = 10;
 
 /// Simulated PIDs of the daemons that log (stable, so golden files stay stable).
 const MGD_PID: u32 = 2262;
