@@ -1,8 +1,8 @@
 //! `groups NAME { ... }`: configuration groups, inherited where `apply-groups` names
 //! them. A group holds any part of the hierarchy (but no other groups).
 
-use super::{leaf_list, list};
-use super::{SchemaNode, ValueType};
+use super::node::{leaf_list, list, SchemaNode};
+use crate::value::ValueType;
 
 pub(super) const GROUPS_NODE: SchemaNode = list(
     "groups",

@@ -1,65 +1,7 @@
-//! The schema of the supported configuration hierarchy.
-//!
-//! One static tree of [`SchemaNode`]s describes every statement: its name, its kind
-//! (container, list, leaf, leaf-list, flag), the type of its value or key, and rules
-//! (mandatory, secret, references). Every parser, printer, merge and validation walks
-//! this schema; supporting a new statement means adding a node here, nothing else.
-//! Children are listed in the order Junos prints them.
+//! What the schema is made of: [`SchemaNode`], its kinds, the builders the hierarchy
+//! modules write it with, and lookups among siblings.
 
 use crate::value::ValueType;
-
-/// A static slice of the given statements followed by the top-level hierarchies
-/// (`system` … `routing-instances`) in print order: the one list of them, used by the
-/// root and by a group's body (`groups NAME { ... }` holds any part of the hierarchy).
-macro_rules! with_hierarchies {
-    ($($first:expr),* $(,)?) => {
-        &[
-            $($first,)*
-            $crate::schema::container("system", "System parameters", $crate::schema::system::SYSTEM),
-            $crate::schema::container("security", "Security parameters", $crate::schema::system::SECURITY),
-            $crate::schema::container(
-                "interfaces",
-                "Interface configuration",
-                $crate::schema::interfaces::INTERFACES,
-            ),
-            $crate::schema::container(
-                "routing-options",
-                "Protocol-independent routing option configuration",
-                $crate::schema::routing::ROUTING_OPTIONS,
-            ),
-            $crate::schema::container(
-                "policy-options",
-                "Policy option configuration",
-                $crate::schema::policy::POLICY_OPTIONS,
-            ),
-            $crate::schema::container(
-                "firewall",
-                "Define a firewall configuration",
-                $crate::schema::firewall::FIREWALL,
-            ),
-            $crate::schema::container(
-                "routing-instances",
-                "Routing instance configuration",
-                $crate::schema::routing::ROUTING_INSTANCES,
-            ),
-        ]
-    };
-}
-
-mod firewall;
-mod groups;
-mod interfaces;
-mod policy;
-mod routing;
-mod system;
-
-pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
-pub use self::interfaces::SPEEDS;
-pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
-pub use self::system::{
-    CA_PROFILES, CLIENT_CERT_REQUESTS, LOCAL_CERTIFICATES, LOGIN_CLASSES, PERMISSIONS,
-    SYSLOG_FACILITIES, SYSLOG_SEVERITIES,
-};
 
 /// One statement of the schema.
 #[derive(Debug)]
@@ -154,52 +96,52 @@ impl SchemaNode {
         matches!(self.kind, Kind::List { .. })
     }
 
-    const fn mandatory(mut self) -> Self {
+    pub(super) const fn mandatory(mut self) -> Self {
         self.mandatory = true;
         self
     }
 
-    const fn secret(mut self) -> Self {
+    pub(super) const fn secret(mut self) -> Self {
         self.secret = true;
         self
     }
 
-    const fn refers_to(mut self, list: &'static [&'static str]) -> Self {
+    pub(super) const fn refers_to(mut self, list: &'static [&'static str]) -> Self {
         self.reference = Some(list);
         self
     }
 
-    const fn bare(mut self) -> Self {
+    pub(super) const fn bare(mut self) -> Self {
         self.bare = true;
         self
     }
 
-    const fn braced(mut self) -> Self {
+    pub(super) const fn braced(mut self) -> Self {
         self.braced = true;
         self
     }
 
-    const fn inline(mut self) -> Self {
+    pub(super) const fn inline(mut self) -> Self {
         self.inline = true;
         self
     }
 
-    const fn choice(mut self, group: u8) -> Self {
+    pub(super) const fn choice(mut self, group: u8) -> Self {
         self.choice = group;
         self
     }
 
-    const fn flat(mut self) -> Self {
+    pub(super) const fn flat(mut self) -> Self {
         self.flat = true;
         self
     }
 
-    const fn oneliner(mut self) -> Self {
+    pub(super) const fn oneliner(mut self) -> Self {
         self.oneliner = true;
         self
     }
 
-    const fn key_name(mut self, name: &'static str) -> Self {
+    pub(super) const fn key_name(mut self, name: &'static str) -> Self {
         self.key_name = name;
         self
     }
@@ -241,17 +183,7 @@ pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
     }
 }
 
-/// The schema node at an absolute path of statement names (no list keys).
-pub fn lookup(path: &[&str]) -> Option<&'static SchemaNode> {
-    let (first, rest) = path.split_first()?;
-    let mut node = find(ROOT, first)?;
-    for name in rest {
-        node = node.child(name)?;
-    }
-    Some(node)
-}
-
-const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode {
+pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode {
     SchemaNode {
         name,
         kind,
@@ -269,7 +201,7 @@ const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode 
     }
 }
 
-const fn container(
+pub(super) const fn container(
     name: &'static str,
     help: &'static str,
     children: &'static [SchemaNode],
@@ -284,7 +216,7 @@ const fn container(
     )
 }
 
-const fn presence(
+pub(super) const fn presence(
     name: &'static str,
     help: &'static str,
     children: &'static [SchemaNode],
@@ -299,7 +231,7 @@ const fn presence(
     )
 }
 
-const fn list(
+pub(super) const fn list(
     name: &'static str,
     key: ValueType,
     help: &'static str,
@@ -308,74 +240,21 @@ const fn list(
     node(name, Kind::List { key, children }, help)
 }
 
-const fn leaf(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
+pub(super) const fn leaf(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
     node(name, Kind::Leaf(ty), help)
 }
 
-const fn leaf_list(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
+pub(super) const fn leaf_list(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
     node(name, Kind::LeafList(ty), help)
 }
 
-const fn flag(name: &'static str, help: &'static str) -> SchemaNode {
+pub(super) const fn flag(name: &'static str, help: &'static str) -> SchemaNode {
     node(name, Kind::Flag, help)
 }
 
-const TEXT: ValueType = ValueType::Text { max_len: 1024 };
-const PORT: ValueType = ValueType::Uint { min: 1, max: 65535 };
-const U32: ValueType = ValueType::Uint {
+pub(super) const TEXT: ValueType = ValueType::Text { max_len: 1024 };
+pub(super) const PORT: ValueType = ValueType::Uint { min: 1, max: 65535 };
+pub(super) const U32: ValueType = ValueType::Uint {
     min: 0,
     max: 4_294_967_295,
 };
-
-/// The top of the hierarchy, in print order (`version` first, like Junos).
-pub static ROOT: &[SchemaNode] = with_hierarchies!(
-    leaf("version", TEXT, "Software version information"),
-    groups::GROUPS_NODE,
-    APPLY_GROUPS_AT_ROOT,
-);
-
-const APPLY_GROUPS_AT_ROOT: SchemaNode = leaf_list(
-    "apply-groups",
-    ValueType::Name,
-    "Groups from which to inherit configuration data",
-)
-.refers_to(GROUPS);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check_unique(nodes: &'static [SchemaNode], path: &str) {
-        for (i, n) in nodes.iter().enumerate() {
-            assert!(
-                !nodes[..i].iter().any(|m| m.name == n.name),
-                "duplicate statement {} under {path}",
-                n.name
-            );
-            check_unique(n.children(), &format!("{path} {}", n.name));
-        }
-    }
-
-    #[test]
-    fn schema_has_unique_names_per_level() {
-        check_unique(ROOT, "");
-    }
-
-    #[test]
-    fn references_point_at_lists() {
-        fn walk(nodes: &'static [SchemaNode]) {
-            for n in nodes {
-                if let Some(target) = n.reference {
-                    let t = lookup(target).expect("reference target exists");
-                    assert!(
-                        matches!(t.kind, Kind::List { .. }),
-                        "{} -> not a list",
-                        n.name
-                    );
-                }
-                walk(n.children());
-            }
-        }
-        walk(ROOT);
-    }
-}

@@ -5,7 +5,7 @@
 //! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`.
 //! Units, families and addresses come from the committed configuration; `disable` takes
 //! an interface administratively down; the operational state follows a simulated link
-//! ([`Device::simulate_link`], `request interface simulate-link NAME down|up`). An IFL's
+//! ([`Device::simulate_link`](crate::Device::simulate_link), `request interface simulate-link NAME down|up`). An IFL's
 //! link is up only while its IFD is administratively and operationally up.
 //!
 //! Identifiers (stable for the life of a device, Junos-like):
@@ -20,7 +20,7 @@
 //!   MTU: 1514 (or the configured `mtu`); inet/inet6 MTU is 14 less, mpls 26 less.
 //!
 //! Consumers: the RIB (direct/local routes) and the JET interface services read
-//! [`Device::interfaces`] (a snapshot, never waits) and follow
+//! [`Device::interfaces`](crate::Device::interfaces) (a snapshot, never waits) and follow
 //! [`DeviceEvent::Interface`](crate::DeviceEvent::Interface) events on the device bus:
 //! subscribe first, then take the snapshot, then apply events (each event carries the
 //! object's full attributes, so applying one twice is harmless).
