@@ -10,7 +10,7 @@ use tokio::sync::{oneshot, watch};
 
 use super::authz::authorize_config;
 use super::ephemeral::{self, DEFAULT_INSTANCE};
-use super::history::{self, History};
+use super::history::History;
 use super::subsystem::{CheckSubsystem, CommitCheck, Subsystem};
 use super::{
     compare, CfgMode, CfgReply, CfgSessionInfo, Committed, LoadRequest, MgdHandle, MgdRequest,
@@ -205,50 +205,9 @@ impl MgdHandle {
         .await?
     }
 
-    /// `show system commit`.
-    pub(crate) fn render_commit_history(&self, format: Format) -> String {
-        history::render(&self.commit_history(), format)
-    }
-
-    /// `show system rollback N [compare M]` with its arguments as typed.
-    pub(crate) fn render_rollback_command(
-        &self,
-        args: &[String],
-        format: Format,
-    ) -> Result<String, DeviceError> {
-        let num = |w: &str| {
-            w.parse::<usize>()
-                .map_err(|_| DeviceError::Syntax(format!("'{w}' is not a rollback number (0..49)")))
-        };
-        let (n, against) = match args {
-            [n] => (num(n)?, None),
-            [n, c, m] if c == "compare" => (num(n)?, Some(num(m)?)),
-            _ => {
-                return Err(DeviceError::Syntax(
-                    "usage: show system rollback NUMBER [compare NUMBER]".into(),
-                ))
-            }
-        };
-        let text = self.render_rollback(n, against)?;
-        Ok(match format {
-            Format::Text => text,
-            Format::Xml | Format::Json => {
-                let e = crate::output::Element::container("rollback-information").child(
-                    crate::output::Element::container("configuration-information")
-                        .child(crate::output::Element::leaf("configuration-output", text)),
-                );
-                if format == Format::Xml {
-                    e.to_cli_xml()
-                } else {
-                    e.to_json()
-                }
-            }
-        })
-    }
-
-    /// `show system rollback N [compare M]`: rollback `n` as text, or the difference from
-    /// rollback `m` to rollback `n`. Reads the files directly (no wait for mgd).
-    pub(crate) fn render_rollback(
+    /// Rollback `n` as text, or the difference from rollback `m` to rollback `n` (`show
+    /// system rollback N [compare M]`). Reads the files directly (no wait for mgd).
+    pub(crate) fn rollback_text(
         &self,
         n: usize,
         against: Option<usize>,

@@ -5,6 +5,7 @@
 //! any unique prefix, as on Junos (`sh ver`).
 
 mod clients;
+mod commits;
 mod configuration;
 mod interfaces;
 pub mod notification;
@@ -132,8 +133,8 @@ impl Device {
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
             Command::NotificationStatistics => Ok(notification::render_statistics(self, format)),
-            Command::SystemCommit => Ok(self.mgd().render_commit_history(format)),
-            Command::SystemRollback { args } => self.mgd().render_rollback_command(&args, format),
+            Command::SystemCommit => Ok(commits::render_history(&self.commit_history(), format)),
+            Command::SystemRollback { args } => commits::render_rollback(self, &args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
             Command::SimulateLink { name, up } => {
                 interfaces::simulate_link(self, &name, up, format).await
