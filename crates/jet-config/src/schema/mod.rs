@@ -5,6 +5,10 @@
 //! (mandatory, secret, references). Every parser, printer, merge and validation walks
 //! this schema; supporting a new statement means adding a node here, nothing else.
 //! Children are listed in the order Junos prints them.
+//!
+//! `node` defines [`SchemaNode`] and the builders; one module per hierarchy (`system`,
+//! `interfaces`, `routing`, `policy`, `firewall`, `groups`) builds its part with them;
+//! this module assembles [`ROOT`] and nothing below imports it.
 
 /// A static slice of the given statements followed by the top-level hierarchies
 /// (`system` … `routing-instances`) in print order: the one list of them, used by the
