@@ -285,13 +285,13 @@ impl Device {
             .await
     }
 
-    /// mgd itself, for the op layer's configuration commands (`show system commit`,
-    /// `show system rollback`, configuration mode).
+    /// mgd itself, for the op layer (`show system rollback`, configuration mode).
     pub(crate) fn mgd(&self) -> &MgdHandle {
         &self.inner.mgd
     }
 
     // ---- interfaces (ifd) ----
+
     fn ifd(&self) -> &IfdHandle {
         &self.inner.ifd
     }
