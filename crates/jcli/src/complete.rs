@@ -1,11 +1,11 @@
 //! `?` help and TAB completion over the device's operational command tree.
 //!
 //! Pure functions of the text before the cursor, so they are tested without a terminal.
-//! The words come from `jet_device::op::tree::COMMANDS`, the tree the device itself
+//! The words come from `jet_config::optree::COMMANDS`, the tree the device itself
 //! resolves commands with, so jcli only offers what the device runs. Words may be
 //! abbreviated to a unique prefix, as on the device.
 
-use jet_device::op::tree::{CommandNode, COMMANDS, PIPES};
+use jet_config::optree::{CommandNode, COMMANDS, PIPES};
 
 /// jcli's own words at the start of a line.
 static LOCAL: &[CommandNode] = &[

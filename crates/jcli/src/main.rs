@@ -3,7 +3,7 @@
 //! It reaches `jetd` (or any JET device) only over JET gRPC, through `jet-sdk`: the
 //! device parses and renders every command (text, XML, JSON, `| display` pipes), jcli
 //! just sends the words and prints what comes back. It uses the device's command tree
-//! (`jet_device::op::tree`) only for `?` help and TAB completion.
+//! (`jet_config::optree`) only for `?` help and TAB completion.
 //!
 //! * `jcli -c "show version"`: one command; exit 0, 1 when the device refuses the
 //!   command, 2 when no session could be set up.

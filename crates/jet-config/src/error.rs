@@ -145,7 +145,7 @@ pub enum StoreError {
         source: Box<ConfigError>,
     },
     /// `rollback N` with N beyond what is kept.
-    #[error("rollback {0} is out of range (0..{max})", max = crate::store::MAX_ROLLBACK)]
+    #[error("rollback {0} is out of range (0..{max})", max = crate::limits::MAX_ROLLBACK)]
     RollbackOutOfRange(usize),
     /// `rollback N` for a rollback that does not exist (yet).
     #[error("rollback {0} does not exist")]

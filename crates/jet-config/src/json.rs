@@ -11,12 +11,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+use crate::common::{absorb, comment_text, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::schema::{self, Kind, SchemaNode};
-use crate::text::{absorb, Parsed};
 use crate::tree::{self, KeyIndex, Meta, Node, Step, Value};
 use crate::value::{quote, ValueType};
-use crate::xml::comment_text;
 
 /// The JSON object for `children`.
 pub(crate) fn object(children: &[Node]) -> Json {

@@ -16,7 +16,20 @@
 //!   (types and ranges on entry; mandatory statements, references and cross-checks at
 //!   commit), **`show | compare`** ([`Config::compare`]) and **typed views** (`*Cfg`)
 //!   the device reads with Junos defaults filled in;
-//! - the durable **[`Store`]** of the committed configuration and 49 rollbacks.
+//! - the durable **[`Store`]** of the committed configuration and 49 rollbacks;
+//! - the **operational command grammar** ([`optree`]): the words of the operational CLI
+//!   with their help, beside the configuration schema, so the device resolves commands
+//!   and `jcli` completes them from one tree without linking the device.
+//!
+//! Layers (a module imports only modules of its own or a lower layer, never a higher
+//! one, and the import graph has no loop):
+//! 1. vocabulary: `error`, `limits`, [`value`], [`schema`] (one top-level hierarchy
+//!    list, shared by the root and group bodies), [`optree`];
+//! 2. the tree: [`tree`], and `common` (what the parsers and printers share);
+//! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
+//!    import `common`, never each other);
+//! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
+//!    `views_net`, `checks`, `validate`, and the `store` on top.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
 //! from a blocking task), use tokio or any runtime, hold process-wide state, or panic
@@ -24,13 +37,16 @@
 //! needs it, a typed view), never a new parser.
 
 mod checks;
+mod common;
 mod config;
 mod diff;
 mod error;
 mod groups;
 mod json;
 mod lex;
+mod limits;
 mod load;
+pub mod optree;
 pub mod schema;
 mod set;
 mod store;
@@ -53,8 +69,9 @@ mod proptests;
 
 pub use crate::config::{Config, LoadMode};
 pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
+pub use crate::limits::MAX_ROLLBACK;
 pub use crate::load::PayloadFormat;
-pub use crate::store::{CommitMeta, Store, MAX_ROLLBACK};
+pub use crate::store::{CommitMeta, Store};
 pub use crate::value::IpPrefix;
 pub use crate::views::{
     BridgeCfg, CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass,

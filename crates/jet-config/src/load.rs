@@ -3,10 +3,10 @@
 
 use std::str::FromStr;
 
+use crate::common::Parsed;
 use crate::config::{Config, LoadMode};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::schema;
-use crate::text::Parsed;
 use crate::{json, text, tree, xml};
 
 /// The syntax of a configuration payload.

@@ -6,10 +6,10 @@
 //! followed by their key (bare lists such as `interfaces ge-0/0/0` by the key alone),
 //! leaves by their value, leaf-lists by one value or `[ a b ]`.
 
+use crate::common::shown_value;
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
-use crate::text::shown_value;
 use crate::tree::{self, Entry, Node, Step, Value};
 use crate::value::{quote, quote_always};
 

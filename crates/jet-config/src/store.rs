@@ -31,9 +31,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::config::Config;
 use crate::error::StoreError;
-
-/// Highest rollback number kept (`rollback 49`), so 50 files in all.
-pub const MAX_ROLLBACK: usize = 49;
+use crate::limits::MAX_ROLLBACK;
 
 const CURRENT: &str = "juniper.conf";
 const TEMP: &str = "juniper.conf.tmp";

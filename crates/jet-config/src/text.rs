@@ -19,23 +19,12 @@
 
 use std::collections::HashMap;
 
+use crate::common::{absorb, pad, shown_value, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
-use crate::value::{quote, quote_always, ValueType};
-
-/// The result of parsing curly-brace text (or XML or JSON).
-#[derive(Debug, Default)]
-pub(crate) struct Parsed {
-    /// Top-level statements.
-    pub(crate) children: Vec<Node>,
-    /// Paths of the statements tagged `replace:`, in input order.
-    pub(crate) replaces: Vec<Vec<Step>>,
-    /// Statements to delete (XML `operation="delete"`, JSON `"operation": "delete"`):
-    /// the path, and for a leaf-list the value.
-    pub(crate) deletes: Vec<(Vec<Step>, Option<String>)>,
-}
+use crate::value::{quote, ValueType};
 
 /// Parses curly-brace text against the schema.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
@@ -541,41 +530,10 @@ impl Parser {
     }
 }
 
-/// Adds parsed tags to a statement's metadata (repeated statements merge).
-pub(crate) fn absorb(meta: &mut Meta, tags: Meta) {
-    if tags.inactive {
-        meta.inactive = true;
-    }
-    if tags.annotation.is_some() {
-        meta.annotation = tags.annotation;
-    }
-}
-
 /// Prints statements as Junos text at `indent` spaces.
 pub(crate) fn print_children(out: &mut String, children: &[Node], indent: usize) {
     for n in children {
         print_node(out, n, indent);
-    }
-}
-
-/// The printed form of a leaf value.
-pub(crate) fn shown_value(schema: &SchemaNode, v: &str) -> String {
-    if schema.secret {
-        quote_always(v)
-    } else {
-        quote(v)
-    }
-}
-
-const SPACES: &str = "                                                                                                                                ";
-
-/// `n` spaces of indentation.
-pub(crate) fn pad(out: &mut String, n: usize) {
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(SPACES.len());
-        out.push_str(&SPACES[..k]);
-        left -= k;
     }
 }
 

@@ -12,9 +12,9 @@
 //! `delete="delete"`). It is a small hand-written reader of the XML subset Junos uses:
 //! elements, attributes, text, character references, comments, CDATA; no DTDs.
 
+use crate::common::{absorb, comment_text, pad, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::schema::{self, Kind, SchemaNode};
-use crate::text::{absorb, Parsed};
 use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
 use crate::value::quote;
 
@@ -56,14 +56,14 @@ pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
                 open(out, name, &n.meta, indent);
                 out.push_str(">\n");
                 print(out, c, indent + 4);
-                crate::text::pad(out, indent);
+                pad(out, indent);
                 close(out, name);
             }
             Value::List(entries) => {
                 for e in entries {
                     open(out, name, &e.meta, indent);
                     out.push_str(">\n");
-                    crate::text::pad(out, indent + 4);
+                    pad(out, indent + 4);
                     let k = n.schema.key_name;
                     out.push('<');
                     out.push_str(k);
@@ -71,7 +71,7 @@ pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
                     out.push_str(&escape(&e.key));
                     close(out, k);
                     print(out, &e.children, indent + 4);
-                    crate::text::pad(out, indent);
+                    pad(out, indent);
                     close(out, name);
                 }
             }
@@ -81,12 +81,12 @@ pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
 
 fn open(out: &mut String, name: &str, meta: &Meta, indent: usize) {
     if let Some(a) = &meta.annotation {
-        crate::text::pad(out, indent);
+        pad(out, indent);
         out.push_str("<junos:comment>/* ");
         out.push_str(&escape(a));
         out.push_str(" */</junos:comment>\n");
     }
-    crate::text::pad(out, indent);
+    pad(out, indent);
     out.push('<');
     out.push_str(name);
     if meta.inactive {
@@ -418,14 +418,6 @@ fn op_of(e: &Elem) -> Result<Op, String> {
             "invalid operation '{other}' (expected merge, replace, create or delete)"
         )),
     }
-}
-
-/// The annotation in `/* text */` (delimiters optional); `None` when empty.
-pub(crate) fn comment_text(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = t.strip_prefix("/*").unwrap_or(t);
-    let t = t.strip_suffix("*/").unwrap_or(t);
-    crate::value::annotation(t)
 }
 
 impl Conv<'_> {

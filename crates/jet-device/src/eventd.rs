@@ -19,11 +19,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::device::Device;
 use crate::events::{CommitEvent, DeviceEvent, Stamped};
 use crate::ifd::InterfaceEvent;
 use crate::rib::{RouteEvent, RouteTableEvent};
 use crate::syslog::{self, SyslogEvent};
-use crate::Device;
 use jet_rib::{ChangeOp, RouteChange, TableId};
 
 /// One MQTT message to publish.

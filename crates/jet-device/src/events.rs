@@ -18,9 +18,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 
-use crate::ifd::InterfaceEvent;
-use crate::sessions::SessionEvent;
-use crate::syslog::SyslogEvent;
+use crate::vocab::interface_events::InterfaceEvent;
+use crate::vocab::route::{RouteEvent, RouteTableEvent};
+use crate::vocab::session::SessionEvent;
+use crate::vocab::syslog::SyslogEvent;
 
 /// Events buffered per consumer before it starts losing them.
 pub const EVENT_QUEUE: usize = 8192;
@@ -33,9 +34,9 @@ pub enum DeviceEvent {
     /// A JET session changed (opened, logged in, closed).
     Session(SessionEvent),
     /// Routes changed: one event per batch, cleanup, purge or source update.
-    Route(crate::rib::RouteEvent),
+    Route(RouteEvent),
     /// A routing table was created or removed.
-    RouteTable(crate::rib::RouteTableEvent),
+    RouteTable(RouteTableEvent),
     /// An interface, unit, family or address was added, changed or deleted.
     Interface(InterfaceEvent),
     /// A syslog message (link traps, ...); see [`crate::syslog`].

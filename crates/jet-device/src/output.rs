@@ -264,6 +264,25 @@ pub fn json_str(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
 }
 
+/// Formats an absolute time as Junos prints it: `2026-11-24 03:30:00 UTC`.
+pub(crate) fn junos_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// Duration as Junos prints it next to a date: `6w2d 18:01`, `1d 00:45`, `00:01:40`.
+pub(crate) fn time_length(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (w, d) = (secs / 604_800, (secs % 604_800) / 86_400);
+    let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
+    if w > 0 {
+        format!("{w}w{d}d {h:02}:{m:02}")
+    } else if d > 0 {
+        format!("{d}d {h:02}:{m:02}")
+    } else {
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +363,15 @@ mod tests {
         let mut s = String::new();
         Element::leaf("m", "a<b & \"c\"").write_xml(&mut s, 0);
         assert_eq!(s, "<m>a&lt;b &amp; &quot;c&quot;</m>\n");
+    }
+
+    #[test]
+    fn time_lengths_use_weeks_days_and_clock() {
+        assert_eq!(
+            time_length(6 * 604_800 + 2 * 86_400 + 18 * 3600 + 60),
+            "6w2d 18:01"
+        );
+        assert_eq!(time_length(86_400 + 45 * 60), "1d 00:45");
+        assert_eq!(time_length(100), "00:01:40");
     }
 }

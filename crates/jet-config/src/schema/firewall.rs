@@ -1,7 +1,8 @@
 //! `firewall`: family inet/inet6 filters with terms, and policers.
 
+use super::node::{container, flag, leaf, list, SchemaNode};
 use super::policy::PREFIX_LISTS;
-use super::{container, flag, leaf, list, SchemaNode, ValueType};
+use crate::value::ValueType;
 
 /// IP protocols a firewall term can match by name (numbers 0..255 too).
 pub const FIREWALL_PROTOCOLS: &[&str] = &[
@@ -91,7 +92,7 @@ const fn prefix_lists(name: &'static str, help: &'static str) -> SchemaNode {
 }
 
 const fn ports(name: &'static str, help: &'static str) -> SchemaNode {
-    super::leaf_list(name, ValueType::Port, help)
+    super::node::leaf_list(name, ValueType::Port, help)
 }
 
 static FROM_V4: &[SchemaNode] = &[
@@ -113,7 +114,7 @@ static FROM_V4: &[SchemaNode] = &[
         "destination-prefix-list",
         "Match IP destination prefixes in named list",
     ),
-    super::leaf_list("protocol", PROTOCOL, "Match IP protocol type"),
+    super::node::leaf_list("protocol", PROTOCOL, "Match IP protocol type"),
     ports("port", "Match TCP/UDP source or destination port"),
     ports("source-port", "Match TCP/UDP source port"),
     ports("destination-port", "Match TCP/UDP destination port"),
@@ -138,7 +139,7 @@ static FROM_V6: &[SchemaNode] = &[
         "destination-prefix-list",
         "Match IP destination prefixes in named list",
     ),
-    super::leaf_list("next-header", PROTOCOL, "Match next header protocol type"),
+    super::node::leaf_list("next-header", PROTOCOL, "Match next header protocol type"),
     ports("port", "Match TCP/UDP source or destination port"),
     ports("source-port", "Match TCP/UDP source port"),
     ports("destination-port", "Match TCP/UDP destination port"),

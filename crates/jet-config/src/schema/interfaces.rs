@@ -1,6 +1,7 @@
 //! `interfaces`: physical devices (IFD), logical units (IFL), families and addresses.
 
-use super::{container, flag, leaf, list, SchemaNode, ValueType, TEXT};
+use super::node::{container, flag, leaf, list, SchemaNode, TEXT};
+use crate::value::ValueType;
 
 /// Values of `interfaces NAME speed`.
 pub const SPEEDS: &[&str] = &[

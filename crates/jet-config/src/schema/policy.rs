@@ -1,6 +1,7 @@
 //! `policy-options`: prefix lists, communities, policy statements.
 
-use super::{container, flag, leaf, leaf_list, list, SchemaNode, ValueType, U32};
+use super::node::{container, flag, leaf, leaf_list, list, SchemaNode, U32};
+use crate::value::ValueType;
 
 /// Route sources a policy term can match.
 pub const POLICY_PROTOCOLS: &[&str] = &[

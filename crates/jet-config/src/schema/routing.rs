@@ -1,7 +1,8 @@
 //! `routing-options` (router id, AS, static routes, `rib inet6.0`) and
 //! `routing-instances`.
 
-use super::{container, flag, leaf, leaf_list, list, SchemaNode, ValueType, U32};
+use super::node::{container, flag, leaf, leaf_list, list, SchemaNode, U32};
+use crate::value::ValueType;
 
 const PREFERENCE: ValueType = ValueType::Uint {
     min: 0,

@@ -1,7 +1,8 @@
 //! `system` (host name, login, services, syslog, extensions, configuration database)
 //! and `security` (certificates, PKI).
 
-use super::{container, flag, leaf, leaf_list, list, presence, SchemaNode, ValueType, PORT, TEXT};
+use super::node::{container, flag, leaf, leaf_list, list, presence, SchemaNode, PORT, TEXT};
+use crate::value::ValueType;
 
 const MAX_CONNECTIONS: ValueType = ValueType::Uint { min: 1, max: 1000 };
 

@@ -7,7 +7,7 @@
 use jet_config::{Config, IflCfg, IpPrefix};
 
 use super::model::{AddressConf, FamilyConf, IfdConf, IflConf};
-use super::types::FamilyKind;
+use crate::vocab::interfaces::FamilyKind;
 
 /// The `interfaces` configuration, in configuration order.
 pub(crate) fn interfaces_conf(config: &Config) -> Vec<IfdConf> {

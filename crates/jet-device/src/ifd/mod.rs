@@ -1,10 +1,11 @@
 //! ifd: the interfaces subsystem — physical interfaces (IFD), logical units (IFL),
-//! protocol families and addresses, their admin/oper state, and `show interfaces`.
+//! protocol families and addresses, and their admin/oper state. Their types are in
+//! `crate::vocab` (re-exported here); `show interfaces` renders them in `crate::op`.
 //!
 //! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`.
 //! Units, families and addresses come from the committed configuration; `disable` takes
 //! an interface administratively down; the operational state follows a simulated link
-//! ([`Device::simulate_link`], `request interface simulate-link NAME down|up`). An IFL's
+//! ([`Device::simulate_link`](crate::Device::simulate_link), `request interface simulate-link NAME down|up`). An IFL's
 //! link is up only while its IFD is administratively and operationally up.
 //!
 //! Identifiers (stable for the life of a device, Junos-like):
@@ -19,7 +20,7 @@
 //!   MTU: 1514 (or the configured `mtu`); inet/inet6 MTU is 14 less, mpls 26 less.
 //!
 //! Consumers: the RIB (direct/local routes) and the JET interface services read
-//! [`Device::interfaces`] (a snapshot, never waits) and follow
+//! [`Device::interfaces`](crate::Device::interfaces) (a snapshot, never waits) and follow
 //! [`DeviceEvent::Interface`](crate::DeviceEvent::Interface) events on the device bus:
 //! subscribe first, then take the snapshot, then apply events (each event carries the
 //! object's full attributes, so applying one twice is harmless).
@@ -27,58 +28,19 @@
 //! Not simulated: traffic (counters are zeros; `Carrier transitions` counts simulated
 //! flaps), IPv6 link-local addresses, internal units (`lo0.16384`).
 
-mod events;
 mod glue;
-mod model;
-mod render;
-mod render_detail;
+pub(crate) mod model;
 mod task;
-mod types;
 
-use std::sync::Arc;
-
-use tokio::sync::watch;
-
-pub use self::events::{ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent};
 pub use self::model::{AddressConf, FamilyConf, IfdConf, IflConf, GE_PORTS};
-pub use self::types::{
+pub use crate::vocab::interface_events::{
+    ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent,
+};
+pub use crate::vocab::interfaces::{
     Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot, MacAddr, Mtu, Speed,
 };
 
-pub(crate) use self::render::{render, InterfacesQuery, Style};
 pub(crate) use self::task::IfdHandle;
-
-use crate::error::DeviceError;
-use crate::Device;
-
-impl Device {
-    fn ifd(&self) -> &IfdHandle {
-        &self.inner.ifd
-    }
-
-    /// The interfaces as last published (never waits; may trail a commit that has just
-    /// completed by the time the interfaces task takes to apply it).
-    pub fn interfaces(&self) -> Arc<InterfacesSnapshot> {
-        self.ifd().snapshot()
-    }
-
-    /// The interfaces after every committed configuration has been applied.
-    pub async fn interfaces_current(&self) -> Result<Arc<InterfacesSnapshot>, DeviceError> {
-        self.ifd().current().await
-    }
-
-    /// A receiver that sees every new interfaces snapshot.
-    pub fn watch_interfaces(&self) -> watch::Receiver<Arc<InterfacesSnapshot>> {
-        self.ifd().watch()
-    }
-
-    /// Takes the simulated link of physical interface `name` down or up (events, link
-    /// trap and syslog follow). Fails with [`DeviceError::UnknownInterface`] for a name
-    /// that is not a physical interface of the device.
-    pub async fn simulate_link(&self, name: &str, up: bool) -> Result<(), DeviceError> {
-        self.ifd().simulate_link(name, up).await
-    }
-}
 
 /// A stable 16-bit seed for a device's MAC addresses (FNV-1a of its data directory).
 pub(crate) fn mac_seed(data_dir: &std::path::Path) -> u64 {

@@ -10,12 +10,14 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
-use super::events::{ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent};
-use super::types::{
+use crate::error::DeviceError;
+use crate::vocab::interface_events::{
+    ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent,
+};
+use crate::vocab::interfaces::{
     Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot, MacAddr, Mtu, Speed,
 };
-use crate::error::DeviceError;
-use crate::syslog::{Facility, Severity, SyslogEvent};
+use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
 
 /// Number of simulated Gigabit Ethernet ports (`ge-0/0/0` … `ge-0/0/9`).
 pub const GE_PORTS: u32 = 10;

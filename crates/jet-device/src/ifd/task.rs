@@ -25,10 +25,10 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::glue::interfaces_conf;
 use super::model::{Changes, Model};
-use super::types::InterfacesSnapshot;
 use crate::error::DeviceError;
 use crate::events::{DeviceEvent, EventBus};
 use crate::mgd::{BoxFuture, Committed, Subsystem, Transaction};
+use crate::vocab::interfaces::InterfacesSnapshot;
 
 /// Bound on queued requests; callers wait (back-pressure) beyond it.
 const IFD_QUEUE: usize = 64;

@@ -1,24 +1,24 @@
-//! The device's configuration API: thin wrappers that check the login class, send a
-//! request to the mgd task and wait for its reply. Reads of the committed configuration
-//! and of the history come from watch channels and never wait for a commit.
+//! mgd's request API ([`MgdHandle`]), which the device's configuration methods call:
+//! thin wrappers that check the login class, send a request to the mgd task and wait
+//! for its reply. Reads of the committed configuration and of the history come from
+//! watch channels and never wait for a commit.
 
 use std::sync::Arc;
 
 use jet_config::{Config, LoginClass};
 use tokio::sync::{oneshot, watch};
 
-use super::authz::{authorize_config, authorize_op};
+use super::authz::authorize_config;
 use super::ephemeral::{self, DEFAULT_INSTANCE};
-use super::history::{self, History};
+use super::history::History;
 use super::subsystem::{CheckSubsystem, CommitCheck, Subsystem};
 use super::{
-    compare, CfgMode, CfgReply, CfgSessionInfo, Committed, LoadRequest, MgdRequest, Payload, Who,
+    compare, CfgMode, CfgReply, CfgSessionInfo, Committed, LoadRequest, MgdHandle, MgdRequest,
+    Payload, Who,
 };
 use crate::error::DeviceError;
-use crate::op::OpInput;
 use crate::output::Format;
 use crate::sessions::SessionId;
-use crate::Device;
 
 /// Kind of an ephemeral operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,15 +42,13 @@ pub struct EphemeralOp {
     pub payload: Option<Payload>,
 }
 
-impl Device {
+impl MgdHandle {
     async fn ask<T>(
         &self,
         make: impl FnOnce(oneshot::Sender<T>) -> MgdRequest,
     ) -> Result<T, DeviceError> {
         let (reply, rx) = oneshot::channel();
-        self.inner
-            .mgd
-            .tx
+        self.tx
             .send(make(reply))
             .await
             .map_err(|_| DeviceError::ShuttingDown)?;
@@ -58,63 +56,41 @@ impl Device {
     }
 
     /// The configuration in force now.
-    pub fn committed(&self) -> Arc<Committed> {
-        self.inner.mgd.committed.borrow().clone()
+    pub(crate) fn committed(&self) -> Arc<Committed> {
+        self.committed.borrow().clone()
     }
 
     /// A receiver that sees every new committed configuration (subsystems react to it;
     /// they read `effective`, which includes the ephemeral instances).
-    pub fn watch_config(&self) -> watch::Receiver<Arc<Committed>> {
-        self.inner.mgd.committed.clone()
+    pub(crate) fn watch_config(&self) -> watch::Receiver<Arc<Committed>> {
+        self.committed.clone()
     }
 
     /// The commit history (`show system commit`).
-    pub fn commit_history(&self) -> Arc<History> {
-        self.inner.mgd.history.borrow().clone()
+    pub(crate) fn commit_history(&self) -> Arc<History> {
+        self.history.borrow().clone()
     }
 
     /// Registers a check run on every new configuration before it is committed.
-    pub fn add_commit_check(&self, check: CommitCheck) {
+    pub(crate) fn add_commit_check(&self, check: CommitCheck) {
         self.add_subsystem(Arc::new(CheckSubsystem::new("commit check", check)));
     }
 
     /// Registers a subsystem in the commit pipeline (prepare / apply / abort).
-    pub fn add_subsystem(&self, subsystem: Arc<dyn Subsystem>) {
-        self.inner.mgd.subsystems.add(subsystem);
+    pub(crate) fn add_subsystem(&self, subsystem: Arc<dyn Subsystem>) {
+        self.subsystems.add(subsystem);
     }
 
     /// Loads a payload onto the committed configuration and commits it, all or nothing
     /// (`ConfigSet`). Only `super-user` may.
-    pub async fn load_and_commit(&self, req: LoadRequest) -> Result<(), DeviceError> {
+    pub(crate) async fn load_and_commit(&self, req: LoadRequest) -> Result<(), DeviceError> {
         authorize_config(&req.who)?;
         self.ask(|reply| MgdRequest::Load { req, reply }).await?
     }
 
-    /// Runs an operational command for a user of `class` (see [`super::authorize_op`]).
-    pub async fn op_command_as(
-        &self,
-        class: LoginClass,
-        input: OpInput<'_>,
-        format: Format,
-    ) -> Result<String, DeviceError> {
-        authorize_op(class, input)?;
-        self.op_command(input, format).await
-    }
-
-    /// [`Device::op_command_as`], the output in pieces as it is produced.
-    pub async fn op_command_as_pieces(
-        &self,
-        class: LoginClass,
-        input: OpInput<'_>,
-        format: Format,
-    ) -> Result<crate::op::OpPieces, DeviceError> {
-        authorize_op(class, input)?;
-        self.op_command_pieces(input, format).await
-    }
-
     /// Enters configuration mode. `owner` is the connection the session is bound to: it
     /// ends when the connection does. Returns the session token and what to print.
-    pub async fn config_open(
+    pub(crate) async fn config_open(
         &self,
         owner: Option<SessionId>,
         who: Who,
@@ -132,31 +108,25 @@ impl Device {
 
     /// Runs one configuration-mode command of the session `token` on connection `owner`.
     /// `payload` is the text of `load ... terminal|FILE`.
-    pub async fn config_command(
+    pub(crate) async fn config_command(
         &self,
         owner: Option<SessionId>,
         token: &str,
         line: &str,
         payload: Option<String>,
     ) -> Result<CfgReply, DeviceError> {
-        let mut reply = self
-            .ask(|reply| MgdRequest::Command {
-                owner,
-                token: token.to_owned(),
-                line: line.to_owned(),
-                payload,
-                reply,
-            })
-            .await??;
-        if let Some(op) = reply.run.take() {
-            // Only super-users are in configuration mode, so every op command is allowed.
-            reply.output = self.op_command(OpInput::Cli(&op), Format::Text).await?;
-        }
-        Ok(reply)
+        self.ask(|reply| MgdRequest::Command {
+            owner,
+            token: token.to_owned(),
+            line: line.to_owned(),
+            payload,
+            reply,
+        })
+        .await?
     }
 
     /// Leaves configuration mode without committing.
-    pub async fn config_close(
+    pub(crate) async fn config_close(
         &self,
         owner: Option<SessionId>,
         token: &str,
@@ -170,13 +140,13 @@ impl Device {
     }
 
     /// The configuration sessions now.
-    pub async fn config_sessions(&self) -> Result<Vec<CfgSessionInfo>, DeviceError> {
+    pub(crate) async fn config_sessions(&self) -> Result<Vec<CfgSessionInfo>, DeviceError> {
         self.ask(|reply| MgdRequest::Sessions { reply }).await
     }
 
     /// Reads an ephemeral instance (or, with `merged`, the effective configuration) at
     /// `path`, rendered as `{"configuration": ...}` JSON or `<configuration>` XML.
-    pub fn ephemeral_get(
+    pub(crate) fn ephemeral_get(
         &self,
         instance: &str,
         path: &str,
@@ -211,7 +181,7 @@ impl Device {
 
     /// Applies `ops` to an ephemeral instance as one unit and (unless `load_only`)
     /// commits it. `validate` runs the full commit validation on the effective result.
-    pub async fn ephemeral_set(
+    pub(crate) async fn ephemeral_set(
         &self,
         who: &Who,
         instance: &str,
@@ -235,50 +205,9 @@ impl Device {
         .await?
     }
 
-    /// `show system commit`.
-    pub(crate) fn render_commit_history(&self, format: Format) -> String {
-        history::render(&self.commit_history(), format)
-    }
-
-    /// `show system rollback N [compare M]` with its arguments as typed.
-    pub(crate) fn render_rollback_command(
-        &self,
-        args: &[String],
-        format: Format,
-    ) -> Result<String, DeviceError> {
-        let num = |w: &str| {
-            w.parse::<usize>()
-                .map_err(|_| DeviceError::Syntax(format!("'{w}' is not a rollback number (0..49)")))
-        };
-        let (n, against) = match args {
-            [n] => (num(n)?, None),
-            [n, c, m] if c == "compare" => (num(n)?, Some(num(m)?)),
-            _ => {
-                return Err(DeviceError::Syntax(
-                    "usage: show system rollback NUMBER [compare NUMBER]".into(),
-                ))
-            }
-        };
-        let text = self.render_rollback(n, against)?;
-        Ok(match format {
-            Format::Text => text,
-            Format::Xml | Format::Json => {
-                let e = crate::output::Element::container("rollback-information").child(
-                    crate::output::Element::container("configuration-information")
-                        .child(crate::output::Element::leaf("configuration-output", text)),
-                );
-                if format == Format::Xml {
-                    e.to_cli_xml()
-                } else {
-                    e.to_json()
-                }
-            }
-        })
-    }
-
-    /// `show system rollback N [compare M]`: rollback `n` as text, or the difference from
-    /// rollback `m` to rollback `n`. Reads the files directly (no wait for mgd).
-    pub(crate) fn render_rollback(
+    /// Rollback `n` as text, or the difference from rollback `m` to rollback `n` (`show
+    /// system rollback N [compare M]`). Reads the files directly (no wait for mgd).
+    pub(crate) fn rollback_text(
         &self,
         n: usize,
         against: Option<usize>,
@@ -290,7 +219,7 @@ impl Device {
             if k == 0 {
                 return Ok(self.committed().config.clone());
             }
-            let p = self.inner.mgd.config_dir.join(format!("juniper.conf.{k}"));
+            let p = self.config_dir.join(format!("juniper.conf.{k}"));
             match std::fs::read_to_string(&p) {
                 Ok(t) => Ok(Config::parse_text(&t)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -10,7 +10,7 @@ use jet_config::LoginClass;
 
 use super::Who;
 use crate::error::DeviceError;
-use crate::op::OpInput;
+use crate::vocab::op_input::OpInput;
 
 /// True when the command only reads (`show ...`, `<get-...>` RPCs).
 fn is_show(input: OpInput<'_>) -> bool {

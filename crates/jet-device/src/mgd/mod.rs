@@ -41,10 +41,10 @@ use std::sync::Arc;
 use jet_config::{CommitMeta, Config, LoginClass, Store};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use crate::abort::AbortOnDrop;
 use crate::error::DeviceError;
 use crate::events::{DeviceEvent, EventBus};
 use crate::sessions::{SessionEvent, SessionId};
-use crate::AbortOnDrop;
 
 pub use api::{EphemeralOp, EphemeralOpKind};
 pub use authz::authorize_op;

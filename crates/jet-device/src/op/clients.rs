@@ -6,9 +6,8 @@
 
 use std::fmt::Write as _;
 
-use super::junos_time;
-use crate::output::{Element, Format};
-use crate::Device;
+use crate::device::Device;
+use crate::output::{junos_time, Element, Format};
 
 pub(super) fn render(dev: &Device, format: Format, detail: bool) -> String {
     let sessions = dev.sessions().list();

@@ -4,10 +4,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::junos_time;
+use crate::device::Device;
 use crate::error::DeviceError;
-use crate::output::{json_str, xml_escape, Format, JUNOS_RELEASE, XML_TRAILER};
-use crate::Device;
+use crate::output::{json_str, junos_time, xml_escape, Format, JUNOS_RELEASE, XML_TRAILER};
 
 pub(super) fn render(
     dev: &Device,

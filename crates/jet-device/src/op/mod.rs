@@ -5,31 +5,27 @@
 //! any unique prefix, as on Junos (`sh ver`).
 
 mod clients;
+mod commits;
 mod configuration;
 mod interfaces;
 pub mod notification;
 pub mod pipes;
+mod route;
 mod storage;
-pub mod tree;
 mod uptime;
-pub(crate) use uptime::time_length;
 mod users;
 mod version;
 
 use crate::error::DeviceError;
 use crate::output::Format;
-use crate::Device;
+use jet_config::LoginClass;
 
-pub use tree::{CommandNode, COMMANDS, PIPES};
+use crate::device::Device;
+use crate::mgd::{authorize_op, CfgReply};
+use crate::sessions::SessionId;
+pub use crate::vocab::op_input::OpInput;
 
-/// An operational command as a client sent it.
-#[derive(Debug, Clone, Copy)]
-pub enum OpInput<'a> {
-    /// CLI words, optionally with pipes (`show configuration | display set`).
-    Cli(&'a str),
-    /// A Junos XML RPC (`<get-software-information/>`).
-    Xml(&'a str),
-}
+pub use jet_config::optree::{self as tree, CommandNode, COMMANDS, PIPES};
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,12 +38,12 @@ pub(crate) enum Command {
     NotificationStatistics,
     SystemCommit,
     SystemRollback { args: Vec<String> },
-    Interfaces(crate::ifd::InterfacesQuery),
+    Interfaces(interfaces::InterfacesQuery),
     SimulateLink { name: String, up: bool },
     SystemUsers,
     SystemStorage,
     Log { file: String },
-    Route(crate::rib::RouteCmd),
+    Route(route::RouteCmd),
 }
 
 /// How the output is post-processed.
@@ -72,6 +68,8 @@ enum Display {
 /// the pieces are the output.
 pub type OpPieces = tokio::sync::mpsc::Receiver<String>;
 
+/// The entry points of the operational commands (and of configuration mode, whose
+/// `run` runs one). The rest of [`Device`] is in `device.rs`.
 impl Device {
     /// Runs an operational command and renders its output in `format` (a `| display`
     /// pipe in the command wins over `format`, as on the CLI; text filters such as
@@ -105,14 +103,14 @@ impl Device {
             Some(Display::Json) => Format::Json,
             _ => format,
         };
-        if let Command::Route(crate::rib::RouteCmd::Routes(a)) = cmd {
+        if let Command::Route(route::RouteCmd::Routes(a)) = cmd {
             // Rendered on a blocking thread, a chunk of the table at a time, through the
             // pipes as it goes.
             let (tx, rx) = tokio::sync::mpsc::channel(4);
             let rib = self.rib().clone();
             let mut pipe = pipes::Streamer::new(pipes.filters);
             tokio::task::spawn_blocking(move || {
-                rib.render_routes_pieces(&a, format, &mut |piece| {
+                route::render_routes_pieces(&rib, &a, format, &mut |piece| {
                     let out = pipe.push(piece);
                     // Stop as soon as nobody reads, even while `count` sends nothing.
                     !tx.is_closed() && (out.is_empty() || tx.blocking_send(out).is_ok())
@@ -135,8 +133,8 @@ impl Device {
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
             Command::NotificationStatistics => Ok(notification::render_statistics(self, format)),
-            Command::SystemCommit => Ok(self.render_commit_history(format)),
-            Command::SystemRollback { args } => self.render_rollback_command(&args, format),
+            Command::SystemCommit => Ok(commits::render_history(&self.commit_history(), format)),
+            Command::SystemRollback { args } => commits::render_rollback(self, &args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
             Command::SimulateLink { name, up } => {
                 interfaces::simulate_link(self, &name, up, format).await
@@ -147,7 +145,7 @@ impl Device {
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
-                tokio::task::spawn_blocking(move || rib.render_show(&r, format))
+                tokio::task::spawn_blocking(move || route::render_show(&rib, &r, format))
                     .await
                     .map_err(|e| DeviceError::Command(format!("show route failed: {e}")))
             }
@@ -156,6 +154,49 @@ impl Device {
         // A fresh channel with room for one: this cannot fail.
         let _ = tx.try_send(pipes::apply(&pipes.filters, out));
         Ok(rx)
+    }
+
+    /// Runs an operational command for a user of `class` (see [`crate::authorize_op`]).
+    pub async fn op_command_as(
+        &self,
+        class: LoginClass,
+        input: OpInput<'_>,
+        format: Format,
+    ) -> Result<String, DeviceError> {
+        authorize_op(class, input)?;
+        self.op_command(input, format).await
+    }
+
+    /// [`Device::op_command_as`], the output in pieces as it is produced.
+    pub async fn op_command_as_pieces(
+        &self,
+        class: LoginClass,
+        input: OpInput<'_>,
+        format: Format,
+    ) -> Result<OpPieces, DeviceError> {
+        authorize_op(class, input)?;
+        self.op_command_pieces(input, format).await
+    }
+
+    /// Runs one configuration-mode command of the session `token` on connection `owner`.
+    /// `payload` is the text of `load ... terminal|FILE`. A `run ...` command's
+    /// operational command runs here, in the op layer.
+    pub async fn config_command(
+        &self,
+        owner: Option<SessionId>,
+        token: &str,
+        line: &str,
+        payload: Option<String>,
+    ) -> Result<CfgReply, DeviceError> {
+        let mut reply = self
+            .mgd()
+            .config_command(owner, token, line, payload)
+            .await?;
+        if let Some(op) = reply.run.take() {
+            // Only super-users are in configuration mode, so every op command is allowed.
+            reply.output = self.op_command(OpInput::Cli(&op), Format::Text).await?;
+        }
+        Ok(reply)
     }
 }
 
@@ -167,6 +208,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     for pipe in &parts[1..] {
         let w: Vec<&str> = pipe.split_whitespace().collect();
         let (path, _) = tree::resolve_in(tree::PIPES, &w)
+            .map_err(syntax)
             .map_err(|e| DeviceError::Syntax(format!("in '| {}': {e}", pipe.trim())))?;
         match path.as_slice() {
             ["display", "xml"] => pipes.display = Some(Display::Xml),
@@ -192,10 +234,10 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             }
         }
     }
-    let (path, rest) = tree::resolve(&words)?;
+    let (path, rest) = tree::resolve(&words).map_err(syntax)?;
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::Version,
-        ["show", "route"] => Command::Route(crate::rib::parse_show_route(rest)?),
+        ["show", "route"] => Command::Route(route::parse_show_route(rest)?),
         ["show", "system", "uptime"] => Command::SystemUptime,
         ["show", "system", "commit"] => Command::SystemCommit,
         ["show", "system", "rollback"] => Command::SystemRollback {
@@ -278,9 +320,9 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         },
         "get-configuration" => Command::Configuration { path: Vec::new() },
         "get-extension-service-client-information" => Command::Clients { detail: false },
-        "get-route-information" => Command::Route(crate::rib::RouteCmd::Routes(Default::default())),
-        "get-route-summary-information" => Command::Route(crate::rib::RouteCmd::Summary),
-        "get-forwarding-table-information" => Command::Route(crate::rib::RouteCmd::Forwarding),
+        "get-route-information" => Command::Route(route::RouteCmd::Routes(Default::default())),
+        "get-route-summary-information" => Command::Route(route::RouteCmd::Summary),
+        "get-forwarding-table-information" => Command::Route(route::RouteCmd::Forwarding),
         "command" => {
             let inner = after[name_end..]
                 .strip_prefix('>')
@@ -293,13 +335,13 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
     Ok((cmd, Pipes::default()))
 }
 
-fn short(s: &str) -> String {
-    s.chars().take(60).collect()
+/// A command line that does not resolve in the command tree is a syntax error.
+fn syntax(e: tree::ResolveError) -> DeviceError {
+    DeviceError::Syntax(e.to_string())
 }
 
-/// Formats an absolute time as Junos prints it: `2026-11-24 03:30:00 UTC`.
-pub(crate) fn junos_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+fn short(s: &str) -> String {
+    s.chars().take(60).collect()
 }
 
 #[cfg(test)]

@@ -7,64 +7,10 @@
 //! layout and the XML element names are ours.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
-use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
-use super::junos_time;
-use crate::output::{Element, Format};
-use crate::Device;
-
-/// One MQTT client (connected, or a persistent session whose client is offline).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyClientRow {
-    /// MQTT client identifier.
-    pub client_id: String,
-    /// Socket address; `None` while offline.
-    pub address: Option<SocketAddr>,
-    /// `3.1`, `3.1.1` or `5`.
-    pub protocol: String,
-    /// Topic filters.
-    pub subscriptions: Vec<String>,
-    /// Messages waiting to be sent.
-    pub queued: usize,
-    /// QoS 1/2 messages sent and not yet acknowledged.
-    pub inflight: usize,
-    /// Messages dropped for this client.
-    pub dropped: u64,
-    /// When the connection (or, offline, the last one) started.
-    pub since: DateTime<Utc>,
-}
-
-/// What the notification service tells the device about itself.
-pub trait NotificationStatus: Send + Sync {
-    /// The MQTT addresses served.
-    fn listening(&self) -> Vec<SocketAddr>;
-    /// Every client session.
-    fn clients(&self) -> Vec<NotifyClientRow>;
-    /// Named counters, in display order (`connections`, `dropped-qos0`, ...).
-    fn statistics(&self) -> Vec<(&'static str, u64)>;
-}
-
-impl Device {
-    /// Registers the notification service's status source (replacing any earlier one).
-    pub fn set_notification_status(&self, status: Arc<dyn NotificationStatus>) {
-        *self
-            .inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(status);
-    }
-
-    fn notification_status(&self) -> Option<Arc<dyn NotificationStatus>> {
-        self.inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-}
+use crate::device::Device;
+use crate::output::{junos_time, Element, Format};
+pub use crate::vocab::notification::{NotificationStatus, NotifyClientRow};
 
 pub(super) fn render_clients(dev: &Device, format: Format) -> String {
     let rows = dev

@@ -11,9 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
-use crate::Device;
 
 const HEADER: &str = "Filesystem              Size       Used      Avail  Capacity  Mounted on\n";
 

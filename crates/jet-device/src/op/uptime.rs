@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::junos_time;
-use crate::output::{Element, Format};
-use crate::Device;
+use crate::device::Device;
+use crate::output::{junos_time, time_length, Element, Format};
 
 pub(super) fn render(dev: &Device, format: Format) -> String {
     let now = Utc::now();
@@ -97,20 +96,6 @@ pub(super) fn user_count(n: usize) -> String {
     }
 }
 
-/// Duration as Junos prints it next to a date: `6w2d 18:01`, `1d 00:45`, `00:01:40`.
-pub(crate) fn time_length(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (w, d) = (secs / 604_800, (secs % 604_800) / 86_400);
-    let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
-    if w > 0 {
-        format!("{w}w{d}d {h:02}:{m:02}")
-    } else if d > 0 {
-        format!("{d}d {h:02}:{m:02}")
-    } else {
-        format!("{h:02}:{m:02}:{s:02}")
-    }
-}
-
 /// The uptime phrase of FreeBSD `w` (`44 days, 18 hrs,`, `2 days,  1:04,`, `41 mins,`).
 pub(crate) fn uptime_words(secs: i64) -> String {
     let mut up = secs.max(0);
@@ -163,15 +148,5 @@ mod tests {
         assert_eq!(uptime_words(11 * 3600 + 3 * 60), "11:03,");
         assert_eq!(uptime_words(5), "5 secs,");
         assert_eq!(uptime_words(86_400), "1 day,");
-    }
-
-    #[test]
-    fn time_lengths_use_weeks_days_and_clock() {
-        assert_eq!(
-            time_length(6 * 604_800 + 2 * 86_400 + 18 * 3600 + 60),
-            "6w2d 18:01"
-        );
-        assert_eq!(time_length(86_400 + 45 * 60), "1d 00:45");
-        assert_eq!(time_length(100), "00:01:40");
     }
 }

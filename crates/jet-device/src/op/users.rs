@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::uptime::{clock, load_averages, uptime_words, user_count};
+use crate::device::Device;
 use crate::output::{Element, Format};
 use crate::sessions::SessionInfo;
-use crate::Device;
 
 /// The column header (USER at 0, TTY at 9, FROM at 18, LOGIN@ at 52, IDLE at 60, WHAT at 65).
 const HEADER: &str = "USER     TTY      FROM                              LOGIN@  IDLE WHAT\n";

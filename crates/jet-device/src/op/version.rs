@@ -1,7 +1,7 @@
 //! `show version` / `<get-software-information/>`.
 
+use crate::device::Device;
 use crate::output::{Element, Format};
-use crate::Device;
 
 /// The Junos release whose JET API this device implements.
 pub(crate) const JUNOS_VERSION: &str = "24.4R1";

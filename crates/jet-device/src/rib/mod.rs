@@ -25,13 +25,10 @@
 //! purge timers without sleeping.
 
 mod policy;
-mod show;
-mod show_more;
 pub(crate) mod sources;
 mod task;
 
 pub use policy::{PolicyAction, RoutePolicy};
-pub use show::{parse_show_route, RouteCmd, ShowRoute};
 
 use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard};
 use std::time::Duration;
@@ -46,6 +43,7 @@ use crate::events::EventBus;
 use crate::mgd::Committed;
 use crate::sessions::SessionId;
 
+pub use crate::vocab::route::{RouteCause, RouteEvent, RouteTableEvent};
 pub use jet_rib;
 
 /// Requests queued to the RIB task before senders wait.
@@ -86,43 +84,6 @@ pub enum SubscribeError {
     /// The RIB task is gone.
     #[error(transparent)]
     Task(#[from] RibTaskError),
-}
-
-/// Why routes changed (carried by [`RouteEvent`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RouteCause {
-    /// A JET batch (Add/Modify/Update/Delete) of this client.
-    Batch(String),
-    /// RouteCleanup of this client.
-    Cleanup(String),
-    /// The purge timer of this disconnected client fired.
-    Purge(String),
-    /// A device source was replaced.
-    Source(Source),
-}
-
-/// Routes changed by one operation: one event per batch, never one per route.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteEvent {
-    /// What caused it.
-    pub cause: RouteCause,
-    /// Paths added.
-    pub added: u32,
-    /// Paths changed.
-    pub modified: u32,
-    /// Paths removed.
-    pub deleted: u32,
-    /// Every path touched (shared with subscription streams, not copied).
-    pub changes: Arc<[RouteChange]>,
-}
-
-/// A routing table was created or removed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteTableEvent {
-    /// Table name.
-    pub table: String,
-    /// True when created, false when removed.
-    pub added: bool,
 }
 
 /// A live table subscription: batches of changes for the table, in order. The stream

@@ -19,15 +19,11 @@ use jet_config::Config;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::{messages_for, syslog_files, SyslogFile};
+use super::rules::{messages_for, syslog_files, SyslogFile};
 use crate::error::DeviceError;
 use crate::events::{EventBus, Stamped};
 use crate::mgd::Committed;
 
-/// Default rotation size of a log file (Junos: 1 MB for `messages`... we use 1 MiB).
-pub const DEFAULT_SIZE: u64 = 1024 * 1024;
-/// Default number of rotated files kept.
-pub const DEFAULT_FILES: u32 = 10;
 /// Simulated PID of newsyslog (rotation lines).
 const NEWSYSLOG_PID: u32 = 2203;
 /// Bound on queued requests to the task.

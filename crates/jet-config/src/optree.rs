@@ -1,9 +1,52 @@
-//! The operational command tree: the words that exist, with their help text.
+//! The operational command tree: the words of the Junos CLI grammar that exist, with
+//! their help text.
 //!
-//! Used to resolve abbreviated words here and by `jcli` for `?` help and tab completion,
-//! so the CLI only offers commands the device really has.
+//! Data and lookup only (no device): the device resolves abbreviated words of an
+//! operational command with it, and `jcli` uses it for `?` help and tab completion, so
+//! the CLI only offers commands the device really has.
 
-use crate::error::DeviceError;
+/// Why words do not resolve to a command. The message is what the CLI prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// The first word matches no command.
+    #[error("unknown command '{word}'")]
+    UnknownCommand {
+        /// The word as typed.
+        word: String,
+    },
+    /// A word follows a command that takes no further words.
+    #[error("unexpected argument '{word}' after '{after}'")]
+    UnexpectedArgument {
+        /// The word as typed.
+        word: String,
+        /// The resolved words before it.
+        after: String,
+    },
+    /// A word matches none of the words that may follow.
+    #[error("'{word}' is not valid after '{after}' (expecting one of: {expecting})")]
+    NotValidAfter {
+        /// The word as typed.
+        word: String,
+        /// The resolved words before it.
+        after: String,
+        /// The words that may follow, comma-separated.
+        expecting: String,
+    },
+    /// An abbreviation matches several words and none exactly.
+    #[error("'{word}' is ambiguous (possible completions: {candidates})")]
+    Ambiguous {
+        /// The word as typed.
+        word: String,
+        /// The words it abbreviates, comma-separated.
+        candidates: String,
+    },
+    /// The words stop before a command that can run.
+    #[error("incomplete command '{line}'")]
+    Incomplete {
+        /// The words as typed, space-separated.
+        line: String,
+    },
+}
 
 /// One word of the command tree.
 #[derive(Debug)]
@@ -46,7 +89,7 @@ const fn branch(
 
 const DETAIL: &[CommandNode] = &[leaf("detail", "Display detailed output")];
 
-/// Words after `show route` (offered by completion; parsed by `rib::parse_show_route`).
+/// Words after `show route` (offered by completion; parsed by the device's op layer).
 const ROUTE: &[CommandNode] = &[
     leaf(
         "client-info",
@@ -218,17 +261,17 @@ pub static PIPES: &[CommandNode] = &[
 
 /// Resolves (possibly abbreviated) words to the full command path; returns the path and
 /// the remaining words (free arguments of a command that takes them).
-pub(crate) fn resolve<'w>(
+pub fn resolve<'w>(
     words: &'w [&'w str],
-) -> Result<(Vec<&'static str>, &'w [&'w str]), DeviceError> {
+) -> Result<(Vec<&'static str>, &'w [&'w str]), ResolveError> {
     resolve_in(COMMANDS, words)
 }
 
 /// [`resolve`] from any root (commands, or the words after a `|`).
-pub(crate) fn resolve_in<'w>(
+pub fn resolve_in<'w>(
     root: &'static [CommandNode],
     words: &'w [&'w str],
-) -> Result<(Vec<&'static str>, &'w [&'w str]), DeviceError> {
+) -> Result<(Vec<&'static str>, &'w [&'w str]), ResolveError> {
     let mut level: &'static [CommandNode] = root;
     let mut path: Vec<&'static str> = Vec::new();
     let mut current: Option<&'static CommandNode> = None;
@@ -241,25 +284,30 @@ pub(crate) fn resolve_in<'w>(
         let node = match matches.as_slice() {
             [] => {
                 let expecting = level.iter().map(|n| n.word).collect::<Vec<_>>().join(", ");
-                return Err(DeviceError::Syntax(if path.is_empty() {
-                    format!("unknown command '{w}'")
+                let word = (*w).to_owned();
+                return Err(if path.is_empty() {
+                    ResolveError::UnknownCommand { word }
                 } else if expecting.is_empty() {
-                    format!("unexpected argument '{w}' after '{}'", path.join(" "))
+                    ResolveError::UnexpectedArgument {
+                        word,
+                        after: path.join(" "),
+                    }
                 } else {
-                    format!(
-                        "'{w}' is not valid after '{}' (expecting one of: {expecting})",
-                        path.join(" ")
-                    )
-                }));
+                    ResolveError::NotValidAfter {
+                        word,
+                        after: path.join(" "),
+                        expecting,
+                    }
+                });
             }
             [one] => *one,
             many => match many.iter().find(|n| n.word == *w) {
                 Some(exact) => *exact,
                 None => {
-                    return Err(DeviceError::Syntax(format!(
-                        "'{w}' is ambiguous (possible completions: {})",
-                        many.iter().map(|n| n.word).collect::<Vec<_>>().join(", ")
-                    )))
+                    return Err(ResolveError::Ambiguous {
+                        word: (*w).to_owned(),
+                        candidates: many.iter().map(|n| n.word).collect::<Vec<_>>().join(", "),
+                    })
                 }
             },
         };
@@ -269,10 +317,9 @@ pub(crate) fn resolve_in<'w>(
     }
     match current {
         Some(n) if n.runnable => Ok((path, &[])),
-        _ => Err(DeviceError::Syntax(format!(
-            "incomplete command '{}'",
-            words.join(" ")
-        ))),
+        _ => Err(ResolveError::Incomplete {
+            line: words.join(" "),
+        }),
     }
 }
 

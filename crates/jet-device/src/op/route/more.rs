@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use jet_rib::{NextHop, Prefix, Rib, RouteView, Table};
 
-use super::show::{age, nh_elements, Style};
+use super::common::{age, nh_elements, Style};
 use crate::output::{Element, Format};
 
 /// Renders one destination's shown paths into `text` and as an `rt` element.

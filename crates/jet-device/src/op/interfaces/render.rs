@@ -1,11 +1,14 @@
 //! `show interfaces` renderings (`<get-interface-information>`): terse and descriptions
-//! here, normal and extensive in [`super::render_detail`]. Layouts follow
+//! here, normal and extensive in [`super::detail`]. Layouts follow
 //! `spec/junos-output.md` sections 4 and 5.
 
-use super::render_detail;
-use super::types::{Family, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot};
+use super::common::{root, up_down, Selection};
+use super::detail;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
+use crate::vocab::interfaces::{
+    Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot,
+};
 
 /// Which `show interfaces` style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,14 +32,6 @@ pub(crate) struct InterfacesQuery {
     pub(crate) style: Style,
 }
 
-/// What a query selected.
-pub(super) enum Selection<'a> {
-    /// Physical interfaces (with all their units).
-    Ifds(Vec<&'a Ifd>),
-    /// One logical interface.
-    Ifl(&'a Ifd, &'a Ifl),
-}
-
 /// Renders `show interfaces` for `q` in `format`.
 pub(crate) fn render(
     snap: &InterfacesSnapshot,
@@ -48,8 +43,8 @@ pub(crate) fn render(
     match q.style {
         Style::Terse => Ok(terse(&sel, format)),
         Style::Descriptions => Ok(descriptions(&sel, format)),
-        Style::Normal => Ok(render_detail::render(&sel, format, false, now)),
-        Style::Extensive => Ok(render_detail::render(&sel, format, true, now)),
+        Style::Normal => Ok(detail::render(&sel, format, false, now)),
+        Style::Extensive => Ok(detail::render(&sel, format, true, now)),
     }
 }
 
@@ -69,24 +64,9 @@ fn select<'a>(
     Err(DeviceError::UnknownInterface(name.to_owned()))
 }
 
-pub(super) fn up_down(up: bool) -> &'static str {
-    if up {
-        "up"
-    } else {
-        "down"
-    }
-}
-
-/// The root element of every style.
-pub(super) fn root(style: &str) -> Element {
-    Element::container("interface-information")
-        .xmlns("junos-interface")
-        .attr("junos:style", style)
-}
-
 /// Loopback-style addresses (host addresses on lo0) print as `addr --> 0/0`.
 fn loopback_style(d: &Ifd, f: &Family, a: &IfAddress) -> bool {
-    d.kind == IfdKind::Loopback && a.is_host() && f.kind == super::FamilyKind::Inet
+    d.kind == IfdKind::Loopback && a.is_host() && f.kind == FamilyKind::Inet
 }
 
 // ---- terse ----

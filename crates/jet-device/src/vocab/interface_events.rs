@@ -8,7 +8,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::types::FamilyKind;
+use super::interfaces::FamilyKind;
 
 /// What happened to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

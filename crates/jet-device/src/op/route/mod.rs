@@ -7,15 +7,19 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use jet_rib::{MatchType, NextHop, Prefix, Rib, RouteView, Table, TableId};
+use jet_rib::{MatchType, Prefix, Rib, Table, TableId};
 
-use super::RibHandle;
+mod common;
+mod more;
+
+pub(crate) use self::common::Style;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
+use crate::rib::RibHandle;
 
 /// Which `show route` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RouteCmd {
+pub(crate) enum RouteCmd {
     /// `show route ...`.
     Routes(ShowRoute),
     /// `show route summary`.
@@ -28,7 +32,7 @@ pub enum RouteCmd {
 
 /// Arguments of `show route`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShowRoute {
+pub(crate) struct ShowRoute {
     /// Destination and how to match it.
     pub prefix: Option<(Prefix, MatchType, bool)>,
     /// Table name (exact, or a prefix such as `inet`).
@@ -37,20 +41,6 @@ pub struct ShowRoute {
     pub protocol: Option<String>,
     /// `brief` (default), `terse`, `detail`, `extensive`.
     pub style: Style,
-}
-
-/// Output style.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Style {
-    /// The default.
-    #[default]
-    Brief,
-    /// One line per route.
-    Terse,
-    /// Per-path blocks.
-    Detail,
-    /// Detail plus forwarding state.
-    Extensive,
 }
 
 const WORDS: &[&str] = &[
@@ -98,7 +88,7 @@ fn parse_prefix(w: &str) -> Result<Prefix, DeviceError> {
 }
 
 /// Parses the words after `show route`.
-pub fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
+pub(crate) fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
     let mut args = ShowRoute::default();
     let mut i = 0;
     while i < rest.len() {
@@ -151,85 +141,6 @@ pub fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
     Ok(RouteCmd::Routes(args))
 }
 
-/// Route age as Junos prints it: `00:01:29`, `1d 06:42:42`, `3w3d 03:12:45`.
-pub(crate) fn age(secs: u64) -> String {
-    let (w, d) = (secs / 604_800, (secs % 604_800) / 86_400);
-    let hms = format!(
-        "{:02}:{:02}:{:02}",
-        (secs % 86_400) / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    );
-    match (w, d) {
-        (0, 0) => hms,
-        (0, d) => format!("{d}d {hms}"),
-        (w, d) => format!("{w}w{d}d {hms}"),
-    }
-}
-
-/// One next-hop line of a path.
-struct NhLine {
-    selected: bool,
-    to: Option<String>,
-    via: Option<String>,
-    local: bool,
-    labels: String,
-}
-
-fn nh_lines(rib: &Rib, v: &RouteView<'_>) -> (Option<&'static str>, Vec<NhLine>) {
-    let name = |i| rib.ifnames.name(i).to_owned();
-    match &v.nh.nh {
-        NextHop::Blackhole | NextHop::Discard => (Some("Discard"), Vec::new()),
-        NextHop::Reject => (Some("Reject"), Vec::new()),
-        NextHop::Receive(i) => (
-            Some("Local"),
-            vec![NhLine {
-                selected: false,
-                to: None,
-                via: Some(name(*i)),
-                local: true,
-                labels: String::new(),
-            }],
-        ),
-        NextHop::Interface(i) => (
-            None,
-            vec![NhLine {
-                selected: v.active,
-                to: None,
-                via: Some(name(*i)),
-                local: false,
-                labels: String::new(),
-            }],
-        ),
-        NextHop::Gateways(gws) => {
-            let sel: Vec<usize> = v.nh.selected().collect();
-            let lines = gws
-                .iter()
-                .enumerate()
-                .map(|(k, g)| {
-                    let mut labels = String::new();
-                    for l in g.labels.iter() {
-                        match l.action {
-                            jet_rib::LabelAction::Pop => labels.push_str(", Pop"),
-                            a => {
-                                let _ = write!(labels, ", {} {}", a.as_str(), l.label);
-                            }
-                        }
-                    }
-                    NhLine {
-                        selected: v.active && sel.contains(&k),
-                        to: g.addr.map(|a| a.to_string()),
-                        via: v.nh.state.get(k).and_then(|s| s.via).or(g.ifname).map(name),
-                        local: false,
-                        labels,
-                    }
-                })
-                .collect();
-            (None, lines)
-        }
-    }
-}
-
 fn table_matches(t: &Table, want: &Option<String>) -> bool {
     match want {
         None => true,
@@ -239,33 +150,31 @@ fn table_matches(t: &Table, want: &Option<String>) -> bool {
     }
 }
 
-impl RibHandle {
-    /// Renders a `show route` command whole. `show route ...` itself walks a table a
-    /// chunk of destinations at a time, each under its own short read of the RIB, and
-    /// writes every format route by route; operational commands take it in pieces
-    /// through [`RibHandle::render_routes_pieces`] instead of as one string.
-    pub fn render_show(&self, cmd: &RouteCmd, format: Format) -> String {
-        let now = u64::from(self.now_secs());
-        let now_ms = self.now_ms();
-        match cmd {
-            RouteCmd::Routes(a) => render_routes(self, a, format, now),
-            RouteCmd::Summary => self.read(|rib| super::show_more::summary(rib, format)),
-            RouteCmd::Forwarding => self.read(|rib| super::show_more::forwarding(rib, format)),
-            RouteCmd::Clients => self.read(|rib| super::show_more::clients(rib, format, now_ms)),
-        }
+/// Renders a `show route` command whole. `show route ...` itself walks a table a chunk
+/// of destinations at a time, each under its own short read of the RIB, and writes
+/// every format route by route; operational commands take it in pieces through
+/// [`render_routes_pieces`] instead of as one string.
+pub(crate) fn render_show(rib: &RibHandle, cmd: &RouteCmd, format: Format) -> String {
+    let now = u64::from(rib.now_secs());
+    let now_ms = rib.now_ms();
+    match cmd {
+        RouteCmd::Routes(a) => render_routes(rib, a, format, now),
+        RouteCmd::Summary => rib.read(|r| more::summary(r, format)),
+        RouteCmd::Forwarding => rib.read(|r| more::forwarding(r, format)),
+        RouteCmd::Clients => rib.read(|r| more::clients(r, format, now_ms)),
     }
+}
 
-    /// Renders `show route ...` piece by piece into `sink`, which returns false to stop
-    /// (the reader went away). Blocking: run it off the async workers.
-    pub fn render_routes_pieces(
-        &self,
-        a: &ShowRoute,
-        format: Format,
-        sink: &mut dyn FnMut(String) -> bool,
-    ) {
-        let now = u64::from(self.now_secs());
-        render_routes_into(self, a, format, now, sink);
-    }
+/// Renders `show route ...` piece by piece into `sink`, which returns false to stop
+/// (the reader went away). Blocking: run it off the async workers.
+pub(crate) fn render_routes_pieces(
+    rib: &RibHandle,
+    a: &ShowRoute,
+    format: Format,
+    sink: &mut dyn FnMut(String) -> bool,
+) {
+    let now = u64::from(rib.now_secs());
+    render_routes_into(rib, a, format, now, sink);
 }
 
 /// Destinations rendered per read of the RIB.
@@ -535,12 +444,12 @@ fn render_table(
                 any = true;
                 match out.mode {
                     Mode::Text => {
-                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.text, None);
+                        more::dest(r, t, p, &views, a.style, now, &mut out.text, None);
                     }
                     Mode::Xml => {
                         out.scratch.clear();
                         let mut one = Element::container("route-table");
-                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
+                        more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
                         for rt in one.children() {
                             rt.write_xml(&mut out.text, 3);
                         }
@@ -548,7 +457,7 @@ fn render_table(
                     Mode::Json => {
                         out.scratch.clear();
                         let mut one = Element::container("route-table");
-                        super::show_more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
+                        more::dest(r, t, p, &views, a.style, now, &mut out.scratch, Some(&mut one));
                         for rt in one.children() {
                             if any_json {
                                 out.text.push_str(",\n");
@@ -632,59 +541,4 @@ fn render_table(
     if any || a.prefix.is_none() {
         doc.table_piece(!flushed, std::mem::take(&mut out.text));
     }
-}
-
-pub(super) fn nh_elements(rib: &Rib, v: &RouteView<'_>) -> (Vec<Element>, Vec<String>) {
-    let (kind, lines) = nh_lines(rib, v);
-    let mut els = Vec::new();
-    let mut text = Vec::new();
-    if let Some(k) = kind {
-        els.push(Element::leaf("nh-type", k));
-        if lines.is_empty() {
-            text.push(format!("{:23}{k}", ""));
-        }
-    }
-    for l in &lines {
-        let mut nh = Element::container("nh");
-        if l.selected {
-            nh.push(Element::flag("selected-next-hop"));
-        }
-        if l.local {
-            nh.push(Element::leaf(
-                "nh-local-interface",
-                l.via.clone().unwrap_or_default(),
-            ));
-            text.push(format!(
-                "{:23}Local via {}",
-                "",
-                l.via.as_deref().unwrap_or("")
-            ));
-        } else {
-            if let Some(to) = &l.to {
-                nh.push(Element::leaf("to", to));
-            }
-            if let Some(via) = &l.via {
-                nh.push(Element::leaf("via", via));
-            }
-            if !l.labels.is_empty() {
-                nh.push(Element::leaf(
-                    "mpls-label",
-                    l.labels.trim_start_matches(", "),
-                ));
-            }
-            let what = match (&l.to, &l.via) {
-                (Some(t), Some(v)) => format!("to {t} via {v}"),
-                (Some(t), None) => format!("to {t}"),
-                (None, Some(v)) => format!("via {v}"),
-                (None, None) => String::new(),
-            };
-            text.push(if l.selected {
-                format!("{:20}>  {what}{}", "", l.labels)
-            } else {
-                format!("{:23}{what}{}", "", l.labels)
-            });
-        }
-        els.push(nh);
-    }
-    (els, text)
 }

@@ -1,12 +1,18 @@
 //! `show interfaces [NAME] [terse|extensive|descriptions|detail|brief]`,
 //! `<get-interface-information>`, and `request interface simulate-link NAME down|up`.
-//! Rendering lives with the subsystem (`crate::ifd`); this is the command surface.
+//! This module is the command surface; the renderings are in `render` (terse,
+//! descriptions) and `detail` (normal, extensive).
 
+mod common;
+mod detail;
+mod render;
+
+pub(super) use self::render::InterfacesQuery;
+use self::render::Style;
 use super::Command;
+use crate::device::Device;
 use crate::error::DeviceError;
-use crate::ifd::{InterfacesQuery, Style};
 use crate::output::{Element, Format};
-use crate::Device;
 
 /// Style keywords after `show interfaces` (any unique prefix).
 const STYLES: &[(&str, Style)] = &[
@@ -113,7 +119,7 @@ pub(super) async fn show(
     format: Format,
 ) -> Result<String, DeviceError> {
     let snap = dev.interfaces_current().await?;
-    crate::ifd::render(&snap, q, format, chrono::Utc::now())
+    render::render(&snap, q, format, chrono::Utc::now())
 }
 
 /// `request interface simulate-link NAME down|up`.

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use super::render::{root, up_down, Selection};
-use super::types::{Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, Mtu};
+use super::common::{root, up_down, Selection};
 use crate::output::{Element, Format};
+use crate::vocab::interfaces::{Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, Mtu};
 
 /// Next-hop cache figures Junos prints for inet/inet6.
 const MAX_NH_CACHE: u32 = 75_000;
@@ -204,7 +204,7 @@ fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Ele
                 format!(
                     "{} ({} ago)",
                     at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    crate::op::time_length(secs)
+                    crate::output::time_length(secs)
                 ),
                 secs,
             )

@@ -1,0 +1,260 @@
+//! What the schema is made of: [`SchemaNode`], its kinds, the builders the hierarchy
+//! modules write it with, and lookups among siblings.
+
+use crate::value::ValueType;
+
+/// One statement of the schema.
+#[derive(Debug)]
+pub struct SchemaNode {
+    /// Statement name as typed (`host-name`).
+    pub name: &'static str,
+    /// What the statement holds.
+    pub kind: Kind,
+    /// Must be present whenever its parent is (checked by `validate`).
+    pub mandatory: bool,
+    /// Secret value: printed with a trailing ` ## SECRET-DATA` in text.
+    pub secret: bool,
+    /// The value must name an entry of the list at this absolute schema path.
+    pub reference: Option<&'static [&'static str]>,
+    /// One-line help (CLI completion).
+    pub help: &'static str,
+    /// Lists: the element (XML) or member (JSON) that holds the key (`name`).
+    pub key_name: &'static str,
+    /// Lists: entries are written without the statement name (`interfaces { ge-0/0/0
+    /// {...} }`, `prefix-list p { 10.0.0.0/8; }`); a word that is no statement of the
+    /// level is a key of this list. At most one per level.
+    pub bare: bool,
+    /// Lists: entries are written inside one block named after the list (`groups { g1
+    /// {...} }`, `source-address { 10.0.0.0/8; }`).
+    pub braced: bool,
+    /// Flags and leaves of list entries: written on the entry's line after the key
+    /// (`route-filter 10.0.0.0/8 orlonger;`, `any notice;`).
+    pub inline: bool,
+    /// Non-zero: siblings with the same group exclude each other; setting one removes
+    /// the others (`accept` / `discard` / `reject`).
+    pub choice: u8,
+    /// Containers: each child is written on its own line after the container's name
+    /// (`family inet { ... }`, `family mpls;`).
+    pub flat: bool,
+    /// Containers and list entries holding one simple statement are written on one
+    /// line (`then accept;`, `route 0.0.0.0/0 next-hop 192.0.2.1;`).
+    pub oneliner: bool,
+}
+
+/// The kind of a statement.
+#[derive(Debug)]
+pub enum Kind {
+    /// A container of statements. `presence`: the container alone means something
+    /// (`clear-text;` turns the listener on with defaults).
+    Container {
+        /// True when an empty container is meaningful.
+        presence: bool,
+        /// Child statements, in print order.
+        children: &'static [SchemaNode],
+    },
+    /// Entries keyed by a value (`user NAME { ... }`), kept in insertion order.
+    List {
+        /// Type of the key.
+        key: ValueType,
+        /// Child statements of each entry.
+        children: &'static [SchemaNode],
+    },
+    /// One value (`port 32767;`).
+    Leaf(ValueType),
+    /// Several values (`address [ a b ];`), kept in insertion order without duplicates.
+    LeafList(ValueType),
+    /// A statement without value (`skip-authentication;`).
+    Flag,
+}
+
+impl SchemaNode {
+    /// The child statements of a container or list entry (empty for other kinds).
+    /// `apply-groups`, allowed everywhere, is not listed (see [`find`]).
+    pub fn children(&self) -> &'static [SchemaNode] {
+        match self.kind {
+            Kind::Container { children, .. } | Kind::List { children, .. } => children,
+            _ => &[],
+        }
+    }
+
+    /// The child statement called `name`.
+    pub fn child(&self, name: &str) -> Option<&'static SchemaNode> {
+        find(self.children(), name)
+    }
+
+    /// The value type of a leaf, leaf-list, or list key.
+    pub fn value_type(&self) -> Option<ValueType> {
+        match self.kind {
+            Kind::Leaf(t) | Kind::LeafList(t) => Some(t),
+            Kind::List { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// True for a list.
+    pub fn is_list(&self) -> bool {
+        matches!(self.kind, Kind::List { .. })
+    }
+
+    pub(super) const fn mandatory(mut self) -> Self {
+        self.mandatory = true;
+        self
+    }
+
+    pub(super) const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+
+    pub(super) const fn refers_to(mut self, list: &'static [&'static str]) -> Self {
+        self.reference = Some(list);
+        self
+    }
+
+    pub(super) const fn bare(mut self) -> Self {
+        self.bare = true;
+        self
+    }
+
+    pub(super) const fn braced(mut self) -> Self {
+        self.braced = true;
+        self
+    }
+
+    pub(super) const fn inline(mut self) -> Self {
+        self.inline = true;
+        self
+    }
+
+    pub(super) const fn choice(mut self, group: u8) -> Self {
+        self.choice = group;
+        self
+    }
+
+    pub(super) const fn flat(mut self) -> Self {
+        self.flat = true;
+        self
+    }
+
+    pub(super) const fn oneliner(mut self) -> Self {
+        self.oneliner = true;
+        self
+    }
+
+    pub(super) const fn key_name(mut self, name: &'static str) -> Self {
+        self.key_name = name;
+        self
+    }
+}
+
+/// `apply-groups [ g1 g2 ]`: allowed at every level that has statements.
+pub static APPLY_GROUPS: SchemaNode = leaf_list(
+    "apply-groups",
+    ValueType::Name,
+    "Groups from which to inherit configuration data",
+)
+.refers_to(GROUPS);
+
+/// Where `apply-groups` points.
+pub const GROUPS: &[&str] = &["groups"];
+
+/// The statement called `name` among `nodes`; `apply-groups` is found at any level
+/// that has statements.
+pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
+    match nodes.iter().find(|n| n.name == name) {
+        Some(n) => Some(n),
+        None if name == "apply-groups" && !nodes.is_empty() => Some(&APPLY_GROUPS),
+        None => None,
+    }
+}
+
+/// The list whose entries are written bare at this level, if any.
+pub fn bare_list(nodes: &'static [SchemaNode]) -> Option<&'static SchemaNode> {
+    nodes.iter().find(|n| n.bare)
+}
+
+/// Position of `name` among `nodes` (print order); `apply-groups` comes first where
+/// it is not listed.
+pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
+    match nodes.iter().position(|n| n.name == name) {
+        Some(p) => p + 1,
+        None if name == "apply-groups" => 0,
+        None => usize::MAX,
+    }
+}
+
+pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> SchemaNode {
+    SchemaNode {
+        name,
+        kind,
+        mandatory: false,
+        secret: false,
+        reference: None,
+        help,
+        key_name: "name",
+        bare: false,
+        braced: false,
+        inline: false,
+        choice: 0,
+        flat: false,
+        oneliner: false,
+    }
+}
+
+pub(super) const fn container(
+    name: &'static str,
+    help: &'static str,
+    children: &'static [SchemaNode],
+) -> SchemaNode {
+    node(
+        name,
+        Kind::Container {
+            presence: false,
+            children,
+        },
+        help,
+    )
+}
+
+pub(super) const fn presence(
+    name: &'static str,
+    help: &'static str,
+    children: &'static [SchemaNode],
+) -> SchemaNode {
+    node(
+        name,
+        Kind::Container {
+            presence: true,
+            children,
+        },
+        help,
+    )
+}
+
+pub(super) const fn list(
+    name: &'static str,
+    key: ValueType,
+    help: &'static str,
+    children: &'static [SchemaNode],
+) -> SchemaNode {
+    node(name, Kind::List { key, children }, help)
+}
+
+pub(super) const fn leaf(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
+    node(name, Kind::Leaf(ty), help)
+}
+
+pub(super) const fn leaf_list(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
+    node(name, Kind::LeafList(ty), help)
+}
+
+pub(super) const fn flag(name: &'static str, help: &'static str) -> SchemaNode {
+    node(name, Kind::Flag, help)
+}
+
+pub(super) const TEXT: ValueType = ValueType::Text { max_len: 1024 };
+pub(super) const PORT: ValueType = ValueType::Uint { min: 1, max: 65535 };
+pub(super) const U32: ValueType = ValueType::Uint {
+    min: 0,
+    max: 4_294_967_295,
+};

@@ -1,0 +1,392 @@
+//! The device: starts every subsystem task and is the one handle callers hold (middle
+//! layer, above the subsystems it assembles).
+//!
+//! Every method of [`Device`] is here except the entry points into the operational
+//! commands (`op_command*`, `config_command`), which the op layer adds on top (`op/`),
+//! so that this module never imports the layer above it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use jet_config::{CommitMeta, Config, LoginClass, Store};
+use tokio::sync::watch;
+
+use crate::abort::AbortOnDrop;
+use crate::error::DeviceError;
+use crate::events::EventBus;
+use crate::factory;
+use crate::ifd::{self, IfdHandle};
+use crate::mgd::{
+    self, CfgMode, CfgSessionInfo, CommitCheck, Committed, EphemeralOp, History, LoadRequest,
+    MgdHandle, Subsystem, Who,
+};
+use crate::output::Format;
+use crate::rib::{self, RibHandle};
+use crate::sessions::{SessionId, SessionTable};
+use crate::syslog::SyslogHandle;
+use crate::vocab::interfaces::InterfacesSnapshot;
+use crate::vocab::notification::NotificationStatus;
+
+/// How to start a device.
+#[derive(Debug, Clone)]
+pub struct DeviceOptions {
+    /// The data directory (configuration, rollbacks, certificates, logs).
+    pub data_dir: PathBuf,
+    /// Configuration text to seed an empty data directory with (instead of the factory
+    /// configuration). Ignored, with a warning, when the data directory already holds a
+    /// committed configuration.
+    pub initial_config: Option<String>,
+}
+
+/// What happened at start-up that the operator must be told.
+#[derive(Debug, Clone, Default)]
+pub struct Bootstrap {
+    /// The generated admin password, set only on the very first start with the factory
+    /// configuration.
+    pub admin_password: Option<String>,
+    /// True when the data directory was empty and has been seeded.
+    pub seeded: bool,
+    /// True when `initial_config` was given but ignored because the data directory
+    /// already had a configuration.
+    pub initial_config_ignored: bool,
+}
+
+/// A handle to a running device. Cheap to clone; all clones talk to the same device.
+#[derive(Clone)]
+pub struct Device {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    booted: DateTime<Utc>,
+    mgd: MgdHandle,
+    sessions: SessionTable,
+    events: EventBus,
+    rib: RibHandle,
+    ifd: IfdHandle,
+    syslog: SyslogHandle,
+    /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
+    _route_sources: AbortOnDrop,
+    /// The notification service's status source, once jsd registered it. A short,
+    /// await-free lock: read once per show command.
+    notification: std::sync::Mutex<Option<Arc<dyn NotificationStatus>>>,
+    /// Hash of a random password, checked for unknown users so that timing does not tell
+    /// which user names exist.
+    dummy_hash: String,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("data_dir", &self.inner.data_dir)
+            .finish()
+    }
+}
+
+/// A user that passed authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthenticatedUser {
+    /// User name.
+    pub user: String,
+    /// Login class.
+    pub class: LoginClass,
+}
+
+impl Device {
+    /// Opens (or seeds) the data directory and starts the device's tasks. Must be called
+    /// inside a tokio runtime.
+    pub async fn start(opts: DeviceOptions) -> Result<(Device, Bootstrap), DeviceError> {
+        let data_dir = opts.data_dir.clone();
+        let (store, config, meta, boot) = tokio::task::spawn_blocking(move || open_data_dir(&opts))
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)??;
+        let events = EventBus::new();
+        let mgd = mgd::start(store, config, meta, events.clone()).await?;
+        let syslog = SyslogHandle::spawn(data_dir.join("log"), &events, mgd.committed.clone());
+        let ifd = IfdHandle::spawn(
+            ifd::mac_seed(&data_dir),
+            mgd.committed.clone(),
+            events.clone(),
+        );
+        mgd.subsystems.add(ifd.subsystem());
+        let rib = RibHandle::start(events.clone());
+        let route_sources = AbortOnDrop(tokio::spawn(rib::sources::run(
+            rib.clone(),
+            ifd.watch(),
+            mgd.committed.clone(),
+        )));
+        let inner = Inner {
+            data_dir,
+            booted: Utc::now(),
+            mgd,
+            sessions: SessionTable::new(events.clone()),
+            rib,
+            _route_sources: route_sources,
+            notification: std::sync::Mutex::new(None),
+            events,
+            ifd,
+            syslog,
+            dummy_hash: factory::hash_password(&factory::random_password()),
+        };
+        Ok((
+            Device {
+                inner: Arc::new(inner),
+            },
+            boot,
+        ))
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// When the device started.
+    pub fn booted(&self) -> DateTime<Utc> {
+        self.inner.booted
+    }
+
+    /// The routing subsystem (RIB).
+    pub fn rib(&self) -> &RibHandle {
+        &self.inner.rib
+    }
+
+    /// The device event bus.
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
+    }
+
+    /// The live client sessions.
+    pub fn sessions(&self) -> &SessionTable {
+        &self.inner.sessions
+    }
+
+    /// Checks a user name and password against `system login user`. Runs the (deliberately
+    /// slow) crypt on the blocking pool. The error text never says which part was wrong.
+    pub async fn authenticate(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<AuthenticatedUser, DeviceError> {
+        let users = self.committed().config.users();
+        let found = users.into_iter().find(|u| u.name == user);
+        let password = password.to_owned();
+        let dummy = self.inner.dummy_hash.clone();
+        let ok = tokio::task::spawn_blocking(move || match &found {
+            Some(u) => match &u.encrypted_password {
+                Some(h) => {
+                    factory::verify_password(&password, h).then(|| (u.name.clone(), u.class))
+                }
+                None => None,
+            },
+            None => {
+                // Spend the same time for an unknown user, so timing does not tell
+                // which user names exist.
+                let _ = factory::verify_password(&password, &dummy);
+                None
+            }
+        })
+        .await
+        .map_err(|_| DeviceError::ShuttingDown)?;
+        match ok {
+            Some((user, class)) => Ok(AuthenticatedUser { user, class }),
+            None => Err(DeviceError::PermissionDenied(
+                "authentication failed".into(),
+            )),
+        }
+    }
+
+    // ---- configuration (mgd) ----
+
+    /// The configuration in force now.
+    pub fn committed(&self) -> Arc<Committed> {
+        self.inner.mgd.committed()
+    }
+
+    /// A receiver that sees every new committed configuration (subsystems react to it;
+    /// they read `effective`, which includes the ephemeral instances).
+    pub fn watch_config(&self) -> watch::Receiver<Arc<Committed>> {
+        self.inner.mgd.watch_config()
+    }
+
+    /// The commit history (`show system commit`).
+    pub fn commit_history(&self) -> Arc<History> {
+        self.inner.mgd.commit_history()
+    }
+
+    /// Registers a check run on every new configuration before it is committed.
+    pub fn add_commit_check(&self, check: CommitCheck) {
+        self.inner.mgd.add_commit_check(check);
+    }
+
+    /// Registers a subsystem in the commit pipeline (prepare / apply / abort).
+    pub fn add_subsystem(&self, subsystem: Arc<dyn Subsystem>) {
+        self.inner.mgd.add_subsystem(subsystem);
+    }
+
+    /// Loads a payload onto the committed configuration and commits it, all or nothing
+    /// (`ConfigSet`). Only `super-user` may.
+    pub async fn load_and_commit(&self, req: LoadRequest) -> Result<(), DeviceError> {
+        self.inner.mgd.load_and_commit(req).await
+    }
+
+    /// Enters configuration mode. `owner` is the connection the session is bound to: it
+    /// ends when the connection does. Returns the session token and what to print.
+    pub async fn config_open(
+        &self,
+        owner: Option<SessionId>,
+        who: Who,
+        mode: CfgMode,
+    ) -> Result<(String, String), DeviceError> {
+        self.inner.mgd.config_open(owner, who, mode).await
+    }
+
+    /// Leaves configuration mode without committing.
+    pub async fn config_close(
+        &self,
+        owner: Option<SessionId>,
+        token: &str,
+    ) -> Result<(), DeviceError> {
+        self.inner.mgd.config_close(owner, token).await
+    }
+
+    /// The configuration sessions now.
+    pub async fn config_sessions(&self) -> Result<Vec<CfgSessionInfo>, DeviceError> {
+        self.inner.mgd.config_sessions().await
+    }
+
+    /// Reads an ephemeral instance (or, with `merged`, the effective configuration) at
+    /// `path`, rendered as `{"configuration": ...}` JSON or `<configuration>` XML.
+    pub fn ephemeral_get(
+        &self,
+        instance: &str,
+        path: &str,
+        merged: bool,
+        format: Format,
+    ) -> Result<String, DeviceError> {
+        self.inner.mgd.ephemeral_get(instance, path, merged, format)
+    }
+
+    /// Applies `ops` to an ephemeral instance as one unit and (unless `load_only`)
+    /// commits it. `validate` runs the full commit validation on the effective result.
+    pub async fn ephemeral_set(
+        &self,
+        who: &Who,
+        instance: &str,
+        ops: Vec<EphemeralOp>,
+        validate: bool,
+        load_only: bool,
+    ) -> Result<(), DeviceError> {
+        self.inner
+            .mgd
+            .ephemeral_set(who, instance, ops, validate, load_only)
+            .await
+    }
+
+    /// mgd itself, for the op layer (`show system rollback`, configuration mode).
+    pub(crate) fn mgd(&self) -> &MgdHandle {
+        &self.inner.mgd
+    }
+
+    // ---- interfaces (ifd) ----
+
+    fn ifd(&self) -> &IfdHandle {
+        &self.inner.ifd
+    }
+
+    /// The interfaces as last published (never waits; may trail a commit that has just
+    /// completed by the time the interfaces task takes to apply it).
+    pub fn interfaces(&self) -> Arc<InterfacesSnapshot> {
+        self.ifd().snapshot()
+    }
+
+    /// The interfaces after every committed configuration has been applied.
+    pub async fn interfaces_current(&self) -> Result<Arc<InterfacesSnapshot>, DeviceError> {
+        self.ifd().current().await
+    }
+
+    /// A receiver that sees every new interfaces snapshot.
+    pub fn watch_interfaces(&self) -> watch::Receiver<Arc<InterfacesSnapshot>> {
+        self.ifd().watch()
+    }
+
+    /// Takes the simulated link of physical interface `name` down or up (events, link
+    /// trap and syslog follow). Fails with [`DeviceError::UnknownInterface`] for a name
+    /// that is not a physical interface of the device.
+    pub async fn simulate_link(&self, name: &str, up: bool) -> Result<(), DeviceError> {
+        self.ifd().simulate_link(name, up).await
+    }
+
+    // ---- syslog ----
+
+    /// The contents of log file `name` under `DATA/log/` (`show log NAME`), with every
+    /// event emitted so far written.
+    pub async fn read_log(&self, name: &str) -> Result<String, DeviceError> {
+        self.inner.syslog.read(name).await
+    }
+
+    // ---- notification service status ----
+
+    /// Registers the notification service's status source (replacing any earlier one).
+    pub fn set_notification_status(&self, status: Arc<dyn NotificationStatus>) {
+        *self
+            .inner
+            .notification
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(status);
+    }
+
+    pub(crate) fn notification_status(&self) -> Option<Arc<dyn NotificationStatus>> {
+        self.inner
+            .notification
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// Opens the store, seeding it when empty. Blocking (file system).
+fn open_data_dir(
+    opts: &DeviceOptions,
+) -> Result<(Store, Config, CommitMeta, Bootstrap), DeviceError> {
+    let dir = &opts.data_dir;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| DeviceError::io(format!("creating data directory {}", dir.display()), e))?;
+    let mut store = Store::open(&dir.join("config"))?;
+    let mut boot = Bootstrap::default();
+    if let Some((config, meta)) = store.committed()? {
+        boot.initial_config_ignored = opts.initial_config.is_some();
+        return Ok((store, config, meta, boot));
+    }
+    let (text, meta) = match &opts.initial_config {
+        Some(text) => (
+            text.clone(),
+            CommitMeta {
+                user: "root".into(),
+                client: "other".into(),
+                time: Utc::now(),
+                comment: Some("initial configuration".into()),
+            },
+        ),
+        None => {
+            let password = factory::random_password();
+            let text = factory::factory_config(&factory::hash_password(&password));
+            factory::write_password_file(dir, &password)?;
+            boot.admin_password = Some(password);
+            let meta = CommitMeta {
+                user: "root".into(),
+                client: "other".into(),
+                time: Utc::now(),
+                comment: Some("factory configuration".into()),
+            };
+            (text, meta)
+        }
+    };
+    let config = Config::parse_text(&text)?;
+    config.validate()?;
+    store.commit(&config, &meta)?;
+    boot.seeded = true;
+    Ok((store, config, meta, boot))
+}

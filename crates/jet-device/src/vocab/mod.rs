@@ -1,0 +1,14 @@
+//! The device's vocabulary: the value and event types every layer speaks (bottom layer).
+//!
+//! Types only, with their formatting; no tasks, no state, and no import of any other
+//! module of the crate but `error`. Subsystems re-export the types they own
+//! (`crate::sessions::SessionEvent`, `crate::rib::RouteEvent`, ...), so callers keep
+//! naming them by subsystem.
+
+pub(crate) mod interface_events;
+pub(crate) mod interfaces;
+pub(crate) mod notification;
+pub(crate) mod op_input;
+pub(crate) mod route;
+pub(crate) mod session;
+pub(crate) mod syslog;
