@@ -180,7 +180,14 @@ impl<'a> Reader<'a> {
             } else if r.starts_with("<!--") {
                 self.skip_past("-->")?;
             } else if r.starts_with("<!") && !r.starts_with("<![CDATA[") {
-                return Err(self.err(self.pos, "syntax error: DTDs are not supported"));
+                let (l, c) = line_col(self.src, self.pos);
+                return Err(ConfigError::new(
+                    ConfigErrorKind::Unsupported,
+                    "[edit]",
+                    "",
+                    "syntax error: DTDs are not supported",
+                )
+                .at(l, c));
             } else {
                 return Ok(());
             }

@@ -66,7 +66,9 @@ fn select<'a>(
     if let Some((d, l)) = snap.ifl(name) {
         return Ok(Selection::Ifl(d, l));
     }
-    Err(DeviceError::UnknownInterface(name.to_owned()))
+    Err(DeviceError::UnknownInterface {
+        name: name.to_owned(),
+    })
 }
 
 pub(super) fn up_down(up: bool) -> &'static str {

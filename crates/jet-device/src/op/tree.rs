@@ -241,7 +241,7 @@ pub(crate) fn resolve_in<'w>(
         let node = match matches.as_slice() {
             [] => {
                 let expecting = level.iter().map(|n| n.word).collect::<Vec<_>>().join(", ");
-                return Err(DeviceError::Syntax(if path.is_empty() {
+                return Err(DeviceError::syntax(if path.is_empty() {
                     format!("unknown command '{w}'")
                 } else if expecting.is_empty() {
                     format!("unexpected argument '{w}' after '{}'", path.join(" "))
@@ -256,7 +256,7 @@ pub(crate) fn resolve_in<'w>(
             many => match many.iter().find(|n| n.word == *w) {
                 Some(exact) => *exact,
                 None => {
-                    return Err(DeviceError::Syntax(format!(
+                    return Err(DeviceError::syntax(format!(
                         "'{w}' is ambiguous (possible completions: {})",
                         many.iter().map(|n| n.word).collect::<Vec<_>>().join(", ")
                     )))
@@ -269,7 +269,7 @@ pub(crate) fn resolve_in<'w>(
     }
     match current {
         Some(n) if n.runnable => Ok((path, &[])),
-        _ => Err(DeviceError::Syntax(format!(
+        _ => Err(DeviceError::syntax(format!(
             "incomplete command '{}'",
             words.join(" ")
         ))),
