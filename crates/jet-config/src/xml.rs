@@ -703,6 +703,14 @@ mod tests {
     }
 
     #[test]
+    fn a_dtd_is_refused_as_unsupported_not_as_a_syntax_error() {
+        let e = document("<!DOCTYPE configuration>\n<configuration/>").expect_err("dtd");
+        assert_eq!(e.kind, ConfigErrorKind::Unsupported);
+        assert_eq!(e.message, "syntax error: DTDs are not supported");
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
+    }
+
+    #[test]
     fn errors_name_line_and_column() {
         let e = document("<configuration>\n  <system>\n</configuration>").expect_err("mismatch");
         assert_eq!((e.line, e.column), (Some(3), Some(1)));

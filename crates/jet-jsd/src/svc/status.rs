@@ -331,7 +331,9 @@ mod tests {
         let s = rib_task(RibTaskError::ShuttingDown);
         assert_eq!(s.code(), Code::Unavailable);
         assert_eq!(s.message(), "routing subsystem is shutting down");
-        let s = rib_task(RibTaskError::Rib(RibError::UnknownTable("t".into())));
+        let s = rib_task(RibTaskError::Rib(RibError::UnknownTable {
+            table: "t".into(),
+        }));
         assert_eq!(s.code(), Code::Internal);
         assert_eq!(s.message(), "unknown routing table 't'");
     }
@@ -340,11 +342,17 @@ mod tests {
     fn rib_refusals_are_failures_with_the_rib_sub_code() {
         let cases = [
             (
-                RibError::NotInitialized("c".into()),
+                RibError::NotInitialized { client: "c".into() },
                 RibCode::NotInitialized,
             ),
-            (RibError::UnknownTable("t".into()), RibCode::TableInvalid),
-            (RibError::Invalid("bad".into()), RibCode::RequestInvalid),
+            (
+                RibError::UnknownTable { table: "t".into() },
+                RibCode::TableInvalid,
+            ),
+            (
+                RibError::InvalidInstanceName { name: "a b".into() },
+                RibCode::RequestInvalid,
+            ),
         ];
         for (e, code) in cases {
             let (status, sub) = rib_refusal(&e);
