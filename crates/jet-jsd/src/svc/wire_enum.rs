@@ -82,104 +82,88 @@ mod tests {
     use jet_proto::openjet::config::v1 as cs;
     use tonic::Code;
 
-    /// `table[n]` for the wire number `n` of a generated enum value.
-    fn at<T: Copy>(table: &[T], n: i32) -> T {
-        decode(n, table, "f", "E").expect("defined")
+    /// Asserts that `table` holds `want` at each generated enum value `n`.
+    fn follows<T: Copy + PartialEq + std::fmt::Debug>(table: &[T], pairs: &[(i32, T)]) {
+        for &(n, want) in pairs {
+            assert_eq!(
+                decode(n, table, "f", "E").expect("defined"),
+                want,
+                "number {n}"
+            );
+        }
     }
 
     #[test]
     fn each_generation_table_follows_its_protobuf_numbering() {
-        use LoadMode::*;
-        for (n, want) in [
-            (mgmt::ConfigLoadType::ConfigLoadMerge as i32, Merge),
-            (mgmt::ConfigLoadType::ConfigLoadReplace as i32, Replace),
-            (mgmt::ConfigLoadType::ConfigLoadOverride as i32, Override),
-            (mgmt::ConfigLoadType::ConfigLoadUpdate as i32, Update),
-            (mgmt::ConfigLoadType::ConfigLoadSet as i32, Set),
-        ] {
-            assert_eq!(at(&LOAD_MODES, n), want);
-        }
-        for (n, want) in [
-            (lm::ConfigLoadType::ConfigLoadMerge as i32, Merge),
-            (lm::ConfigLoadType::ConfigLoadReplace as i32, Replace),
-            (lm::ConfigLoadType::ConfigLoadOverride as i32, Override),
-            (lm::ConfigLoadType::ConfigLoadUpdate as i32, Update),
-            (lm::ConfigLoadType::ConfigLoadSet as i32, Set),
-        ] {
-            assert_eq!(at(&LEGACY_LOAD_MODES, n), want);
-        }
-        for (n, want) in [
-            (
-                mgmt::OpCommandOutputFormat::OpCommandOutputJson as i32,
-                Format::Json,
-            ),
-            (
-                mgmt::OpCommandOutputFormat::OpCommandOutputXml as i32,
-                Format::Xml,
-            ),
-            (
-                mgmt::OpCommandOutputFormat::OpCommandOutputCli as i32,
-                Format::Text,
-            ),
-            (
-                lm::OperationFormatType::OperationFormatJson as i32,
-                Format::Json,
-            ),
-            (
-                lm::OperationFormatType::OperationFormatXml as i32,
-                Format::Xml,
-            ),
-            (
-                lm::OperationFormatType::OperationFormatCli as i32,
-                Format::Text,
-            ),
-        ] {
-            assert_eq!(at(&OP_FORMATS, n), want);
-        }
-        for (n, want) in [
-            (
-                mgmt::ConfigGetOutputFormat::ConfigGetOutputJson as i32,
-                Format::Json,
-            ),
-            (
-                mgmt::ConfigGetOutputFormat::ConfigGetOutputXml as i32,
-                Format::Xml,
-            ),
-        ] {
-            assert_eq!(at(&CONFIG_GET_FORMATS, n), want);
-        }
-        for (n, want) in [
-            (lm::JunosDataEncodingTypes::EncodingXml as i32, Format::Xml),
-            (
-                lm::JunosDataEncodingTypes::EncodingJson as i32,
-                Format::Json,
-            ),
-        ] {
-            assert_eq!(at(&LEGACY_ENCODINGS, n), want);
-        }
-        for (n, want) in [
-            (
-                lm::ConfigCommands::UpdateConfig as i32,
-                EphemeralOpKind::Update,
-            ),
-            (
-                lm::ConfigCommands::ReplaceConfig as i32,
-                EphemeralOpKind::Replace,
-            ),
-            (
-                lm::ConfigCommands::DeleteConfig as i32,
-                EphemeralOpKind::Delete,
-            ),
-        ] {
-            assert_eq!(at(&LEGACY_CONFIG_COMMANDS, n), want);
-        }
-        for (n, want) in [
-            (cs::ConfigMode::Shared as i32, CfgMode::Shared),
-            (cs::ConfigMode::Private as i32, CfgMode::Private),
-            (cs::ConfigMode::Exclusive as i32, CfgMode::Exclusive),
-        ] {
-            assert_eq!(at(&CONFIG_MODES, n), want);
-        }
+        use lm::{ConfigCommands as Cmd, JunosDataEncodingTypes as Enc};
+        use mgmt::{ConfigGetOutputFormat as Get, OpCommandOutputFormat as Op};
+        use EphemeralOpKind as K;
+        use Format::{Json, Text, Xml};
+        use LoadMode::{Merge, Override, Replace, Set, Update};
+        type New = mgmt::ConfigLoadType;
+        type Old = lm::ConfigLoadType;
+        follows(
+            &LOAD_MODES,
+            &[
+                (New::ConfigLoadMerge as i32, Merge),
+                (New::ConfigLoadReplace as i32, Replace),
+                (New::ConfigLoadOverride as i32, Override),
+                (New::ConfigLoadUpdate as i32, Update),
+                (New::ConfigLoadSet as i32, Set),
+            ],
+        );
+        follows(
+            &LEGACY_LOAD_MODES,
+            &[
+                (Old::ConfigLoadMerge as i32, Merge),
+                (Old::ConfigLoadReplace as i32, Replace),
+                (Old::ConfigLoadOverride as i32, Override),
+                (Old::ConfigLoadUpdate as i32, Update),
+                (Old::ConfigLoadSet as i32, Set),
+            ],
+        );
+        let legacy_op = lm::OperationFormatType::OperationFormatCli as i32;
+        follows(
+            &OP_FORMATS,
+            &[
+                (Op::OpCommandOutputJson as i32, Json),
+                (Op::OpCommandOutputXml as i32, Xml),
+                (Op::OpCommandOutputCli as i32, Text),
+                (lm::OperationFormatType::OperationFormatJson as i32, Json),
+                (lm::OperationFormatType::OperationFormatXml as i32, Xml),
+                (legacy_op, Text),
+            ],
+        );
+        follows(
+            &CONFIG_GET_FORMATS,
+            &[
+                (Get::ConfigGetOutputJson as i32, Json),
+                (Get::ConfigGetOutputXml as i32, Xml),
+            ],
+        );
+        follows(
+            &LEGACY_ENCODINGS,
+            &[
+                (Enc::EncodingXml as i32, Xml),
+                (Enc::EncodingJson as i32, Json),
+            ],
+        );
+        follows(
+            &LEGACY_CONFIG_COMMANDS,
+            &[
+                (Cmd::UpdateConfig as i32, K::Update),
+                (Cmd::ReplaceConfig as i32, K::Replace),
+                (Cmd::DeleteConfig as i32, K::Delete),
+            ],
+        );
+        follows(
+            &CONFIG_MODES,
+            &[
+                (cs::ConfigMode::Shared as i32, CfgMode::Shared),
+                (cs::ConfigMode::Private as i32, CfgMode::Private),
+                (cs::ConfigMode::Exclusive as i32, CfgMode::Exclusive),
+            ],
+        );
     }
 
     #[test]
