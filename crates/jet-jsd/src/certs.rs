@@ -58,10 +58,7 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Jsd
     ];
     let ca_cert = ca_params
         .self_signed(&ca_key)
-        .map_err(|source| JsdError::Certificate {
-            what: "CA certificate",
-            source,
-        })?;
+        .map_err(signing("CA certificate"))?;
     let issuer = Issuer::new(ca_params, ca_key);
 
     let mut sans: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -91,12 +88,9 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Jsd
         KeyUsagePurpose::KeyEncipherment,
     ];
     sp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server_cert =
-        sp.signed_by(&server_key, &issuer)
-            .map_err(|source| JsdError::Certificate {
-                what: "server certificate",
-                source,
-            })?;
+    let server_cert = sp
+        .signed_by(&server_key, &issuer)
+        .map_err(signing("server certificate"))?;
 
     let (client_key, client_key_pem) = rsa_key()?;
     let mut cp = params("jet-client")?;
@@ -105,12 +99,9 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Jsd
         KeyUsagePurpose::KeyEncipherment,
     ];
     cp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client_cert =
-        cp.signed_by(&client_key, &issuer)
-            .map_err(|source| JsdError::Certificate {
-                what: "client certificate",
-                source,
-            })?;
+    let client_cert = cp
+        .signed_by(&client_key, &issuer)
+        .map_err(signing("client certificate"))?;
 
     let out = GeneratedCerts {
         ca_cert: dir.join("ca.crt"),
@@ -163,6 +154,11 @@ fn params(common_name: &str) -> Result<CertificateParams, JsdError> {
     p.not_before = rcgen::date_time_ymd(now.year() - 1, 1, 1);
     p.not_after = rcgen::date_time_ymd(now.year() + 10, 1, 1);
     Ok(p)
+}
+
+/// The error of rcgen signing `what` (`server certificate`, ...).
+fn signing(what: &'static str) -> impl FnOnce(rcgen::Error) -> JsdError {
+    move |source| JsdError::Certificate { what, source }
 }
 
 /// A fresh RSA-2048 key, as an rcgen key pair and as PKCS#8 PEM.
