@@ -27,7 +27,7 @@ use jet_proto::jnx::jet::routing::rib as pb;
 use pb::rib_server::Rib;
 use tonic::{Request, Response, Status};
 
-use super::status::{entry_refusal, rib_refusal, rib_task};
+use super::status::{entry_refusal, malformed, rib_refusal, rib_task};
 use super::{caller, conn, failure, ok_status};
 use crate::Shared;
 
@@ -266,10 +266,7 @@ impl Rib for RibSvc {
         use futures::StreamExt;
         use prost::Message;
         let s = self.get_encoded(req)?.into_inner().map(|m| {
-            m.and_then(|e| {
-                pb::RouteGetResponse::decode(e.0.as_slice())
-                    .map_err(|e| Status::internal(e.to_string()))
-            })
+            m.and_then(|e| pb::RouteGetResponse::decode(e.0.as_slice()).map_err(|e| malformed(&e)))
         });
         Ok(Response::new(Box::pin(s)))
     }

@@ -11,7 +11,8 @@
 //! - legacy generation (`management.*`, `authentication.*`): a `JunosRpcResponseTypes`
 //!   code with the message ([`legacy_refusal`]).
 //!
-//! Messages are the errors' `Display` texts; nothing here reads them.
+//! A message that does not decode is `INTERNAL` in both ([`malformed`]). Messages are the
+//! errors' `Display` texts; nothing here reads them.
 
 use jet_config::ConfigErrorKind;
 use jet_device::rib::jet_rib::{EntryError, RibCode, RibError};
@@ -125,6 +126,12 @@ pub(crate) fn subscribe_refusal(
         )),
         SubscribeError::Task(e) => Err(Status::unavailable(e.to_string())),
     }
+}
+
+/// A protobuf message that does not decode: `INTERNAL`, the status tonic's prost codec
+/// gives, so our own RIB codec answers malformed requests the same way.
+pub(crate) fn malformed(e: &dyn std::fmt::Display) -> Status {
+    Status::internal(e.to_string())
 }
 
 /// The legacy `management.ManagementRpcApi` calls, whose replies carry a
@@ -365,6 +372,13 @@ mod tests {
         let (status, sub) = entry_refusal(&e);
         assert_eq!(status.expect("status").message, "route 3: route exists");
         assert_eq!(sub, RibCode::RouteExists as i32);
+    }
+
+    #[test]
+    fn a_message_that_does_not_decode_is_internal_with_the_decoder_reason() {
+        let s = malformed(&"invalid wire type value: 7");
+        assert_eq!(s.code(), Code::Internal);
+        assert_eq!(s.message(), "invalid wire type value: 7");
     }
 
     #[test]
