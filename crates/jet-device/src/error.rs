@@ -176,6 +176,15 @@ impl DeviceError {
         DeviceError::Syntax { reason }
     }
 
+    /// A [`DeviceError::InvalidEphemeralPath`] for an update or replace below the root
+    /// (the configuration is sent from the root).
+    pub fn ephemeral_path_not_root(path: impl Into<String>) -> Self {
+        DeviceError::InvalidEphemeralPath {
+            path: path.into(),
+            reason: "only \"/\" is accepted; send the configuration from the root",
+        }
+    }
+
     /// A [`DeviceError::CommitCheck`] for a subsystem's `reason`.
     pub(crate) fn commit_check(reason: String) -> Self {
         DeviceError::CommitCheck { reason }
@@ -220,6 +229,11 @@ mod tests {
                 DeviceError::UnknownInstance { name: "e1".into() },
                 "ephemeral instance 'e1' is not configured \
                  (system configuration-database ephemeral instance e1)",
+            ),
+            (
+                DeviceError::ephemeral_path_not_root("/system"),
+                "invalid path '/system': only \"/\" is accepted; send the configuration from \
+                 the root",
             ),
             (
                 DeviceError::DatabaseLocked { by: "bob".into() },

@@ -301,10 +301,7 @@ fn apply_ephemeral_op(cfg: Config, op: &EphemeralOp) -> Result<Config, DeviceErr
     match op.kind {
         EphemeralOpKind::Update | EphemeralOpKind::Replace => {
             if !words.is_empty() {
-                return Err(DeviceError::InvalidEphemeralPath {
-                    path: op.path.clone(),
-                    reason: "only \"/\" is accepted; send the configuration from the root",
-                });
+                return Err(DeviceError::ephemeral_path_not_root(op.path.clone()));
             }
             let Some(p) = &op.payload else {
                 return Err(DeviceError::MissingEphemeralPayload);

@@ -216,11 +216,7 @@ impl Management for ManagementSvc {
             if op.path.trim() != "/" && refused.is_none() {
                 refused = Some((
                     i,
-                    format!(
-                        "invalid path '{}': only \"/\" is accepted; send the configuration \
-                         from the root",
-                        op.path
-                    ),
+                    classify(DeviceError::ephemeral_path_not_root(op.path.as_str()))?,
                 ));
             }
             ops.push(EphemeralOp {

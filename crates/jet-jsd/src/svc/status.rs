@@ -22,6 +22,8 @@ use jet_proto::jnx::jet::common::{RpcStatus, StatusCode};
 use jet_proto::management::JunosRpcResponseTypes as Legacy;
 use tonic::Status;
 
+// --- JET `RpcStatus` (new generation) ---
+
 /// JET status SUCCESS.
 pub(crate) fn ok_status() -> Option<RpcStatus> {
     Some(RpcStatus {
@@ -37,6 +39,8 @@ pub(crate) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
         message: message.into(),
     })
 }
+
+// --- device errors, both generations ---
 
 /// Whether a device error is the device's (a gRPC error) or a refusal of the request (a
 /// reply). Every variant is listed, so a new one has to be placed here.
@@ -79,6 +83,8 @@ pub(crate) fn classify(e: DeviceError) -> Result<String, Status> {
         Ok(e.to_string())
     }
 }
+
+// --- new generation (`jnx.jet.*`) and OpenJET's own services ---
 
 /// New generation: a device error as a JET FAILURE status (or a gRPC error).
 pub(crate) fn jet_failure(e: DeviceError) -> Result<Option<RpcStatus>, Status> {
@@ -128,11 +134,15 @@ pub(crate) fn subscribe_refusal(
     }
 }
 
+// --- malformed messages (both generations) ---
+
 /// A protobuf message that does not decode: `INTERNAL`, the status tonic's prost codec
 /// gives, so our own RIB codec answers malformed requests the same way.
 pub(crate) fn malformed(e: &dyn std::fmt::Display) -> Status {
     Status::internal(e.to_string())
 }
+
+// --- legacy generation (`management.*`) ---
 
 /// The legacy `management.ManagementRpcApi` calls, whose replies carry a
 /// `JunosRpcResponseTypes` code.
