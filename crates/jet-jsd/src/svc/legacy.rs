@@ -35,6 +35,12 @@ type OpStream = Pin<Box<dyn Stream<Item = Result<lm::ExecuteOpCommandResponse, S
 
 const SUCCESS: i32 = lm::JunosRpcResponseTypes::Success as i32;
 const NOK: i32 = lm::JunosRpcResponseTypes::Nok as i32;
+/// ExecuteOpCommand without a command.
+const NO_COMMAND: &str =
+    "command: exactly one of cli_command, xml_command or json_command must be set";
+/// ExecuteOpCommand with a JSON command, answered NOK.
+const JSON_COMMAND_REFUSED: &str =
+    "json_command is not supported by this OpenJET release; use cli_command or xml_command";
 
 #[tonic::async_trait]
 impl ManagementRpcApi for LegacyManagementSvc {
@@ -54,25 +60,18 @@ impl ManagementRpcApi for LegacyManagementSvc {
             "OperationFormatType",
         )?;
         use lm::execute_op_command_request::Command;
-        let input =
-            match &r.command {
-                Some(Command::CliCommand(c)) => Some(OpInput::Cli(c)),
-                Some(Command::XmlCommand(x)) => Some(OpInput::Xml(x)),
-                Some(Command::JsonCommand(_)) => None,
-                None => return Err(Status::invalid_argument(
-                    "command: exactly one of cli_command, xml_command or json_command must be set",
-                )),
-            };
+        let input = match &r.command {
+            Some(Command::CliCommand(c)) => Some(OpInput::Cli(c)),
+            Some(Command::XmlCommand(x)) => Some(OpInput::Xml(x)),
+            Some(Command::JsonCommand(_)) => None,
+            None => return Err(Status::invalid_argument(NO_COMMAND)),
+        };
         let result = match input {
             Some(input) => match run_op(&self.shared, &login, input, format).await {
                 Ok(pieces) => Ok(pieces),
                 Err(e) => Err(legacy_refusal(LegacyRpc::OpCommand, e)?),
             },
-            None => Err((
-                NOK,
-                "json_command is not supported by this OpenJET release; use cli_command or xml_command"
-                    .to_owned(),
-            )),
+            None => Err((NOK, JSON_COMMAND_REFUSED.to_owned())),
         };
         // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
