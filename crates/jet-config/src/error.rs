@@ -22,6 +22,8 @@ pub enum ConfigErrorKind {
     Conflict,
     /// `delete` of a statement that is not there.
     NotFound,
+    /// A construct of the encoding this release does not implement (XML DTDs).
+    Unsupported,
 }
 
 /// A configuration error, located like Junos does: the edit path of the enclosing
@@ -172,6 +174,7 @@ impl fmt::Display for ConfigErrorKind {
             ConfigErrorKind::Reference => "reference",
             ConfigErrorKind::Conflict => "conflict",
             ConfigErrorKind::NotFound => "not-found",
+            ConfigErrorKind::Unsupported => "unsupported",
         };
         f.write_str(s)
     }

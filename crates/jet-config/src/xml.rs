@@ -180,7 +180,14 @@ impl<'a> Reader<'a> {
             } else if r.starts_with("<!--") {
                 self.skip_past("-->")?;
             } else if r.starts_with("<!") && !r.starts_with("<![CDATA[") {
-                return Err(self.err(self.pos, "syntax error: DTDs are not supported"));
+                let (l, c) = line_col(self.src, self.pos);
+                return Err(ConfigError::new(
+                    ConfigErrorKind::Unsupported,
+                    "[edit]",
+                    "",
+                    "syntax error: DTDs are not supported",
+                )
+                .at(l, c));
             } else {
                 return Ok(());
             }
@@ -685,6 +692,14 @@ mod tests {
         assert!(unescape("&#xD800;").is_err());
         let e = document("<?xml version=\"1.0\"?><!-- x --><configuration><a><![CDATA[<x>]]></a></configuration>").expect("parses");
         assert_eq!(e.children[0].text, "<x>");
+    }
+
+    #[test]
+    fn a_dtd_is_refused_as_unsupported_not_as_a_syntax_error() {
+        let e = document("<!DOCTYPE configuration>\n<configuration/>").expect_err("dtd");
+        assert_eq!(e.kind, ConfigErrorKind::Unsupported);
+        assert_eq!(e.message, "syntax error: DTDs are not supported");
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
     }
 
     #[test]

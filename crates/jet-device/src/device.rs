@@ -192,9 +192,7 @@ impl Device {
         .map_err(|_| DeviceError::ShuttingDown)?;
         match ok {
             Some((user, class)) => Ok(AuthenticatedUser { user, class }),
-            None => Err(DeviceError::PermissionDenied(
-                "authentication failed".into(),
-            )),
+            None => Err(DeviceError::AuthenticationFailed),
         }
     }
 

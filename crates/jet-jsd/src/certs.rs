@@ -17,6 +17,8 @@ use rcgen::{
 use rsa::pkcs8::EncodePrivateKey as _;
 use rustls::pki_types::PrivatePkcs8KeyDer;
 
+use crate::error::JsdError;
+
 /// The ca-profile name the generated configuration snippet uses.
 pub const CA_PROFILE: &str = "jet-ca";
 /// The local-certificate name the generated configuration snippet uses.
@@ -40,10 +42,11 @@ pub struct GeneratedCerts {
 /// Generates CA, server and client certificates into `DATA/certs`. `names` are the DNS
 /// names and IP addresses the server certificate is valid for (localhost and the loopback
 /// addresses are always included).
-pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, String> {
+pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, JsdError> {
     let dir = data_dir.join("certs");
-    std::fs::create_dir_all(dir.join("ca-profile"))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Err(source) = std::fs::create_dir_all(dir.join("ca-profile")) {
+        return Err(JsdError::CreateDir { path: dir, source });
+    }
 
     let (ca_key, ca_key_pem) = rsa_key()?;
     let mut ca_params = params("OpenJET CA")?;
@@ -55,7 +58,7 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
     ];
     let ca_cert = ca_params
         .self_signed(&ca_key)
-        .map_err(|e| format!("CA certificate: {e}"))?;
+        .map_err(signing("CA certificate"))?;
     let issuer = Issuer::new(ca_params, ca_key);
 
     let mut sans: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -74,7 +77,10 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
                 .clone()
                 .try_into()
                 .map(SanType::DnsName)
-                .map_err(|e| format!("bad server name '{n}': {e}")),
+                .map_err(|source| JsdError::BadServerName {
+                    name: n.clone(),
+                    source,
+                }),
         })
         .collect::<Result<_, _>>()?;
     sp.key_usages = vec![
@@ -84,7 +90,7 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
     sp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let server_cert = sp
         .signed_by(&server_key, &issuer)
-        .map_err(|e| format!("server certificate: {e}"))?;
+        .map_err(signing("server certificate"))?;
 
     let (client_key, client_key_pem) = rsa_key()?;
     let mut cp = params("jet-client")?;
@@ -95,7 +101,7 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Str
     cp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     let client_cert = cp
         .signed_by(&client_key, &issuer)
-        .map_err(|e| format!("client certificate: {e}"))?;
+        .map_err(signing("client certificate"))?;
 
     let out = GeneratedCerts {
         ca_cert: dir.join("ca.crt"),
@@ -136,8 +142,9 @@ pub fn config_snippet(port: u16) -> String {
     )
 }
 
-fn params(common_name: &str) -> Result<CertificateParams, String> {
-    let mut p = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+fn params(common_name: &str) -> Result<CertificateParams, JsdError> {
+    let mut p = CertificateParams::new(Vec::<String>::new())
+        .map_err(|source| JsdError::CertificateParams { source })?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::OrganizationName, "OpenJET");
     dn.push(DnType::CommonName, common_name);
@@ -149,26 +156,30 @@ fn params(common_name: &str) -> Result<CertificateParams, String> {
     Ok(p)
 }
 
+/// The error of rcgen signing `what` (`server certificate`, ...).
+fn signing(what: &'static str) -> impl FnOnce(rcgen::Error) -> JsdError {
+    move |source| JsdError::Certificate { what, source }
+}
+
 /// A fresh RSA-2048 key, as an rcgen key pair and as PKCS#8 PEM.
-fn rsa_key() -> Result<(KeyPair, String), String> {
+fn rsa_key() -> Result<(KeyPair, String), JsdError> {
     let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
-        .map_err(|e| format!("RSA key generation failed: {e}"))?;
-    let der = key
-        .to_pkcs8_der()
-        .map_err(|e| format!("RSA key encoding failed: {e}"))?;
+        .map_err(|source| JsdError::RsaKeyGeneration { source })?;
+    let encoding = |source| JsdError::RsaKeyEncoding { source };
+    let der = key.to_pkcs8_der().map_err(encoding)?;
     let pem = key
         .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| format!("RSA key encoding failed: {e}"))?
+        .map_err(encoding)?
         .to_string();
     let pair = KeyPair::from_pkcs8_der_and_sign_algo(
         &PrivatePkcs8KeyDer::from(der.as_bytes().to_vec()),
         &PKCS_RSA_SHA256,
     )
-    .map_err(|e| format!("RSA key rejected: {e}"))?;
+    .map_err(|source| JsdError::RsaKeyRejected { source })?;
     Ok((pair, pem))
 }
 
-fn write(path: &Path, text: &str, secret: bool) -> Result<(), String> {
+fn write(path: &Path, text: &str, secret: bool) -> Result<(), JsdError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -176,9 +187,11 @@ fn write(path: &Path, text: &str, secret: bool) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(if secret { 0o600 } else { 0o644 });
     }
-    let mut f = opts
+    let written = opts
         .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    written.map_err(|source| JsdError::WriteFile {
+        path: path.to_path_buf(),
+        source,
+    })
 }

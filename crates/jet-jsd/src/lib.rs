@@ -9,6 +9,7 @@
 mod bridge;
 pub mod certs;
 mod conn;
+mod error;
 mod gate;
 mod limits;
 mod listener;
@@ -34,6 +35,7 @@ use jet_device::Device;
 use tokio::sync::{oneshot, watch};
 
 pub use conn::ConnInfo;
+pub use error::JsdError;
 pub use listener::ListeningOn;
 
 use limits::{LoginThrottle, SessionLimiter};
@@ -106,7 +108,7 @@ impl Jsd {
 fn commit_check(shared: Arc<Shared>) -> jet_device::CommitCheck {
     Arc::new(move |cfg| {
         let data_dir = shared.device.data_dir();
-        let specs = listener::specs(data_dir, cfg)?;
+        let specs = listener::specs(data_dir, cfg).map_err(|e| e.to_string())?;
         let jsd = cfg.jsd();
         if let Some(ssl) = &jsd.ssl {
             tls::server_config(data_dir, cfg, ssl).map_err(|e| {

@@ -24,6 +24,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio_rustls::TlsAcceptor;
 
 use crate::conn::{Conn, ConnInfo};
+use crate::error::JsdError;
 use crate::Shared;
 
 /// How long the connections of a listener stopped by a commit may take to finish.
@@ -72,7 +73,10 @@ impl ListenerSpec {
 }
 
 /// The listeners a configuration asks for.
-pub(crate) fn specs(data_dir: &std::path::Path, cfg: &Config) -> Result<Vec<ListenerSpec>, String> {
+pub(crate) fn specs(
+    data_dir: &std::path::Path,
+    cfg: &Config,
+) -> Result<Vec<ListenerSpec>, JsdError> {
     let jsd = cfg.jsd();
     let mut out = Vec::new();
     if let Some(ct) = &jsd.clear_text {
@@ -100,9 +104,7 @@ pub(crate) fn specs(data_dir: &std::path::Path, cfg: &Config) -> Result<Vec<List
         }
         let addr = SocketAddr::new(ssl.address, ssl.port);
         if out.iter().any(|s| s.addr() == addr) {
-            return Err(format!(
-                "grpc clear-text and ssl cannot both listen on {addr}; give them different ports"
-            ));
+            return Err(JsdError::ListenerClash { addr });
         }
         out.push(ListenerSpec::Tls { addr, fingerprint });
     }
@@ -197,7 +199,8 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         ListenerSpec::ClearText(_) => (Transport::ClearText, None),
         ListenerSpec::Tls { .. } => {
             let ssl = cfg.jsd().ssl.ok_or("ssl stanza vanished")?;
-            let sc = crate::tls::server_config(shared.device.data_dir(), cfg, &ssl)?;
+            let sc = crate::tls::server_config(shared.device.data_dir(), cfg, &ssl)
+                .map_err(|e| e.to_string())?;
             (Transport::Tls, Some(TlsAcceptor::from(Arc::new(sc))))
         }
     };

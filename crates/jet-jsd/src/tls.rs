@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jet_config::{ClientCertRequest, Config, SslCfg};
+
+use crate::error::JsdError;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject as _;
@@ -48,50 +50,62 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
 
 /// Builds the rustls server configuration for an `ssl` stanza. Errors are sentences an
 /// operator can act on; they are also what a commit check reports.
-pub fn server_config(data_dir: &Path, cfg: &Config, ssl: &SslCfg) -> Result<ServerConfig, String> {
-    let name = ssl.local_certificate.as_deref().ok_or_else(|| {
-        "ssl requires 'local-certificate' (a name under [edit security certificates local])"
-            .to_owned()
-    })?;
+pub fn server_config(
+    data_dir: &Path,
+    cfg: &Config,
+    ssl: &SslCfg,
+) -> Result<ServerConfig, JsdError> {
+    let name = ssl
+        .local_certificate
+        .as_deref()
+        .ok_or(JsdError::SslWithoutLocalCertificate)?;
     let local = cfg
         .local_certificates()
         .into_iter()
         .find(|c| c.name == name)
-        .ok_or_else(|| format!("local-certificate '{name}' is not defined under [edit security certificates local]"))?;
+        .ok_or_else(|| JsdError::UnknownLocalCertificate {
+            name: name.to_owned(),
+        })?;
     let file = local
         .load_key_file
         .as_deref()
-        .ok_or_else(|| format!("security certificates local {name} has no load-key-file"))?;
+        .ok_or_else(|| JsdError::NoLoadKeyFile {
+            name: name.to_owned(),
+        })?;
     let path = key_file_path(data_dir, file);
-    let pem = std::fs::read(&path)
-        .map_err(|e| format!("cannot read certificate file {}: {e}", path.display()))?;
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{}: bad certificate PEM: {e}", path.display()))?;
+    let pem = match std::fs::read(&path) {
+        Ok(pem) => pem,
+        Err(source) => return Err(JsdError::KeyFileUnreadable { path, source }),
+    };
+    let chain: Vec<CertificateDer<'static>> =
+        match CertificateDer::pem_slice_iter(&pem).collect::<Result<_, _>>() {
+            Ok(chain) => chain,
+            Err(source) => return Err(JsdError::BadCertificatePem { path, source }),
+        };
     if chain.is_empty() {
-        return Err(format!("{}: no certificate found", path.display()));
+        return Err(JsdError::NoCertificate { path });
     }
-    let key = PrivateKeyDer::from_pem_slice(&pem)
-        .map_err(|e| format!("{}: no usable private key: {e}", path.display()))?;
+    let key = match PrivateKeyDer::from_pem_slice(&pem) {
+        Ok(key) => key,
+        Err(source) => return Err(JsdError::NoPrivateKey { path, source }),
+    };
     if !is_rsa_key(&key) {
-        return Err(format!(
-            "{}: the private key is not RSA; JET requires an RSA certificate",
-            path.display()
-        ));
+        return Err(JsdError::KeyNotRsa { path });
     }
 
     let provider = provider();
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| format!("TLS setup failed: {e}"))?;
+        .map_err(|source| JsdError::TlsSetup { source })?;
     let verifier = client_verifier(data_dir, ssl, provider)?;
     let builder = match verifier {
         Some(v) => builder.with_client_cert_verifier(v),
         None => builder.with_no_client_auth(),
     };
-    let mut config = builder
-        .with_single_cert(chain, key)
-        .map_err(|e| format!("{}: certificate and key do not match: {e}", path.display()))?;
+    let mut config = match builder.with_single_cert(chain, key) {
+        Ok(config) => config,
+        Err(source) => return Err(JsdError::KeyMismatch { path, source }),
+    };
     // gRPC runs over HTTP/2; clients such as grpcio insist on ALPN h2.
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(config)
@@ -101,30 +115,44 @@ fn client_verifier(
     data_dir: &Path,
     ssl: &SslCfg,
     provider: Arc<CryptoProvider>,
-) -> Result<Option<Arc<dyn ClientCertVerifier>>, String> {
+) -> Result<Option<Arc<dyn ClientCertVerifier>>, JsdError> {
     let Some(mutual) = &ssl.mutual else {
         return Ok(None);
     };
-    let roots = || -> Result<Arc<RootCertStore>, String> {
-        let profile = mutual.certificate_authority.as_deref().ok_or_else(|| {
-            "mutual-authentication with verification requires 'certificate-authority'".to_owned()
-        })?;
+    let roots = || -> Result<Arc<RootCertStore>, JsdError> {
+        let profile = mutual
+            .certificate_authority
+            .as_deref()
+            .ok_or(JsdError::MutualWithoutCertificateAuthority)?;
         let path = ca_profile_path(data_dir, profile);
-        let pem = std::fs::read(&path).map_err(|e| {
-            format!(
-                "cannot read the CA certificate of ca-profile '{profile}' ({}): {e}",
-                path.display()
-            )
-        })?;
+        let pem = match std::fs::read(&path) {
+            Ok(pem) => pem,
+            Err(source) => {
+                return Err(JsdError::CaFileUnreadable {
+                    profile: profile.to_owned(),
+                    path,
+                    source,
+                })
+            }
+        };
         let mut store = RootCertStore::empty();
         for cert in CertificateDer::pem_slice_iter(&pem) {
-            let cert = cert.map_err(|e| format!("{}: bad certificate PEM: {e}", path.display()))?;
-            store
-                .add(cert)
-                .map_err(|e| format!("{}: unusable CA certificate: {e}", path.display()))?;
+            let added = match cert {
+                Ok(cert) => store
+                    .add(cert)
+                    .map_err(|source| JsdError::UnusableCaCertificate {
+                        path: path.clone(),
+                        source,
+                    }),
+                Err(source) => Err(JsdError::BadCertificatePem {
+                    path: path.clone(),
+                    source,
+                }),
+            };
+            added?;
         }
         if store.is_empty() {
-            return Err(format!("{}: no CA certificate found", path.display()));
+            return Err(JsdError::NoCaCertificate { path });
         }
         Ok(Arc::new(store))
     };
@@ -136,7 +164,7 @@ fn client_verifier(
             b
         };
         b.build()
-            .map_err(|e| format!("client verification setup failed: {e}"))
+            .map_err(|source| JsdError::ClientVerifierSetup { source })
     };
     Ok(match mutual.request {
         ClientCertRequest::NoCertificate => None,

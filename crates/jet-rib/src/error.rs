@@ -3,6 +3,9 @@
 
 use std::net::IpAddr;
 
+use crate::prefix::Prefix;
+use crate::table::Proto;
+
 /// A destination that is not a valid prefix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrefixError {
@@ -143,23 +146,44 @@ impl EntryError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RibError {
     /// The client has not called RouteInitialize on this session.
-    #[error("client '{0}' has not called RouteInitialize on this session")]
-    NotInitialized(String),
+    #[error("client '{client}' has not called RouteInitialize on this session")]
+    NotInitialized {
+        /// The client id.
+        client: String,
+    },
     /// An unknown table name or id.
-    #[error("unknown routing table '{0}'")]
-    UnknownTable(String),
-    /// A bad argument.
-    #[error("{0}")]
-    Invalid(String),
+    #[error("unknown routing table '{table}'")]
+    UnknownTable {
+        /// The table as named.
+        table: String,
+    },
+    /// A routing-instance name the RIB cannot create tables for.
+    #[error("invalid routing-instance name '{name}'")]
+    InvalidInstanceName {
+        /// The name as given.
+        name: String,
+    },
+    /// A route of a source whose prefix is of another family than its table.
+    #[error("{} route {prefix} does not belong in {table}", proto.name())]
+    WrongFamily {
+        /// The route source's protocol.
+        proto: Proto,
+        /// The route's destination.
+        prefix: Prefix,
+        /// The table it was given for.
+        table: String,
+    },
 }
 
 impl RibError {
     /// The JET sub-code.
     pub fn code(&self) -> RibCode {
         match self {
-            RibError::NotInitialized(_) => RibCode::NotInitialized,
-            RibError::UnknownTable(_) => RibCode::TableInvalid,
-            RibError::Invalid(_) => RibCode::RequestInvalid,
+            RibError::NotInitialized { .. } => RibCode::NotInitialized,
+            RibError::UnknownTable { .. } => RibCode::TableInvalid,
+            RibError::InvalidInstanceName { .. } | RibError::WrongFamily { .. } => {
+                RibCode::RequestInvalid
+            }
         }
     }
 }

@@ -124,9 +124,9 @@ impl Rib {
     /// (nothing when they exist).
     pub fn add_instance(&mut self, name: &str) -> Result<(), RibError> {
         if name.is_empty() || name == "master" || name.contains(char::is_whitespace) {
-            return Err(RibError::Invalid(format!(
-                "invalid routing-instance name '{name}'"
-            )));
+            return Err(RibError::InvalidInstanceName {
+                name: name.to_owned(),
+            });
         }
         if self.instances.iter().any(|i| i == name) {
             return Ok(());

@@ -79,15 +79,16 @@ impl Rib {
         for r in routes {
             let tid = self
                 .table_id(&r.table)
-                .ok_or_else(|| RibError::UnknownTable(r.table.clone()))?;
+                .ok_or_else(|| RibError::UnknownTable {
+                    table: r.table.clone(),
+                })?;
             let fam = self.tables[tid.0 as usize].family;
             if r.prefix.family() != fam {
-                return Err(RibError::Invalid(format!(
-                    "{} route {} does not belong in {}",
-                    proto.name(),
-                    r.prefix,
-                    r.table
-                )));
+                return Err(RibError::WrongFamily {
+                    proto,
+                    prefix: r.prefix,
+                    table: r.table.clone(),
+                });
             }
             resolved.push((tid, r));
         }

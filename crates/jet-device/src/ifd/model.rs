@@ -177,7 +177,9 @@ impl Model {
         now: DateTime<Utc>,
     ) -> Result<Changes, DeviceError> {
         if self.current.ifd(name).is_none() {
-            return Err(DeviceError::UnknownInterface(name.to_owned()));
+            return Err(DeviceError::UnknownInterface {
+                name: name.to_owned(),
+            });
         }
         let was = self.carrier.get(name).copied().unwrap_or(true);
         if was == up {

@@ -41,9 +41,7 @@ fn cli_is_show(text: &str) -> bool {
 /// May a user of `class` run this operational command?
 pub fn authorize_op(class: LoginClass, input: OpInput<'_>) -> Result<(), DeviceError> {
     if class == LoginClass::ReadOnly && !is_show(input) {
-        return Err(DeviceError::PermissionDenied(
-            "login class read-only may only run show commands".into(),
-        ));
+        return Err(DeviceError::OpNotAllowed { class });
     }
     Ok(())
 }
@@ -51,11 +49,10 @@ pub fn authorize_op(class: LoginClass, input: OpInput<'_>) -> Result<(), DeviceE
 /// May `who` change the configuration?
 pub(crate) fn authorize_config(who: &Who) -> Result<(), DeviceError> {
     if who.class != LoginClass::SuperUser {
-        return Err(DeviceError::PermissionDenied(format!(
-            "user '{}' (class {}) may not change the configuration",
-            who.user,
-            who.class.as_str()
-        )));
+        return Err(DeviceError::ConfigNotAllowed {
+            user: who.user.clone(),
+            class: who.class,
+        });
     }
     Ok(())
 }

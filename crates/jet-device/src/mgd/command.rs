@@ -73,7 +73,7 @@ const CHANGES: &[&str] = &[
 ];
 
 fn syntax(msg: impl Into<String>) -> DeviceError {
-    DeviceError::Syntax(msg.into())
+    DeviceError::syntax(msg.into())
 }
 
 /// Splits a line into words; `"..."` groups words (quotes removed, `\"` kept as `"`).

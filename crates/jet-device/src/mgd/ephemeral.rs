@@ -116,10 +116,9 @@ pub(crate) fn instance_key(name: &str, configured: &[String]) -> Result<String, 
         return Ok(DEFAULT_INSTANCE.to_owned());
     }
     if !valid_name(name) || !configured.iter().any(|c| c == name) {
-        return Err(DeviceError::Ephemeral(format!(
-            "ephemeral instance '{name}' is not configured \
-             (system configuration-database ephemeral instance {name})"
-        )));
+        return Err(DeviceError::UnknownInstance {
+            name: name.to_owned(),
+        });
     }
     Ok(name.to_owned())
 }
@@ -149,9 +148,10 @@ pub(crate) fn overlay(committed: &Config, instances: &Instances, configured: &[S
 pub(crate) fn path_words(path: &str) -> Result<Vec<String>, DeviceError> {
     let trimmed = path.trim();
     if !trimmed.starts_with('/') && !trimmed.is_empty() {
-        return Err(DeviceError::Ephemeral(format!(
-            "invalid path '{path}': paths start with '/'"
-        )));
+        return Err(DeviceError::InvalidEphemeralPath {
+            path: path.to_owned(),
+            reason: "paths start with '/'",
+        });
     }
     let mut words: Vec<String> = trimmed
         .split('/')

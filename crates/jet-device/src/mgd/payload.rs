@@ -38,10 +38,9 @@ pub(crate) fn load(
     Ok(match payload {
         Payload::Text(t) => base.load(t, mode)?,
         Payload::Xml(_) | Payload::Json(_) if mode == LoadMode::Set => {
-            return Err(DeviceError::Syntax(format!(
-                "load set takes set commands as text, not {}",
-                payload.encoding()
-            )))
+            return Err(DeviceError::SetNeedsText {
+                encoding: payload.encoding(),
+            })
         }
         Payload::Xml(x) => base.load_xml(x, mode)?,
         Payload::Json(j) => base.load_json(j, mode)?,

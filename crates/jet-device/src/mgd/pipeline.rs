@@ -53,9 +53,7 @@ impl Mgd {
                     .sessions
                     .get(&holder)
                     .map_or("another user", |s| s.who.user.as_str());
-                Err(DeviceError::Database(format!(
-                    "configuration database locked by: {who} (configure exclusive)"
-                )))
+                Err(DeviceError::DatabaseLocked { by: who.to_owned() })
             }
             _ => Ok(()),
         }
@@ -99,7 +97,7 @@ impl Mgd {
         let txn = self.next_txn(current.effective.clone(), effective.clone(), opts.check);
         prepare_all(&subs, &txn)
             .await
-            .map_err(DeviceError::CommitCheck)?;
+            .map_err(DeviceError::commit_check)?;
         lap("prepared");
         if opts.check {
             abort_all(&subs, &txn).await;
@@ -274,7 +272,7 @@ impl Mgd {
         let txn = self.next_txn(current.effective.clone(), effective.clone(), false);
         prepare_all(&subs, &txn)
             .await
-            .map_err(DeviceError::CommitCheck)?;
+            .map_err(DeviceError::commit_check)?;
         let files = self.eph_files.clone();
         let (name, body) = (key.clone(), cfg);
         let written = tokio::task::spawn_blocking(move || files.write(&name, &body))
@@ -303,16 +301,10 @@ fn apply_ephemeral_op(cfg: Config, op: &EphemeralOp) -> Result<Config, DeviceErr
     match op.kind {
         EphemeralOpKind::Update | EphemeralOpKind::Replace => {
             if !words.is_empty() {
-                return Err(DeviceError::Ephemeral(format!(
-                    "invalid path '{}': only \"/\" is accepted; send the configuration \
-                     from the root",
-                    op.path
-                )));
+                return Err(DeviceError::ephemeral_path_not_root(op.path.clone()));
             }
             let Some(p) = &op.payload else {
-                return Err(DeviceError::Ephemeral(
-                    "the operation carries no configuration".into(),
-                ));
+                return Err(DeviceError::MissingEphemeralPayload);
             };
             let base = if op.kind == EphemeralOpKind::Replace {
                 Config::default()

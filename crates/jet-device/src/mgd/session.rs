@@ -187,21 +187,18 @@ impl Mgd {
             CfgMode::Private | CfgMode::Exclusive => {
                 self.check_lock(None)?;
                 if self.shared_dirty() {
-                    return Err(DeviceError::Database(format!(
-                        "shared configuration database modified\n{}\
-                         (commit or roll back the shared candidate first)",
-                        self.editors()
-                    )));
+                    return Err(DeviceError::SharedDatabaseModified {
+                        editors: self.editors(),
+                    });
                 }
                 output.push_str("warning: uncommitted changes will be discarded on exit\n");
             }
         }
         if mode == CfgMode::Exclusive && self.sessions.values().any(|s| s.mode == CfgMode::Private)
         {
-            return Err(DeviceError::Database(format!(
-                "configuration database is being edited in private mode\n{}",
-                self.editors()
-            )));
+            return Err(DeviceError::PrivateEditInProgress {
+                editors: self.editors(),
+            });
         }
         if mode == CfgMode::Shared && (self.lock.is_some() || !self.sessions.is_empty()) {
             output.push_str(&self.editors());
@@ -249,13 +246,7 @@ impl Mgd {
             .iter()
             .find(|(_, s)| s.token == token && s.owner == owner)
             .map(|(id, _)| *id)
-            .ok_or_else(|| {
-                DeviceError::Database(
-                    "no such configuration session on this connection (it ended, or belongs \
-                     to another connection)"
-                        .into(),
-                )
-            })
+            .ok_or(DeviceError::UnknownConfigSession)
     }
 
     /// Ends a session: releases its lock and discards what it must discard.
@@ -390,7 +381,7 @@ impl Mgd {
             }
             CfgCommand::Load(mode) => {
                 let Some(text) = payload else {
-                    return Err(DeviceError::Syntax(
+                    return Err(DeviceError::syntax(
                         "'load' needs the configuration text with the command".into(),
                     ));
                 };
@@ -429,13 +420,7 @@ impl Mgd {
         let who = s.who.clone();
         let current = self.current();
         let new = match &s.private {
-            Some(_) if self.shared_dirty() => {
-                return Err(DeviceError::Database(
-                    "shared configuration database modified; a private commit is refused \
-                     until the shared candidate is committed or rolled back"
-                        .into(),
-                ))
-            }
+            Some(_) if self.shared_dirty() => return Err(DeviceError::PrivateCommitRefused),
             Some(p) if p.base_generation == self.generation => p.candidate.clone(),
             Some(p) => replay(&current.config, &p.ops)?,
             None => self
@@ -483,12 +468,12 @@ impl Mgd {
 /// A refused commit, with Junos's closing line.
 fn commit_failed(e: DeviceError) -> DeviceError {
     match e {
-        DeviceError::Config(c) => {
-            DeviceError::CommitFailed(format!("{c}\nerror: configuration check-out failed"))
-        }
-        DeviceError::CommitCheck(m) => {
-            DeviceError::CommitFailed(format!("error: {m}\nerror: configuration check-out failed"))
-        }
+        DeviceError::Config(c) => DeviceError::CommitFailed {
+            report: c.to_string(),
+        },
+        DeviceError::CommitCheck { reason } => DeviceError::CommitFailed {
+            report: format!("error: {reason}"),
+        },
         other => other,
     }
 }

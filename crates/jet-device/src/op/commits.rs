@@ -72,13 +72,13 @@ pub(super) fn render_rollback(
 ) -> Result<String, DeviceError> {
     let num = |w: &str| {
         w.parse::<usize>()
-            .map_err(|_| DeviceError::Syntax(format!("'{w}' is not a rollback number (0..49)")))
+            .map_err(|_| DeviceError::syntax(format!("'{w}' is not a rollback number (0..49)")))
     };
     let (n, against) = match args {
         [n] => (num(n)?, None),
         [n, c, m] if c == "compare" => (num(n)?, Some(num(m)?)),
         _ => {
-            return Err(DeviceError::Syntax(
+            return Err(DeviceError::syntax(
                 "usage: show system rollback NUMBER [compare NUMBER]".into(),
             ))
         }

@@ -147,7 +147,10 @@ impl Device {
                 let rib = self.rib().clone();
                 tokio::task::spawn_blocking(move || route::render_show(&rib, &r, format))
                     .await
-                    .map_err(|e| DeviceError::Command(format!("show route failed: {e}")))
+                    .map_err(|e| DeviceError::RenderFailed {
+                        command: "show route",
+                        reason: e.to_string(),
+                    })
             }
         }?;
         let (tx, rx) = tokio::sync::mpsc::channel(1);
@@ -209,7 +212,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         let w: Vec<&str> = pipe.split_whitespace().collect();
         let (path, _) = tree::resolve_in(tree::PIPES, &w)
             .map_err(syntax)
-            .map_err(|e| DeviceError::Syntax(format!("in '| {}': {e}", pipe.trim())))?;
+            .map_err(|e| DeviceError::syntax(format!("in '| {}': {e}", pipe.trim())))?;
         match path.as_slice() {
             ["display", "xml"] => pipes.display = Some(Display::Xml),
             ["display", "json"] => pipes.display = Some(Display::Json),
@@ -227,7 +230,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
                 .filters
                 .push(pipes::Filter::last(pipes::argument(pipe))?),
             _ => {
-                return Err(DeviceError::Syntax(format!(
+                return Err(DeviceError::syntax(format!(
                     "incomplete pipe '| {}'",
                     pipe.trim()
                 )))
@@ -266,7 +269,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Clients { detail: true }
         }
         _ => {
-            return Err(DeviceError::Syntax(format!(
+            return Err(DeviceError::syntax(format!(
                 "incomplete command '{}'",
                 words.join(" ")
             )))
@@ -275,7 +278,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     if matches!(pipes.display, Some(Display::Set | Display::Inheritance))
         && !matches!(cmd, Command::Configuration { .. })
     {
-        return Err(DeviceError::Syntax(
+        return Err(DeviceError::syntax(
             "'display set' applies to configuration only".into(),
         ));
     }
@@ -293,17 +296,17 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         body = inner.trim();
     }
     let Some(after) = body.strip_prefix('<') else {
-        return Err(DeviceError::Syntax(format!(
+        return Err(DeviceError::syntax(format!(
             "not an XML RPC: '{}'",
             short(text)
         )));
     };
     let name_end = after
         .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
-        .ok_or_else(|| DeviceError::Syntax(format!("malformed XML RPC: '{}'", short(text))))?;
+        .ok_or_else(|| DeviceError::syntax(format!("malformed XML RPC: '{}'", short(text))))?;
     let name = &after[..name_end];
     if !body.ends_with("/>") && !body.ends_with(&format!("</{name}>")) {
-        return Err(DeviceError::Syntax(format!(
+        return Err(DeviceError::syntax(format!(
             "malformed XML RPC: '{}'",
             short(text)
         )));
@@ -327,17 +330,17 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
             let inner = after[name_end..]
                 .strip_prefix('>')
                 .and_then(|s| s.strip_suffix("</command>"))
-                .ok_or_else(|| DeviceError::Syntax("malformed <command> RPC".into()))?;
+                .ok_or_else(|| DeviceError::syntax("malformed <command> RPC".into()))?;
             return parse_cli(inner.trim());
         }
-        other => return Err(DeviceError::Syntax(format!("unknown RPC <{other}>"))),
+        other => return Err(DeviceError::syntax(format!("unknown RPC <{other}>"))),
     };
     Ok((cmd, Pipes::default()))
 }
 
 /// A command line that does not resolve in the command tree is a syntax error.
 fn syntax(e: tree::ResolveError) -> DeviceError {
-    DeviceError::Syntax(e.to_string())
+    DeviceError::syntax(e.to_string())
 }
 
 fn short(s: &str) -> String {

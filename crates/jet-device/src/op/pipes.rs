@@ -75,7 +75,7 @@ impl Filter {
         }
         match arg.parse::<usize>() {
             Ok(n) if n > 0 => Ok(Filter::Last(n)),
-            _ => Err(DeviceError::Syntax(format!(
+            _ => Err(DeviceError::syntax(format!(
                 "'| last {arg}': the line count must be a number from 1 up"
             ))),
         }
@@ -86,12 +86,12 @@ impl Filter {
 fn compile(pipe: &str, raw: &str) -> Result<Regex, DeviceError> {
     let pattern = unquote(raw.trim());
     if pattern.is_empty() {
-        return Err(DeviceError::Syntax(format!(
+        return Err(DeviceError::syntax(format!(
             "'| {pipe}' needs a pattern (quote it when it holds spaces)"
         )));
     }
     if pattern.len() > MAX_PATTERN {
-        return Err(DeviceError::Syntax(format!(
+        return Err(DeviceError::syntax(format!(
             "'| {pipe}': pattern longer than {MAX_PATTERN} characters"
         )));
     }
@@ -100,7 +100,7 @@ fn compile(pipe: &str, raw: &str) -> Result<Regex, DeviceError> {
         .size_limit(1 << 20)
         .build()
         .map_err(|e| {
-            DeviceError::Syntax(format!(
+            DeviceError::syntax(format!(
                 "'| {pipe} {pattern}': invalid regular expression: {}",
                 e.to_string().lines().last().unwrap_or("bad pattern")
             ))
@@ -136,7 +136,7 @@ pub(crate) fn split_pipes(line: &str) -> Result<Vec<&str>, DeviceError> {
         }
     }
     if let Some(q) = quote {
-        return Err(DeviceError::Syntax(format!(
+        return Err(DeviceError::syntax(format!(
             "unbalanced quote ({q}) in '{}'",
             line.trim()
         )));

@@ -159,7 +159,9 @@ impl RibTask {
                     let mut rib = self.write();
                     match rib.clients.is_initialized(&client, session) {
                         Some(c) => Ok(rib.cleanup(c, &mut changes)),
-                        None => Err(jet_rib::RibError::NotInitialized(client.clone())),
+                        None => Err(jet_rib::RibError::NotInitialized {
+                            client: client.clone(),
+                        }),
                     }
                 };
                 let _ = reply.send(res);

@@ -103,9 +103,9 @@ impl SyslogHandle {
         match res {
             Some(text) => Ok(text),
             None if configured => Ok(String::new()),
-            None => Err(DeviceError::Command(format!(
-                "could not resolve file: {name}"
-            ))),
+            None => Err(DeviceError::UnknownLogFile {
+                name: name.to_owned(),
+            }),
         }
     }
 }

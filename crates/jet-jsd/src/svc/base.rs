@@ -8,6 +8,7 @@ use jet_proto::jnx::jet::routing::base as pb;
 use pb::base_server::Base;
 use tonic::{Request, Response, Status};
 
+use super::status::rib_task;
 use super::{caller, conn, failure, ok_status};
 use crate::Shared;
 
@@ -23,10 +24,6 @@ impl BaseSvc {
     fn client<T>(&self, req: &Request<T>) -> Result<String, Status> {
         Ok(caller(&self.shared, &conn(req)?).client_id)
     }
-}
-
-fn unavailable(e: impl std::fmt::Display) -> Status {
-    Status::unavailable(e.to_string())
 }
 
 #[tonic::async_trait]
@@ -52,7 +49,7 @@ impl Base for BaseSvc {
             .rib()
             .set_purge_time(&client, Some(time))
             .await
-            .map_err(unavailable)?;
+            .map_err(rib_task)?;
         Ok(Response::new(pb::RoutePurgeTimerAddResponse {
             status: ok_status(),
             sub_code: pb::StatusCode::Success as i32,
@@ -69,7 +66,7 @@ impl Base for BaseSvc {
             .rib()
             .set_purge_time(&client, None)
             .await
-            .map_err(unavailable)?;
+            .map_err(rib_task)?;
         Ok(Response::new(pb::RoutePurgeTimerDeleteResponse {
             status: ok_status(),
             sub_code: pb::StatusCode::Success as i32,

@@ -6,11 +6,12 @@
 use std::sync::Arc;
 
 use cs::config_session_server::ConfigSession;
-use jet_device::{CfgMode, DeviceError};
 use jet_proto::openjet::config::v1 as cs;
 use tonic::{Request, Response, Status};
 
 use super::mgmt::who;
+use super::status::config_session_close;
+use super::wire_enum::{self, CONFIG_MODES};
 use super::{caller, classify, conn};
 use crate::Shared;
 
@@ -24,11 +25,6 @@ impl ConfigSessionSvc {
     }
 }
 
-/// A session token the device does not know on this connection is a client error.
-fn refusal(e: DeviceError) -> Result<String, Status> {
-    classify(e)
-}
-
 #[tonic::async_trait]
 impl ConfigSession for ConfigSessionSvc {
     async fn open(
@@ -37,17 +33,7 @@ impl ConfigSession for ConfigSessionSvc {
     ) -> Result<Response<cs::OpenResponse>, Status> {
         let info = conn(&req)?;
         let r = req.into_inner();
-        let mode = match cs::ConfigMode::try_from(r.mode) {
-            Ok(cs::ConfigMode::Shared) => CfgMode::Shared,
-            Ok(cs::ConfigMode::Private) => CfgMode::Private,
-            Ok(cs::ConfigMode::Exclusive) => CfgMode::Exclusive,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "mode: unknown ConfigMode value {}",
-                    r.mode
-                )))
-            }
-        };
+        let mode = wire_enum::decode(r.mode, &CONFIG_MODES, "mode", "ConfigMode")?;
         let login = caller(&self.shared, &info);
         let mut w = who(&login);
         w.client = "cli".into();
@@ -67,7 +53,7 @@ impl ConfigSession for ConfigSessionSvc {
                 ok: false,
                 session_token: String::new(),
                 output: String::new(),
-                error: refusal(e)?,
+                error: classify(e)?,
             },
         };
         Ok(Response::new(reply))
@@ -97,7 +83,7 @@ impl ConfigSession for ConfigSessionSvc {
             Err(e) => cs::CommandResponse {
                 ok: false,
                 output: String::new(),
-                error: refusal(e)?,
+                error: classify(e)?,
                 edit_path: Vec::new(),
                 exited: false,
                 confirm_exit: false,
@@ -119,8 +105,7 @@ impl ConfigSession for ConfigSessionSvc {
             .await
         {
             Ok(()) => Ok(Response::new(cs::CloseResponse {})),
-            Err(DeviceError::ShuttingDown) => Err(Status::unavailable("device is shutting down")),
-            Err(e) => Err(Status::not_found(e.to_string())),
+            Err(e) => Err(config_session_close(e)),
         }
     }
 }

@@ -7,15 +7,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::{Stream, StreamExt as _};
-use jet_config::LoadMode;
 use jet_device::op::OpInput;
-use jet_device::{EphemeralOp, EphemeralOpKind, Format, Payload};
+use jet_device::{EphemeralOp, Payload};
 use jet_proto::management as lm;
 use lm::management_rpc_api_server::ManagementRpcApi;
 use tonic::{Request, Response, Status};
 
 use super::mgmt::{load_commit, run_op, who};
-use super::{caller, classify, conn, op_messages};
+use super::status::{legacy_refusal, LegacyRpc};
+use super::wire_enum::{
+    self, LEGACY_CONFIG_COMMANDS, LEGACY_ENCODINGS, LEGACY_LOAD_MODES, OP_FORMATS,
+};
+use super::{caller, conn, op_messages};
 use crate::Shared;
 
 pub(crate) struct LegacyManagementSvc {
@@ -32,9 +35,12 @@ type OpStream = Pin<Box<dyn Stream<Item = Result<lm::ExecuteOpCommandResponse, S
 
 const SUCCESS: i32 = lm::JunosRpcResponseTypes::Success as i32;
 const NOK: i32 = lm::JunosRpcResponseTypes::Nok as i32;
-const INVALID_CONFIGURATION: i32 = lm::JunosRpcResponseTypes::InvalidConfiguration as i32;
-const UNSUPPORTED_ENCODING: i32 = lm::JunosRpcResponseTypes::UnsupportedEncoding as i32;
-const INVALID_PATH: i32 = lm::JunosRpcResponseTypes::InvalidPath as i32;
+/// ExecuteOpCommand without a command.
+const NO_COMMAND: &str =
+    "command: exactly one of cli_command, xml_command or json_command must be set";
+/// ExecuteOpCommand with a JSON command, answered NOK.
+const JSON_COMMAND_REFUSED: &str =
+    "json_command is not supported by this OpenJET release; use cli_command or xml_command";
 
 #[tonic::async_trait]
 impl ManagementRpcApi for LegacyManagementSvc {
@@ -47,24 +53,25 @@ impl ManagementRpcApi for LegacyManagementSvc {
         let login = caller(&self.shared, &conn(&req)?);
         let r = req.into_inner();
         let request_id = r.request_id;
-        let format = super::op_format(r.out_format, "OperationFormatType")?;
+        let format = wire_enum::decode(
+            r.out_format,
+            &OP_FORMATS,
+            "out_format",
+            "OperationFormatType",
+        )?;
         use lm::execute_op_command_request::Command;
-        let result = match &r.command {
-            Some(Command::CliCommand(c)) => {
-                run_op(&self.shared, &login, OpInput::Cli(c), format).await?
-            }
-            Some(Command::XmlCommand(x)) => {
-                run_op(&self.shared, &login, OpInput::Xml(x), format).await?
-            }
-            Some(Command::JsonCommand(_)) => Err(
-                "json_command is not supported by this OpenJET release; use cli_command or xml_command"
-                    .to_owned(),
-            ),
-            None => {
-                return Err(Status::invalid_argument(
-                    "command: exactly one of cli_command, xml_command or json_command must be set",
-                ))
-            }
+        let input = match &r.command {
+            Some(Command::CliCommand(c)) => Some(OpInput::Cli(c)),
+            Some(Command::XmlCommand(x)) => Some(OpInput::Xml(x)),
+            Some(Command::JsonCommand(_)) => None,
+            None => return Err(Status::invalid_argument(NO_COMMAND)),
+        };
+        let result = match input {
+            Some(input) => match run_op(&self.shared, &login, input, format).await {
+                Ok(pieces) => Ok(pieces),
+                Err(e) => Err(legacy_refusal(LegacyRpc::OpCommand, e)?),
+            },
+            None => Err((NOK, JSON_COMMAND_REFUSED.to_owned())),
         };
         // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
@@ -76,12 +83,14 @@ impl ManagementRpcApi for LegacyManagementSvc {
                     message: String::new(),
                 })
             })),
-            Err(message) => Box::pin(futures::stream::iter([Ok(lm::ExecuteOpCommandResponse {
-                request_id,
-                data: String::new(),
-                status: NOK,
-                message,
-            })])),
+            Err((status, message)) => {
+                Box::pin(futures::stream::iter([Ok(lm::ExecuteOpCommandResponse {
+                    request_id,
+                    data: String::new(),
+                    status,
+                    message,
+                })]))
+            }
         };
         Ok(Response::new(replies))
     }
@@ -100,19 +109,12 @@ impl ManagementRpcApi for LegacyManagementSvc {
                 message,
             }))
         };
-        let mode = match lm::ConfigLoadType::try_from(r.load_type) {
-            Ok(lm::ConfigLoadType::ConfigLoadReplace) => LoadMode::Replace,
-            Ok(lm::ConfigLoadType::ConfigLoadMerge) => LoadMode::Merge,
-            Ok(lm::ConfigLoadType::ConfigLoadOverride) => LoadMode::Override,
-            Ok(lm::ConfigLoadType::ConfigLoadUpdate) => LoadMode::Update,
-            Ok(lm::ConfigLoadType::ConfigLoadSet) => LoadMode::Set,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "load_type: unknown ConfigLoadType value {}",
-                    r.load_type
-                )))
-            }
-        };
+        let mode = wire_enum::decode(
+            r.load_type,
+            &LEGACY_LOAD_MODES,
+            "load_type",
+            "ConfigLoadType",
+        )?;
         use lm::execute_cfg_command_request::Config;
         let payload = match r.config {
             Some(Config::TextConfig(t)) => Payload::Text(t),
@@ -124,14 +126,13 @@ impl ManagementRpcApi for LegacyManagementSvc {
                 ))
             }
         };
-        let unsupported = matches!(payload, Payload::Xml(_) | Payload::Json(_));
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        match load_commit(&self.shared, &info, payload, mode, comment).await? {
+        match load_commit(&self.shared, &info, payload, mode, comment).await {
             Ok(()) => reply(SUCCESS, String::new()),
-            Err(message) if unsupported && message.contains("not supported") => {
-                reply(UNSUPPORTED_ENCODING, message)
+            Err(e) => {
+                let (status, message) = legacy_refusal(LegacyRpc::CfgCommand, e)?;
+                reply(status, message)
             }
-            Err(message) => reply(INVALID_CONFIGURATION, message),
         }
     }
 
@@ -141,16 +142,12 @@ impl ManagementRpcApi for LegacyManagementSvc {
     ) -> Result<Response<lm::GetEphemeralConfigResponse>, Status> {
         let r = req.into_inner();
         // Legacy numbering: XML is the zero value here (JSON is in the new generation).
-        let format = match lm::JunosDataEncodingTypes::try_from(r.encoding) {
-            Ok(lm::JunosDataEncodingTypes::EncodingXml) => Format::Xml,
-            Ok(lm::JunosDataEncodingTypes::EncodingJson) => Format::Json,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "encoding: unknown JunosDataEncodingTypes value {}",
-                    r.encoding
-                )))
-            }
-        };
+        let format = wire_enum::decode(
+            r.encoding,
+            &LEGACY_ENCODINGS,
+            "encoding",
+            "JunosDataEncodingTypes",
+        )?;
         let mut response = Vec::new();
         for p in r.eph_config_requests {
             let res = self.shared.device.ephemeral_get(
@@ -161,7 +158,10 @@ impl ManagementRpcApi for LegacyManagementSvc {
             );
             let (status, value, message) = match res {
                 Ok(v) => (SUCCESS, v, String::new()),
-                Err(e) => (INVALID_PATH, String::new(), classify(e)?),
+                Err(e) => {
+                    let (status, message) = legacy_refusal(LegacyRpc::GetEphemeral, e)?;
+                    (status, String::new(), message)
+                }
             };
             response.push(lm::get_ephemeral_config_response::ResponseList {
                 operation_id: p.operation_id,
@@ -186,17 +186,12 @@ impl ManagementRpcApi for LegacyManagementSvc {
         use lm::edit_ephemeral_config_request::config_operation_list::Value;
         let mut ops = Vec::new();
         for (i, op) in r.eph_config_operations.iter().enumerate() {
-            let kind = match lm::ConfigCommands::try_from(op.operation) {
-                Ok(lm::ConfigCommands::UpdateConfig) => EphemeralOpKind::Update,
-                Ok(lm::ConfigCommands::ReplaceConfig) => EphemeralOpKind::Replace,
-                Ok(lm::ConfigCommands::DeleteConfig) => EphemeralOpKind::Delete,
-                Err(_) => {
-                    return Err(Status::invalid_argument(format!(
-                        "eph_config_operations[{i}].operation: unknown ConfigCommands value {}",
-                        op.operation
-                    )))
-                }
-            };
+            let kind = wire_enum::decode(
+                op.operation,
+                &LEGACY_CONFIG_COMMANDS,
+                &format!("eph_config_operations[{i}].operation"),
+                "ConfigCommands",
+            )?;
             let payload = match &op.value {
                 Some(Value::XmlConfig(x)) => Some(Payload::Xml(x.clone())),
                 Some(Value::JsonConfig(j)) => Some(Payload::Json(j.clone())),
@@ -225,18 +220,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
             .await;
         let (status, message) = match result {
             Ok(()) => (SUCCESS, String::new()),
-            Err(e) => {
-                let unsupported = matches!(e, jet_device::DeviceError::Unsupported(_));
-                let m = classify(e)?;
-                (
-                    if unsupported {
-                        UNSUPPORTED_ENCODING
-                    } else {
-                        INVALID_CONFIGURATION
-                    },
-                    m,
-                )
-            }
+            Err(e) => legacy_refusal(LegacyRpc::EditEphemeral, e)?,
         };
         let response = r
             .eph_config_operations

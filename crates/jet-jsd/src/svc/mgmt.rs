@@ -8,11 +8,15 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt as _};
 use jet_config::LoadMode;
 use jet_device::op::OpInput;
-use jet_device::{EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who};
+use jet_device::{
+    DeviceError, EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who,
+};
 use jet_proto::jnx::jet::management as mgmt;
 use mgmt::management_server::Management;
 use tonic::{Request, Response, Status};
 
+use super::status::jet_failure;
+use super::wire_enum::{self, CONFIG_GET_FORMATS, LOAD_MODES, OP_FORMATS};
 use super::{caller, classify, conn, failure, ok_status, op_messages};
 use crate::Shared;
 
@@ -33,22 +37,18 @@ pub(crate) fn who(login: &Login) -> Who {
     Who::new(login.user.clone(), login.class, "grpc")
 }
 
-/// Runs an op command for a JET adapter as `login`: `Ok(Ok(text))`, or `Ok(Err(message))`
-/// when the device refused it.
+/// Runs an op command for a JET adapter as `login` (each generation reports a refusal
+/// its own way, see [`super::status`]).
 pub(crate) async fn run_op(
     shared: &Shared,
     login: &Login,
     input: OpInput<'_>,
     format: Format,
-) -> Result<Result<jet_device::op::OpPieces, String>, Status> {
-    match shared
+) -> Result<jet_device::op::OpPieces, DeviceError> {
+    shared
         .device
         .op_command_as_pieces(login.class, input, format)
         .await
-    {
-        Ok(pieces) => Ok(Ok(pieces)),
-        Err(e) => Ok(Err(classify(e)?)),
-    }
 }
 
 /// Loads and commits configuration for a JET adapter (the device checks the class).
@@ -58,17 +58,14 @@ pub(crate) async fn load_commit(
     payload: Payload,
     mode: LoadMode,
     comment: Option<String>,
-) -> Result<Result<(), String>, Status> {
+) -> Result<(), DeviceError> {
     let req = LoadRequest {
         payload,
         mode,
         who: who(&caller(shared, info)),
         comment,
     };
-    match shared.device.load_and_commit(req).await {
-        Ok(()) => Ok(Ok(())),
-        Err(e) => Ok(Err(classify(e)?)),
-    }
+    shared.device.load_and_commit(req).await
 }
 
 #[tonic::async_trait]
@@ -81,7 +78,12 @@ impl Management for ManagementSvc {
     ) -> Result<Response<OpStream>, Status> {
         let login = caller(&self.shared, &conn(&req)?);
         let r = req.into_inner();
-        let format = super::op_format(r.out_format, "OpCommandOutputFormat")?;
+        let format = wire_enum::decode(
+            r.out_format,
+            &OP_FORMATS,
+            "out_format",
+            "OpCommandOutputFormat",
+        )?;
         use mgmt::op_command_get_request::Command;
         let input = match &r.command {
             Some(Command::CliCommand(c)) => OpInput::Cli(c),
@@ -92,7 +94,7 @@ impl Management for ManagementSvc {
                 ))
             }
         };
-        let result = run_op(&self.shared, &login, input, format).await?;
+        let result = run_op(&self.shared, &login, input, format).await;
         // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
             Ok(pieces) => Box::pin(op_messages(pieces).map(|data| {
@@ -101,8 +103,8 @@ impl Management for ManagementSvc {
                     data,
                 })
             })),
-            Err(message) => Box::pin(futures::stream::iter([Ok(mgmt::OpCommandGetResponse {
-                status: failure(message),
+            Err(e) => Box::pin(futures::stream::iter([Ok(mgmt::OpCommandGetResponse {
+                status: jet_failure(e)?,
                 data: String::new(),
             })])),
         };
@@ -115,26 +117,14 @@ impl Management for ManagementSvc {
     ) -> Result<Response<mgmt::ConfigSetResponse>, Status> {
         let info = conn(&req)?;
         let r = req.into_inner();
-        let mode = match mgmt::ConfigLoadType::try_from(r.load_type) {
-            Ok(mgmt::ConfigLoadType::ConfigLoadMerge) => LoadMode::Merge,
-            Ok(mgmt::ConfigLoadType::ConfigLoadReplace) => LoadMode::Replace,
-            Ok(mgmt::ConfigLoadType::ConfigLoadOverride) => LoadMode::Override,
-            Ok(mgmt::ConfigLoadType::ConfigLoadUpdate) => LoadMode::Update,
-            Ok(mgmt::ConfigLoadType::ConfigLoadSet) => LoadMode::Set,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "load_type: unknown ConfigLoadType value {}",
-                    r.load_type
-                )))
-            }
-        };
+        let mode: LoadMode =
+            wire_enum::decode(r.load_type, &LOAD_MODES, "load_type", "ConfigLoadType")?;
         if let Some(c) = &r.commit {
-            if mgmt::ConfigCommitType::try_from(c.r#type).is_err() {
-                return Err(Status::invalid_argument(format!(
-                    "commit.type: unknown ConfigCommitType value {}",
-                    c.r#type
-                )));
-            }
+            wire_enum::check::<mgmt::ConfigCommitType>(
+                c.r#type,
+                "commit.type",
+                "ConfigCommitType",
+            )?;
         }
         use mgmt::config_set_request::Config;
         let payload = match r.config {
@@ -149,9 +139,9 @@ impl Management for ManagementSvc {
         };
         // COMMIT_SYNCHRONIZE on a single routing engine is a plain commit, as on Junos.
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        let status = match load_commit(&self.shared, &info, payload, mode, comment).await? {
+        let status = match load_commit(&self.shared, &info, payload, mode, comment).await {
             Ok(()) => ok_status(),
-            Err(message) => failure(message),
+            Err(e) => jet_failure(e)?,
         };
         Ok(Response::new(mgmt::ConfigSetResponse { status }))
     }
@@ -161,16 +151,12 @@ impl Management for ManagementSvc {
         req: Request<mgmt::EphemeralConfigGetRequest>,
     ) -> Result<Response<mgmt::EphemeralConfigGetResponse>, Status> {
         let r = req.into_inner();
-        let format = match mgmt::ConfigGetOutputFormat::try_from(r.encoding) {
-            Ok(mgmt::ConfigGetOutputFormat::ConfigGetOutputJson) => Format::Json,
-            Ok(mgmt::ConfigGetOutputFormat::ConfigGetOutputXml) => Format::Xml,
-            Err(_) => {
-                return Err(Status::invalid_argument(format!(
-                    "encoding: unknown ConfigGetOutputFormat value {}",
-                    r.encoding
-                )))
-            }
-        };
+        let format = wire_enum::decode(
+            r.encoding,
+            &CONFIG_GET_FORMATS,
+            "encoding",
+            "ConfigGetOutputFormat",
+        )?;
         let mut all_ok = true;
         let mut config_responses = Vec::new();
         for p in r.config_requests {
@@ -182,7 +168,7 @@ impl Management for ManagementSvc {
                 Ok(v) => (ok_status(), v),
                 Err(e) => {
                     all_ok = false;
-                    (failure(classify(e)?), String::new())
+                    (jet_failure(e)?, String::new())
                 }
             };
             config_responses.push(mgmt::ephemeral_config_get_response::ConfigPathResponse {
@@ -213,12 +199,11 @@ impl Management for ManagementSvc {
         let mut ops = Vec::new();
         let mut refused: Option<(usize, String)> = None;
         for (i, op) in r.config_operations.iter().enumerate() {
-            if mgmt::ConfigOperationType::try_from(op.operation).is_err() {
-                return Err(Status::invalid_argument(format!(
-                    "config_operations[{i}].operation: unknown ConfigOperationType value {}",
-                    op.operation
-                )));
-            }
+            wire_enum::check::<mgmt::ConfigOperationType>(
+                op.operation,
+                &format!("config_operations[{i}].operation"),
+                "ConfigOperationType",
+            )?;
             let payload = match &op.value {
                 Some(Value::XmlConfig(x)) => Payload::Xml(x.clone()),
                 Some(Value::JsonConfig(j)) => Payload::Json(j.clone()),
@@ -231,11 +216,7 @@ impl Management for ManagementSvc {
             if op.path.trim() != "/" && refused.is_none() {
                 refused = Some((
                     i,
-                    format!(
-                        "invalid path '{}': only \"/\" is accepted; send the configuration \
-                         from the root",
-                        op.path
-                    ),
+                    classify(DeviceError::ephemeral_path_not_root(op.path.as_str()))?,
                 ));
             }
             ops.push(EphemeralOp {

@@ -1,9 +1,7 @@
 //! gRPC service adapters: protobuf in, device request, device reply, protobuf out.
 //!
-//! Error mapping lives here, in one place: a request the client got wrong in form is a
-//! gRPC error (`INVALID_ARGUMENT` naming the field); a well-formed request the device
-//! refuses is a normal reply with the JET status FAILURE and a message (what JET apps
-//! check); a device that is going away is `UNAVAILABLE`.
+//! Errors are mapped to what clients see in one place, [`status`] (by variant, for each
+//! generation); protobuf enum fields are decoded in one place, [`wire_enum`].
 
 mod auth;
 mod base;
@@ -12,15 +10,18 @@ mod legacy;
 mod mgmt;
 mod rib;
 pub(crate) mod rt_interfaces;
+pub(crate) mod status;
+mod wire_enum;
 
 use std::sync::Arc;
 
-use jet_device::{DeviceError, Login};
-use jet_proto::jnx::jet::common::{RpcStatus, StatusCode};
+use jet_device::Login;
 use tonic::service::Routes;
 
 use crate::conn::ConnInfo;
 use crate::Shared;
+
+pub(crate) use status::{classify, failure, ok_status};
 
 /// See [`crate::fuzzing::rib_wire`].
 pub(crate) fn rib_wire_check(bytes: &[u8]) {
@@ -106,42 +107,6 @@ pub(crate) fn caller(shared: &Shared, info: &ConnInfo) -> Login {
             group_id: String::new(),
             at: chrono::Utc::now(),
         })
-}
-
-pub(crate) fn ok_status() -> Option<RpcStatus> {
-    Some(RpcStatus {
-        code: StatusCode::Success as i32,
-        message: String::new(),
-    })
-}
-
-pub(crate) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
-    Some(RpcStatus {
-        code: StatusCode::Failure as i32,
-        message: message.into(),
-    })
-}
-
-/// Device errors that are not the client's fault become gRPC errors; the rest are JET
-/// FAILURE replies (returned as `Ok(message)`).
-pub(crate) fn classify(e: DeviceError) -> Result<String, tonic::Status> {
-    match e {
-        DeviceError::ShuttingDown => Err(tonic::Status::unavailable("device is shutting down")),
-        other => Ok(other.to_string()),
-    }
-}
-
-/// The op-command output format of a request. Both generations number it the same way
-/// (JSON 0, XML 1, CLI 2), so one mapping serves `OpCommandGet` and `ExecuteOpCommand`.
-pub(crate) fn op_format(value: i32, enum_name: &str) -> Result<jet_device::Format, tonic::Status> {
-    match value {
-        0 => Ok(jet_device::Format::Json),
-        1 => Ok(jet_device::Format::Xml),
-        2 => Ok(jet_device::Format::Text),
-        other => Err(tonic::Status::invalid_argument(format!(
-            "out_format: unknown {enum_name} value {other}"
-        ))),
-    }
 }
 
 /// Splits op output into stream chunks at character boundaries.

@@ -27,6 +27,7 @@ use jet_proto::jnx::jet::routing::rib as pb;
 use pb::rib_server::Rib;
 use tonic::{Request, Response, Status};
 
+use super::status::{entry_refusal, malformed, rib_refusal, rib_task};
 use super::{caller, conn, failure, ok_status};
 use crate::Shared;
 
@@ -46,13 +47,6 @@ impl RibSvc {
     }
 }
 
-fn task_err(e: RibTaskError) -> Status {
-    match e {
-        RibTaskError::ShuttingDown => Status::unavailable("routing subsystem is shutting down"),
-        RibTaskError::Rib(e) => Status::internal(e.to_string()),
-    }
-}
-
 fn set_reply(out: BatchOutcome) -> pb::RouteSetOperResponse {
     match out.error {
         None => pb::RouteSetOperResponse {
@@ -60,11 +54,14 @@ fn set_reply(out: BatchOutcome) -> pb::RouteSetOperResponse {
             sub_code: pb::StatusCode::Success as i32,
             operations_completed: out.completed,
         },
-        Some(e) => pb::RouteSetOperResponse {
-            status: failure(e.to_string()),
-            sub_code: e.code.jet(),
-            operations_completed: out.completed,
-        },
+        Some(e) => {
+            let (status, sub_code) = entry_refusal(&e);
+            pb::RouteSetOperResponse {
+                status,
+                sub_code,
+                operations_completed: out.completed,
+            }
+        }
     }
 }
 
@@ -105,7 +102,7 @@ impl RibSvc {
         let out = rib
             .apply(&client, session, op, batch)
             .await
-            .map_err(task_err)?;
+            .map_err(rib_task)?;
         Ok(Response::new(set_reply(out)))
     }
 
@@ -130,7 +127,7 @@ impl RibSvc {
         } else {
             rib.delete(&client, session, batch)
                 .await
-                .map_err(task_err)?
+                .map_err(rib_task)?
         };
         let r = set_reply(out);
         Ok(Response::new(pb::RouteDeleteResponse {
@@ -194,7 +191,7 @@ impl Rib for RibSvc {
             .rib()
             .initialize(&client, session, defaults)
             .await
-            .map_err(task_err)?;
+            .map_err(rib_task)?;
         let (sub, n) = match outcome {
             InitOutcome::Fresh => (pb::StatusCode::Success, 0),
             InitOutcome::Rebound(n) => (pb::StatusCode::SuccessRebound, n),
@@ -217,11 +214,11 @@ impl Rib for RibSvc {
                 status: ok_status(),
                 sub_code: pb::StatusCode::Success as i32,
             },
-            Err(RibTaskError::Rib(e)) => pb::RouteCleanupResponse {
-                status: failure(e.to_string()),
-                sub_code: e.code().jet(),
-            },
-            Err(e) => return Err(task_err(e)),
+            Err(RibTaskError::Rib(e)) => {
+                let (status, sub_code) = rib_refusal(&e);
+                pb::RouteCleanupResponse { status, sub_code }
+            }
+            Err(e) => return Err(rib_task(e)),
         };
         Ok(Response::new(reply))
     }
@@ -269,10 +266,7 @@ impl Rib for RibSvc {
         use futures::StreamExt;
         use prost::Message;
         let s = self.get_encoded(req)?.into_inner().map(|m| {
-            m.and_then(|e| {
-                pb::RouteGetResponse::decode(e.0.as_slice())
-                    .map_err(|e| Status::internal(e.to_string()))
-            })
+            m.and_then(|e| pb::RouteGetResponse::decode(e.0.as_slice()).map_err(|e| malformed(&e)))
         });
         Ok(Response::new(Box::pin(s)))
     }

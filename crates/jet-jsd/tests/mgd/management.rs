@@ -249,3 +249,68 @@ async fn display_inheritance_shows_group_content_where_it_applies() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn legacy_cfg_command_says_unsupported_encoding_for_a_dtd_and_edit_ephemeral_invalid_configuration(
+) {
+    let dev = TestDevice::start().await;
+    let c = dev.admin("dtd").await;
+    let mut client = legacy::management_rpc_api_client::ManagementRpcApiClient::new(c.channel());
+    let dtd = "<!DOCTYPE configuration>\n<configuration/>";
+    let reply = client
+        .execute_cfg_command(legacy::ExecuteCfgCommandRequest {
+            request_id: 7,
+            config: Some(legacy::execute_cfg_command_request::Config::XmlConfig(
+                dtd.into(),
+            )),
+            load_type: legacy::ConfigLoadType::ConfigLoadMerge as i32,
+            commit: None,
+        })
+        .await
+        .expect("answers")
+        .into_inner();
+    assert_eq!(
+        reply.status,
+        legacy::JunosRpcResponseTypes::UnsupportedEncoding as i32,
+        "{}",
+        reply.message
+    );
+    assert!(
+        reply.message.contains("DTDs are not supported"),
+        "{}",
+        reply.message
+    );
+    let reply = client
+        .edit_ephemeral_config(legacy::EditEphemeralConfigRequest {
+            request_id: 8,
+            eph_config_operations: vec![
+                legacy::edit_ephemeral_config_request::ConfigOperationList {
+                    operation_id: "dtd".into(),
+                    operation: legacy::ConfigCommands::UpdateConfig as i32,
+                    path: "/".into(),
+                    value: Some(
+                        legacy::edit_ephemeral_config_request::config_operation_list::Value::XmlConfig(
+                            dtd.into(),
+                        ),
+                    ),
+                },
+            ],
+            eph_instance_name: String::new(),
+            enable_config_validation: false,
+            load_only: false,
+        })
+        .await
+        .expect("answers")
+        .into_inner();
+    assert_eq!(
+        reply.response[0].status,
+        legacy::JunosRpcResponseTypes::InvalidConfiguration as i32,
+        "{}",
+        reply.response[0].message
+    );
+    assert!(
+        reply.response[0].message.contains("DTDs are not supported"),
+        "{}",
+        reply.response[0].message
+    );
+}

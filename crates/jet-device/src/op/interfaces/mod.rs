@@ -39,7 +39,7 @@ pub(super) fn parse_show(rest: &[&str]) -> Result<InterfacesQuery, DeviceError> 
         match (exact, hits.as_slice()) {
             (Some((_, s)), _) | (None, [(_, s)]) if !looks_like_name => {
                 if styled {
-                    return Err(DeviceError::Syntax(format!(
+                    return Err(DeviceError::syntax(format!(
                         "'show interfaces': '{w}' conflicts with an earlier style"
                     )));
                 }
@@ -48,7 +48,7 @@ pub(super) fn parse_show(rest: &[&str]) -> Result<InterfacesQuery, DeviceError> 
             }
             _ if q.name.is_none() => q.name = Some((*w).to_owned()),
             _ => {
-                return Err(DeviceError::Syntax(format!(
+                return Err(DeviceError::syntax(format!(
                     "'show interfaces': unexpected argument '{w}'"
                 )))
             }
@@ -65,7 +65,7 @@ pub(super) fn parse_simulate_link(rest: &[&str]) -> Result<Command, DeviceError>
                 "up" => true,
                 "down" => false,
                 other => {
-                    return Err(DeviceError::Syntax(format!(
+                    return Err(DeviceError::syntax(format!(
                         "'request interface simulate-link {name}': expected 'down' or 'up', not '{other}'"
                     )))
                 }
@@ -75,7 +75,7 @@ pub(super) fn parse_simulate_link(rest: &[&str]) -> Result<Command, DeviceError>
                 up,
             })
         }
-        _ => Err(DeviceError::Syntax(
+        _ => Err(DeviceError::syntax(
             "usage: request interface simulate-link INTERFACE (down | up)".into(),
         )),
     }

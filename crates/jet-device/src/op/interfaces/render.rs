@@ -61,7 +61,9 @@ fn select<'a>(
     if let Some((d, l)) = snap.ifl(name) {
         return Ok(Selection::Ifl(d, l));
     }
-    Err(DeviceError::UnknownInterface(name.to_owned()))
+    Err(DeviceError::UnknownInterface {
+        name: name.to_owned(),
+    })
 }
 
 /// Loopback-style addresses (host addresses on lo0) print as `addr --> 0/0`.

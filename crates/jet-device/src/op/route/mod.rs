@@ -64,7 +64,7 @@ fn word(w: &str) -> Result<Option<&'static str>, DeviceError> {
         [one] => Ok(Some(one)),
         many => match many.iter().find(|k| **k == w) {
             Some(k) => Ok(Some(k)),
-            None => Err(DeviceError::Syntax(format!(
+            None => Err(DeviceError::syntax(format!(
                 "'{w}' is ambiguous (possible completions: {})",
                 many.join(", ")
             ))),
@@ -73,7 +73,7 @@ fn word(w: &str) -> Result<Option<&'static str>, DeviceError> {
 }
 
 fn parse_prefix(w: &str) -> Result<Prefix, DeviceError> {
-    let bad = || DeviceError::Syntax(format!("invalid destination '{w}'"));
+    let bad = || DeviceError::syntax(format!("invalid destination '{w}'"));
     let (a, len) = match w.split_once('/') {
         Some((a, l)) => (a, Some(l.parse::<u8>().map_err(|_| bad())?)),
         None => (w, None),
@@ -100,7 +100,7 @@ pub(crate) fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
             Some(k @ ("table" | "protocol")) => {
                 let v = rest
                     .get(i + 1)
-                    .ok_or_else(|| DeviceError::Syntax(format!("'{k}' needs a value")))?;
+                    .ok_or_else(|| DeviceError::syntax(format!("'{k}' needs a value")))?;
                 if k == "table" {
                     args.table = Some((*v).to_owned());
                 } else {
@@ -110,7 +110,7 @@ pub(crate) fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
             }
             Some(k @ ("exact" | "longer" | "orlonger")) => {
                 let Some((_, how, incl)) = args.prefix.as_mut() else {
-                    return Err(DeviceError::Syntax(format!(
+                    return Err(DeviceError::syntax(format!(
                         "'{k}' needs a destination before it"
                     )));
                 };
@@ -125,13 +125,13 @@ pub(crate) fn parse_show_route(rest: &[&str]) -> Result<RouteCmd, DeviceError> {
             Some("detail") => args.style = Style::Detail,
             Some("extensive") => args.style = Style::Extensive,
             Some(other) => {
-                return Err(DeviceError::Syntax(format!("'{other}' must be used alone")))
+                return Err(DeviceError::syntax(format!("'{other}' must be used alone")))
             }
             None if args.prefix.is_none() => {
                 args.prefix = Some((parse_prefix(w)?, MatchType::Best, true))
             }
             None => {
-                return Err(DeviceError::Syntax(format!(
+                return Err(DeviceError::syntax(format!(
                     "unexpected argument '{w}' after 'show route'"
                 )))
             }

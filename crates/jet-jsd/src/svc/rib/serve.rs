@@ -32,6 +32,7 @@ use tonic::{Request, Response, Status};
 use super::encode::Encoded;
 use super::wire::{DeleteRequest, SetRequest};
 use super::{EncodedStream, RibSvc};
+use crate::svc::status::malformed;
 
 /// The Rib service with its fast paths.
 #[derive(Clone)]
@@ -238,7 +239,6 @@ impl<D: FromWire> Decoder for WireDecoder<D> {
             D::from_wire(&src.copy_to_bytes(n))
         };
         src.advance(src.remaining());
-        // The same status prost's codec gives for a malformed message.
-        item.map(Some).map_err(|e| Status::internal(e.to_string()))
+        item.map(Some).map_err(|e| malformed(&e))
     }
 }

@@ -21,6 +21,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
 use super::convert;
+use crate::svc::status::{rib_task, subscribe_refusal};
 use crate::svc::{failure, ok_status};
 
 const MAX_COUNT: usize = 1000;
@@ -83,10 +84,7 @@ pub(super) async fn route_subscribe(
     match pb::RouteSubscribeOp::try_from(req.operation) {
         Ok(pb::RouteSubscribeOp::SubscribeAdd) => {}
         Ok(pb::RouteSubscribeOp::SubscribeDelete) => {
-            let existed = rib
-                .unsubscribe(&client, table)
-                .await
-                .map_err(|e| Status::unavailable(e.to_string()))?;
+            let existed = rib.unsubscribe(&client, table).await.map_err(rib_task)?;
             return one(if existed {
                 pb::RouteSubscribeResponse {
                     status: ok_status(),
@@ -145,16 +143,9 @@ pub(super) async fn route_subscribe(
     let bytes = rib.reply_address_bytes(&client);
     let mut sub = match rib.subscribe(&client, table, count as u32).await {
         Ok(s) => s,
-        Err(e @ jet_device::rib::SubscribeError::RouteCountChanged { .. }) => {
-            return one(sub_msg(
-                RibCode::RouteSubscribeResponseRouteCountInvalid,
-                format!("table '{name}': {e}"),
-                context,
-                &name,
-            ))
-        }
-        Err(jet_device::rib::SubscribeError::Task(e)) => {
-            return Err(Status::unavailable(e.to_string()))
+        Err(e) => {
+            let (code, message) = subscribe_refusal(e, &name)?;
+            return one(sub_msg(code, message, context, &name));
         }
     };
     let (tx, rx) = mpsc::channel(16);

@@ -1,0 +1,412 @@
+//! The one map from domain errors to what clients see, chosen by variant.
+//!
+//! Both generations split errors the same way: a request the client got wrong in form
+//! is a gRPC error (`INVALID_ARGUMENT` naming the field, see [`super::wire_enum`]); a
+//! well-formed request the device refuses is a normal reply that says so; a device or
+//! subsystem that is going away is `UNAVAILABLE`. They differ in how a refusal is said:
+//!
+//! - new generation (`jnx.jet.*`): a JET `RpcStatus` FAILURE with the message, and for
+//!   the routing services the JET sub-code ([`failure`], [`rib_refusal`],
+//!   [`entry_refusal`], [`subscribe_refusal`]);
+//! - legacy generation (`management.*`, `authentication.*`): a `JunosRpcResponseTypes`
+//!   code with the message ([`legacy_refusal`]).
+//!
+//! A message that does not decode is `INTERNAL` in both ([`malformed`]). Messages are the
+//! errors' `Display` texts; nothing here reads them.
+
+use jet_config::ConfigErrorKind;
+use jet_device::rib::jet_rib::{EntryError, RibCode, RibError};
+use jet_device::rib::{RibTaskError, SubscribeError};
+use jet_device::DeviceError;
+use jet_proto::jnx::jet::common::{RpcStatus, StatusCode};
+use jet_proto::management::JunosRpcResponseTypes as Legacy;
+use tonic::Status;
+
+// --- JET `RpcStatus` (new generation) ---
+
+/// JET status SUCCESS.
+pub(crate) fn ok_status() -> Option<RpcStatus> {
+    Some(RpcStatus {
+        code: StatusCode::Success as i32,
+        message: String::new(),
+    })
+}
+
+/// JET status FAILURE with `message`.
+pub(crate) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
+    Some(RpcStatus {
+        code: StatusCode::Failure as i32,
+        message: message.into(),
+    })
+}
+
+// --- device errors, both generations ---
+
+/// Whether a device error is the device's (a gRPC error) or a refusal of the request (a
+/// reply). Every variant is listed, so a new one has to be placed here.
+fn is_unavailable(e: &DeviceError) -> bool {
+    match e {
+        DeviceError::ShuttingDown => true,
+        DeviceError::Config(_)
+        | DeviceError::Syntax { .. }
+        | DeviceError::SetNeedsText { .. }
+        | DeviceError::UnsupportedEncoding { .. }
+        | DeviceError::AuthenticationFailed
+        | DeviceError::OpNotAllowed { .. }
+        | DeviceError::ConfigNotAllowed { .. }
+        | DeviceError::UnknownInterface { .. }
+        | DeviceError::UnknownLogFile { .. }
+        | DeviceError::UnknownInstance { .. }
+        | DeviceError::InvalidEphemeralPath { .. }
+        | DeviceError::MissingEphemeralPayload
+        | DeviceError::UnknownConfigSession
+        | DeviceError::DatabaseLocked { .. }
+        | DeviceError::SharedDatabaseModified { .. }
+        | DeviceError::PrivateEditInProgress { .. }
+        | DeviceError::PrivateCommitRefused
+        | DeviceError::CommitCheck { .. }
+        | DeviceError::CommitFailed { .. }
+        // The store and local I/O failing are reported in the reply, as Junos reports a
+        // commit that could not be written.
+        | DeviceError::Store(_)
+        | DeviceError::RenderFailed { .. }
+        | DeviceError::Io { .. } => false,
+    }
+}
+
+/// A device error as both generations report it: `Err` with a gRPC status when the
+/// device is going away, else `Ok` with the refusal's message for the reply.
+pub(crate) fn classify(e: DeviceError) -> Result<String, Status> {
+    if is_unavailable(&e) {
+        Err(Status::unavailable(e.to_string()))
+    } else {
+        Ok(e.to_string())
+    }
+}
+
+// --- new generation (`jnx.jet.*`) and OpenJET's own services ---
+
+/// New generation: a device error as a JET FAILURE status (or a gRPC error).
+pub(crate) fn jet_failure(e: DeviceError) -> Result<Option<RpcStatus>, Status> {
+    Ok(failure(classify(e)?))
+}
+
+/// `openjet.config.v1.ConfigSession/Close`: a token the device refuses is `NOT_FOUND`.
+pub(crate) fn config_session_close(e: DeviceError) -> Status {
+    if is_unavailable(&e) {
+        Status::unavailable(e.to_string())
+    } else {
+        Status::not_found(e.to_string())
+    }
+}
+
+/// A RIB task request that did not complete: `UNAVAILABLE` when the routing subsystem is
+/// going away, `INTERNAL` for a RIB refusal the request could not have caused.
+pub(crate) fn rib_task(e: RibTaskError) -> Status {
+    match e {
+        RibTaskError::ShuttingDown => Status::unavailable(e.to_string()),
+        RibTaskError::Rib(e) => Status::internal(e.to_string()),
+    }
+}
+
+/// A whole-request RIB refusal: FAILURE and its JET sub-code.
+pub(crate) fn rib_refusal(e: &RibError) -> (Option<RpcStatus>, i32) {
+    (failure(e.to_string()), e.code().jet())
+}
+
+/// The first refused entry of a batch: FAILURE naming the entry, and its sub-code.
+pub(crate) fn entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
+    (failure(e.to_string()), e.code.jet())
+}
+
+/// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
+/// or a gRPC error when the routing subsystem is going away.
+pub(crate) fn subscribe_refusal(
+    e: SubscribeError,
+    table: &str,
+) -> Result<(RibCode, String), Status> {
+    match e {
+        SubscribeError::RouteCountChanged { .. } => Ok((
+            RibCode::RouteSubscribeResponseRouteCountInvalid,
+            format!("table '{table}': {e}"),
+        )),
+        SubscribeError::Task(e) => Err(Status::unavailable(e.to_string())),
+    }
+}
+
+// --- malformed messages (both generations) ---
+
+/// A protobuf message that does not decode: `INTERNAL`, the status tonic's prost codec
+/// gives, so our own RIB codec answers malformed requests the same way.
+pub(crate) fn malformed(e: &dyn std::fmt::Display) -> Status {
+    Status::internal(e.to_string())
+}
+
+// --- legacy generation (`management.*`) ---
+
+/// The legacy `management.ManagementRpcApi` calls, whose replies carry a
+/// `JunosRpcResponseTypes` code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LegacyRpc {
+    /// ExecuteOpCommand.
+    OpCommand,
+    /// ExecuteCfgCommand.
+    CfgCommand,
+    /// GetEphemeralConfig.
+    GetEphemeral,
+    /// EditEphemeralConfig.
+    EditEphemeral,
+}
+
+/// Legacy generation: the reply code for a device error refusing `rpc`.
+pub(crate) fn legacy_code(rpc: LegacyRpc, e: &DeviceError) -> Legacy {
+    match (rpc, e) {
+        (LegacyRpc::OpCommand, _) => Legacy::Nok,
+        (LegacyRpc::GetEphemeral, _) => Legacy::InvalidPath,
+        (
+            LegacyRpc::CfgCommand | LegacyRpc::EditEphemeral,
+            DeviceError::UnsupportedEncoding { .. },
+        ) => Legacy::UnsupportedEncoding,
+        // A construct of the payload's encoding this release does not load (an XML DTD).
+        // EditEphemeralConfig has always answered it as an invalid configuration.
+        (LegacyRpc::CfgCommand, DeviceError::Config(c))
+            if c.kind == ConfigErrorKind::Unsupported =>
+        {
+            Legacy::UnsupportedEncoding
+        }
+        (LegacyRpc::CfgCommand | LegacyRpc::EditEphemeral, _) => Legacy::InvalidConfiguration,
+    }
+}
+
+/// Legacy generation: a device error refusing `rpc` as its reply code and message (or a
+/// gRPC error when the device is going away).
+pub(crate) fn legacy_refusal(rpc: LegacyRpc, e: DeviceError) -> Result<(i32, String), Status> {
+    let code = legacy_code(rpc, &e) as i32;
+    Ok((code, classify(e)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jet_config::{ConfigError, LoginClass, StoreError};
+    use tonic::Code;
+
+    /// One of each device error variant.
+    fn every_device_error() -> Vec<DeviceError> {
+        vec![
+            DeviceError::Config(ConfigError::new(
+                ConfigErrorKind::Syntax,
+                "[edit]",
+                "x",
+                "syntax error",
+            )),
+            DeviceError::Syntax {
+                reason: "'x'".into(),
+            },
+            DeviceError::SetNeedsText { encoding: "xml" },
+            DeviceError::UnsupportedEncoding { encoding: "json" },
+            DeviceError::AuthenticationFailed,
+            DeviceError::OpNotAllowed {
+                class: LoginClass::ReadOnly,
+            },
+            DeviceError::ConfigNotAllowed {
+                user: "ro".into(),
+                class: LoginClass::ReadOnly,
+            },
+            DeviceError::UnknownInterface {
+                name: "ge-9/9/9".into(),
+            },
+            DeviceError::UnknownLogFile { name: "f".into() },
+            DeviceError::UnknownInstance { name: "e".into() },
+            DeviceError::InvalidEphemeralPath {
+                path: "x".into(),
+                reason: "paths start with '/'",
+            },
+            DeviceError::MissingEphemeralPayload,
+            DeviceError::UnknownConfigSession,
+            DeviceError::DatabaseLocked { by: "bob".into() },
+            DeviceError::SharedDatabaseModified {
+                editors: String::new(),
+            },
+            DeviceError::PrivateEditInProgress {
+                editors: String::new(),
+            },
+            DeviceError::PrivateCommitRefused,
+            DeviceError::CommitCheck { reason: "r".into() },
+            DeviceError::CommitFailed { report: "r".into() },
+            DeviceError::Store(StoreError::NoSuchRollback(3)),
+            DeviceError::RenderFailed {
+                command: "show route",
+                reason: "panicked".into(),
+            },
+            DeviceError::Io {
+                context: "reading x".into(),
+                source: std::io::Error::other("disk"),
+            },
+        ]
+    }
+
+    fn dtd_error() -> DeviceError {
+        DeviceError::Config(ConfigError::new(
+            ConfigErrorKind::Unsupported,
+            "[edit]",
+            "",
+            "syntax error: DTDs are not supported",
+        ))
+    }
+
+    #[test]
+    fn only_a_device_going_away_is_a_grpc_error_every_refusal_is_a_failure_reply() {
+        for e in every_device_error() {
+            let message = e.to_string();
+            let status = jet_failure(e)
+                .expect("a refusal is a reply")
+                .expect("status");
+            assert_eq!(status.code, StatusCode::Failure as i32);
+            assert_eq!(status.message, message);
+        }
+        let err = jet_failure(DeviceError::ShuttingDown).expect_err("grpc error");
+        assert_eq!(err.code(), Code::Unavailable);
+        assert_eq!(err.message(), "device is shutting down");
+    }
+
+    #[test]
+    fn legacy_op_and_ephemeral_get_refusals_are_nok_and_invalid_path() {
+        for e in every_device_error() {
+            assert_eq!(legacy_code(LegacyRpc::OpCommand, &e), Legacy::Nok);
+            assert_eq!(
+                legacy_code(LegacyRpc::GetEphemeral, &e),
+                Legacy::InvalidPath
+            );
+        }
+    }
+
+    #[test]
+    fn legacy_config_refusals_are_invalid_configuration_unless_the_encoding_is_unsupported() {
+        for e in every_device_error() {
+            let want = if matches!(e, DeviceError::UnsupportedEncoding { .. }) {
+                Legacy::UnsupportedEncoding
+            } else {
+                Legacy::InvalidConfiguration
+            };
+            assert_eq!(legacy_code(LegacyRpc::CfgCommand, &e), want, "{e}");
+            assert_eq!(legacy_code(LegacyRpc::EditEphemeral, &e), want, "{e}");
+        }
+    }
+
+    #[test]
+    fn a_dtd_is_an_unsupported_encoding_for_cfg_command_and_invalid_for_ephemeral_edit() {
+        assert_eq!(
+            legacy_code(LegacyRpc::CfgCommand, &dtd_error()),
+            Legacy::UnsupportedEncoding
+        );
+        assert_eq!(
+            legacy_code(LegacyRpc::EditEphemeral, &dtd_error()),
+            Legacy::InvalidConfiguration
+        );
+    }
+
+    #[test]
+    fn legacy_refusal_carries_the_code_and_message_and_shutting_down_stays_a_grpc_error() {
+        let (code, message) = legacy_refusal(
+            LegacyRpc::CfgCommand,
+            DeviceError::DatabaseLocked { by: "bob".into() },
+        )
+        .expect("reply");
+        assert_eq!(code, Legacy::InvalidConfiguration as i32);
+        assert_eq!(
+            message,
+            "configuration database locked by: bob (configure exclusive)"
+        );
+        for rpc in [
+            LegacyRpc::OpCommand,
+            LegacyRpc::CfgCommand,
+            LegacyRpc::GetEphemeral,
+            LegacyRpc::EditEphemeral,
+        ] {
+            let err = legacy_refusal(rpc, DeviceError::ShuttingDown).expect_err("grpc error");
+            assert_eq!(err.code(), Code::Unavailable);
+        }
+    }
+
+    #[test]
+    fn config_session_close_refusals_are_not_found_and_shutting_down_is_unavailable() {
+        for e in every_device_error() {
+            let message = e.to_string();
+            let s = config_session_close(e);
+            assert_eq!(s.code(), Code::NotFound);
+            assert_eq!(s.message(), message);
+        }
+        assert_eq!(
+            config_session_close(DeviceError::ShuttingDown).code(),
+            Code::Unavailable
+        );
+    }
+
+    #[test]
+    fn rib_task_gone_is_unavailable_and_a_rib_refusal_there_is_internal() {
+        let s = rib_task(RibTaskError::ShuttingDown);
+        assert_eq!(s.code(), Code::Unavailable);
+        assert_eq!(s.message(), "routing subsystem is shutting down");
+        let s = rib_task(RibTaskError::Rib(RibError::UnknownTable {
+            table: "t".into(),
+        }));
+        assert_eq!(s.code(), Code::Internal);
+        assert_eq!(s.message(), "unknown routing table 't'");
+    }
+
+    #[test]
+    fn rib_refusals_are_failures_with_the_rib_sub_code() {
+        let cases = [
+            (
+                RibError::NotInitialized { client: "c".into() },
+                RibCode::NotInitialized,
+            ),
+            (
+                RibError::UnknownTable { table: "t".into() },
+                RibCode::TableInvalid,
+            ),
+            (
+                RibError::InvalidInstanceName { name: "a b".into() },
+                RibCode::RequestInvalid,
+            ),
+        ];
+        for (e, code) in cases {
+            let (status, sub) = rib_refusal(&e);
+            let status = status.expect("status");
+            assert_eq!(status.code, StatusCode::Failure as i32);
+            assert_eq!(status.message, e.to_string());
+            assert_eq!(sub, code as i32);
+        }
+        let e = EntryError::new(3, RibCode::RouteExists, "route exists");
+        let (status, sub) = entry_refusal(&e);
+        assert_eq!(status.expect("status").message, "route 3: route exists");
+        assert_eq!(sub, RibCode::RouteExists as i32);
+    }
+
+    #[test]
+    fn a_message_that_does_not_decode_is_internal_with_the_decoder_reason() {
+        let s = malformed(&"invalid wire type value: 7");
+        assert_eq!(s.code(), Code::Internal);
+        assert_eq!(s.message(), "invalid wire type value: 7");
+    }
+
+    #[test]
+    fn subscribe_route_count_change_is_a_refusal_and_a_gone_task_unavailable() {
+        let (code, message) = subscribe_refusal(
+            SubscribeError::RouteCountChanged {
+                live: 10,
+                asked: 20,
+            },
+            "inet.0",
+        )
+        .expect("refusal");
+        assert_eq!(code, RibCode::RouteSubscribeResponseRouteCountInvalid);
+        assert!(message.starts_with("table 'inet.0': "), "{message}");
+        assert!(message.contains("route_count 20"), "{message}");
+        let err = subscribe_refusal(SubscribeError::Task(RibTaskError::ShuttingDown), "inet.0")
+            .expect_err("grpc error");
+        assert_eq!(err.code(), Code::Unavailable);
+        assert_eq!(err.message(), "routing subsystem is shutting down");
+    }
+}
