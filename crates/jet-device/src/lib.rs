@@ -33,7 +33,10 @@ pub use crate::mgd::{
     DEFAULT_INSTANCE, MAX_CONFIRM_MINUTES,
 };
 pub use crate::output::Format;
-pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
+pub use crate::sessions::{
+    Login, Session, SessionEnd, SessionEnds, SessionEvent, SessionId, SessionInfo, SessionTable,
+    Transport,
+};
 pub use jet_config::LoadMode;
 
 /// How to start a device.
@@ -120,7 +123,16 @@ impl Device {
             .await
             .map_err(|_| DeviceError::ShuttingDown)??;
         let events = EventBus::new();
-        let mgd = mgd::start(store, config, meta, events.clone()).await?;
+        // Owners of per-client state register for session ends before any session opens.
+        let sessions = SessionTable::new(events.clone());
+        let mgd = mgd::start(
+            store,
+            config,
+            meta,
+            events.clone(),
+            sessions.watch_ends("mgd"),
+        )
+        .await?;
         let syslog =
             syslog::SyslogHandle::spawn(data_dir.join("log"), &events, mgd.committed.clone());
         let ifd = ifd::IfdHandle::spawn(
@@ -129,7 +141,7 @@ impl Device {
             events.clone(),
         );
         mgd.subsystems.add(ifd.subsystem());
-        let rib = rib::RibHandle::start(events.clone());
+        let rib = rib::RibHandle::start(events.clone(), sessions.watch_ends("rib"));
         let route_sources = AbortOnDrop(tokio::spawn(rib::sources::run(
             rib.clone(),
             ifd.watch(),
@@ -139,7 +151,7 @@ impl Device {
             data_dir,
             booted: Utc::now(),
             mgd,
-            sessions: SessionTable::new(events.clone()),
+            sessions,
             rib,
             _route_sources: route_sources,
             notification: std::sync::Mutex::new(None),

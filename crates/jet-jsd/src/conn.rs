@@ -1,10 +1,11 @@
 //! One accepted client connection: the IO handed to tonic, and the session it carries.
 //!
 //! A JET session *is* a connection. [`Conn`] wraps the (TCP or TLS) stream; its
-//! `connect_info` puts a [`ConnInfo`] into every request's extensions, which is how
-//! handlers find their session. Dropping the `Conn` (hyper drops it the moment the
-//! connection ends) closes the session in the device and frees its slot under
-//! `max-connections`.
+//! `connect_info` puts a [`ConnInfo`] into every request's extensions, which carries the
+//! connection's one [`Session`] object: the gate and every handler read that same object
+//! (no second lookup), and "who is calling" is [`ConnInfo::caller`], defined once here.
+//! Dropping the `Conn` (hyper drops it the moment the connection ends) closes the
+//! session in the device and frees its slot under `max-connections`.
 //!
 //! A connection over the session limit is still accepted, but as *refused*: the gate
 //! answers each of its calls with `RESOURCE_EXHAUSTED` and a message saying why, and the
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use jet_device::{SessionId, Transport};
+use jet_device::{Login, Session, SessionId, Who};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tonic::transport::server::Connected;
 
@@ -31,15 +32,74 @@ pub(crate) const REFUSED_LINGER: Duration = Duration::from_secs(3);
 /// What every request learns about its connection.
 #[derive(Debug, Clone)]
 pub struct ConnInfo {
-    /// The session (connection) id.
-    pub session: SessionId,
-    /// The client's address.
-    pub peer: SocketAddr,
-    /// Clear text or TLS.
-    pub transport: Transport,
+    /// The connection's session: id, peer, transport, and the login once it succeeded.
+    pub session: Arc<Session>,
     /// Set when the connection was accepted over the session limit; every call on it is
     /// answered with this message.
     pub refused: Option<Arc<str>>,
+}
+
+impl ConnInfo {
+    /// The session (connection) id.
+    pub fn id(&self) -> SessionId {
+        self.session.id
+    }
+
+    /// The client's address.
+    pub fn peer(&self) -> SocketAddr {
+        self.session.peer
+    }
+
+    /// Who is calling: the session's login, or the stand-in identity under
+    /// `skip-authentication` (treated as a super-user: the operator chose to trust every
+    /// client that can reach the port; the gate lets no other caller through without a
+    /// login).
+    pub(crate) fn caller(&self) -> Caller {
+        let login = self.session.login().unwrap_or_else(|| {
+            Arc::new(Login {
+                user: "anonymous".into(),
+                class: jet_config::LoginClass::SuperUser,
+                client_id: String::new(),
+                group_id: String::new(),
+                at: chrono::Utc::now(),
+            })
+        });
+        Caller {
+            session: self.session.id,
+            login,
+        }
+    }
+}
+
+/// Who is calling, as every handler sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// The session the call came in on.
+    pub(crate) session: SessionId,
+    /// Its login (or the anonymous super-user under skip-authentication).
+    pub(crate) login: Arc<Login>,
+}
+
+impl Caller {
+    /// The application's identity (owner of its routes); empty for anonymous callers.
+    pub(crate) fn client_id(&self) -> &str {
+        &self.login.client_id
+    }
+
+    /// The key per-client state is kept under: the client id, or `session-N` for a
+    /// caller without one (anonymous callers do not share state across sessions).
+    pub(crate) fn client_key(&self) -> String {
+        if self.login.client_id.is_empty() {
+            format!("session-{}", self.session)
+        } else {
+            self.login.client_id.clone()
+        }
+    }
+
+    /// The device's view of the caller (configuration changes, op authorization).
+    pub(crate) fn who(&self) -> Who {
+        Who::new(self.login.user.clone(), self.login.class, "grpc")
+    }
 }
 
 /// A boxed client stream (plain TCP or TLS over TCP).

@@ -104,12 +104,7 @@ impl<S> Gate<S> {
         if is_open(path) {
             return Ok(());
         }
-        let logged_in = self
-            .device
-            .sessions()
-            .get(info.session)
-            .is_some_and(|s| s.login.is_some());
-        if !logged_in && !self.device.committed().config.jsd().skip_authentication {
+        if !info.session.logged_in() && !self.device.committed().config.jsd().skip_authentication {
             return Err(tonic::Status::unauthenticated(format!(
                 "{path}: this connection is not authenticated; call \
                  jnx.jet.authentication.Authentication/Login first"

@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex};
 
 use jet_device::Device;
 use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
 
 pub use conn::ConnInfo;
 pub use listener::ListeningOn;
@@ -48,14 +49,19 @@ pub(crate) struct Shared {
     /// Addresses our listeners hold now (the commit check must not call them "in use").
     pub(crate) bound: Mutex<Vec<SocketAddr>>,
     /// Clients of the routing interfaces service.
-    pub(crate) rt_interfaces: svc::rt_interfaces::RtIfClients,
+    pub(crate) rt_interfaces: Arc<svc::rt_interfaces::RtIfClients>,
 }
 
-/// A running jsd. Dropping it does not stop it; call [`Jsd::shutdown`].
+/// A running jsd. [`Jsd::shutdown`] stops it gracefully; dropping it stops it at once
+/// (its tasks are aborted: the listening sockets close).
 pub struct Jsd {
     listening: watch::Receiver<Vec<ListeningOn>>,
     stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    /// The listener manager (the only task in the set). A `JoinSet` aborts its tasks
+    /// when dropped; the manager owns the listener tasks the same way.
+    manager: JoinSet<()>,
+    /// Per-client state cleanup on session end.
+    _followers: JoinSet<()>,
 }
 
 impl Jsd {
@@ -72,13 +78,23 @@ impl Jsd {
             rt_interfaces: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
+        // Owners of per-client state in jsd, told of every session end (lossless).
+        let mut followers = JoinSet::new();
+        followers.spawn(
+            shared
+                .rt_interfaces
+                .clone()
+                .follow_session_ends(device.sessions().watch_ends("routing-interfaces")),
+        );
         let (listening_tx, listening) = watch::channel(Vec::new());
         let (stop, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(listener::manage(shared, listening_tx, stop_rx));
+        let mut manager = JoinSet::new();
+        manager.spawn(listener::manage(shared, listening_tx, stop_rx));
         Jsd {
             listening,
             stop: Some(stop),
-            task,
+            manager,
+            _followers: followers,
         }
     }
 
@@ -97,7 +113,7 @@ impl Jsd {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let _ = (&mut self.task).await;
+        while self.manager.join_next().await.is_some() {}
     }
 }
 

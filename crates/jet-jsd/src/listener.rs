@@ -21,6 +21,7 @@ use jet_config::Config;
 use jet_device::Transport;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::conn::{Conn, ConnInfo};
@@ -119,7 +120,9 @@ struct Running {
     local: SocketAddr,
     transport: Transport,
     stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    /// The server task (alone in the set; aborted when the set is dropped, which is how
+    /// a dropped jsd closes its sockets).
+    task: JoinSet<()>,
 }
 
 /// Runs until the device is dropped or `shutdown` fires; stops every listener on exit.
@@ -187,9 +190,8 @@ pub(crate) async fn manage(
 async fn stop(r: Running, grace: Duration) {
     let _ = r.stop.send(());
     let mut task = r.task;
-    if tokio::time::timeout(grace, &mut task).await.is_err() {
-        task.abort();
-    }
+    // Past the grace period, dropping the set aborts the server.
+    let _ = tokio::time::timeout(grace, task.join_next()).await;
 }
 
 async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Result<Running, String> {
@@ -207,7 +209,9 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (conn_tx, conn_rx) = mpsc::channel::<Result<Conn, std::io::Error>>(ACCEPT_QUEUE);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let accept = tokio::spawn(accept_loop(
+    // Owned by the server task: aborted with it, or when it ends.
+    let mut accept = JoinSet::new();
+    accept.spawn(accept_loop(
         shared.clone(),
         listener,
         transport,
@@ -220,14 +224,15 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .layer(crate::gate::GateLayer::new(shared.device.clone()));
     let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
-    let task = tokio::spawn(async move {
+    let mut task = JoinSet::new();
+    task.spawn(async move {
         let signal = async {
             let _ = stop_rx.await;
         };
         let res = server
             .serve_with_incoming_shutdown(routes, incoming, signal)
             .await;
-        accept.abort();
+        drop(accept);
         if let Err(e) = res {
             tracing::error!(error = %e, "jsd server ended with an error");
         }
@@ -302,13 +307,11 @@ fn admit(
     let session = shared.next_session.fetch_add(1, Ordering::Relaxed);
     let max = shared.device.committed().config.jsd().max_connections as usize;
     let info = ConnInfo {
-        session,
-        peer,
-        transport,
+        session: jet_device::Session::new(session, peer, transport),
         refused: None,
     };
     if let Some(slot) = shared.limiter.try_take(max, &shared.device, session) {
-        shared.device.sessions().open(session, peer, transport);
+        shared.device.sessions().open(info.session.clone());
         tracing::info!(session, %peer, transport = transport.as_str(), "JET session opened");
         return Some(Conn::accepted(io, info, slot));
     }

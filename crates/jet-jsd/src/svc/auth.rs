@@ -62,7 +62,7 @@ async fn login(
             )));
         }
     }
-    let ip = info.peer.ip();
+    let ip = info.peer().ip();
     let delay = shared.throttle.delay(ip, Instant::now());
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -71,7 +71,7 @@ async fn login(
         Ok(who) => {
             shared.throttle.succeeded(ip);
             shared.device.sessions().login(
-                info.session,
+                &info.session,
                 Login {
                     user: who.user.clone(),
                     class: who.class,
@@ -80,13 +80,13 @@ async fn login(
                     at: chrono::Utc::now(),
                 },
             );
-            tracing::info!(peer = %info.peer, user = %who.user, client_id, "JET login succeeded");
+            tracing::info!(peer = %info.peer(), user = %who.user, client_id, "JET login succeeded");
             Ok(Ok(()))
         }
         Err(e) => {
             let reason = classify(e)?;
             let n = shared.throttle.failed(ip, Instant::now());
-            tracing::warn!(peer = %info.peer, user, failures = n, "JET login failed");
+            tracing::warn!(peer = %info.peer(), user, failures = n, "JET login failed");
             Ok(Err(format!("login failed for user '{user}': {reason}")))
         }
     }

@@ -8,7 +8,7 @@ use jet_proto::jnx::jet::routing::base as pb;
 use pb::base_server::Base;
 use tonic::{Request, Response, Status};
 
-use super::{caller, conn, failure, ok_status};
+use super::{caller, failure, ok_status};
 use crate::Shared;
 
 pub(crate) struct BaseSvc {
@@ -21,7 +21,7 @@ impl BaseSvc {
     }
 
     fn client<T>(&self, req: &Request<T>) -> Result<String, Status> {
-        Ok(caller(&self.shared, &conn(req)?).client_id)
+        Ok(caller(req)?.client_id().to_owned())
     }
 }
 

@@ -14,8 +14,8 @@ use jet_proto::management as lm;
 use lm::management_rpc_api_server::ManagementRpcApi;
 use tonic::{Request, Response, Status};
 
-use super::mgmt::{load_commit, run_op, who};
-use super::{caller, classify, conn, op_messages};
+use super::mgmt::{load_commit, run_op};
+use super::{caller, classify, op_messages};
 use crate::Shared;
 
 pub(crate) struct LegacyManagementSvc {
@@ -44,17 +44,17 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::ExecuteOpCommandRequest>,
     ) -> Result<Response<OpStream>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         let request_id = r.request_id;
         let format = super::op_format(r.out_format, "OperationFormatType")?;
         use lm::execute_op_command_request::Command;
         let result = match &r.command {
-            Some(Command::CliCommand(c)) => {
-                run_op(&self.shared, &login, OpInput::Cli(c), format).await?
+            Some(Command::CliCommand(cli)) => {
+                run_op(&self.shared, &c.login, OpInput::Cli(cli), format).await?
             }
             Some(Command::XmlCommand(x)) => {
-                run_op(&self.shared, &login, OpInput::Xml(x), format).await?
+                run_op(&self.shared, &c.login, OpInput::Xml(x), format).await?
             }
             Some(Command::JsonCommand(_)) => Err(
                 "json_command is not supported by this OpenJET release; use cli_command or xml_command"
@@ -90,7 +90,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::ExecuteCfgCommandRequest>,
     ) -> Result<Response<lm::ExecuteCfgCommandResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let request_id = r.request_id;
         let reply = |status: i32, message: String| {
@@ -126,7 +126,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         };
         let unsupported = matches!(payload, Payload::Xml(_) | Payload::Json(_));
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        match load_commit(&self.shared, &info, payload, mode, comment).await? {
+        match load_commit(&self.shared, &c, payload, mode, comment).await? {
             Ok(()) => reply(SUCCESS, String::new()),
             Err(message) if unsupported && message.contains("not supported") => {
                 reply(UNSUPPORTED_ENCODING, message)
@@ -181,7 +181,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::EditEphemeralConfigRequest>,
     ) -> Result<Response<lm::EditEphemeralConfigResponse>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         use lm::edit_ephemeral_config_request::config_operation_list::Value;
         let mut ops = Vec::new();
@@ -216,7 +216,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
             .shared
             .device
             .ephemeral_set(
-                &who(&login),
+                &c.who(),
                 &r.eph_instance_name,
                 ops,
                 r.enable_config_validation,

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt as _};
 use jet_config::LoadMode;
 use jet_device::op::OpInput;
-use jet_device::{EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who};
+use jet_device::{EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload};
 use jet_proto::jnx::jet::management as mgmt;
 use mgmt::management_server::Management;
 use tonic::{Request, Response, Status};
 
-use super::{caller, classify, conn, failure, ok_status, op_messages};
+use super::{caller, classify, failure, ok_status, op_messages};
+use crate::conn::Caller;
 use crate::Shared;
 
 pub(crate) struct ManagementSvc {
@@ -27,11 +28,6 @@ impl ManagementSvc {
 }
 
 type OpStream = Pin<Box<dyn Stream<Item = Result<mgmt::OpCommandGetResponse, Status>> + Send>>;
-
-/// The device's view of a JET caller.
-pub(crate) fn who(login: &Login) -> Who {
-    Who::new(login.user.clone(), login.class, "grpc")
-}
 
 /// Runs an op command for a JET adapter as `login`: `Ok(Ok(text))`, or `Ok(Err(message))`
 /// when the device refused it.
@@ -54,7 +50,7 @@ pub(crate) async fn run_op(
 /// Loads and commits configuration for a JET adapter (the device checks the class).
 pub(crate) async fn load_commit(
     shared: &Shared,
-    info: &crate::conn::ConnInfo,
+    caller: &Caller,
     payload: Payload,
     mode: LoadMode,
     comment: Option<String>,
@@ -62,7 +58,7 @@ pub(crate) async fn load_commit(
     let req = LoadRequest {
         payload,
         mode,
-        who: who(&caller(shared, info)),
+        who: caller.who(),
         comment,
     };
     match shared.device.load_and_commit(req).await {
@@ -79,7 +75,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::OpCommandGetRequest>,
     ) -> Result<Response<OpStream>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         let format = super::op_format(r.out_format, "OpCommandOutputFormat")?;
         use mgmt::op_command_get_request::Command;
@@ -92,7 +88,7 @@ impl Management for ManagementSvc {
                 ))
             }
         };
-        let result = run_op(&self.shared, &login, input, format).await?;
+        let result = run_op(&self.shared, &c.login, input, format).await?;
         // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
             Ok(pieces) => Box::pin(op_messages(pieces).map(|data| {
@@ -113,7 +109,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::ConfigSetRequest>,
     ) -> Result<Response<mgmt::ConfigSetResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let mode = match mgmt::ConfigLoadType::try_from(r.load_type) {
             Ok(mgmt::ConfigLoadType::ConfigLoadMerge) => LoadMode::Merge,
@@ -149,7 +145,7 @@ impl Management for ManagementSvc {
         };
         // COMMIT_SYNCHRONIZE on a single routing engine is a plain commit, as on Junos.
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        let status = match load_commit(&self.shared, &info, payload, mode, comment).await? {
+        let status = match load_commit(&self.shared, &c, payload, mode, comment).await? {
             Ok(()) => ok_status(),
             Err(message) => failure(message),
         };
@@ -207,7 +203,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::EphemeralConfigSetRequest>,
     ) -> Result<Response<mgmt::EphemeralConfigSetResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         use mgmt::ephemeral_config_set_request::config_operation::Value;
         let mut ops = Vec::new();
@@ -247,12 +243,11 @@ impl Management for ManagementSvc {
         let result = match refused {
             Some(r) => Err(r),
             None => {
-                let login = caller(&self.shared, &info);
                 match self
                     .shared
                     .device
                     .ephemeral_set(
-                        &who(&login),
+                        &c.who(),
                         &r.instance_name,
                         ops,
                         r.validate_config,

@@ -27,7 +27,7 @@ use jet_proto::jnx::jet::routing::rib as pb;
 use pb::rib_server::Rib;
 use tonic::{Request, Response, Status};
 
-use super::{caller, conn, failure, ok_status};
+use super::{caller, failure, ok_status};
 use crate::Shared;
 
 pub(crate) struct RibSvc {
@@ -41,8 +41,8 @@ impl RibSvc {
 
     /// The caller's client id and session.
     fn who<T>(&self, req: &Request<T>) -> Result<(String, u64), Status> {
-        let info = conn(req)?;
-        Ok((caller(&self.shared, &info).client_id, info.session))
+        let c = caller(req)?;
+        Ok((c.client_id().to_owned(), c.session))
     }
 }
 
