@@ -83,6 +83,9 @@ struct Inner {
     /// The notification service's status source, once jsd registered it. A short,
     /// await-free lock: read once per show command.
     notification: std::sync::Mutex<Option<Arc<dyn op::notification::NotificationStatus>>>,
+    /// jsd's connection-admission status source, once jsd registered it (same lock use).
+    request_response:
+        std::sync::Mutex<Option<Arc<dyn op::request_response::RequestResponseStatus>>>,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -155,6 +158,7 @@ impl Device {
             rib,
             _route_sources: route_sources,
             notification: std::sync::Mutex::new(None),
+            request_response: std::sync::Mutex::new(None),
             events,
             ifd,
             syslog,

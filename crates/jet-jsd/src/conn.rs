@@ -7,16 +7,19 @@
 //! Dropping the `Conn` (hyper drops it the moment the connection ends) closes the
 //! session in the device and frees its slot under `max-connections`.
 //!
-//! A connection over the session limit is still accepted, but as *refused*: the gate
-//! answers each of its calls with `RESOURCE_EXHAUSTED` and a message saying why, and the
-//! connection reads end-of-file after [`REFUSED_LINGER`], so the client sees a clear error
-//! instead of a silent reset.
+//! A connection holds a place among the connections that have not logged in until
+//! Login gives it a session slot (see [`crate::admission`]); it is closed (reads
+//! end-of-file, so hyper ends it) when it misses the setup or the login deadline. Under
+//! skip-authentication every connection takes its slot at once; one over the session
+//! limit is still accepted, but as *refused*: the gate answers each of its calls with
+//! `RESOURCE_EXHAUSTED` and a message saying why, and the connection reads end-of-file
+//! after [`REFUSED_LINGER`], so the client sees a clear error instead of a silent reset.
 
 use std::future::Future as _;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -24,6 +27,7 @@ use jet_device::{Login, Session, SessionId, Who};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tonic::transport::server::Connected;
 
+use crate::admission::{Admission, Closed, Place};
 use crate::limits::Slot;
 
 /// How long a refused connection stays open so its first call can be answered.
@@ -37,6 +41,8 @@ pub struct ConnInfo {
     /// Set when the connection was accepted over the session limit; every call on it is
     /// answered with this message.
     pub refused: Option<Arc<str>>,
+    /// Its place among the unauthenticated, or its session slot.
+    pub(crate) held: Arc<Held>,
 }
 
 impl ConnInfo {
@@ -102,37 +108,196 @@ impl Caller {
     }
 }
 
+/// What a connection holds against the limits: a place among the connections that
+/// have not logged in, then (from Login, or from the start under skip-authentication) a
+/// session slot. Shared by the connection and its calls; emptied when the connection
+/// ends (which closes the session).
+#[derive(Debug, Default)]
+pub(crate) struct Held(Mutex<Holding>);
+
+#[derive(Debug, Default)]
+enum Holding {
+    /// Kept for its `Drop` (gives the place back).
+    Place { _place: Place },
+    /// Kept for its `Drop` (closes the session, frees the slot).
+    Session { _slot: Slot },
+    #[default]
+    Nothing,
+}
+
+impl Held {
+    fn new(h: Holding) -> Arc<Held> {
+        Arc::new(Held(Mutex::new(h)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Holding> {
+        // Replaced whole, never half-written: a poisoned lock is still usable.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True once the connection holds a session slot.
+    pub(crate) fn has_slot(&self) -> bool {
+        matches!(*self.lock(), Holding::Session { .. })
+    }
+
+    /// Trades the place among the unauthenticated for a session slot.
+    pub(crate) fn promote(&self, slot: Slot) {
+        *self.lock() = Holding::Session { _slot: slot };
+    }
+
+    /// The connection ended: gives back its place or slot (closing its session).
+    fn release(&self) {
+        let held = std::mem::take(&mut *self.lock());
+        drop(held);
+    }
+}
+
 /// A boxed client stream (plain TCP or TLS over TCP).
 pub(crate) trait Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Stream for T {}
+
+/// The HTTP/2 client connection preface (`PRI * HTTP/2.0...`): once this many bytes are
+/// read, the connection is set up.
+const PREFACE_LEN: usize = 24;
 
 /// An accepted connection, as served by tonic.
 pub(crate) struct Conn {
     io: Box<dyn Stream>,
     info: ConnInfo,
-    /// Keeps the session open (and its slot taken) while the connection lives.
-    _slot: Option<Slot>,
+    admission: Arc<Admission>,
+    /// Until the HTTP/2 preface is read: when the connection is closed without it.
+    setup: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Until Login succeeds: when the connection is closed without it.
+    login: Option<Pin<Box<tokio::time::Sleep>>>,
     /// For refused connections: when to report end-of-file.
     linger: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Bytes read so far, up to [`PREFACE_LEN`].
+    read: usize,
+    /// Set once a deadline closed the connection: every further read is end-of-file.
+    closed: bool,
+}
+
+/// When a connection accepted at `accepted` must have done what.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadlines {
+    /// TLS handshake and HTTP/2 preface.
+    pub(crate) setup: tokio::time::Instant,
+    /// Login; None under skip-authentication.
+    pub(crate) login: Option<tokio::time::Instant>,
 }
 
 impl Conn {
-    pub(crate) fn accepted(io: Box<dyn Stream>, info: ConnInfo, slot: Slot) -> Self {
+    fn new(
+        io: Box<dyn Stream>,
+        info: ConnInfo,
+        admission: Arc<Admission>,
+        deadlines: Deadlines,
+        linger: bool,
+    ) -> Self {
         Conn {
             io,
             info,
-            _slot: Some(slot),
-            linger: None,
+            admission,
+            setup: Some(Box::pin(tokio::time::sleep_until(deadlines.setup))),
+            login: deadlines
+                .login
+                .map(|d| Box::pin(tokio::time::sleep_until(d))),
+            linger: linger.then(|| Box::pin(tokio::time::sleep(REFUSED_LINGER))),
+            read: 0,
+            closed: false,
         }
     }
 
-    pub(crate) fn refused(io: Box<dyn Stream>, info: ConnInfo) -> Self {
-        Conn {
-            io,
-            info,
-            _slot: None,
-            linger: Some(Box::pin(tokio::time::sleep(REFUSED_LINGER))),
+    /// A connection that has not logged in yet (it holds `place`).
+    pub(crate) fn pending(
+        io: Box<dyn Stream>,
+        session: Arc<Session>,
+        place: Place,
+        admission: Arc<Admission>,
+        deadlines: Deadlines,
+    ) -> Self {
+        let info = ConnInfo {
+            session,
+            refused: None,
+            held: Held::new(Holding::Place { _place: place }),
+        };
+        Conn::new(io, info, admission, deadlines, false)
+    }
+
+    /// A session from the start (skip-authentication), holding `slot`.
+    pub(crate) fn accepted(
+        io: Box<dyn Stream>,
+        session: Arc<Session>,
+        slot: Slot,
+        admission: Arc<Admission>,
+        deadlines: Deadlines,
+    ) -> Self {
+        let info = ConnInfo {
+            session,
+            refused: None,
+            held: Held::new(Holding::Session { _slot: slot }),
+        };
+        Conn::new(io, info, admission, deadlines, false)
+    }
+
+    /// A connection over the session limit: every call is answered with `why`, and it
+    /// ends after [`REFUSED_LINGER`].
+    pub(crate) fn refused(
+        io: Box<dyn Stream>,
+        session: Arc<Session>,
+        why: Arc<str>,
+        admission: Arc<Admission>,
+        deadlines: Deadlines,
+    ) -> Self {
+        let info = ConnInfo {
+            session,
+            refused: Some(why),
+            held: Arc::default(),
+        };
+        Conn::new(io, info, admission, deadlines, true)
+    }
+
+    /// True when the connection must end now (a deadline passed or it was refused);
+    /// registers the timers with `cx` otherwise.
+    fn must_close(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.closed {
+            return true;
         }
+        if let Some(linger) = self.linger.as_mut() {
+            if linger.as_mut().poll(cx).is_ready() {
+                self.closed = true;
+                return true;
+            }
+        }
+        if self.read >= PREFACE_LEN {
+            self.setup = None;
+        }
+        if let Some(setup) = self.setup.as_mut() {
+            if setup.as_mut().poll(cx).is_ready() {
+                tracing::info!(peer = %self.info.peer(), "JET connection closed: no HTTP/2 preface in time");
+                self.admission.closed(Closed::Setup);
+                self.closed = true;
+                return true;
+            }
+        }
+        if self.login.is_some() && (self.info.session.logged_in() || self.info.held.has_slot()) {
+            self.login = None;
+        }
+        if let Some(login) = self.login.as_mut() {
+            if login.as_mut().poll(cx).is_ready() {
+                tracing::info!(peer = %self.info.peer(), "JET connection closed: no Login in time");
+                self.admission.closed(Closed::Login);
+                self.closed = true;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.info.held.release();
     }
 }
 
@@ -150,13 +315,17 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        if let Some(linger) = self.linger.as_mut() {
-            if linger.as_mut().poll(cx).is_ready() {
-                // End of file: hyper closes the connection.
-                return Poll::Ready(Ok(()));
-            }
+        if self.must_close(cx) {
+            // End of file: hyper closes the connection.
+            return Poll::Ready(Ok(()));
         }
-        Pin::new(&mut self.io).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let res = Pin::new(&mut self.io).poll_read(cx, buf);
+        if self.read < PREFACE_LEN {
+            let n = buf.filled().len() - before;
+            self.read = (self.read + n).min(PREFACE_LEN);
+        }
+        res
     }
 }
 

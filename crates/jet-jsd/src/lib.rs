@@ -6,6 +6,7 @@
 //! holds no device state of its own: configuration, sessions and op commands live in the
 //! device. It must not block the runtime, and must not trust anything a client sends.
 
+mod admission;
 mod bridge;
 pub mod certs;
 mod conn;
@@ -43,6 +44,8 @@ use limits::{LoginThrottle, SessionLimiter};
 pub(crate) struct Shared {
     pub(crate) device: Device,
     pub(crate) limiter: Arc<SessionLimiter>,
+    /// Connections that have not logged in: their places and the admission counters.
+    pub(crate) admission: Arc<admission::Admission>,
     pub(crate) throttle: LoginThrottle,
     pub(crate) next_session: AtomicU64,
     pub(crate) lingering_refused: AtomicUsize,
@@ -71,6 +74,7 @@ impl Jsd {
         let shared = Arc::new(Shared {
             device: device.clone(),
             limiter: Arc::default(),
+            admission: Arc::default(),
             throttle: LoginThrottle::default(),
             next_session: AtomicU64::new(1),
             lingering_refused: AtomicUsize::new(0),
@@ -78,6 +82,10 @@ impl Jsd {
             rt_interfaces: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
+        device.set_request_response_status(Arc::new(admission::AdmissionStatus {
+            admission: shared.admission.clone(),
+            limiter: shared.limiter.clone(),
+        }));
         // Owners of per-client state in jsd, told of every session end (lossless).
         let mut followers = JoinSet::new();
         followers.spawn(

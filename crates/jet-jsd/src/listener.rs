@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!  device.watch_config() ──► manager task ──► one listener task per ListenerSpec
-//!                               │              accept ─► (TLS handshake) ─► admit ─► mpsc ─► tonic
+//!                               │              accept ─► place ─► (TLS handshake) ─► admit ─► mpsc ─► tonic
 //!                               └─► watch<Vec<ListeningOn>> (what jetd prints, what tests wait on)
 //! ```
 //!
@@ -18,21 +18,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jet_config::Config;
-use jet_device::Transport;
+use jet_device::{Session, Transport};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use crate::conn::{Conn, ConnInfo};
+use crate::admission::{session_limit_message, Closed, Place, LOGIN_DEADLINE, SETUP_DEADLINE};
+use crate::conn::{Conn, ConnInfo, Deadlines};
 use crate::Shared;
 
 /// How long the connections of a listener stopped by a commit may take to finish.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// The same when jetd shuts down: in-flight calls get a moment, idle clients none.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
-/// How long a client may take to complete the TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Accepted connections waiting for tonic to pick them up.
 const ACCEPT_QUEUE: usize = 64;
 /// Most refused connections kept open at once to deliver their error; beyond it a
@@ -262,80 +261,120 @@ async fn accept_loop(
                 continue;
             }
         };
+        let accepted = tokio::time::Instant::now();
+        // Every connection holds a place among the unauthenticated until it has a
+        // session slot; without one it is closed at once.
+        let Some(place) = shared.admission.try_place(peer.ip()) else {
+            tracing::warn!(%peer, "JET connection closed: too many connections not logged in");
+            continue;
+        };
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
         let conns = conns.clone();
         let tls = tls.clone();
         // Handshakes run on their own task so one slow client cannot stall accepting.
         tokio::spawn(async move {
+            let setup = accepted + SETUP_DEADLINE;
             let io: Box<dyn crate::conn::Stream> = match tls {
                 None => Box::new(tcp),
-                Some(acceptor) => match handshake(acceptor, tcp).await {
+                Some(acceptor) => match handshake(acceptor, tcp, setup).await {
                     Ok(s) => Box::new(s),
                     Err(e) => {
+                        if e == HANDSHAKE_LATE {
+                            shared.admission.closed(Closed::Setup);
+                        }
                         tracing::info!(%peer, error = %e, "JET TLS handshake failed");
                         return;
                     }
                 },
             };
-            if let Some(conn) = admit(&shared, io, peer, transport) {
+            let conn = admit(&shared, io, peer, transport, place, accepted);
+            if let Some(conn) = conn {
                 let _ = conns.send(Ok(conn)).await;
             }
         });
     }
 }
 
+const HANDSHAKE_LATE: &str = "timed out";
+
 async fn handshake(
     acceptor: TlsAcceptor,
     tcp: TcpStream,
+    deadline: tokio::time::Instant,
 ) -> Result<tokio_rustls::server::TlsStream<TcpStream>, String> {
-    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+    match tokio::time::timeout_at(deadline, acceptor.accept(tcp)).await {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("timed out".into()),
+        Err(_) => Err(HANDSHAKE_LATE.into()),
     }
 }
 
-/// Turns an established connection into a session, or a refused connection when the
-/// session limit is reached.
+/// Turns an established connection into one waiting for Login (it keeps its `place`),
+/// or, under skip-authentication, into a session at once (a refused connection when the
+/// session limit is reached).
 fn admit(
     shared: &Arc<Shared>,
     io: Box<dyn crate::conn::Stream>,
     peer: SocketAddr,
     transport: Transport,
+    place: Place,
+    accepted: tokio::time::Instant,
 ) -> Option<Conn> {
-    let session = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let max = shared.device.committed().config.jsd().max_connections as usize;
-    let info = ConnInfo {
-        session: jet_device::Session::new(session, peer, transport),
-        refused: None,
+    let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
+    let session = Session::new(id, peer, transport);
+    let admission = shared.admission.clone();
+    let jsd = shared.device.committed().config.jsd();
+    let mut deadlines = Deadlines {
+        setup: accepted + SETUP_DEADLINE,
+        login: Some(accepted + LOGIN_DEADLINE),
     };
-    if let Some(slot) = shared.limiter.try_take(max, &shared.device, session) {
-        shared.device.sessions().open(info.session.clone());
-        tracing::info!(session, %peer, transport = transport.as_str(), "JET session opened");
-        return Some(Conn::accepted(io, info, slot));
+    if !jsd.skip_authentication {
+        return Some(Conn::pending(io, session, place, admission, deadlines));
+    }
+    deadlines.login = None;
+    drop(place);
+    let max = jsd.max_connections as usize;
+    if let Some(slot) = shared.limiter.try_take(max, &shared.device, id) {
+        shared.device.sessions().open(session.clone());
+        tracing::info!(session = id, %peer, transport = transport.as_str(), "JET session opened");
+        return Some(Conn::accepted(io, session, slot, admission, deadlines));
     }
     tracing::warn!(%peer, max, "JET connection refused: session limit reached");
+    shared.admission.refused_session();
     let lingering = shared.lingering_refused.fetch_add(1, Ordering::Relaxed);
     if lingering >= MAX_LINGERING_REFUSED {
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
         return None;
     }
-    let why: Arc<str> = format!(
-        "jsd: the maximum number of client sessions ({max}, system services extension-service \
-         request-response grpc max-connections) is reached; connection refused"
-    )
-    .into();
+    let why: Arc<str> = session_limit_message(max).into();
     let shared = shared.clone();
     tokio::spawn(async move {
         tokio::time::sleep(crate::conn::REFUSED_LINGER).await;
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
     });
-    Some(Conn::refused(
-        io,
-        ConnInfo {
-            refused: Some(why),
-            ..info
-        },
-    ))
+    Some(Conn::refused(io, session, why, admission, deadlines))
+}
+
+/// Makes the connection of a successful Login a session: takes a `max-connections` slot
+/// unless it holds one already. `Err` carries the message of the refusal.
+pub(crate) fn take_session(shared: &Shared, info: &ConnInfo) -> Result<(), String> {
+    if info.held.has_slot() {
+        return Ok(());
+    }
+    let max = shared.device.committed().config.jsd().max_connections as usize;
+    let id = info.id();
+    match shared.limiter.try_take(max, &shared.device, id) {
+        Some(slot) => {
+            info.held.promote(slot);
+            shared.device.sessions().open(info.session.clone());
+            tracing::info!(session = id, peer = %info.peer(), transport = info.session.transport.as_str(), "JET session opened");
+            Ok(())
+        }
+        None => {
+            tracing::warn!(peer = %info.peer(), max, "JET login refused: session limit reached");
+            shared.admission.refused_session();
+            Err(session_limit_message(max))
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod configuration;
 mod interfaces;
 pub mod notification;
 pub mod pipes;
+pub mod request_response;
 mod storage;
 pub mod tree;
 mod uptime;
@@ -40,6 +41,7 @@ pub(crate) enum Command {
     Clients { detail: bool },
     NotificationClients,
     NotificationStatistics,
+    RequestResponseStatistics,
     SystemCommit,
     SystemRollback { args: Vec<String> },
     Interfaces(crate::ifd::InterfacesQuery),
@@ -135,6 +137,9 @@ impl Device {
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
             Command::NotificationStatistics => Ok(notification::render_statistics(self, format)),
+            Command::RequestResponseStatistics => {
+                Ok(request_response::render_statistics(self, format))
+            }
             Command::SystemCommit => Ok(self.render_commit_history(format)),
             Command::SystemRollback { args } => self.render_rollback_command(&args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
@@ -218,6 +223,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         ["show", "extension-service", "notification", "clients"] => Command::NotificationClients,
         ["show", "extension-service", "notification", "statistics"] => {
             Command::NotificationStatistics
+        }
+        ["show", "extension-service", "request-response", "statistics"] => {
+            Command::RequestResponseStatistics
         }
         ["show", "extension-service", "client", "information", "detail"]
         | ["show", "extension-service", "request-response", "clients", "detail"] => {

@@ -70,6 +70,8 @@ async fn login(
     match shared.device.authenticate(user, password).await {
         Ok(who) => {
             shared.throttle.succeeded(ip);
+            // The connection becomes a session now: a max-connections slot, or refused.
+            crate::listener::take_session(shared, info).map_err(Status::resource_exhausted)?;
             shared.device.sessions().login(
                 &info.session,
                 Login {

@@ -1,0 +1,140 @@
+//! `show extension-service request-response statistics`: jsd's connection admission
+//! (DESIGN principle 8: every limit shows in a `show`): the deadlines a new connection
+//! must meet, how many connections have not logged in yet (globally and per source),
+//! how many sessions hold a `max-connections` slot, and why connections were closed.
+//!
+//! jsd lives outside the device crate; it reports through the [`RequestResponseStatus`]
+//! trait registered with [`Device::set_request_response_status`]. Junos publishes no
+//! capture of this command: the layout and the XML element names are ours.
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::output::{Element, Format};
+use crate::Device;
+
+/// jsd's admission figures at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestResponseStats {
+    /// Time a connection has to finish its TLS handshake and HTTP/2 preface.
+    pub setup_deadline: Duration,
+    /// Time a connection has to log in (not enforced under `skip-authentication`).
+    pub login_deadline: Duration,
+    /// Connections accepted that hold no session slot yet (not logged in).
+    pub unauthenticated: usize,
+    /// Most such connections at once.
+    pub max_unauthenticated: usize,
+    /// Most such connections at once from one source address.
+    pub max_unauthenticated_per_source: usize,
+    /// The sources with the most such connections, most first (a few at most).
+    pub busiest_sources: Vec<(IpAddr, usize)>,
+    /// Sessions holding a `max-connections` slot.
+    pub sessions: usize,
+    /// Named counters since jsd started, in display order, each with its text label.
+    pub counters: Vec<(&'static str, &'static str, u64)>,
+}
+
+/// What jsd tells the device about its connection admission.
+pub trait RequestResponseStatus: Send + Sync {
+    /// The figures now.
+    fn statistics(&self) -> RequestResponseStats;
+}
+
+impl Device {
+    /// Registers jsd's admission status source (replacing any earlier one).
+    pub fn set_request_response_status(&self, status: Arc<dyn RequestResponseStatus>) {
+        *self
+            .inner
+            .request_response
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(status);
+    }
+
+    fn request_response_status(&self) -> Option<Arc<dyn RequestResponseStatus>> {
+        self.inner
+            .request_response
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+pub(super) fn render_statistics(dev: &Device, format: Format) -> String {
+    let s = dev
+        .request_response_status()
+        .map(|s| s.statistics())
+        .unwrap_or_default();
+    let max_sessions = dev.committed().config.jsd().max_connections;
+    let mut root = Element::container("request-response-statistics")
+        .child(Element::leaf(
+            "setup-deadline-seconds",
+            s.setup_deadline.as_secs().to_string(),
+        ))
+        .child(Element::leaf(
+            "login-deadline-seconds",
+            s.login_deadline.as_secs().to_string(),
+        ))
+        .child(Element::leaf("sessions", s.sessions.to_string()))
+        .child(Element::leaf("max-sessions", max_sessions.to_string()))
+        .child(Element::leaf(
+            "unauthenticated-connections",
+            s.unauthenticated.to_string(),
+        ))
+        .child(Element::leaf(
+            "max-unauthenticated-connections",
+            s.max_unauthenticated.to_string(),
+        ))
+        .child(Element::leaf(
+            "max-unauthenticated-per-source",
+            s.max_unauthenticated_per_source.to_string(),
+        ));
+    for (ip, n) in &s.busiest_sources {
+        root.push(
+            Element::container("unauthenticated-source")
+                .child(Element::leaf("address", ip.to_string()))
+                .child(Element::leaf("connections", n.to_string())),
+        );
+    }
+    for (name, _, v) in &s.counters {
+        root.push(Element::leaf(*name, v.to_string()));
+    }
+    match format {
+        Format::Xml => root.to_cli_xml(),
+        Format::Json => root.to_json(),
+        Format::Text => {
+            let mut out = String::from("Request-response service (jsd) connections:\n");
+            let mut row = |label: &str, value: String| {
+                let _ = writeln!(out, "  {:<44} {value}", format!("{label}:"));
+            };
+            row(
+                "TLS handshake and HTTP/2 preface deadline",
+                format!("{} seconds", s.setup_deadline.as_secs()),
+            );
+            row(
+                "Login deadline",
+                format!("{} seconds", s.login_deadline.as_secs()),
+            );
+            row(
+                "Sessions (max-connections)",
+                format!("{} of {max_sessions}", s.sessions),
+            );
+            row(
+                "Connections not logged in",
+                format!("{} of {}", s.unauthenticated, s.max_unauthenticated),
+            );
+            row(
+                "Connections not logged in, per source",
+                format!("at most {}", s.max_unauthenticated_per_source),
+            );
+            for (ip, n) in &s.busiest_sources {
+                row(&format!("  from {ip}"), n.to_string());
+            }
+            for (_, label, v) in &s.counters {
+                row(label, v.to_string());
+            }
+            out
+        }
+    }
+}
