@@ -80,12 +80,10 @@ struct Inner {
     syslog: syslog::SyslogHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDrop,
-    /// The notification service's status source, once jsd registered it. A short,
-    /// await-free lock: read once per show command.
-    notification: std::sync::Mutex<Option<Arc<dyn op::notification::NotificationStatus>>>,
-    /// jsd's connection-admission status source, once jsd registered it (same lock use).
-    request_response:
-        std::sync::Mutex<Option<Arc<dyn op::request_response::RequestResponseStatus>>>,
+    /// The notification service's status source, once jsd registered it.
+    notification: op::status::StatusSource<dyn op::notification::NotificationStatus>,
+    /// jsd's connection-admission status source, once jsd registered it.
+    request_response: op::status::StatusSource<dyn op::request_response::RequestResponseStatus>,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -157,8 +155,8 @@ impl Device {
             sessions,
             rib,
             _route_sources: route_sources,
-            notification: std::sync::Mutex::new(None),
-            request_response: std::sync::Mutex::new(None),
+            notification: Default::default(),
+            request_response: Default::default(),
             events,
             ifd,
             syslog,

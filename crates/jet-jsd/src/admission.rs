@@ -49,12 +49,40 @@ pub(crate) struct Admission {
     /// A `std::sync::Mutex`: taken once per accept and once per promotion or close, never
     /// across an `await`.
     places: Mutex<Places>,
-    refused_global: AtomicU64,
-    refused_source: AtomicU64,
-    closed_setup: AtomicU64,
-    closed_login: AtomicU64,
-    refused_sessions: AtomicU64,
+    /// Indexed by [`Counter`], named by [`COUNTERS`].
+    counters: [AtomicU64; COUNTERS.len()],
 }
+
+/// Why admission closed or refused a connection (index into [`Admission::counters`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// No TLS handshake and HTTP/2 preface within [`SETUP_DEADLINE`].
+    ClosedSetup,
+    /// No Login within [`LOGIN_DEADLINE`].
+    ClosedLogin,
+    /// Every place among the unauthenticated was taken.
+    RefusedGlobal,
+    /// Every place of the source was taken.
+    RefusedSource,
+    /// A Login (or skip-authentication connection) over `max-connections`.
+    RefusedSession,
+}
+
+/// The counters' names in the show command (XML element, text label), in [`Counter`]
+/// order.
+const COUNTERS: [(&str, &str); 5] = [
+    (
+        "closed-setup-deadline",
+        "Closed: no handshake/preface in time",
+    ),
+    ("closed-login-deadline", "Closed: no Login in time"),
+    (
+        "refused-unauthenticated-limit",
+        "Refused: too many not logged in",
+    ),
+    ("refused-source-limit", "Refused: too many from one source"),
+    ("refused-session-limit", "Refused: max-connections reached"),
+];
 
 #[derive(Debug, Default)]
 struct Places {
@@ -69,15 +97,6 @@ pub(crate) struct Place {
     ip: IpAddr,
 }
 
-/// Why a connection was closed by admission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Closed {
-    /// No TLS handshake and HTTP/2 preface within [`SETUP_DEADLINE`].
-    Setup,
-    /// No Login within [`LOGIN_DEADLINE`].
-    Login,
-}
-
 impl Admission {
     fn places(&self) -> std::sync::MutexGuard<'_, Places> {
         // Every update is a pair of counter changes done together: a poisoned lock still
@@ -90,12 +109,12 @@ impl Admission {
     pub(crate) fn try_place(self: &Arc<Self>, ip: IpAddr) -> Option<Place> {
         let mut p = self.places();
         if p.total >= MAX_UNAUTHENTICATED {
-            self.refused_global.fetch_add(1, Ordering::Relaxed);
+            self.count(Counter::RefusedGlobal);
             return None;
         }
         let n = p.per_source.entry(ip).or_insert(0);
         if *n >= MAX_UNAUTHENTICATED_PER_SOURCE {
-            self.refused_source.fetch_add(1, Ordering::Relaxed);
+            self.count(Counter::RefusedSource);
             return None;
         }
         *n += 1;
@@ -106,18 +125,9 @@ impl Admission {
         })
     }
 
-    /// Counts a connection closed for missing a deadline.
-    pub(crate) fn closed(&self, why: Closed) {
-        match why {
-            Closed::Setup => &self.closed_setup,
-            Closed::Login => &self.closed_login,
-        }
-        .fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Counts a Login (or skip-authentication connection) refused for `max-connections`.
-    pub(crate) fn refused_session(&self) {
-        self.refused_sessions.fetch_add(1, Ordering::Relaxed);
+    /// Counts a connection closed or refused.
+    pub(crate) fn count(&self, why: Counter) {
+        self.counters[why as usize].fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -158,7 +168,6 @@ impl RequestResponseStatus for AdmissionStatus {
             by.truncate(BUSIEST_SHOWN);
             (p.total, by)
         };
-        let n = |c: &AtomicU64| c.load(Ordering::Relaxed);
         RequestResponseStats {
             setup_deadline: SETUP_DEADLINE,
             login_deadline: LOGIN_DEADLINE,
@@ -167,33 +176,11 @@ impl RequestResponseStatus for AdmissionStatus {
             max_unauthenticated_per_source: MAX_UNAUTHENTICATED_PER_SOURCE,
             busiest_sources,
             sessions: self.limiter.active(),
-            counters: vec![
-                (
-                    "closed-setup-deadline",
-                    "Closed: no handshake/preface in time",
-                    n(&a.closed_setup),
-                ),
-                (
-                    "closed-login-deadline",
-                    "Closed: no Login in time",
-                    n(&a.closed_login),
-                ),
-                (
-                    "refused-unauthenticated-limit",
-                    "Refused: too many not logged in",
-                    n(&a.refused_global),
-                ),
-                (
-                    "refused-source-limit",
-                    "Refused: too many from one source",
-                    n(&a.refused_source),
-                ),
-                (
-                    "refused-session-limit",
-                    "Refused: max-connections reached",
-                    n(&a.refused_sessions),
-                ),
-            ],
+            counters: COUNTERS
+                .iter()
+                .zip(&a.counters)
+                .map(|((name, label), c)| (*name, *label, c.load(Ordering::Relaxed)))
+                .collect(),
         }
     }
 }
@@ -218,7 +205,10 @@ mod tests {
         drop(held);
         assert_eq!(a.places().total, 0);
         assert!(a.places().per_source.is_empty());
-        assert_eq!(a.refused_source.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            a.counters[Counter::RefusedSource as usize].load(Ordering::Relaxed),
+            1
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ use jet_device::{Login, Session, SessionId, Who};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tonic::transport::server::Connected;
 
-use crate::admission::{Admission, Closed, Place};
+use crate::admission::{Admission, Counter, Place};
 use crate::limits::Slot;
 
 /// How long a refused connection stays open so its first call can be answered.
@@ -186,17 +186,39 @@ pub(crate) struct Deadlines {
     pub(crate) login: Option<tokio::time::Instant>,
 }
 
+/// What admission made of a new connection.
+#[derive(Debug)]
+pub(crate) enum Admitted {
+    /// Waiting for Login; holds its place among the unauthenticated.
+    Pending(Place),
+    /// A session from the start (skip-authentication), holding its slot.
+    Session(Slot),
+    /// Over the session limit (skip-authentication): every call is answered with this
+    /// message, and the connection ends after [`REFUSED_LINGER`].
+    Refused(Arc<str>),
+}
+
 impl Conn {
-    fn new(
+    pub(crate) fn new(
         io: Box<dyn Stream>,
-        info: ConnInfo,
+        session: Arc<Session>,
+        admitted: Admitted,
         admission: Arc<Admission>,
         deadlines: Deadlines,
-        linger: bool,
     ) -> Self {
+        let (held, refused) = match admitted {
+            Admitted::Pending(place) => (Holding::Place { _place: place }, None),
+            Admitted::Session(slot) => (Holding::Session { _slot: slot }, None),
+            Admitted::Refused(why) => (Holding::Nothing, Some(why)),
+        };
+        let linger = refused.is_some();
         Conn {
             io,
-            info,
+            info: ConnInfo {
+                session,
+                refused,
+                held: Held::new(held),
+            },
             admission,
             setup: Some(Box::pin(tokio::time::sleep_until(deadlines.setup))),
             login: deadlines
@@ -208,91 +230,41 @@ impl Conn {
         }
     }
 
-    /// A connection that has not logged in yet (it holds `place`).
-    pub(crate) fn pending(
-        io: Box<dyn Stream>,
-        session: Arc<Session>,
-        place: Place,
-        admission: Arc<Admission>,
-        deadlines: Deadlines,
-    ) -> Self {
-        let info = ConnInfo {
-            session,
-            refused: None,
-            held: Held::new(Holding::Place { _place: place }),
-        };
-        Conn::new(io, info, admission, deadlines, false)
-    }
-
-    /// A session from the start (skip-authentication), holding `slot`.
-    pub(crate) fn accepted(
-        io: Box<dyn Stream>,
-        session: Arc<Session>,
-        slot: Slot,
-        admission: Arc<Admission>,
-        deadlines: Deadlines,
-    ) -> Self {
-        let info = ConnInfo {
-            session,
-            refused: None,
-            held: Held::new(Holding::Session { _slot: slot }),
-        };
-        Conn::new(io, info, admission, deadlines, false)
-    }
-
-    /// A connection over the session limit: every call is answered with `why`, and it
-    /// ends after [`REFUSED_LINGER`].
-    pub(crate) fn refused(
-        io: Box<dyn Stream>,
-        session: Arc<Session>,
-        why: Arc<str>,
-        admission: Arc<Admission>,
-        deadlines: Deadlines,
-    ) -> Self {
-        let info = ConnInfo {
-            session,
-            refused: Some(why),
-            held: Arc::default(),
-        };
-        Conn::new(io, info, admission, deadlines, true)
-    }
-
     /// True when the connection must end now (a deadline passed or it was refused);
     /// registers the timers with `cx` otherwise.
     fn must_close(&mut self, cx: &mut Context<'_>) -> bool {
         if self.closed {
             return true;
         }
-        if let Some(linger) = self.linger.as_mut() {
-            if linger.as_mut().poll(cx).is_ready() {
-                self.closed = true;
-                return true;
-            }
-        }
         if self.read >= PREFACE_LEN {
             self.setup = None;
         }
-        if let Some(setup) = self.setup.as_mut() {
-            if setup.as_mut().poll(cx).is_ready() {
-                tracing::info!(peer = %self.info.peer(), "JET connection closed: no HTTP/2 preface in time");
-                self.admission.closed(Closed::Setup);
-                self.closed = true;
-                return true;
-            }
-        }
-        if self.login.is_some() && (self.info.session.logged_in() || self.info.held.has_slot()) {
+        if self.login.is_some() && self.info.held.has_slot() {
             self.login = None;
         }
-        if let Some(login) = self.login.as_mut() {
-            if login.as_mut().poll(cx).is_ready() {
-                tracing::info!(peer = %self.info.peer(), "JET connection closed: no Login in time");
-                self.admission.closed(Closed::Login);
-                self.closed = true;
-                return true;
-            }
+        let missed = if expired(&mut self.linger, cx) {
+            None
+        } else if expired(&mut self.setup, cx) {
+            Some((Counter::ClosedSetup, "no HTTP/2 preface in time"))
+        } else if expired(&mut self.login, cx) {
+            Some((Counter::ClosedLogin, "no Login in time"))
+        } else {
+            return false;
+        };
+        if let Some((counter, why)) = missed {
+            tracing::info!(peer = %self.info.peer(), why, "JET connection closed");
+            self.admission.count(counter);
         }
-        false
+        self.closed = true;
+        true
     }
+}
+
+/// True when `timer` is set and has fired (registers it with `cx` otherwise).
+fn expired(timer: &mut Option<Pin<Box<tokio::time::Sleep>>>, cx: &mut Context<'_>) -> bool {
+    timer
+        .as_mut()
+        .is_some_and(|t| t.as_mut().poll(cx).is_ready())
 }
 
 impl Drop for Conn {

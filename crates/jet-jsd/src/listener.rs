@@ -24,8 +24,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use crate::admission::{session_limit_message, Closed, Place, LOGIN_DEADLINE, SETUP_DEADLINE};
-use crate::conn::{Conn, ConnInfo, Deadlines};
+use crate::admission::{session_limit_message, Counter, Place, LOGIN_DEADLINE, SETUP_DEADLINE};
+use crate::conn::{Admitted, Conn, ConnInfo, Deadlines};
+use crate::limits::Slot;
 use crate::Shared;
 
 /// How long the connections of a listener stopped by a commit may take to finish.
@@ -281,7 +282,7 @@ async fn accept_loop(
                     Ok(s) => Box::new(s),
                     Err(e) => {
                         if e == HANDSHAKE_LATE {
-                            shared.admission.closed(Closed::Setup);
+                            shared.admission.count(Counter::ClosedSetup);
                         }
                         tracing::info!(%peer, error = %e, "JET TLS handshake failed");
                         return;
@@ -323,37 +324,57 @@ fn admit(
 ) -> Option<Conn> {
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
     let session = Session::new(id, peer, transport);
-    let admission = shared.admission.clone();
-    let jsd = shared.device.committed().config.jsd();
-    let mut deadlines = Deadlines {
-        setup: accepted + SETUP_DEADLINE,
-        login: Some(accepted + LOGIN_DEADLINE),
+    let (admitted, login) = if shared.device.committed().config.jsd().skip_authentication {
+        drop(place);
+        (session_at_once(shared, &session)?, None)
+    } else {
+        (Admitted::Pending(place), Some(accepted + LOGIN_DEADLINE))
     };
-    if !jsd.skip_authentication {
-        return Some(Conn::pending(io, session, place, admission, deadlines));
-    }
-    deadlines.login = None;
-    drop(place);
-    let max = jsd.max_connections as usize;
-    if let Some(slot) = shared.limiter.try_take(max, &shared.device, id) {
-        shared.device.sessions().open(session.clone());
-        tracing::info!(session = id, %peer, transport = transport.as_str(), "JET session opened");
-        return Some(Conn::accepted(io, session, slot, admission, deadlines));
-    }
-    tracing::warn!(%peer, max, "JET connection refused: session limit reached");
-    shared.admission.refused_session();
+    let deadlines = Deadlines {
+        setup: accepted + SETUP_DEADLINE,
+        login,
+    };
+    Some(Conn::new(
+        io,
+        session,
+        admitted,
+        shared.admission.clone(),
+        deadlines,
+    ))
+}
+
+/// Under skip-authentication: a session slot, or a refused connection that lingers to
+/// deliver its error (None: too many linger already, close it at once).
+fn session_at_once(shared: &Arc<Shared>, session: &Arc<Session>) -> Option<Admitted> {
+    let max = match open_session(shared, session) {
+        Ok(slot) => return Some(Admitted::Session(slot)),
+        Err(max) => max,
+    };
+    tracing::warn!(peer = %session.peer, max, "JET connection refused: session limit reached");
     let lingering = shared.lingering_refused.fetch_add(1, Ordering::Relaxed);
     if lingering >= MAX_LINGERING_REFUSED {
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
         return None;
     }
-    let why: Arc<str> = session_limit_message(max).into();
     let shared = shared.clone();
     tokio::spawn(async move {
         tokio::time::sleep(crate::conn::REFUSED_LINGER).await;
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
     });
-    Some(Conn::refused(io, session, why, admission, deadlines))
+    Some(Admitted::Refused(session_limit_message(max).into()))
+}
+
+/// Takes a `max-connections` slot for `session` and registers it with the device;
+/// `Err(max)` when every slot is taken.
+fn open_session(shared: &Shared, session: &Arc<Session>) -> Result<Slot, usize> {
+    let max = shared.device.committed().config.jsd().max_connections as usize;
+    let Some(slot) = shared.limiter.try_take(max, &shared.device, session.id) else {
+        shared.admission.count(Counter::RefusedSession);
+        return Err(max);
+    };
+    shared.device.sessions().open(session.clone());
+    tracing::info!(session = session.id, peer = %session.peer, transport = session.transport.as_str(), "JET session opened");
+    Ok(slot)
 }
 
 /// Makes the connection of a successful Login a session: takes a `max-connections` slot
@@ -362,18 +383,13 @@ pub(crate) fn take_session(shared: &Shared, info: &ConnInfo) -> Result<(), Strin
     if info.held.has_slot() {
         return Ok(());
     }
-    let max = shared.device.committed().config.jsd().max_connections as usize;
-    let id = info.id();
-    match shared.limiter.try_take(max, &shared.device, id) {
-        Some(slot) => {
+    match open_session(shared, &info.session) {
+        Ok(slot) => {
             info.held.promote(slot);
-            shared.device.sessions().open(info.session.clone());
-            tracing::info!(session = id, peer = %info.peer(), transport = info.session.transport.as_str(), "JET session opened");
             Ok(())
         }
-        None => {
+        Err(max) => {
             tracing::warn!(peer = %info.peer(), max, "JET login refused: session limit reached");
-            shared.admission.refused_session();
             Err(session_limit_message(max))
         }
     }

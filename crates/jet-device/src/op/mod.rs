@@ -10,6 +10,7 @@ mod interfaces;
 pub mod notification;
 pub mod pipes;
 pub mod request_response;
+pub(crate) mod status;
 mod storage;
 pub mod tree;
 mod uptime;

@@ -50,19 +50,11 @@ pub trait NotificationStatus: Send + Sync {
 impl Device {
     /// Registers the notification service's status source (replacing any earlier one).
     pub fn set_notification_status(&self, status: Arc<dyn NotificationStatus>) {
-        *self
-            .inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(status);
+        self.inner.notification.set(status);
     }
 
     fn notification_status(&self) -> Option<Arc<dyn NotificationStatus>> {
-        self.inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.inner.notification.get()
     }
 }
 

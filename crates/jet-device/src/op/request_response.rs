@@ -45,19 +45,11 @@ pub trait RequestResponseStatus: Send + Sync {
 impl Device {
     /// Registers jsd's admission status source (replacing any earlier one).
     pub fn set_request_response_status(&self, status: Arc<dyn RequestResponseStatus>) {
-        *self
-            .inner
-            .request_response
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(status);
+        self.inner.request_response.set(status);
     }
 
     fn request_response_status(&self) -> Option<Arc<dyn RequestResponseStatus>> {
-        self.inner
-            .request_response
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.inner.request_response.get()
     }
 }
 

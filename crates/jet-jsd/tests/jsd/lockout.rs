@@ -33,6 +33,16 @@ async fn closed_by_server(s: &mut TcpStream) -> bool {
     }
 }
 
+/// The ids of the live sessions.
+fn session_ids(dev: &TestDevice) -> Vec<u64> {
+    dev.device()
+        .sessions()
+        .list()
+        .iter()
+        .map(|s| s.id)
+        .collect()
+}
+
 /// The admission figures of `show extension-service request-response statistics`.
 async fn stat(c: &jet_sdk::JetClient, name: &str) -> u64 {
     let json = c
@@ -162,25 +172,13 @@ async fn under_skip_authentication_a_connection_is_a_session_from_the_start_with
         "{out}"
     );
     assert!(out.contains("Sessions (max-connections):"), "{out}");
-    let before: Vec<u64> = dev
-        .device()
-        .sessions()
-        .list()
-        .iter()
-        .map(|s| s.id)
-        .collect();
+    let before = session_ids(&dev);
     assert_eq!(before.len(), 1, "a session at once");
     tokio::time::sleep(Duration::from_secs(120)).await;
     c.op_command("show version", OutputFormat::Text)
         .await
         .expect("still served after the login deadline");
     assert_eq!(stat(&c, "closed-login-deadline").await, 0);
-    let after: Vec<u64> = dev
-        .device()
-        .sessions()
-        .list()
-        .iter()
-        .map(|s| s.id)
-        .collect();
+    let after = session_ids(&dev);
     assert_eq!(before, after, "the same session");
 }
