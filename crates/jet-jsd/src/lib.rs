@@ -1,7 +1,8 @@
 //! jsd: the JET request-response service.
 //!
 //! Owns: the gRPC listeners (clear text and TLS) as the configuration describes them, the
-//! connection-as-session model and its limit, Login and per-source login throttling, and
+//! connection-as-session model and its limit, the admission of connections that have not
+//! logged in (deadlines, caps), Login and per-source login throttling, and
 //! the thin adapters from the JET protobuf services to the device (`jet-device`). It
 //! holds no device state of its own: configuration, sessions and op commands live in the
 //! device. It must not block the runtime, and must not trust anything a client sends.
