@@ -222,7 +222,7 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
     let server = tonic::transport::Server::builder()
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
-        .layer(crate::gate::GateLayer::new(shared.device.clone()));
+        .layer(crate::gate::GateLayer::new(shared.clone()));
     let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
     let mut task = JoinSet::new();
     task.spawn(async move {

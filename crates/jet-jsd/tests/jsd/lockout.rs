@@ -182,3 +182,32 @@ async fn under_skip_authentication_a_connection_is_a_session_from_the_start_with
     let after = session_ids(&dev);
     assert_eq!(before, after, "the same session");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_waiting_for_login_becomes_a_session_when_skip_authentication_is_committed() {
+    let dev = TestDevice::start().await;
+    let waiting = dev.client().await;
+    let admin = dev.admin("admin-app").await;
+    admin
+        .config_set_text(
+            "system { services { extension-service { request-response { grpc { skip-authentication; } } } } }",
+            jet_sdk::proto::jnx::jet::management::ConfigLoadType::ConfigLoadMerge,
+            "trust everyone",
+        )
+        .await
+        .expect("commit");
+    assert_eq!(dev.device().sessions().len(), 1);
+    waiting
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("served without login now");
+    let ids = session_ids(&dev);
+    assert_eq!(ids.len(), 2, "it took a session slot");
+    // Past the login deadline it is still the same session.
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    waiting
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("still served");
+    assert_eq!(session_ids(&dev), ids);
+}
