@@ -58,7 +58,8 @@ pub(super) fn render_statistics(dev: &Device, format: Format) -> String {
         .request_response_status()
         .map(|s| s.statistics())
         .unwrap_or_default();
-    let max_sessions = dev.committed().config.jsd().max_connections;
+    let jsd = dev.committed().config.jsd();
+    let max_sessions = jsd.max_connections;
     let mut root = Element::container("request-response-statistics")
         .child(Element::leaf(
             "setup-deadline-seconds",
@@ -104,9 +105,14 @@ pub(super) fn render_statistics(dev: &Device, format: Format) -> String {
                 "TLS handshake and HTTP/2 preface deadline",
                 format!("{} seconds", s.setup_deadline.as_secs()),
             );
+            let not_enforced = if jsd.skip_authentication {
+                " (not enforced: skip-authentication)"
+            } else {
+                ""
+            };
             row(
                 "Login deadline",
-                format!("{} seconds", s.login_deadline.as_secs()),
+                format!("{} seconds{not_enforced}", s.login_deadline.as_secs()),
             );
             row(
                 "Sessions (max-connections)",
