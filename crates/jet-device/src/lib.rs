@@ -1,6 +1,7 @@
 //! The simulated Junos device: the subsystems behind the JET APIs.
 //!
-//! Owns: the configuration database (mgd task), the table of client sessions, user
+//! Owns: the configuration database (mgd task), the table of client sessions (and the
+//! lossless delivery of session end to every owner of per-client state), user
 //! authentication against `system login`, and operational commands with their three
 //! renderings (CLI text, XML, JSON). It knows nothing about gRPC, TLS or sockets: jsd
 //! (`jet-jsd`) is a client of this crate, as are tests. No process-wide state: many
