@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use jet_config::Config;
 use jet_device::{Session, Transport};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
@@ -278,36 +278,26 @@ async fn accept_loop(
             let setup = accepted + SETUP_DEADLINE;
             let io: Box<dyn crate::conn::Stream> = match tls {
                 None => Box::new(tcp),
-                Some(acceptor) => match handshake(acceptor, tcp, setup).await {
-                    Ok(s) => Box::new(s),
-                    Err(e) => {
-                        if e == HANDSHAKE_LATE {
-                            shared.admission.count(Counter::ClosedSetup);
+                Some(acceptor) => {
+                    match tokio::time::timeout_at(setup, acceptor.accept(tcp)).await {
+                        Ok(Ok(s)) => Box::new(s),
+                        Ok(Err(e)) => {
+                            tracing::info!(%peer, error = %e, "JET TLS handshake failed");
+                            return;
                         }
-                        tracing::info!(%peer, error = %e, "JET TLS handshake failed");
-                        return;
+                        Err(_) => {
+                            tracing::info!(%peer, "JET connection closed: no TLS handshake in time");
+                            shared.admission.count(Counter::ClosedSetup);
+                            return;
+                        }
                     }
-                },
+                }
             };
             let conn = admit(&shared, io, peer, transport, place, accepted);
             if let Some(conn) = conn {
                 let _ = conns.send(Ok(conn)).await;
             }
         });
-    }
-}
-
-const HANDSHAKE_LATE: &str = "timed out";
-
-async fn handshake(
-    acceptor: TlsAcceptor,
-    tcp: TcpStream,
-    deadline: tokio::time::Instant,
-) -> Result<tokio_rustls::server::TlsStream<TcpStream>, String> {
-    match tokio::time::timeout_at(deadline, acceptor.accept(tcp)).await {
-        Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(HANDSHAKE_LATE.into()),
     }
 }
 
