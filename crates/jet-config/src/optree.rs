@@ -181,7 +181,11 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
                         children: DETAIL,
                         runnable: true,
                         takes_args: false,
-                    }],
+                    },
+                    leaf(
+                        "statistics",
+                        "Show jsd connection deadlines, limits and counters",
+                    )],
                 ),
             ],
         ),

@@ -24,9 +24,11 @@ use crate::mgd::{
 use crate::output::Format;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{SessionId, SessionTable};
+use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
+use crate::vocab::request_response::RequestResponseStatus;
 
 /// How to start a device.
 #[derive(Debug, Clone)]
@@ -69,9 +71,10 @@ struct Inner {
     syslog: SyslogHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDrop,
-    /// The notification service's status source, once jsd registered it. A short,
-    /// await-free lock: read once per show command.
-    notification: std::sync::Mutex<Option<Arc<dyn NotificationStatus>>>,
+    /// The notification service's status source, once it registered.
+    notification: StatusSource<dyn NotificationStatus>,
+    /// jsd's connection-admission status source, once jsd registered it.
+    request_response: StatusSource<dyn RequestResponseStatus>,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -103,7 +106,16 @@ impl Device {
             .await
             .map_err(|_| DeviceError::ShuttingDown)??;
         let events = EventBus::new();
-        let mgd = mgd::start(store, config, meta, events.clone()).await?;
+        // Owners of per-client state register for session ends before any session opens.
+        let sessions = SessionTable::new(events.clone());
+        let mgd = mgd::start(
+            store,
+            config,
+            meta,
+            events.clone(),
+            sessions.watch_ends("mgd"),
+        )
+        .await?;
         let syslog = SyslogHandle::spawn(data_dir.join("log"), &events, mgd.committed.clone());
         let ifd = IfdHandle::spawn(
             ifd::mac_seed(&data_dir),
@@ -111,7 +123,7 @@ impl Device {
             events.clone(),
         );
         mgd.subsystems.add(ifd.subsystem());
-        let rib = RibHandle::start(events.clone());
+        let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
         let route_sources = AbortOnDrop(tokio::spawn(rib::sources::run(
             rib.clone(),
             ifd.watch(),
@@ -121,10 +133,11 @@ impl Device {
             data_dir,
             booted: Utc::now(),
             mgd,
-            sessions: SessionTable::new(events.clone()),
+            sessions,
             rib,
             _route_sources: route_sources,
-            notification: std::sync::Mutex::new(None),
+            notification: Default::default(),
+            request_response: Default::default(),
             events,
             ifd,
             syslog,
@@ -329,19 +342,22 @@ impl Device {
 
     /// Registers the notification service's status source (replacing any earlier one).
     pub fn set_notification_status(&self, status: Arc<dyn NotificationStatus>) {
-        *self
-            .inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(status);
+        self.inner.notification.set(status);
     }
 
     pub(crate) fn notification_status(&self) -> Option<Arc<dyn NotificationStatus>> {
-        self.inner
-            .notification
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.inner.notification.get()
+    }
+
+    // ---- jsd connection admission status ----
+
+    /// Registers jsd's admission status source (replacing any earlier one).
+    pub fn set_request_response_status(&self, status: Arc<dyn RequestResponseStatus>) {
+        self.inner.request_response.set(status);
+    }
+
+    pub(crate) fn request_response_status(&self) -> Option<Arc<dyn RequestResponseStatus>> {
+        self.inner.request_response.get()
     }
 }
 

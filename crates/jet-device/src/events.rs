@@ -4,13 +4,15 @@
 //!  mgd (commits) ─┐
 //!  sessions ──────┼──► EventBus (broadcast, bounded) ──► eventd (jet-event JSON → MQTT)
 //!  (interfaces,   │                                   ├─► RIB / interface subscription streams
-//!   routes, ...) ─┘                                   └─► purge timers, tests
+//!   routes, ...) ─┘                                   └─► syslog, tests
 //! ```
 //!
 //! One event, one schema, many consumers. The bus is a bounded broadcast: a consumer that
 //! falls more than [`EVENT_QUEUE`] events behind is told how many it missed
 //! (`RecvError::Lagged`) instead of slowing the device down; every event carries a
-//! sequence number so consumers downstream can detect gaps too.
+//! sequence number so consumers downstream can detect gaps too. Because it can lose
+//! events, no state cleanup may depend on it: session end reaches the owners of
+//! per-client state through [`crate::sessions::SessionTable::watch_ends`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -39,6 +39,7 @@ pub mod op;
 pub mod output;
 pub mod rib;
 pub mod sessions;
+mod status_source;
 pub mod syslog;
 mod vocab;
 
@@ -52,5 +53,8 @@ pub use crate::mgd::{
     DEFAULT_INSTANCE, MAX_CONFIRM_MINUTES,
 };
 pub use crate::output::Format;
-pub use crate::sessions::{Login, SessionEvent, SessionId, SessionInfo, SessionTable, Transport};
+pub use crate::sessions::{
+    Login, Session, SessionEnd, SessionEnds, SessionEvent, SessionId, SessionInfo, SessionTable,
+    Transport,
+};
 pub use jet_config::LoadMode;

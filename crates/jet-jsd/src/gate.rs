@@ -5,19 +5,21 @@
 //!  request ─► refused connection? ─► RESOURCE_EXHAUSTED
 //!          ─► open method (Login, reflection, health)? ─► service
 //!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
+//!          ─► skip-authentication, no session slot yet? ─► take one, or RESOURCE_EXHAUSTED
 //!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
 //!          ─► service
 //! ```
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use jet_device::Device;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
 use crate::conn::ConnInfo;
+use crate::Shared;
 
 /// Methods anyone may call before Login.
 fn is_open(path: &str) -> bool {
@@ -66,12 +68,12 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
 /// Layer that puts a [`Gate`] in front of the routes.
 #[derive(Clone)]
 pub(crate) struct GateLayer {
-    device: Device,
+    shared: Arc<Shared>,
 }
 
 impl GateLayer {
-    pub(crate) fn new(device: Device) -> Self {
-        GateLayer { device }
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        GateLayer { shared }
     }
 }
 
@@ -81,7 +83,7 @@ impl<S> Layer<S> for GateLayer {
     fn layer(&self, inner: S) -> Gate<S> {
         Gate {
             inner,
-            device: self.device.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -90,7 +92,7 @@ impl<S> Layer<S> for GateLayer {
 #[derive(Clone)]
 pub(crate) struct Gate<S> {
     inner: S,
-    device: Device,
+    shared: Arc<Shared>,
 }
 
 impl<S> Gate<S> {
@@ -104,16 +106,24 @@ impl<S> Gate<S> {
         if is_open(path) {
             return Ok(());
         }
-        let logged_in = self
-            .device
-            .sessions()
-            .get(info.session)
-            .is_some_and(|s| s.login.is_some());
-        if !logged_in && !self.device.committed().config.jsd().skip_authentication {
-            return Err(tonic::Status::unauthenticated(format!(
-                "{path}: this connection is not authenticated; call \
-                 jnx.jet.authentication.Authentication/Login first"
-            )));
+        if !info.session.logged_in() {
+            if !self
+                .shared
+                .device
+                .committed()
+                .config
+                .jsd()
+                .skip_authentication
+            {
+                return Err(tonic::Status::unauthenticated(format!(
+                    "{path}: this connection is not authenticated; call \
+                     jnx.jet.authentication.Authentication/Login first"
+                )));
+            }
+            // Normally a session since it was accepted; one accepted before
+            // skip-authentication was committed becomes a session now.
+            crate::listener::take_session(&self.shared, info)
+                .map_err(tonic::Status::resource_exhausted)?;
         }
         if !IMPLEMENTED.contains(&path) {
             let known = jet_proto::method(path).is_some();

@@ -1,11 +1,13 @@
 //! jsd: the JET request-response service.
 //!
 //! Owns: the gRPC listeners (clear text and TLS) as the configuration describes them, the
-//! connection-as-session model and its limit, Login and per-source login throttling, and
+//! connection-as-session model and its limit, the admission of connections that have not
+//! logged in (deadlines, caps), Login and per-source login throttling, and
 //! the thin adapters from the JET protobuf services to the device (`jet-device`). It
 //! holds no device state of its own: configuration, sessions and op commands live in the
 //! device. It must not block the runtime, and must not trust anything a client sends.
 
+mod admission;
 mod bridge;
 pub mod certs;
 mod conn;
@@ -33,6 +35,7 @@ use std::sync::{Arc, Mutex};
 
 use jet_device::Device;
 use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
 
 pub use conn::ConnInfo;
 pub use error::JsdError;
@@ -44,20 +47,27 @@ use limits::{LoginThrottle, SessionLimiter};
 pub(crate) struct Shared {
     pub(crate) device: Device,
     pub(crate) limiter: Arc<SessionLimiter>,
+    /// Connections that have not logged in: their places and the admission counters.
+    pub(crate) admission: Arc<admission::Admission>,
     pub(crate) throttle: LoginThrottle,
     pub(crate) next_session: AtomicU64,
     pub(crate) lingering_refused: AtomicUsize,
     /// Addresses our listeners hold now (the commit check must not call them "in use").
     pub(crate) bound: Mutex<Vec<SocketAddr>>,
     /// Clients of the routing interfaces service.
-    pub(crate) rt_interfaces: svc::rt_interfaces::RtIfClients,
+    pub(crate) rt_interfaces: Arc<svc::rt_interfaces::RtIfClients>,
 }
 
-/// A running jsd. Dropping it does not stop it; call [`Jsd::shutdown`].
+/// A running jsd. [`Jsd::shutdown`] stops it gracefully; dropping it stops it at once
+/// (its tasks are aborted: the listening sockets close).
 pub struct Jsd {
     listening: watch::Receiver<Vec<ListeningOn>>,
     stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    /// The listener manager (the only task in the set). A `JoinSet` aborts its tasks
+    /// when dropped; the manager owns the listener tasks the same way.
+    manager: JoinSet<()>,
+    /// Per-client state cleanup on session end.
+    _followers: JoinSet<()>,
 }
 
 impl Jsd {
@@ -67,6 +77,7 @@ impl Jsd {
         let shared = Arc::new(Shared {
             device: device.clone(),
             limiter: Arc::default(),
+            admission: Arc::default(),
             throttle: LoginThrottle::default(),
             next_session: AtomicU64::new(1),
             lingering_refused: AtomicUsize::new(0),
@@ -74,13 +85,27 @@ impl Jsd {
             rt_interfaces: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
+        device.set_request_response_status(Arc::new(admission::AdmissionStatus {
+            admission: shared.admission.clone(),
+            limiter: shared.limiter.clone(),
+        }));
+        // Owners of per-client state in jsd, told of every session end (lossless).
+        let mut followers = JoinSet::new();
+        followers.spawn(
+            shared
+                .rt_interfaces
+                .clone()
+                .follow_session_ends(device.sessions().watch_ends("routing-interfaces")),
+        );
         let (listening_tx, listening) = watch::channel(Vec::new());
         let (stop, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(listener::manage(shared, listening_tx, stop_rx));
+        let mut manager = JoinSet::new();
+        manager.spawn(listener::manage(shared, listening_tx, stop_rx));
         Jsd {
             listening,
             stop: Some(stop),
-            task,
+            manager,
+            _followers: followers,
         }
     }
 
@@ -99,7 +124,7 @@ impl Jsd {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let _ = (&mut self.task).await;
+        while self.manager.join_next().await.is_some() {}
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) struct SessionLimiter {
 }
 
 /// A taken session slot. Dropping it (when the connection ends) closes the session.
+#[derive(Debug)]
 pub(crate) struct Slot {
     limiter: Arc<SessionLimiter>,
     device: Device,
@@ -24,6 +25,11 @@ pub(crate) struct Slot {
 }
 
 impl SessionLimiter {
+    /// Slots taken now.
+    pub(crate) fn active(&self) -> usize {
+        *self.active.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Takes a slot if fewer than `max` sessions are live.
     pub(crate) fn try_take(
         self: &Arc<Self>,

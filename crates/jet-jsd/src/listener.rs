@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!  device.watch_config() ──► manager task ──► one listener task per ListenerSpec
-//!                               │              accept ─► (TLS handshake) ─► admit ─► mpsc ─► tonic
+//!                               │              accept ─► place ─► (TLS handshake) ─► admit ─► mpsc ─► tonic
 //!                               └─► watch<Vec<ListeningOn>> (what jetd prints, what tests wait on)
 //! ```
 //!
@@ -18,21 +18,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jet_config::Config;
-use jet_device::Transport;
-use tokio::net::{TcpListener, TcpStream};
+use jet_device::{Session, Transport};
+use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use crate::conn::{Conn, ConnInfo};
+use crate::admission::{session_limit_message, Counter, Place, LOGIN_DEADLINE, SETUP_DEADLINE};
+use crate::conn::{Admitted, Conn, ConnInfo, Deadlines};
 use crate::error::JsdError;
+use crate::limits::Slot;
 use crate::Shared;
 
 /// How long the connections of a listener stopped by a commit may take to finish.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// The same when jetd shuts down: in-flight calls get a moment, idle clients none.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
-/// How long a client may take to complete the TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Accepted connections waiting for tonic to pick them up.
 const ACCEPT_QUEUE: usize = 64;
 /// Most refused connections kept open at once to deliver their error; beyond it a
@@ -121,7 +122,9 @@ struct Running {
     local: SocketAddr,
     transport: Transport,
     stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    /// The server task (alone in the set; aborted when the set is dropped, which is how
+    /// a dropped jsd closes its sockets).
+    task: JoinSet<()>,
 }
 
 /// Runs until the device is dropped or `shutdown` fires; stops every listener on exit.
@@ -189,9 +192,8 @@ pub(crate) async fn manage(
 async fn stop(r: Running, grace: Duration) {
     let _ = r.stop.send(());
     let mut task = r.task;
-    if tokio::time::timeout(grace, &mut task).await.is_err() {
-        task.abort();
-    }
+    // Past the grace period, dropping the set aborts the server.
+    let _ = tokio::time::timeout(grace, task.join_next()).await;
 }
 
 async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Result<Running, String> {
@@ -210,7 +212,9 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (conn_tx, conn_rx) = mpsc::channel::<Result<Conn, std::io::Error>>(ACCEPT_QUEUE);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let accept = tokio::spawn(accept_loop(
+    // Owned by the server task: aborted with it, or when it ends.
+    let mut accept = JoinSet::new();
+    accept.spawn(accept_loop(
         shared.clone(),
         listener,
         transport,
@@ -221,16 +225,17 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
     let server = tonic::transport::Server::builder()
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
-        .layer(crate::gate::GateLayer::new(shared.device.clone()));
+        .layer(crate::gate::GateLayer::new(shared.clone()));
     let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
-    let task = tokio::spawn(async move {
+    let mut task = JoinSet::new();
+    task.spawn(async move {
         let signal = async {
             let _ = stop_rx.await;
         };
         let res = server
             .serve_with_incoming_shutdown(routes, incoming, signal)
             .await;
-        accept.abort();
+        drop(accept);
         if let Err(e) = res {
             tracing::error!(error = %e, "jsd server ended with an error");
         }
@@ -260,82 +265,125 @@ async fn accept_loop(
                 continue;
             }
         };
+        let accepted = tokio::time::Instant::now();
+        // Every connection holds a place among the unauthenticated until it has a
+        // session slot; without one it is closed at once.
+        let Some(place) = shared.admission.try_place(peer.ip()) else {
+            tracing::warn!(%peer, "JET connection closed: too many connections not logged in");
+            continue;
+        };
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
         let conns = conns.clone();
         let tls = tls.clone();
         // Handshakes run on their own task so one slow client cannot stall accepting.
         tokio::spawn(async move {
+            let setup = accepted + SETUP_DEADLINE;
             let io: Box<dyn crate::conn::Stream> = match tls {
                 None => Box::new(tcp),
-                Some(acceptor) => match handshake(acceptor, tcp).await {
-                    Ok(s) => Box::new(s),
-                    Err(e) => {
-                        tracing::info!(%peer, error = %e, "JET TLS handshake failed");
-                        return;
+                Some(acceptor) => {
+                    match tokio::time::timeout_at(setup, acceptor.accept(tcp)).await {
+                        Ok(Ok(s)) => Box::new(s),
+                        Ok(Err(e)) => {
+                            tracing::info!(%peer, error = %e, "JET TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::info!(%peer, "JET connection closed: no TLS handshake in time");
+                            shared.admission.count(Counter::ClosedSetup);
+                            return;
+                        }
                     }
-                },
+                }
             };
-            if let Some(conn) = admit(&shared, io, peer, transport) {
+            let conn = admit(&shared, io, peer, transport, place, accepted);
+            if let Some(conn) = conn {
                 let _ = conns.send(Ok(conn)).await;
             }
         });
     }
 }
 
-async fn handshake(
-    acceptor: TlsAcceptor,
-    tcp: TcpStream,
-) -> Result<tokio_rustls::server::TlsStream<TcpStream>, String> {
-    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-        Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("timed out".into()),
-    }
-}
-
-/// Turns an established connection into a session, or a refused connection when the
-/// session limit is reached.
+/// Turns an established connection into one waiting for Login (it keeps its `place`),
+/// or, under skip-authentication, into a session at once (a refused connection when the
+/// session limit is reached).
 fn admit(
     shared: &Arc<Shared>,
     io: Box<dyn crate::conn::Stream>,
     peer: SocketAddr,
     transport: Transport,
+    place: Place,
+    accepted: tokio::time::Instant,
 ) -> Option<Conn> {
-    let session = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let max = shared.device.committed().config.jsd().max_connections as usize;
-    let info = ConnInfo {
-        session,
-        peer,
-        transport,
-        refused: None,
+    let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
+    let session = Session::new(id, peer, transport);
+    let (admitted, login) = if shared.device.committed().config.jsd().skip_authentication {
+        drop(place);
+        (session_at_once(shared, &session)?, None)
+    } else {
+        (Admitted::Pending(place), Some(accepted + LOGIN_DEADLINE))
     };
-    if let Some(slot) = shared.limiter.try_take(max, &shared.device, session) {
-        shared.device.sessions().open(session, peer, transport);
-        tracing::info!(session, %peer, transport = transport.as_str(), "JET session opened");
-        return Some(Conn::accepted(io, info, slot));
-    }
-    tracing::warn!(%peer, max, "JET connection refused: session limit reached");
+    let deadlines = Deadlines {
+        setup: accepted + SETUP_DEADLINE,
+        login,
+    };
+    Some(Conn::new(
+        io,
+        session,
+        admitted,
+        shared.admission.clone(),
+        deadlines,
+    ))
+}
+
+/// Under skip-authentication: a session slot, or a refused connection that lingers to
+/// deliver its error (None: too many linger already, close it at once).
+fn session_at_once(shared: &Arc<Shared>, session: &Arc<Session>) -> Option<Admitted> {
+    let max = match open_session(shared, session) {
+        Ok(slot) => return Some(Admitted::Session(slot)),
+        Err(max) => max,
+    };
+    tracing::warn!(peer = %session.peer, max, "JET connection refused: session limit reached");
     let lingering = shared.lingering_refused.fetch_add(1, Ordering::Relaxed);
     if lingering >= MAX_LINGERING_REFUSED {
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
         return None;
     }
-    let why: Arc<str> = format!(
-        "jsd: the maximum number of client sessions ({max}, system services extension-service \
-         request-response grpc max-connections) is reached; connection refused"
-    )
-    .into();
     let shared = shared.clone();
     tokio::spawn(async move {
         tokio::time::sleep(crate::conn::REFUSED_LINGER).await;
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
     });
-    Some(Conn::refused(
-        io,
-        ConnInfo {
-            refused: Some(why),
-            ..info
-        },
-    ))
+    Some(Admitted::Refused(session_limit_message(max).into()))
+}
+
+/// Takes a `max-connections` slot for `session` and registers it with the device;
+/// `Err(max)` when every slot is taken.
+fn open_session(shared: &Shared, session: &Arc<Session>) -> Result<Slot, usize> {
+    let max = shared.device.committed().config.jsd().max_connections as usize;
+    let Some(slot) = shared.limiter.try_take(max, &shared.device, session.id) else {
+        shared.admission.count(Counter::RefusedSession);
+        return Err(max);
+    };
+    shared.device.sessions().open(session.clone());
+    tracing::info!(session = session.id, peer = %session.peer, transport = session.transport.as_str(), "JET session opened");
+    Ok(slot)
+}
+
+/// Makes the connection of a successful Login a session: takes a `max-connections` slot
+/// unless it holds one already. `Err` carries the message of the refusal.
+pub(crate) fn take_session(shared: &Shared, info: &ConnInfo) -> Result<(), String> {
+    if info.held.has_slot() {
+        return Ok(());
+    }
+    match open_session(shared, &info.session) {
+        Ok(slot) => {
+            info.held.promote(slot);
+            Ok(())
+        }
+        Err(max) => {
+            tracing::warn!(peer = %info.peer(), max, "JET login refused: session limit reached");
+            Err(session_limit_message(max))
+        }
+    }
 }

@@ -11,9 +11,9 @@
 //!      ├──► watch<Arc<Committed>>  ──► readers (never wait for a commit)
 //!      ├──► watch<Arc<History>>    ──► `show system commit`
 //!      └──► EventBus: DeviceEvent::Commit
-//!  EventBus ── SessionEvent::Closed ──► forwarder ──► MgdRequest::SessionClosed
-//!                                                     (a dead connection's sessions end,
-//!                                                      its exclusive lock is released)
+//!  session table ── session end (lossless) ──► forwarder ──► MgdRequest::SessionClosed
+//!                                                            (a dead connection's sessions end,
+//!                                                             its exclusive lock is released)
 //! ```
 //!
 //! One task owns everything, so commits are serialised; readers of the committed
@@ -39,12 +39,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use jet_config::{CommitMeta, Config, LoginClass, Store};
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::abort::AbortOnDrop;
 use crate::error::DeviceError;
-use crate::events::{DeviceEvent, EventBus};
-use crate::sessions::{SessionEvent, SessionId};
+use crate::events::EventBus;
+use crate::sessions::{SessionEnds, SessionId};
 
 pub use api::{EphemeralOp, EphemeralOpKind};
 pub use authz::authorize_op;
@@ -185,12 +185,14 @@ pub(crate) struct Mgd {
     eph_loaded: Instances,
 }
 
-/// Starts mgd over an opened store whose committed configuration is `config`/`meta`.
+/// Starts mgd over an opened store whose committed configuration is `config`/`meta`;
+/// `ends` tells it of every closed JET session (its configuration sessions end).
 pub(crate) async fn start(
     store: Store,
     config: Config,
     meta: CommitMeta,
     events: EventBus,
+    ends: SessionEnds,
 ) -> Result<MgdHandle, DeviceError> {
     let config_dir = store.dir().to_path_buf();
     let dir = config_dir.clone();
@@ -215,7 +217,7 @@ pub(crate) async fn start(
     }));
     let subsystems = Subsystems::default();
     let (tx, rx) = mpsc::channel(MGD_QUEUE);
-    let forwarder = tokio::spawn(forward_closed_sessions(events.subscribe(), tx.clone()));
+    let forwarder = tokio::spawn(forward_closed_sessions(ends, tx.clone()));
     let mgd = Mgd {
         store: Some(store),
         eph_files,
@@ -246,25 +248,11 @@ pub(crate) async fn start(
 }
 
 /// Tells mgd about every connection that ends, so its configuration sessions end too.
-async fn forward_closed_sessions(
-    mut bus: broadcast::Receiver<Arc<crate::events::Stamped>>,
-    tx: MgdTx,
-) {
-    loop {
-        match bus.recv().await {
-            Ok(ev) => {
-                if let DeviceEvent::Session(SessionEvent::Closed(info)) = &ev.event {
-                    if tx.send(MgdRequest::SessionClosed(info.id)).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            Err(broadcast::error::RecvError::Lagged(n)) => {
-                // Only possible if this task starves for thousands of events; a missed
-                // close leaves a session until its connection id is reused (never).
-                tracing::warn!(missed = n, "mgd missed session events");
-            }
-            Err(broadcast::error::RecvError::Closed) => return,
+/// Lossless: every end arrives on `ends` and is handed on with an awaited send.
+async fn forward_closed_sessions(mut ends: SessionEnds, tx: MgdTx) {
+    while let Some(end) = ends.recv().await {
+        if tx.send(MgdRequest::SessionClosed(end.id)).await.is_err() {
+            return;
         }
     }
 }

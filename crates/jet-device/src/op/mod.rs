@@ -10,6 +10,7 @@ mod configuration;
 mod interfaces;
 pub mod notification;
 pub mod pipes;
+pub mod request_response;
 mod route;
 mod storage;
 mod uptime;
@@ -36,6 +37,7 @@ pub(crate) enum Command {
     Clients { detail: bool },
     NotificationClients,
     NotificationStatistics,
+    RequestResponseStatistics,
     SystemCommit,
     SystemRollback { args: Vec<String> },
     Interfaces(interfaces::InterfacesQuery),
@@ -133,6 +135,9 @@ impl Device {
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
             Command::NotificationStatistics => Ok(notification::render_statistics(self, format)),
+            Command::RequestResponseStatistics => {
+                Ok(request_response::render_statistics(self, format))
+            }
             Command::SystemCommit => Ok(commits::render_history(&self.commit_history(), format)),
             Command::SystemRollback { args } => commits::render_rollback(self, &args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
@@ -263,6 +268,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         ["show", "extension-service", "notification", "clients"] => Command::NotificationClients,
         ["show", "extension-service", "notification", "statistics"] => {
             Command::NotificationStatistics
+        }
+        ["show", "extension-service", "request-response", "statistics"] => {
+            Command::RequestResponseStatistics
         }
         ["show", "extension-service", "client", "information", "detail"]
         | ["show", "extension-service", "request-response", "clients", "detail"] => {

@@ -4,7 +4,7 @@
 //!  jsd Rib/Base adapters ─┐  RibRequest (bounded, one per batch)   ┌──────────────┐
 //!  ifd / config sources ──┼──────────────────────────────────────► │  RIB task    │──► EventBus: DeviceEvent::Route
 //!  (ReplaceSource)        │                                        │ (only writer)│      (one event per batch)
-//!                         │       EventBus: Session(Closed) ─────► │ purge timers │──► subscribers: Arc<[RouteChange]>
+//!                         │  session ends (lossless mpsc) ───────► │ purge timers │──► subscribers: Arc<[RouteChange]>
 //!                         │                                        └──────┬───────┘      (bounded mpsc, back-pressure)
 //!  RouteGet, show route ──┴──► read lock (short, chunked) ◄──── RwLock<Rib> ┘
 //! ```
@@ -195,8 +195,9 @@ impl std::fmt::Debug for RibHandle {
 pub struct GetPermit(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
 
 impl RibHandle {
-    /// Starts the RIB task; it listens to `events` for closed sessions.
-    pub(crate) fn start(events: EventBus) -> RibHandle {
+    /// Starts the RIB task; `ends` tells it of every closed session (purge timers,
+    /// subscriptions), it announces route changes on `events`.
+    pub(crate) fn start(events: EventBus, ends: crate::sessions::SessionEnds) -> RibHandle {
         let shared = Arc::new(RibShared {
             rib: RwLock::new(Rib::new()),
             start: tokio::time::Instant::now(),
@@ -204,7 +205,7 @@ impl RibHandle {
             config: OnceLock::new(),
         });
         let (tx, rx) = mpsc::channel(RIB_QUEUE);
-        let task = task::spawn(shared.clone(), rx, events);
+        let task = task::spawn(shared.clone(), rx, events, ends);
         RibHandle {
             tx,
             shared,

@@ -1,9 +1,9 @@
 //! The RIB task: the only writer of the RIB.
 //!
 //! ```text
-//!   RibRequest rx ─┐
-//!   EventBus rx ───┼─► select ─► write lock: apply ─► unlock ─► publish(changes)
-//!   purge sleep ───┘                                             ├─► EventBus (1 event)
+//!   RibRequest rx ───┐
+//!   session ends rx ─┼─► select ─► write lock: apply ─► unlock ─► publish(changes)
+//!   purge sleep ─────┘                                             ├─► EventBus (1 event)
 //!                                                                └─► subscribers (await, bounded)
 //! ```
 
@@ -12,14 +12,14 @@ use std::sync::{Arc, RwLockWriteGuard};
 use std::time::Duration;
 
 use jet_rib::{ChangeOp, EntryError, Rib, RibCode, RouteChange, TableId};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 use super::{
     RibRequest, RibShared, RouteCause, RouteEvent, SubscribeError, Subscription, SUBSCRIBER_STALL,
     SUBSCRIPTION_QUEUE,
 };
-use crate::events::{DeviceEvent, EventBus, Stamped};
-use crate::sessions::SessionEvent;
+use crate::events::{DeviceEvent, EventBus};
+use crate::sessions::{SessionEnd, SessionEnds};
 
 struct Sub {
     id: u64,
@@ -41,8 +41,8 @@ pub(super) fn spawn(
     shared: Arc<RibShared>,
     rx: mpsc::Receiver<RibRequest>,
     events: EventBus,
+    ends: SessionEnds,
 ) -> tokio::task::JoinHandle<()> {
-    let bus = events.subscribe();
     let task = RibTask {
         shared,
         events,
@@ -50,7 +50,7 @@ pub(super) fn spawn(
         next_sub: 1,
         changes: Vec::with_capacity(1024),
     };
-    tokio::spawn(task.run(rx, bus))
+    tokio::spawn(task.run(rx, ends))
 }
 
 impl RibTask {
@@ -67,12 +67,8 @@ impl RibTask {
         self.shared.start.elapsed().as_secs() as u32
     }
 
-    async fn run(
-        mut self,
-        mut rx: mpsc::Receiver<RibRequest>,
-        mut bus: broadcast::Receiver<Arc<Stamped>>,
-    ) {
-        let mut bus_open = true;
+    async fn run(mut self, mut rx: mpsc::Receiver<RibRequest>, mut ends: SessionEnds) {
+        let mut ends_open = true;
         loop {
             let next_purge = self.shared.read().clients.next_purge();
             let sleep = async {
@@ -89,32 +85,29 @@ impl RibTask {
                     Some(r) => self.handle(r).await,
                     None => return,
                 },
-                ev = bus.recv(), if bus_open => match ev {
-                    Ok(ev) => self.on_event(&ev),
-                    Err(broadcast::error::RecvError::Lagged(n)) => {
-                        tracing::warn!(missed = n, "RIB missed device events; purge timers may start late");
-                    }
-                    Err(broadcast::error::RecvError::Closed) => bus_open = false,
+                end = ends.recv(), if ends_open => match end {
+                    Some(end) => self.session_ended(&end),
+                    None => ends_open = false,
                 },
                 () = sleep => self.purge().await,
             }
         }
     }
 
-    fn on_event(&mut self, ev: &Stamped) {
-        if let DeviceEvent::Session(SessionEvent::Closed(info)) = &ev.event {
-            let Some(login) = &info.login else { return };
-            let now = self.now_ms();
-            let started = self
-                .write()
-                .clients
-                .session_closed(&login.client_id, info.id, now);
-            if let Some(at) = started {
-                tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "client disconnected; routes kept until purge");
-            }
-            // Its subscriptions end with the session.
-            self.subs.retain(|(c, _), _| c != &login.client_id);
+    /// A session ended (delivered losslessly by the session table): its client's purge
+    /// timer starts when it was the client's last session, and its subscriptions end.
+    fn session_ended(&mut self, info: &SessionEnd) {
+        let Some(login) = &info.login else { return };
+        let now = self.now_ms();
+        let started = self
+            .write()
+            .clients
+            .session_closed(&login.client_id, info.id, now);
+        if let Some(at) = started {
+            tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "client disconnected; routes kept until purge");
         }
+        // Its subscriptions end with the session.
+        self.subs.retain(|(c, _), _| c != &login.client_id);
     }
 
     async fn purge(&mut self) {
@@ -356,10 +349,16 @@ fn not_initialized(client: &str) -> jet_rib::BatchOutcome {
 mod tests {
     use super::super::{RibHandle, SubscribeError};
     use crate::events::EventBus;
+    use crate::sessions::SessionTable;
+
+    fn rib() -> RibHandle {
+        let sessions = SessionTable::new(EventBus::new());
+        RibHandle::start(EventBus::new(), sessions.watch_ends("rib"))
+    }
 
     #[tokio::test]
     async fn a_live_subscription_refuses_another_route_count_and_keeps_streaming() {
-        let rib = RibHandle::start(EventBus::new());
+        let rib = rib();
         let table = rib.read(|r| r.table_id("inet.0")).expect("inet.0");
         let mut first = rib.subscribe("app", table, 10).await.expect("first");
         let refused = rib.subscribe("app", table, 20).await;
@@ -386,7 +385,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_subscription_whose_reader_is_gone_does_not_fix_the_route_count() {
-        let rib = RibHandle::start(EventBus::new());
+        let rib = rib();
         let table = rib.read(|r| r.table_id("inet.0")).expect("inet.0");
         let first = rib.subscribe("app", table, 10).await.expect("first");
         drop(first);

@@ -9,6 +9,7 @@ pub(crate) mod interface_events;
 pub(crate) mod interfaces;
 pub(crate) mod notification;
 pub(crate) mod op_input;
+pub(crate) mod request_response;
 pub(crate) mod route;
 pub(crate) mod session;
 pub(crate) mod syslog;

@@ -62,7 +62,7 @@ async fn login(
             )));
         }
     }
-    let ip = info.peer.ip();
+    let ip = info.peer().ip();
     let delay = shared.throttle.delay(ip, Instant::now());
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -70,8 +70,10 @@ async fn login(
     match shared.device.authenticate(user, password).await {
         Ok(who) => {
             shared.throttle.succeeded(ip);
+            // The connection becomes a session now: a max-connections slot, or refused.
+            crate::listener::take_session(shared, info).map_err(Status::resource_exhausted)?;
             shared.device.sessions().login(
-                info.session,
+                &info.session,
                 Login {
                     user: who.user.clone(),
                     class: who.class,
@@ -80,13 +82,13 @@ async fn login(
                     at: chrono::Utc::now(),
                 },
             );
-            tracing::info!(peer = %info.peer, user = %who.user, client_id, "JET login succeeded");
+            tracing::info!(peer = %info.peer(), user = %who.user, client_id, "JET login succeeded");
             Ok(Ok(()))
         }
         Err(e) => {
             let reason = classify(e)?;
             let n = shared.throttle.failed(ip, Instant::now());
-            tracing::warn!(peer = %info.peer, user, failures = n, "JET login failed");
+            tracing::warn!(peer = %info.peer(), user, failures = n, "JET login failed");
             Ok(Err(format!("login failed for user '{user}': {reason}")))
         }
     }

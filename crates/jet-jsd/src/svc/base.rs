@@ -9,7 +9,7 @@ use pb::base_server::Base;
 use tonic::{Request, Response, Status};
 
 use super::status::rib_task;
-use super::{caller, conn, failure, ok_status};
+use super::{caller, failure, ok_status};
 use crate::Shared;
 
 pub(crate) struct BaseSvc {
@@ -22,7 +22,7 @@ impl BaseSvc {
     }
 
     fn client<T>(&self, req: &Request<T>) -> Result<String, Status> {
-        Ok(caller(&self.shared, &conn(req)?).client_id)
+        Ok(caller(req)?.client_id().to_owned())
     }
 }
 

@@ -9,10 +9,9 @@ use cs::config_session_server::ConfigSession;
 use jet_proto::openjet::config::v1 as cs;
 use tonic::{Request, Response, Status};
 
-use super::mgmt::who;
 use super::status::config_session_close;
 use super::wire_enum::{self, CONFIG_MODES};
-use super::{caller, classify, conn};
+use super::{caller, classify};
 use crate::Shared;
 
 pub(crate) struct ConfigSessionSvc {
@@ -31,16 +30,15 @@ impl ConfigSession for ConfigSessionSvc {
         &self,
         req: Request<cs::OpenRequest>,
     ) -> Result<Response<cs::OpenResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let mode = wire_enum::decode(r.mode, &CONFIG_MODES, "mode", "ConfigMode")?;
-        let login = caller(&self.shared, &info);
-        let mut w = who(&login);
+        let mut w = c.who();
         w.client = "cli".into();
         let reply = match self
             .shared
             .device
-            .config_open(Some(info.session), w, mode)
+            .config_open(Some(c.session), w, mode)
             .await
         {
             Ok((session_token, output)) => cs::OpenResponse {
@@ -63,13 +61,13 @@ impl ConfigSession for ConfigSessionSvc {
         &self,
         req: Request<cs::CommandRequest>,
     ) -> Result<Response<cs::CommandResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let payload = (!r.payload.is_empty()).then_some(r.payload);
         let res = self
             .shared
             .device
-            .config_command(Some(info.session), &r.session_token, &r.command, payload)
+            .config_command(Some(c.session), &r.session_token, &r.command, payload)
             .await;
         let reply = match res {
             Ok(rep) => cs::CommandResponse {
@@ -96,12 +94,12 @@ impl ConfigSession for ConfigSessionSvc {
         &self,
         req: Request<cs::CloseRequest>,
     ) -> Result<Response<cs::CloseResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         match self
             .shared
             .device
-            .config_close(Some(info.session), &r.session_token)
+            .config_close(Some(c.session), &r.session_token)
             .await
         {
             Ok(()) => Ok(Response::new(cs::CloseResponse {})),

@@ -13,12 +13,12 @@ use jet_proto::management as lm;
 use lm::management_rpc_api_server::ManagementRpcApi;
 use tonic::{Request, Response, Status};
 
-use super::mgmt::{load_commit, run_op, who};
+use super::mgmt::{load_commit, run_op};
 use super::status::{legacy_refusal, LegacyRpc};
 use super::wire_enum::{
     self, LEGACY_CONFIG_COMMANDS, LEGACY_ENCODINGS, LEGACY_LOAD_MODES, OP_FORMATS,
 };
-use super::{caller, conn, op_messages};
+use super::{caller, op_messages};
 use crate::Shared;
 
 pub(crate) struct LegacyManagementSvc {
@@ -50,7 +50,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::ExecuteOpCommandRequest>,
     ) -> Result<Response<OpStream>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         let request_id = r.request_id;
         let format = wire_enum::decode(
@@ -67,7 +67,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
             None => return Err(Status::invalid_argument(NO_COMMAND)),
         };
         let result = match input {
-            Some(input) => match run_op(&self.shared, &login, input, format).await {
+            Some(input) => match run_op(&self.shared, &c.login, input, format).await {
                 Ok(pieces) => Ok(pieces),
                 Err(e) => Err(legacy_refusal(LegacyRpc::OpCommand, e)?),
             },
@@ -99,7 +99,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::ExecuteCfgCommandRequest>,
     ) -> Result<Response<lm::ExecuteCfgCommandResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let request_id = r.request_id;
         let reply = |status: i32, message: String| {
@@ -127,7 +127,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
             }
         };
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        match load_commit(&self.shared, &info, payload, mode, comment).await {
+        match load_commit(&self.shared, &c, payload, mode, comment).await {
             Ok(()) => reply(SUCCESS, String::new()),
             Err(e) => {
                 let (status, message) = legacy_refusal(LegacyRpc::CfgCommand, e)?;
@@ -181,7 +181,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
         &self,
         req: Request<lm::EditEphemeralConfigRequest>,
     ) -> Result<Response<lm::EditEphemeralConfigResponse>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         use lm::edit_ephemeral_config_request::config_operation_list::Value;
         let mut ops = Vec::new();
@@ -211,7 +211,7 @@ impl ManagementRpcApi for LegacyManagementSvc {
             .shared
             .device
             .ephemeral_set(
-                &who(&login),
+                &c.who(),
                 &r.eph_instance_name,
                 ops,
                 r.enable_config_validation,

@@ -8,16 +8,15 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt as _};
 use jet_config::LoadMode;
 use jet_device::op::OpInput;
-use jet_device::{
-    DeviceError, EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload, Who,
-};
+use jet_device::{DeviceError, EphemeralOp, EphemeralOpKind, Format, LoadRequest, Login, Payload};
 use jet_proto::jnx::jet::management as mgmt;
 use mgmt::management_server::Management;
 use tonic::{Request, Response, Status};
 
 use super::status::jet_failure;
 use super::wire_enum::{self, CONFIG_GET_FORMATS, LOAD_MODES, OP_FORMATS};
-use super::{caller, classify, conn, failure, ok_status, op_messages};
+use super::{caller, classify, failure, ok_status, op_messages};
+use crate::conn::Caller;
 use crate::Shared;
 
 pub(crate) struct ManagementSvc {
@@ -31,11 +30,6 @@ impl ManagementSvc {
 }
 
 type OpStream = Pin<Box<dyn Stream<Item = Result<mgmt::OpCommandGetResponse, Status>> + Send>>;
-
-/// The device's view of a JET caller.
-pub(crate) fn who(login: &Login) -> Who {
-    Who::new(login.user.clone(), login.class, "grpc")
-}
 
 /// Runs an op command for a JET adapter as `login` (each generation reports a refusal
 /// its own way, see [`super::status`]).
@@ -54,7 +48,7 @@ pub(crate) async fn run_op(
 /// Loads and commits configuration for a JET adapter (the device checks the class).
 pub(crate) async fn load_commit(
     shared: &Shared,
-    info: &crate::conn::ConnInfo,
+    caller: &Caller,
     payload: Payload,
     mode: LoadMode,
     comment: Option<String>,
@@ -62,7 +56,7 @@ pub(crate) async fn load_commit(
     let req = LoadRequest {
         payload,
         mode,
-        who: who(&caller(shared, info)),
+        who: caller.who(),
         comment,
     };
     shared.device.load_and_commit(req).await
@@ -76,7 +70,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::OpCommandGetRequest>,
     ) -> Result<Response<OpStream>, Status> {
-        let login = caller(&self.shared, &conn(&req)?);
+        let c = caller(&req)?;
         let r = req.into_inner();
         let format = wire_enum::decode(
             r.out_format,
@@ -94,7 +88,7 @@ impl Management for ManagementSvc {
                 ))
             }
         };
-        let result = run_op(&self.shared, &login, input, format).await;
+        let result = run_op(&self.shared, &c.login, input, format).await;
         // The output is sent as the client reads, rendered as it goes.
         let replies: OpStream = match result {
             Ok(pieces) => Box::pin(op_messages(pieces).map(|data| {
@@ -115,7 +109,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::ConfigSetRequest>,
     ) -> Result<Response<mgmt::ConfigSetResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         let mode: LoadMode =
             wire_enum::decode(r.load_type, &LOAD_MODES, "load_type", "ConfigLoadType")?;
@@ -139,7 +133,7 @@ impl Management for ManagementSvc {
         };
         // COMMIT_SYNCHRONIZE on a single routing engine is a plain commit, as on Junos.
         let comment = r.commit.map(|c| c.comment).filter(|c| !c.is_empty());
-        let status = match load_commit(&self.shared, &info, payload, mode, comment).await {
+        let status = match load_commit(&self.shared, &c, payload, mode, comment).await {
             Ok(()) => ok_status(),
             Err(e) => jet_failure(e)?,
         };
@@ -193,7 +187,7 @@ impl Management for ManagementSvc {
         &self,
         req: Request<mgmt::EphemeralConfigSetRequest>,
     ) -> Result<Response<mgmt::EphemeralConfigSetResponse>, Status> {
-        let info = conn(&req)?;
+        let c = caller(&req)?;
         let r = req.into_inner();
         use mgmt::ephemeral_config_set_request::config_operation::Value;
         let mut ops = Vec::new();
@@ -228,12 +222,11 @@ impl Management for ManagementSvc {
         let result = match refused {
             Some(r) => Err(r),
             None => {
-                let login = caller(&self.shared, &info);
                 match self
                     .shared
                     .device
                     .ephemeral_set(
-                        &who(&login),
+                        &c.who(),
                         &r.instance_name,
                         ops,
                         r.validate_config,

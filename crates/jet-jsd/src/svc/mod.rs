@@ -15,10 +15,9 @@ mod wire_enum;
 
 use std::sync::Arc;
 
-use jet_device::Login;
 use tonic::service::Routes;
 
-use crate::conn::ConnInfo;
+use crate::conn::{Caller, ConnInfo};
 use crate::Shared;
 
 pub(crate) use status::{classify, failure, ok_status};
@@ -91,22 +90,9 @@ pub(crate) fn conn<T>(req: &tonic::Request<T>) -> Result<ConnInfo, tonic::Status
         .ok_or_else(|| tonic::Status::internal("jsd: request without a connection"))
 }
 
-/// Who is calling: the session's login, or the stand-in identity under
-/// `skip-authentication` (treated as a super-user: the operator chose to trust every
-/// client that can reach the port).
-pub(crate) fn caller(shared: &Shared, info: &ConnInfo) -> Login {
-    shared
-        .device
-        .sessions()
-        .get(info.session)
-        .and_then(|s| s.login)
-        .unwrap_or_else(|| Login {
-            user: "anonymous".into(),
-            class: jet_config::LoginClass::SuperUser,
-            client_id: String::new(),
-            group_id: String::new(),
-            at: chrono::Utc::now(),
-        })
+/// Who is calling ([`ConnInfo::caller`]): the one accessor every handler uses.
+pub(crate) fn caller<T>(req: &tonic::Request<T>) -> Result<Caller, tonic::Status> {
+    Ok(conn(req)?.caller())
 }
 
 /// Splits op output into stream chunks at character boundaries.

@@ -28,7 +28,7 @@ use pb::rib_server::Rib;
 use tonic::{Request, Response, Status};
 
 use super::status::{entry_refusal, malformed, rib_refusal, rib_task};
-use super::{caller, conn, failure, ok_status};
+use super::{caller, failure, ok_status};
 use crate::Shared;
 
 pub(crate) struct RibSvc {
@@ -42,8 +42,8 @@ impl RibSvc {
 
     /// The caller's client id and session.
     fn who<T>(&self, req: &Request<T>) -> Result<(String, u64), Status> {
-        let info = conn(req)?;
-        Ok((caller(&self.shared, &info).client_id, info.session))
+        let c = caller(req)?;
+        Ok((c.client_id().to_owned(), c.session))
     }
 }
 

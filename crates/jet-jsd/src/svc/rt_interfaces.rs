@@ -27,7 +27,7 @@ use pb::interfaces_server::Interfaces;
 use tokio::sync::mpsc;
 use tonic::{Request, Response, Status};
 
-use super::{caller, conn, failure, ok_status};
+use super::{caller, failure, ok_status};
 use crate::Shared;
 
 /// Notifications buffered per stream before the producer waits for the client.
@@ -50,6 +50,31 @@ impl RtIfClients {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ClientState>> {
         self.clients.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// A session ended: the state of its anonymous caller goes (no later session can
+    /// reach its `session-N` key), and a named client bound to it loses its subscription
+    /// but keeps its binding, so the client's next session is SUCCESS_REBOUND as before.
+    pub(crate) fn session_ended(&self, session: SessionId) {
+        let anonymous = format!("session-{session}");
+        self.lock().retain(|key, c| {
+            if c.session != session {
+                return true;
+            }
+            c.subscription = None;
+            *key != anonymous
+        });
+    }
+
+    /// Follows the device's session ends (lossless, one per closed session) until the
+    /// device or jsd goes away.
+    pub(crate) async fn follow_session_ends(
+        self: std::sync::Arc<Self>,
+        mut ends: jet_device::SessionEnds,
+    ) {
+        while let Some(end) = ends.recv().await {
+            self.session_ended(end.id);
+        }
+    }
 }
 
 pub(crate) struct RtInterfacesSvc {
@@ -63,14 +88,8 @@ impl RtInterfacesSvc {
 
     /// The caller's client key: its client id, or the session for anonymous callers.
     fn client<T>(&self, req: &Request<T>) -> Result<(String, SessionId), Status> {
-        let info = conn(req)?;
-        let login = caller(&self.shared, &info);
-        let key = if login.client_id.is_empty() {
-            format!("session-{}", info.session)
-        } else {
-            login.client_id
-        };
-        Ok((key, info.session))
+        let c = caller(req)?;
+        Ok((c.client_key(), c.session))
     }
 
     /// True when `client` called InterfaceInitialize on `session`.
@@ -428,5 +447,32 @@ impl Interfaces for RtInterfacesSvc {
             status,
             sub_code: code as i32,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_end_drops_anonymous_state_and_subscriptions_but_keeps_named_bindings() {
+        let clients = RtIfClients::default();
+        let (tx, _rx) = mpsc::channel(1);
+        for (key, session) in [("session-7", 7), ("app", 7), ("other", 8)] {
+            clients.lock().insert(
+                key.to_owned(),
+                ClientState {
+                    session,
+                    subscription: Some(tx.clone()),
+                },
+            );
+        }
+        clients.session_ended(7);
+        let map = clients.lock();
+        assert!(!map.contains_key("session-7"));
+        assert!(map
+            .get("app")
+            .is_some_and(|c| c.session == 7 && c.subscription.is_none()));
+        assert!(map.get("other").is_some_and(|c| c.subscription.is_some()));
     }
 }

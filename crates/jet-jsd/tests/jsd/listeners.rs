@@ -94,3 +94,30 @@ async fn a_commit_onto_a_port_in_use_is_refused_and_changes_nothing() {
     assert_ne!(cfg.clear_text.map(|l| l.port), Some(busy_port));
     assert_eq!(dev.grpc_addr(), dev.listening()[0].addr);
 }
+
+#[tokio::test]
+async fn dropping_jsd_closes_its_port_and_ends_its_sessions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let password = jet_testkit::random_password();
+    let (device, _) = jet_device::Device::start(jet_device::DeviceOptions {
+        data_dir: dir.path().to_path_buf(),
+        initial_config: Some(jet_testkit::config_text(&password, free_port(), "")),
+    })
+    .await
+    .expect("device");
+    let jsd = jet_jsd::Jsd::start(device.clone());
+    let mut rx = jsd.watch_listening();
+    let addr = rx.wait_for(|l| !l.is_empty()).await.expect("jsd listens")[0].addr;
+    let c = JetClient::connect(ConnectOptions::clear_text(addr.to_string()))
+        .await
+        .expect("connects");
+    c.login("admin", &password, "dropped").await.expect("login");
+    assert_eq!(device.sessions().len(), 1);
+
+    drop(jsd);
+    crate::eventually("the port to close", || {
+        std::net::TcpStream::connect(addr).is_err()
+    })
+    .await;
+    crate::eventually("the session to end", || device.sessions().is_empty()).await;
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod listeners;
+mod lockout;
 mod login;
 mod mgmt;
 mod sessions;

@@ -170,3 +170,30 @@ async fn ssl_with_a_missing_certificate_file_is_refused_at_commit() {
     );
     assert!(dev.device().committed().config.jsd().ssl.is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_that_never_starts_its_tls_handshake_is_closed_at_the_setup_deadline() {
+    use tokio::io::AsyncReadExt as _;
+    let dev = tls_device(None).await;
+    let addr = dev.addr_of(Transport::Tls).expect("tls listener");
+    let mut silent = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(1), silent.read(&mut buf))
+        .await
+        .expect("closed by the server, not still open");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    let out = dev
+        .device()
+        .op_command(
+            jet_device::op::OpInput::Cli("show extension-service request-response statistics"),
+            jet_device::Format::Text,
+        )
+        .await
+        .expect("statistics");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Closed: no handshake/preface in time:") && l.ends_with(" 1")),
+        "{out}"
+    );
+}
