@@ -6,13 +6,11 @@
 //! holds no device state of its own: configuration, sessions and op commands live in the
 //! device. It must not block the runtime, and must not trust anything a client sends.
 
-mod bridge;
 pub mod certs;
 mod conn;
 mod gate;
 mod limits;
 mod listener;
-pub mod notification;
 mod svc;
 pub mod tls;
 

@@ -17,6 +17,7 @@ use jet_config::Config;
 use jet_device::eventd::{self, Notification};
 use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
+use jet_jsd::tls as jet_tls;
 use jet_notify::{
     Authenticator, Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, ProtocolVersion, QoS,
 };
@@ -131,7 +132,7 @@ impl Builder {
             .into_iter()
             .find(|c| Some(&c.name) == ssl.local_certificate.as_ref())
             .and_then(|c| c.load_key_file)
-            .map(|f| crate::tls::key_file_path(data_dir, &f));
+            .map(|f| jet_tls::key_file_path(data_dir, &f));
         let fingerprint = format!(
             "{ssl:?}|{:?}",
             key_file
@@ -144,7 +145,7 @@ impl Builder {
                 return Ok(tls.clone());
             }
         }
-        let mut sc = crate::tls::server_config(data_dir, cfg, &as_grpc).map_err(|e| {
+        let mut sc = jet_tls::server_config(data_dir, cfg, &as_grpc).map_err(|e| {
             format!("[edit system services extension-service notification ssl] {e}")
         })?;
         // MQTT, not HTTP/2: no ALPN requirement (clients may offer "mqtt" or nothing).
