@@ -38,11 +38,15 @@ mod router;
 mod session;
 mod shared;
 mod stats;
+mod task;
 pub mod topic;
 
 pub use broker::{Broker, BrokerHandle};
 pub use codec::{ProtocolVersion, QoS};
-pub use config::{Authenticator, BrokerConfig, Limits, ListenerConfig};
+pub use config::{
+    blocking_authenticator, AuthFuture, Authenticator, BrokerConfig, Limits, ListenerConfig,
+};
 pub use error::{ClientError, DecodeError, EncodeError, NotifyError};
 pub use link::Link;
 pub use stats::{ClientInfo, Stats};
+pub use task::AbortOnDrop;

@@ -21,7 +21,7 @@ use jet_config::{BridgeCfg, Config};
 use jet_device::eventd::Notification;
 use jet_notify::client::{run_bridge, BridgeOptions};
 use jet_notify::codec::Publish;
-use jet_notify::QoS;
+use jet_notify::{AbortOnDrop, QoS};
 use tokio::sync::mpsc;
 
 /// Events buffered per bridge while its broker is slow or unreachable.
@@ -39,13 +39,8 @@ struct Running {
     cfg: BridgeCfg,
     tx: mpsc::Sender<Publish>,
     dropped: Arc<AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    /// Ends with the bridge (reconfigured away, or the service dropped).
+    _task: AbortOnDrop,
 }
 
 impl Bridges {
@@ -64,7 +59,7 @@ impl Bridges {
             };
             let (tx, rx) = mpsc::channel(BRIDGE_QUEUE);
             let dropped = Arc::new(AtomicU64::new(0));
-            let task = tokio::spawn(run_bridge(
+            let task = AbortOnDrop::spawn(run_bridge(
                 BridgeOptions {
                     name: b.name.clone(),
                     broker: SocketAddr::new(addr, b.port),
@@ -79,7 +74,7 @@ impl Bridges {
                     cfg: b,
                     tx,
                     dropped,
-                    task,
+                    _task: task,
                 },
             );
         }
