@@ -11,7 +11,7 @@ use jet_notify::codec::{self, Connect, Packet, ProtocolVersion, SubOptions, Subs
 use jet_notify::QoS;
 use jet_notifyd::NotificationService;
 use jet_testkit::{config_text, free_port, random_password};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Generous bound on waits that only guard against a hang.
 const WAIT: Duration = Duration::from_secs(30);
@@ -35,13 +35,58 @@ fn login(id: &str, password: &str) -> Connect {
     c
 }
 
-enum Seen {
-    Delivery,
-    ConnAck,
+/// A CONNECT with credentials, written on a raw socket (`sent` says when), then its
+/// CONNACK's reason code.
+async fn raw_login(
+    addr: SocketAddr,
+    c: Connect,
+    sent: tokio::sync::mpsc::UnboundedSender<()>,
+) -> u8 {
+    let mut sock = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut buf = BytesMut::new();
+    codec::encode(
+        &Packet::Connect(Box::new(c)),
+        ProtocolVersion::V3_1_1,
+        &mut buf,
+    )
+    .expect("encode");
+    sock.write_all(&buf).await.expect("write CONNECT");
+    let _ = sent.send(());
+    buf.clear();
+    loop {
+        if let Some(p) =
+            codec::decode_buf(&mut buf, ProtocolVersion::V3_1_1, 1 << 20).expect("MQTT")
+        {
+            match p {
+                Packet::ConnAck(a) => return a.code.0,
+                other => panic!("expected CONNACK, got {other:?}"),
+            }
+        }
+        assert!(
+            sock.read_buf(&mut buf).await.expect("read") > 0,
+            "closed before CONNACK"
+        );
+    }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_subscriber_keeps_receiving_while_200_logins_are_checked() {
+/// 200 logins are checked while a subscriber keeps receiving a stream of QoS 0
+/// messages. The runtime has one blocking thread, which the test holds: a login whose
+/// check runs on the blocking pool cannot be answered until the test lets go, while one
+/// checked on a runtime thread would be answered (and stall the runtime) meanwhile. So:
+/// after every CONNECT is written, the subscriber still gets messages and no CONNACK
+/// comes; once the blocking thread is released, every login succeeds.
+#[test]
+fn a_subscriber_keeps_receiving_while_200_logins_are_checked() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(logins_while_streaming());
+}
+
+async fn logins_while_streaming() {
     let (device, password, _dir) = device(
         "system { services { extension-service { notification { \
          max-connections 1000; authentication { required; } } } } }",
@@ -62,9 +107,18 @@ async fn a_subscriber_keeps_receiving_while_200_logins_are_checked() {
     .expect("subscribe");
     assert!(matches!(sub.recv().await, Ok(Packet::SubAck(_))));
 
+    // Hold the only blocking thread until `release` is dropped.
+    let (release, gate) = std::sync::mpsc::channel::<()>();
+    let (held_tx, held) = tokio::sync::oneshot::channel();
+    let blocker = tokio::task::spawn_blocking(move || {
+        let _ = held_tx.send(());
+        let _ = gate.recv();
+    });
+    held.await.expect("the blocking thread is held");
+
     // A stream of QoS 0 messages from inside the device, for as long as the test runs.
     let link = service.broker().link();
-    let publisher = jet_notify::AbortOnDrop::spawn(async move {
+    let _publisher = jet_notify::AbortOnDrop::spawn(async move {
         loop {
             let _ = link.publish(
                 "/app/stream",
@@ -75,51 +129,61 @@ async fn a_subscriber_keeps_receiving_while_200_logins_are_checked() {
             tokio::task::yield_now().await;
         }
     });
+    let (delivered_tx, mut delivered) = tokio::sync::mpsc::unbounded_channel();
+    let _reader = jet_notify::AbortOnDrop::spawn(async move {
+        while let Ok(p) = sub.recv().await {
+            if matches!(p, Packet::Publish(_)) && delivered_tx.send(()).is_err() {
+                return;
+            }
+        }
+    });
 
-    // What the test sees, in the order it sees it.
-    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel();
-    let reader = {
-        let seen_tx = seen_tx.clone();
-        jet_notify::AbortOnDrop::spawn(async move {
-            while let Ok(p) = sub.recv().await {
-                if matches!(p, Packet::Publish(_)) && seen_tx.send(Seen::Delivery).is_err() {
-                    return;
-                }
-            }
-        })
-    };
     const LOGINS: usize = 200;
-    let mut logins = Vec::new();
+    let (sent_tx, mut sent) = tokio::sync::mpsc::unbounded_channel();
+    let mut logins = tokio::task::JoinSet::new();
     for i in 0..LOGINS {
-        let seen_tx = seen_tx.clone();
-        let c = login(&format!("login-{i}"), &password);
-        logins.push(tokio::spawn(async move {
-            let (client, _) = Client::connect(addr, c).await.expect("login accepted");
-            let _ = seen_tx.send(Seen::ConnAck);
-            // Stay connected until the end: the count of logins is the point.
-            client
-        }));
+        logins.spawn(raw_login(
+            addr,
+            login(&format!("login-{i}"), &password),
+            sent_tx.clone(),
+        ));
     }
-    let mut connacks = 0;
-    let mut delivered_before_last_connack = 0;
     tokio::time::timeout(WAIT, async {
-        while connacks < LOGINS {
-            match seen.recv().await.expect("the test holds a sender") {
-                Seen::ConnAck => connacks += 1,
-                Seen::Delivery => delivered_before_last_connack += 1,
-            }
+        for _ in 0..LOGINS {
+            sent.recv().await.expect("a login task");
         }
     })
     .await
-    .expect("all logins answered");
+    .expect("every CONNECT written");
+    // Drain what was delivered so far, then count deliveries from now on.
+    while delivered.try_recv().is_ok() {}
+    const STREAM: usize = 200;
+    tokio::time::timeout(WAIT, async {
+        for _ in 0..STREAM {
+            delivered.recv().await.expect("the reader runs");
+        }
+    })
+    .await
+    .expect("the subscriber keeps receiving while the logins wait");
     assert!(
-        delivered_before_last_connack > 0,
-        "no message reached the subscriber while {LOGINS} logins were checked"
+        logins.try_join_next().is_none(),
+        "a login was answered while the blocking pool was held: its password was checked on a runtime thread"
     );
-    drop((publisher, reader));
-    for l in logins {
-        l.await.expect("login task");
-    }
+
+    drop(release);
+    blocker.await.expect("blocker ends");
+    let mut accepted = 0;
+    tokio::time::timeout(WAIT, async {
+        while let Some(code) = logins.join_next().await {
+            assert_eq!(code.expect("login task"), 0, "login refused");
+            accepted += 1;
+        }
+    })
+    .await
+    .expect("every login answered");
+    assert_eq!(accepted, LOGINS);
+    // Messages kept flowing up to the last CONNACK and still do.
+    delivered.recv().await.expect("still delivering");
 }
 
 #[tokio::test]
