@@ -6,7 +6,7 @@
 //! daemons publish (the only publisher allowed under `/junos/`), and the [`client`]
 //! that bridges forward messages to remote brokers with.
 //!
-//! Must not: know about device configuration (jetd translates `system services
+//! Must not: know about device configuration (`jet-notifyd` translates `system services
 //! extension-service notification` into a [`BrokerConfig`]), keep process-wide state
 //! (many brokers may live in one process), or let a slow client slow anyone else: every
 //! queue toward a client is bounded with a stated overflow policy (see [`Limits`]).
