@@ -7,6 +7,8 @@
 //!   implementation;
 //! - [`encode`]: RouteGet replies written straight from the RIB into protobuf bytes (the
 //!   read hot path), byte for byte what prost writes for [`convert::entry`];
+//! - [`query`]: RouteGet requests checked into a RIB walk that yields those replies a
+//!   chunk at a time;
 //! - [`convert`]: the general prost ⇄ jet-rib conversions with the form checks and the
 //!   JET sub-codes the contract names (also used for RouteSubscribe updates);
 //! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
@@ -29,6 +31,8 @@
 pub mod convert;
 pub mod decode;
 pub mod encode;
+pub mod query;
 
 pub use decode::{check_against_prost, DeleteRequest, SetRequest};
 pub use encode::{Encoded, GetReply, Style, TableName};
+pub use query::GetQuery;
