@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    jet_jsd::fuzzing::rib_wire(data);
+    jet_rib_wire::check_against_prost(data);
 });

@@ -8,25 +8,13 @@
 //! device. It must not block the runtime, and must not trust anything a client sends.
 
 mod admission;
-mod bridge;
 pub mod certs;
 mod conn;
 mod error;
 mod gate;
 mod limits;
 mod listener;
-pub mod notification;
 mod svc;
-
-/// Entry points for the fuzz targets in `fuzz/`; not an API.
-#[doc(hidden)]
-pub mod fuzzing {
-    /// Feeds arbitrary bytes to the RIB's protobuf reader and checks it against prost
-    /// (panics on any disagreement).
-    pub fn rib_wire(bytes: &[u8]) {
-        crate::svc::rib_wire_check(bytes);
-    }
-}
 pub mod tls;
 
 use std::net::SocketAddr;

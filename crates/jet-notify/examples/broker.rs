@@ -11,7 +11,6 @@
 //! with `--stdin-lifeline`.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use jet_notify::{Broker, BrokerConfig, QoS};
@@ -64,9 +63,9 @@ async fn main() {
     }
     cfg.deny_subscribe = deny;
     if !users.is_empty() {
-        cfg.authenticator = Some(Arc::new(move |u: &str, p: &[u8]| {
-            users.iter().any(|(n, pw)| n == u && pw.as_bytes() == p)
-        }));
+        cfg.authenticator = Some(jet_notify::blocking_authenticator(
+            move |u: &str, p: &[u8]| users.iter().any(|(n, pw)| n == u && pw.as_bytes() == p),
+        ));
     }
     let broker = Broker::start(cfg).expect("broker starts");
     for a in broker.local_addrs() {

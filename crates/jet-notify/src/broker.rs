@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
 
 use crate::acl;
 use crate::codec::ReasonCode;
@@ -23,6 +22,7 @@ use crate::link::Link;
 use crate::listener::{self, ListenerTask, REFUSALS};
 use crate::shared::Shared;
 use crate::stats::{ClientInfo, Stats};
+use crate::task::AbortOnDrop;
 
 const TICK: Duration = Duration::from_millis(250);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -46,7 +46,7 @@ impl Broker {
                 refusals.clone(),
             )?);
         }
-        let housekeeping = tokio::spawn({
+        let housekeeping = AbortOnDrop::spawn({
             let shared = shared.clone();
             async move {
                 let mut every = tokio::time::interval(TICK);
@@ -73,13 +73,12 @@ struct Inner {
     shared: Arc<Shared>,
     listeners: Mutex<Vec<ListenerTask>>,
     refusals: Arc<Semaphore>,
-    housekeeping: JoinHandle<()>,
+    housekeeping: AbortOnDrop,
     closed: AtomicBool,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.housekeeping.abort();
         self.shared
             .kick_where(ReasonCode::SERVER_SHUTTING_DOWN, |_| true);
     }
@@ -204,16 +203,25 @@ impl BrokerHandle {
         self.listeners().iter().map(|t| t.local).collect()
     }
 
+    /// Stops at once, without waiting: listeners closed (their ports stop accepting),
+    /// housekeeping ended, every client told "server shutting down" (v5). For owners
+    /// that stop the broker from `Drop`; [`BrokerHandle::shutdown`] also waits.
+    pub fn stop(&self) {
+        self.listeners().clear();
+        self.inner.housekeeping.abort();
+        self.inner
+            .shared
+            .kick_where(ReasonCode::SERVER_SHUTTING_DOWN, |_| true);
+    }
+
     /// Stops accepting, tells every client "server shutting down" (v5), and waits up
     /// to two seconds for connections to close. Wills are not published.
     pub async fn shutdown(&self) {
         if self.inner.closed.swap(true, Ordering::Relaxed) {
             return;
         }
-        self.listeners().clear();
-        self.inner.housekeeping.abort();
+        self.stop();
         let shared = &self.inner.shared;
-        shared.kick_where(ReasonCode::SERVER_SHUTTING_DOWN, |_| true);
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         while shared.connection_count() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;

@@ -2,12 +2,36 @@
 //! extension-service notification` (and tests build it directly).
 
 use std::fmt;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Checks a user name and password; `true` lets the client in.
-pub type Authenticator = Arc<dyn Fn(&str, &[u8]) -> bool + Send + Sync>;
+use bytes::Bytes;
+
+/// The verdict on one CONNECT's user name and password: `true` lets the client in.
+pub type AuthFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// Checks a user name and password. The connection awaits the verdict without holding a
+/// runtime thread, so a slow check (a password hash) must run elsewhere — on the blocking
+/// pool, as [`blocking_authenticator`] does — never in the future's `poll`.
+pub type Authenticator = Arc<dyn Fn(String, Bytes) -> AuthFuture + Send + Sync>;
+
+/// An [`Authenticator`] that runs a synchronous `check` on tokio's blocking pool.
+pub fn blocking_authenticator(
+    check: impl Fn(&str, &[u8]) -> bool + Send + Sync + 'static,
+) -> Authenticator {
+    let check = Arc::new(check);
+    Arc::new(move |user: String, password: Bytes| -> AuthFuture {
+        let check = check.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || check(&user, &password))
+                .await
+                .unwrap_or(false)
+        })
+    })
+}
 
 /// One listening socket. Two listeners are "the same" when their address and TLS
 /// configuration (by identity) are equal: reconfiguring keeps such a listener and its

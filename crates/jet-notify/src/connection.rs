@@ -18,7 +18,7 @@ use crate::codec::{
     Properties, Property, ProtocolVersion, PubAck, Publish, PublishExtras, PublishHeader, QoS,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, Will,
 };
-use crate::config::Limits;
+use crate::config::{AuthFuture, Limits};
 use crate::session::{InflightState, Message, Ready, Session};
 use crate::shared::Shared;
 use crate::stats::add;
@@ -101,6 +101,9 @@ pub(crate) struct Connection {
     aliases_out: HashMap<ByteStr, u16>,
     will: Option<Will>,
     expiry: u32,
+    /// A CONNECT waiting for the verdict on its credentials, and (until taken) the check.
+    checking: Option<Box<Connect>>,
+    check: Option<AuthFuture>,
     /// Bytes to write to the socket.
     pub(crate) out: BytesMut,
     ready: Vec<Ready>,
@@ -131,6 +134,8 @@ impl Connection {
             aliases_out: HashMap::new(),
             will: None,
             expiry: 0,
+            checking: None,
+            check: None,
             out: BytesMut::with_capacity(8 * 1024),
             ready: Vec::new(),
             msgs_in: 0,
@@ -180,6 +185,9 @@ impl Connection {
     fn feed_inner(&mut self, rbuf: &mut BytesMut, now: Instant) -> Result<(), Close> {
         let max = self.limits.max_packet_size as usize;
         loop {
+            if self.checking.is_some() {
+                return Ok(());
+            }
             let n = match codec::frame_len(rbuf, max) {
                 Ok(None) => return Ok(()),
                 Ok(Some(n)) => n,
@@ -309,7 +317,6 @@ impl Connection {
 
     fn on_connect(&mut self, c: Connect, now: Instant) -> Result<(), Close> {
         self.version = c.version;
-        let v5 = c.version.is_v5();
         let cfg = self.shared.cfg();
         self.limits = cfg.limits.clone();
         let counters = self.shared.counters.clone();
@@ -318,17 +325,54 @@ impl Connection {
             return self.refuse_connect(ReasonCode::BAD_AUTHENTICATION_METHOD);
         }
         if let Some(auth) = &cfg.authenticator {
-            let code = match (&c.username, &c.password) {
-                (Some(u), Some(p)) if auth(u, p) => None,
-                (Some(_), Some(_)) => Some(ReasonCode::BAD_USER_NAME_OR_PASSWORD),
-                _ => Some(ReasonCode::NOT_AUTHORIZED),
-            };
-            if let Some(code) = code {
-                add(&counters.refused_bad_credentials, 1);
-                tracing::info!(addr = %self.addr, user = ?c.username, "CONNECT refused: credentials");
-                return self.refuse_connect(code);
+            match (&c.username, &c.password) {
+                (Some(u), Some(p)) => {
+                    // Checked off this task's path (see `io::run`); packets after the
+                    // CONNECT wait in the read buffer until the verdict.
+                    self.check = Some(auth(u.clone(), p.clone()));
+                    self.checking = Some(Box::new(c));
+                    return Ok(());
+                }
+                _ => return self.refuse_credentials(&c, ReasonCode::NOT_AUTHORIZED),
             }
         }
+        self.accept(c, now)
+    }
+
+    fn refuse_credentials(&mut self, c: &Connect, code: ReasonCode) -> Result<(), Close> {
+        add(&self.shared.counters.refused_bad_credentials, 1);
+        tracing::info!(addr = %self.addr, user = ?c.username, "CONNECT refused: credentials");
+        self.refuse_connect(code)
+    }
+
+    /// The check of a CONNECT's credentials, once, when one was started: the caller
+    /// awaits it and hands the verdict to [`Connection::checked`].
+    pub(crate) fn take_check(&mut self) -> Option<AuthFuture> {
+        self.check.take()
+    }
+
+    /// Finishes the CONNECT whose credentials were checked, then handles the packets
+    /// that arrived meanwhile.
+    pub(crate) fn checked(
+        &mut self,
+        ok: bool,
+        rbuf: &mut BytesMut,
+        now: Instant,
+    ) -> Result<(), Close> {
+        let Some(c) = self.checking.take() else {
+            return Ok(());
+        };
+        if !ok {
+            return self.refuse_credentials(&c, ReasonCode::BAD_USER_NAME_OR_PASSWORD);
+        }
+        self.accept(*c, now)?;
+        self.feed(rbuf, now)
+    }
+
+    /// The rest of CONNECT, once the client may come in.
+    fn accept(&mut self, c: Connect, now: Instant) -> Result<(), Close> {
+        let v5 = c.version.is_v5();
+        let counters = self.shared.counters.clone();
         if let Some(w) = &c.will {
             if !topic::valid_topic(&w.topic) || acl::reserved_for_device(w.topic.as_bytes()) {
                 add(&counters.refused_protocol, 1);

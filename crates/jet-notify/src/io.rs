@@ -5,6 +5,8 @@
 //!  session.notify ──► Connection::pull ──► out buffer ──write (batched)──► socket
 //!  kick_rx (session takeover, ACL change, listener moved, shutdown) ──► close
 //! ```
+//! A CONNECT's credentials are checked by the configured authenticator's future, which
+//! runs the slow part off the runtime threads; the task just awaits the verdict.
 //! Reading and writing are polled together, so a client that stops reading cannot
 //! stop the broker from reading its acknowledgements, and vice versa.
 
@@ -72,6 +74,18 @@ where
                 Ok(_) => {
                     if let Err(c) = conn.feed(&mut rbuf, std_now()) {
                         break c;
+                    }
+                    // Credentials are checked by a future that does the slow work
+                    // elsewhere; this task only waits (or is kicked meanwhile).
+                    if let Some(check) = conn.take_check() {
+                        let ok = tokio::select! {
+                            biased;
+                            k = kick_rx.recv() => break Close::kicked(k.unwrap_or(ReasonCode::SERVER_SHUTTING_DOWN)),
+                            ok = check => ok,
+                        };
+                        if let Err(c) = conn.checked(ok, &mut rbuf, std_now()) {
+                            break c;
+                        }
                     }
                 }
             },

@@ -3,9 +3,10 @@
 //! Owns: the MQTT codec (3.1, 3.1.1 and 5, both directions, [`codec`]), the broker core
 //! (sessions, subscriptions, retained messages, wills, QoS 0/1/2 flows, flow control),
 //! its listeners (TCP and TLS) and the in-process [`Link`] through which the device's own
-//! daemons publish (the only publisher allowed under `/junos/`).
+//! daemons publish (the only publisher allowed under `/junos/`), and the [`client`]
+//! that bridges forward messages to remote brokers with.
 //!
-//! Must not: know about device configuration (jetd translates `system services
+//! Must not: know about device configuration (`jet-notifyd` translates `system services
 //! extension-service notification` into a [`BrokerConfig`]), keep process-wide state
 //! (many brokers may live in one process), or let a slow client slow anyone else: every
 //! queue toward a client is bounded with a stated overflow policy (see [`Limits`]).
@@ -25,6 +26,7 @@
 
 mod acl;
 mod broker;
+pub mod client;
 pub mod codec;
 mod config;
 mod connection;
@@ -36,12 +38,16 @@ mod router;
 mod session;
 mod shared;
 mod stats;
+mod task;
 pub mod topic;
 
 pub use broker::{Broker, BrokerHandle};
 pub use codec::{DecodeError, EncodeError};
 pub use codec::{ProtocolVersion, QoS};
-pub use config::{Authenticator, BrokerConfig, Limits, ListenerConfig};
-pub use error::NotifyError;
+pub use config::{
+    blocking_authenticator, AuthFuture, Authenticator, BrokerConfig, Limits, ListenerConfig,
+};
+pub use error::{ClientError, NotifyError};
 pub use link::Link;
 pub use stats::{ClientInfo, Stats};
+pub use task::AbortOnDrop;

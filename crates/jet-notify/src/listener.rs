@@ -20,7 +20,6 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::acl;
@@ -31,6 +30,7 @@ use crate::error::NotifyError;
 use crate::io;
 use crate::shared::Shared;
 use crate::stats::add;
+use crate::task::AbortOnDrop;
 
 /// Refusal CONNACKs being written at once.
 pub(crate) const REFUSALS: usize = 64;
@@ -39,7 +39,7 @@ pub(crate) const REFUSALS: usize = 64;
 pub(crate) struct ListenerTask {
     pub(crate) cfg: ListenerConfig,
     pub(crate) local: SocketAddr,
-    task: JoinHandle<()>,
+    _task: AbortOnDrop,
 }
 
 impl ListenerTask {
@@ -47,12 +47,6 @@ impl ListenerTask {
     /// configured or the bound address (a port-0 listener is matched by its real port).
     pub(crate) fn serves(&self, cfg: &ListenerConfig) -> bool {
         self.cfg.same_as(cfg) || (cfg.addr == self.local && self.cfg.same_tls(cfg))
-    }
-}
-
-impl Drop for ListenerTask {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -78,9 +72,13 @@ pub(crate) fn spawn(
         source,
     })?;
     let tls = cfg.tls.clone().map(TlsAcceptor::from);
-    let task = tokio::spawn(accept_loop(shared, listener, local, tls, refusals));
+    let task = AbortOnDrop::spawn(accept_loop(shared, listener, local, tls, refusals));
     tracing::info!(%local, tls = cfg.tls.is_some(), "MQTT listener started");
-    Ok(ListenerTask { cfg, local, task })
+    Ok(ListenerTask {
+        cfg,
+        local,
+        _task: task,
+    })
 }
 
 async fn accept_loop(

@@ -66,7 +66,7 @@ pub struct TestDevice {
     pub admin_password: String,
     device: Device,
     jsd: Option<Jsd>,
-    notify: Option<jet_jsd::notification::NotificationService>,
+    notify: Option<jet_notifyd::NotificationService>,
 }
 
 impl TestDevice {
@@ -103,7 +103,7 @@ impl TestDevice {
             .await
             .expect("device starts");
             let jsd = Jsd::start(device.clone());
-            let notify = match jet_jsd::notification::NotificationService::start(device.clone()) {
+            let notify = match jet_notifyd::NotificationService::start(device.clone()) {
                 Ok(n) => Some(n),
                 Err(e) if !last => {
                     eprintln!("test device: {e}; retrying with other ports");
@@ -212,7 +212,7 @@ impl TestDevice {
     }
 
     /// The notification service (broker clients and statistics).
-    pub fn notification(&self) -> Option<&jet_jsd::notification::NotificationService> {
+    pub fn notification(&self) -> Option<&jet_notifyd::NotificationService> {
         self.notify.as_ref()
     }
 

@@ -166,7 +166,7 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
             }
         }
     });
-    let notify = match jet_jsd::notification::NotificationService::start(device.clone()) {
+    let notify = match jet_notifyd::NotificationService::start(device.clone()) {
         Ok(n) => n,
         Err(e) => {
             jsd.shutdown().await;

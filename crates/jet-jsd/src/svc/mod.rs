@@ -22,11 +22,6 @@ use crate::Shared;
 
 pub(crate) use status::{classify, failure, ok_status};
 
-/// See [`crate::fuzzing::rib_wire`].
-pub(crate) fn rib_wire_check(bytes: &[u8]) {
-    rib::wire_check(bytes);
-}
-
 /// All services of one listener, with reflection and health.
 pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     let mut b = Routes::builder();

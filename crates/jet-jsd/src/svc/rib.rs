@@ -3,19 +3,14 @@
 //! RouteSubscribe. Adapters only: form checks and conversion here (`convert`), rules
 //! in `jet-rib`, state in the device's RIB task.
 
-mod convert;
-mod encode;
 mod get;
 mod serve;
 mod stream;
-mod wire;
 
 pub(crate) use serve::RibService;
 
-/// See [`crate::fuzzing::rib_wire`].
-pub(crate) fn wire_check(bytes: &[u8]) {
-    wire::check_against_prost(bytes);
-}
+// The protobuf codec (fast reader, RouteGet writer, prost conversions) is its own crate.
+use jet_rib_wire::{convert, decode as wire, encode};
 
 use std::pin::Pin;
 use std::sync::Arc;

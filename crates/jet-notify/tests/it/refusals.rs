@@ -2,7 +2,6 @@
 //! the `/junos/` tree, deny-subscribe, and reconfiguration applying at once.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use jet_notify::codec::{
@@ -185,7 +184,9 @@ async fn deny_subscribe_answers_suback_0x80() {
 #[tokio::test]
 async fn credentials_are_required_when_an_authenticator_is_set() {
     let (broker, addr) = start(|c| {
-        c.authenticator = Some(Arc::new(|u: &str, p: &[u8]| u == "app" && p == b"secret"))
+        c.authenticator = Some(jet_notify::blocking_authenticator(|u: &str, p: &[u8]| {
+            u == "app" && p == b"secret"
+        }))
     });
     let mut c = Connect::new(ProtocolVersion::V5, "a");
     let (_, ack) = Raw::connect(addr, c.clone()).await;

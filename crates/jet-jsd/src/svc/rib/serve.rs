@@ -1,7 +1,7 @@
 //! The `jnx.jet.routing.rib.Rib` gRPC service as registered on a listener.
 //!
 //! ```text
-//!  /jnx.jet.routing.rib.Rib/RouteAdd|Modify|Update|Delete ─► wire::SetRequest/DeleteRequest
+//!  /jnx.jet.routing.rib.Rib/RouteAdd|Modify|Update|Delete ─► jet_rib_wire::SetRequest/DeleteRequest
 //!                                       (bytes → batch)   ─► RibSvc::set / delete
 //!  /jnx.jet.routing.rib.Rib/RouteGet   ─► RibSvc::get_encoded (RIB → bytes)
 //!  every other method                  ─► the generated RibServer (prost)

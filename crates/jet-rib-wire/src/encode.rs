@@ -10,21 +10,21 @@
 use std::io::Write as _;
 use std::net::IpAddr;
 
-use jet_device::rib::jet_rib::{self, LabelAction, NextHop, Prefix, Rib, RouteView};
+use jet_rib::{self, LabelAction, NextHop, Prefix, Rib, RouteView};
 
-use super::convert;
+use crate::convert;
 
 /// One encoded `RouteGetResponse`, handed to the gRPC layer as is.
 #[derive(Debug, Clone)]
-pub(crate) struct Encoded(pub(crate) Vec<u8>);
+pub struct Encoded(pub Vec<u8>);
 
 /// How addresses and tables are rendered in replies.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Style {
+pub struct Style {
     /// Tables by numeric id rather than by name.
-    pub(crate) table_by_id: bool,
+    pub table_by_id: bool,
     /// Addresses as 4/16 raw bytes (`addr_bytes`) rather than text (`addr_string`).
-    pub(crate) address_bytes: bool,
+    pub address_bytes: bool,
 }
 
 const LEN: u32 = 2;
@@ -34,18 +34,20 @@ const FIXED32: u32 = 5;
 /// A protobuf writer over one growing buffer. Nested messages get a one-byte length
 /// placeholder that is widened in place in the rare case the message is 128 bytes or
 /// longer, so no size pre-computation pass is needed.
-pub(crate) struct Writer {
+struct Writer {
     buf: Vec<u8>,
 }
 
 impl Writer {
-    pub(crate) fn with_capacity(n: usize) -> Self {
+    /// An empty writer with room for `n` bytes.
+    fn with_capacity(n: usize) -> Self {
         Writer {
             buf: Vec::with_capacity(n),
         }
     }
 
-    pub(crate) fn into_inner(self) -> Vec<u8> {
+    /// The bytes written.
+    fn into_inner(self) -> Vec<u8> {
         self.buf
     }
 
@@ -173,13 +175,16 @@ fn ip_text(a: IpAddr, out: &mut [u8; 48]) -> usize {
 
 /// The table of a reply, as `convert::table_pb` renders it.
 #[derive(Debug, Clone)]
-pub(crate) enum TableName {
+pub enum TableName {
+    /// By numeric id.
     Id(u32),
+    /// By name.
     Name(String),
 }
 
 impl TableName {
-    pub(crate) fn of(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> TableName {
+    /// Table `t` of `rib`, by id or by name.
+    pub fn of(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> TableName {
         if by_id {
             TableName::Id(t.0)
         } else {
@@ -196,13 +201,7 @@ impl TableName {
 }
 
 /// A path as a `RouteEntry` message body (the same fields `convert::entry` fills).
-pub(crate) fn route_entry(
-    w: &mut Writer,
-    rib: &Rib,
-    v: &RouteView<'_>,
-    table: &TableName,
-    style: Style,
-) {
+fn route_entry(w: &mut Writer, rib: &Rib, v: &RouteView<'_>, table: &TableName, style: Style) {
     // key = 1: RouteMatch.
     w.message(1, |w| {
         w.destination(1, &v.prefix, style);
@@ -277,13 +276,14 @@ fn map(w: &mut Writer, field: u32, values: [Option<u32>; 2]) {
 }
 
 /// A successful `RouteGetResponse{status = 1, sub_code = 2, routes = 3}` being filled.
-pub(crate) struct GetReply {
+pub struct GetReply {
     w: Writer,
     routes: usize,
 }
 
 impl GetReply {
-    pub(crate) fn new(capacity: usize) -> Self {
+    /// A reply with status SUCCESS and no routes yet, with room for `capacity` bytes.
+    pub fn new(capacity: usize) -> Self {
         let mut w = Writer::with_capacity(capacity);
         // status = RpcStatus{code SUCCESS (0), message ""}: an empty message; sub_code
         // SUCCESS (0) is the default and not written.
@@ -291,16 +291,19 @@ impl GetReply {
         GetReply { w, routes: 0 }
     }
 
-    pub(crate) fn push(&mut self, rib: &Rib, v: &RouteView<'_>, table: &TableName, style: Style) {
+    /// Appends route `v` of `rib` (in `table`) as a `RouteEntry`.
+    pub fn push(&mut self, rib: &Rib, v: &RouteView<'_>, table: &TableName, style: Style) {
         self.w.message(3, |w| route_entry(w, rib, v, table, style));
         self.routes += 1;
     }
 
-    pub(crate) fn routes(&self) -> usize {
+    /// Routes written so far.
+    pub fn routes(&self) -> usize {
         self.routes
     }
 
-    pub(crate) fn finish(self) -> Encoded {
+    /// The encoded `RouteGetResponse`.
+    pub fn finish(self) -> Encoded {
         Encoded(self.w.into_inner())
     }
 }
@@ -308,13 +311,13 @@ impl GetReply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jet_device::rib::jet_rib::{Defaults, SetOp, Source, SourceNh, SourceRoute};
     use jet_proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress};
     use jet_proto::jnx::jet::routing::base::{
         network_address::Af, route_table::RouteTableFormat, LabelEntry, LabelStack,
         LabelStackEntry, NetworkAddress, RouteTable, RouteTableName,
     };
     use jet_proto::jnx::jet::routing::rib as pb;
+    use jet_rib::{Defaults, SetOp, Source, SourceNh, SourceRoute};
     use prost::Message;
 
     fn addr(s: &str) -> Option<NetworkAddress> {
@@ -454,7 +457,13 @@ mod tests {
                 assert_eq!(reply.routes(), want.len());
                 seen += want.len();
                 let got = pb::RouteGetResponse::decode(reply.finish().0.as_slice()).unwrap();
-                assert_eq!(got.status, crate::svc::ok_status());
+                assert_eq!(
+                    got.status,
+                    Some(jet_proto::jnx::jet::common::RpcStatus {
+                        code: jet_proto::jnx::jet::common::StatusCode::Success as i32,
+                        message: String::new(),
+                    })
+                );
                 assert_eq!(got.sub_code, 0);
                 assert_eq!(got.routes, want, "{name} by_id={by_id} bytes={bytes}");
             }

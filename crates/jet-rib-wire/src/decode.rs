@@ -1,51 +1,51 @@
 //! RouteAdd/Modify/Update/Delete requests read straight from protobuf bytes into a
-//! [`Batch`]: the programming hot path.
+//! [`Batch`](jet_rib::Batch): the programming hot path.
 //!
 //! prost would first build a `RouteEntry` per route (four to six heap strings, a vector
-//! and a hash map each), which `convert::batch` then turns into a [`RouteSpec`]. Here the
+//! and a hash map each), which [`convert::batch`] then turns into a [`RouteSpec`](jet_rib::RouteSpec). Here the
 //! bytes are walked once and nothing is allocated per route: addresses are parsed from
 //! borrowed slices, table and interface names are interned per batch.
 //!
 //! Only requests that are well formed and pass every form check take this path. On
 //! anything else — a malformed message, a form error in some route, a field appearing
 //! twice where protobuf would merge, a label stack or tunnel profile — the reader gives
-//! up and the request is decoded again with prost and converted by `convert`, so errors,
+//! up and the request is decoded again with prost and converted by [`convert`], so errors,
 //! messages and rare features have exactly one implementation. The `tests` module
 //! checks on random requests that both paths build the same batch.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use jet_device::rib::jet_rib::{
+use jet_rib::{
     Batch, DeleteBatch, Gateway, IfId, KeySpec, Prefix, RouteSpec, TableRef, MAX_BATCH,
     MAX_GATEWAYS,
 };
 use prost::Message;
 
-use super::convert;
+use crate::convert;
 use jet_proto::jnx::jet::routing::rib as pb;
 
 /// A decoded RouteAdd/Modify/Update request.
 #[derive(Debug)]
-pub(crate) struct SetRequest {
+pub struct SetRequest {
     /// Entries in the request (may exceed [`MAX_BATCH`]: then `batch` is empty and the
     /// request is refused whole).
-    pub(crate) entries: usize,
+    pub entries: usize,
     /// The routes, converted up to the first one failing form checks.
-    pub(crate) batch: Batch,
+    pub batch: Batch,
 }
 
 /// A decoded RouteDelete request.
 #[derive(Debug)]
-pub(crate) struct DeleteRequest {
+pub struct DeleteRequest {
     /// Keys in the request.
-    pub(crate) entries: usize,
+    pub entries: usize,
     /// The keys, converted up to the first one failing form checks.
-    pub(crate) batch: DeleteBatch,
+    pub batch: DeleteBatch,
 }
 
 impl SetRequest {
     /// From a message prost decoded (the general path).
-    pub(crate) fn from_pb(req: &pb::RouteUpdateRequest) -> SetRequest {
+    pub fn from_pb(req: &pb::RouteUpdateRequest) -> SetRequest {
         let entries = req.routes.len();
         let batch = if entries > MAX_BATCH {
             Batch::default()
@@ -56,7 +56,7 @@ impl SetRequest {
     }
 
     /// From the bytes of a `RouteUpdateRequest`.
-    pub(crate) fn decode(bytes: &[u8]) -> Result<SetRequest, prost::DecodeError> {
+    pub fn decode(bytes: &[u8]) -> Result<SetRequest, prost::DecodeError> {
         if let Some(r) = fast_set(bytes) {
             return Ok(r);
         }
@@ -66,7 +66,7 @@ impl SetRequest {
 
 impl DeleteRequest {
     /// From a message prost decoded (the general path).
-    pub(crate) fn from_pb(req: &pb::RouteDeleteRequest) -> DeleteRequest {
+    pub fn from_pb(req: &pb::RouteDeleteRequest) -> DeleteRequest {
         let entries = req.keys.len();
         let batch = if entries > MAX_BATCH {
             DeleteBatch::default()
@@ -77,7 +77,7 @@ impl DeleteRequest {
     }
 
     /// From the bytes of a `RouteDeleteRequest`.
-    pub(crate) fn decode(bytes: &[u8]) -> Result<DeleteRequest, prost::DecodeError> {
+    pub fn decode(bytes: &[u8]) -> Result<DeleteRequest, prost::DecodeError> {
         if let Some(r) = fast_delete(bytes) {
             return Ok(r);
         }
@@ -89,7 +89,7 @@ impl DeleteRequest {
 /// fuzz target): whenever the fast path accepts a request, prost must decode it and the
 /// general conversion must build the same batch; and `decode` as a whole must agree with
 /// prost on success or failure.
-pub(crate) fn check_against_prost(bytes: &[u8]) {
+pub fn check_against_prost(bytes: &[u8]) {
     let fast = fast_set(bytes);
     let general = pb::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_pb(&r));
     match (&fast, &general) {
@@ -539,7 +539,7 @@ fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
         pref2: prefs[1],
         bgp_static,
         stats,
-        attrs: jet_device::rib::jet_rib::Attrs { tags, colors },
+        attrs: jet_rib::Attrs { tags, colors },
     })
 }
 

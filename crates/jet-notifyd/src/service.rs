@@ -13,18 +13,30 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use jet_config::Config;
 use jet_device::eventd::{self, Notification};
 use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
+use jet_jsd::tls as jet_tls;
 use jet_notify::{
-    Authenticator, Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig, ProtocolVersion, QoS,
+    AbortOnDrop, AuthFuture, Authenticator, Broker, BrokerConfig, BrokerHandle, Limits,
+    ListenerConfig, ProtocolVersion, QoS,
 };
 
-/// A running notification service.
+/// A running notification service. Dropping it stops it at once (its tasks are
+/// aborted, the broker's listeners close and its clients are disconnected);
+/// [`NotificationService::shutdown`] also waits for the clients to go.
 pub struct NotificationService {
     broker: Arc<BrokerHandle>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    tasks: Vec<AbortOnDrop>,
+}
+
+impl Drop for NotificationService {
+    fn drop(&mut self) {
+        // The device keeps the broker (commit check, show commands): stop it explicitly.
+        self.broker.stop();
+    }
 }
 
 /// Everything the broker configuration is built from besides the configuration text.
@@ -40,30 +52,20 @@ struct Builder {
 
 impl Builder {
     fn new(device: Device) -> Self {
-        let users = device.watch_config();
-        // Unknown users cost the same crypt work as known ones.
-        let dummy = jet_device::factory::hash_password(&jet_device::factory::random_password());
-        let authenticator: Authenticator = Arc::new(move |user: &str, password: &[u8]| {
-            let Ok(password) = std::str::from_utf8(password) else {
-                return false;
-            };
-            let committed = users.borrow().clone();
-            match committed
-                .config
-                .users()
-                .into_iter()
-                .find(|u| u.name == user)
-            {
-                Some(u) => u
-                    .encrypted_password
-                    .as_deref()
-                    .is_some_and(|h| jet_device::factory::verify_password(password, h)),
-                None => {
-                    let _ = jet_device::factory::verify_password(password, &dummy);
-                    false
-                }
-            }
-        });
+        // The device checks `system login user` on its blocking pool (one password check
+        // for every login path); this only waits for the verdict.
+        let authenticator: Authenticator = {
+            let device = device.clone();
+            Arc::new(move |user: String, password: Bytes| -> AuthFuture {
+                let device = device.clone();
+                Box::pin(async move {
+                    let Ok(password) = std::str::from_utf8(&password) else {
+                        return false;
+                    };
+                    device.authenticate(&user, password).await.is_ok()
+                })
+            })
+        };
         Builder {
             device,
             tls: Mutex::new(None),
@@ -131,7 +133,7 @@ impl Builder {
             .into_iter()
             .find(|c| Some(&c.name) == ssl.local_certificate.as_ref())
             .and_then(|c| c.load_key_file)
-            .map(|f| crate::tls::key_file_path(data_dir, &f));
+            .map(|f| jet_tls::key_file_path(data_dir, &f));
         let fingerprint = format!(
             "{ssl:?}|{:?}",
             key_file
@@ -144,7 +146,7 @@ impl Builder {
                 return Ok(tls.clone());
             }
         }
-        let mut sc = crate::tls::server_config(data_dir, cfg, &as_grpc).map_err(|e| {
+        let mut sc = jet_tls::server_config(data_dir, cfg, &as_grpc).map_err(|e| {
             format!("[edit system services extension-service notification ssl] {e}")
         })?;
         // MQTT, not HTTP/2: no ALPN requirement (clients may offer "mqtt" or nothing).
@@ -169,7 +171,7 @@ impl NotificationService {
         let bridges = Arc::new(crate::bridge::Bridges::default());
         bridges.configure(&committed.config);
 
-        let reconfigure = tokio::spawn({
+        let reconfigure = AbortOnDrop::spawn({
             let broker = broker.clone();
             let bridges = bridges.clone();
             let mut config = device.watch_config();
@@ -194,7 +196,7 @@ impl NotificationService {
                 }
             }
         });
-        let events = tokio::spawn({
+        let events = AbortOnDrop::spawn({
             let link = broker.link();
             let interest = (broker.clone(), bridges.clone());
             let wants = move |filter: &str| {

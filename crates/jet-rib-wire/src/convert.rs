@@ -7,18 +7,19 @@
 
 use std::net::IpAddr;
 
-use jet_device::rib::jet_rib::{
-    self, Batch, DeleteBatch, Gateway, IfId, KeySpec, LabelAction, LabelOp, Prefix, Proto, Rib,
-    RibCode, RouteSpec, RouteView, TableRef, MAX_GATEWAYS,
-};
 use jet_proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress};
 use jet_proto::jnx::jet::routing::base::{
     network_address::Af, route_table::RouteTableFormat, LabelOperation, NetworkAddress,
     RouteProtoType, RouteTable, RouteTableId, RouteTableName,
 };
 use jet_proto::jnx::jet::routing::rib as pb;
+use jet_rib::{
+    self, Batch, DeleteBatch, Gateway, IfId, KeySpec, LabelAction, LabelOp, Prefix, Proto, Rib,
+    RibCode, RouteSpec, RouteView, TableRef, MAX_GATEWAYS,
+};
 
-type Refusal = (RibCode, String);
+/// Why a request was refused: the JET sub-code and the message the client sees.
+pub type Refusal = (RibCode, String);
 
 fn refuse<T>(code: RibCode, msg: impl Into<String>) -> Result<T, Refusal> {
     Err((code, msg.into()))
@@ -27,7 +28,8 @@ fn refuse<T>(code: RibCode, msg: impl Into<String>) -> Result<T, Refusal> {
 /// Most label operations on one gateway.
 const MAX_LABELS: usize = 16;
 
-pub(crate) fn ip(a: &IpAddress) -> Option<IpAddr> {
+/// An IP address given as text or as 4/16 bytes; `None` when it is neither.
+pub fn ip(a: &IpAddress) -> Option<IpAddr> {
     match a.addr_format.as_ref()? {
         AddrFormat::AddrString(s) => s.parse().ok(),
         AddrFormat::AddrBytes(b) => match b.len() {
@@ -39,7 +41,7 @@ pub(crate) fn ip(a: &IpAddress) -> Option<IpAddr> {
 }
 
 /// A destination from a `NetworkAddress` and length.
-pub(crate) fn prefix(a: Option<&NetworkAddress>, len: u32) -> Result<Prefix, Refusal> {
+pub fn prefix(a: Option<&NetworkAddress>, len: u32) -> Result<Prefix, Refusal> {
     let Some(af) = a.and_then(|a| a.af.as_ref()) else {
         return refuse(RibCode::PrefixInvalid, "destination prefix missing");
     };
@@ -65,13 +67,17 @@ fn table_ref(t: Option<&RouteTable>) -> Result<TableRefBorrow<'_>, Refusal> {
     }
 }
 
-pub(crate) enum TableRefBorrow<'a> {
+/// A table as a request names it, borrowed from the message.
+pub enum TableRefBorrow<'a> {
+    /// By name (`inet.0`).
     Name(&'a str),
+    /// By numeric id.
     Id(u32),
 }
 
 impl TableRefBorrow<'_> {
-    pub(crate) fn owned(&self) -> TableRef {
+    /// The owned form the RIB resolves.
+    pub fn owned(&self) -> TableRef {
         match self {
             TableRefBorrow::Name(n) => TableRef::Name((*n).to_owned()),
             TableRefBorrow::Id(i) => TableRef::Id(*i),
@@ -80,16 +86,15 @@ impl TableRefBorrow<'_> {
 }
 
 /// A table named in a request, resolved against the RIB.
-pub(crate) fn resolve_table(
-    rib: &Rib,
-    t: Option<&RouteTable>,
-) -> Result<jet_rib::TableId, Refusal> {
+pub fn resolve_table(rib: &Rib, t: Option<&RouteTable>) -> Result<jet_rib::TableId, Refusal> {
     let r = table_ref(t)?.owned();
     rib.resolve_table(&r)
         .ok_or_else(|| (RibCode::TableInvalid, format!("table '{r}' does not exist")))
 }
 
-pub(crate) fn interface_name_ok(n: &str) -> bool {
+/// Whether `n` is a well-formed interface name (at most 64 characters, a letter first,
+/// then letters, digits and `-/.:_`).
+pub fn interface_name_ok(n: &str) -> bool {
     n.len() <= 64
         && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && n.chars()
@@ -290,7 +295,7 @@ fn route(b: &mut Batch, e: &pb::RouteEntry) -> Result<RouteSpec, Refusal> {
 
 /// Builds a batch from RouteAdd/Modify/Update entries, stopping at the first entry that
 /// fails form checks (recorded in `Batch::invalid`).
-pub(crate) fn batch(entries: &[pb::RouteEntry]) -> Batch {
+pub fn batch(entries: &[pb::RouteEntry]) -> Batch {
     let mut b = Batch::with_capacity(entries.len());
     for e in entries {
         match route(&mut b, e) {
@@ -305,7 +310,7 @@ pub(crate) fn batch(entries: &[pb::RouteEntry]) -> Batch {
 }
 
 /// Builds a delete batch.
-pub(crate) fn delete_batch(keys: &[pb::RouteMatch]) -> DeleteBatch {
+pub fn delete_batch(keys: &[pb::RouteMatch]) -> DeleteBatch {
     let mut d = DeleteBatch::default();
     for k in keys {
         let r = table_ref(k.table.as_ref()).and_then(|t| {
@@ -347,7 +352,7 @@ fn ip_pb(a: IpAddr, bytes: bool) -> IpAddress {
 }
 
 /// A destination as a `NetworkAddress` (IP addresses as bytes when `bytes`).
-pub(crate) fn network_address(p: &Prefix, bytes: bool) -> NetworkAddress {
+pub fn network_address(p: &Prefix, bytes: bool) -> NetworkAddress {
     let af = match (*p, p.addr()) {
         (Prefix::Mpls(l), _) => {
             Af::Mpls(jet_proto::jnx::jet::routing::base::MplsAddress { label: l })
@@ -369,7 +374,7 @@ fn gw_address(a: IpAddr, bytes: bool) -> NetworkAddress {
 }
 
 /// The table as a reply names it.
-pub(crate) fn table_pb(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> RouteTable {
+pub fn table_pb(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> RouteTable {
     let f = if by_id {
         RouteTableFormat::Id(RouteTableId { id: t.0 })
     } else {
@@ -382,7 +387,8 @@ pub(crate) fn table_pb(rib: &Rib, t: jet_rib::TableId, by_id: bool) -> RouteTabl
     }
 }
 
-pub(crate) fn proto_pb(p: Proto) -> i32 {
+/// A route source as the protobuf `RouteProtoType` number.
+pub fn proto_pb(p: Proto) -> i32 {
     (match p {
         Proto::Direct => RouteProtoType::ProtoDirect,
         Proto::Local => RouteProtoType::ProtoLocal,
@@ -393,12 +399,7 @@ pub(crate) fn proto_pb(p: Proto) -> i32 {
 
 /// A path as a `RouteEntry`. `table` is built once per reply and cloned. `bytes`: every
 /// IP address (destination, gateway, local address) as `addr_bytes` instead of text.
-pub(crate) fn entry(
-    rib: &Rib,
-    v: &RouteView<'_>,
-    table: &RouteTable,
-    bytes: bool,
-) -> pb::RouteEntry {
+pub fn entry(rib: &Rib, v: &RouteView<'_>, table: &RouteTable, bytes: bool) -> pb::RouteEntry {
     let gateways = match &v.nh.nh {
         jet_rib::NextHop::Gateways(g) => g
             .iter()

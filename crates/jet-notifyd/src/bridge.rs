@@ -3,7 +3,7 @@
 //! one device (a Mosquitto or EMQX cluster collecting many devices' events).
 //!
 //! ```text
-//!  eventd sink ──forward()──► per-bridge bounded queue ──► bridge task ──► rumqttc ──► broker
+//!  eventd sink ──forward()──► per-bridge bounded queue ──► jet_notify::client::run_bridge ──► broker
 //!                 (never blocks; full → dropped, counted)   (reconnects with back-off)
 //! ```
 //!
@@ -19,13 +19,15 @@ use std::time::Duration;
 
 use jet_config::{BridgeCfg, Config};
 use jet_device::eventd::Notification;
-use rumqttc::{AsyncClient, MqttOptions, QoS};
+use jet_notify::client::{run_bridge, BridgeOptions};
+use jet_notify::codec::Publish;
+use jet_notify::{AbortOnDrop, QoS};
 use tokio::sync::mpsc;
 
 /// Events buffered per bridge while its broker is slow or unreachable.
 pub(crate) const BRIDGE_QUEUE: usize = 10_000;
-/// Longest pause between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// PINGREQ interval toward the external broker.
+const KEEP_ALIVE: Duration = Duration::from_secs(30);
 
 /// The running bridges of one device.
 #[derive(Default)]
@@ -35,15 +37,10 @@ pub(crate) struct Bridges {
 
 struct Running {
     cfg: BridgeCfg,
-    tx: mpsc::Sender<Notification>,
+    tx: mpsc::Sender<Publish>,
     dropped: Arc<AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    /// Ends with the bridge (reconfigured away, or the service dropped).
+    _task: AbortOnDrop,
 }
 
 impl Bridges {
@@ -62,14 +59,22 @@ impl Bridges {
             };
             let (tx, rx) = mpsc::channel(BRIDGE_QUEUE);
             let dropped = Arc::new(AtomicU64::new(0));
-            let task = tokio::spawn(run(b.name.clone(), SocketAddr::new(addr, b.port), rx));
+            let task = AbortOnDrop::spawn(run_bridge(
+                BridgeOptions {
+                    name: b.name.clone(),
+                    broker: SocketAddr::new(addr, b.port),
+                    client_id: format!("openjet-bridge-{}", b.name),
+                    keep_alive: KEEP_ALIVE,
+                },
+                rx,
+            ));
             running.insert(
                 b.name.clone(),
                 Running {
                     cfg: b,
                     tx,
                     dropped,
-                    task,
+                    _task: task,
                 },
             );
         }
@@ -98,7 +103,9 @@ impl Bridges {
             {
                 continue;
             }
-            if r.tx.try_send(n.clone()).is_err() {
+            let mut p = Publish::new(n.topic.as_str(), QoS::AtLeastOnce, n.payload.clone());
+            p.retain = n.retain;
+            if r.tx.try_send(p).is_err() {
                 let d = r.dropped.fetch_add(1, Ordering::Relaxed) + 1;
                 if d.is_power_of_two() {
                     tracing::warn!(bridge = %r.cfg.name, dropped = d, "notification bridge queue full; events dropped");
@@ -106,51 +113,4 @@ impl Bridges {
             }
         }
     }
-}
-
-/// One bridge: keeps a connection to the external broker and publishes queued events.
-async fn run(name: String, broker: SocketAddr, mut rx: mpsc::Receiver<Notification>) {
-    let mut opts = MqttOptions::new(
-        format!("openjet-bridge-{name}"),
-        broker.ip().to_string(),
-        broker.port(),
-    );
-    opts.set_keep_alive(Duration::from_secs(30));
-    // Queued QoS 1 publishes survive reconnects (the session is kept by the client).
-    opts.set_clean_session(false);
-    let (client, mut eventloop) = AsyncClient::new(opts, 256);
-    // The event loop owns the connection: on an error it is polled again after a pause
-    // that doubles up to MAX_BACKOFF, which reconnects.
-    let poller = tokio::spawn({
-        let name = name.clone();
-        async move {
-            let mut backoff = Duration::from_millis(100);
-            loop {
-                match eventloop.poll().await {
-                    Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) => {
-                        tracing::info!(bridge = %name, %broker, "notification bridge connected");
-                        backoff = Duration::from_millis(100);
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(bridge = %name, %broker, error = %e, retry_in = ?backoff, "notification bridge disconnected");
-                        tokio::time::sleep(backoff).await;
-                        backoff = (backoff * 2).min(MAX_BACKOFF);
-                    }
-                }
-            }
-        }
-    });
-    while let Some(n) = rx.recv().await {
-        // Waits while the client's own queue is full (the external broker is slow or
-        // down); meanwhile our bounded queue fills and forward() drops and counts.
-        if client
-            .publish(n.topic, QoS::AtLeastOnce, n.retain, n.payload.into_bytes())
-            .await
-            .is_err()
-        {
-            break;
-        }
-    }
-    poller.abort();
 }

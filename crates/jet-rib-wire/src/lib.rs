@@ -1,0 +1,38 @@
+//! The JET RIB service's protobuf codec, between gRPC message bytes and [`jet_rib`].
+//!
+//! Owns:
+//! - [`decode`]: RouteAdd/Modify/Update/Delete request bytes read straight into a
+//!   [`jet_rib::Batch`] / [`jet_rib::DeleteBatch`] (the programming hot path), falling
+//!   back to prost and [`convert`] for anything unusual, so every refusal has one
+//!   implementation;
+//! - [`encode`]: RouteGet replies written straight from the RIB into protobuf bytes (the
+//!   read hot path), byte for byte what prost writes for [`convert::entry`];
+//! - [`query`]: RouteGet requests checked into a RIB walk that yields those replies a
+//!   chunk at a time;
+//! - [`convert`]: the general prost ⇄ jet-rib conversions with the form checks and the
+//!   JET sub-codes the contract names (also used for RouteSubscribe updates);
+//! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
+//!   on any bytes (unit tests and the `rib_wire` fuzz target).
+//!
+//! Must not: know about gRPC transport (tonic), sessions, the device or its tasks, do
+//! I/O or hold state. Routing rules belong to `jet-rib`; serving (streams, permits,
+//! who is calling) belongs to `jet-jsd`.
+//!
+//! ```
+//! use jet_proto::jnx::jet::routing::rib as pb;
+//! use prost::Message;
+//!
+//! let bytes = pb::RouteUpdateRequest { routes: Vec::new() }.encode_to_vec();
+//! let req = jet_rib_wire::SetRequest::decode(&bytes).unwrap();
+//! assert_eq!(req.entries, 0);
+//! jet_rib_wire::check_against_prost(&bytes);
+//! ```
+
+pub mod convert;
+pub mod decode;
+pub mod encode;
+pub mod query;
+
+pub use decode::{check_against_prost, DeleteRequest, SetRequest};
+pub use encode::{Encoded, GetReply, Style, TableName};
+pub use query::GetQuery;
