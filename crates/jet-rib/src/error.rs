@@ -1,42 +1,8 @@
 //! Errors of the RIB: why a destination or a route was refused, with the JET sub-code
 //! each reason maps to.
 
-use std::net::IpAddr;
-
-use crate::prefix::Prefix;
+use crate::prefix::{Prefix, PrefixError};
 use crate::table::Proto;
-
-/// A destination that is not a valid prefix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PrefixError {
-    /// Longer than the family allows.
-    #[error("prefix length {len} is too long (at most {max})")]
-    TooLong {
-        /// Given length.
-        len: u32,
-        /// Largest allowed.
-        max: u32,
-    },
-    /// Shorter than the family requires (MPLS needs 52).
-    #[error("prefix length {len} is too short (must be {want})")]
-    TooShort {
-        /// Given length.
-        len: u32,
-        /// Required length.
-        want: u8,
-    },
-    /// Address bits set beyond the prefix length.
-    #[error("{addr}/{len} has host bits set beyond the prefix length")]
-    HostBits {
-        /// The address.
-        addr: IpAddr,
-        /// The length.
-        len: u8,
-    },
-    /// An MPLS label out of range or reserved.
-    #[error("MPLS label {0} is invalid (20 bits, not 4-15)")]
-    Label(u32),
-}
 
 impl PrefixError {
     /// The JET sub-code for this reason.

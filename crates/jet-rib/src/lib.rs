@@ -56,11 +56,11 @@ pub use batch::{
 pub use client::{
     Client, ClientIdx, Clients, Defaults, InitOutcome, DEFAULT_PURGE_SECS, PURGE_RANGE,
 };
-pub use error::{EntryError, PrefixError, RibCode, RibError};
+pub use error::{EntryError, RibCode, RibError};
 pub use nexthop::{
     Gateway, GwState, IfId, IfNames, LabelAction, LabelOp, NextHop, NhEntry, NhId, NhTable,
 };
-pub use prefix::{label_is_valid, Family, Prefix, MPLS_LABEL_MAX, MPLS_PREFIX_LEN};
+pub use prefix::{label_is_valid, Family, Prefix, PrefixError, MPLS_LABEL_MAX, MPLS_PREFIX_LEN};
 pub use query::{MatchType, RouteView, TableSummary};
 pub use rib::{ChangeOp, Rib, RouteChange, TableId};
 pub use source::{Source, SourceNh, SourceRoute};
