@@ -434,7 +434,7 @@ pub(crate) fn needs_quotes(s: &str) -> bool {
 }
 
 /// `s` as a Junos token: bare when safe, else `"..."` with `"` and `\` escaped.
-pub(crate) fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     if needs_quotes(s) {
         quote_always(s)
     } else {

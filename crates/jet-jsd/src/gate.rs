@@ -122,8 +122,7 @@ impl<S> Gate<S> {
             }
             // Normally a session since it was accepted; one accepted before
             // skip-authentication was committed becomes a session now.
-            crate::listener::take_session(&self.shared, info)
-                .map_err(tonic::Status::resource_exhausted)?;
+            crate::session::take(&self.shared, info).map_err(tonic::Status::resource_exhausted)?;
         }
         if !IMPLEMENTED.contains(&path) {
             let known = jet_proto::method(path).is_some();

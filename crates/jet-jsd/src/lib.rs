@@ -14,6 +14,7 @@ mod error;
 mod gate;
 mod limits;
 mod listener;
+mod session;
 mod svc;
 pub mod tls;
 

@@ -25,9 +25,8 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admission::{session_limit_message, Counter, Place, LOGIN_DEADLINE, SETUP_DEADLINE};
-use crate::conn::{Admitted, Conn, ConnInfo, Deadlines};
+use crate::conn::{Admitted, Conn, Deadlines};
 use crate::error::JsdError;
-use crate::limits::Slot;
 use crate::Shared;
 
 /// How long the connections of a listener stopped by a commit may take to finish.
@@ -339,7 +338,7 @@ fn admit(
 /// Under skip-authentication: a session slot, or a refused connection that lingers to
 /// deliver its error (None: too many linger already, close it at once).
 fn session_at_once(shared: &Arc<Shared>, session: &Arc<Session>) -> Option<Admitted> {
-    let max = match open_session(shared, session) {
+    let max = match crate::session::open(shared, session) {
         Ok(slot) => return Some(Admitted::Session(slot)),
         Err(max) => max,
     };
@@ -355,35 +354,4 @@ fn session_at_once(shared: &Arc<Shared>, session: &Arc<Session>) -> Option<Admit
         shared.lingering_refused.fetch_sub(1, Ordering::Relaxed);
     });
     Some(Admitted::Refused(session_limit_message(max).into()))
-}
-
-/// Takes a `max-connections` slot for `session` and registers it with the device;
-/// `Err(max)` when every slot is taken.
-fn open_session(shared: &Shared, session: &Arc<Session>) -> Result<Slot, usize> {
-    let max = shared.device.committed().config.jsd().max_connections as usize;
-    let Some(slot) = shared.limiter.try_take(max, &shared.device, session.id) else {
-        shared.admission.count(Counter::RefusedSession);
-        return Err(max);
-    };
-    shared.device.sessions().open(session.clone());
-    tracing::info!(session = session.id, peer = %session.peer, transport = session.transport.as_str(), "JET session opened");
-    Ok(slot)
-}
-
-/// Makes the connection of a successful Login a session: takes a `max-connections` slot
-/// unless it holds one already. `Err` carries the message of the refusal.
-pub(crate) fn take_session(shared: &Shared, info: &ConnInfo) -> Result<(), String> {
-    if info.held.has_slot() {
-        return Ok(());
-    }
-    match open_session(shared, &info.session) {
-        Ok(slot) => {
-            info.held.promote(slot);
-            Ok(())
-        }
-        Err(max) => {
-            tracing::warn!(peer = %info.peer(), max, "JET login refused: session limit reached");
-            Err(session_limit_message(max))
-        }
-    }
 }

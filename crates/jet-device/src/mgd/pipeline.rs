@@ -322,7 +322,7 @@ fn apply_ephemeral_op(cfg: Config, op: &EphemeralOp) -> Result<Config, DeviceErr
                 "delete {}",
                 words
                     .iter()
-                    .map(|w| super::session::quote(w))
+                    .map(|w| jet_config::value::quote(w))
                     .collect::<Vec<_>>()
                     .join(" ")
             );

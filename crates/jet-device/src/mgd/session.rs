@@ -98,24 +98,12 @@ pub(crate) struct CfgSession {
     private: Option<PrivateDb>,
 }
 
-/// A word as the configuration grammar reads it (quoted when needed).
-pub(super) fn quote(w: &str) -> String {
-    if !w.is_empty()
-        && !w
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '"' | '{' | '}' | ';' | '[' | ']' | '#'))
-    {
-        return w.to_owned();
-    }
-    format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// `edit W1 W2 ...\n` so that a line applies at the session's level.
 fn at_level(edit: &[String], line: &str) -> String {
     if edit.is_empty() {
         return line.to_owned();
     }
-    let words: Vec<String> = edit.iter().map(|w| quote(w)).collect();
+    let words: Vec<String> = edit.iter().map(|w| jet_config::value::quote(w)).collect();
     format!("edit {}\n{line}", words.join(" "))
 }
 

@@ -71,7 +71,7 @@ async fn login(
         Ok(who) => {
             shared.throttle.succeeded(ip);
             // The connection becomes a session now: a max-connections slot, or refused.
-            crate::listener::take_session(shared, info).map_err(Status::resource_exhausted)?;
+            crate::session::take(shared, info).map_err(Status::resource_exhausted)?;
             shared.device.sessions().login(
                 &info.session,
                 Login {
