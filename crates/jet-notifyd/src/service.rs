@@ -18,7 +18,6 @@ use jet_config::Config;
 use jet_device::eventd::{self, Notification};
 use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
-use jet_jsd::tls as jet_tls;
 use jet_notify::{
     AuthFuture, Authenticator, Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig,
     ProtocolVersion, QoS,
