@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use jet_config::{CommitMeta, Config, LoginClass, Store};
 use tokio::sync::watch;
 
-use crate::abort::AbortOnDrop;
 use crate::error::DeviceError;
 use crate::events::EventBus;
 use crate::factory;
@@ -29,6 +28,7 @@ use crate::syslog::SyslogHandle;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
 use crate::vocab::request_response::RequestResponseStatus;
+use tokio_util::task::AbortOnDropHandle;
 
 /// How to start a device.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ struct Inner {
     ifd: IfdHandle,
     syslog: SyslogHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
-    _route_sources: AbortOnDrop,
+    _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
     notification: StatusSource<dyn NotificationStatus>,
     /// jsd's connection-admission status source, once jsd registered it.
@@ -124,7 +124,7 @@ impl Device {
         );
         mgd.subsystems.add(ifd.subsystem());
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
-        let route_sources = AbortOnDrop(tokio::spawn(rib::sources::run(
+        let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
             ifd.watch(),
             mgd.committed.clone(),

@@ -27,7 +27,6 @@
 //! in one process); let a subsystem import the op layer or a renderer (renderings
 //! live in `op/`); let the bottom layer import anything above it.
 
-mod abort;
 mod device;
 mod error;
 pub mod eventd;

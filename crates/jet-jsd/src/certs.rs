@@ -113,7 +113,7 @@ pub fn generate(data_dir: &Path, names: &[String]) -> Result<GeneratedCerts, Jsd
     write(&out.ca_cert, &ca_cert.pem(), false)?;
     write(&dir.join("ca.key"), &ca_key_pem, true)?;
     write(
-        &crate::tls::ca_profile_path(data_dir, CA_PROFILE),
+        &jet_tls::ca_profile_path(data_dir, CA_PROFILE),
         &ca_cert.pem(),
         false,
     )?;

@@ -16,7 +16,6 @@ mod limits;
 mod listener;
 mod session;
 mod svc;
-pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
@@ -125,7 +124,7 @@ fn commit_check(shared: Arc<Shared>) -> jet_device::CommitCheck {
         let specs = listener::specs(data_dir, cfg).map_err(|e| e.to_string())?;
         let jsd = cfg.jsd();
         if let Some(ssl) = &jsd.ssl {
-            tls::server_config(data_dir, cfg, ssl).map_err(|e| {
+            jet_tls::server_config(data_dir, cfg, ssl).map_err(|e| {
                 format!("[edit system services extension-service request-response grpc ssl] {e}")
             })?;
         }

@@ -91,12 +91,12 @@ pub(crate) fn specs(
             .into_iter()
             .filter(|c| Some(&c.name) == ssl.local_certificate.as_ref())
             .filter_map(|c| c.load_key_file)
-            .map(|f| crate::tls::key_file_path(data_dir, &f))
+            .map(|f| jet_tls::key_file_path(data_dir, &f))
             .chain(
                 ssl.mutual
                     .iter()
                     .filter_map(|m| m.certificate_authority.as_deref())
-                    .map(|p| crate::tls::ca_profile_path(data_dir, p)),
+                    .map(|p| jet_tls::ca_profile_path(data_dir, p)),
             );
         for f in files {
             let bytes = std::fs::read(&f).unwrap_or_default();
@@ -200,7 +200,7 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         ListenerSpec::ClearText(_) => (Transport::ClearText, None),
         ListenerSpec::Tls { .. } => {
             let ssl = cfg.jsd().ssl.ok_or("ssl stanza vanished")?;
-            let sc = crate::tls::server_config(shared.device.data_dir(), cfg, &ssl)
+            let sc = jet_tls::server_config(shared.device.data_dir(), cfg, &ssl)
                 .map_err(|e| e.to_string())?;
             (Transport::Tls, Some(TlsAcceptor::from(Arc::new(sc))))
         }

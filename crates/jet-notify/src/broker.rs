@@ -22,7 +22,7 @@ use crate::link::Link;
 use crate::listener::{self, ListenerTask, REFUSALS};
 use crate::shared::Shared;
 use crate::stats::{ClientInfo, Stats};
-use crate::task::AbortOnDrop;
+use tokio_util::task::AbortOnDropHandle;
 
 const TICK: Duration = Duration::from_millis(250);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -46,7 +46,7 @@ impl Broker {
                 refusals.clone(),
             )?);
         }
-        let housekeeping = AbortOnDrop::spawn({
+        let housekeeping = AbortOnDropHandle::new(tokio::spawn({
             let shared = shared.clone();
             async move {
                 let mut every = tokio::time::interval(TICK);
@@ -56,7 +56,7 @@ impl Broker {
                     shared.router().tick(tokio::time::Instant::now().into_std());
                 }
             }
-        });
+        }));
         Ok(BrokerHandle {
             inner: Arc::new(Inner {
                 shared,
@@ -73,7 +73,7 @@ struct Inner {
     shared: Arc<Shared>,
     listeners: Mutex<Vec<ListenerTask>>,
     refusals: Arc<Semaphore>,
-    housekeeping: AbortOnDrop,
+    housekeeping: AbortOnDropHandle<()>,
     closed: AtomicBool,
 }
 

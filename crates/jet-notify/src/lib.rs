@@ -38,7 +38,6 @@ mod router;
 mod session;
 mod shared;
 mod stats;
-mod task;
 pub mod topic;
 
 pub use broker::{Broker, BrokerHandle};
@@ -50,4 +49,3 @@ pub use config::{
 pub use error::{ClientError, NotifyError};
 pub use link::Link;
 pub use stats::{ClientInfo, Stats};
-pub use task::AbortOnDrop;

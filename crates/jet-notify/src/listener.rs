@@ -30,7 +30,7 @@ use crate::error::NotifyError;
 use crate::io;
 use crate::shared::Shared;
 use crate::stats::add;
-use crate::task::AbortOnDrop;
+use tokio_util::task::AbortOnDropHandle;
 
 /// Refusal CONNACKs being written at once.
 pub(crate) const REFUSALS: usize = 64;
@@ -39,7 +39,7 @@ pub(crate) const REFUSALS: usize = 64;
 pub(crate) struct ListenerTask {
     pub(crate) cfg: ListenerConfig,
     pub(crate) local: SocketAddr,
-    _task: AbortOnDrop,
+    _task: AbortOnDropHandle<()>,
 }
 
 impl ListenerTask {
@@ -72,7 +72,9 @@ pub(crate) fn spawn(
         source,
     })?;
     let tls = cfg.tls.clone().map(TlsAcceptor::from);
-    let task = AbortOnDrop::spawn(accept_loop(shared, listener, local, tls, refusals));
+    let task = AbortOnDropHandle::new(tokio::spawn(accept_loop(
+        shared, listener, local, tls, refusals,
+    )));
     tracing::info!(%local, tls = cfg.tls.is_some(), "MQTT listener started");
     Ok(ListenerTask {
         cfg,

@@ -21,8 +21,9 @@ use jet_config::{BridgeCfg, Config};
 use jet_device::eventd::Notification;
 use jet_notify::client::{run_bridge, BridgeOptions};
 use jet_notify::codec::Publish;
-use jet_notify::{AbortOnDrop, QoS};
+use jet_notify::QoS;
 use tokio::sync::mpsc;
+use tokio_util::task::AbortOnDropHandle;
 
 /// Events buffered per bridge while its broker is slow or unreachable.
 pub(crate) const BRIDGE_QUEUE: usize = 10_000;
@@ -40,7 +41,7 @@ struct Running {
     tx: mpsc::Sender<Publish>,
     dropped: Arc<AtomicU64>,
     /// Ends with the bridge (reconfigured away, or the service dropped).
-    _task: AbortOnDrop,
+    _task: AbortOnDropHandle<()>,
 }
 
 impl Bridges {
@@ -59,7 +60,7 @@ impl Bridges {
             };
             let (tx, rx) = mpsc::channel(BRIDGE_QUEUE);
             let dropped = Arc::new(AtomicU64::new(0));
-            let task = AbortOnDrop::spawn(run_bridge(
+            let task = AbortOnDropHandle::new(tokio::spawn(run_bridge(
                 BridgeOptions {
                     name: b.name.clone(),
                     broker: SocketAddr::new(addr, b.port),
@@ -67,7 +68,7 @@ impl Bridges {
                     keep_alive: KEEP_ALIVE,
                 },
                 rx,
-            ));
+            )));
             running.insert(
                 b.name.clone(),
                 Running {

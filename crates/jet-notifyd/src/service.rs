@@ -18,18 +18,18 @@ use jet_config::Config;
 use jet_device::eventd::{self, Notification};
 use jet_device::op::notification::{NotificationStatus, NotifyClientRow};
 use jet_device::Device;
-use jet_jsd::tls as jet_tls;
 use jet_notify::{
-    AbortOnDrop, AuthFuture, Authenticator, Broker, BrokerConfig, BrokerHandle, Limits,
-    ListenerConfig, ProtocolVersion, QoS,
+    AuthFuture, Authenticator, Broker, BrokerConfig, BrokerHandle, Limits, ListenerConfig,
+    ProtocolVersion, QoS,
 };
+use tokio_util::task::AbortOnDropHandle;
 
 /// A running notification service. Dropping it stops it at once (its tasks are
 /// aborted, the broker's listeners close and its clients are disconnected);
 /// [`NotificationService::shutdown`] also waits for the clients to go.
 pub struct NotificationService {
     broker: Arc<BrokerHandle>,
-    tasks: Vec<AbortOnDrop>,
+    tasks: Vec<AbortOnDropHandle<()>>,
 }
 
 impl Drop for NotificationService {
@@ -171,7 +171,7 @@ impl NotificationService {
         let bridges = Arc::new(crate::bridge::Bridges::default());
         bridges.configure(&committed.config);
 
-        let reconfigure = AbortOnDrop::spawn({
+        let reconfigure = AbortOnDropHandle::new(tokio::spawn({
             let broker = broker.clone();
             let bridges = bridges.clone();
             let mut config = device.watch_config();
@@ -195,8 +195,8 @@ impl NotificationService {
                     }
                 }
             }
-        });
-        let events = AbortOnDrop::spawn({
+        }));
+        let events = AbortOnDropHandle::new(tokio::spawn({
             let link = broker.link();
             let interest = (broker.clone(), bridges.clone());
             let wants = move |filter: &str| {
@@ -212,7 +212,7 @@ impl NotificationService {
                     tracing::warn!(error = %e, "eventd could not publish");
                 }
             })
-        });
+        }));
         Ok(NotificationService {
             broker,
             tasks: vec![reconfigure, events],

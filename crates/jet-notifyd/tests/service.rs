@@ -12,6 +12,7 @@ use jet_notify::QoS;
 use jet_notifyd::NotificationService;
 use jet_testkit::{config_text, free_port, random_password};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::task::AbortOnDropHandle;
 
 /// Generous bound on waits that only guard against a hang.
 const WAIT: Duration = Duration::from_secs(30);
@@ -118,7 +119,7 @@ async fn logins_while_streaming() {
 
     // A stream of QoS 0 messages from inside the device, for as long as the test runs.
     let link = service.broker().link();
-    let _publisher = jet_notify::AbortOnDrop::spawn(async move {
+    let _publisher = AbortOnDropHandle::new(tokio::spawn(async move {
         loop {
             let _ = link.publish(
                 "/app/stream",
@@ -128,15 +129,15 @@ async fn logins_while_streaming() {
             );
             tokio::task::yield_now().await;
         }
-    });
+    }));
     let (delivered_tx, mut delivered) = tokio::sync::mpsc::unbounded_channel();
-    let _reader = jet_notify::AbortOnDrop::spawn(async move {
+    let _reader = AbortOnDropHandle::new(tokio::spawn(async move {
         while let Ok(p) = sub.recv().await {
             if matches!(p, Packet::Publish(_)) && delivered_tx.send(()).is_err() {
                 return;
             }
         }
-    });
+    }));
 
     const LOGINS: usize = 200;
     let (sent_tx, mut sent) = tokio::sync::mpsc::unbounded_channel();

@@ -61,6 +61,27 @@ macro_rules! say {
     }};
 }
 
+/// Raises the soft limit on open descriptors to the hard limit: jsd admits thousands of
+/// connections (4,096 not yet logged in, besides the sessions), each one a descriptor.
+fn raise_descriptor_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (soft, hard) = match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok(limits) => limits,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the open-file limit");
+            return;
+        }
+    };
+    // An unlimited hard limit is still capped by the kernel's per-process maximum.
+    let target = hard.min(1 << 20);
+    if soft >= target {
+        return;
+    }
+    if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, target, hard) {
+        tracing::warn!(error = %e, soft, hard, "cannot raise the open-file limit; connections beyond it are refused");
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -71,6 +92,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    raise_descriptor_limit();
     match cli.command {
         Some(Command::Certs {
             action: CertsAction::Generate { names, port },

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use jet_config::Config;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::glue::interfaces_conf;
 use super::model::{Changes, Model};
@@ -58,13 +59,7 @@ pub(crate) enum IfdRequest {
 pub(crate) struct IfdHandle {
     tx: mpsc::Sender<IfdRequest>,
     snapshot: watch::Receiver<Arc<InterfacesSnapshot>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for IfdHandle {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: AbortOnDropHandle<()>,
 }
 
 impl IfdHandle {
@@ -91,7 +86,7 @@ impl IfdHandle {
         IfdHandle {
             tx,
             snapshot,
-            task: tokio::spawn(task.run()),
+            _task: AbortOnDropHandle::new(tokio::spawn(task.run())),
         }
     }
 

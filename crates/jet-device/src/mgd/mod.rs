@@ -41,10 +41,10 @@ use std::sync::Arc;
 use jet_config::{CommitMeta, Config, LoginClass, Store};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::abort::AbortOnDrop;
 use crate::error::DeviceError;
 use crate::events::EventBus;
 use crate::sessions::{SessionEnds, SessionId};
+use tokio_util::task::AbortOnDropHandle;
 
 pub use api::{EphemeralOp, EphemeralOpKind};
 pub use authz::authorize_op;
@@ -151,8 +151,8 @@ pub(crate) struct MgdHandle {
     pub(crate) history: watch::Receiver<Arc<History>>,
     pub(crate) subsystems: Subsystems,
     pub(crate) config_dir: PathBuf,
-    _task: AbortOnDrop,
-    _forwarder: AbortOnDrop,
+    _task: AbortOnDropHandle<()>,
+    _forwarder: AbortOnDropHandle<()>,
 }
 
 /// A `commit confirmed` waiting for confirmation.
@@ -242,8 +242,8 @@ pub(crate) async fn start(
         history: history_rx,
         subsystems,
         config_dir,
-        _task: AbortOnDrop(task),
-        _forwarder: AbortOnDrop(forwarder),
+        _task: AbortOnDropHandle::new(task),
+        _forwarder: AbortOnDropHandle::new(forwarder),
     })
 }
 

@@ -38,6 +38,7 @@ use jet_rib::{
     Source, SourceRoute, TableId,
 };
 use tokio::sync::{mpsc, oneshot, watch, Semaphore};
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::events::EventBus;
 use crate::mgd::Committed;
@@ -173,15 +174,7 @@ impl RibShared {
 pub struct RibHandle {
     tx: mpsc::Sender<RibRequest>,
     shared: Arc<RibShared>,
-    _task: Arc<AbortTask>,
-}
-
-struct AbortTask(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortTask {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+    _task: Arc<AbortOnDropHandle<()>>,
 }
 
 impl std::fmt::Debug for RibHandle {
@@ -209,7 +202,7 @@ impl RibHandle {
         RibHandle {
             tx,
             shared,
-            _task: Arc::new(AbortTask(task)),
+            _task: Arc::new(AbortOnDropHandle::new(task)),
         }
     }
 

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use jet_config::Config;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::rules::{messages_for, syslog_files, SyslogFile};
 use crate::error::DeviceError;
@@ -42,13 +43,7 @@ pub(crate) struct SyslogHandle {
     tx: mpsc::Sender<SyslogRequest>,
     dir: PathBuf,
     config: watch::Receiver<Arc<Committed>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for SyslogHandle {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: AbortOnDropHandle<()>,
 }
 
 impl SyslogHandle {
@@ -71,7 +66,7 @@ impl SyslogHandle {
             tx,
             dir,
             config,
-            task: tokio::spawn(task.run()),
+            _task: AbortOnDropHandle::new(tokio::spawn(task.run())),
         }
     }
 

@@ -3,8 +3,9 @@
 use bytes::Bytes;
 use jet_notify::client::{run_bridge, BridgeOptions, Client};
 use jet_notify::codec::{Connect, Packet, ProtocolVersion, Publish, SubOptions, Subscribe};
-use jet_notify::{AbortOnDrop, ClientError, QoS};
+use jet_notify::{ClientError, QoS};
 use std::time::Duration;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::common::*;
 
@@ -21,7 +22,7 @@ async fn a_bridge_forwards_its_queue_in_order_at_qos_1() {
     assert!(matches!(sub.recv().await, Some(Packet::SubAck(_))));
 
     let (tx, rx) = tokio::sync::mpsc::channel(16);
-    let _bridge = AbortOnDrop::spawn(run_bridge(
+    let _bridge = AbortOnDropHandle::new(tokio::spawn(run_bridge(
         BridgeOptions {
             name: "test".into(),
             broker: addr,
@@ -29,7 +30,7 @@ async fn a_bridge_forwards_its_queue_in_order_at_qos_1() {
             keep_alive: Duration::from_secs(30),
         },
         rx,
-    ));
+    )));
     for i in 0..3 {
         let p = Publish::new(
             format!("bridged/{i}"),

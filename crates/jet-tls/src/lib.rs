@@ -1,4 +1,10 @@
-//! TLS for the `ssl` listener: rustls (TLS 1.2 and 1.3 only, by construction), an RSA
+//! jet-tls owns building TLS server configurations from the device configuration and
+//! the data directory: the `ssl` stanzas of the gRPC and MQTT listeners, `security
+//! certificates local` and `security pki ca-profile`. It must not open sockets, and
+//! knows nothing of gRPC or MQTT: callers adapt the configuration (ALPN, ...) to their
+//! protocol.
+//!
+//! TLS for an `ssl` listener: rustls (TLS 1.2 and 1.3 only, by construction), an RSA
 //! server certificate as JET requires, and the `client-certificate-request` modes of
 //! mutual authentication.
 //!
@@ -14,7 +20,6 @@ use std::sync::Arc;
 
 use jet_config::{ClientCertRequest, Config, SslCfg};
 
-use crate::error::JsdError;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject as _;
@@ -24,6 +29,10 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::{
     DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig, SignatureScheme,
 };
+
+mod error;
+
+pub use error::TlsError;
 
 /// Where the CA certificate of a `security pki ca-profile` lives.
 pub fn ca_profile_path(data_dir: &Path, profile: &str) -> PathBuf {
@@ -43,8 +52,8 @@ pub fn key_file_path(data_dir: &Path, file: &str) -> PathBuf {
     }
 }
 
-/// The crypto provider jsd uses everywhere (ring).
-pub(crate) fn provider() -> Arc<CryptoProvider> {
+/// The crypto provider (ring).
+fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -54,49 +63,49 @@ pub fn server_config(
     data_dir: &Path,
     cfg: &Config,
     ssl: &SslCfg,
-) -> Result<ServerConfig, JsdError> {
+) -> Result<ServerConfig, TlsError> {
     let name = ssl
         .local_certificate
         .as_deref()
-        .ok_or(JsdError::SslWithoutLocalCertificate)?;
+        .ok_or(TlsError::SslWithoutLocalCertificate)?;
     let local = cfg
         .local_certificates()
         .into_iter()
         .find(|c| c.name == name)
-        .ok_or_else(|| JsdError::UnknownLocalCertificate {
+        .ok_or_else(|| TlsError::UnknownLocalCertificate {
             name: name.to_owned(),
         })?;
     let file = local
         .load_key_file
         .as_deref()
-        .ok_or_else(|| JsdError::NoLoadKeyFile {
+        .ok_or_else(|| TlsError::NoLoadKeyFile {
             name: name.to_owned(),
         })?;
     let path = key_file_path(data_dir, file);
     let pem = match std::fs::read(&path) {
         Ok(pem) => pem,
-        Err(source) => return Err(JsdError::KeyFileUnreadable { path, source }),
+        Err(source) => return Err(TlsError::KeyFileUnreadable { path, source }),
     };
     let chain: Vec<CertificateDer<'static>> =
         match CertificateDer::pem_slice_iter(&pem).collect::<Result<_, _>>() {
             Ok(chain) => chain,
-            Err(source) => return Err(JsdError::BadCertificatePem { path, source }),
+            Err(source) => return Err(TlsError::BadCertificatePem { path, source }),
         };
     if chain.is_empty() {
-        return Err(JsdError::NoCertificate { path });
+        return Err(TlsError::NoCertificate { path });
     }
     let key = match PrivateKeyDer::from_pem_slice(&pem) {
         Ok(key) => key,
-        Err(source) => return Err(JsdError::NoPrivateKey { path, source }),
+        Err(source) => return Err(TlsError::NoPrivateKey { path, source }),
     };
     if !is_rsa_key(&key) {
-        return Err(JsdError::KeyNotRsa { path });
+        return Err(TlsError::KeyNotRsa { path });
     }
 
     let provider = provider();
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|source| JsdError::TlsSetup { source })?;
+        .map_err(|source| TlsError::TlsSetup { source })?;
     let verifier = client_verifier(data_dir, ssl, provider)?;
     let builder = match verifier {
         Some(v) => builder.with_client_cert_verifier(v),
@@ -104,7 +113,7 @@ pub fn server_config(
     };
     let mut config = match builder.with_single_cert(chain, key) {
         Ok(config) => config,
-        Err(source) => return Err(JsdError::KeyMismatch { path, source }),
+        Err(source) => return Err(TlsError::KeyMismatch { path, source }),
     };
     // gRPC runs over HTTP/2; clients such as grpcio insist on ALPN h2.
     config.alpn_protocols = vec![b"h2".to_vec()];
@@ -115,20 +124,20 @@ fn client_verifier(
     data_dir: &Path,
     ssl: &SslCfg,
     provider: Arc<CryptoProvider>,
-) -> Result<Option<Arc<dyn ClientCertVerifier>>, JsdError> {
+) -> Result<Option<Arc<dyn ClientCertVerifier>>, TlsError> {
     let Some(mutual) = &ssl.mutual else {
         return Ok(None);
     };
-    let roots = || -> Result<Arc<RootCertStore>, JsdError> {
+    let roots = || -> Result<Arc<RootCertStore>, TlsError> {
         let profile = mutual
             .certificate_authority
             .as_deref()
-            .ok_or(JsdError::MutualWithoutCertificateAuthority)?;
+            .ok_or(TlsError::MutualWithoutCertificateAuthority)?;
         let path = ca_profile_path(data_dir, profile);
         let pem = match std::fs::read(&path) {
             Ok(pem) => pem,
             Err(source) => {
-                return Err(JsdError::CaFileUnreadable {
+                return Err(TlsError::CaFileUnreadable {
                     profile: profile.to_owned(),
                     path,
                     source,
@@ -140,11 +149,11 @@ fn client_verifier(
             let added = match cert {
                 Ok(cert) => store
                     .add(cert)
-                    .map_err(|source| JsdError::UnusableCaCertificate {
+                    .map_err(|source| TlsError::UnusableCaCertificate {
                         path: path.clone(),
                         source,
                     }),
-                Err(source) => Err(JsdError::BadCertificatePem {
+                Err(source) => Err(TlsError::BadCertificatePem {
                     path: path.clone(),
                     source,
                 }),
@@ -152,7 +161,7 @@ fn client_verifier(
             added?;
         }
         if store.is_empty() {
-            return Err(JsdError::NoCaCertificate { path });
+            return Err(TlsError::NoCaCertificate { path });
         }
         Ok(Arc::new(store))
     };
@@ -164,7 +173,7 @@ fn client_verifier(
             b
         };
         b.build()
-            .map_err(|source| JsdError::ClientVerifierSetup { source })
+            .map_err(|source| TlsError::ClientVerifierSetup { source })
     };
     Ok(match mutual.request {
         ClientCertRequest::NoCertificate => None,
