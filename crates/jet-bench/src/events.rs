@@ -44,9 +44,29 @@ pub(crate) async fn run(a: EventArgs) -> anyhow::Result<()> {
     let mut subscribed = false;
     while !subscribed {
         match tokio::time::timeout(Duration::from_secs(10), ev.poll()).await {
-            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => subscribed = true,
+            Ok(Ok(Event::Incoming(Packet::SubAck(ack)))) => {
+                if ack
+                    .return_codes
+                    .iter()
+                    .any(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure))
+                {
+                    bail!("the notification service refused the subscription to {topic} (SUBACK 0x80)");
+                }
+                subscribed = true;
+            }
+            Ok(Ok(Event::Incoming(Packet::ConnAck(ack))))
+                if ack.code != rumqttc::ConnectReturnCode::Success =>
+            {
+                bail!(
+                    "the notification service refused the MQTT connection: {:?}",
+                    ack.code
+                );
+            }
             Ok(Ok(_)) => {}
-            other => bail!("no SUBACK from the notification service: {other:?}"),
+            Ok(Err(e)) => {
+                bail!("the notification service refused or closed the MQTT connection: {e}")
+            }
+            Err(_) => bail!("no SUBACK from the notification service within 10 s"),
         }
     }
     let poller = tokio::spawn(async move {

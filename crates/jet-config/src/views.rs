@@ -17,8 +17,9 @@ pub const DEFAULT_LISTEN_ADDRESS: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 pub const DEFAULT_GRPC_MAX_CONNECTIONS: u32 = 8;
 /// Default MQTT notification port.
 pub const DEFAULT_NOTIFICATION_PORT: u16 = 1883;
-/// Default `max-connections` of the notification service.
-pub const DEFAULT_NOTIFICATION_MAX_CONNECTIONS: u32 = 8;
+/// Default `max-connections` of the notification service: 20, Junos's default for
+/// the notification broker (a load tool or a few dashboards need more than a handful).
+pub const DEFAULT_NOTIFICATION_MAX_CONNECTIONS: u32 = 20;
 
 /// The permission level of a login class: a built-in class, or what the permissions
 /// of a `system login class` amount to.

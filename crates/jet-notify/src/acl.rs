@@ -36,9 +36,17 @@ fn in_prefix(net: IpAddr, len: u8, addr: IpAddr) -> bool {
 }
 
 /// Whether subscribing to `filter` (without any `$share/group/` prefix) is refused: it
-/// could receive a message matching a deny-subscribe filter.
+/// lies inside a deny-subscribe filter, so it could only ever receive denied topics. A
+/// filter that merely overlaps a denied one (`#`, `+/+`) is granted; what it must not
+/// receive is withheld at delivery ([`topic_denied`]).
 pub(crate) fn subscribe_denied(deny: &[String], filter: &str) -> bool {
-    deny.iter().any(|d| topic::overlaps(d, filter))
+    deny.iter().any(|d| topic::covers(d, filter))
+}
+
+/// Whether messages on `topic` are withheld from every network subscriber (they match
+/// a deny-subscribe filter). Delivery-time half of deny-subscribe.
+pub(crate) fn topic_denied(deny: &[String], topic: &str) -> bool {
+    deny.iter().any(|d| topic::matches(d, topic))
 }
 
 /// Topics only the device's own publishers (the link) may publish to.
@@ -72,15 +80,20 @@ mod tests {
     }
 
     #[test]
-    fn deny_subscribe_refuses_overlapping_filters() {
+    fn deny_subscribe_refuses_filters_inside_a_denied_one_only() {
         let deny = vec!["/junos/events/syslog/#".to_string()];
         assert!(subscribe_denied(
             &deny,
             "/junos/events/syslog/UI_LOGIN_EVENT"
         ));
-        assert!(subscribe_denied(&deny, "/junos/events/#"));
-        assert!(subscribe_denied(&deny, "#"));
+        assert!(subscribe_denied(&deny, "/junos/events/syslog/+"));
+        assert!(subscribe_denied(&deny, "/junos/events/syslog/#"));
+        // Overlapping filters are granted; denied topics are withheld at delivery.
+        assert!(!subscribe_denied(&deny, "/junos/events/#"));
+        assert!(!subscribe_denied(&deny, "#"));
         assert!(!subscribe_denied(&deny, "/junos/events/kernel/#"));
+        assert!(topic_denied(&deny, "/junos/events/syslog/UI_LOGIN_EVENT"));
+        assert!(!topic_denied(&deny, "/junos/events/kernel/x"));
     }
 
     #[test]

@@ -635,8 +635,11 @@ impl Connection {
             }
             if acl::subscribe_denied(&cfg.deny_subscribe, plain) {
                 add(&self.shared.counters.refused_subscriptions, 1);
+                add(&self.shared.counters.denied_subscriptions, 1);
                 tracing::info!(client = %self.client_id, filter, "SUBSCRIBE refused: deny-subscribe");
-                codes.push(ReasonCode::UNSPECIFIED_ERROR);
+                // v5: Not authorized says why; 3.1.1 has only 0x80 Failure (the codec
+                // writes every error code as 0x80 there).
+                codes.push(ReasonCode::NOT_AUTHORIZED);
                 continue;
             }
             let code = self

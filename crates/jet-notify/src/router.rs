@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 
+use crate::acl;
 use crate::codec::{ByteStr, ProtocolVersion, QoS, ReasonCode, RetainHandling, SubOptions};
 use crate::config::Limits;
 use crate::session::{Delivery, Enqueued, Message, Session, SubIds, SubRecord};
@@ -59,6 +60,8 @@ pub(crate) struct Router {
     retained_expiring: usize,
     wills: Vec<PendingWill>,
     pub(crate) limits: Limits,
+    /// deny-subscribe filters: messages on topics they match are delivered to nobody.
+    pub(crate) deny: Vec<String>,
     next_session_id: u64,
     hits: Vec<Hit>,
     counters: Arc<Counters>,
@@ -73,6 +76,7 @@ impl Router {
             retained_expiring: 0,
             wills: Vec::new(),
             limits,
+            deny: Vec::new(),
             next_session_id: 1,
             hits: Vec::new(),
             counters,
@@ -85,6 +89,10 @@ impl Router {
     pub(crate) fn route(&mut self, msg: Arc<Message>) -> usize {
         if msg.publish.retain {
             self.retain(&msg);
+        }
+        if !self.deny.is_empty() && acl::topic_denied(&self.deny, msg.publish.topic.as_str()) {
+            add(&self.counters.denied_messages, 1);
+            return 0;
         }
         let Router { trie, hits, .. } = self;
         hits.clear();
@@ -373,6 +381,15 @@ impl Router {
                 .filter(|m| m.remaining(now).is_some())
                 .cloned()
                 .collect();
+            let before = matching.len();
+            let matching: Vec<Arc<Message>> = matching
+                .into_iter()
+                .filter(|m| !acl::topic_denied(&self.deny, m.publish.topic.as_str()))
+                .collect();
+            add(
+                &self.counters.denied_messages,
+                (before - matching.len()) as u64,
+            );
             for m in matching {
                 let d = Delivery {
                     qos: opts.qos.min(m.publish.qos),

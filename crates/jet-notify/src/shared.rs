@@ -42,8 +42,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn new(cfg: BrokerConfig) -> Arc<Self> {
         let counters = Arc::new(Counters::default());
+        let mut router = Router::new(cfg.limits.clone(), counters.clone());
+        router.deny = cfg.deny_subscribe.clone();
         Arc::new(Shared {
-            router: Mutex::new(Router::new(cfg.limits.clone(), counters.clone())),
+            router: Mutex::new(router),
             cfg: RwLock::new(Arc::new(cfg)),
             counters,
             conns: Mutex::new(HashMap::new()),
@@ -62,7 +64,11 @@ impl Shared {
     }
 
     pub(crate) fn set_cfg(&self, cfg: BrokerConfig) {
-        self.router().limits = cfg.limits.clone();
+        {
+            let mut router = self.router();
+            router.limits = cfg.limits.clone();
+            router.deny = cfg.deny_subscribe.clone();
+        }
         *self.cfg.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(cfg);
     }
 

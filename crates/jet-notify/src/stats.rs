@@ -26,6 +26,8 @@ pub(crate) struct Counters {
     pub(crate) dropped_too_large: AtomicU64,
     pub(crate) refused_publishes: AtomicU64,
     pub(crate) refused_subscriptions: AtomicU64,
+    pub(crate) denied_subscriptions: AtomicU64,
+    pub(crate) denied_messages: AtomicU64,
     pub(crate) quota_disconnects: AtomicU64,
     pub(crate) keepalive_disconnects: AtomicU64,
     pub(crate) protocol_errors: AtomicU64,
@@ -61,6 +63,8 @@ impl Counters {
             dropped_too_large: g(&self.dropped_too_large),
             refused_publishes: g(&self.refused_publishes),
             refused_subscriptions: g(&self.refused_subscriptions),
+            denied_subscriptions: g(&self.denied_subscriptions),
+            denied_messages: g(&self.denied_messages),
             quota_disconnects: g(&self.quota_disconnects),
             keepalive_disconnects: g(&self.keepalive_disconnects),
             protocol_errors: g(&self.protocol_errors),
@@ -107,6 +111,11 @@ pub struct Stats {
     pub refused_publishes: u64,
     /// Subscriptions refused (deny-subscribe, invalid filter, limits).
     pub refused_subscriptions: u64,
+    /// Of those, refused by deny-subscribe (the filter lies inside a denied one).
+    pub denied_subscriptions: u64,
+    /// Messages withheld from every network subscriber: their topic matches a
+    /// deny-subscribe filter (retained messages sent at SUBSCRIBE included).
+    pub denied_messages: u64,
     /// Clients disconnected because their queue overflowed (Quota exceeded).
     pub quota_disconnects: u64,
     /// Clients disconnected for exceeding 1.5 × keep-alive.

@@ -80,6 +80,28 @@ pub fn overlaps(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether every topic `inner` can match is also matched by `outer` (both valid, not
+/// shared): `inner` lies inside `outer`. Used by deny-subscribe: a filter inside a denied
+/// one can only ever receive denied topics.
+pub fn covers(outer: &str, inner: &str) -> bool {
+    // `inner` reaching `$` topics that a top-level wildcard of `outer` cannot.
+    if inner.starts_with('$') && outer.starts_with(['+', '#']) {
+        return false;
+    }
+    let mut o = outer.split('/');
+    let mut i = inner.split('/');
+    loop {
+        match (o.next(), i.next()) {
+            (Some("#"), _) => return true,
+            (_, Some("#")) => return false,
+            (Some("+"), Some(_)) => {}
+            (Some(a), Some(b)) if a == b && b != "+" => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
 /// One subscription stored in the trie. `id` identifies the session; `data` is what
 /// the router needs to deliver (options, identifiers, the session's queue).
 #[derive(Debug, Clone)]
@@ -400,6 +422,30 @@ mod tests {
         assert!(!overlaps("a/b", "a/c"));
         assert!(!overlaps("a/+", "a/b/c"));
         assert!(!overlaps("#", "$SYS/x"));
+    }
+
+    #[test]
+    fn covers_holds_only_for_filters_inside_another() {
+        assert!(covers("a/#", "a/#"));
+        assert!(covers("a/#", "a"));
+        assert!(covers("a/#", "a/+/c"));
+        assert!(covers("a/+", "a/b"));
+        assert!(covers("a/+", "a/+"));
+        assert!(covers("#", "+/+"));
+        assert!(!covers("a/b", "a/+"));
+        assert!(!covers("a/+", "a/#"));
+        assert!(!covers("a/+", "a/b/c"));
+        assert!(!covers("a/b", "#"));
+        assert!(!covers("a/#", "#"));
+        assert!(!covers("#", "$SYS/x"));
+        assert!(covers("$SYS/#", "$SYS/x"));
+        // Every topic `inner` matches is matched by `outer`, checked on samples.
+        for (o, i) in [("a/+/c", "a/+/c"), ("+/b/#", "x/b/c/d"), ("a/#", "a/b/#")] {
+            assert!(covers(o, i));
+            for topic in ["a/b/c", "x/b/c/d", "a/b/c/d", "a/b"] {
+                assert!(!matches(i, topic) || matches(o, topic), "{o} {i} {topic}");
+            }
+        }
     }
 
     fn matched(t: &mut SubscriptionTrie<&'static str>, topic: &str) -> Vec<&'static str> {

@@ -294,6 +294,8 @@ impl NotificationStatus for Status {
             ("dropped-too-large", s.dropped_too_large),
             ("refused-publishes", s.refused_publishes),
             ("refused-subscriptions", s.refused_subscriptions),
+            ("denied-subscriptions", s.denied_subscriptions),
+            ("denied-messages", s.denied_messages),
             ("quota-disconnects", s.quota_disconnects),
             ("keepalive-disconnects", s.keepalive_disconnects),
             ("protocol-errors", s.protocol_errors),

@@ -155,7 +155,7 @@ async fn v311_publish_under_junos_is_acknowledged_dropped_and_counted() {
 }
 
 #[tokio::test]
-async fn deny_subscribe_answers_suback_0x80() {
+async fn deny_subscribe_refuses_only_filters_inside_a_denied_one() {
     let (broker, addr) = start(|c| c.deny_subscribe = vec!["/junos/events/syslog/#".into()]);
     let (c, mut el) = AsyncClient::new(v4_opts("s", addr), 10);
     c.subscribe_many([
@@ -163,6 +163,7 @@ async fn deny_subscribe_answers_suback_0x80() {
             "/junos/events/syslog/UI_LOGIN_EVENT".into(),
             QoS::AtMostOnce,
         ),
+        rumqttc::SubscribeFilter::new("/junos/events/syslog/+".into(), QoS::AtMostOnce),
         rumqttc::SubscribeFilter::new("/junos/events/kernel/#".into(), QoS::AtLeastOnce),
         rumqttc::SubscribeFilter::new("#".into(), QoS::AtMostOnce),
     ])
@@ -172,13 +173,77 @@ async fn deny_subscribe_answers_suback_0x80() {
     use rumqttc::SubscribeReasonCode as R;
     assert_eq!(
         ack.return_codes,
-        vec![R::Failure, R::Success(QoS::AtLeastOnce), R::Failure]
+        vec![
+            R::Failure,
+            R::Failure,
+            R::Success(QoS::AtLeastOnce),
+            R::Success(QoS::AtMostOnce)
+        ]
     );
-    assert_eq!(broker.stats().refused_subscriptions, 2);
+    let s = broker.stats();
+    assert_eq!((s.refused_subscriptions, s.denied_subscriptions), (2, 2));
     assert_eq!(
         broker.clients()[0].subscriptions,
-        vec!["/junos/events/kernel/#".to_string()]
+        vec!["#".to_string(), "/junos/events/kernel/#".to_string()]
     );
+}
+
+#[tokio::test]
+async fn v5_deny_subscribe_refusal_is_not_authorized() {
+    let (_broker, addr) = start(|c| c.deny_subscribe = vec!["a/+/secret".into()]);
+    let (mut raw, _) = Raw::connect(addr, Connect::new(ProtocolVersion::V5, "v5")).await;
+    raw.send(Packet::Subscribe(Subscribe {
+        pid: 1,
+        props: Default::default(),
+        filters: vec![
+            ("a/b/secret".into(), SubOptions::default()),
+            ("a/+/+".into(), SubOptions::default()),
+        ],
+    }))
+    .await;
+    let Some(Packet::SubAck(ack)) = raw.recv().await else {
+        panic!("SUBACK expected")
+    };
+    assert_eq!(ack.codes, vec![ReasonCode::NOT_AUTHORIZED, ReasonCode(0)]);
+}
+
+#[tokio::test]
+async fn a_filter_overlapping_a_denied_one_never_receives_denied_topics() {
+    let (broker, addr) = start(|c| c.deny_subscribe = vec!["/junos/events/syslog/#".into()]);
+    let link = broker.link();
+    // Retained on a denied and on an allowed topic, before anyone subscribes.
+    link.publish("/junos/events/syslog/X", "r1".into(), Q::AtLeastOnce, true)
+        .unwrap();
+    link.publish("/junos/events/kernel/Y", "r2".into(), Q::AtLeastOnce, true)
+        .unwrap();
+    let (mut raw, _) = Raw::connect(addr, Connect::new(ProtocolVersion::V5, "all")).await;
+    raw.send(Packet::Subscribe(Subscribe {
+        pid: 1,
+        props: Default::default(),
+        filters: vec![("#".into(), SubOptions::default())],
+    }))
+    .await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let Some(Packet::Publish(p)) = raw.recv().await else {
+        panic!("the allowed retained message")
+    };
+    assert_eq!(p.topic.as_str(), "/junos/events/kernel/Y");
+    link.publish(
+        "/junos/events/syslog/X",
+        "live".into(),
+        Q::AtMostOnce,
+        false,
+    )
+    .unwrap();
+    link.publish("/junos/events/kernel/Z", "ok".into(), Q::AtMostOnce, false)
+        .unwrap();
+    let Some(Packet::Publish(p)) = raw.recv().await else {
+        panic!("the allowed live message")
+    };
+    assert_eq!(p.topic.as_str(), "/junos/events/kernel/Z");
+    raw.expect_silence().await;
+    // The retained one at publication and at SUBSCRIBE, the live one.
+    assert_eq!(broker.stats().denied_messages, 3);
 }
 
 #[tokio::test]
