@@ -489,7 +489,11 @@ pub const METHODS: &[RpcMethod] = &[
     ),
 ];
 
-/// Looks a method up by its HTTP/2 path.
+/// Looks a method up by its HTTP/2 path, in [`METHODS`] and then in
+/// [`crate::LEGACY_METHODS`].
 pub fn method(path: &str) -> Option<&'static RpcMethod> {
-    METHODS.iter().find(|m| m.path == path)
+    METHODS
+        .iter()
+        .chain(crate::LEGACY_METHODS)
+        .find(|m| m.path == path)
 }

@@ -38,15 +38,32 @@
 //!     --descriptor crates/jet-proto/src/gen/jet_descriptor.bin --skip-file jnx_base_types.proto
 //! ```
 //!
-//! ## The legacy `jnx_base_types.proto`
-//! `proto/jnx_base_types.proto` (package `jnxBase`) is kept for completeness but is
-//! deliberately **not** compiled: it extends `google.protobuf.FileOptions` with field
-//! number 50000, which `jnx_common_base_types.proto` also uses, so the two cannot share a
-//! descriptor pool. Nothing we compile imports it.
+//! ## The older generation (`proto/legacy/`)
+//! The packages `routing`, `interface`, `registration`, `jnxBase` and `bfd` of the older
+//! JET generation are written by `tools/legacy2proto.py` from the wire facts of the `1/`
+//! folder of the crates.io package `juniper-jet` 0.1.0-alpha.1, and checked against it by
+//! `tools/check_legacy.py` (0 mismatches):
+//!
+//! ```text
+//! JJ=$(ls -d ~/.cargo/registry/src/*/juniper-jet-0.1.0-alpha.1)/protos/23.1/23.1R1.8/1
+//! python3 crates/jet-proto/tools/legacy2proto.py "$JJ" crates/jet-proto
+//! python3 crates/jet-proto/tools/check_legacy.py "$JJ" --proto-dir crates/jet-proto/proto
+//! ```
+//!
+//! Juniper's legacy `jnx_base_types.proto` extends `google.protobuf.FileOptions` with
+//! `japi_version` = 50000, as the new generation's `jnx_common_base_types.proto` does, so
+//! the two cannot share a descriptor pool. `proto/legacy/jnx_base_types.proto` leaves the
+//! extension out (no legacy file sets the option; nothing on the wire changes), so both
+//! generations compile into one pool and one reflection service. The spec's copy,
+//! `proto/jnx_base_types.proto` (with the extension), stays for the spec check and is not
+//! compiled. The legacy services beyond Login and ManagementRpcApi are catalogued in
+//! [`LEGACY_SERVICE_NAMES`] / [`LEGACY_METHODS`].
 
 mod catalog;
+mod catalog_legacy;
 
 pub use catalog::{method, RpcMethod, Streaming, METHODS, SERVICE_NAMES};
+pub use catalog_legacy::{LEGACY_METHODS, LEGACY_SERVICE_NAMES};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of every compiled file plus its imports
 /// (`google/protobuf/descriptor.proto`, `wrappers.proto`), without source info; feed it
@@ -156,4 +173,36 @@ pub mod authentication {
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod management {
     include!("gen/management.rs");
+}
+
+/// Legacy package `jnxBase` (`proto/legacy/jnx_base_types.proto`, `jnx_addr.proto`):
+/// status codes, addresses and ranges of the older generation.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod jnx_base {
+    include!("gen/jnx_base.rs");
+}
+
+/// Legacy package `routing`: `Rib`, `Base`, `BgpRoute`, `RoutingInterface`,
+/// `FlexibleTunnel` and `MplsApi` (`proto/legacy/`).
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod routing {
+    include!("gen/routing.rs");
+}
+
+/// Legacy package `interface`: dcd's `InterfacesService` and its companion services.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod interface {
+    include!("gen/interface.rs");
+}
+
+/// Legacy package `registration`: the `Register` service.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod registration {
+    include!("gen/registration.rs");
+}
+
+/// Legacy package `bfd`: the `BFD` service (described, not served).
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod bfd {
+    include!("gen/bfd.rs");
 }

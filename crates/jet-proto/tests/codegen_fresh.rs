@@ -19,7 +19,9 @@ fn crate_dir() -> PathBuf {
 
 /// Directories below `proto/` holding OpenJET's own packages (`openjet.*`, DESIGN
 /// principle 5); their files are compiled too, named `openjet/<file>.proto`.
-const OWN_DIRS: &[&str] = &["openjet"];
+/// `legacy/` holds the older generation's packages (`routing`, `interface`, ...), written
+/// by `tools/legacy2proto.py`.
+const OWN_DIRS: &[&str] = &["openjet", "legacy"];
 
 /// Every `.proto` we compile, sorted so that the output does not depend on directory order.
 fn proto_files(proto_dir: &Path) -> Vec<String> {

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use jet_proto::{method, Streaming, FILE_DESCRIPTOR_SET, METHODS, SERVICE_NAMES};
+use jet_proto::{
+    method, Streaming, FILE_DESCRIPTOR_SET, LEGACY_METHODS, LEGACY_SERVICE_NAMES, METHODS,
+    SERVICE_NAMES,
+};
 use prost::Message;
 use prost_types::FileDescriptorSet;
 
@@ -10,19 +13,33 @@ fn descriptor_set() -> FileDescriptorSet {
     FileDescriptorSet::decode(FILE_DESCRIPTOR_SET).expect("FILE_DESCRIPTOR_SET decodes")
 }
 
-/// The files of the JET contract: everything but OpenJET's own `openjet.*` packages,
-/// which the catalogue (the spec's Appendix B) deliberately does not list.
+/// The files of the JET contract of the spec's Appendix B: everything but OpenJET's own
+/// `openjet.*` packages, which it deliberately does not list, and the older generation's
+/// `legacy/` files, catalogued apart in `LEGACY_METHODS`.
 fn jet_files() -> impl Iterator<Item = prost_types::FileDescriptorProto> {
     descriptor_set()
         .file
         .into_iter()
-        .filter(|f| !f.package().starts_with("openjet."))
+        .filter(|f| !f.package().starts_with("openjet.") && !f.name().starts_with("legacy/"))
+}
+
+fn legacy_files() -> impl Iterator<Item = prost_types::FileDescriptorProto> {
+    descriptor_set()
+        .file
+        .into_iter()
+        .filter(|f| f.name().starts_with("legacy/"))
 }
 
 /// path -> (input type, output type, client streaming, server streaming)
 fn descriptor_methods() -> BTreeMap<String, (String, String, bool, bool)> {
+    methods_of(jet_files())
+}
+
+fn methods_of(
+    files: impl Iterator<Item = prost_types::FileDescriptorProto>,
+) -> BTreeMap<String, (String, String, bool, bool)> {
     let mut out = BTreeMap::new();
-    for file in jet_files() {
+    for file in files {
         for service in &file.service {
             for m in &service.method {
                 let path = format!("/{}.{}/{}", file.package(), service.name(), m.name());
@@ -51,6 +68,56 @@ fn every_catalogued_method_exists_with_its_types_and_streaming_mode() {
         assert_eq!(*client, m.streaming.client_streaming(), "{} client", m.path);
         assert_eq!(*server, m.streaming.server_streaming(), "{} server", m.path);
     }
+}
+
+#[test]
+fn legacy_catalogue_matches_the_legacy_files_both_ways() {
+    let methods = methods_of(legacy_files());
+    assert_eq!(methods.len(), LEGACY_METHODS.len());
+    for m in LEGACY_METHODS {
+        let (input, output, client, server) = methods
+            .get(m.path)
+            .unwrap_or_else(|| panic!("{} missing from the descriptor set", m.path));
+        assert_eq!(input, &format!(".{}", m.request), "{} request", m.path);
+        assert_eq!(output, &format!(".{}", m.response), "{} response", m.path);
+        assert_eq!(*client, m.streaming.client_streaming(), "{} client", m.path);
+        assert_eq!(*server, m.streaming.server_streaming(), "{} server", m.path);
+        assert_eq!(method(m.path), Some(m), "method() finds {}", m.path);
+    }
+    let services: BTreeSet<String> = legacy_files()
+        .flat_map(|f| {
+            f.service
+                .iter()
+                .map(|s| format!("{}.{}", f.package(), s.name()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let listed: BTreeSet<String> = LEGACY_SERVICE_NAMES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(services, listed);
+    assert!(listed.contains("routing.Rib") && listed.contains("interface.InterfacesService"));
+}
+
+#[test]
+fn both_generations_share_the_pool_without_the_legacy_japi_version_extension() {
+    let set = descriptor_set();
+    let legacy_base = set
+        .file
+        .iter()
+        .find(|f| f.name() == "legacy/jnx_base_types.proto")
+        .expect("legacy base types compiled");
+    assert_eq!(legacy_base.package(), "jnxBase");
+    assert!(legacy_base.extension.is_empty());
+    let numbers: Vec<i32> = set
+        .file
+        .iter()
+        .flat_map(|f| f.extension.iter())
+        .filter(|x| x.extendee() == ".google.protobuf.FileOptions")
+        .map(|x| x.number())
+        .collect();
+    assert_eq!(numbers.iter().filter(|n| **n == 50000).count(), 1);
 }
 
 #[test]
