@@ -101,7 +101,7 @@ impl Field {
     }
 
     /// Largest value the field can take.
-    pub fn max(self) -> u32 {
+    pub fn max_value(self) -> u32 {
         match self {
             Field::Protocol | Field::IcmpType | Field::IcmpCode | Field::Ttl => 255,
             Field::SrcPort | Field::DstPort | Field::PacketLength => 65535,
