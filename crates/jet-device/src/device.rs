@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use crate::error::DeviceError;
 use crate::events::EventBus;
 use crate::factory;
+use crate::firewall::{FirewallHandle, Limits};
 use crate::ifd::{self, IfdHandle};
 use crate::mgd::{
     self, CfgMode, CfgSessionInfo, CommitCheck, Committed, EphemeralOp, History, LoadRequest,
@@ -69,6 +70,7 @@ struct Inner {
     rib: RibHandle,
     ifd: IfdHandle,
     syslog: SyslogHandle,
+    firewall: FirewallHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -124,6 +126,13 @@ impl Device {
         );
         mgd.subsystems.add(ifd.subsystem());
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
+        let firewall = FirewallHandle::start(
+            Limits::default(),
+            rib.clone(),
+            ifd.watch(),
+            mgd.committed.clone(),
+            sessions.watch_ends("firewall"),
+        );
         let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
             ifd.watch(),
@@ -141,6 +150,7 @@ impl Device {
             events,
             ifd,
             syslog,
+            firewall,
             dummy_hash: factory::hash_password(&factory::random_password()),
         };
         Ok((
@@ -164,6 +174,11 @@ impl Device {
     /// The routing subsystem (RIB).
     pub fn rib(&self) -> &RibHandle {
         &self.inner.rib
+    }
+
+    /// The firewall and forwarding plane (filters, policers, simulated traffic).
+    pub fn firewall(&self) -> &FirewallHandle {
+        &self.inner.firewall
     }
 
     /// The device event bus.

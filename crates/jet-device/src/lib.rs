@@ -32,6 +32,7 @@ mod error;
 pub mod eventd;
 pub mod events;
 pub mod factory;
+pub mod firewall;
 pub mod ifd;
 mod mgd;
 pub mod op;

@@ -1,0 +1,167 @@
+//! The firewall and forwarding plane (dfwd + a simulated PFE): filters, policers, their
+//! bindings and counters, the packet path, and simulated traffic flows.
+//!
+//! Owns the filters programmed through `jnx.jet.firewall.Firewall` (per client, purged
+//! after the client's last session ends, see [`state`]), the configured filters in
+//! compiled form, the per-unit traffic counters driven by `test forwarding packet` and
+//! simulated flows. One task ([`task`]) is the only writer; readers take the read lock.
+//!
+//! Must not: know protobuf (jsd converts to [`model`]), render output (the op layer
+//! does), or read the wall clock for anything but rates (time is tokio's, so tests pause
+//! it).
+
+pub mod classify;
+mod config;
+pub mod error;
+pub mod flows;
+pub mod forward;
+pub mod model;
+pub mod state;
+mod task;
+mod validate;
+
+#[cfg(test)]
+mod state_tests;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_util::task::AbortOnDropHandle;
+
+pub use classify::{Classifier, Packet, Verdict};
+pub use error::FirewallError;
+pub use flows::{FlowSpec, UnitTraffic};
+pub use forward::{Disposition, FilterRun, RouteUsed, TermRun, Trace};
+pub use model::*;
+pub use state::{FirewallState, Limits, Origin};
+pub use task::{FwOp, FwReply, Plane, TICK};
+pub use validate::MAX_NAME;
+
+use crate::mgd::Committed;
+use crate::rib::RibHandle;
+use crate::sessions::{SessionEnds, SessionId};
+use crate::vocab::interfaces::InterfacesSnapshot;
+
+/// Requests waiting for the firewall task.
+pub const FIREWALL_QUEUE: usize = 64;
+
+/// How long a counter get may wait before it answers TIMEOUT (the contract's 10 s).
+pub const COUNTER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A handle to the firewall task. Cheap to clone.
+#[derive(Clone)]
+pub struct FirewallHandle {
+    tx: mpsc::Sender<task::FwRequest>,
+    shared: Arc<task::Shared>,
+    _task: Arc<AbortOnDropHandle<()>>,
+}
+
+impl std::fmt::Debug for FirewallHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirewallHandle").finish_non_exhaustive()
+    }
+}
+
+impl FirewallHandle {
+    /// Starts the firewall task.
+    pub(crate) fn start(
+        limits: Limits,
+        rib: RibHandle,
+        ifs: watch::Receiver<Arc<InterfacesSnapshot>>,
+        config: watch::Receiver<Arc<Committed>>,
+        ends: SessionEnds,
+    ) -> FirewallHandle {
+        let shared = Arc::new(task::Shared {
+            plane: RwLock::new(Plane {
+                fw: FirewallState::new(limits),
+                ..Plane::default()
+            }),
+            start: tokio::time::Instant::now(),
+        });
+        let (tx, rx) = mpsc::channel(FIREWALL_QUEUE);
+        let t = task::FwTask {
+            shared: shared.clone(),
+            rib,
+            ifs,
+            config,
+            judge: Default::default(),
+            last_tick: tokio::time::Instant::now(),
+        };
+        let join = tokio::spawn(t.run(rx, ends));
+        FirewallHandle {
+            tx,
+            shared,
+            _task: Arc::new(AbortOnDropHandle::new(join)),
+        }
+    }
+
+    async fn ask<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, FirewallError>>) -> task::FwRequest,
+    ) -> Result<T, FirewallError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(make(reply))
+            .await
+            .map_err(|_| FirewallError::ShuttingDown)?;
+        rx.await.map_err(|_| FirewallError::ShuttingDown)?
+    }
+
+    /// One client request (a JET Firewall RPC) from `client` on `session`. Counter gets
+    /// answer [`FirewallError::Timeout`] after [`COUNTER_TIMEOUT`].
+    pub async fn call(
+        &self,
+        client: &str,
+        session: SessionId,
+        op: FwOp,
+    ) -> Result<FwReply, FirewallError> {
+        let is_get = matches!(op, FwOp::CounterGet { .. });
+        let fut = self.ask(|reply| task::FwRequest::Client {
+            client: client.to_owned(),
+            session,
+            op,
+            reply,
+        });
+        if !is_get {
+            return fut.await;
+        }
+        match tokio::time::timeout(COUNTER_TIMEOUT, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(FirewallError::Timeout(format!(
+                "statistics could not be fetched within {} s",
+                COUNTER_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
+    /// Walks one packet through the device (`test forwarding packet`), counting it.
+    pub async fn forward(&self, packet: Packet) -> Result<Trace, FirewallError> {
+        self.ask(|reply| task::FwRequest::Forward { packet, reply })
+            .await
+    }
+
+    /// Starts a simulated flow; returns its id.
+    pub async fn flow_start(&self, spec: FlowSpec) -> Result<u64, FirewallError> {
+        self.ask(|reply| task::FwRequest::FlowStart { spec, reply })
+            .await
+    }
+
+    /// Stops one flow, or all (`None`); returns how many stopped.
+    pub async fn flow_stop(&self, id: Option<u64>) -> Result<usize, FirewallError> {
+        self.ask(|reply| task::FwRequest::FlowStop { id, reply })
+            .await
+    }
+
+    /// Clears the counters of one filter or of all (`clear firewall`).
+    pub async fn clear(&self, filter: Option<String>) -> Result<(), FirewallError> {
+        self.ask(|reply| task::FwRequest::Clear { filter, reply })
+            .await
+    }
+
+    /// Reads the firewall and traffic state under the read lock.
+    pub fn read<R>(&self, f: impl FnOnce(&Plane) -> R) -> R {
+        let g = self.shared.plane.read().unwrap_or_else(|p| p.into_inner());
+        f(&g)
+    }
+}

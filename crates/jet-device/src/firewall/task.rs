@@ -1,0 +1,533 @@
+//! The firewall task: the only writer of the firewall state (filters, policers,
+//! bindings, counters, flows, unit traffic).
+//!
+//! ```text
+//!   FwRequest rx ──────┐
+//!   session ends rx ───┤
+//!   committed config ──┼─► select ─► write lock: apply ─► reply (oneshot)
+//!   purge sleep ───────┤
+//!   flow tick ─────────┘   (a tick walks each flow's samples: counters and rates grow)
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+use super::classify::Packet;
+use super::config::config_filters;
+use super::error::{invalid, FirewallError};
+use super::flows::{account, Flow, FlowSpec, RateJudge, UnitTraffic};
+use super::forward::{walk, Load, SinglePacket, Trace, WalkError};
+use super::model::{BindPoint, Binding, Count, FwFamily, Policer, Term, TermOp};
+use super::state::{FirewallState, NEVER_PURGE, PURGE_RANGE};
+use crate::mgd::Committed;
+use crate::rib::RibHandle;
+use crate::sessions::{SessionEnd, SessionEnds, SessionId};
+use crate::vocab::interfaces::InterfacesSnapshot;
+
+/// How often flows are accounted.
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// Everything the task owns, behind one lock (readers: `show` commands).
+#[derive(Debug, Default)]
+pub struct Plane {
+    /// Filters, policers, bindings, counters, clients.
+    pub fw: FirewallState,
+    /// Running flows by id.
+    pub flows: BTreeMap<u64, Flow>,
+    /// Traffic per interface unit.
+    pub units: BTreeMap<String, UnitTraffic>,
+    /// Next flow id.
+    pub next_flow: u64,
+}
+
+/// A client's firewall request (one JET RPC).
+#[derive(Debug, Clone)]
+pub enum FwOp {
+    /// FilterAdd.
+    FilterAdd {
+        /// Filter.
+        name: String,
+        /// Family.
+        family: FwFamily,
+        /// Terms.
+        terms: Vec<Term>,
+    },
+    /// FilterModify.
+    FilterModify {
+        /// Filter.
+        name: String,
+        /// Family.
+        family: FwFamily,
+        /// Operations in order.
+        ops: Vec<TermOp>,
+    },
+    /// FilterDelete.
+    FilterDelete {
+        /// Filter.
+        name: String,
+        /// Family.
+        family: FwFamily,
+    },
+    /// FilterBindAdd.
+    BindAdd {
+        /// Filter.
+        name: String,
+        /// Family of the filter.
+        family: FwFamily,
+        /// Binding.
+        binding: Binding,
+    },
+    /// FilterBindDelete.
+    BindDelete {
+        /// Filter.
+        name: String,
+        /// Family of the filter.
+        family: FwFamily,
+        /// Binding.
+        binding: Binding,
+    },
+    /// PolicerAdd.
+    PolicerAdd(Policer),
+    /// PolicerModify.
+    PolicerModify(Policer),
+    /// PolicerDelete.
+    PolicerDelete(String),
+    /// FilterCounterGet / PolicerCounterGet.
+    CounterGet {
+        /// Filter.
+        filter: String,
+        /// Resolved counter name.
+        counter: String,
+        /// A policer counter.
+        policer: bool,
+    },
+    /// FilterCounterSet / PolicerCounterSet.
+    CounterClear {
+        /// Filter.
+        filter: String,
+        /// Resolved counter name.
+        counter: String,
+        /// A policer counter.
+        policer: bool,
+    },
+    /// FiltersPurgeTimerAdd (`Some`) / Delete (`None`).
+    PurgeTimerSet(Option<u32>),
+    /// FiltersPurgeTimerGet.
+    PurgeTimerGet,
+}
+
+/// What a client request returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FwReply {
+    /// Done.
+    Done,
+    /// A counter.
+    Count(Count),
+    /// The purge time in force.
+    PurgeTime(u32),
+}
+
+pub(super) enum FwRequest {
+    Client {
+        client: String,
+        session: SessionId,
+        op: FwOp,
+        reply: oneshot::Sender<Result<FwReply, FirewallError>>,
+    },
+    Forward {
+        packet: Packet,
+        reply: oneshot::Sender<Result<Trace, FirewallError>>,
+    },
+    FlowStart {
+        spec: FlowSpec,
+        reply: oneshot::Sender<Result<u64, FirewallError>>,
+    },
+    FlowStop {
+        id: Option<u64>,
+        reply: oneshot::Sender<Result<usize, FirewallError>>,
+    },
+    Clear {
+        filter: Option<String>,
+        reply: oneshot::Sender<Result<(), FirewallError>>,
+    },
+}
+
+pub(super) struct Shared {
+    pub(super) plane: RwLock<Plane>,
+    pub(super) start: Instant,
+}
+
+impl Shared {
+    pub(super) fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+}
+
+pub(super) struct FwTask {
+    pub(super) shared: Arc<Shared>,
+    pub(super) rib: RibHandle,
+    pub(super) ifs: watch::Receiver<Arc<InterfacesSnapshot>>,
+    pub(super) config: watch::Receiver<Arc<Committed>>,
+    pub(super) judge: RateJudge,
+    pub(super) last_tick: Instant,
+}
+
+impl FwTask {
+    fn write(&self) -> RwLockWriteGuard<'_, Plane> {
+        // A panic while writing cannot leave counters inconsistent in a way that matters
+        // more than losing the whole firewall: keep serving.
+        self.shared.plane.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) async fn run(mut self, mut rx: mpsc::Receiver<FwRequest>, mut ends: SessionEnds) {
+        self.load_config();
+        loop {
+            let next_purge = self.write().fw.next_purge();
+            let purge_at = next_purge.map(|ms| self.shared.start + Duration::from_millis(ms));
+            let flowing = !self
+                .shared
+                .plane
+                .read()
+                .map(|p| p.flows.is_empty())
+                .unwrap_or(true);
+            let tick_at = self.last_tick + TICK;
+            tokio::select! {
+                req = rx.recv() => match req {
+                    Some(r) => self.handle(r),
+                    None => return,
+                },
+                Some(end) = ends.recv() => self.session_ended(&end),
+                changed = self.config.changed() => {
+                    if changed.is_err() { return; }
+                    self.load_config();
+                }
+                () = sleep_until(purge_at) => {
+                    let now = self.shared.now_ms();
+                    for (client, filters) in self.write().fw.purge_due(now) {
+                        tracing::info!(%client, ?filters, "firewall purge timer fired; client filters removed");
+                    }
+                }
+                () = tokio::time::sleep_until(tick_at), if flowing => self.tick(),
+            }
+            if !flowing {
+                self.last_tick = Instant::now();
+            }
+        }
+    }
+
+    fn load_config(&mut self) {
+        let committed = self.config.borrow_and_update().clone();
+        let (filters, policers) = config_filters(&committed.effective);
+        let mut plane = self.write();
+        let fw = &mut plane.fw;
+        fw.policers.retain(|_, p| p.owner.is_some());
+        for p in policers {
+            fw.policers
+                .entry(p.name.clone())
+                .or_insert(super::state::PolicerEntry {
+                    policer: p,
+                    owner: None,
+                });
+        }
+        let mut next = BTreeMap::new();
+        for (family, name, terms) in filters {
+            let old = fw.config.get(&(family, name.clone()));
+            let f = super::state::Filter::build(
+                &name,
+                family,
+                super::state::Origin::Config,
+                terms,
+                &fw.policers,
+                old,
+            );
+            next.insert((family, name), f);
+        }
+        fw.config = next;
+    }
+
+    fn session_ended(&mut self, end: &SessionEnd) {
+        let Some(login) = &end.login else { return };
+        let now = self.shared.now_ms();
+        if let Some(at) = self.write().fw.session_ended(&login.client_id, end.id, now) {
+            tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "firewall client disconnected; filters kept until purge");
+        }
+    }
+
+    fn handle(&mut self, r: FwRequest) {
+        match r {
+            FwRequest::Client {
+                client,
+                session,
+                op,
+                reply,
+            } => {
+                let out = self.client_op(&client, session, op);
+                let _ = reply.send(out);
+            }
+            FwRequest::Forward { packet, reply } => {
+                let _ = reply.send(self.forward(&packet));
+            }
+            FwRequest::FlowStart { spec, reply } => {
+                let _ = reply.send(self.flow_start(spec));
+            }
+            FwRequest::FlowStop { id, reply } => {
+                let mut plane = self.write();
+                let out = match id {
+                    None => {
+                        let n = plane.flows.len();
+                        plane.flows.clear();
+                        Ok(n)
+                    }
+                    Some(id) => match plane.flows.remove(&id) {
+                        Some(_) => Ok(1),
+                        None => Err(invalid!("flow {id} does not exist")),
+                    },
+                };
+                let _ = reply.send(out);
+            }
+            FwRequest::Clear { filter, reply } => {
+                let out = self.write().fw.clear_all(filter.as_deref());
+                let _ = reply.send(out);
+            }
+        }
+    }
+
+    fn point_exists(&self, b: &Binding) -> Result<(), FirewallError> {
+        match &b.point {
+            BindPoint::Interface(n) => {
+                if self.ifs.borrow().ifl(n).is_none() {
+                    return Err(invalid!(
+                        "bind_object: interface '{n}' does not exist (give a unit, like ge-0/0/0.0)"
+                    ));
+                }
+            }
+            BindPoint::ForwardingTable(t) => {
+                if self.rib.read(|rib| rib.table_id(t).is_none()) {
+                    return Err(invalid!(
+                        "bind_object: forwarding table '{t}' does not exist"
+                    ));
+                }
+            }
+            BindPoint::Vlan { .. } | BindPoint::BridgeDomain { .. } => {
+                return Err(FirewallError::Unsupported(format!(
+                    "bind_object: {} cannot be bound: this device has no bridging",
+                    b.point
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn client_op(
+        &mut self,
+        client: &str,
+        session: SessionId,
+        op: FwOp,
+    ) -> Result<FwReply, FirewallError> {
+        if let FwOp::BindAdd { binding, .. } = &op {
+            self.point_exists(binding)?;
+        }
+        let mut plane = self.write();
+        let fw = &mut plane.fw;
+        fw.seen(client, session);
+        match op {
+            FwOp::FilterAdd {
+                name,
+                family,
+                terms,
+            } => fw.filter_add(client, &name, family, terms)?,
+            FwOp::FilterModify { name, family, ops } => {
+                fw.filter_modify(client, &name, family, ops)?
+            }
+            FwOp::FilterDelete { name, family } => fw.filter_delete(client, &name, family)?,
+            FwOp::BindAdd {
+                name,
+                family,
+                binding,
+            } => fw.bind_add(client, &name, family, binding)?,
+            FwOp::BindDelete {
+                name,
+                family,
+                binding,
+            } => fw.bind_delete(client, &name, family, &binding)?,
+            FwOp::PolicerAdd(p) => fw.policer_add(client, p)?,
+            FwOp::PolicerModify(p) => fw.policer_modify(client, p)?,
+            FwOp::PolicerDelete(n) => fw.policer_delete(client, &n)?,
+            FwOp::CounterGet {
+                filter,
+                counter,
+                policer,
+            } => return fw.counter(&filter, &counter, policer).map(FwReply::Count),
+            FwOp::CounterClear {
+                filter,
+                counter,
+                policer,
+            } => fw.counter_clear(&filter, &counter, policer)?,
+            FwOp::PurgeTimerSet(secs) => {
+                if let Some(s) = secs {
+                    if !PURGE_RANGE.contains(&s) && s != NEVER_PURGE {
+                        return Err(invalid!(
+                            "time: purge time {s} is out of range {}-{} seconds (or 4294967295 for never)",
+                            PURGE_RANGE.start(),
+                            PURGE_RANGE.end()
+                        ));
+                    }
+                }
+                fw.set_purge_time(client, secs);
+            }
+            FwOp::PurgeTimerGet => {
+                let t = fw.clients.get(client).map(|c| c.purge_time());
+                return Ok(FwReply::PurgeTime(
+                    t.unwrap_or(super::state::DEFAULT_PURGE_SECS),
+                ));
+            }
+        }
+        Ok(FwReply::Done)
+    }
+
+    fn forward(&mut self, p: &Packet) -> Result<Trace, FirewallError> {
+        let ifs = self.ifs.borrow().clone();
+        let rib = self.rib.clone();
+        let mut plane = self.write();
+        let load = Load {
+            packets: 1.0,
+            bytes: p.length() as f64,
+        };
+        let trace = rib
+            .read(|rib| walk(&mut plane.fw, &ifs, rib, p, load, &mut SinglePacket))
+            .map_err(|e| match e {
+                WalkError::UnknownInterface(_) => invalid!("{e}"),
+            })?;
+        let mut tick = BTreeMap::new();
+        tick.insert(trace.ingress.clone(), (count(load, 1.0), Count::default()));
+        if let (Some(out), true) = (&trace.egress, trace.disposition.delivered()) {
+            tick.entry(out.clone()).or_insert_with(Default::default).1 = count(load, 1.0);
+        }
+        for (name, (i, o)) in tick {
+            let u = plane.units.entry(name).or_default();
+            u.input.add(i.packets, i.bytes);
+            u.output.add(o.packets, o.bytes);
+        }
+        Ok(trace)
+    }
+
+    fn flow_start(&mut self, spec: FlowSpec) -> Result<u64, FirewallError> {
+        if self.ifs.borrow().ifl(&spec.interface).is_none() {
+            return Err(invalid!("interface '{}' does not exist", spec.interface));
+        }
+        let now = self.shared.now_ms();
+        let mut plane = self.write();
+        if plane.flows.len() >= plane.fw.limits.flows {
+            return Err(FirewallError::NoResource(format!(
+                "the device runs its limit of {} simulated flows",
+                plane.fw.limits.flows
+            )));
+        }
+        plane.next_flow += 1;
+        let id = plane.next_flow;
+        let samples = spec.samples();
+        plane.flows.insert(
+            id,
+            Flow {
+                id,
+                spec,
+                samples,
+                started_ms: now,
+                sent: Count::default(),
+                delivered: Count::default(),
+                carry: 0.0,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Accounts every flow for the time since the last tick.
+    fn tick(&mut self) {
+        let now = Instant::now();
+        let secs = now.duration_since(self.last_tick).as_secs_f64();
+        self.last_tick = now;
+        let now_ms = self.shared.now_ms();
+        let ifs = self.ifs.borrow().clone();
+        let rib = self.rib.clone();
+        let shared = self.shared.clone();
+        let mut guard = shared.plane.write().unwrap_or_else(|p| p.into_inner());
+        let plane = &mut *guard;
+        self.judge.secs = secs;
+        let mut tick: BTreeMap<String, (Count, Count)> = BTreeMap::new();
+        let mut done = Vec::new();
+        rib.read(|rib| {
+            for flow in plane.flows.values_mut() {
+                let mut span = secs;
+                if let Some(d) = flow.spec.duration {
+                    let end = flow.started_ms + d * 1000;
+                    let before = now_ms.saturating_sub((secs * 1000.0) as u64);
+                    if now_ms >= end {
+                        span = (end.saturating_sub(before)) as f64 / 1000.0;
+                        done.push(flow.id);
+                    }
+                }
+                let exact = flow.spec.pps as f64 * span.max(0.0) + flow.carry;
+                let packets = exact.floor();
+                flow.carry = exact - packets;
+                if packets <= 0.0 || flow.samples.is_empty() {
+                    continue;
+                }
+                let per = packets / flow.samples.len() as f64;
+                let size = f64::from(flow.spec.size);
+                for p in &flow.samples {
+                    let load = Load {
+                        packets: per,
+                        bytes: per * size,
+                    };
+                    let Ok(trace) = walk(&mut plane.fw, &ifs, rib, p, load, &mut self.judge) else {
+                        continue;
+                    };
+                    let e = tick.entry(trace.ingress.clone()).or_default();
+                    e.0.add(load.packets.round() as u64, load.bytes.round() as u64);
+                    flow.sent
+                        .add(load.packets.round() as u64, load.bytes.round() as u64);
+                    if trace.disposition.delivered() {
+                        let out = count(load, trace.delivered_share);
+                        flow.delivered.add(out.packets, out.bytes);
+                        if let Some(eg) = &trace.egress {
+                            tick.entry(eg.clone())
+                                .or_default()
+                                .1
+                                .add(out.packets, out.bytes);
+                        }
+                    }
+                }
+            }
+        });
+        for id in done {
+            plane.flows.remove(&id);
+        }
+        account(&mut plane.units, &tick, secs);
+        self.judge.roll();
+    }
+}
+
+fn count(load: Load, share: f64) -> Count {
+    Count {
+        packets: (load.packets * share).round() as u64,
+        bytes: (load.bytes * share).round() as u64,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// For [`WalkError`] messages (never shown otherwise).
+impl From<WalkError> for FirewallError {
+    fn from(e: WalkError) -> Self {
+        FirewallError::Invalid(e.to_string())
+    }
+}
