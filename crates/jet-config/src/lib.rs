@@ -29,7 +29,7 @@
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
 //! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
-//!    `views_net`, `checks`, `validate`, and the `store` on top.
+//!    `views_net`, `views_apps`, `checks`, `validate`, and the `store` on top.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
 //! from a blocking task), use tokio or any runtime, hold process-wide state, or panic
@@ -55,13 +55,15 @@ pub mod tree;
 mod validate;
 pub mod value;
 mod views;
+mod views_apps;
 mod views_net;
 mod xml;
 
+pub use crate::views_apps::{ChecksumAlgo, ExtensionAppCfg};
 pub use crate::views_net::{
-    AddressMatchCfg, ExtensionAppCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg,
-    IfdCfg, IflCfg, IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg,
-    RoutingInstanceCfg, StaticRouteAction, StaticRouteCfg, SyslogContentCfg, SyslogFileCfg,
+    AddressMatchCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg, IfdCfg, IflCfg,
+    IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg, RoutingInstanceCfg,
+    StaticRouteAction, StaticRouteCfg, SyslogContentCfg, SyslogFileCfg,
 };
 
 #[cfg(test)]

@@ -124,17 +124,27 @@ const INTERFACES: &[CommandNode] = &[
 const REQUEST: CommandNode = branch(
     "request",
     "Make system-level requests",
-    &[branch(
-        "interface",
-        "Perform interface operations",
-        &[CommandNode {
-            word: "simulate-link",
-            help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
-            children: &[],
-            runnable: false,
-            takes_args: true,
-        }],
-    )],
+    &[
+        branch(
+            "extension-service",
+            "Start or stop on-box extension applications",
+            &[
+                with_arg("start", "Start an application (FILE [ARGUMENTS])").needs_args(),
+                with_arg("stop", "Stop an application (FILE)").needs_args(),
+            ],
+        ),
+        branch(
+            "interface",
+            "Perform interface operations",
+            &[CommandNode {
+                word: "simulate-link",
+                help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
+                children: &[],
+                runnable: false,
+                takes_args: true,
+            }],
+        ),
+    ],
 );
 
 /// The root words of operational mode.
@@ -153,6 +163,13 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
             "extension-service",
             "Show extension-service information",
             &[
+                CommandNode {
+                    word: "application",
+                    help: "Show on-box applications ([FILE] [detail])",
+                    children: DETAIL,
+                    runnable: true,
+                    takes_args: true,
+                },
                 branch(
                     "client",
                     "Show extension-service client information",
@@ -196,11 +213,13 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
             runnable: true,
             takes_args: true,
         },
-        branch(
-            "log",
-            "Show contents of a log file",
-            &[leaf("messages", "Show the system log (messages)")],
-        ),
+        CommandNode {
+            word: "log",
+            help: "Show contents of a log file (FILE: messages, an application's log)",
+            children: &[leaf("messages", "Show the system log (messages)")],
+            runnable: false,
+            takes_args: true,
+        },
         CommandNode {
             word: "route",
             help: "Show routing table information (PREFIX [exact|longer|orlonger] [table T] [protocol P] [terse|detail|extensive])",
@@ -228,6 +247,14 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
         leaf("version", "Show software process revision levels"),
     ],
 )];
+
+impl CommandNode {
+    /// The same word, runnable only with arguments after it.
+    const fn needs_args(mut self) -> Self {
+        self.runnable = false;
+        self
+    }
+}
 
 /// A pipe that takes free text after its word (`match PATTERN`, `last N`).
 const fn with_arg(word: &'static str, help: &'static str) -> CommandNode {

@@ -237,23 +237,6 @@ pub struct RoutingInstanceCfg {
     pub interfaces: Vec<String>,
 }
 
-/// `system extensions extension-service application file NAME`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtensionAppCfg {
-    /// File name.
-    pub file: String,
-    /// `arguments`.
-    pub arguments: Option<String>,
-    /// `daemonize`.
-    pub daemonize: bool,
-    /// `respawn-on-normal-exit`.
-    pub respawn_on_normal_exit: bool,
-    /// `username`.
-    pub username: Option<String>,
-    /// `routing-instance`.
-    pub routing_instance: Option<String>,
-}
-
 /// `10m` → 10,000,000; `1500` → 1,500.
 pub(crate) fn bandwidth(s: &str) -> Option<u64> {
     let (digits, mult) = match s.as_bytes().last()? {
@@ -561,33 +544,5 @@ impl Config {
                 prefixes: keys(&p.children, "prefix-list-item"),
             })
             .collect()
-    }
-
-    /// `system extensions extension-service application file` entries.
-    pub fn extension_apps(&self) -> Vec<ExtensionAppCfg> {
-        let cfg = self.effective();
-        list_entries(
-            &cfg,
-            &[
-                "system",
-                "extensions",
-                "extension-service",
-                "application",
-                "file",
-            ],
-        )
-        .iter()
-        .map(|f| {
-            let c = &f.children;
-            ExtensionAppCfg {
-                file: f.key.clone(),
-                arguments: leaf(c, "arguments").map(str::to_owned),
-                daemonize: has(c, "daemonize"),
-                respawn_on_normal_exit: has(c, "respawn-on-normal-exit"),
-                username: leaf(c, "username").map(str::to_owned),
-                routing_instance: leaf(c, "routing-instance").map(str::to_owned),
-            }
-        })
-        .collect()
     }
 }

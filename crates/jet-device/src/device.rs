@@ -26,6 +26,7 @@ use crate::rib::{self, RibHandle};
 use crate::sessions::{SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
+use crate::vocab::apps::AppControl;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
 use crate::vocab::request_response::RequestResponseStatus;
@@ -77,6 +78,8 @@ struct Inner {
     notification: StatusSource<dyn NotificationStatus>,
     /// jsd's connection-admission status source, once jsd registered it.
     request_response: StatusSource<dyn RequestResponseStatus>,
+    /// The on-box application service, once it registered.
+    apps: StatusSource<dyn AppControl>,
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
@@ -147,6 +150,7 @@ impl Device {
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
+            apps: Default::default(),
             events,
             ifd,
             syslog,
@@ -373,6 +377,17 @@ impl Device {
 
     pub(crate) fn request_response_status(&self) -> Option<Arc<dyn RequestResponseStatus>> {
         self.inner.request_response.get()
+    }
+
+    // ---- on-box applications ----
+
+    /// Registers the on-box application service (replacing any earlier one).
+    pub fn set_app_control(&self, control: Arc<dyn AppControl>) {
+        self.inner.apps.set(control);
+    }
+
+    pub(crate) fn app_control(&self) -> Option<Arc<dyn AppControl>> {
+        self.inner.apps.get()
     }
 }
 

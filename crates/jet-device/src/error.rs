@@ -123,6 +123,15 @@ pub enum DeviceError {
     )]
     PrivateCommitRefused,
 
+    /// `request extension-service ...` for an application the device cannot run or
+    /// stop now; `reason` names the application and why (`application file x.py not
+    /// configured`, `... is not running`).
+    #[error("error: {reason}")]
+    AppRefused {
+        /// Why, naming the application.
+        reason: String,
+    },
+
     // --- a commit was refused ---
     /// A commit check of a subsystem refused the new configuration; nothing was changed.
     #[error("commit check failed: {reason}")]

@@ -369,12 +369,23 @@ static LICENSE_TYPE: &[SchemaNode] = &[leaf_list(
 static EXTENSION_APPS: &[SchemaNode] =
     &[container("application", "On-box applications", APPLICATION)];
 
-static APPLICATION: &[SchemaNode] = &[list(
-    "file",
-    ValueType::Name,
-    "Application file (in the applications directory)",
-    APP_FILE,
-)];
+/// Interpreters an on-box application may name (`interpreter`); without one the file
+/// runs as an executable.
+pub(super) const APP_INTERPRETERS: &[&str] = &["bash", "python", "python3", "sh"];
+
+static APPLICATION: &[SchemaNode] = &[
+    list(
+        "file",
+        ValueType::Name,
+        "Application file (in the applications directory)",
+        APP_FILE,
+    ),
+    leaf(
+        "max-datasize",
+        ValueType::Bandwidth,
+        "Maximum data segment size of each application (bytes, k/m/g suffix)",
+    ),
+];
 
 static APP_FILE: &[SchemaNode] = &[
     leaf("arguments", TEXT, "Command-line arguments"),
@@ -394,6 +405,61 @@ static APP_FILE: &[SchemaNode] = &[
         "Routing instance the application runs in",
     )
     .refers_to(ROUTING_INSTANCES),
+    leaf(
+        "interpreter",
+        ValueType::Enum(APP_INTERPRETERS),
+        "Interpreter that runs the application file",
+    ),
+    flag(
+        "optional",
+        "Commit even when the application file is missing",
+    ),
+    container(
+        "checksum",
+        "Checksum the application file must have",
+        APP_CHECKSUM,
+    )
+    .oneliner(),
+    container("start", "Start parameters", APP_START),
+    container(
+        "resource-limits",
+        "Operating-system limits of the application process (OpenJET)",
+        APP_LIMITS,
+    ),
+];
+
+static APP_CHECKSUM: &[SchemaNode] = &[
+    leaf("md5", TEXT, "MD5 checksum (hex)").choice(1),
+    leaf("sha1", TEXT, "SHA-1 checksum (hex)").choice(1),
+    leaf("sha-256", TEXT, "SHA-256 checksum (hex)").choice(1),
+];
+
+static APP_START: &[SchemaNode] = &[container(
+    "start-options",
+    "Start options",
+    APP_START_OPTIONS,
+)];
+
+static APP_START_OPTIONS: &[SchemaNode] = &[leaf(
+    "mem-factor",
+    ValueType::Uint { min: 1, max: 100 },
+    "Percentage of max-datasize this application may use",
+)];
+
+static APP_LIMITS: &[SchemaNode] = &[
+    leaf(
+        "cpu-time",
+        ValueType::Uint {
+            min: 1,
+            max: 1_000_000,
+        },
+        "CPU time the process may use (seconds)",
+    ),
+    leaf(
+        "open-files",
+        ValueType::Uint { min: 8, max: 65536 },
+        "Open file descriptors the process may hold",
+    ),
 ];
 
 static CONFIGURATION_DATABASE: &[SchemaNode] = &[container(

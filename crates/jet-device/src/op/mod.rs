@@ -4,6 +4,7 @@
 //! `ExecuteOpCommand` and `jcli` all give the same answer. CLI words may be abbreviated to
 //! any unique prefix, as on Junos (`sh ver`).
 
+pub mod apps;
 mod clients;
 mod commits;
 mod configuration;
@@ -46,6 +47,7 @@ pub(crate) enum Command {
     SystemStorage,
     Log { file: String },
     Route(route::RouteCmd),
+    App(apps::AppCmd),
 }
 
 /// How the output is post-processed.
@@ -147,6 +149,7 @@ impl Device {
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
+            Command::App(a) => apps::run(self, a, format).await,
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
@@ -258,9 +261,13 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "system", "storage"] => Command::SystemStorage,
-        ["show", "log", "messages"] => Command::Log {
-            file: "messages".into(),
+        ["show", "log"] => Command::Log {
+            file: log_file_name(rest)?,
         },
+        ["show", "extension-service", "application"] => Command::App(apps::parse_show(rest)?),
+        ["request", "extension-service", verb @ ("start" | "stop")] => {
+            Command::App(apps::parse_request(verb, rest)?)
+        }
         ["show", "extension-service", "client", "information"]
         | ["show", "extension-service", "request-response", "clients"] => {
             Command::Clients { detail: false }
@@ -344,6 +351,23 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         other => return Err(DeviceError::syntax(format!("unknown RPC <{other}>"))),
     };
     Ok((cmd, Pipes::default()))
+}
+
+/// The one word after `show log`: a file name in the log directory (no path).
+fn log_file_name(rest: &[&str]) -> Result<String, DeviceError> {
+    match rest {
+        [] => Err(DeviceError::syntax(
+            "missing log file name after 'show log'".into(),
+        )),
+        [name] if !name.contains('/') && !name.starts_with('.') => Ok((*name).to_owned()),
+        [name] => Err(DeviceError::UnknownLogFile {
+            name: (*name).to_owned(),
+        }),
+        [_, extra, ..] => Err(DeviceError::syntax(format!(
+            "unexpected argument '{extra}' after 'show log {}'",
+            rest[0]
+        ))),
+    }
 }
 
 /// A command line that does not resolve in the command tree is a syntax error.

@@ -5,6 +5,7 @@
 //! (`crate::sessions::SessionEvent`, `crate::rib::RouteEvent`, ...), so callers keep
 //! naming them by subsystem.
 
+pub(crate) mod apps;
 pub(crate) mod interface_events;
 pub(crate) mod interfaces;
 pub(crate) mod notification;

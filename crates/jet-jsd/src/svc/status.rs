@@ -60,6 +60,7 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::InvalidEphemeralPath { .. }
         | DeviceError::MissingEphemeralPayload
         | DeviceError::UnknownConfigSession
+        | DeviceError::AppRefused { .. }
         | DeviceError::DatabaseLocked { .. }
         | DeviceError::SharedDatabaseModified { .. }
         | DeviceError::PrivateEditInProgress { .. }

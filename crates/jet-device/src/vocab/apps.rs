@@ -1,0 +1,37 @@
+//! The on-box application service as the operational commands see it: `show
+//! extension-service application`, `request extension-service start|stop|restart`.
+//!
+//! The service lives outside the device crate (`jet-apps`, wired by `jetd`); it owns the
+//! app processes and renders its own status, and registers itself with
+//! [`crate::Device::set_app_control`].
+
+use crate::error::DeviceError;
+use crate::mgd::BoxFuture;
+use crate::output::Format;
+
+/// What `show extension-service application [NAME] [detail]` asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppQuery {
+    /// One application, or all of them.
+    pub name: Option<String>,
+    /// `detail`: limits, log file, last exit reason.
+    pub detail: bool,
+}
+
+/// The application service.
+pub trait AppControl: Send + Sync {
+    /// Renders the application table.
+    fn show(
+        &self,
+        query: AppQuery,
+        format: Format,
+    ) -> BoxFuture<'static, Result<String, DeviceError>>;
+    /// `request extension-service start NAME [ARGUMENTS]`: the message to print.
+    fn start(
+        &self,
+        name: String,
+        arguments: Option<String>,
+    ) -> BoxFuture<'static, Result<String, DeviceError>>;
+    /// `request extension-service stop NAME`: the message to print.
+    fn stop(&self, name: String) -> BoxFuture<'static, Result<String, DeviceError>>;
+}
