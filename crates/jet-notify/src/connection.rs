@@ -121,6 +121,9 @@ pub(crate) struct Connection {
     waker: Arc<Notify>,
     held: VecDeque<(Packet, usize)>,
     held_bytes: usize,
+    /// QoS 1/2 PUBLISH packets among `held` (not acknowledged: they count toward our
+    /// Receive Maximum).
+    held_qos12: usize,
     full: Vec<Arc<Session>>,
 }
 
@@ -158,6 +161,7 @@ impl Connection {
             waker: Arc::new(Notify::new()),
             held: VecDeque::new(),
             held_bytes: 0,
+            held_qos12: 0,
             full: Vec::new(),
         }
     }
@@ -219,6 +223,9 @@ impl Connection {
                 break;
             };
             self.held_bytes -= n;
+            if matches!(&p, Packet::Publish(p) if p.qos != QoS::AtMostOnce) {
+                self.held_qos12 -= 1;
+            }
             self.handle(p, now)?;
         }
         Ok(())
@@ -248,12 +255,32 @@ impl Connection {
                     | Packet::PingReq
             );
             if self.paused() && !ack {
+                if matches!(&packet, Packet::Publish(p) if p.qos != QoS::AtMostOnce) {
+                    self.held_qos12 += 1;
+                    self.check_receive_maximum()?;
+                }
                 self.held_bytes += n;
                 self.held.push_back((packet, n));
                 continue;
             }
             self.handle(packet, now)?;
         }
+    }
+
+    /// QoS 1/2 PUBLISH packets we have not acknowledged (held back, or QoS 2 before
+    /// PUBREL) beyond our Receive Maximum: v5 DISCONNECT 0x93 (MQTT-3.3.4-7/-8). A
+    /// 3.1.1 client, told no maximum, is only bounded by [`HOLD_LIMIT`].
+    fn check_receive_maximum(&self) -> Result<(), Close> {
+        if !self.version.is_v5() {
+            return Ok(());
+        }
+        let pending = self.with_session(|s| s.incoming_qos2.len()) + self.held_qos12;
+        if pending > usize::from(self.limits.receive_maximum.max(1)) {
+            add(&self.shared.counters.protocol_errors, 1);
+            tracing::info!(client = %self.client_id, pending, "Receive Maximum exceeded");
+            return Err(Close::error(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED));
+        }
+        Ok(())
     }
 
     /// Waiting for some subscriber's queue to drain (see `pause`).
@@ -698,7 +725,7 @@ impl Connection {
                 self.reply(Packet::PubRec(PubAck::new(pid)));
                 return Ok(());
             }
-            if st.incoming_qos2.len() >= max {
+            if st.incoming_qos2.len() + self.held_qos12 >= max {
                 drop(st);
                 add(&self.shared.counters.protocol_errors, 1);
                 return Err(Close::error(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED));
