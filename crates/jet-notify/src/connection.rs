@@ -321,7 +321,7 @@ impl Connection {
         let waker = &self.waker;
         self.paused_on.retain(|s| {
             let mut st = s.lock();
-            let wait = st.owner.is_some() && !st.ended && !st.drained(limits);
+            let wait = st.owner.is_some() && !st.ended && !st.closing && !st.drained(limits);
             if wait {
                 st.add_waiter(waker);
             }
@@ -338,8 +338,10 @@ impl Connection {
     fn give_up_waiting(&mut self) {
         for s in std::mem::take(&mut self.paused_on) {
             let (owner, stuck) = {
-                let st = s.lock();
-                (st.owner, !st.drained(&self.limits))
+                let mut st = s.lock();
+                let stuck = !st.drained(&self.limits) && !st.closing;
+                st.closing |= stuck;
+                (st.owner, stuck)
             };
             if let (Some(owner), true) = (owner, stuck) {
                 add(&self.shared.counters.quota_disconnects, 1);

@@ -274,6 +274,7 @@ impl Router {
             st.since = SystemTime::now();
             st.expiry = expiry;
             st.offline_since = None;
+            st.closing = false;
         }
         session.set_online(true);
         Opened {

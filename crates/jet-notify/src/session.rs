@@ -172,6 +172,9 @@ pub(crate) struct SessionState {
     pub(crate) incoming_qos2: HashSet<u16>,
     pub(crate) subscriptions: BTreeMap<String, SubRecord>,
     pub(crate) dropped: u64,
+    /// Disconnected for keeping a publisher waiting too long, and not yet gone: nobody
+    /// waits for it any more (its messages are dropped at the bound meanwhile).
+    pub(crate) closing: bool,
     pub(crate) protocol: ProtocolVersion,
     pub(crate) addr: Option<SocketAddr>,
     pub(crate) since: SystemTime,
@@ -193,6 +196,7 @@ impl SessionState {
             incoming_qos2: HashSet::new(),
             subscriptions: BTreeMap::new(),
             dropped: 0,
+            closing: false,
             protocol,
             addr: None,
             since: SystemTime::now(),
@@ -218,7 +222,7 @@ impl SessionState {
             return Enqueued::Gone;
         }
         let online = self.owner.is_some();
-        let waiter = waiter.filter(|_| online);
+        let waiter = waiter.filter(|_| online && !self.closing);
         if (!online && d.qos == QoS::AtMostOnce) || (waiter.is_none() && self.full(limits)) {
             self.dropped += 1;
             return Enqueued::Dropped;
