@@ -669,6 +669,14 @@ impl Connection {
             if p.props.subscription_identifiers().next().is_some() {
                 return Err(self.protocol_error("subscription identifier from a client"));
             }
+            // MQTT-3.3.2-14: a Response Topic is a topic name, never a filter.
+            if p.props
+                .0
+                .iter()
+                .any(|x| matches!(x, Property::ResponseTopic(t) if !topic::valid_topic(t)))
+            {
+                return Err(self.protocol_error("Response Topic with a wildcard"));
+            }
             if let Some(alias) = p.props.topic_alias() {
                 if alias > self.alias_in_max {
                     add(&self.shared.counters.protocol_errors, 1);

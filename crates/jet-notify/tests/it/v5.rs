@@ -437,3 +437,18 @@ async fn connect_with_an_authentication_method_is_refused_0x8c_and_a_second_conn
     );
     assert_eq!(raw.recv().await, None);
 }
+
+#[tokio::test]
+async fn a_response_topic_with_a_wildcard_is_a_protocol_error() {
+    let (_broker, addr) = start(|_| {});
+    let mut raw = client(addr, "resp", Properties::new()).await;
+    let mut p = Publish::new("req/x", Q::AtMostOnce, "ask");
+    p.props = Properties::new().with(Property::ResponseTopic("resp/+".into()));
+    raw.send(Packet::Publish(p)).await;
+    assert_eq!(
+        raw.recv().await,
+        Some(Packet::Disconnect(Disconnect::new(
+            ReasonCode::PROTOCOL_ERROR
+        )))
+    );
+}
