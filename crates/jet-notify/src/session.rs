@@ -5,6 +5,11 @@
 //!  publishers (any connection task, the link) ──enqueue──► SessionState.queue ──notify──►
 //!      the owning connection task ──take_ready──► encode ──► socket
 //! ```
+//! Bounded queue (`SessionState::enqueue`): `max_queued_messages` and `max_queued_bytes`.
+//! A network publisher's message is always queued for an online client; when it fills the
+//! queue the publisher's waker is kept in `waiters` and the publisher pauses until
+//! `take_ready` brings the queue down to three quarters (or the client goes offline).
+//!
 //! The state is a plain struct (tested directly); [`Session`] wraps it in a short,
 //! await-free mutex: a publisher's task pushes straight into each subscriber's queue, one
 //! hop instead of two through a router task, measured faster for fan-out.
