@@ -232,6 +232,12 @@ pub struct NotificationCfg {
     pub ssl: Option<NotificationSslCfg>,
     /// `bridge NAME`: forward device events to external brokers.
     pub bridges: Vec<BridgeCfg>,
+    /// `max-queued-messages`: per-client queue bound (`None`: the broker's default).
+    pub max_queued_messages: Option<u32>,
+    /// `max-queued-bytes`: per-client queue bound in bytes (`None`: default).
+    pub max_queued_bytes: Option<u32>,
+    /// `max-publisher-wait`: seconds (`None`: default).
+    pub max_publisher_wait: Option<u32>,
 }
 
 /// `notification ssl`.
@@ -467,6 +473,9 @@ impl Config {
                     .collect(),
                 _ => Vec::new(),
             },
+            max_queued_messages: num(c, "max-queued-messages"),
+            max_queued_bytes: num(c, "max-queued-bytes"),
+            max_publisher_wait: num(c, "max-publisher-wait"),
         })
     }
 

@@ -50,7 +50,11 @@ async fn main() {
             }
             "--max-connections" => cfg.max_connections = val().parse().expect("a number"),
             "--max-queued" => cfg.limits.max_queued_messages = val().parse().expect("a number"),
-            "--max-queued-qos0" => cfg.limits.max_queued_qos0 = val().parse().expect("a number"),
+            "--max-queued-bytes" => cfg.limits.max_queued_bytes = val().parse().expect("a number"),
+            "--max-publisher-wait-ms" => {
+                cfg.limits.max_publisher_wait =
+                    Duration::from_millis(val().parse().expect("milliseconds"))
+            }
             "--max-inflight" => cfg.limits.max_inflight = val().parse().expect("a number"),
             "--publish-every-ms" => publish_every = Some(val().parse::<u64>().expect("ms")),
             "--stdin-lifeline" => lifeline = true,

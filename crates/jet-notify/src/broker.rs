@@ -198,6 +198,11 @@ impl BrokerHandle {
         s
     }
 
+    /// The per-client limits in force.
+    pub fn limits(&self) -> crate::config::Limits {
+        self.inner.shared.cfg().limits.clone()
+    }
+
     /// The addresses actually bound (useful with port 0).
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
         self.listeners().iter().map(|t| t.local).collect()

@@ -73,13 +73,17 @@ impl fmt::Debug for ListenerConfig {
 /// Bounds on what one client may cost. Every one shows in `clients()`/`stats()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// QoS 1/2 messages waiting for one client (online or offline). Beyond it an online
-    /// client is disconnected (v5 DISCONNECT 0x97 Quota exceeded) and an offline one
-    /// loses the new message (counted).
+    /// Messages waiting for one client (any QoS). What happens at the bound depends on
+    /// who publishes (see `session.rs`): a network publisher is paused until the queue
+    /// is down to three quarters; the device's link and wills never wait (the new
+    /// message is dropped and counted); an offline client keeps QoS 1/2 up to the bound.
     pub max_queued_messages: usize,
-    /// Messages of any QoS waiting for one client beyond which a new QoS 0 message is
-    /// dropped and counted (a slow subscriber loses QoS 0, never slows anyone).
-    pub max_queued_qos0: usize,
+    /// The same bound in bytes (topic and payload of every queued message).
+    pub max_queued_bytes: usize,
+    /// How long a network publisher may stay paused by one subscriber's full queue;
+    /// then that subscriber is disconnected (v5 DISCONNECT 0x97 Quota exceeded) and
+    /// the publisher goes on.
+    pub max_publisher_wait: Duration,
     /// The largest packet accepted from a client (announced in a v5 CONNACK); larger
     /// ones close the connection (v5 DISCONNECT 0x95).
     pub max_packet_size: u32,
@@ -110,7 +114,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_queued_messages: 1000,
-            max_queued_qos0: 1000,
+            max_queued_bytes: 1 << 20,
+            max_publisher_wait: Duration::from_secs(10),
             max_packet_size: 1 << 20,
             max_inflight: 100,
             receive_maximum: 100,

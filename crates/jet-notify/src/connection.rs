@@ -3,13 +3,14 @@
 //! come out in [`Connection::out`], and a [`Close`] says when and how to end. The tokio
 //! task in `io.rs` only moves bytes and waits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
+use tokio::sync::Notify;
 
 use crate::acl;
 use crate::codec::DecodeError;
@@ -19,6 +20,7 @@ use crate::codec::{
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, Will,
 };
 use crate::config::{AuthFuture, Limits};
+use crate::router::Waiting;
 use crate::session::{InflightState, Message, Ready, Session};
 use crate::shared::Shared;
 use crate::stats::add;
@@ -79,6 +81,9 @@ enum Phase {
 
 /// Deliveries taken from the session per pull; bounds the time the session is locked.
 const PULL_BATCH: usize = 256;
+/// Bytes of packets decoded and held back while the publisher is paused; beyond it the
+/// socket is not read until the pause ends.
+const HOLD_LIMIT: usize = 64 * 1024;
 
 pub(crate) struct Connection {
     shared: Arc<Shared>,
@@ -109,6 +114,17 @@ pub(crate) struct Connection {
     ready: Vec<Ready>,
     msgs_in: u64,
     msgs_out: u64,
+    /// Back-pressure (see `pause`): subscribers whose full queue this publisher waits
+    /// for, since when, the waker they hold, and the packets held back meanwhile.
+    paused_on: Vec<Arc<Session>>,
+    paused_since: Option<Instant>,
+    waker: Arc<Notify>,
+    held: VecDeque<(Packet, usize)>,
+    held_bytes: usize,
+    /// QoS 1/2 PUBLISH packets among `held` (not acknowledged: they count toward our
+    /// Receive Maximum).
+    held_qos12: usize,
+    full: Vec<Arc<Session>>,
 }
 
 impl Connection {
@@ -140,6 +156,13 @@ impl Connection {
             ready: Vec::new(),
             msgs_in: 0,
             msgs_out: 0,
+            paused_on: Vec::new(),
+            paused_since: None,
+            waker: Arc::new(Notify::new()),
+            held: VecDeque::new(),
+            held_bytes: 0,
+            held_qos12: 0,
+            full: Vec::new(),
         }
     }
 
@@ -151,6 +174,10 @@ impl Connection {
     pub(crate) fn deadline(&self) -> Option<Instant> {
         match self.phase {
             Phase::Connecting => Some(self.connect_deadline),
+            // Paused, the broker is the one not reading: no keep-alive, only the wait.
+            Phase::Open if self.paused_since.is_some() => self
+                .paused_since
+                .map(|t| t + self.limits.max_publisher_wait),
             Phase::Open if self.keep_alive > 0 => {
                 Some(self.last_rx + Duration::from_millis(u64::from(self.keep_alive) * 1500))
             }
@@ -159,8 +186,14 @@ impl Connection {
     }
 
     /// Keep-alive: no packet for 1.5 × the keep-alive interval closes the connection.
+    /// A publisher paused longer than `max_publisher_wait` goes on, and the subscribers
+    /// still holding it are disconnected (Quota exceeded).
     pub(crate) fn on_timer(&mut self, now: Instant) -> Result<(), Close> {
         match self.deadline() {
+            Some(d) if now >= d && self.paused_since.is_some() => {
+                self.give_up_waiting();
+                Ok(())
+            }
             Some(d) if now >= d => {
                 if self.phase == Phase::Connecting {
                     add(&self.shared.counters.refused_protocol, 1);
@@ -175,17 +208,33 @@ impl Connection {
     }
 
     /// Decodes and handles every complete packet in `rbuf` (leaving a partial one).
+    /// While paused, acknowledgements and pings are handled and the rest is held back
+    /// (in order) up to [`HOLD_LIMIT`] bytes; held packets go first once the pause ends.
     pub(crate) fn feed(&mut self, rbuf: &mut BytesMut, now: Instant) -> Result<(), Close> {
         let before = self.msgs_in;
-        let r = self.feed_inner(rbuf, now);
+        let r = self.run_held(now).and_then(|()| self.feed_inner(rbuf, now));
         add(&self.shared.counters.messages_in, self.msgs_in - before);
         r
+    }
+
+    fn run_held(&mut self, now: Instant) -> Result<(), Close> {
+        while !self.paused() {
+            let Some((p, n)) = self.held.pop_front() else {
+                break;
+            };
+            self.held_bytes -= n;
+            if matches!(&p, Packet::Publish(p) if p.qos != QoS::AtMostOnce) {
+                self.held_qos12 -= 1;
+            }
+            self.handle(p, now)?;
+        }
+        Ok(())
     }
 
     fn feed_inner(&mut self, rbuf: &mut BytesMut, now: Instant) -> Result<(), Close> {
         let max = self.limits.max_packet_size as usize;
         loop {
-            if self.checking.is_some() {
+            if self.checking.is_some() || !self.wants_read() {
                 return Ok(());
             }
             let n = match codec::frame_len(rbuf, max) {
@@ -197,8 +246,114 @@ impl Connection {
             let frame = rbuf.split_to(n).freeze();
             let packet = codec::decode(frame, self.version).map_err(|e| self.decode_error(e))?;
             self.last_rx = now;
+            let ack = matches!(
+                packet,
+                Packet::PubAck(_)
+                    | Packet::PubRec(_)
+                    | Packet::PubRel(_)
+                    | Packet::PubComp(_)
+                    | Packet::PingReq
+            );
+            if self.paused() && !ack {
+                if matches!(&packet, Packet::Publish(p) if p.qos != QoS::AtMostOnce) {
+                    self.held_qos12 += 1;
+                    self.check_receive_maximum()?;
+                }
+                self.held_bytes += n;
+                self.held.push_back((packet, n));
+                continue;
+            }
             self.handle(packet, now)?;
         }
+    }
+
+    /// QoS 1/2 PUBLISH packets we have not acknowledged (held back, or QoS 2 before
+    /// PUBREL) beyond our Receive Maximum: v5 DISCONNECT 0x93 (MQTT-3.3.4-7/-8). A
+    /// 3.1.1 client, told no maximum, is only bounded by [`HOLD_LIMIT`].
+    fn check_receive_maximum(&self) -> Result<(), Close> {
+        if !self.version.is_v5() {
+            return Ok(());
+        }
+        let pending = self.with_session(|s| s.incoming_qos2.len()) + self.held_qos12;
+        if pending > usize::from(self.limits.receive_maximum.max(1)) {
+            add(&self.shared.counters.protocol_errors, 1);
+            tracing::info!(client = %self.client_id, pending, "Receive Maximum exceeded");
+            return Err(Close::error(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED));
+        }
+        Ok(())
+    }
+
+    /// Waiting for some subscriber's queue to drain (see `pause`).
+    pub(crate) fn paused(&self) -> bool {
+        !self.paused_on.is_empty()
+    }
+
+    /// False while paused with [`HOLD_LIMIT`] bytes of packets held back: the socket
+    /// is not read (TCP then slows the publisher down).
+    pub(crate) fn wants_read(&self) -> bool {
+        !(self.paused() && self.held_bytes >= HOLD_LIMIT)
+    }
+
+    /// What paused subscribers wake when their queue drains.
+    pub(crate) fn waker(&self) -> Arc<Notify> {
+        self.waker.clone()
+    }
+
+    /// Back-pressure: a message of ours filled these subscribers' queues, so we stop
+    /// taking messages from this client until each is down to three quarters of its
+    /// bound, goes offline, or `max_publisher_wait` runs out.
+    fn pause(&mut self, now: Instant) {
+        for s in self.full.drain(..) {
+            if !self.paused_on.iter().any(|p| Arc::ptr_eq(p, &s)) {
+                self.paused_on.push(s);
+            }
+        }
+        if self.paused_since.is_none() && !self.paused_on.is_empty() {
+            self.paused_since = Some(now);
+            add(&self.shared.counters.publisher_pauses, 1);
+        }
+    }
+
+    /// Woken by a subscriber: checks every queue we wait for again. Call
+    /// [`Connection::feed`] after it when no longer paused.
+    pub(crate) fn resume_check(&mut self, now: Instant) {
+        let limits = &self.limits;
+        let waker = &self.waker;
+        self.paused_on.retain(|s| {
+            let mut st = s.lock();
+            let wait = st.owner.is_some() && !st.ended && !st.closing && !st.drained(limits);
+            if wait {
+                st.add_waiter(waker);
+            }
+            wait
+        });
+        if self.paused_on.is_empty() && self.paused_since.take().is_some() {
+            // Packets may have waited unread: the keep-alive starts afresh.
+            self.last_rx = now;
+        }
+    }
+
+    /// Paused for `max_publisher_wait`: the subscribers still full are disconnected
+    /// (Quota exceeded) and this publisher goes on.
+    fn give_up_waiting(&mut self) {
+        for s in std::mem::take(&mut self.paused_on) {
+            let (owner, stuck) = {
+                let mut st = s.lock();
+                let stuck = !st.drained(&self.limits) && !st.closing;
+                st.closing |= stuck;
+                (st.owner, stuck)
+            };
+            if let (Some(owner), true) = (owner, stuck) {
+                add(&self.shared.counters.quota_disconnects, 1);
+                tracing::warn!(
+                    client = %s.client_id, publisher = %self.client_id,
+                    wait = ?self.limits.max_publisher_wait,
+                    "subscriber too slow: disconnecting (quota exceeded)"
+                );
+                self.shared.kick(owner, ReasonCode::QUOTA_EXCEEDED);
+            }
+        }
+        self.paused_since = None;
     }
 
     fn decode_error(&mut self, e: DecodeError) -> Close {
@@ -514,6 +669,14 @@ impl Connection {
             if p.props.subscription_identifiers().next().is_some() {
                 return Err(self.protocol_error("subscription identifier from a client"));
             }
+            // MQTT-3.3.2-14: a Response Topic is a topic name, never a filter.
+            if p.props
+                .0
+                .iter()
+                .any(|x| matches!(x, Property::ResponseTopic(t) if !topic::valid_topic(t)))
+            {
+                return Err(self.protocol_error("Response Topic with a wildcard"));
+            }
             if let Some(alias) = p.props.topic_alias() {
                 if alias > self.alias_in_max {
                     add(&self.shared.counters.protocol_errors, 1);
@@ -572,7 +735,7 @@ impl Connection {
                 self.reply(Packet::PubRec(PubAck::new(pid)));
                 return Ok(());
             }
-            if st.incoming_qos2.len() >= max {
+            if st.incoming_qos2.len() + self.held_qos12 >= max {
                 drop(st);
                 add(&self.shared.counters.protocol_errors, 1);
                 return Err(Close::error(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED));
@@ -594,7 +757,16 @@ impl Connection {
             expires_at,
             origin: session.id,
         };
-        let matched = self.shared.router().route(Arc::new(msg));
+        let matched = self.shared.router().route_from(
+            Arc::new(msg),
+            Some(Waiting {
+                waker: &self.waker,
+                full: &mut self.full,
+            }),
+        );
+        if !self.full.is_empty() {
+            self.pause(now);
+        }
         let reason = if v5 && matched == 0 {
             ReasonCode::NO_MATCHING_SUBSCRIBERS
         } else {
@@ -715,14 +887,7 @@ impl Connection {
                 self.ready = ready;
                 return Ok(0);
             }
-            if st.overflow {
-                drop(st);
-                self.ready = ready;
-                add(&self.shared.counters.quota_disconnects, 1);
-                tracing::warn!(client = %self.client_id, "queue full: disconnecting (quota exceeded)");
-                return Err(Close::error(ReasonCode::QUOTA_EXCEEDED));
-            }
-            st.take_ready(self.window, now, PULL_BATCH, &mut ready)
+            st.take_ready(self.window, now, PULL_BATCH, &self.limits, &mut ready)
         };
         add(&self.shared.counters.dropped_expired, expired);
         let taken = ready.len();

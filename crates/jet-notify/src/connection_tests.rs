@@ -269,3 +269,70 @@ fn pubrel_for_an_unknown_packet_id_gets_0x92_in_v5() {
         ))]
     );
 }
+
+/// A broker whose subscriber "s" (on `t`, QoS 1) never reads, with room for one queued
+/// message, and a v5 publisher connected to it.
+fn paused_publisher(receive_maximum: u16, t0: Instant) -> (Arc<Shared>, Client, Client) {
+    let mut cfg = BrokerConfig::loopback("127.0.0.1:0".parse().unwrap());
+    cfg.limits.receive_maximum = receive_maximum;
+    cfg.limits.max_queued_messages = 1;
+    let shared = Shared::new(cfg);
+    let mut sub = Client::connect(&shared, Connect::new(V5, "s"), t0);
+    sub.subscribe("t", QoS::AtLeastOnce, t0);
+    let publisher = Client::connect(&shared, Connect::new(V5, "p"), t0);
+    (shared, sub, publisher)
+}
+
+fn qos1(pid: u16) -> Packet {
+    let mut p = Publish::new("t", QoS::AtLeastOnce, "x");
+    p.pid = pid;
+    Packet::Publish(p)
+}
+
+#[test]
+fn a_paused_publisher_has_its_publishes_held_and_acknowledged_after_the_queue_drains() {
+    let t0 = Instant::now();
+    let (_shared, mut sub, mut p) = paused_publisher(100, t0);
+    p.feed(qos1(1), t0).unwrap();
+    assert!(p.conn.paused(), "the queue of one is full");
+    p.feed(qos1(2), t0).unwrap();
+    p.feed(Packet::PingReq, t0).unwrap();
+    // PUBACK for the routed one and the ping answered; the second is held, unacknowledged.
+    assert_eq!(
+        p.take(),
+        vec![Packet::PubAck(PubAck::new(1)), Packet::PingResp]
+    );
+    // The subscriber takes its message: the queue drains, the publisher is woken.
+    assert_eq!(sub.take_at(t0).len(), 1);
+    p.conn.resume_check(t0);
+    assert!(!p.conn.paused());
+    p.conn.feed(&mut BytesMut::new(), t0).unwrap();
+    assert_eq!(p.take(), vec![Packet::PubAck(PubAck::new(2))]);
+}
+
+#[test]
+fn held_qos1_publishes_beyond_our_receive_maximum_are_a_disconnect_0x93() {
+    let t0 = Instant::now();
+    let (_shared, _sub, mut p) = paused_publisher(3, t0);
+    p.feed(qos1(1), t0).unwrap();
+    for pid in 2..=4 {
+        p.feed(qos1(pid), t0).unwrap();
+    }
+    assert_eq!(
+        p.feed(qos1(5), t0).unwrap_err().reason,
+        ReasonCode::RECEIVE_MAXIMUM_EXCEEDED
+    );
+}
+
+#[test]
+fn a_publisher_paused_past_max_publisher_wait_goes_on_and_the_subscriber_is_kicked() {
+    let t0 = Instant::now();
+    let (shared, _sub, mut p) = paused_publisher(100, t0);
+    p.feed(qos1(1), t0).unwrap();
+    assert_eq!(p.conn.deadline(), Some(t0 + secs(10)));
+    p.conn.on_timer(t0 + secs(9)).unwrap();
+    assert!(p.conn.paused());
+    p.conn.on_timer(t0 + secs(10)).unwrap();
+    assert!(!p.conn.paused());
+    assert_eq!(shared.counters.snapshot().quota_disconnects, 1);
+}

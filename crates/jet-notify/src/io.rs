@@ -9,6 +9,12 @@
 //! runs the slow part off the runtime threads; the task just awaits the verdict.
 //! Reading and writing are polled together, so a client that stops reading cannot
 //! stop the broker from reading its acknowledgements, and vice versa.
+//!
+//! Back-pressure: when a PUBLISH of this client fills a subscriber's queue, the
+//! connection pauses (see `Connection::pause`): acknowledgements are still read and
+//! handled, other packets are held (64 KiB at most, then the socket is not read) until
+//! the subscriber's queue is down to three quarters and it wakes `waker`, or until
+//! `max_publisher_wait` has passed (the subscriber is then disconnected).
 
 use std::time::Duration;
 
@@ -42,6 +48,7 @@ where
     let mut timer_at = far();
     let timer = tokio::time::sleep_until(timer_at);
     tokio::pin!(timer);
+    let waker = conn.waker();
     let close = loop {
         let now = std_now();
         while conn.out.len() < HIGH_WATER {
@@ -69,7 +76,7 @@ where
                 Ok(0) | Err(_) => break Close::peer_gone(),
                 Ok(n) => conn.out.advance(n),
             },
-            r = rd.read_buf(&mut rbuf) => match r {
+            r = rd.read_buf(&mut rbuf), if conn.wants_read() => match r {
                 Ok(0) | Err(_) => break Close::peer_gone(),
                 Ok(_) => {
                     if let Err(c) = conn.feed(&mut rbuf, std_now()) {
@@ -90,9 +97,24 @@ where
                 }
             },
             _ = async { if let Some(s) = &session { s.notify.notified().await } }, if can_pull => {}
+            // A subscriber this publisher waits for has drained (or gone).
+            _ = waker.notified(), if conn.paused() => {
+                conn.resume_check(std_now());
+                if !conn.paused() {
+                    if let Err(c) = conn.feed(&mut rbuf, std_now()) {
+                        break c;
+                    }
+                }
+            }
             _ = &mut timer => {
+                let was_paused = conn.paused();
                 if let Err(c) = conn.on_timer(std_now()) {
                     break c;
+                }
+                if was_paused && !conn.paused() {
+                    if let Err(c) = conn.feed(&mut rbuf, std_now()) {
+                        break c;
+                    }
                 }
                 timer_at = conn.deadline().map(Instant::from_std).unwrap_or_else(far);
                 timer.as_mut().reset(timer_at);

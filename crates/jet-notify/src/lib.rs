@@ -8,8 +8,11 @@
 //!
 //! Must not: know about device configuration (`jet-notifyd` translates `system services
 //! extension-service notification` into a [`BrokerConfig`]), keep process-wide state
-//! (many brokers may live in one process), or let a slow client slow anyone else: every
-//! queue toward a client is bounded with a stated overflow policy (see [`Limits`]).
+//! (many brokers may live in one process), lose an acknowledged QoS 1/2 message of a
+//! network publisher to a full queue, or let a slow client slow anyone for longer than
+//! `max_publisher_wait`: every queue toward a client is bounded in messages and bytes with
+//! a stated policy (see [`Limits`]): a network publisher feeding a full queue is paused
+//! (back-pressure), the device's own publishers never wait (drop and count).
 //!
 //! Layers: `codec` (bytes ⇄ packets) → `connection` (one connection's protocol state
 //! machine, sans I/O) and `router`/`session` (subscriptions, queues, timers, driven with

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use tokio::sync::Notify;
 
 use crate::acl;
 use crate::codec::{ByteStr, ProtocolVersion, QoS, ReasonCode, RetainHandling, SubOptions};
@@ -42,6 +43,13 @@ struct PendingWill {
     session_id: u64,
     due: Instant,
     msg: Message,
+}
+
+/// A network publisher routing a message: its waker, and where the router puts the
+/// sessions whose full queue it must wait for.
+pub(crate) struct Waiting<'a> {
+    pub(crate) waker: &'a Arc<Notify>,
+    pub(crate) full: &'a mut Vec<Arc<Session>>,
 }
 
 /// Result of opening a session for a CONNECT.
@@ -83,10 +91,22 @@ impl Router {
         }
     }
 
-    /// Routes a message to every matching subscription and stores or clears it as
-    /// retained. Returns the number of sessions it was offered to. Never blocks: a full
-    /// queue drops (QoS 0) or marks the client for disconnection (QoS 1/2).
+    /// Routes a message that must not wait (device event, will): a full queue drops it
+    /// (counted). See [`Router::route_from`].
     pub(crate) fn route(&mut self, msg: Arc<Message>) -> usize {
+        self.route_from(msg, None)
+    }
+
+    /// Routes a message to every matching subscription and stores or clears it as
+    /// retained. Returns the number of sessions it was offered to. Never blocks. With a
+    /// network publisher's `waiting`, every online subscriber takes the message and those
+    /// whose queue is now at its bound are pushed to `waiting.full` (the publisher
+    /// pauses until each wakes `waiting.waker`); without, a full queue drops it.
+    pub(crate) fn route_from(
+        &mut self,
+        msg: Arc<Message>,
+        mut waiting: Option<Waiting<'_>>,
+    ) -> usize {
         if msg.publish.retain {
             self.retain(&msg);
         }
@@ -147,29 +167,40 @@ impl Router {
                 retain: h.retain_as_published && msg.publish.retain,
                 sub_ids: h.sub_ids,
             };
-            self.deliver(&h.session, d);
+            let waker = waiting.as_ref().map(|w| w.waker);
+            if self.deliver(&h.session, d, waker) {
+                if let Some(w) = waiting.as_mut() {
+                    w.full.push(h.session.clone());
+                }
+            }
         }
         self.hits = hits;
         n
     }
 
-    fn deliver(&self, session: &Session, d: Delivery) {
-        let outcome = session.lock().enqueue(d, &self.limits);
+    /// Offers `d` to `session`; true when a network publisher (`waker`) must pause.
+    fn deliver(&self, session: &Session, d: Delivery, waker: Option<&Arc<Notify>>) -> bool {
+        let (qos, device) = (d.qos, d.msg.origin == 0);
+        let outcome = session.lock().enqueue(d, &self.limits, waker);
         match outcome {
-            Enqueued::Queued { wake } => {
+            Enqueued::Queued { wake } | Enqueued::QueuedFull { wake } => {
                 if wake {
                     session.notify.notify_one();
                 }
             }
-            Enqueued::DroppedQoS0 => add(&self.counters.dropped_qos0, 1),
-            Enqueued::DroppedFull { disconnect } => {
-                add(&self.counters.dropped_queue_full, 1);
-                if disconnect {
-                    session.notify.notify_one();
+            Enqueued::Dropped => {
+                if qos == QoS::AtMostOnce {
+                    add(&self.counters.dropped_qos0, 1);
+                } else {
+                    add(&self.counters.dropped_queue_full, 1);
+                }
+                if device {
+                    add(&self.counters.dropped_device_events, 1);
                 }
             }
             Enqueued::Gone => {}
         }
+        matches!(outcome, Enqueued::QueuedFull { .. })
     }
 
     fn retain(&mut self, msg: &Message) {
@@ -243,7 +274,7 @@ impl Router {
             st.since = SystemTime::now();
             st.expiry = expiry;
             st.offline_since = None;
-            st.overflow = false;
+            st.closing = false;
         }
         session.set_online(true);
         Opened {
@@ -264,9 +295,8 @@ impl Router {
             st.owner = None;
             st.expiry = expiry;
             st.offline_since = Some(now);
-            st.overflow = false;
             // QoS 0 messages are not kept for an offline client.
-            st.queue.retain(|d| d.qos != QoS::AtMostOnce);
+            st.went_offline();
         }
         session.set_online(false);
         if expiry == 0 {
@@ -279,8 +309,7 @@ impl Router {
         let subs = {
             let mut st = session.lock();
             st.ended = true;
-            st.queue.clear();
-            st.inflight.clear();
+            st.clear();
             std::mem::take(&mut st.subscriptions)
         };
         for filter in subs.keys() {
@@ -397,7 +426,7 @@ impl Router {
                     retain: true,
                     sub_ids: sub_id.map_or(SubIds::None, SubIds::One),
                 };
-                self.deliver(session, d);
+                self.deliver(session, d, None);
             }
         }
         ReasonCode(opts.qos as u8)

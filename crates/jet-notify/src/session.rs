@@ -5,6 +5,11 @@
 //!  publishers (any connection task, the link) ──enqueue──► SessionState.queue ──notify──►
 //!      the owning connection task ──take_ready──► encode ──► socket
 //! ```
+//! Bounded queue (`SessionState::enqueue`): `max_queued_messages` and `max_queued_bytes`.
+//! A network publisher's message is always queued for an online client; when it fills the
+//! queue the publisher's waker is kept in `waiters` and the publisher pauses until
+//! `take_ready` brings the queue down to three quarters (or the client goes offline).
+//!
 //! The state is a plain struct (tested directly); [`Session`] wraps it in a short,
 //! await-free mutex: a publisher's task pushes straight into each subscriber's queue, one
 //! hop instead of two through a router task, measured faster for fan-out.
@@ -138,11 +143,12 @@ pub(crate) struct SubRecord {
 pub(crate) enum Enqueued {
     /// Queued; wake the connection when `wake`.
     Queued { wake: bool },
-    /// QoS 0 dropped: queue full or client offline.
-    DroppedQoS0,
-    /// QoS 1/2 dropped: queue full. `disconnect`: the client is online and must be
-    /// disconnected (Quota exceeded).
-    DroppedFull { disconnect: bool },
+    /// Queued for a network publisher, and the queue is now at its bound: the
+    /// publisher's waker is registered and it must pause until woken.
+    QueuedFull { wake: bool },
+    /// Dropped (and counted): a QoS 0 message to an offline client, or a message that
+    /// must not wait (device event, will) to a full queue, or any to a full offline one.
+    Dropped,
     /// The session has ended.
     Gone,
 }
@@ -160,15 +166,20 @@ pub(crate) struct SessionState {
     /// Connection id owning the session now.
     pub(crate) owner: Option<u64>,
     pub(crate) queue: VecDeque<Delivery>,
-    queued_qos12: usize,
+    /// Topic and payload bytes of the messages in `queue`.
+    queued_bytes: usize,
+    /// Network publishers paused because this queue reached its bound; woken when it
+    /// is down to three quarters (or the client goes offline).
+    waiters: Vec<Arc<Notify>>,
     pub(crate) inflight: VecDeque<Inflight>,
     next_pid: u16,
     /// QoS 2 packet ids received, PUBREL not yet.
     pub(crate) incoming_qos2: HashSet<u16>,
     pub(crate) subscriptions: BTreeMap<String, SubRecord>,
-    /// The queue overflowed while online: the connection closes with Quota exceeded.
-    pub(crate) overflow: bool,
     pub(crate) dropped: u64,
+    /// Disconnected for keeping a publisher waiting too long, and not yet gone: nobody
+    /// waits for it any more (its messages are dropped at the bound meanwhile).
+    pub(crate) closing: bool,
     pub(crate) protocol: ProtocolVersion,
     pub(crate) addr: Option<SocketAddr>,
     pub(crate) since: SystemTime,
@@ -183,13 +194,14 @@ impl SessionState {
         SessionState {
             owner: None,
             queue: VecDeque::new(),
-            queued_qos12: 0,
+            queued_bytes: 0,
+            waiters: Vec::new(),
             inflight: VecDeque::new(),
             next_pid: 0,
             incoming_qos2: HashSet::new(),
             subscriptions: BTreeMap::new(),
-            overflow: false,
             dropped: 0,
+            closing: false,
             protocol,
             addr: None,
             since: SystemTime::now(),
@@ -199,31 +211,80 @@ impl SessionState {
         }
     }
 
-    /// The bounded-queue policy: QoS 0 is dropped when `max_queued_qos0` messages wait
-    /// (or the client is offline); QoS 1/2 beyond `max_queued_messages` is dropped and,
-    /// for an online client, ends its connection.
-    pub(crate) fn enqueue(&mut self, d: Delivery, limits: &Limits) -> Enqueued {
+    /// The bounded-queue policy. An online client's queue takes every message of a
+    /// network publisher (`waiter` given): once the queue is at its bound the publisher
+    /// is told to pause ([`Enqueued::QueuedFull`]), so the queue exceeds the bound by at
+    /// most one message per publisher and no QoS 1/2 message is lost. Messages that
+    /// must not wait (`waiter` none: device events, wills, retained messages) are
+    /// dropped at the bound. An offline client keeps QoS 1/2 up to the bound, no QoS 0.
+    pub(crate) fn enqueue(
+        &mut self,
+        d: Delivery,
+        limits: &Limits,
+        waiter: Option<&Arc<Notify>>,
+    ) -> Enqueued {
         if self.ended {
             return Enqueued::Gone;
         }
         let online = self.owner.is_some();
-        if d.qos == QoS::AtMostOnce {
-            if !online || self.queue.len() >= limits.max_queued_qos0 {
-                self.dropped += 1;
-                return Enqueued::DroppedQoS0;
-            }
-        } else if self.queued_qos12 >= limits.max_queued_messages {
+        let waiter = waiter.filter(|_| online && !self.closing);
+        if (!online && d.qos == QoS::AtMostOnce) || (waiter.is_none() && self.full(limits)) {
             self.dropped += 1;
-            if online {
-                self.overflow = true;
-            }
-            return Enqueued::DroppedFull { disconnect: online };
-        } else {
-            self.queued_qos12 += 1;
+            return Enqueued::Dropped;
         }
         let wake = online && self.queue.is_empty();
+        self.queued_bytes += cost(&d);
         self.queue.push_back(d);
-        Enqueued::Queued { wake }
+        match waiter {
+            Some(w) if self.full(limits) => {
+                if !self.waiters.iter().any(|x| Arc::ptr_eq(x, w)) {
+                    self.waiters.push(w.clone());
+                }
+                Enqueued::QueuedFull { wake }
+            }
+            _ => Enqueued::Queued { wake },
+        }
+    }
+
+    /// At the bound (messages or bytes): network publishers pause.
+    pub(crate) fn full(&self, limits: &Limits) -> bool {
+        self.queue.len() >= limits.max_queued_messages
+            || self.queued_bytes >= limits.max_queued_bytes
+    }
+
+    /// Down to three quarters of the bound (messages and bytes): paused publishers go on.
+    pub(crate) fn drained(&self, limits: &Limits) -> bool {
+        self.queue.len() <= limits.max_queued_messages / 4 * 3
+            && self.queued_bytes <= limits.max_queued_bytes / 4 * 3
+    }
+
+    /// Keeps `w` woken when the queue drains (a paused publisher checking again).
+    pub(crate) fn add_waiter(&mut self, w: &Arc<Notify>) {
+        if !self.waiters.iter().any(|x| Arc::ptr_eq(x, w)) {
+            self.waiters.push(w.clone());
+        }
+    }
+
+    /// Wakes every paused publisher (they check again why they wait).
+    pub(crate) fn wake_waiters(&mut self) {
+        for w in self.waiters.drain(..) {
+            w.notify_one();
+        }
+    }
+
+    /// The client went offline: QoS 0 messages are not kept; paused publishers go on.
+    pub(crate) fn went_offline(&mut self) {
+        self.queue.retain(|d| d.qos != QoS::AtMostOnce);
+        self.queued_bytes = self.queue.iter().map(cost).sum();
+        self.wake_waiters();
+    }
+
+    /// The session ended: nothing queued or in flight; paused publishers go on.
+    pub(crate) fn clear(&mut self) {
+        self.queue.clear();
+        self.queued_bytes = 0;
+        self.inflight.clear();
+        self.wake_waiters();
     }
 
     fn alloc_pid(&mut self) -> u16 {
@@ -244,6 +305,7 @@ impl SessionState {
         window: usize,
         now: Instant,
         max: usize,
+        limits: &Limits,
         out: &mut Vec<Ready>,
     ) -> u64 {
         let mut expired = 0;
@@ -257,9 +319,7 @@ impl SessionState {
             let Some(d) = self.queue.pop_front() else {
                 break;
             };
-            if d.qos != QoS::AtMostOnce {
-                self.queued_qos12 -= 1;
-            }
+            self.queued_bytes -= cost(&d);
             if d.msg.remaining(now).is_none() {
                 expired += 1;
                 continue;
@@ -282,6 +342,9 @@ impl SessionState {
             });
         }
         self.dropped += expired;
+        if !self.waiters.is_empty() && self.drained(limits) {
+            self.wake_waiters();
+        }
         expired
     }
 
@@ -343,6 +406,11 @@ impl SessionState {
     }
 }
 
+/// What a queued message costs toward `max_queued_bytes`.
+fn cost(d: &Delivery) -> usize {
+    d.msg.publish.topic.len() + d.msg.publish.payload.len()
+}
+
 /// A session shared by its connection task and every publisher.
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -400,10 +468,10 @@ mod tests {
         }
     }
 
-    fn limits(q: usize, q0: usize) -> Limits {
+    fn limits(messages: usize, bytes: usize) -> Limits {
         Limits {
-            max_queued_messages: q,
-            max_queued_qos0: q0,
+            max_queued_messages: messages,
+            max_queued_bytes: bytes,
             ..Limits::default()
         }
     }
@@ -415,75 +483,110 @@ mod tests {
     }
 
     #[test]
-    fn qos0_to_a_full_queue_is_dropped_and_counted() {
+    fn device_messages_to_a_full_queue_are_dropped_and_counted() {
         let mut s = online();
-        let l = limits(10, 2);
+        let l = limits(2, 1 << 20);
         assert_eq!(
-            s.enqueue(delivery(QoS::AtMostOnce, None), &l),
+            s.enqueue(delivery(QoS::AtMostOnce, None), &l, None),
             Enqueued::Queued { wake: true }
         );
         assert_eq!(
-            s.enqueue(delivery(QoS::AtMostOnce, None), &l),
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, None),
             Enqueued::Queued { wake: false }
         );
         assert_eq!(
-            s.enqueue(delivery(QoS::AtMostOnce, None), &l),
-            Enqueued::DroppedQoS0
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, None),
+            Enqueued::Dropped
         );
-        assert_eq!(s.dropped, 1);
-        assert!(!s.overflow);
+        assert_eq!((s.dropped, s.queue.len()), (1, 2));
     }
 
     #[test]
-    fn qos1_overflow_marks_an_online_client_for_disconnection() {
+    fn a_network_publisher_is_told_to_pause_at_the_bound_and_woken_at_three_quarters() {
         let mut s = online();
-        let l = limits(1, 100);
-        assert!(matches!(
-            s.enqueue(delivery(QoS::AtLeastOnce, None), &l),
-            Enqueued::Queued { .. }
-        ));
+        let l = limits(8, 1 << 20);
+        let w = Arc::new(Notify::new());
+        for _ in 0..7 {
+            assert!(matches!(
+                s.enqueue(delivery(QoS::AtLeastOnce, None), &l, Some(&w)),
+                Enqueued::Queued { .. }
+            ));
+        }
         assert_eq!(
-            s.enqueue(delivery(QoS::AtLeastOnce, None), &l),
-            Enqueued::DroppedFull { disconnect: true }
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, Some(&w)),
+            Enqueued::QueuedFull { wake: false }
         );
-        assert!(s.overflow);
+        // Nothing is lost: a second publisher's message is queued too, beyond the bound.
+        let w2 = Arc::new(Notify::new());
+        assert_eq!(
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, Some(&w2)),
+            Enqueued::QueuedFull { wake: false }
+        );
+        assert_eq!((s.queue.len(), s.dropped, s.waiters.len()), (9, 0, 2));
+        let mut out = Vec::new();
+        s.take_ready(2, Instant::now(), 2, &l, &mut out);
+        assert_eq!(s.waiters.len(), 2, "7 queued: above three quarters of 8");
+        out.clear();
+        s.inflight.clear();
+        s.take_ready(1, Instant::now(), 1, &l, &mut out);
+        assert!(s.waiters.is_empty(), "6 queued: both publishers woken");
+    }
+
+    #[test]
+    fn the_bound_counts_bytes_too() {
+        let mut s = online();
+        let l = limits(1000, 2);
+        let w = Arc::new(Notify::new());
+        // Each message costs its topic ("t") and payload ("x"): 2 bytes.
+        assert_eq!(
+            s.enqueue(delivery(QoS::AtMostOnce, None), &l, Some(&w)),
+            Enqueued::QueuedFull { wake: true }
+        );
+        assert_eq!(
+            s.enqueue(delivery(QoS::AtMostOnce, None), &l, None),
+            Enqueued::Dropped
+        );
+        s.went_offline();
+        assert_eq!((s.queue.len(), s.queued_bytes), (0, 0));
+        assert!(s.waiters.is_empty(), "offline: paused publishers go on");
     }
 
     #[test]
     fn offline_sessions_queue_qos1_within_bounds_but_not_qos0() {
         let mut s = SessionState::new(ProtocolVersion::V3_1_1);
-        let l = limits(1, 100);
+        let l = limits(1, 1 << 20);
+        let w = Arc::new(Notify::new());
         assert_eq!(
-            s.enqueue(delivery(QoS::AtMostOnce, None), &l),
-            Enqueued::DroppedQoS0
+            s.enqueue(delivery(QoS::AtMostOnce, None), &l, Some(&w)),
+            Enqueued::Dropped
         );
         assert_eq!(
-            s.enqueue(delivery(QoS::AtLeastOnce, None), &l),
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, Some(&w)),
             Enqueued::Queued { wake: false }
         );
         assert_eq!(
-            s.enqueue(delivery(QoS::AtLeastOnce, None), &l),
-            Enqueued::DroppedFull { disconnect: false }
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, Some(&w)),
+            Enqueued::Dropped
         );
-        assert!(!s.overflow);
+        assert!(s.waiters.is_empty(), "nobody waits for an offline client");
     }
 
     #[test]
     fn the_inflight_window_holds_back_qos1_and_keeps_order() {
         let mut s = online();
-        let l = limits(10, 10);
+        let l = limits(10, 1 << 20);
         for q in [QoS::AtLeastOnce, QoS::AtLeastOnce, QoS::AtMostOnce] {
-            s.enqueue(delivery(q, None), &l);
+            s.enqueue(delivery(q, None), &l, None);
         }
         let now = Instant::now();
         let mut out = Vec::new();
-        s.take_ready(1, now, 10, &mut out);
+        s.take_ready(1, now, 10, &l, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].pid, 1);
         assert!(s.puback(1));
         assert!(!s.puback(1));
         out.clear();
-        s.take_ready(1, now, 10, &mut out);
+        s.take_ready(1, now, 10, &l, &mut out);
         // The QoS 0 message behind it needs no window.
         assert_eq!(out.iter().map(|r| r.pid).collect::<Vec<_>>(), vec![2, 0]);
         assert!(s.queue.is_empty());
@@ -492,9 +595,10 @@ mod tests {
     #[test]
     fn qos2_goes_through_pubrec_then_pubcomp() {
         let mut s = online();
-        s.enqueue(delivery(QoS::ExactlyOnce, None), &limits(10, 10));
+        let l = limits(10, 1 << 20);
+        s.enqueue(delivery(QoS::ExactlyOnce, None), &l, None);
         let mut out = Vec::new();
-        s.take_ready(10, Instant::now(), 10, &mut out);
+        s.take_ready(10, Instant::now(), 10, &l, &mut out);
         assert!(!s.pubcomp(1), "PUBCOMP before PUBREC");
         assert!(s.pubrec(1, false));
         assert_eq!(s.resend()[0].1, InflightState::Released);
@@ -506,16 +610,18 @@ mod tests {
     fn expired_messages_are_dropped_at_delivery() {
         let mut s = online();
         let t0 = Instant::now();
+        let l = limits(10, 1 << 20);
         s.enqueue(
             delivery(
                 QoS::AtLeastOnce,
                 Some(t0 + std::time::Duration::from_secs(5)),
             ),
-            &limits(10, 10),
+            &l,
+            None,
         );
         let mut out = Vec::new();
         assert_eq!(
-            s.take_ready(10, t0 + std::time::Duration::from_secs(6), 10, &mut out),
+            s.take_ready(10, t0 + std::time::Duration::from_secs(6), 10, &l, &mut out),
             1
         );
         assert!(out.is_empty());
@@ -526,12 +632,12 @@ mod tests {
     fn packet_ids_skip_those_still_in_flight() {
         let mut s = online();
         s.next_pid = u16::MAX - 1;
-        let l = limits(10, 10);
+        let l = limits(10, 1 << 20);
         for _ in 0..3 {
-            s.enqueue(delivery(QoS::AtLeastOnce, None), &l);
+            s.enqueue(delivery(QoS::AtLeastOnce, None), &l, None);
         }
         let mut out = Vec::new();
-        s.take_ready(10, Instant::now(), 10, &mut out);
+        s.take_ready(10, Instant::now(), 10, &l, &mut out);
         assert_eq!(
             out.iter().map(|r| r.pid).collect::<Vec<_>>(),
             vec![65535, 1, 2]

@@ -22,6 +22,8 @@ pub(crate) struct Counters {
     pub(crate) link_messages: AtomicU64,
     pub(crate) dropped_qos0: AtomicU64,
     pub(crate) dropped_queue_full: AtomicU64,
+    pub(crate) dropped_device_events: AtomicU64,
+    pub(crate) publisher_pauses: AtomicU64,
     pub(crate) dropped_expired: AtomicU64,
     pub(crate) dropped_too_large: AtomicU64,
     pub(crate) refused_publishes: AtomicU64,
@@ -59,6 +61,8 @@ impl Counters {
             link_messages: g(&self.link_messages),
             dropped_qos0: g(&self.dropped_qos0),
             dropped_queue_full: g(&self.dropped_queue_full),
+            dropped_device_events: g(&self.dropped_device_events),
+            publisher_pauses: g(&self.publisher_pauses),
             dropped_expired: g(&self.dropped_expired),
             dropped_too_large: g(&self.dropped_too_large),
             refused_publishes: g(&self.refused_publishes),
@@ -99,10 +103,17 @@ pub struct Stats {
     pub bytes_out: u64,
     /// Messages published through the in-process link.
     pub link_messages: u64,
-    /// QoS 0 messages dropped because a subscriber's queue was full.
+    /// QoS 0 messages dropped: a subscriber's queue was full (for a message that must not
+    /// wait) or the subscriber offline.
     pub dropped_qos0: u64,
-    /// QoS 1/2 messages dropped because a subscriber's queue was full.
+    /// QoS 1/2 messages dropped because a subscriber's queue was full (device events,
+    /// wills, retained messages at SUBSCRIBE, offline clients; never a network
+    /// publisher's message to an online client: that publisher pauses instead).
     pub dropped_queue_full: u64,
+    /// Of the drops above (both QoS), messages of the device's own publishers (link).
+    pub dropped_device_events: u64,
+    /// Times a network publisher was paused because a subscriber's queue was full.
+    pub publisher_pauses: u64,
     /// Messages whose Message Expiry Interval ran out before delivery.
     pub dropped_expired: u64,
     /// Messages larger than a client's Maximum Packet Size.
@@ -116,7 +127,8 @@ pub struct Stats {
     /// Messages withheld from every network subscriber: their topic matches a
     /// deny-subscribe filter (retained messages sent at SUBSCRIBE included).
     pub denied_messages: u64,
-    /// Clients disconnected because their queue overflowed (Quota exceeded).
+    /// Subscribers disconnected because they kept a publisher paused longer than
+    /// `max_publisher_wait` (Quota exceeded).
     pub quota_disconnects: u64,
     /// Clients disconnected for exceeding 1.5 × keep-alive.
     pub keepalive_disconnects: u64,

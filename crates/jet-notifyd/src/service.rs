@@ -112,7 +112,7 @@ impl Builder {
             authenticator: n
                 .authentication_required
                 .then(|| self.authenticator.clone()),
-            limits: Limits::default(),
+            limits: limits(&n),
         })
     }
 
@@ -154,6 +154,23 @@ impl Builder {
         let tls = Arc::new(sc);
         *cache = Some((fingerprint, tls.clone()));
         Ok(tls)
+    }
+}
+
+/// The per-client limits of the notification stanza over the broker's defaults.
+fn limits(n: &jet_config::NotificationCfg) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_queued_messages: n
+            .max_queued_messages
+            .map_or(d.max_queued_messages, |v| v as usize),
+        max_queued_bytes: n
+            .max_queued_bytes
+            .map_or(d.max_queued_bytes, |v| v as usize),
+        max_publisher_wait: n.max_publisher_wait.map_or(d.max_publisher_wait, |s| {
+            std::time::Duration::from_secs(u64::from(s))
+        }),
+        ..d
     }
 }
 
@@ -273,6 +290,7 @@ impl NotificationStatus for Status {
 
     fn statistics(&self) -> Vec<(&'static str, u64)> {
         let s = self.0.stats();
+        let l = self.0.limits();
         vec![
             ("connections", s.connections as u64),
             ("sessions", s.sessions as u64),
@@ -290,6 +308,8 @@ impl NotificationStatus for Status {
             ("device-events", s.link_messages),
             ("dropped-qos0", s.dropped_qos0),
             ("dropped-queue-full", s.dropped_queue_full),
+            ("dropped-device-events", s.dropped_device_events),
+            ("publisher-pauses", s.publisher_pauses),
             ("dropped-expired", s.dropped_expired),
             ("dropped-too-large", s.dropped_too_large),
             ("refused-publishes", s.refused_publishes),
@@ -299,6 +319,9 @@ impl NotificationStatus for Status {
             ("quota-disconnects", s.quota_disconnects),
             ("keepalive-disconnects", s.keepalive_disconnects),
             ("protocol-errors", s.protocol_errors),
+            ("max-queued-messages", l.max_queued_messages as u64),
+            ("max-queued-bytes", l.max_queued_bytes as u64),
+            ("max-publisher-wait", l.max_publisher_wait.as_secs()),
         ]
     }
 }

@@ -257,6 +257,29 @@ static NOTIFICATION: &[SchemaNode] = &[
         "Forward device events to an external MQTT broker",
         NOTIFICATION_BRIDGE,
     ),
+    // ---- notification per-client limits (issue 16, jet-notify `Limits`) ----
+    leaf(
+        "max-queued-messages",
+        ValueType::Uint {
+            min: 1,
+            max: 1_000_000,
+        },
+        "Messages queued per client before its publishers wait (default 1000)",
+    ),
+    leaf(
+        "max-queued-bytes",
+        ValueType::Uint {
+            min: 1024,
+            max: 1 << 30,
+        },
+        "Bytes queued per client before its publishers wait (default 1048576)",
+    ),
+    leaf(
+        "max-publisher-wait",
+        ValueType::Uint { min: 1, max: 3600 },
+        "Seconds a publisher may wait for one slow client before it is disconnected (default 10)",
+    ),
+    // ---- end of notification per-client limits ----
 ];
 
 static NOTIFICATION_AUTHENTICATION: &[SchemaNode] = &[flag(

@@ -378,3 +378,77 @@ async fn rumqttc_v5_client_publishes_and_receives() {
     .await;
     assert_eq!(&p.payload[..], b"hello");
 }
+
+#[tokio::test]
+async fn unsubscribe_removes_exact_filters_only_and_answers_one_unsuback_per_packet() {
+    let (broker, addr) = start(|_| {});
+    let mut raw = client(addr, "unsub", Properties::new()).await;
+    sub(&mut raw, "u/#", SubOptions::default(), Properties::new()).await;
+    sub(&mut raw, "u/+", SubOptions::default(), Properties::new()).await;
+    // "u/x" is not compared by matching: only an identical filter goes.
+    raw.send(Packet::Unsubscribe(jet_notify::codec::Unsubscribe {
+        pid: 9,
+        props: Properties::new(),
+        filters: vec!["u/#".into(), "u/x".into()],
+    }))
+    .await;
+    let Some(Packet::UnsubAck(ack)) = raw.recv().await else {
+        panic!("UNSUBACK expected")
+    };
+    assert_eq!(ack.pid, 9);
+    assert_eq!(
+        ack.codes,
+        vec![ReasonCode::SUCCESS, ReasonCode::NO_SUBSCRIPTION_EXISTED]
+    );
+    assert_eq!(broker.clients()[0].subscriptions, vec!["u/+".to_string()]);
+    // The remaining subscription still delivers; the removed one no longer does.
+    broker
+        .link()
+        .publish("u/a/b", Bytes::from_static(b"deep"), Q::AtMostOnce, false)
+        .unwrap();
+    broker
+        .link()
+        .publish("u/a", Bytes::from_static(b"one"), Q::AtMostOnce, false)
+        .unwrap();
+    let Some(Packet::Publish(p)) = raw.recv().await else {
+        panic!("PUBLISH expected")
+    };
+    assert_eq!(p.topic.as_str(), "u/a");
+    raw.expect_silence().await;
+}
+
+#[tokio::test]
+async fn connect_with_an_authentication_method_is_refused_0x8c_and_a_second_connect_is_0x82() {
+    let (_broker, addr) = start(|_| {});
+    let mut c = Connect::new(V5, "enhanced");
+    c.props = Properties::new().with(Property::AuthenticationMethod("SCRAM-SHA-1".into()));
+    let (mut raw, ack) = Raw::connect(addr, c).await;
+    assert_eq!(ack.code, ReasonCode::BAD_AUTHENTICATION_METHOD);
+    assert_eq!(raw.recv().await, None, "closed after the refusal");
+
+    let mut raw = client(addr, "twice", Properties::new()).await;
+    raw.send(Packet::Connect(Box::new(Connect::new(V5, "twice"))))
+        .await;
+    assert_eq!(
+        raw.recv().await,
+        Some(Packet::Disconnect(Disconnect::new(
+            ReasonCode::PROTOCOL_ERROR
+        )))
+    );
+    assert_eq!(raw.recv().await, None);
+}
+
+#[tokio::test]
+async fn a_response_topic_with_a_wildcard_is_a_protocol_error() {
+    let (_broker, addr) = start(|_| {});
+    let mut raw = client(addr, "resp", Properties::new()).await;
+    let mut p = Publish::new("req/x", Q::AtMostOnce, "ask");
+    p.props = Properties::new().with(Property::ResponseTopic("resp/+".into()));
+    raw.send(Packet::Publish(p)).await;
+    assert_eq!(
+        raw.recv().await,
+        Some(Packet::Disconnect(Disconnect::new(
+            ReasonCode::PROTOCOL_ERROR
+        )))
+    );
+}
