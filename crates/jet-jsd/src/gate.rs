@@ -59,6 +59,13 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.rib.Rib/RouteDelete",
     "/jnx.jet.routing.rib.Rib/RouteGet",
     "/jnx.jet.routing.rib.Rib/RouteSubscribe",
+    // The older generation's RIB, over the same RIB (svc/legacy_rib.rs).
+    "/routing.Rib/RouteAdd",
+    "/routing.Rib/RouteModify",
+    "/routing.Rib/RouteUpdate",
+    "/routing.Rib/RouteRemove",
+    "/routing.Rib/RouteGet",
+    "/routing.Rib/RouteMonitorRegister",
     "/jnx.jet.routing.base.Base/RoutePurgeTimerAdd",
     "/jnx.jet.routing.base.Base/RoutePurgeTimerDelete",
     "/jnx.jet.routing.base.Base/RoutePurgeTimerGet",
