@@ -146,6 +146,9 @@ impl Base for BaseSvc {
     }
 }
 
+/// One client's route counts: its name, then (table name, routes) per table.
+pub(crate) type ClientSummary = (String, Vec<(String, u32)>);
+
 /// Route counts per client (the caller only, unless `all`) and table, for RouteSummaryGet
 /// of both generations: `family` None for all, `inst` empty for all instances, "master"
 /// for the main one. Err(instance) when the instance does not exist.
@@ -155,7 +158,7 @@ pub(crate) fn summary(
     all: bool,
     family: Option<Family>,
     inst: &str,
-) -> Result<Vec<(String, Vec<(String, u32)>)>, String> {
+) -> Result<Vec<ClientSummary>, String> {
     shared.device.rib().read(|rib| {
         if !inst.is_empty() && inst != "master" && !rib.instances().iter().any(|i| i == inst) {
             return Err(inst.to_owned());
