@@ -148,6 +148,10 @@ enum Cmd {
         /// messages as a typical app does (the rate such an app sees).
         #[arg(long, value_enum, default_value_t = rib::GetDecode::Count)]
         get_decode: rib::GetDecode,
+        /// Which generation programs the routes: `current` (jnx.jet.routing.rib.Rib) or
+        /// `legacy` (the older routing.Rib).
+        #[arg(long, value_enum, default_value_t = rib::Api::Current)]
+        api: rib::Api,
     },
 }
 
@@ -233,6 +237,7 @@ async fn main() -> anyhow::Result<()> {
             pid,
             get,
             get_decode,
+            api,
         } => {
             let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
             rib::run(rib::RibArgs {
@@ -246,6 +251,7 @@ async fn main() -> anyhow::Result<()> {
                 pid,
                 get,
                 get_decode,
+                api,
             })
             .await
         }

@@ -18,6 +18,8 @@ use jet_sdk::proto::jnx::jet::routing::rib::{
     rib_client::RibClient, RouteEntry, RouteGateway, RouteGetRequest, RouteInitializeRequest,
     RouteMatch, RouteMatchType, RouteNexthop, RouteUpdateRequest,
 };
+use jet_sdk::proto::jnx_base as lbase;
+use jet_sdk::proto::routing as lg;
 use jet_sdk::{ConnectOptions, JetClient};
 
 use crate::stats::{ms, pct};
@@ -35,6 +37,67 @@ pub(crate) struct RibArgs {
     pub(crate) pid: Option<u32>,
     pub(crate) get: bool,
     pub(crate) get_decode: GetDecode,
+    pub(crate) api: Api,
+}
+
+/// Which JET generation programs the routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Api {
+    /// `jnx.jet.routing.rib.Rib/RouteAdd` after RouteInitialize.
+    Current,
+    /// The older generation's `routing.Rib/RouteAdd` (no initialization call).
+    Legacy,
+}
+
+/// One RouteAdd request of either generation.
+enum Add {
+    Current(RouteUpdateRequest),
+    Legacy(lg::RouteUpdateRequest),
+}
+
+impl Add {
+    fn len(&self) -> usize {
+        match self {
+            Add::Current(r) => r.routes.len(),
+            Add::Legacy(r) => r.routes.len(),
+        }
+    }
+}
+
+/// The same routes as [`request`], in the older generation's messages.
+fn legacy_request(range: std::ops::Range<u32>) -> lg::RouteUpdateRequest {
+    let addr = |a: u32| lg::NetworkAddress {
+        af: Some(lg::network_address::Af::Inet(lbase::IpAddress {
+            addr_format: Some(lbase::ip_address::AddrFormat::AddrString(
+                std::net::Ipv4Addr::from(a).to_string(),
+            )),
+        })),
+    };
+    lg::RouteUpdateRequest {
+        routes: range
+            .map(|i| lg::RouteEntry {
+                key: Some(lg::RouteMatchFields {
+                    dest_prefix: Some(addr(0x0a00_0000 + i)),
+                    dest_prefix_len: 32,
+                    table: Some(lg::RouteTable {
+                        rt_table_format: Some(lg::route_table::RtTableFormat::RttName(
+                            lg::RouteTableName {
+                                name: "inet.0".into(),
+                            },
+                        )),
+                    }),
+                    cookie: 0,
+                }),
+                nexthop: Some(lg::RouteNexthop {
+                    gateways: vec![lg::RouteGateway {
+                        gateway_address: Some(addr(0xc000_0201)),
+                        ..Default::default()
+                    }],
+                }),
+                ..Default::default()
+            })
+            .collect(),
+    }
 }
 
 /// How RouteGet replies are read.
@@ -127,6 +190,10 @@ async fn setup(
     c.login(&args.user, &args.password, &format!("jet-bench-rib-{n}"))
         .await?;
     let mut rib = RibClient::new(c.channel()).max_decoding_message_size(64 << 20);
+    if args.api == Api::Legacy {
+        // The older generation has no RouteInitialize: the first RouteAdd initializes.
+        return Ok((c, rib));
+    }
     let r = rib
         .route_initialize(RouteInitializeRequest::default())
         .await?
@@ -157,28 +224,37 @@ pub(crate) async fn run(args: RibArgs) -> anyhow::Result<()> {
     for n in 0..args.clients {
         let lo = n * per + n.min(args.routes % args.clients);
         let hi = lo + per + u32::from(n < args.routes % args.clients);
-        let reqs: Vec<RouteUpdateRequest> = (lo..hi)
+        let reqs: Vec<Add> = (lo..hi)
             .step_by(args.batch as usize)
-            .map(|s| request(s..(s + args.batch).min(hi)))
+            .map(|s| match args.api {
+                Api::Current => Add::Current(request(s..(s + args.batch).min(hi))),
+                Api::Legacy => Add::Legacy(legacy_request(s..(s + args.batch).min(hi))),
+            })
             .collect();
         work.push(reqs);
     }
     let before = args.pid.map(rss).transpose()?;
     let t0 = Instant::now();
     let mut tasks = Vec::new();
-    for ((_, rib), reqs) in sessions.iter().zip(work) {
+    for ((c, rib), reqs) in sessions.iter().zip(work) {
         let rib = rib.clone();
+        let legacy = lg::rib_client::RibClient::new(c.channel());
         let inflight = args.inflight;
         tasks.push(tokio::spawn(async move {
             futures::stream::iter(reqs)
                 .map(|r| {
-                    let mut rib = rib.clone();
+                    let (mut rib, mut legacy) = (rib.clone(), legacy.clone());
                     async move {
-                        let want = r.routes.len() as u32;
+                        let want = r.len() as u32;
                         let t = Instant::now();
-                        let res = rib.route_add(r).await;
-                        let ok = matches!(&res, Ok(x) if x.get_ref().operations_completed == want
-                            && x.get_ref().status.as_ref().map(|s| s.code) == Some(Rpc::Success as i32));
+                        let ok = match r {
+                            Add::Current(r) => matches!(rib.route_add(r).await,
+                                Ok(x) if x.get_ref().operations_completed == want
+                                && x.get_ref().status.as_ref().map(|s| s.code) == Some(Rpc::Success as i32)),
+                            Add::Legacy(r) => matches!(legacy.route_add(r).await,
+                                Ok(x) if x.get_ref().operations_completed == want
+                                && x.get_ref().status == lg::RouteOperStatus::Success as i32),
+                        };
                         (t.elapsed(), if ok { want } else { 0 }, ok)
                     }
                 })
@@ -201,8 +277,8 @@ pub(crate) async fn run(args: RibArgs) -> anyhow::Result<()> {
     lat.sort();
     let rate = done as f64 / wall.as_secs_f64();
     println!(
-        "jet-bench rib: {} routes into inet.0 from {} client(s), batch {}, {} in flight per client",
-        args.routes, args.clients, args.batch, args.inflight
+        "jet-bench rib ({:?} API): {} routes into inet.0 from {} client(s), batch {}, {} in flight per client",
+        args.api, args.routes, args.clients, args.batch, args.inflight
     );
     println!(
         "programmed: {done} routes in {:.3} s: {rate:.0} routes/s",

@@ -11,6 +11,8 @@
 //!   chunk at a time;
 //! - [`convert`]: the general prost ⇄ jet-rib conversions with the form checks and the
 //!   JET sub-codes the contract names (also used for RouteSubscribe updates);
+//! - [`legacy`]: the older generation's `routing.Rib` messages translated to and from
+//!   the current ones (batches marked `legacy` for the RIB's generation check);
 //! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
 //!   on any bytes (unit tests and the `rib_wire` fuzz target).
 //!
@@ -31,6 +33,7 @@
 pub mod convert;
 pub mod decode;
 pub mod encode;
+pub mod legacy;
 pub mod query;
 
 pub use decode::{check_against_prost, DeleteRequest, SetRequest};

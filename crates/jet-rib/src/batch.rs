@@ -100,6 +100,9 @@ pub struct Batch {
     /// The first entry that failed form checks; `routes` holds exactly the entries
     /// before it.
     pub invalid: Option<EntryError>,
+    /// Sent through the older JET generation (`routing.Rib`): its paths carry
+    /// [`crate::FLAG_LEGACY`], and it may not touch paths of the other generation.
+    pub legacy: bool,
 }
 
 impl Batch {
@@ -176,6 +179,8 @@ pub struct DeleteBatch {
     pub keys: Vec<KeySpec>,
     /// The first key that failed form checks (at index `keys.len()`).
     pub invalid: Option<EntryError>,
+    /// Sent through the older JET generation (see [`Batch::legacy`]).
+    pub legacy: bool,
 }
 
 impl DeleteBatch {

@@ -76,6 +76,8 @@ pub enum RibCode {
     FlexibleTunnelInvalid = 33,
     /// Bandwidth set on some gateways but not all.
     BandwidthUsageInvalid = 34,
+    /// A change or removal through one JET generation of a path the other programmed.
+    RouteApiVersionMismatch = 35,
 }
 
 impl RibCode {

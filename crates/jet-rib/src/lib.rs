@@ -64,4 +64,4 @@ pub use prefix::{label_is_valid, Family, Prefix, PrefixError, MPLS_LABEL_MAX, MP
 pub use query::{MatchType, RouteView, TableSummary};
 pub use rib::{ChangeOp, Rib, RouteChange, TableId};
 pub use source::{Source, SourceNh, SourceRoute};
-pub use table::{Dest, Path, Proto, Table, FLAG_STATS};
+pub use table::{Dest, Path, Proto, Table, FLAG_LEGACY, FLAG_STATS};

@@ -12,7 +12,7 @@ use crate::client::{ClientIdx, Clients};
 use crate::error::{EntryError, RibCode, RibError};
 use crate::nexthop::{Gateway, IfNames, LabelAction, NhId, NhTable};
 use crate::prefix::{Family, Prefix};
-use crate::table::{Path, PathKey, Proto, Put, Table, FLAG_STATS};
+use crate::table::{Path, PathKey, Proto, Put, Table, FLAG_LEGACY, FLAG_STATS};
 
 /// Index of a table (creation order: `inet.0` = 0, `inet6.0` = 1, `mpls.0` = 2, then
 /// routing-instance tables). Used as the numeric table id on the wire.
@@ -289,7 +289,11 @@ impl Rib {
                 owner: client.0,
                 cookie: r.cookie,
             };
-            let exists = t.get_path(&r.prefix, key).is_some();
+            let existing = t.get_path(&r.prefix, key);
+            if let Some(old) = existing {
+                generation_check(i, old, batch.legacy, &r.prefix, r.cookie, &t.name)?;
+            }
+            let exists = existing.is_some();
             match (op, exists) {
                 (SetOp::Add, true) => {
                     return Err(EntryError::new(
@@ -328,7 +332,8 @@ impl Rib {
                 } else {
                     Proto::Jet
                 },
-                flags: if r.stats { FLAG_STATS } else { 0 },
+                flags: if r.stats { FLAG_STATS } else { 0 }
+                    | if batch.legacy { FLAG_LEGACY } else { 0 },
                 attrs,
             };
             let proto = path.proto;
@@ -439,6 +444,13 @@ impl Rib {
                 owner: client.0,
                 cookie: k.cookie,
             };
+            if let Some(old) = t.get_path(&k.prefix, key) {
+                if let Err(e) = generation_check(i, old, batch.legacy, &k.prefix, k.cookie, &t.name)
+                {
+                    res = Err(e);
+                    break;
+                }
+            }
             let Some(old) = self.tables[tid.0 as usize].remove(&k.prefix, key) else {
                 res = Err(self.not_found(i, client, tid, &k.prefix, k.cookie));
                 break;
@@ -525,6 +537,31 @@ impl Rib {
 }
 
 /// Batch-level checks: empty (NO_OP), too large (TOO_MANY_OPS).
+/// A path may only be changed or removed through the JET generation that programmed it.
+fn generation_check(
+    i: usize,
+    old: &Path,
+    legacy: bool,
+    p: &Prefix,
+    cookie: u64,
+    table: &str,
+) -> Result<(), EntryError> {
+    let old_legacy = old.flags & FLAG_LEGACY != 0;
+    if old_legacy == legacy {
+        return Ok(());
+    }
+    let (was, now) = if old_legacy {
+        ("the older routing.Rib API", "jnx.jet.routing.rib.Rib")
+    } else {
+        ("jnx.jet.routing.rib.Rib", "the older routing.Rib API")
+    };
+    Err(EntryError::new(
+        i,
+        RibCode::RouteApiVersionMismatch,
+        format!("route {p} cookie {cookie} in {table} was programmed through {was}; it cannot be changed through {now}"),
+    ))
+}
+
 fn precheck(valid: usize, invalid: Option<&EntryError>) -> Option<BatchOutcome> {
     let total = valid + usize::from(invalid.is_some());
     if total == 0 {

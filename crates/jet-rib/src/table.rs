@@ -55,6 +55,9 @@ impl Proto {
 
 /// Path flag: the route asked for statistics.
 pub const FLAG_STATS: u8 = 1;
+/// Path flag: programmed through the older JET generation (`routing.Rib`); only that
+/// generation may change or remove it, and it only those of its own.
+pub const FLAG_LEGACY: u8 = 2;
 
 /// One path to a destination.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,51 +104,32 @@ impl Base for BaseSvc {
                 }))
             }
         };
-        let inst = r.instance_name;
-        let out = self.shared.device.rib().read(|rib| {
-            if !inst.is_empty() && inst != "master" && !rib.instances().contains(&inst) {
-                return Err(inst.clone());
-            }
-            let mut map: HashMap<String, pb::ClientRtSummary> = HashMap::new();
-            for (idx, c) in rib.clients.iter() {
-                if !r.all_clients && c.name != me {
-                    continue;
-                }
-                let mut entries = Vec::new();
-                for (tid, _, n) in rib.client_counts(idx) {
-                    let Some(t) = rib.table(tid) else { continue };
-                    let inst_ok = match (inst.as_str(), &t.instance) {
-                        ("", _) => true,
-                        ("master", None) => true,
-                        (want, Some(i)) => want == i,
-                        _ => false,
-                    };
-                    if !inst_ok || family.is_some_and(|f| f != t.family) {
-                        continue;
-                    }
-                    entries.push(pb::RtSummaryEntry {
-                        rt_tbl_name: Some(pb::RouteTableName {
-                            name: t.name.clone(),
-                        }),
-                        primary_rt_count: u32::try_from(n).unwrap_or(u32::MAX),
-                        secondary_rt_count: 0,
-                    });
-                }
-                let mut protos = HashMap::new();
-                protos.insert(
-                    "Static".to_owned(),
-                    pb::RtSummaryList {
-                        rt_summary: entries,
-                    },
-                );
-                map.insert(
-                    c.name.clone(),
-                    pb::ClientRtSummary {
-                        protocol_rt_summary: protos,
-                    },
-                );
-            }
-            Ok(map)
+        let out = summary(&self.shared, &me, r.all_clients, family, &r.instance_name).map(|rows| {
+            rows.into_iter()
+                .map(|(client, tables)| {
+                    let entries = tables
+                        .into_iter()
+                        .map(|(name, n)| pb::RtSummaryEntry {
+                            rt_tbl_name: Some(pb::RouteTableName { name }),
+                            primary_rt_count: n,
+                            secondary_rt_count: 0,
+                        })
+                        .collect();
+                    let mut protos = HashMap::new();
+                    protos.insert(
+                        "Static".to_owned(),
+                        pb::RtSummaryList {
+                            rt_summary: entries,
+                        },
+                    );
+                    (
+                        client,
+                        pb::ClientRtSummary {
+                            protocol_rt_summary: protos,
+                        },
+                    )
+                })
+                .collect::<HashMap<_, _>>()
         });
         Ok(Response::new(match out {
             Ok(map) => pb::RtSummaryGetResponse {
@@ -163,4 +144,46 @@ impl Base for BaseSvc {
             },
         }))
     }
+}
+
+/// One client's route counts: its name, then (table name, routes) per table.
+pub(crate) type ClientSummary = (String, Vec<(String, u32)>);
+
+/// Route counts per client (the caller only, unless `all`) and table, for RouteSummaryGet
+/// of both generations: `family` None for all, `inst` empty for all instances, "master"
+/// for the main one. Err(instance) when the instance does not exist.
+pub(crate) fn summary(
+    shared: &Shared,
+    me: &str,
+    all: bool,
+    family: Option<Family>,
+    inst: &str,
+) -> Result<Vec<ClientSummary>, String> {
+    shared.device.rib().read(|rib| {
+        if !inst.is_empty() && inst != "master" && !rib.instances().iter().any(|i| i == inst) {
+            return Err(inst.to_owned());
+        }
+        let mut out = Vec::new();
+        for (idx, c) in rib.clients.iter() {
+            if !all && c.name != me {
+                continue;
+            }
+            let mut tables = Vec::new();
+            for (tid, _, n) in rib.client_counts(idx) {
+                let Some(t) = rib.table(tid) else { continue };
+                let inst_ok = match (inst, &t.instance) {
+                    ("", _) => true,
+                    ("master", None) => true,
+                    (want, Some(i)) => want == i,
+                    _ => false,
+                };
+                if !inst_ok || family.is_some_and(|f| f != t.family) {
+                    continue;
+                }
+                tables.push((t.name.clone(), u32::try_from(n).unwrap_or(u32::MAX)));
+            }
+            out.push((c.name.clone(), tables));
+        }
+        Ok(out)
+    })
 }

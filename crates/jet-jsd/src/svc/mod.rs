@@ -7,6 +7,8 @@ mod auth;
 mod base;
 mod config_session;
 mod legacy;
+mod legacy_base;
+mod legacy_rib;
 mod mgmt;
 mod rib;
 pub(crate) mod rt_interfaces;
@@ -49,6 +51,12 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         ),
     );
     b.add_service(rib::RibService::new(rib::RibSvc::new(shared.clone())));
+    b.add_service(jet_proto::routing::rib_server::RibServer::new(
+        legacy_rib::LegacyRibSvc::new(shared.clone()),
+    ));
+    b.add_service(jet_proto::routing::base_server::BaseServer::new(
+        legacy_base::LegacyBaseSvc::new(shared.clone()),
+    ));
     b.add_service(
         jet_proto::jnx::jet::routing::base::base_server::BaseServer::new(base::BaseSvc::new(
             shared.clone(),

@@ -7,7 +7,9 @@ mod get;
 mod serve;
 mod stream;
 
+pub(crate) use get::route_get;
 pub(crate) use serve::RibService;
+pub(crate) use stream::route_subscribe;
 
 // The protobuf codec (fast reader, RouteGet writer, prost conversions) is its own crate.
 use jet_rib_wire::{convert, decode as wire, encode};

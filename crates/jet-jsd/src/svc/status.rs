@@ -120,6 +120,38 @@ pub(crate) fn entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
     (failure(e.to_string()), e.code.jet())
 }
 
+// --- the older generation's routing.Rib (`routing.RouteOperStatus`) ---
+
+/// The older generation's `RouteOperStatus` for a RIB sub-code. The numbers agree up to
+/// MPLS_ACTION_INVALID (30); the two codes after it moved (33, 34 → 31, 32), and the
+/// older generation has no ROUTE_API_VERSION_MISMATCH: a path of the other generation
+/// is REQUEST_UNSUPPORTED there (with the reason in the `openjet-message` metadata).
+pub(crate) fn legacy_rib_status(code: RibCode) -> jet_proto::routing::RouteOperStatus {
+    use jet_proto::routing::RouteOperStatus as L;
+    match code {
+        RibCode::FlexibleTunnelInvalid => L::FlexibleTunnelInvalid,
+        RibCode::BandwidthUsageInvalid => L::BandwidthUsageInvalid,
+        RibCode::RouteApiVersionMismatch => L::RequestUnsupported,
+        c => L::try_from(c.jet()).unwrap_or(L::InternalError),
+    }
+}
+
+/// [`legacy_rib_status`] of the sub-code of a current-generation reply (SUCCESS stays
+/// SUCCESS; ALREADY_INITIALIZED and SUCCESS_REBOUND cannot occur in the replies this
+/// maps and become SUCCESS too).
+pub(crate) fn legacy_rib_status_of(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::rib::StatusCode as C;
+    match C::try_from(sub_code) {
+        Ok(C::Success | C::AlreadyInitialized | C::SuccessRebound) => 0,
+        Ok(C::FlexibleTunnelInvalid) => legacy_rib_status(RibCode::FlexibleTunnelInvalid) as i32,
+        Ok(C::BandwidthUsageInvalid) => legacy_rib_status(RibCode::BandwidthUsageInvalid) as i32,
+        Ok(C::RouteApiVersionMismatch) => {
+            legacy_rib_status(RibCode::RouteApiVersionMismatch) as i32
+        }
+        _ => sub_code,
+    }
+}
+
 /// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
 /// or a gRPC error when the routing subsystem is going away.
 pub(crate) fn subscribe_refusal(

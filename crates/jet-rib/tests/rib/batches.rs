@@ -345,3 +345,58 @@ fn a_route_with_fewer_gateways_than_the_last_does_not_take_its_next_hop() {
     assert_eq!(seen[1].2, seen[3].2);
     assert_eq!(seen[3].2, seen[4].2);
 }
+
+#[test]
+fn a_path_is_changed_and_removed_only_through_the_generation_that_programmed_it() {
+    let (mut rib, c) = rib_with_client();
+    let mut legacy = Batch {
+        legacy: true,
+        ..Batch::default()
+    };
+    push(&mut legacy, "inet.0", "10.9.0.0/24", &["192.0.2.1"]);
+    let out = rib.apply(c, SetOp::Add, &mut legacy.clone(), 0, &mut Vec::new());
+    assert_eq!((out.completed, out.error), (1, None));
+    let t = rib.table_id("inet.0").unwrap();
+    let flags = rib
+        .table(t)
+        .unwrap()
+        .get(&pfx("10.9.0.0/24"))
+        .unwrap()
+        .paths()[0]
+        .flags;
+    assert_ne!(flags & jet_rib::FLAG_LEGACY, 0);
+
+    // The new generation may neither update nor delete it.
+    let mut current = Batch::default();
+    push(&mut current, "inet.0", "10.9.0.0/24", &["192.0.2.2"]);
+    let out = rib.apply(c, SetOp::Update, &mut current, 0, &mut Vec::new());
+    let e = out.error.expect("mismatch");
+    assert_eq!(
+        (out.completed, e.code),
+        (0, RibCode::RouteApiVersionMismatch)
+    );
+    assert!(e.message.contains("older routing.Rib"), "{e}");
+    let key = |legacy| {
+        let mut d = DeleteBatch {
+            legacy,
+            ..DeleteBatch::default()
+        };
+        let table = d.table_name_index("inet.0");
+        d.keys.push(KeySpec {
+            table,
+            prefix: pfx("10.9.0.0/24"),
+            cookie: 0,
+        });
+        d
+    };
+    let out = rib.delete(c, &key(false), &mut Vec::new());
+    assert_eq!(
+        out.error.map(|e| e.code),
+        Some(RibCode::RouteApiVersionMismatch)
+    );
+    // Its own generation may.
+    let out = rib.apply(c, SetOp::Update, &mut legacy, 0, &mut Vec::new());
+    assert_eq!(out.error, None);
+    let out = rib.delete(c, &key(true), &mut Vec::new());
+    assert_eq!((out.completed, out.error), (1, None));
+}

@@ -29,7 +29,7 @@ fn error(code: RibCode, msg: String) -> EncodedStream {
     Box::pin(tokio_stream::iter([Ok(Encoded(r.encode_to_vec()))]))
 }
 
-pub(super) fn route_get(
+pub(crate) fn route_get(
     rib: RibHandle,
     client: String,
     session: u64,

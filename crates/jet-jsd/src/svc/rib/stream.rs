@@ -42,7 +42,7 @@ fn sub_msg(code: RibCode, msg: String, context: u32, table: &str) -> pb::RouteSu
     }
 }
 
-pub(super) async fn route_subscribe(
+pub(crate) async fn route_subscribe(
     rib: RibHandle,
     client: String,
     session: u64,

@@ -1,0 +1,220 @@
+"""A child process speaking the older JET generation with Juniper's own stubs.
+
+Juniper's legacy stubs (generated from juniper-jet's `1/` folder, not from our .proto
+files) define `authentication.*`, `jnxBase.*` and `routing.*` messages that our own
+Python stubs define too, and one Python descriptor pool cannot hold both: so they live in
+this child process. It reads one JSON command per line on stdin and answers one JSON line
+on stdout, so the test (the parent) can interleave legacy calls with its own
+new-generation calls on the same device.
+
+    python legacy_client.py STUB_DIR ADDRESS USER PASSWORD CLIENT_ID
+
+Commands: {"call": "RouteAdd"|"RouteModify"|"RouteUpdate", "routes": [ROUTE...]},
+{"call": "RouteRemove", "keys": [KEY...]}, {"call": "RouteGet", "prefix": P, "match": M,
+"count": N, "bytes": bool, "table_id": bool}, {"call": "Monitor", "table": T, "count": N,
+"op": OP, "expect": N} (reads N monitor entries, or up to the end-of-table marker), {"call": "PurgeTimeConfig", "time": T},
+{"call": "PurgeTimeGet"}, {"call": "PurgeTimeUnconfig"}, {"call": "Summary", "family": F},
+{"call": "close"} (ends the session), {"call": "login"} (a new session).
+ROUTE: {"prefix": "10.1.0.0/24", "gw": "192.0.2.1", "cookie": 0, "pref": 5, "proto": 0,
+"metrics": bool, "gw_table": bool}; KEY: {"prefix": ..., "cookie": 0}.
+"""
+
+import json
+import sys
+
+STUBS, ADDRESS, USER, PASSWORD, CLIENT = sys.argv[1:6]
+sys.path.insert(0, STUBS)
+
+import grpc  # noqa: E402
+
+import authentication_service_pb2 as auth_pb2  # noqa: E402
+import authentication_service_pb2_grpc as auth_grpc  # noqa: E402
+import jnx_addr_pb2  # noqa: E402
+import prpd_common_pb2  # noqa: E402
+import prpd_service_pb2  # noqa: E402
+import prpd_service_pb2_grpc  # noqa: E402
+import rib_service_pb2  # noqa: E402
+import rib_service_pb2_grpc  # noqa: E402
+
+
+def network_address(addr):
+    ip = jnx_addr_pb2.IpAddress(addr_string=addr)
+    if ":" in addr:
+        return prpd_common_pb2.NetworkAddress(inet6=ip)
+    return prpd_common_pb2.NetworkAddress(inet=ip)
+
+
+def table(name="inet.0"):
+    return prpd_common_pb2.RouteTable(rtt_name=prpd_common_pb2.RouteTableName(name=name))
+
+
+def match_fields(prefix, cookie=0, table_name="inet.0"):
+    addr, length = prefix.split("/")
+    return rib_service_pb2.RouteMatchFields(
+        dest_prefix=network_address(addr), dest_prefix_len=int(length),
+        table=table(table_name), cookie=cookie)
+
+
+def entry(r):
+    gws = []
+    if r.get("gw"):
+        gw = rib_service_pb2.RouteGateway(gateway_address=network_address(r["gw"]),
+                                          weight=r.get("weight", 0))
+        if r.get("gw_table"):
+            gw.table.CopyFrom(table())
+        gws.append(gw)
+    attrs = rib_service_pb2.RouteAttributes()
+    if "pref" in r:
+        attrs.preferences[0].value = r["pref"]
+    if r.get("metrics"):
+        attrs.metrics[0].value = 10
+    return rib_service_pb2.RouteEntry(
+        key=match_fields(r["prefix"], r.get("cookie", 0), r.get("table", "inet.0")),
+        nexthop=rib_service_pb2.RouteNexthop(gateways=gws), protocol=r.get("proto", 0),
+        attributes=attrs)
+
+
+def address_text(na):
+    which = na.WhichOneof("Af")
+    if which == "mpls":
+        return str(na.mpls.label)
+    ip = getattr(na, which)
+    if ip.WhichOneof("AddrFormat") == "addr_bytes":
+        return "bytes:" + ip.addr_bytes.hex()
+    return ip.addr_string
+
+
+def route_json(e):
+    k = e.key
+    t = k.table
+    return {
+        "prefix": f"{address_text(k.dest_prefix)}/{k.dest_prefix_len}",
+        "cookie": k.cookie,
+        "table": t.rtt_name.name if t.WhichOneof("RtTableFormat") == "rtt_name" else t.rtt_id.id,
+        "gws": [address_text(g.gateway_address) if g.HasField("gateway_address") else g.interface_name
+                for g in e.nexthop.gateways],
+        "pref": e.attributes.preferences[0].value if 0 in e.attributes.preferences else None,
+        "proto": e.protocol,
+    }
+
+
+class Session:
+    def __init__(self):
+        self.channel = None
+        self.login()
+
+    def login(self):
+        if self.channel is not None:
+            self.channel.close()
+        self.channel = grpc.insecure_channel(ADDRESS)
+        reply = auth_grpc.LoginStub(self.channel).LoginCheck(
+            auth_pb2.LoginRequest(user_name=USER, password=PASSWORD, client_id=CLIENT), timeout=30)
+        self.rib = rib_service_pb2_grpc.RibStub(self.channel)
+        self.base = prpd_service_pb2_grpc.BaseStub(self.channel)
+        return {"result": reply.result}
+
+    def oper(self, method, request):
+        try:
+            reply, call = getattr(self.rib, method).with_call(request, timeout=30)
+        except grpc.RpcError as e:
+            return {"grpc": e.code().name, "details": e.details()}
+        meta = dict(call.initial_metadata())
+        return {"status": rib_service_pb2.RouteOperStatus.Name(reply.status),
+                "completed": reply.operations_completed,
+                "message": meta.get("openjet-message", "")}
+
+    def run(self, cmd):
+        call = cmd["call"]
+        if call in ("RouteAdd", "RouteModify", "RouteUpdate"):
+            req = rib_service_pb2.RouteUpdateRequest(routes=[entry(r) for r in cmd["routes"]])
+            return self.oper(call, req)
+        if call == "RouteRemove":
+            req = rib_service_pb2.RouteRemoveRequest(
+                keys=[match_fields(k["prefix"], k.get("cookie", 0)) for k in cmd["keys"]])
+            return self.oper(call, req)
+        if call == "RouteGet":
+            req = rib_service_pb2.RouteGetRequest(
+                key=match_fields(cmd["prefix"], table_name=cmd.get("table", "inet.0")),
+                match_type=rib_service_pb2.RouteMatchType.Value(cmd.get("match", "EXACT")),
+                active_only=cmd.get("active_only", False),
+                reply_address_format=jnx_addr_pb2.ADDRESS_BYTES if cmd.get("bytes") else jnx_addr_pb2.ADDRESS_STRING,
+                reply_table_format=prpd_common_pb2.TABLE_ID if cmd.get("table_id") else prpd_common_pb2.TABLE_STRING,
+                route_count=cmd.get("count", 0))
+            try:
+                replies = list(self.rib.RouteGet(req, timeout=30))
+            except grpc.RpcError as e:
+                return {"grpc": e.code().name, "details": e.details()}
+            return {"statuses": [rib_service_pb2.RouteOperStatus.Name(r.status) for r in replies],
+                    "sizes": [len(r.routes) for r in replies],
+                    "routes": [route_json(e) for r in replies for e in r.routes]}
+        if call == "Monitor":
+            req = rib_service_pb2.RouteMonitorRegRequest(
+                rt_tbl_name=prpd_common_pb2.RouteTableName(name=cmd.get("table", "inet.0")),
+                monitor_op=rib_service_pb2.RouteMonitorOp.Value(cmd.get("op", "REGISTER_ADD")),
+                monitor_ctx=cmd.get("ctx", 0), monitor_reply_route_count=cmd.get("count", 0))
+            self.monitor = self.rib.RouteMonitorRegister(req, timeout=60)
+            return self.read_monitor(cmd.get("expect", 1))
+        if call == "MonitorRead":
+            return self.read_monitor(cmd.get("expect", 1))
+        if call == "PurgeTimeConfig":
+            r = self.base.RoutePurgeTimeConfig(prpd_service_pb2.RtPurgeConfigRequest(time=cmd["time"]), timeout=30)
+            return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code)}
+        if call == "PurgeTimeUnconfig":
+            r = self.base.RoutePurgeTimeUnconfig(prpd_service_pb2.RtEmptyRequest(), timeout=30)
+            return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code)}
+        if call == "PurgeTimeGet":
+            r = self.base.RoutePurgeTimeGet(prpd_service_pb2.RtEmptyRequest(), timeout=30)
+            return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code), "time": r.time}
+        if call == "Summary":
+            r = self.base.RouteSummaryGet(prpd_service_pb2.RtSummaryGetRequest(
+                addr_family=prpd_common_pb2.NetworkAddressFamily.Value(cmd.get("family", "FAMILY_ANY")),
+                all_clients=cmd.get("all", True)), timeout=30)
+            out = {}
+            for client, s in r.client_rt_summary.items():
+                for proto, lst in s.protocol_rt_summary.items():
+                    for e in lst.rt_summary:
+                        out[f"{client}/{proto}/{e.rt_tbl_name.name}"] = e.primary_rt_count
+            return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code), "summary": out}
+        if call == "close":
+            self.channel.close()
+            self.channel = None
+            return {"closed": True}
+        if call == "login":
+            return self.login()
+        return {"error": f"unknown call {call}"}
+
+    def read_monitor(self, n):
+        out = []
+        try:
+            for reply in self.monitor:
+                for e in reply.monitor_routes:
+                    out.append({"op": rib_service_pb2.RouteMonitorRouteOp.Name(e.monitor_rt_op),
+                                "ctx": reply.monitor_ctx,
+                                "status": rib_service_pb2.RouteOperStatus.Name(reply.status),
+                                "prefix": route_json(e.route)["prefix"] if e.HasField("route") else None})
+                if not reply.monitor_routes:
+                    out.append({"status": rib_service_pb2.RouteOperStatus.Name(reply.status),
+                                "ctx": reply.monitor_ctx})
+                if len(out) >= n or any(e.get("op") == "ROUTE_MONITOR_ROUTE_OP_END_OF_TABLE"
+                                        for e in out):
+                    break
+        except grpc.RpcError as e:
+            out.append({"grpc": e.code().name, "details": e.details()})
+        return {"events": out}
+
+
+def main():
+    try:
+        session = Session()
+        print(json.dumps({"ready": True}), flush=True)
+    except grpc.RpcError as e:
+        print(json.dumps({"ready": False, "grpc": e.code().name, "details": e.details()}), flush=True)
+        return
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        print(json.dumps(session.run(json.loads(line))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
