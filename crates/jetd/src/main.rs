@@ -198,9 +198,19 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     for addr in notify.local_addrs() {
         say!("jetd: notification service listening on {addr} (MQTT)");
     }
+    let apps = match jet_apps::AppService::start(device.clone(), Default::default()).await {
+        Ok(a) => a,
+        Err(e) => {
+            notify.shutdown().await;
+            jsd.shutdown().await;
+            anyhow::bail!("on-box applications: {e}");
+        }
+    };
     stop.wait().await;
     say!("jetd: shutting down");
     reporter.abort();
+    // Apps first: they may still be talking to jsd and the broker as they stop.
+    apps.shutdown().await;
     notify.shutdown().await;
     jsd.shutdown().await;
     drop(device);
