@@ -2,19 +2,20 @@
 //! checks commits, answers the operational commands, rotates logs.
 //!
 //! ```text
-//!  device.watch_config() ──► follower task ──Configure──► supervisor task (owner)
+//!  commit ──► AppsSubsystem: prepare = check::check (files, checksums, users,
+//!             interpreters); apply ──Configure──► supervisor task (owner), awaited
 //!  op commands ──► Control (AppControl) ──Start/Stop/Show──► supervisor task
-//!  commit ──► check::check (files, checksums, users, interpreters)
 //!  every LOG_CHECK ──► rotate logs larger than MAX_LOG_BYTES
 //! ```
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use jet_config::Config;
 use jet_device::op::apps::{AppControl, AppQuery};
-use jet_device::{BoxFuture, Device, DeviceError, Format};
+use jet_device::{BoxFuture, Device, DeviceError, Format, Subsystem, Transaction};
 use nix::sys::signal::Signal;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::task::AbortOnDropHandle;
@@ -87,36 +88,19 @@ impl AppService {
         let supervisor = Supervisor::new(device.clone(), env, live.clone());
         let run = AbortOnDropHandle::new(tokio::spawn(supervisor.run(rx)));
 
-        {
-            let (dir, source) = (data_dir.clone(), source.clone());
-            device.add_commit_check(Arc::new(move |cfg| {
-                crate::check::check(cfg, &dir, source.as_deref())
-            }));
-        }
+        // The committed configuration's daemons, then every commit through the
+        // subsystem (so a commit returns once its applications are started or stopping).
+        // Registered first: a commit from now on reaches the supervisor after the
+        // configuration read below.
+        device.add_subsystem(Arc::new(AppsSubsystem {
+            tx: tx.clone(),
+            data_dir: data_dir.clone(),
+            source: source.clone(),
+        }));
+        let committed = device.committed();
+        configure(&tx, &committed.effective, &data_dir, source.as_deref()).await?;
         device.set_app_control(Arc::new(Control { tx: tx.clone() }));
 
-        let follow = AbortOnDropHandle::new(tokio::spawn({
-            let (tx, device, source) = (tx.clone(), device.clone(), source.clone());
-            async move {
-                let mut config = device.watch_config();
-                loop {
-                    let committed = config.borrow_and_update().clone();
-                    let specs =
-                        AppSpec::all(&committed.effective, device.data_dir(), source.as_deref());
-                    let env = crate::env::device_env(&committed.effective);
-                    if tx
-                        .send(SupervisorRequest::Configure(specs, env))
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                    if config.changed().await.is_err() {
-                        return;
-                    }
-                }
-            }
-        }));
         let rotate = AbortOnDropHandle::new(tokio::spawn({
             let tx = tx.clone();
             async move {
@@ -147,7 +131,7 @@ impl AppService {
         Ok(AppService {
             tx,
             live,
-            tasks: vec![run, follow, rotate],
+            tasks: vec![run, rotate],
         })
     }
 
@@ -168,6 +152,64 @@ impl AppService {
         {
             let _ = done.await;
         }
+    }
+}
+
+/// Hands the applications of `cfg` to the supervisor and waits until it applied them.
+async fn configure(
+    tx: &mpsc::Sender<SupervisorRequest>,
+    cfg: &Config,
+    data_dir: &Path,
+    source: Option<&dyn AppSource>,
+) -> Result<(), String> {
+    let (done, applied) = oneshot::channel();
+    let req = SupervisorRequest::Configure {
+        specs: AppSpec::all(cfg, data_dir, source),
+        env: crate::env::device_env(cfg),
+        done,
+    };
+    tx.send(req)
+        .await
+        .map_err(|_| "the application supervisor is gone".to_owned())?;
+    applied
+        .await
+        .map_err(|_| "the application supervisor is gone".to_owned())
+}
+
+/// appd as a commit subsystem: prepare runs the commit check (on the blocking pool: it
+/// reads and hashes files), apply hands the new applications to the supervisor.
+struct AppsSubsystem {
+    tx: mpsc::Sender<SupervisorRequest>,
+    data_dir: PathBuf,
+    source: Option<Arc<dyn AppSource>>,
+}
+
+impl Subsystem for AppsSubsystem {
+    fn name(&self) -> &str {
+        "appd"
+    }
+
+    fn prepare<'a>(&'a self, txn: &'a Transaction) -> BoxFuture<'a, Result<(), String>> {
+        let (cfg, dir, source) = (txn.new.clone(), self.data_dir.clone(), self.source.clone());
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || crate::check::check(&cfg, &dir, source.as_deref()))
+                .await
+                .map_err(|e| format!("application check failed: {e}"))?
+        })
+    }
+
+    fn apply<'a>(&'a self, txn: &'a Transaction) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Err(e) =
+                configure(&self.tx, &txn.new, &self.data_dir, self.source.as_deref()).await
+            {
+                tracing::warn!(error = %e, "applications not reconfigured");
+            }
+        })
+    }
+
+    fn abort<'a>(&'a self, _txn: &'a Transaction) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
     }
 }
 

@@ -102,8 +102,13 @@ pub struct AppRow {
 /// Requests to the task.
 pub(crate) enum SupervisorRequest {
     /// A new configuration's applications (at start and after each commit), with the
-    /// environment it gives every application ([`crate::env::device_env`]).
-    Configure(Vec<AppSpec>, Vec<(String, OsString)>),
+    /// environment it gives every application ([`crate::env::device_env`]); `done` is
+    /// answered once the processes are started and stop requests sent.
+    Configure {
+        specs: Vec<AppSpec>,
+        env: Vec<(String, OsString)>,
+        done: oneshot::Sender<()>,
+    },
     /// `request extension-service start`.
     Start {
         name: String,
@@ -211,9 +216,10 @@ impl Supervisor {
 
     fn request(&mut self, req: SupervisorRequest) {
         match req {
-            SupervisorRequest::Configure(specs, env) => {
+            SupervisorRequest::Configure { specs, env, done } => {
                 self.config_env = env;
-                self.configure(specs)
+                self.configure(specs);
+                let _ = done.send(());
             }
             SupervisorRequest::Start {
                 name,

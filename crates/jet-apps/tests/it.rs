@@ -87,6 +87,25 @@ async fn op(dev: &Device, cmd: &str, format: Format) -> Result<String, DeviceErr
     dev.op_command(OpInput::Cli(cmd), format).await
 }
 
+/// Polls `show log FILE` until it contains every one of `needles` (10 s at most): the
+/// syslog writer follows the event bus on its own task.
+async fn wait_log(dev: &Device, file: &str, needles: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = op(dev, &format!("show log {file}"), Format::Text)
+            .await
+            .unwrap_or_default();
+        if needles.iter().all(|n| log.contains(n)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{file} lacks {needles:?}:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 const SLEEPER: &str = "#!/bin/sh\necho started $$ \"$@\"\nsleep 300 &\nwait\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,17 +124,7 @@ async fn daemon_starts_on_commit_and_stops_when_removed() {
     let pid = row.pid.expect("pid");
     assert!(alive(pid));
     // Its log holds its output, and `show log NAME` reads it.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let log = op(dev, "show log sleeper.sh", Format::Text)
-            .await
-            .expect("show log");
-        if log.contains(&format!("started {pid} a b")) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "log: {log:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_log(dev, "sleeper.sh", &[&format!("started {pid} a b")]).await;
     let text = op(dev, "show extension-service application", Format::Text)
         .await
         .expect("show");
@@ -150,11 +159,7 @@ async fn daemon_starts_on_commit_and_stops_when_removed() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let messages = op(dev, "show log messages", Format::Text)
-        .await
-        .expect("messages");
-    assert!(messages.contains("JET_APP_STARTED"), "{messages}");
-    assert!(messages.contains("JET_APP_EXITED"), "{messages}");
+    wait_log(dev, "messages", &["JET_APP_STARTED", "JET_APP_EXITED"]).await;
     apps.shutdown().await;
 }
 
@@ -241,11 +246,7 @@ async fn a_killed_daemon_is_respawned_and_a_crash_loop_ends_failed() {
         failed.last_exit.as_ref().map(|e| e.how.as_str()),
         Some("exit code 3")
     );
-    let messages = op(dev, "show log messages", Format::Text)
-        .await
-        .expect("messages");
-    assert!(messages.contains("JET_APP_FAILED"), "{messages}");
-    assert!(messages.contains("JET_APP_RESTARTED"), "{messages}");
+    wait_log(dev, "messages", &["JET_APP_FAILED", "JET_APP_RESTARTED"]).await;
     apps.shutdown().await;
 }
 
@@ -346,10 +347,7 @@ async fn an_app_over_its_memory_limit_is_stopped_and_the_reason_shown() {
     .await
     .expect("detail");
     assert!(detail.contains("memory limit exceeded"), "{detail}");
-    let messages = op(dev, "show log messages", Format::Text)
-        .await
-        .expect("messages");
-    assert!(messages.contains("JET_APP_LIMIT_EXCEEDED"), "{messages}");
+    wait_log(dev, "messages", &["JET_APP_LIMIT_EXCEEDED"]).await;
     apps.shutdown().await;
 }
 
