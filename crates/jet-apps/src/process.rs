@@ -94,6 +94,18 @@ pub(crate) fn signal_group(pgid: u32, signal: Signal) {
     }
 }
 
+/// The process group of a live process.
+pub(crate) fn process_group(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name: state, ppid, pgrp.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()
+}
+
 /// Resident memory (KiB) and CPU time used (milliseconds) of a live process.
 pub(crate) fn usage(pid: u32) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jet_config::Config;
-use jet_device::op::apps::{AppControl, AppQuery};
+use jet_device::op::apps::{AppControl, AppIdentity, AppQuery};
 use jet_device::{BoxFuture, Device, DeviceError, Format, Subsystem, Transaction};
 use nix::sys::signal::Signal;
 use tokio::sync::{mpsc, oneshot};
@@ -50,7 +50,7 @@ impl Drop for AppService {
         for t in &self.tasks {
             t.abort();
         }
-        for pid in self.live.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+        for (pid, _) in self.live.lock().unwrap_or_else(|p| p.into_inner()).drain() {
             signal_group(pid, Signal::SIGKILL);
         }
     }
@@ -99,7 +99,10 @@ impl AppService {
         }));
         let committed = device.committed();
         configure(&tx, &committed.effective, &data_dir, source.as_deref()).await?;
-        device.set_app_control(Arc::new(Control { tx: tx.clone() }));
+        device.set_app_control(Arc::new(Control {
+            tx: tx.clone(),
+            live: live.clone(),
+        }));
 
         let rotate = AbortOnDropHandle::new(tokio::spawn({
             let tx = tx.clone();
@@ -224,9 +227,19 @@ async fn show_rows(tx: &mpsc::Sender<SupervisorRequest>) -> Result<Vec<AppRow>, 
 /// The operational commands' view of the supervisor.
 struct Control {
     tx: mpsc::Sender<SupervisorRequest>,
+    live: LiveGroups,
 }
 
 impl AppControl for Control {
+    fn identify(&self, pid: u32) -> Option<AppIdentity> {
+        let group = crate::process::process_group(pid)?;
+        self.live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&group)
+            .cloned()
+    }
+
     fn show(
         &self,
         query: AppQuery,

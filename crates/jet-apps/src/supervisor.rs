@@ -11,7 +11,7 @@
 //! exits → `failed`; operator stop or de-configuration → `stopping` → `stopped`; a run
 //! that ends without a respawn → `exited`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::PathBuf;
@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use jet_device::op::apps::AppIdentity;
 use jet_device::syslog::{Facility, Severity, SyslogEvent};
 use jet_device::{Device, DeviceError, DeviceEvent};
 use nix::sys::signal::Signal;
@@ -142,9 +143,10 @@ enum Internal {
     },
 }
 
-/// Process groups alive now, shared with [`crate::AppService`]'s `Drop` (which kills
-/// them when the service is dropped without a shutdown).
-pub(crate) type LiveGroups = Arc<Mutex<HashSet<u32>>>;
+/// Process groups alive now and whose they are: read by the local socket's peer
+/// identification, and by [`crate::AppService`]'s `Drop` (which kills them when the
+/// service is dropped without a shutdown).
+pub(crate) type LiveGroups = Arc<Mutex<HashMap<u32, AppIdentity>>>;
 
 struct App {
     spec: AppSpec,
@@ -396,10 +398,13 @@ impl Supervisor {
             Ok(mut child) => {
                 // Not yet waited for, so it has its id.
                 let pid = child.id()?;
-                self.live
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(pid);
+                self.live.lock().unwrap_or_else(|p| p.into_inner()).insert(
+                    pid,
+                    AppIdentity {
+                        name: name.to_owned(),
+                        user: app.spec.username.clone(),
+                    },
+                );
                 let restarted = app.started.is_some() && !app.manual;
                 app.pid = Some(pid);
                 app.state = AppState::Running;
@@ -666,6 +671,7 @@ impl Supervisor {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .drain()
+            .map(|(pid, _)| pid)
             .collect();
         for pid in live {
             signal_group(pid, Signal::SIGKILL);

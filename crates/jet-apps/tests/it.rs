@@ -404,3 +404,58 @@ async fn dropping_the_service_leaves_no_process_and_leftovers_are_killed_at_star
     wait_row(&apps, "sleeper.sh", |r| r.state == AppState::Running).await;
     apps.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_processes_and_their_children_are_identified_as_the_apps_user() {
+    let (td, apps) = start("", &[("admin.sh", SLEEPER), ("anon.sh", SLEEPER)]).await;
+    let dev = td.device();
+    commit(
+        dev,
+        &format!(
+            "set {APP} file admin.sh daemonize\nset {APP} file admin.sh username admin\n\
+             set {APP} file anon.sh daemonize"
+        ),
+    )
+    .await
+    .expect("commit");
+    let pid = wait_row(&apps, "admin.sh", |r| r.state == AppState::Running)
+        .await
+        .pid
+        .expect("pid");
+    let login = dev.identify_app(pid).expect("the app is identified");
+    assert_eq!(login.user, "admin");
+    assert_eq!(login.class, LoginClass::SuperUser);
+    assert_eq!(login.client_id, "admin.sh");
+    // Its `sleep` child is in its process group: the same identity.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let child = loop {
+        let kids =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        if let Some(k) = kids
+            .split_whitespace()
+            .next()
+            .and_then(|k| k.parse::<u32>().ok())
+        {
+            break k;
+        }
+        assert!(Instant::now() < deadline, "no child");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        dev.identify_app(child).map(|l| l.client_id).as_deref(),
+        Some("admin.sh")
+    );
+    // Without `username`: nobody, read-only.
+    let anon = wait_row(&apps, "anon.sh", |r| r.state == AppState::Running)
+        .await
+        .pid
+        .expect("pid");
+    let login = dev.identify_app(anon).expect("identified");
+    assert_eq!(
+        (login.user.as_str(), login.class),
+        ("nobody", LoginClass::ReadOnly)
+    );
+    // This test process is no app.
+    assert!(dev.identify_app(std::process::id()).is_none());
+    apps.shutdown().await;
+}

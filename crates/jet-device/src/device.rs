@@ -22,7 +22,7 @@ use crate::mgd::{
 };
 use crate::output::Format;
 use crate::rib::{self, RibHandle};
-use crate::sessions::{SessionId, SessionTable};
+use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
 use crate::vocab::apps::AppControl;
@@ -373,6 +373,30 @@ impl Device {
 
     pub(crate) fn app_control(&self) -> Option<Arc<dyn AppControl>> {
         self.inner.apps.get()
+    }
+
+    /// The on-box application process `pid` belongs to, and the login it gets on the
+    /// device's local socket: its `username`'s class (`root` super-user, `nobody` and
+    /// unknown users read-only), its application name as client id.
+    pub fn identify_app(&self, pid: u32) -> Option<Login> {
+        let id = self.app_control()?.identify(pid)?;
+        let class = match id.user.as_str() {
+            "root" => LoginClass::SuperUser,
+            user => self
+                .committed()
+                .effective
+                .users()
+                .into_iter()
+                .find(|u| u.name == user)
+                .map_or(LoginClass::ReadOnly, |u| u.class),
+        };
+        Some(Login {
+            user: id.user,
+            class,
+            client_id: id.name,
+            group_id: String::new(),
+            at: Utc::now(),
+        })
     }
 }
 

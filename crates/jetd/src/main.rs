@@ -198,7 +198,20 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     for addr in notify.local_addrs() {
         say!("jetd: notification service listening on {addr} (MQTT)");
     }
-    let apps = match jet_apps::AppService::start(device.clone(), Default::default()).await {
+    // Apps reach jsd without a password over its local socket.
+    let app_env = jsd
+        .local_socket()
+        .map(|p| vec![("JET_SOCKET".to_owned(), p.as_os_str().to_owned())])
+        .unwrap_or_default();
+    let apps = match jet_apps::AppService::start(
+        device.clone(),
+        jet_apps::AppServiceOptions {
+            source: None,
+            env: app_env,
+        },
+    )
+    .await
+    {
         Ok(a) => a,
         Err(e) => {
             notify.shutdown().await;
