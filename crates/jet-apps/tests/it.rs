@@ -459,3 +459,123 @@ async fn app_processes_and_their_children_are_identified_as_the_apps_user() {
     assert!(dev.identify_app(std::process::id()).is_none());
     apps.shutdown().await;
 }
+
+/// CPU time (ms) this process has used.
+fn own_cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, r)| {
+            r.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    // utime, stime: fields 14 and 15 (USER_HZ = 100), after two non-numeric fields.
+    f.get(10).copied().unwrap_or(0) * 10 + f.get(11).copied().unwrap_or(0) * 10
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Figures for docs/benchmarks.md (`cargo test -p jet-apps --test it --release --
+/// --ignored --nocapture measure`): commit → app running (shell: its first output;
+/// Python: its first JET call over the local socket answered), median of 20; and this
+/// process's CPU with 50 idle daemons against none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measurement, run by hand"]
+async fn measure_app_start_and_idle_cost() {
+    let python = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../python");
+    let shell = "#!/bin/sh\necho up > \"$JET_DATA_DIR/up.$JET_APP_NAME\"\nexec sleep 300\n";
+    let py = "import os, openjet\nch = openjet.connect_local()\n\
+              openjet.op_command(ch, 'show version')\n\
+              open(os.environ['JET_DATA_DIR'] + '/up.' + os.environ['JET_APP_NAME'], 'w').close()\n\
+              import time\ntime.sleep(300)\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_script(dir.path(), "s.sh", shell);
+    write_script(dir.path(), "p.py", py);
+    for i in 0..50 {
+        write_script(
+            dir.path(),
+            &format!("idle{i}.sh"),
+            "#!/bin/sh\nexec sleep 3600\n",
+        );
+    }
+    let td = TestDevice::in_dir(dir, "", |_| {}).await;
+    let dev = td.device();
+    let env = vec![
+        ("PYTHONPATH".to_owned(), python.into_os_string()),
+        (
+            "JET_SOCKET".to_owned(),
+            dev.data_dir().join("run/jsd.sock").into_os_string(),
+        ),
+    ];
+    let apps = AppService::start(dev.clone(), AppServiceOptions { source: None, env })
+        .await
+        .expect("starts");
+    for (name, extra, runs) in [("s.sh", "", 20), ("p.py", " interpreter python3", 20)] {
+        let mut times = Vec::new();
+        let marker = dev.data_dir().join(format!("up.{name}"));
+        for _ in 0..runs {
+            let _ = std::fs::remove_file(&marker);
+            let t0 = Instant::now();
+            let mut set = format!("set {APP} file {name} daemonize");
+            if !extra.is_empty() {
+                set.push_str(&format!("\nset {APP} file {name}{extra}"));
+            }
+            commit(dev, &set).await.expect("commit");
+            while !marker.exists() {
+                assert!(
+                    t0.elapsed() < Duration::from_secs(20),
+                    "{name} never came up"
+                );
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            times.push(t0.elapsed());
+            commit(dev, &format!("delete {APP} file {name}"))
+                .await
+                .expect("delete");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !apps.status().await.is_empty() {
+                assert!(Instant::now() < deadline);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        println!(
+            "MEASURE start {name}: median {:?} (min {:?}, max {:?}) of {runs}",
+            median(times.clone()),
+            times.iter().min().copied().unwrap_or_default(),
+            times.iter().max().copied().unwrap_or_default()
+        );
+    }
+    let window = Duration::from_secs(20);
+    let c0 = own_cpu_ms();
+    tokio::time::sleep(window).await;
+    let idle_none = own_cpu_ms() - c0;
+    let set: Vec<String> = (0..50)
+        .map(|i| format!("set {APP} file idle{i}.sh daemonize"))
+        .collect();
+    commit(dev, &set.join("\n")).await.expect("commit 50");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while apps
+        .status()
+        .await
+        .iter()
+        .filter(|r| r.state == AppState::Running)
+        .count()
+        < 50
+    {
+        assert!(Instant::now() < deadline, "50 apps never all ran");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let c1 = own_cpu_ms();
+    tokio::time::sleep(window).await;
+    let idle_50 = own_cpu_ms() - c1;
+    println!(
+        "MEASURE idle CPU over {window:?}: {idle_none} ms with no app, {idle_50} ms with 50 idle apps"
+    );
+    apps.shutdown().await;
+}
