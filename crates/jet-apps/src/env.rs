@@ -10,6 +10,7 @@
 //! | `JET_GRPC_SSL_ADDRESS` | jsd's TLS listener `HOST:PORT`, when configured |
 //! | `JET_MQTT_ADDRESS` | the notification broker `HOST:PORT`, when configured |
 //! | `JET_MQTT_CLIENT_ID` | a client id for the broker (`app-NAME`) |
+//! | `JET_APP_TOKEN` | a secret that is the app's password for `JET_APP_USER` while it runs (Login over TCP, MQTT with `authentication required`) |
 //!
 //! A wildcard listen address (`0.0.0.0`, `::`) is given as the loopback address.
 

@@ -216,6 +216,15 @@ impl Subsystem for AppsSubsystem {
     }
 }
 
+/// Compares two secrets in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 async fn show_rows(tx: &mpsc::Sender<SupervisorRequest>) -> Result<Vec<AppRow>, DeviceError> {
     let (reply, rows) = oneshot::channel();
     tx.send(SupervisorRequest::Show { reply })
@@ -237,7 +246,16 @@ impl AppControl for Control {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&group)
-            .cloned()
+            .map(|a| a.identity.clone())
+    }
+
+    fn token_owner(&self, user: &str, token: &str) -> Option<AppIdentity> {
+        self.live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .find(|a| a.identity.user == user && same_secret(&a.token, token))
+            .map(|a| a.identity.clone())
     }
 
     fn show(

@@ -146,7 +146,15 @@ enum Internal {
 /// Process groups alive now and whose they are: read by the local socket's peer
 /// identification, and by [`crate::AppService`]'s `Drop` (which kills them when the
 /// service is dropped without a shutdown).
-pub(crate) type LiveGroups = Arc<Mutex<HashMap<u32, AppIdentity>>>;
+pub(crate) type LiveGroups = Arc<Mutex<HashMap<u32, LiveApp>>>;
+
+/// A running application as the device's identity checks see it.
+#[derive(Debug, Clone)]
+pub(crate) struct LiveApp {
+    pub(crate) identity: AppIdentity,
+    /// Its secret (`JET_APP_TOKEN`), a password for its `username` while it runs.
+    pub(crate) token: String,
+}
 
 struct App {
     spec: AppSpec,
@@ -394,15 +402,20 @@ impl Supervisor {
         let mut env = self.env.clone();
         env.extend(self.config_env.iter().cloned());
         env.extend(crate::env::app_env(name, &app.spec.username));
+        let token = jet_device::factory::random_password();
+        env.push(("JET_APP_TOKEN".into(), token.clone().into()));
         match process::spawn(&app.spec, &app.extra_args, &env, &log) {
             Ok(mut child) => {
                 // Not yet waited for, so it has its id.
                 let pid = child.id()?;
                 self.live.lock().unwrap_or_else(|p| p.into_inner()).insert(
                     pid,
-                    AppIdentity {
-                        name: name.to_owned(),
-                        user: app.spec.username.clone(),
+                    LiveApp {
+                        identity: AppIdentity {
+                            name: name.to_owned(),
+                            user: app.spec.username.clone(),
+                        },
+                        token,
                     },
                 );
                 let restarted = app.started.is_some() && !app.manual;

@@ -579,3 +579,46 @@ async fn measure_app_start_and_idle_cost() {
     );
     apps.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apps_token_is_its_users_password_while_it_runs() {
+    let envdump = "#!/bin/sh\nenv > \"$JET_DATA_DIR/env.$JET_APP_NAME\"\nexec sleep 300\n";
+    let (td, apps) = start("", &[("tok.sh", envdump)]).await;
+    let dev = td.device();
+    commit(
+        dev,
+        &format!("set {APP} file tok.sh daemonize\nset {APP} file tok.sh username admin"),
+    )
+    .await
+    .expect("commit");
+    let file = dev.data_dir().join("env.tok.sh");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let token = loop {
+        let env = std::fs::read_to_string(&file).unwrap_or_default();
+        if let Some(t) = env.lines().find_map(|l| l.strip_prefix("JET_APP_TOKEN=")) {
+            break t.to_owned();
+        }
+        assert!(Instant::now() < deadline, "no token in {env}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let who = dev
+        .authenticate("admin", &token)
+        .await
+        .expect("token accepted");
+    assert_eq!(who.class, LoginClass::SuperUser);
+    assert!(dev.authenticate("nobody", &token).await.is_err());
+    assert!(dev.authenticate("admin", "not-the-token").await.is_err());
+    commit(dev, &format!("delete {APP} file tok.sh"))
+        .await
+        .expect("delete");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !apps.status().await.is_empty() {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        dev.authenticate("admin", &token).await.is_err(),
+        "a token outlived its app"
+    );
+    apps.shutdown().await;
+}
