@@ -15,6 +15,11 @@ The helpers cover the usual first steps of a JET app::
 
 Remember that Login authenticates the *connection*: log in on the channel you then use.
 
+An on-box application (started by the device, ``system extensions extension-service
+application``) connects without a password over the device's local socket::
+
+    channel = openjet.connect_local()          # $JET_SOCKET, logged in as the app
+
 Routes (``openjet.rib``, see its documentation)::
 
     rib = openjet.Rib(channel)
@@ -37,6 +42,7 @@ __all__ = [
     "address_text",
     "config_set",
     "connect",
+    "connect_local",
     "gateways_of",
     "login",
     "op_command",
@@ -49,7 +55,7 @@ __all__ = [
 
 # Name -> submodule holding it; imported on first use (the submodules import the stubs).
 _LAZY = {
-    **dict.fromkeys(("connect", "login", "op_command", "op_command_responses", "config_set"),
+    **dict.fromkeys(("connect", "connect_local", "login", "op_command", "op_command_responses", "config_set"),
                     "_client"),
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),

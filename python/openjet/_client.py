@@ -79,6 +79,25 @@ def connect(
     return grpc.secure_channel(address, creds, options=opts)
 
 
+def connect_local(path: str | None = None) -> grpc.Channel:
+    """Open a channel over the device's local socket, as an on-box application.
+
+    ``path`` defaults to ``$JET_SOCKET``, which the device sets for the applications it
+    starts. The device knows the caller from its process: the session is logged in as
+    the application's configured ``username`` with the application's name as client id,
+    so no :func:`login` is needed (a process that is not an application must log in).
+    """
+    path = path or os.environ.get("JET_SOCKET")
+    if not path:
+        raise ValueError("no socket path given and JET_SOCKET is not set")
+    return grpc.insecure_channel(
+        "unix:" + os.fspath(path),
+        # The default authority would be the socket path, which is no valid HTTP/2
+        # :authority (the server resets the stream).
+        options=[("grpc.use_local_subchannel_pool", 1), ("grpc.default_authority", "localhost")],
+    )
+
+
 def _check(status: common_pb2.RpcStatus, response: object, what: str, exc: type = JetError) -> None:
     if status.code != common_pb2.SUCCESS:
         message = status.message or f"{what} failed"

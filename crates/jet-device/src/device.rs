@@ -23,7 +23,7 @@ use crate::mgd::{
 };
 use crate::output::Format;
 use crate::rib::{self, RibHandle};
-use crate::sessions::{SessionId, SessionTable};
+use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
 use crate::vocab::apps::AppControl;
@@ -202,6 +202,16 @@ impl Device {
         user: &str,
         password: &str,
     ) -> Result<AuthenticatedUser, DeviceError> {
+        if let Some(app) = self
+            .app_control()
+            .and_then(|c| c.token_owner(user, password))
+        {
+            let class = self.app_class(&app.user);
+            return Ok(AuthenticatedUser {
+                user: app.user,
+                class,
+            });
+        }
         let users = self.committed().config.users();
         let found = users.into_iter().find(|u| u.name == user);
         let password = password.to_owned();
@@ -388,6 +398,36 @@ impl Device {
 
     pub(crate) fn app_control(&self) -> Option<Arc<dyn AppControl>> {
         self.inner.apps.get()
+    }
+
+    /// The login class of an application's `username`: `root` super-user, a configured
+    /// user's class, read-only for `nobody` and anyone else.
+    fn app_class(&self, user: &str) -> LoginClass {
+        match user {
+            "root" => LoginClass::SuperUser,
+            user => self
+                .committed()
+                .effective
+                .users()
+                .into_iter()
+                .find(|u| u.name == user)
+                .map_or(LoginClass::ReadOnly, |u| u.class),
+        }
+    }
+
+    /// The on-box application process `pid` belongs to, and the login it gets on the
+    /// device's local socket: its `username`'s class (`root` super-user, `nobody` and
+    /// unknown users read-only), its application name as client id.
+    pub fn identify_app(&self, pid: u32) -> Option<Login> {
+        let id = self.app_control()?.identify(pid)?;
+        let class = self.app_class(&id.user);
+        Some(Login {
+            user: id.user,
+            class,
+            client_id: id.name,
+            group_id: String::new(),
+            at: Utc::now(),
+        })
     }
 }
 

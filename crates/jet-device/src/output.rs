@@ -265,12 +265,12 @@ pub fn json_str(s: &str) -> String {
 }
 
 /// Formats an absolute time as Junos prints it: `2026-11-24 03:30:00 UTC`.
-pub(crate) fn junos_time(t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn junos_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// Duration as Junos prints it next to a date: `6w2d 18:01`, `1d 00:45`, `00:01:40`.
-pub(crate) fn time_length(secs: i64) -> String {
+pub fn time_length(secs: i64) -> String {
     let secs = secs.max(0);
     let (w, d) = (secs / 604_800, (secs % 604_800) / 86_400);
     let (h, m, s) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);

@@ -14,6 +14,7 @@ mod error;
 mod gate;
 mod limits;
 mod listener;
+pub mod local;
 mod session;
 mod svc;
 
@@ -35,6 +36,9 @@ use limits::{LoginThrottle, SessionLimiter};
 pub(crate) struct Shared {
     pub(crate) device: Device,
     pub(crate) limiter: Arc<SessionLimiter>,
+    /// Sessions of identified on-box applications on the local socket (not counted
+    /// against `max-connections`).
+    pub(crate) local_limiter: Arc<SessionLimiter>,
     /// Connections that have not logged in: their places and the admission counters.
     pub(crate) admission: Arc<admission::Admission>,
     pub(crate) throttle: LoginThrottle,
@@ -56,6 +60,8 @@ pub struct Jsd {
     manager: JoinSet<()>,
     /// Per-client state cleanup on session end.
     _followers: JoinSet<()>,
+    /// The local socket for on-box applications, when it could be bound.
+    local: Option<local::LocalListener>,
 }
 
 impl Jsd {
@@ -65,6 +71,7 @@ impl Jsd {
         let shared = Arc::new(Shared {
             device: device.clone(),
             limiter: Arc::default(),
+            local_limiter: Arc::default(),
             admission: Arc::default(),
             throttle: LoginThrottle::default(),
             next_session: AtomicU64::new(1),
@@ -88,12 +95,20 @@ impl Jsd {
         let (listening_tx, listening) = watch::channel(Vec::new());
         let (stop, stop_rx) = oneshot::channel();
         let mut manager = JoinSet::new();
+        let local = match local::start(&shared, device.data_dir()) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::error!(error = %e, "jsd cannot serve the local socket; on-box apps must log in over TCP");
+                None
+            }
+        };
         manager.spawn(listener::manage(shared, listening_tx, stop_rx));
         Jsd {
             listening,
             stop: Some(stop),
             manager,
             _followers: followers,
+            local,
         }
     }
 
@@ -107,12 +122,24 @@ impl Jsd {
         self.listening.clone()
     }
 
+    /// The local socket on-box applications connect to without a password
+    /// (`DATA/run/jsd.sock`), when it is served.
+    pub fn local_socket(&self) -> Option<&std::path::Path> {
+        self.local.as_ref().map(|l| l.path.as_path())
+    }
+
     /// Stops every listener and waits (bounded) for connections to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         while self.manager.join_next().await.is_some() {}
+        if let Some(mut l) = self.local.take() {
+            let _ = l.stop.send(());
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_secs(1), l.task.join_next()).await;
+            let _ = std::fs::remove_file(&l.path);
+        }
     }
 }
 

@@ -34,7 +34,7 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// The same when jetd shuts down: in-flight calls get a moment, idle clients none.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 /// Accepted connections waiting for tonic to pick them up.
-const ACCEPT_QUEUE: usize = 64;
+pub(crate) const ACCEPT_QUEUE: usize = 64;
 /// Most refused connections kept open at once to deliver their error; beyond it a
 /// refused connection is closed straight away.
 const MAX_LINGERING_REFUSED: usize = 64;
@@ -210,7 +210,6 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         .map_err(|e| e.to_string())?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (conn_tx, conn_rx) = mpsc::channel::<Result<Conn, std::io::Error>>(ACCEPT_QUEUE);
-    let (stop_tx, stop_rx) = oneshot::channel::<()>();
     // Owned by the server task: aborted with it, or when it ends.
     let mut accept = JoinSet::new();
     accept.spawn(accept_loop(
@@ -220,12 +219,30 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
         tls,
         conn_tx,
     ));
+    let (stop_tx, task) = serve(shared, conn_rx, accept);
+    Ok(Running {
+        local,
+        transport,
+        stop: stop_tx,
+        task,
+    })
+}
+
+/// Serves jsd's gRPC services on the connections `accept` (a set holding the accept
+/// loop, dropped with the server) hands over `conns`; stops gracefully when the returned
+/// sender fires or is dropped, at once when the returned set is dropped.
+pub(crate) fn serve(
+    shared: &Arc<Shared>,
+    conns: mpsc::Receiver<Result<Conn, std::io::Error>>,
+    accept: JoinSet<()>,
+) -> (oneshot::Sender<()>, JoinSet<()>) {
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let routes = crate::svc::routes(shared.clone());
     let server = tonic::transport::Server::builder()
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .layer(crate::gate::GateLayer::new(shared.clone()));
-    let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
+    let incoming = tokio_stream::wrappers::ReceiverStream::new(conns);
     let mut task = JoinSet::new();
     task.spawn(async move {
         let signal = async {
@@ -239,12 +256,7 @@ async fn start(shared: &Arc<Shared>, spec: &ListenerSpec, cfg: &Config) -> Resul
             tracing::error!(error = %e, "jsd server ended with an error");
         }
     });
-    Ok(Running {
-        local,
-        transport,
-        stop: stop_tx,
-        task,
-    })
+    (stop_tx, task)
 }
 
 async fn accept_loop(

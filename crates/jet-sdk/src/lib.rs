@@ -190,6 +190,41 @@ impl JetClient {
         Ok(JetClient { channel })
     }
 
+    /// Opens a session over the device's local socket (an on-box application: the
+    /// device knows the caller from its process and logs it in as its configured
+    /// `username`, with its application name as client id; no Login call is needed).
+    pub async fn connect_local(path: impl AsRef<std::path::Path>) -> Result<JetClient, Error> {
+        let path = path.as_ref().to_owned();
+        let shown = path.display().to_string();
+        // The URI is required by the endpoint but unused: the connector dials the socket.
+        let ep = Endpoint::from_static("http://localhost");
+        let channel = ep
+            .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
+                let path = path.clone();
+                async move {
+                    let s = tokio::net::UnixStream::connect(path).await?;
+                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(s))
+                }
+            }))
+            .await
+            .map_err(|source| Error::Connect {
+                address: shown,
+                source,
+            })?;
+        Ok(JetClient { channel })
+    }
+
+    /// An on-box application's session, from the environment the device starts it
+    /// with: the local socket in `JET_SOCKET`.
+    pub async fn connect_on_box() -> Result<JetClient, Error> {
+        let path = std::env::var_os("JET_SOCKET")
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::Options("JET_SOCKET is not set (not started by the device)".into())
+            })?;
+        JetClient::connect_local(path).await
+    }
+
     /// The underlying channel, for any generated client:
     /// `proto::jnx::jet::routing::rib::rib_client::RibClient::new(jet.channel())`.
     pub fn channel(&self) -> Channel {

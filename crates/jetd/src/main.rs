@@ -198,9 +198,32 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     for addr in notify.local_addrs() {
         say!("jetd: notification service listening on {addr} (MQTT)");
     }
+    // Apps reach jsd without a password over its local socket.
+    let app_env = jsd
+        .local_socket()
+        .map(|p| vec![("JET_SOCKET".to_owned(), p.as_os_str().to_owned())])
+        .unwrap_or_default();
+    let apps = match jet_apps::AppService::start(
+        device.clone(),
+        jet_apps::AppServiceOptions {
+            source: None,
+            env: app_env,
+        },
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(e) => {
+            notify.shutdown().await;
+            jsd.shutdown().await;
+            anyhow::bail!("on-box applications: {e}");
+        }
+    };
     stop.wait().await;
     say!("jetd: shutting down");
     reporter.abort();
+    // Apps first: they may still be talking to jsd and the broker as they stop.
+    apps.shutdown().await;
     notify.shutdown().await;
     jsd.shutdown().await;
     drop(device);

@@ -10,7 +10,7 @@
 use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::Format;
-pub use crate::vocab::apps::{AppControl, AppQuery};
+pub use crate::vocab::apps::{AppControl, AppIdentity, AppQuery};
 
 /// A parsed application command.
 #[derive(Debug, Clone, PartialEq, Eq)]

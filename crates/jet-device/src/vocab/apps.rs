@@ -18,8 +18,25 @@ pub struct AppQuery {
     pub detail: bool,
 }
 
+/// Which application a local process belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppIdentity {
+    /// The application (its configured file name).
+    pub name: String,
+    /// The Junos user it acts as.
+    pub user: String,
+}
+
 /// The application service.
 pub trait AppControl: Send + Sync {
+    /// The application process `pid` belongs to (it or one of its descendants in the
+    /// application's process group), if any.
+    fn identify(&self, pid: u32) -> Option<AppIdentity>;
+    /// The running application whose `username` is `user` and whose secret token (in
+    /// its environment as `JET_APP_TOKEN`) is `token`: an app's password for `Login` over
+    /// TCP and for the MQTT broker. Tokens die with the app's process.
+    fn token_owner(&self, user: &str, token: &str) -> Option<AppIdentity>;
+
     /// Renders the application table.
     fn show(
         &self,

@@ -16,6 +16,9 @@ pub enum Transport {
     ClearText,
     /// gRPC over TLS.
     Tls,
+    /// gRPC over the device's local socket (`DATA/run/jsd.sock`): on-box applications,
+    /// identified by the peer's process credentials.
+    Local,
 }
 
 impl Transport {
@@ -24,6 +27,7 @@ impl Transport {
         match self {
             Transport::ClearText => "clear-text",
             Transport::Tls => "ssl",
+            Transport::Local => "local",
         }
     }
 }

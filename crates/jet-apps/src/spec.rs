@@ -1,0 +1,145 @@
+//! What to run for one configured application: the program, its interpreter, arguments,
+//! identity and limits, resolved from the configuration and the [`AppSource`] seam.
+//!
+//! Files come from the device's application directory `DATA/scripts/jet/` (the
+//! device's `/var/db/scripts/jet`). A package manager plugs in through [`AppSource`]:
+//! an application a package provides is found there first, with its package name and
+//! version for the status table.
+
+use std::path::{Path, PathBuf};
+
+use jet_config::{Config, ExtensionAppCfg};
+
+/// Where application files live, under the data directory.
+pub const SCRIPTS_DIR: &str = "scripts/jet";
+
+/// An application a package provides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackagedApp {
+    /// The program file.
+    pub path: PathBuf,
+    /// The interpreter the package names, if any (the configuration's wins).
+    pub interpreter: Option<String>,
+    /// Package name.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+}
+
+/// Finds applications provided by installed packages. Implemented by the package
+/// store; without one, every application is a file in [`SCRIPTS_DIR`].
+pub trait AppSource: Send + Sync {
+    /// The packaged application named `name`, if a package provides it.
+    fn lookup(&self, name: &str) -> Option<PackagedApp>;
+}
+
+/// Operating-system limits of one application process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// `RLIMIT_DATA` in bytes (`max-datasize` scaled by `mem-factor`).
+    pub data: Option<u64>,
+    /// `RLIMIT_CPU` in seconds (`resource-limits cpu-time`).
+    pub cpu: Option<u64>,
+    /// `RLIMIT_NOFILE` (`resource-limits open-files`).
+    pub nofile: Option<u64>,
+}
+
+/// Everything needed to start one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSpec {
+    /// The configured file name (the application's name).
+    pub name: String,
+    /// The program file.
+    pub path: PathBuf,
+    /// `interpreter`, if any.
+    pub interpreter: Option<String>,
+    /// Arguments (`arguments`, split on white space).
+    pub args: Vec<String>,
+    /// `daemonize`.
+    pub daemonize: bool,
+    /// `respawn-on-normal-exit`.
+    pub respawn_on_normal_exit: bool,
+    /// The Junos user the application acts as (`username`, default `nobody`).
+    pub username: String,
+    /// Limits.
+    pub limits: Limits,
+    /// `optional`.
+    pub optional: bool,
+    /// Package name and version, when a package provides it.
+    pub package: Option<(String, String)>,
+    /// The configuration it came from (checksum, ...).
+    pub cfg: ExtensionAppCfg,
+}
+
+/// The user an application acts as when `username` is not configured.
+pub const DEFAULT_USER: &str = "nobody";
+
+impl AppSpec {
+    /// Resolves every configured application of `config`.
+    pub fn all(config: &Config, data_dir: &Path, source: Option<&dyn AppSource>) -> Vec<AppSpec> {
+        let max_data = config.extension_apps_max_datasize();
+        config
+            .extension_apps()
+            .into_iter()
+            .map(|cfg| AppSpec::new(cfg, max_data, data_dir, source))
+            .collect()
+    }
+
+    fn new(
+        cfg: ExtensionAppCfg,
+        max_data: Option<u64>,
+        data_dir: &Path,
+        source: Option<&dyn AppSource>,
+    ) -> AppSpec {
+        let packaged = source.and_then(|s| s.lookup(&cfg.file));
+        let (path, pkg_interpreter, package) = match packaged {
+            Some(p) => (p.path, p.interpreter, Some((p.package, p.version))),
+            None => (data_dir.join(SCRIPTS_DIR).join(&cfg.file), None, None),
+        };
+        let data = max_data.map(|m| match cfg.mem_factor {
+            Some(pct) => m / 100 * u64::from(pct),
+            None => m,
+        });
+        AppSpec {
+            name: cfg.file.clone(),
+            path,
+            interpreter: cfg.interpreter.clone().or(pkg_interpreter),
+            args: cfg
+                .arguments
+                .as_deref()
+                .map(|a| a.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            daemonize: cfg.daemonize,
+            respawn_on_normal_exit: cfg.respawn_on_normal_exit,
+            username: cfg
+                .username
+                .clone()
+                .unwrap_or_else(|| DEFAULT_USER.to_owned()),
+            limits: Limits {
+                data,
+                cpu: cfg.cpu_time,
+                nofile: cfg.open_files,
+            },
+            optional: cfg.optional,
+            package,
+            cfg,
+        }
+    }
+
+    /// The interpreter's program name (`python` runs `python3` when there is no
+    /// `python` on the host, as on current Junos).
+    pub fn interpreter_program(&self) -> Option<String> {
+        self.interpreter.as_deref().map(|i| match i {
+            "python" if find_in_path("python").is_none() => "python3".to_owned(),
+            other => other.to_owned(),
+        })
+    }
+}
+
+/// The full path of `program` on `PATH`.
+pub fn find_in_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,126 @@
+//! The device's local socket, `DATA/run/jsd.sock`: gRPC for on-box applications without
+//! a password.
+//!
+//! ```text
+//!  UnixListener accept ─► peer credentials (SO_PEERCRED pid) ─► device.identify_app(pid)
+//!     ├─ an application's process: a session logged in at once as the app's
+//!     │  `username` (its class), client id = application name; slot among
+//!     │  MAX_LOCAL_SESSIONS (not counted against grpc max-connections)
+//!     └─ anyone else: an ordinary connection that must Login (deadlines, throttle)
+//!  ─► mpsc ─► tonic (listener::serve, the same services and gate as TCP)
+//! ```
+//!
+//! The socket file is created mode 0600 (only jetd's user, as which apps run, may
+//! connect); a stale file from an earlier jetd is replaced.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use jet_device::{Session, Transport};
+use tokio::net::UnixListener;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
+
+use crate::admission::{LOGIN_DEADLINE, SETUP_DEADLINE};
+use crate::conn::{Admitted, Conn, Deadlines};
+use crate::listener::ACCEPT_QUEUE;
+use crate::Shared;
+
+/// The socket, relative to the data directory.
+pub const LOCAL_SOCKET: &str = "run/jsd.sock";
+/// Sessions of identified applications on the local socket at once.
+pub(crate) const MAX_LOCAL_SESSIONS: usize = 1024;
+/// The peer address local sessions show (a Unix socket has none).
+pub(crate) const LOCAL_PEER: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+
+/// The running local listener.
+pub(crate) struct LocalListener {
+    pub(crate) path: PathBuf,
+    pub(crate) stop: oneshot::Sender<()>,
+    pub(crate) task: JoinSet<()>,
+}
+
+/// Binds `DATA/run/jsd.sock` and serves it.
+pub(crate) fn start(shared: &Arc<Shared>, data_dir: &Path) -> std::io::Result<LocalListener> {
+    let path = data_dir.join(LOCAL_SOCKET);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let listener = UnixListener::bind(&path)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    let (conn_tx, conn_rx) = mpsc::channel(ACCEPT_QUEUE);
+    let mut accept = JoinSet::new();
+    accept.spawn(accept_loop(shared.clone(), listener, conn_tx));
+    let (stop, task) = crate::listener::serve(shared, conn_rx, accept);
+    Ok(LocalListener { path, stop, task })
+}
+
+async fn accept_loop(
+    shared: Arc<Shared>,
+    listener: UnixListener,
+    conns: mpsc::Sender<Result<Conn, std::io::Error>>,
+) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((s, _)) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "jsd local accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let accepted = tokio::time::Instant::now();
+        let pid = stream
+            .peer_cred()
+            .ok()
+            .and_then(|c| c.pid())
+            .and_then(|p| u32::try_from(p).ok());
+        let identity = pid.and_then(|p| shared.device.identify_app(p));
+        let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
+        let session = Session::new(id, LOCAL_PEER, Transport::Local);
+        let (admitted, login) = match identity {
+            Some(login) => {
+                let Some(slot) =
+                    shared
+                        .local_limiter
+                        .try_take(MAX_LOCAL_SESSIONS, &shared.device, id)
+                else {
+                    tracing::warn!(app = %login.client_id, "jsd local connection refused: too many app sessions");
+                    continue;
+                };
+                shared.device.sessions().open(session.clone());
+                tracing::info!(session = id, app = %login.client_id, user = %login.user, "JET app session opened on the local socket");
+                shared.device.sessions().login(&session, login);
+                (Admitted::Session(slot), None)
+            }
+            None => {
+                // Not an application: it logs in as over TCP.
+                let Some(place) = shared.admission.try_place(LOCAL_PEER.ip()) else {
+                    continue;
+                };
+                (Admitted::Pending(place), Some(accepted + LOGIN_DEADLINE))
+            }
+        };
+        let conn = Conn::new(
+            Box::new(stream),
+            session,
+            admitted,
+            shared.admission.clone(),
+            Deadlines {
+                setup: accepted + SETUP_DEADLINE,
+                login,
+            },
+        );
+        if conns.send(Ok(conn)).await.is_err() {
+            return;
+        }
+    }
+}
