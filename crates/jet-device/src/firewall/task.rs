@@ -250,10 +250,14 @@ impl FwTask {
     }
 
     fn session_ended(&mut self, end: &SessionEnd) {
-        let Some(login) = &end.login else { return };
+        // The key jsd gives the client's state: its client id, or `session-N` without one.
+        let client = match &end.login {
+            Some(l) if !l.client_id.is_empty() => l.client_id.clone(),
+            _ => format!("session-{}", end.id),
+        };
         let now = self.shared.now_ms();
-        if let Some(at) = self.write().fw.session_ended(&login.client_id, end.id, now) {
-            tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "firewall client disconnected; filters kept until purge");
+        if let Some(at) = self.write().fw.session_ended(&client, end.id, now) {
+            tracing::info!(%client, purge_in_ms = at.saturating_sub(now), "firewall client disconnected; filters kept until purge");
         }
     }
 
