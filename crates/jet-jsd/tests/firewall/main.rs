@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ops;
 mod path;
 mod purge;
 mod rpcs;
