@@ -224,7 +224,15 @@ mod tests {
     fn root_offers_device_commands_and_local_words() {
         assert_eq!(
             choices(""),
-            vec!["configure", "exit", "quit", "request", "show"]
+            vec![
+                "clear",
+                "configure",
+                "exit",
+                "quit",
+                "request",
+                "show",
+                "test"
+            ]
         );
         assert_eq!(choices("sh"), vec!["show"]);
     }
@@ -240,9 +248,12 @@ mod tests {
             vec![
                 "configuration",
                 "extension-service",
+                "firewall",
                 "interfaces",
                 "log",
+                "policer",
                 "route",
+                "simulated-traffic",
                 "system",
                 "version"
             ]

@@ -120,6 +120,17 @@ const INTERFACES: &[CommandNode] = &[
     leaf("terse", "Display terse output"),
 ];
 
+/// A word that takes free arguments after it (and runs with none when `runnable`).
+const fn args(word: &'static str, help: &'static str, runnable: bool) -> CommandNode {
+    CommandNode {
+        word,
+        help,
+        children: &[],
+        runnable,
+        takes_args: true,
+    }
+}
+
 /// `request ...`: operational commands that change state (operator class or above).
 const REQUEST: CommandNode = branch(
     "request",
@@ -136,19 +147,61 @@ const REQUEST: CommandNode = branch(
         branch(
             "interface",
             "Perform interface operations",
-            &[CommandNode {
-                word: "simulate-link",
-                help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
-                children: &[],
-                runnable: false,
-                takes_args: true,
-            }],
+            &[
+                args(
+                    "simulate-link",
+                    "Take the simulated link of an interface down or up (INTERFACE down|up)",
+                    false,
+                ),
+                args(
+                    "simulate-traffic",
+                    "Start simulated traffic into a unit (UNIT source A destination B rate PPS size BYTES ...), or stop [ID]",
+                    false,
+                ),
+            ],
         ),
     ],
 );
 
+/// `clear ...`: counters.
+const CLEAR: CommandNode = branch(
+    "clear",
+    "Clear information in the system",
+    &[branch(
+        "firewall",
+        "Clear firewall counters",
+        &[
+            leaf("all", "Clear the counters of every filter"),
+            args("filter", "Clear the counters of one filter (NAME)", false),
+        ],
+    )],
+);
+
+/// `test ...`: one packet through the simulated forwarding plane.
+const TEST: CommandNode = branch(
+    "test",
+    "Diagnostic debugging commands",
+    &[branch(
+        "forwarding",
+        "Test the forwarding plane",
+        &[args(
+            "packet",
+            "Send one described packet through filters and route lookup (interface U source A destination B [protocol P] [source-port N] [destination-port N] [dscp N] [length N] [ttl N])",
+            false,
+        )],
+    )],
+);
+
+/// Words after `show firewall`.
+const FIREWALL: &[CommandNode] = &[
+    args("counter", "Show one counter (filter FILTER COUNTER)", false),
+    args("filter", "Show the counters of one filter (NAME)", false),
+    leaf("limits", "Show firewall limits and usage"),
+    leaf("log", "Show the packets logged by filter terms"),
+];
+
 /// The root words of operational mode.
-pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
+pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
     "show",
     "Show system information",
     &[
@@ -207,6 +260,13 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
             ],
         ),
         CommandNode {
+            word: "firewall",
+            help: "Show firewall filters, counters and policers",
+            children: FIREWALL,
+            runnable: true,
+            takes_args: false,
+        },
+        CommandNode {
             word: "interfaces",
             help: "Show interface information ([NAME] [terse|extensive|descriptions])",
             children: INTERFACES,
@@ -220,6 +280,7 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
             runnable: false,
             takes_args: true,
         },
+        args("policer", "Show policers and their counters ([NAME])", true),
         CommandNode {
             word: "route",
             help: "Show routing table information (PREFIX [exact|longer|orlonger] [table T] [protocol P] [terse|detail|extensive])",
@@ -227,6 +288,10 @@ pub static COMMANDS: &[CommandNode] = &[REQUEST, branch(
             runnable: true,
             takes_args: true,
         },
+        leaf(
+            "simulated-traffic",
+            "Show the simulated traffic flows and what they delivered",
+        ),
         branch(
             "system",
             "Show system information",
@@ -387,9 +452,12 @@ mod tests {
             vec![
                 "configuration",
                 "extension-service",
+                "firewall",
                 "interfaces",
                 "log",
+                "policer",
                 "route",
+                "simulated-traffic",
                 "system",
                 "version"
             ]

@@ -74,6 +74,22 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.base.Base/RoutePurgeTimerDelete",
     "/jnx.jet.routing.base.Base/RoutePurgeTimerGet",
     "/jnx.jet.routing.base.Base/RouteSummaryGet",
+    // Firewall: filters, policers, bindings, counters, purge timer.
+    "/jnx.jet.firewall.Firewall/FilterAdd",
+    "/jnx.jet.firewall.Firewall/FilterDelete",
+    "/jnx.jet.firewall.Firewall/FilterModify",
+    "/jnx.jet.firewall.Firewall/FilterBindAdd",
+    "/jnx.jet.firewall.Firewall/FilterBindDelete",
+    "/jnx.jet.firewall.Firewall/PolicerAdd",
+    "/jnx.jet.firewall.Firewall/PolicerModify",
+    "/jnx.jet.firewall.Firewall/PolicerDelete",
+    "/jnx.jet.firewall.Firewall/FilterCounterGet",
+    "/jnx.jet.firewall.Firewall/PolicerCounterGet",
+    "/jnx.jet.firewall.Firewall/FilterCounterSet",
+    "/jnx.jet.firewall.Firewall/PolicerCounterSet",
+    "/jnx.jet.firewall.Firewall/FiltersPurgeTimerAdd",
+    "/jnx.jet.firewall.Firewall/FiltersPurgeTimerDelete",
+    "/jnx.jet.firewall.Firewall/FiltersPurgeTimerGet",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

@@ -18,6 +18,8 @@
 //! semantics: every generated client stays reachable through [`JetClient::channel`] and the
 //! re-exported [`proto`] modules.
 
+pub mod firewall;
+
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -30,6 +32,7 @@ pub use jet_proto as proto;
 use proto::jnx::jet::authentication::authentication_client::AuthenticationClient;
 use proto::jnx::jet::authentication::LoginRequest;
 use proto::jnx::jet::common::StatusCode;
+use proto::jnx::jet::firewall::firewall_client::FirewallClient;
 use proto::jnx::jet::management::management_client::ManagementClient;
 use proto::jnx::jet::management::{
     config_set_request, op_command_get_request, ConfigCommit, ConfigLoadType, ConfigSetRequest,
@@ -280,6 +283,12 @@ impl JetClient {
     /// `RouteSummaryGet`.
     pub fn routing_base(&self) -> BaseClient<Channel> {
         BaseClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.firewall.Firewall` client on this session: filters, policers,
+    /// bindings and counters owned by this client id (see [`firewall`] for builders).
+    pub fn firewall(&self) -> FirewallClient<Channel> {
+        FirewallClient::new(self.channel())
     }
 
     /// Runs an operational command (`show version`) and returns its whole output.

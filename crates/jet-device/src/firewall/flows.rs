@@ -19,7 +19,7 @@ use super::model::{Count, Field, FwFamily, PolicerKind};
 pub const MAX_SAMPLES: u32 = 16;
 
 /// A flow as requested.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowSpec {
     /// Ingress unit.
     pub interface: String,

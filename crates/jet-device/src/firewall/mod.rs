@@ -35,7 +35,7 @@ pub use flows::{FlowSpec, UnitTraffic};
 pub use forward::{Disposition, FilterRun, RouteUsed, TermRun, Trace};
 pub use model::*;
 pub use state::{FirewallState, Limits, Origin};
-pub use task::{FwOp, FwReply, Plane, TICK};
+pub use task::{FwOp, FwReply, LogEntry, Plane, MAX_LOG, TICK};
 pub use validate::MAX_NAME;
 
 use crate::mgd::Committed;

@@ -42,6 +42,70 @@ pub struct Plane {
     pub units: BTreeMap<String, UnitTraffic>,
     /// Next flow id.
     pub next_flow: u64,
+    /// Packets logged by `log`/`syslog` terms, newest last (at most [`MAX_LOG`]).
+    pub log: std::collections::VecDeque<LogEntry>,
+}
+
+/// Most entries `show firewall log` keeps.
+pub const MAX_LOG: usize = 1000;
+
+/// One logged packet (`show firewall log`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// When.
+    pub time: chrono::DateTime<chrono::Utc>,
+    /// Filter.
+    pub filter: String,
+    /// A (accept), D (discard), R (reject), or the terminating action's word.
+    pub action: String,
+    /// Ingress unit.
+    pub interface: String,
+    /// Protocol name or number.
+    pub protocol: String,
+    /// Source address.
+    pub src: String,
+    /// Destination address.
+    pub dst: String,
+}
+
+impl Plane {
+    /// Records the terms of `t` that log.
+    fn log(&mut self, p: &Packet, t: &Trace) {
+        for f in &t.filters {
+            if !f
+                .terms
+                .iter()
+                .any(|r| r.actions.iter().any(|a| a == "log" || a == "syslog"))
+            {
+                continue;
+            }
+            let action = match f.result.as_str() {
+                "accept" | "accept (implicit)" => "A".to_owned(),
+                r if r.starts_with("discard") => "D".to_owned(),
+                "reject" => "R".to_owned(),
+                other => other.to_owned(),
+            };
+            let proto = p.get(super::model::Field::Protocol);
+            let protocol = match proto {
+                6 => "TCP".to_owned(),
+                17 => "UDP".to_owned(),
+                1 => "ICMP".to_owned(),
+                n => n.to_string(),
+            };
+            if self.log.len() >= MAX_LOG {
+                self.log.pop_front();
+            }
+            self.log.push_back(LogEntry {
+                time: chrono::Utc::now(),
+                filter: f.filter.clone(),
+                action,
+                interface: p.interface.clone(),
+                protocol,
+                src: p.src.to_string(),
+                dst: p.dst.to_string(),
+            });
+        }
+    }
 }
 
 /// A client's firewall request (one JET RPC).
@@ -250,10 +314,14 @@ impl FwTask {
     }
 
     fn session_ended(&mut self, end: &SessionEnd) {
-        let Some(login) = &end.login else { return };
+        // The key jsd gives the client's state: its client id, or `session-N` without one.
+        let client = match &end.login {
+            Some(l) if !l.client_id.is_empty() => l.client_id.clone(),
+            _ => format!("session-{}", end.id),
+        };
         let now = self.shared.now_ms();
-        if let Some(at) = self.write().fw.session_ended(&login.client_id, end.id, now) {
-            tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "firewall client disconnected; filters kept until purge");
+        if let Some(at) = self.write().fw.session_ended(&client, end.id, now) {
+            tracing::info!(%client, purge_in_ms = at.saturating_sub(now), "firewall client disconnected; filters kept until purge");
         }
     }
 
@@ -402,6 +470,7 @@ impl FwTask {
             .map_err(|e| match e {
                 WalkError::UnknownInterface(_) => invalid!("{e}"),
             })?;
+        plane.log(p, &trace);
         let mut tick = BTreeMap::new();
         tick.insert(trace.ingress.clone(), (count(load, 1.0), Count::default()));
         if let (Some(out), true) = (&trace.egress, trace.disposition.delivered()) {
@@ -459,6 +528,7 @@ impl FwTask {
         self.judge.secs = secs;
         let mut tick: BTreeMap<String, (Count, Count)> = BTreeMap::new();
         let mut done = Vec::new();
+        let mut logged = Vec::new();
         rib.read(|rib| {
             for flow in plane.flows.values_mut() {
                 let mut span = secs;
@@ -486,6 +556,14 @@ impl FwTask {
                     let Ok(trace) = walk(&mut plane.fw, &ifs, rib, p, load, &mut self.judge) else {
                         continue;
                     };
+                    let logs = trace.filters.iter().any(|f| {
+                        f.terms
+                            .iter()
+                            .any(|t| t.actions.iter().any(|a| a == "log" || a == "syslog"))
+                    });
+                    if logs {
+                        logged.push((p.clone(), trace.clone()));
+                    }
                     let e = tick.entry(trace.ingress.clone()).or_default();
                     e.0.add(load.packets.round() as u64, load.bytes.round() as u64);
                     flow.sent
@@ -505,6 +583,9 @@ impl FwTask {
         });
         for id in done {
             plane.flows.remove(&id);
+        }
+        for (p, t) in logged {
+            plane.log(&p, &t);
         }
         account(&mut plane.units, &tick, secs);
         self.judge.roll();

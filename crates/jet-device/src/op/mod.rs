@@ -8,12 +8,14 @@ pub mod apps;
 mod clients;
 mod commits;
 mod configuration;
+mod firewall;
 mod interfaces;
 pub mod notification;
 pub mod pipes;
 pub mod request_response;
 mod route;
 mod storage;
+mod traffic;
 mod uptime;
 mod users;
 mod version;
@@ -48,6 +50,10 @@ pub(crate) enum Command {
     Log { file: String },
     Route(route::RouteCmd),
     App(apps::AppCmd),
+    Firewall(firewall::FirewallCmd),
+    TestPacket(Box<crate::firewall::Packet>),
+    Traffic(traffic::TrafficCmd),
+    ShowTraffic,
 }
 
 /// How the output is post-processed.
@@ -146,6 +152,10 @@ impl Device {
             Command::SimulateLink { name, up } => {
                 interfaces::simulate_link(self, &name, up, format).await
             }
+            Command::Firewall(c) => firewall::run(self, &c, format).await,
+            Command::TestPacket(p) => traffic::test_packet(self, *p, format).await,
+            Command::Traffic(t) => traffic::traffic(self, t, format).await,
+            Command::ShowTraffic => Ok(traffic::show_flows(self, format)),
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
@@ -259,6 +269,34 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         },
         ["show", "interfaces"] => Command::Interfaces(interfaces::parse_show(rest)?),
         ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
+        ["show", "firewall"] => Command::Firewall(firewall::parse_show(rest)?),
+        ["show", "firewall", w @ ("log" | "limits")] => {
+            Command::Firewall(firewall::parse_show(&[w])?)
+        }
+        ["show", "firewall", w @ ("filter" | "counter")] => {
+            let mut all = vec![*w];
+            all.extend_from_slice(rest);
+            Command::Firewall(firewall::parse_show(&all)?)
+        }
+        ["show", "policer"] => Command::Firewall(firewall::FirewallCmd::Policers(
+            rest.first().map(|s| s.to_string()),
+        )),
+        ["clear", "firewall", "all"] => Command::Firewall(firewall::FirewallCmd::Clear(None)),
+        ["clear", "firewall", "filter"] => match rest {
+            [name] => Command::Firewall(firewall::FirewallCmd::Clear(Some(name.to_string()))),
+            _ => {
+                return Err(DeviceError::syntax(
+                    "usage: clear firewall filter NAME".into(),
+                ))
+            }
+        },
+        ["test", "forwarding", "packet"] => {
+            Command::TestPacket(Box::new(traffic::parse_packet(rest)?))
+        }
+        ["request", "interface", "simulate-traffic"] => {
+            Command::Traffic(traffic::parse_traffic(rest)?)
+        }
+        ["show", "simulated-traffic"] => Command::ShowTraffic,
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log"] => Command::Log {
@@ -332,6 +370,12 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         "get-commit-information" => Command::SystemCommit,
         "get-interface-information" => Command::Interfaces(interfaces::parse_rpc(body)?),
         "get-system-users-information" => Command::SystemUsers,
+        "get-firewall-information" => Command::Firewall(firewall::FirewallCmd::Filters(None)),
+        "get-firewall-filter-information" => Command::Firewall(firewall::FirewallCmd::Filters(
+            interfaces::rpc_text(body, "filtername"),
+        )),
+        "get-firewall-log-information" => Command::Firewall(firewall::FirewallCmd::Log),
+        "get-policer-information" => Command::Firewall(firewall::FirewallCmd::Policers(None)),
         "get-system-storage" => Command::SystemStorage,
         "get-log" => Command::Log {
             file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),

@@ -6,6 +6,7 @@
 mod auth;
 mod base;
 mod config_session;
+mod firewall;
 mod legacy;
 mod legacy_base;
 mod legacy_rib;
@@ -65,6 +66,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     b.add_service(
         jet_proto::jnx::jet::routing::interfaces::interfaces_server::InterfacesServer::new(
             rt_interfaces::RtInterfacesSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
+            firewall::FirewallSvc::new(shared.clone()),
         ),
     );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()

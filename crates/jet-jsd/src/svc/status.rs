@@ -15,6 +15,7 @@
 //! errors' `Display` texts; nothing here reads them.
 
 use jet_config::ConfigErrorKind;
+use jet_device::firewall::FirewallError;
 use jet_device::rib::jet_rib::{EntryError, RibCode, RibError};
 use jet_device::rib::{RibTaskError, SubscribeError};
 use jet_device::DeviceError;
@@ -165,6 +166,24 @@ pub(crate) fn subscribe_refusal(
         )),
         SubscribeError::Task(e) => Err(Status::unavailable(e.to_string())),
     }
+}
+
+// --- firewall (`jnx.jet.firewall.Firewall`) ---
+
+/// A refused firewall request: FAILURE with the message naming filter, term and field,
+/// and the contract's sub-code (the same numbers in every Firewall response's
+/// `StatusCode`: EINVALID_MESSAGE 1, EUNSUPPORTED_OP 3, NO_RESOURCE 4, TIMEOUT 5 for the
+/// counter gets); `UNAVAILABLE` when the firewall task is gone.
+pub(crate) fn firewall_refusal(e: FirewallError) -> Result<(Option<RpcStatus>, i32), Status> {
+    use jet_proto::jnx::jet::firewall::filter_counter_get_response::StatusCode as Sub;
+    let code = match &e {
+        FirewallError::Invalid(_) => Sub::EinvalidMessage,
+        FirewallError::Unsupported(_) => Sub::EunsupportedOp,
+        FirewallError::NoResource(_) => Sub::NoResource,
+        FirewallError::Timeout(_) => Sub::Timeout,
+        FirewallError::ShuttingDown => return Err(Status::unavailable(e.to_string())),
+    };
+    Ok((failure(e.to_string()), code as i32))
 }
 
 // --- malformed messages (both generations) ---
