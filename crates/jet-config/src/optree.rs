@@ -124,17 +124,43 @@ const INTERFACES: &[CommandNode] = &[
 const REQUEST: CommandNode = branch(
     "request",
     "Make system-level requests",
-    &[branch(
-        "interface",
-        "Perform interface operations",
-        &[CommandNode {
-            word: "simulate-link",
-            help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
-            children: &[],
-            runnable: false,
-            takes_args: true,
-        }],
-    )],
+    &[
+        branch(
+            "interface",
+            "Perform interface operations",
+            &[CommandNode {
+                word: "simulate-link",
+                help: "Take the simulated link of an interface down or up (INTERFACE down|up)",
+                children: &[],
+                runnable: false,
+                takes_args: true,
+            }],
+        ),
+        branch(
+            "system",
+            "Perform system-level operations",
+            &[branch(
+                "software",
+                "Perform software package operations",
+                &[
+                    CommandNode {
+                        word: "add",
+                        help: "Verify and install a signed app package (PATH)",
+                        children: &[],
+                        runnable: false,
+                        takes_args: true,
+                    },
+                    CommandNode {
+                        word: "delete",
+                        help: "Remove an installed app package (NAME)",
+                        children: &[],
+                        runnable: false,
+                        takes_args: true,
+                    },
+                ],
+            )],
+        ),
+    ],
 );
 
 /// The root words of operational mode.

@@ -21,6 +21,7 @@ use crate::mgd::{
     MgdHandle, Subsystem, Who,
 };
 use crate::output::Format;
+use crate::packages::PackagesHandle;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{SessionId, SessionTable};
 use crate::status_source::StatusSource;
@@ -69,6 +70,7 @@ struct Inner {
     rib: RibHandle,
     ifd: IfdHandle,
     syslog: SyslogHandle,
+    packages: PackagesHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -123,6 +125,7 @@ impl Device {
             events.clone(),
         );
         mgd.subsystems.add(ifd.subsystem());
+        let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
         let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
@@ -135,6 +138,7 @@ impl Device {
             mgd,
             sessions,
             rib,
+            packages,
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -164,6 +168,11 @@ impl Device {
     /// The routing subsystem (RIB).
     pub fn rib(&self) -> &RibHandle {
         &self.inner.rib
+    }
+
+    /// Installed app packages (`request system software add`).
+    pub fn packages(&self) -> &PackagesHandle {
+        &self.inner.packages
     }
 
     /// The device event bus.

@@ -138,6 +138,31 @@ pub enum DeviceError {
         report: String,
     },
 
+    // --- a software package was refused ---
+    /// A package failed a check (archive, manifest, signature, file digest); nothing
+    /// was installed. `reason` names the file, field, provider or key.
+    #[error("error: package {package} refused: {reason}")]
+    PackageRefused {
+        /// The package file (or upload) as given.
+        package: String,
+        /// The check that failed.
+        reason: jet_pkg::PkgError,
+    },
+    /// The package's name and version are already installed.
+    #[error("error: package {name} version {version} is already installed")]
+    PackageInstalled {
+        /// App name.
+        name: String,
+        /// Version.
+        version: String,
+    },
+    /// `request system software delete NAME` of a package that is not installed.
+    #[error("error: package {name} is not installed")]
+    UnknownPackage {
+        /// App name as given.
+        name: String,
+    },
+
     // --- the device failed ---
     /// The configuration store could not be read or written.
     #[error("configuration database error: {0}")]

@@ -12,6 +12,7 @@ pub mod notification;
 pub mod pipes;
 pub mod request_response;
 mod route;
+mod software;
 mod storage;
 mod uptime;
 mod users;
@@ -46,6 +47,8 @@ pub(crate) enum Command {
     SystemStorage,
     Log { file: String },
     Route(route::RouteCmd),
+    SoftwareAdd { path: String },
+    SoftwareDelete { name: String },
 }
 
 /// How the output is post-processed.
@@ -147,6 +150,8 @@ impl Device {
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
+            Command::SoftwareAdd { path } => software::add(self, &path, format).await,
+            Command::SoftwareDelete { name } => software::delete(self, &name, format).await,
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
@@ -256,6 +261,12 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         },
         ["show", "interfaces"] => Command::Interfaces(interfaces::parse_show(rest)?),
         ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
+        ["request", "system", "software", "add"] => Command::SoftwareAdd {
+            path: software::parse_add(rest)?,
+        },
+        ["request", "system", "software", "delete"] => Command::SoftwareDelete {
+            name: software::parse_delete(rest)?,
+        },
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log", "messages"] => Command::Log {

@@ -66,6 +66,9 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::PrivateCommitRefused
         | DeviceError::CommitCheck { .. }
         | DeviceError::CommitFailed { .. }
+        | DeviceError::PackageRefused { .. }
+        | DeviceError::PackageInstalled { .. }
+        | DeviceError::UnknownPackage { .. }
         // The store and local I/O failing are reported in the reply, as Junos reports a
         // commit that could not be written.
         | DeviceError::Store(_)
