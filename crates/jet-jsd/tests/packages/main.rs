@@ -3,8 +3,14 @@
 //! and staged upgrades with real app processes (the test plays the supervisor's part:
 //! it starts the active version's entry point and reports each exit).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::new_without_default
+)]
 
+mod permissions;
 mod upgrade;
 
 use std::path::{Path, PathBuf};
