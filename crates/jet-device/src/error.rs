@@ -156,6 +156,24 @@ pub enum DeviceError {
         /// Version.
         version: String,
     },
+    /// A package upload larger than the device accepts; refused before any data.
+    #[error("error: {field}: package of {size} bytes exceeds the upload limit of {limit} bytes")]
+    UploadTooLarge {
+        /// The field (`header.size`, or `chunk` when more data came than announced).
+        field: &'static str,
+        /// The size announced or reached.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A package upload that does not match its header.
+    #[error("error: {field}: {reason}")]
+    UploadInvalid {
+        /// The field (`header`, `header.size`, `header.sha256`, `chunk`).
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
     /// `request system software delete NAME` of a package that is not installed.
     #[error("error: package {name} is not installed")]
     UnknownPackage {

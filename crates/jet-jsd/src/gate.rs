@@ -51,6 +51,10 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/openjet.config.v1.ConfigSession/Open",
     "/openjet.config.v1.ConfigSession/Command",
     "/openjet.config.v1.ConfigSession/Close",
+    // OpenJET's app packages over the API (`jet deploy`).
+    "/openjet.software.v1.Software/Add",
+    "/openjet.software.v1.Software/Delete",
+    "/openjet.software.v1.Software/List",
     // Routing: the programmable RIB and its base service.
     "/jnx.jet.routing.rib.Rib/RouteInitialize",
     "/jnx.jet.routing.rib.Rib/RouteCleanup",

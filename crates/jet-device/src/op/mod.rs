@@ -13,6 +13,7 @@ pub mod pipes;
 pub mod request_response;
 mod route;
 mod software;
+pub use software::install_report;
 mod storage;
 mod uptime;
 mod users;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
+use crate::packages::Installed;
 
 /// `request system software add PATH`.
 pub(super) fn parse_add(rest: &[&str]) -> Result<String, DeviceError> {
@@ -46,6 +47,12 @@ pub(super) async fn add(dev: &Device, path: &str, format: Format) -> Result<Stri
         dev.data_dir().join(p)
     };
     let i = dev.packages().add(full, path.to_string()).await?;
+    Ok(render(install_report(&i), format))
+}
+
+/// What `request system software add` prints for an installed package, line by line
+/// (the upload RPC's output too).
+pub fn install_report(i: &Installed) -> Vec<String> {
     let m = &i.manifest;
     let mut lines = vec![
         format!(
@@ -83,7 +90,7 @@ pub(super) async fn add(dev: &Device, path: &str, format: Format) -> Result<Stri
             window.as_secs()
         ));
     }
-    Ok(render(lines, format))
+    lines
 }
 
 pub(super) async fn delete(

@@ -17,6 +17,7 @@
 
 mod probation;
 mod store;
+mod upload;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ use crate::mgd::Committed;
 
 pub use probation::{Probation, ProbationPolicy, Verdict};
 pub use store::Installed;
+pub use upload::{Upload, MAX_UPLOAD};
 
 /// Requests waiting for the packages task.
 const PACKAGES_QUEUE: usize = 16;
@@ -91,6 +93,7 @@ enum PackagesRequest {
 pub struct PackagesHandle {
     tx: mpsc::Sender<PackagesRequest>,
     set: watch::Receiver<Arc<PackageSet>>,
+    data_dir: PathBuf,
     _task: Arc<AbortOnDropHandle<()>>,
 }
 
@@ -142,6 +145,7 @@ impl PackagesHandle {
         let handle = AbortOnDropHandle::new(tokio::spawn(task.run(rx)));
         Ok(PackagesHandle {
             tx,
+            data_dir: data_dir.to_path_buf(),
             set: set_rx,
             _task: Arc::new(handle),
         })

@@ -340,7 +340,8 @@ pub(crate) fn keep(
     Ok(())
 }
 
-/// Removes what an interrupted install left in staging.
+/// Removes what an interrupted install or upload left behind.
 pub(crate) fn clean_staging(l: &Layout) {
     remove_dir(&l.packages.join(".staging"));
+    remove_dir(&l.packages.join(".uploads"));
 }

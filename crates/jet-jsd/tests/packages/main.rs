@@ -12,6 +12,7 @@
 
 mod permissions;
 mod upgrade;
+mod upload;
 
 use std::path::{Path, PathBuf};
 
