@@ -160,6 +160,30 @@ const REQUEST: CommandNode = branch(
                 ),
             ],
         ),
+        branch(
+            "system",
+            "Perform system-level operations",
+            &[branch(
+                "software",
+                "Perform software package operations",
+                &[
+                    CommandNode {
+                        word: "add",
+                        help: "Verify and install a signed app package (PATH)",
+                        children: &[],
+                        runnable: false,
+                        takes_args: true,
+                    },
+                    CommandNode {
+                        word: "delete",
+                        help: "Remove an installed app package (NAME)",
+                        children: &[],
+                        runnable: false,
+                        takes_args: true,
+                    },
+                ],
+            )],
+        ),
     ],
 );
 

@@ -325,6 +325,15 @@ impl Config {
         self.inherited_leaf(&["system", "host-name"])
     }
 
+    /// `system extensions providers NAME`: the providers whose signed packages the
+    /// device accepts (their keys are in the data directory), in configuration order.
+    pub fn extension_providers(&self) -> Vec<String> {
+        list_entries(&self.effective(), &["system", "extensions", "providers"])
+            .iter()
+            .map(|e| e.key.clone())
+            .collect()
+    }
+
     /// `system login class` entries in configuration order.
     pub fn login_classes(&self) -> Vec<LoginClassCfg> {
         let cfg = self.effective();

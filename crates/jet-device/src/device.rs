@@ -22,6 +22,7 @@ use crate::mgd::{
     MgdHandle, Subsystem, Who,
 };
 use crate::output::Format;
+use crate::packages::PackagesHandle;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
@@ -72,6 +73,7 @@ struct Inner {
     ifd: IfdHandle,
     syslog: SyslogHandle,
     firewall: FirewallHandle,
+    packages: PackagesHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -128,6 +130,7 @@ impl Device {
             events.clone(),
         );
         mgd.subsystems.add(ifd.subsystem());
+        let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
         let firewall = FirewallHandle::start(
             Limits::default(),
@@ -147,6 +150,7 @@ impl Device {
             mgd,
             sessions,
             rib,
+            packages,
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -183,6 +187,11 @@ impl Device {
     /// The firewall and forwarding plane (filters, policers, simulated traffic).
     pub fn firewall(&self) -> &FirewallHandle {
         &self.inner.firewall
+    }
+
+    /// Installed app packages (`request system software add`).
+    pub fn packages(&self) -> &PackagesHandle {
+        &self.inner.packages
     }
 
     /// The device event bus.

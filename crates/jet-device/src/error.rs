@@ -147,6 +147,49 @@ pub enum DeviceError {
         report: String,
     },
 
+    // --- a software package was refused ---
+    /// A package failed a check (archive, manifest, signature, file digest); nothing
+    /// was installed. `reason` names the file, field, provider or key.
+    #[error("error: package {package} refused: {reason}")]
+    PackageRefused {
+        /// The package file (or upload) as given.
+        package: String,
+        /// The check that failed.
+        reason: jet_pkg::PkgError,
+    },
+    /// The package's name and version are already installed.
+    #[error("error: package {name} version {version} is already installed")]
+    PackageInstalled {
+        /// App name.
+        name: String,
+        /// Version.
+        version: String,
+    },
+    /// A package upload larger than the device accepts; refused before any data.
+    #[error("error: {field}: package of {size} bytes exceeds the upload limit of {limit} bytes")]
+    UploadTooLarge {
+        /// The field (`header.size`, or `chunk` when more data came than announced).
+        field: &'static str,
+        /// The size announced or reached.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A package upload that does not match its header.
+    #[error("error: {field}: {reason}")]
+    UploadInvalid {
+        /// The field (`header`, `header.size`, `header.sha256`, `chunk`).
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `request system software delete NAME` of a package that is not installed.
+    #[error("error: package {name} is not installed")]
+    UnknownPackage {
+        /// App name as given.
+        name: String,
+    },
+
     // --- the device failed ---
     /// The configuration store could not be read or written.
     #[error("configuration database error: {0}")]

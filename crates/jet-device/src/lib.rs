@@ -12,13 +12,15 @@
 //!  top      op/ (commands, their parsing and renderings: show route, show interfaces,
 //!           ...; the `op_command*` / `config_command` entry points of Device), eventd
 //!  middle   device (Device: starts and holds every subsystem; all its other methods)
-//!           rib/, syslog/, ifd/ (tasks and their state), mgd/ (configuration), sessions
+//!           rib/, syslog/, ifd/ (tasks and their state), mgd/ (configuration), sessions,
+//!           packages/ (installed app packages, probation of upgrades)
 //!  bottom   vocab/ (session, interface, route, syslog, notification and command types),
 //!           events (the bus and DeviceEvent), output (Format, Element, Junos time
 //!           formats), error, factory, abort
 //! ```
 //!
-//! Within the middle layer: `sessions` < `mgd` < `ifd`, `syslog` < `rib` < `device`.
+//! Within the middle layer: `sessions` < `mgd` < `ifd`, `syslog`, `packages` < `rib` <
+//! `device`.
 //! The operational command grammar (the command tree) is `jet_config::optree`, so CLI
 //! clients complete commands without linking the device.
 //!
@@ -37,6 +39,7 @@ pub mod ifd;
 mod mgd;
 pub mod op;
 pub mod output;
+pub mod packages;
 pub mod rib;
 pub mod sessions;
 mod status_source;

@@ -46,6 +46,9 @@ pub struct Session {
     /// When the connection was accepted.
     pub since: DateTime<Utc>,
     login: Mutex<Option<Arc<Login>>>,
+    /// The on-box app (package name) this session belongs to, set once by whoever
+    /// identified it (the app supervisor's local channel, from the peer's credentials).
+    app: std::sync::OnceLock<String>,
 }
 
 impl Session {
@@ -57,7 +60,19 @@ impl Session {
             transport,
             since: Utc::now(),
             login: Mutex::new(None),
+            app: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Marks the session as app `name`'s: from then on jsd's gate lets it call only the
+    /// gRPC methods its package declares. Set once; false if it was already set.
+    pub fn set_app(&self, name: &str) -> bool {
+        self.app.set(name.to_string()).is_ok()
+    }
+
+    /// The app this session belongs to, if it was identified as one.
+    pub fn app(&self) -> Option<&str> {
+        self.app.get().map(String::as_str)
     }
 
     /// Who logged in on this session, once Login succeeded.

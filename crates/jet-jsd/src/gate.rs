@@ -6,6 +6,7 @@
 //!          ─► open method (Login, reflection, health)? ─► service
 //!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
 //!          ─► skip-authentication, no session slot yet? ─► take one, or RESOURCE_EXHAUSTED
+//!          ─► an app's session, method not in its package's permissions? ─► PERMISSION_DENIED
 //!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
 //!          ─► service
 //! ```
@@ -50,6 +51,10 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/openjet.config.v1.ConfigSession/Open",
     "/openjet.config.v1.ConfigSession/Command",
     "/openjet.config.v1.ConfigSession/Close",
+    // OpenJET's app packages over the API (`jet deploy`).
+    "/openjet.software.v1.Software/Add",
+    "/openjet.software.v1.Software/Delete",
+    "/openjet.software.v1.Software/List",
     // Routing: the programmable RIB and its base service.
     "/jnx.jet.routing.rib.Rib/RouteInitialize",
     "/jnx.jet.routing.rib.Rib/RouteCleanup",
@@ -151,6 +156,11 @@ impl<S> Gate<S> {
             // skip-authentication was committed becomes a session now.
             crate::session::take(&self.shared, info).map_err(tonic::Status::resource_exhausted)?;
         }
+        app_permission(
+            &self.shared.device.packages().current(),
+            &info.session,
+            path,
+        )?;
         if !IMPLEMENTED.contains(&path) {
             let known = jet_proto::method(path).is_some();
             return Err(tonic::Status::unimplemented(if known {
@@ -162,6 +172,25 @@ impl<S> Gate<S> {
             }));
         }
         Ok(())
+    }
+}
+
+/// An app's session (see `Session::set_app`) may call only the methods its installed
+/// package declares in `permissions`. A session of an app that is not from a package (a
+/// plain script) is bound by its login class only.
+fn app_permission(
+    packages: &jet_device::packages::PackageSet,
+    session: &jet_device::Session,
+    path: &str,
+) -> Result<(), tonic::Status> {
+    let Some(app) = session.app() else {
+        return Ok(());
+    };
+    match packages.permits(app, path) {
+        Some(false) => Err(tonic::Status::permission_denied(format!(
+            "{path}: app '{app}' did not declare this RPC in its package manifest (permissions)"
+        ))),
+        Some(true) | None => Ok(()),
     }
 }
 

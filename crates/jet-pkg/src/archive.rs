@@ -535,3 +535,30 @@ impl<W: Write> Write for HashingWriter<W> {
         self.inner.flush()
     }
 }
+
+/// A SHA-256 computed as bytes arrive (uploads).
+pub struct Sha256(ring::digest::Context);
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Sha256(ring::digest::Context::new(&ring::digest::SHA256))
+    }
+}
+
+impl std::fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sha256")
+    }
+}
+
+impl Sha256 {
+    /// Adds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The lowercase hex digest.
+    pub fn finish_hex(self) -> String {
+        hex::encode(self.0.finish().as_ref())
+    }
+}

@@ -64,6 +64,9 @@ pub enum PkgError {
         /// Where its key was looked for.
         path: PathBuf,
     },
+    /// The device's configuration does not name the provider.
+    #[error("provider '{0}' is not configured (system extensions providers {0})")]
+    ProviderNotConfigured(String),
     /// The package was signed by a key other than the provider's trusted key.
     #[error("package signed by unknown key {key_id} (provider '{provider}' trusts key {trusted})")]
     UnknownKey {

@@ -15,7 +15,7 @@ mod keys;
 mod manifest;
 
 pub use archive::{
-    build, hash_file, unpack_verified, AppSpec, Built, Progress, TrustDir, TrustStore,
+    build, hash_file, unpack_verified, AppSpec, Built, Progress, Sha256, TrustDir, TrustStore,
     UnpackLimits, SPEC_FILE,
 };
 pub use error::PkgError;

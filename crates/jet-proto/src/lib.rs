@@ -161,6 +161,14 @@ pub mod openjet {
             include!("gen/openjet.config.v1.rs");
         }
     }
+    /// `openjet.software.*`.
+    pub mod software {
+        /// `openjet.software.v1`: the `Software` service (app packages over the API).
+        #[allow(clippy::all, clippy::pedantic, missing_docs)]
+        pub mod v1 {
+            include!("gen/openjet.software.v1.rs");
+        }
+    }
 }
 
 /// Legacy package `authentication`: the `Login` service (`LoginCheck`).

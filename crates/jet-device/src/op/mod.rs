@@ -14,6 +14,8 @@ pub mod notification;
 pub mod pipes;
 pub mod request_response;
 mod route;
+mod software;
+pub use software::install_report;
 mod storage;
 mod traffic;
 mod uptime;
@@ -54,6 +56,8 @@ pub(crate) enum Command {
     TestPacket(Box<crate::firewall::Packet>),
     Traffic(traffic::TrafficCmd),
     ShowTraffic,
+    SoftwareAdd { path: String },
+    SoftwareDelete { name: String },
 }
 
 /// How the output is post-processed.
@@ -160,6 +164,8 @@ impl Device {
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::App(a) => apps::run(self, a, format).await,
+            Command::SoftwareAdd { path } => software::add(self, &path, format).await,
+            Command::SoftwareDelete { name } => software::delete(self, &name, format).await,
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
@@ -297,6 +303,12 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Traffic(traffic::parse_traffic(rest)?)
         }
         ["show", "simulated-traffic"] => Command::ShowTraffic,
+        ["request", "system", "software", "add"] => Command::SoftwareAdd {
+            path: software::parse_add(rest)?,
+        },
+        ["request", "system", "software", "delete"] => Command::SoftwareDelete {
+            name: software::parse_delete(rest)?,
+        },
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log"] => Command::Log {

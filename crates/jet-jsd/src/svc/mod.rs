@@ -13,6 +13,7 @@ mod legacy_rib;
 mod mgmt;
 mod rib;
 pub(crate) mod rt_interfaces;
+mod software;
 pub(crate) mod status;
 mod wire_enum;
 
@@ -50,6 +51,13 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         jet_proto::openjet::config::v1::config_session_server::ConfigSessionServer::new(
             config_session::ConfigSessionSvc::new(shared.clone()),
         ),
+    );
+    b.add_service(
+        jet_proto::openjet::software::v1::software_server::SoftwareServer::new(
+            software::SoftwareSvc::new(shared.clone()),
+        )
+        // A chunk is at most 1 MiB; the whole upload is bounded by the device.
+        .max_decoding_message_size(2 << 20),
     );
     b.add_service(rib::RibService::new(rib::RibSvc::new(shared.clone())));
     b.add_service(jet_proto::routing::rib_server::RibServer::new(

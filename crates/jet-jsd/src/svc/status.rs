@@ -68,6 +68,11 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::PrivateCommitRefused
         | DeviceError::CommitCheck { .. }
         | DeviceError::CommitFailed { .. }
+        | DeviceError::PackageRefused { .. }
+        | DeviceError::PackageInstalled { .. }
+        | DeviceError::UnknownPackage { .. }
+        | DeviceError::UploadTooLarge { .. }
+        | DeviceError::UploadInvalid { .. }
         // The store and local I/O failing are reported in the reply, as Junos reports a
         // commit that could not be written.
         | DeviceError::Store(_)
@@ -184,6 +189,18 @@ pub(crate) fn firewall_refusal(e: FirewallError) -> Result<(Option<RpcStatus>, i
         FirewallError::ShuttingDown => return Err(Status::unavailable(e.to_string())),
     };
     Ok((failure(e.to_string()), code as i32))
+}
+
+/// A refused package upload (`openjet.software.v1.Software/Add`): a size over the limit
+/// is `RESOURCE_EXHAUSTED`, a stream that does not match its header `INVALID_ARGUMENT`
+/// (both name the field); the device going away `UNAVAILABLE`; a package that fails
+/// its checks is a refusal in the reply (`Ok` with the message).
+pub(crate) fn upload_refusal(e: DeviceError) -> Result<String, Status> {
+    match e {
+        DeviceError::UploadTooLarge { .. } => Err(Status::resource_exhausted(e.to_string())),
+        DeviceError::UploadInvalid { .. } => Err(Status::invalid_argument(e.to_string())),
+        e => classify(e),
+    }
 }
 
 // --- malformed messages (both generations) ---

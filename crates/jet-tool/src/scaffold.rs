@@ -1,0 +1,159 @@
+//! `jet new`: app skeletons; and the build step a Rust app needs before packaging.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context as _};
+
+use crate::Lang;
+
+const PYTHON_MAIN: &str = r#"#!/usr/bin/env python3
+"""{name}: an OpenJET app. Runs on-box (started by the device) or off-box.
+
+The connection comes from the environment, as every OpenJET app takes it:
+JET_ADDRESS (host:port, default 127.0.0.1:32767), JET_USER, JET_PASSWORD.
+"""
+import os
+import sys
+import time
+
+
+def main():
+    address = os.environ.get("JET_ADDRESS", "127.0.0.1:32767")
+    print(f"{name} starting, device at {{address}}", flush=True)
+    try:
+        import openjet  # noqa: F401  (the OpenJET Python SDK, python/ in the repository)
+        print("{name}: OpenJET SDK available", flush=True)
+    except ImportError:
+        print("{name}: OpenJET SDK not installed; running without a JET session", flush=True)
+    while True:
+        time.sleep(60)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"#;
+
+const PYTHON_STATUS: &str = r#"#!/usr/bin/env python3
+"""Answers `show {name} status`."""
+print("{name} status: running")
+"#;
+
+const RUST_MAIN: &str = r#"//! {name}: an OpenJET app. Runs on-box (started by the device) or off-box; the
+//! connection comes from the environment (JET_ADDRESS, JET_CA, JET_USER, JET_PASSWORD).
+
+fn main() {
+    let address = std::env::var("JET_ADDRESS").unwrap_or_else(|_| "127.0.0.1:32767".into());
+    println!("{name} starting, device at {address}");
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+"#;
+
+const STATUS_SH: &str =
+    "#!/bin/sh\n# Answers `show {name} status`.\necho \"{name} status: running\"\n";
+
+pub(crate) fn new_app(parent: &Path, name: &str, lang: Lang, provider: &str) -> anyhow::Result<()> {
+    jet_pkg::check_name("name", name)?;
+    jet_pkg::check_name("provider", provider)?;
+    let dir = parent.join(name);
+    if dir.exists() {
+        bail!("{} already exists", dir.display());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
+    let fill = |t: &str| {
+        t.replace("{name}", name)
+            .replace("{{", "{")
+            .replace("}}", "}")
+    };
+    let spec = match lang {
+        Lang::Python => {
+            write(&dir.join("main.py"), &fill(PYTHON_MAIN), false)?;
+            write(&dir.join("status.py"), &fill(PYTHON_STATUS), true)?;
+            serde_json::json!({
+                "name": name, "version": "1.0.0", "provider": provider,
+                "description": format!("{name}, an OpenJET app"),
+                "entry": "main.py", "interpreter": "python3",
+                "commands": [{"cli": format!("show {name} status"), "script": "status.py",
+                              "help": format!("Show {name} status")}],
+                "permissions": ["jnx.jet.management.Management/OpCommandGet"],
+            })
+        }
+        Lang::Rust => {
+            std::fs::create_dir_all(dir.join("src"))?;
+            write(
+                &dir.join("Cargo.toml"),
+                &format!(
+                    "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n\
+                     [dependencies]\n\n[workspace]\n"
+                ),
+                false,
+            )?;
+            // Only {name} is substituted: the Rust braces stay as written.
+            write(
+                &dir.join("src/main.rs"),
+                &RUST_MAIN.replace("{name}", name),
+                false,
+            )?;
+            write(&dir.join("status.sh"), &fill(STATUS_SH), true)?;
+            serde_json::json!({
+                "name": name, "version": "1.0.0", "provider": provider,
+                "description": format!("{name}, an OpenJET app"),
+                "entry": format!("bin/{name}"),
+                "commands": [{"cli": format!("show {name} status"), "script": "status.sh",
+                              "help": format!("Show {name} status")}],
+                "permissions": ["jnx.jet.management.Management/OpCommandGet"],
+                "include": [format!("bin/{name}"), "status.sh"],
+            })
+        }
+    };
+    let text = serde_json::to_string_pretty(&spec)? + "\n";
+    write(&dir.join(jet_pkg::SPEC_FILE), &text, false)?;
+    println!(
+        "Created {} ({})",
+        dir.display(),
+        match lang {
+            Lang::Python => "python",
+            Lang::Rust => "rust",
+        }
+    );
+    println!("Next: jet package {} --key PROVIDER.key", dir.display());
+    Ok(())
+}
+
+fn write(path: &Path, text: &str, executable: bool) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))?;
+    if executable {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A Rust app (a `Cargo.toml` beside `jet.json`) is built in release mode first and its
+/// binary copied to `bin/NAME`, the entry point the scaffold's jet.json names.
+pub(crate) fn prebuild(dir: &Path, spec: &jet_pkg::AppSpec) -> anyhow::Result<()> {
+    if !dir.join("Cargo.toml").is_file() {
+        return Ok(());
+    }
+    println!("  building {} (cargo build --release)", spec.name);
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--quiet"])
+        .current_dir(dir)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("cargo build failed ({status})");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.join("target"));
+    let built = target.join("release").join(&spec.name);
+    std::fs::create_dir_all(dir.join("bin"))?;
+    let dest = dir.join("bin").join(&spec.name);
+    std::fs::copy(&built, &dest)
+        .with_context(|| format!("copying {} to {}", built.display(), dest.display()))?;
+    Ok(())
+}
