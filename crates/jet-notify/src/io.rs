@@ -49,6 +49,9 @@ where
     let timer = tokio::time::sleep_until(timer_at);
     tokio::pin!(timer);
     let waker = conn.waker();
+    // The client closed while paused: what it sent before is still handled (once the
+    // pause ends), then the connection ends.
+    let mut eof = false;
     let close = loop {
         let now = std_now();
         while conn.out.len() < HIGH_WATER {
@@ -76,7 +79,8 @@ where
                 Ok(0) | Err(_) => break Close::peer_gone(),
                 Ok(n) => conn.out.advance(n),
             },
-            r = rd.read_buf(&mut rbuf), if conn.wants_read() => match r {
+            r = rd.read_buf(&mut rbuf), if !eof && conn.wants_read() => match r {
+                Ok(0) | Err(_) if conn.paused() => eof = true,
                 Ok(0) | Err(_) => break Close::peer_gone(),
                 Ok(_) => {
                     if let Err(c) = conn.feed(&mut rbuf, std_now()) {
@@ -104,6 +108,9 @@ where
                     if let Err(c) = conn.feed(&mut rbuf, std_now()) {
                         break c;
                     }
+                    if eof && !conn.paused() {
+                        break Close::peer_gone();
+                    }
                 }
             }
             _ = &mut timer => {
@@ -114,6 +121,9 @@ where
                 if was_paused && !conn.paused() {
                     if let Err(c) = conn.feed(&mut rbuf, std_now()) {
                         break c;
+                    }
+                    if eof && !conn.paused() {
+                        break Close::peer_gone();
                     }
                 }
                 timer_at = conn.deadline().map(Instant::from_std).unwrap_or_else(far);

@@ -170,3 +170,27 @@ async fn a_paused_publisher_still_gets_its_own_acknowledgements_read() {
     assert!(s.publisher_pauses > 0, "{s:?}");
     assert_eq!((s.quota_disconnects, s.dropped_queue_full), (0, 0), "{s:?}");
 }
+
+#[tokio::test]
+async fn what_a_paused_publisher_sent_before_closing_is_still_delivered() {
+    let (broker, addr) = start(|c| c.limits.max_queued_messages = 10);
+    let mut sub = slow_subscriber(addr, "late-reader").await;
+    // A raw 3.1.1 publisher writes 200 QoS 0 messages and closes at once.
+    let (mut raw, _) = Raw::connect(addr, Connect::new(ProtocolVersion::V3_1_1, "closer")).await;
+    for i in 0..200u32 {
+        let p = jet_notify::codec::Publish::new("bp/x", Q::AtMostOnce, i.to_string());
+        raw.send(Packet::Publish(p)).await;
+    }
+    drop(raw);
+    eventually(&broker, |s| s.publisher_pauses > 0).await;
+    for i in 0..200u32 {
+        let Some(Packet::Publish(p)) = sub.recv().await else {
+            panic!("message {i}")
+        };
+        assert_eq!(p.payload, i.to_string().as_bytes());
+        if p.pid != 0 {
+            sub.send(Packet::PubAck(PubAck::new(p.pid))).await;
+        }
+    }
+    assert_eq!(broker.stats().dropped_qos0, 0);
+}
