@@ -57,7 +57,7 @@ impl SetRequest {
 
     /// From the bytes of a `RouteUpdateRequest`.
     pub fn decode(bytes: &[u8]) -> Result<SetRequest, prost::DecodeError> {
-        if let Some(r) = fast_set(bytes) {
+        if let Some(r) = fast_set(bytes, Dialect::Current) {
             return Ok(r);
         }
         pb::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_pb(&r))
@@ -90,7 +90,20 @@ impl DeleteRequest {
 /// general conversion must build the same batch; and `decode` as a whole must agree with
 /// prost on success or failure.
 pub fn check_against_prost(bytes: &[u8]) {
-    let fast = fast_set(bytes);
+    // The same bytes read as the older generation's `routing.RouteUpdateRequest`.
+    let fast = fast_set(bytes, Dialect::Legacy);
+    let general =
+        jet_proto::routing::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_legacy(&r));
+    match (&fast, &general) {
+        (Some(f), Ok(g)) => {
+            assert_eq!(f.entries, g.entries);
+            assert!(same(&f.batch, &g.batch) && f.batch.legacy, "{f:?} vs {g:?}");
+            assert!(g.batch.invalid.is_none());
+        }
+        (Some(f), Err(e)) => panic!("legacy fast path accepted what prost refuses ({e}): {f:?}"),
+        (None, _) => {}
+    }
+    let fast = fast_set(bytes, Dialect::Current);
     let general = pb::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_pb(&r));
     match (&fast, &general) {
         (Some(f), Ok(g)) => {
@@ -126,6 +139,17 @@ fn same(a: &Batch, b: &Batch) -> bool {
         && a.routes == b.routes
         && a.gateways == b.gateways
         && a.invalid == b.invalid
+}
+
+/// Which generation's `RouteUpdateRequest` the bytes are. They differ only inside
+/// `RouteGateway` (current: weight = 5, flexible_tunnel_profile = 7; legacy:
+/// flexible_tunnel_profile = 5, weight = 7, table = 8, enable_stats = 9) and in the legacy
+/// `RouteAttributes.metrics` (5): the reader takes the legacy weight and leaves every
+/// legacy-only field to the general path ([`crate::legacy`]), which refuses or ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Current,
+    Legacy,
 }
 
 /// "Take the general path." Carries no reason: the general path finds and reports it.
@@ -382,7 +406,11 @@ fn key(b: &[u8]) -> R<Key<'_>> {
 }
 
 /// One `RouteGateway`; label stacks and tunnel profiles take the general path.
-fn gateway(b: &mut Batch, bytes: &[u8]) -> R<(Gateway, bool)> {
+fn gateway(b: &mut Batch, bytes: &[u8], dialect: Dialect) -> R<(Gateway, bool)> {
+    let weight_field = match dialect {
+        Dialect::Current => 5,
+        Dialect::Legacy => 7,
+    };
     let mut f = Fields::new(bytes);
     let (mut addr, mut local) = (None, None);
     let mut ifname = "";
@@ -393,8 +421,9 @@ fn gateway(b: &mut Batch, bytes: &[u8]) -> R<(Gateway, bool)> {
             1 => once(&mut addr, &v)?,
             2 => ifname = string(&v)?,
             3 => once(&mut local, &v)?,
-            4 | 7 => return Err(Fallback),
-            5 => weight = varint(&v)? as u32,
+            n if n == weight_field => weight = varint(&v)? as u32,
+            4 | 5 | 7 => return Err(Fallback),
+            8 | 9 if dialect == Dialect::Legacy => return Err(Fallback),
             6 => match v {
                 Value::Fixed32(x) => bandwidth = f32::from_bits(x),
                 _ => return Err(Fallback),
@@ -458,10 +487,14 @@ type Pair = [Option<u32>; 2];
 
 /// `RouteAttributes`: preference, preference2, tags and colors (only indexes 0 and 1
 /// matter; the last entry for an index wins, as in a protobuf map).
-fn attributes(b: &[u8]) -> R<(Pair, Pair, Pair)> {
+fn attributes(b: &[u8], dialect: Dialect) -> R<(Pair, Pair, Pair)> {
     let mut out = [[None; 2]; 3];
     let mut f = Fields::new(b);
     while let Some((n, v)) = f.next()? {
+        // Legacy metrics are refused by the general path.
+        if n == 5 && dialect == Dialect::Legacy {
+            return Err(Fallback);
+        }
         if let 1..=3 = n {
             let Value::Len(e) = v else {
                 return Err(Fallback);
@@ -476,7 +509,7 @@ fn attributes(b: &[u8]) -> R<(Pair, Pair, Pair)> {
 }
 
 /// One `RouteEntry{key = 1, nexthop = 2, protocol = 3, attributes = 4, enable_stats = 5}`.
-fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
+fn route(b: &mut Batch, bytes: &[u8], dialect: Dialect) -> R<RouteSpec> {
     let mut f = Fields::new(bytes);
     let (mut k, mut nh, mut attrs) = (None, None, None);
     let mut protocol = 0i32;
@@ -516,7 +549,7 @@ fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
             if b.gateways.len() - start == MAX_GATEWAYS {
                 return Err(Fallback);
             }
-            let (gw, bw) = gateway(b, g)?;
+            let (gw, bw) = gateway(b, g, dialect)?;
             with_bw += usize::from(bw);
             b.gateways.push(gw);
         }
@@ -526,7 +559,7 @@ fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
         return Err(Fallback);
     }
     let (prefs, tags, colors) = match attrs {
-        Some(a) => attributes(a)?,
+        Some(a) => attributes(a, dialect)?,
         None => Default::default(),
     };
     Ok(RouteSpec {
@@ -544,8 +577,9 @@ fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
 }
 
 /// A whole `RouteUpdateRequest{repeated RouteEntry routes = 1}` whose routes all pass.
-fn fast_set(bytes: &[u8]) -> Option<SetRequest> {
+pub(crate) fn fast_set(bytes: &[u8], dialect: Dialect) -> Option<SetRequest> {
     let mut b = Batch::with_capacity(bytes.len() / 48);
+    b.legacy = dialect == Dialect::Legacy;
     let mut f = Fields::new(bytes);
     loop {
         match f.next() {
@@ -554,7 +588,7 @@ fn fast_set(bytes: &[u8]) -> Option<SetRequest> {
                 if b.routes.len() == MAX_BATCH {
                     return None;
                 }
-                let r = route(&mut b, e).ok()?;
+                let r = route(&mut b, e, dialect).ok()?;
                 b.routes.push(r);
             }
             Ok(Some((1, _))) | Err(Fallback) => return None,
@@ -753,7 +787,7 @@ mod tests {
     #[test]
     fn fast_reader_builds_the_batch_prost_and_convert_build() {
         let mut rng = StdRng::seed_from_u64(0x5eed);
-        let (mut fast, mut valid) = (0, 0);
+        let (mut fast, mut valid, mut legacy_fast) = (0, 0, 0);
         for case in 0..4000 {
             let n = match rng.gen_range(0..50) {
                 0 => 0,
@@ -771,13 +805,43 @@ mod tests {
                 same_batch(&got.batch, &general.batch),
                 "case {case}: {req:?}"
             );
-            if let Some(f) = fast_set(&bytes) {
+            if let Some(f) = fast_set(&bytes, Dialect::Current) {
                 fast += 1;
                 assert!(general.batch.invalid.is_none(), "case {case}");
                 assert!(same_batch(&f.batch, &general.batch), "case {case}: {req:?}");
             }
             valid += usize::from(general.batch.invalid.is_none() && n <= MAX_BATCH);
+            // The same routes in the older generation's messages: both of its paths agree.
+            let lreq = jet_proto::routing::RouteUpdateRequest {
+                routes: req
+                    .routes
+                    .iter()
+                    .cloned()
+                    .map(crate::legacy::entry_out)
+                    .collect(),
+            };
+            let lbytes = lreq.encode_to_vec();
+            let lgeneral = SetRequest::from_legacy(&lreq);
+            let lgot = SetRequest::decode_legacy(&lbytes).expect("valid protobuf");
+            assert!(lgot.batch.legacy && lgeneral.batch.legacy, "case {case}");
+            assert_eq!(lgot.entries, lgeneral.entries, "case {case}");
+            assert!(
+                same_batch(&lgot.batch, &lgeneral.batch),
+                "case {case}: {lreq:?}"
+            );
+            if let Some(f) = fast_set(&lbytes, Dialect::Legacy) {
+                legacy_fast += 1;
+                assert!(
+                    same_batch(&f.batch, &lgeneral.batch),
+                    "case {case}: {lreq:?}"
+                );
+            }
+            check_against_prost(&lbytes);
         }
+        assert!(
+            legacy_fast * 10 >= fast * 7,
+            "legacy fast path {legacy_fast} of {fast}"
+        );
         // Valid requests without label stacks take the fast path.
         assert!(valid > 200, "only {valid} valid cases");
         assert!(
@@ -837,7 +901,7 @@ mod tests {
     fn keys_over_32_bits_are_refused_like_prost_does() {
         // Key varint 0x5_0000_0005 (field 0x0A00_0000, wire type 5) then 4 bytes.
         let bytes = [0x85, 0x80, 0x80, 0x80, 0x50, 1, 2, 3, 4];
-        assert!(fast_set(&bytes).is_none());
+        assert!(fast_set(&bytes, Dialect::Current).is_none());
         assert!(SetRequest::decode(&bytes).is_err());
         check_against_prost(&bytes);
     }

@@ -26,7 +26,7 @@ use jet_rib::{RibCode, MAX_BATCH};
 use prost::Message;
 
 use crate::convert::{self, Refusal};
-use crate::decode::{DeleteRequest, SetRequest};
+use crate::decode::{fast_set, DeleteRequest, Dialect, SetRequest};
 
 fn ip_in(a: &lbase::IpAddress) -> cpb::IpAddress {
     use cpb::ip_address::AddrFormat as C;
@@ -278,6 +278,9 @@ impl SetRequest {
 
     /// From the bytes of a legacy `routing.RouteUpdateRequest`.
     pub fn decode_legacy(bytes: &[u8]) -> Result<SetRequest, prost::DecodeError> {
+        if let Some(r) = fast_set(bytes, Dialect::Legacy) {
+            return Ok(r);
+        }
         lg::RouteUpdateRequest::decode(bytes).map(|r| SetRequest::from_legacy(&r))
     }
 }

@@ -8,6 +8,11 @@
 //!  routing.Rib/RouteMonitorRegister ─► rib::stream (RouteSubscribe) ─► RouteMonitorReply
 //! ```
 //!
+//! RouteAdd/Modify/Update are registered through [`LegacyRibService`], which reads the
+//! request bytes with jet-rib-wire's fast reader (`SetRequest::decode_legacy`) as
+//! `rib/serve.rs` does for the current generation; every other method goes through the
+//! generated server.
+//!
 //! The older generation has no RouteInitialize: the first call of a client on a session
 //! initializes it with the default preferences, as RouteInitialize without arguments
 //! would (so a client reconnecting within its purge time takes its routes back). Its
@@ -53,13 +58,25 @@ impl LegacyRibSvc {
         Ok((client, session))
     }
 
+    /// RouteAdd/Modify/Update through the generated server (prost), used by nothing
+    /// on a listener but kept complete.
     async fn set(
         &self,
         req: Request<lg::RouteUpdateRequest>,
         op: SetOp,
     ) -> Result<Response<lg::RouteOperReply>, Status> {
+        self.set_decoded(req.map(|r| LegacySet(SetRequest::from_legacy(&r))), op)
+            .await
+    }
+
+    /// RouteAdd/Modify/Update of a request already read into a batch.
+    async fn set_decoded(
+        &self,
+        req: Request<LegacySet>,
+        op: SetOp,
+    ) -> Result<Response<lg::RouteOperReply>, Status> {
         let (client, session) = self.who(&req).await?;
-        let SetRequest { entries, batch } = SetRequest::from_legacy(req.get_ref());
+        let LegacySet(SetRequest { entries, batch }) = req.into_inner();
         if entries > MAX_BATCH {
             return Ok(reply(refused(
                 RibCode::TooManyOps,
@@ -251,5 +268,92 @@ impl Rib for LegacyRibSvc {
             })
         });
         Ok(Response::new(Box::pin(s)))
+    }
+}
+
+/// `routing.Rib` as registered on a listener: the set methods on the fast reader.
+#[derive(Clone)]
+pub(crate) struct LegacyRibService {
+    svc: Arc<LegacyRibSvc>,
+    generated: jet_proto::routing::rib_server::RibServer<LegacyRibSvc>,
+}
+
+impl LegacyRibService {
+    pub(crate) fn new(svc: LegacyRibSvc) -> Self {
+        let svc = Arc::new(svc);
+        LegacyRibService {
+            generated: jet_proto::routing::rib_server::RibServer::from_arc(svc.clone()),
+            svc,
+        }
+    }
+}
+
+impl tonic::server::NamedService for LegacyRibService {
+    const NAME: &'static str = "routing.Rib";
+}
+
+/// A legacy RouteUpdateRequest read by the fast reader.
+pub(crate) struct LegacySet(SetRequest);
+
+impl super::rib::FromWire for LegacySet {
+    fn from_wire(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
+        SetRequest::decode_legacy(bytes).map(LegacySet)
+    }
+}
+
+impl super::rib::ToWire for lg::RouteOperReply {
+    fn to_wire(&self, dst: &mut tonic::codec::EncodeBuf<'_>) {
+        // EncodeBuf grows on demand, so encoding cannot run out of room.
+        let _ = self.encode(dst);
+    }
+}
+
+struct SetMethod {
+    svc: Arc<LegacyRibSvc>,
+    op: SetOp,
+}
+
+type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+impl tonic::server::UnaryService<LegacySet> for SetMethod {
+    type Response = lg::RouteOperReply;
+    type Future = BoxFuture<Result<Response<lg::RouteOperReply>, Status>>;
+
+    fn call(&mut self, req: Request<LegacySet>) -> Self::Future {
+        let (svc, op) = (self.svc.clone(), self.op);
+        Box::pin(async move { svc.set_decoded(req, op).await })
+    }
+}
+
+impl tower::Service<http::Request<tonic::body::Body>> for LegacyRibService {
+    type Response = http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<tonic::body::Body>) -> Self::Future {
+        let op = match req.uri().path() {
+            "/routing.Rib/RouteAdd" => Some(SetOp::Add),
+            "/routing.Rib/RouteModify" => Some(SetOp::Modify),
+            "/routing.Rib/RouteUpdate" => Some(SetOp::Update),
+            _ => None,
+        };
+        match op {
+            Some(op) => {
+                let svc = self.svc.clone();
+                Box::pin(async move {
+                    let codec = super::rib::WireCodec::<lg::RouteOperReply, LegacySet>::new();
+                    let mut grpc = tonic::server::Grpc::new(codec);
+                    Ok(grpc.unary(SetMethod { svc, op }, req).await)
+                })
+            }
+            None => tower::Service::call(&mut self.generated, req),
+        }
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         .max_decoding_message_size(2 << 20),
     );
     b.add_service(rib::RibService::new(rib::RibSvc::new(shared.clone())));
-    b.add_service(jet_proto::routing::rib_server::RibServer::new(
+    b.add_service(legacy_rib::LegacyRibService::new(
         legacy_rib::LegacyRibSvc::new(shared.clone()),
     ));
     b.add_service(jet_proto::routing::base_server::BaseServer::new(
