@@ -231,6 +231,26 @@ async fn a_flow_above_the_policer_rate_is_policed_and_counted_in_time() {
         "output bps {}",
         out.output_bps
     );
+    // The unit's counters and rates are what `show interfaces ... extensive` prints.
+    let ext = dev
+        .device()
+        .op_command(
+            jet_device::op::OpInput::Cli("show interfaces ge-0/0/1 extensive"),
+            jet_device::Format::Text,
+        )
+        .await
+        .unwrap();
+    let out_pps = ext
+        .lines()
+        .find(|l| l.trim_start().starts_with("Output packets:"))
+        .expect(&ext);
+    let rate: u64 = out_pps
+        .split_whitespace()
+        .rev()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .expect(out_pps);
+    assert!((200..=300).contains(&rate), "{out_pps}");
     assert_eq!(fwh.flow_stop(None).await.unwrap(), 1);
     tokio::time::resume();
 }

@@ -1,24 +1,44 @@
 //! `show interfaces [NAME] [extensive]`: the normal and extensive styles
 //! (`spec/junos-output.md` section 4.3). Text and XML are built in one pass per object
-//! so that they always agree. Counters are simulated zeros, except `Carrier
-//! transitions`, which counts simulated link flaps.
+//! so that they always agree. Traffic counters and rates come from the forwarding plane
+//! (`test forwarding packet`, simulated flows); error counters are zeros; `Carrier
+//! transitions` counts simulated link flaps.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
 use super::common::{root, up_down, Selection};
+use crate::firewall::UnitTraffic;
 use crate::output::{Element, Format};
 use crate::vocab::interfaces::{Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, Mtu};
 
 /// Next-hop cache figures Junos prints for inet/inet6.
 const MAX_NH_CACHE: u32 = 75_000;
 
+/// Per-unit traffic (from `test forwarding packet` and simulated flows), by unit name.
+pub(super) type Traffic = std::collections::BTreeMap<String, UnitTraffic>;
+
+/// The traffic of a physical interface: the sum of its units'.
+fn ifd_traffic(d: &Ifd, traffic: &Traffic) -> UnitTraffic {
+    let mut sum = UnitTraffic::default();
+    for u in d.units.iter().filter_map(|l| traffic.get(&l.name)) {
+        sum.input.add(u.input.packets, u.input.bytes);
+        sum.output.add(u.output.packets, u.output.bytes);
+        sum.input_pps += u.input_pps;
+        sum.input_bps += u.input_bps;
+        sum.output_pps += u.output_pps;
+        sum.output_bps += u.output_bps;
+    }
+    sum
+}
+
 pub(super) fn render(
     sel: &Selection<'_>,
     format: Format,
     extensive: bool,
     now: DateTime<Utc>,
+    traffic: &Traffic,
 ) -> String {
     let mut rootel = root("normal");
     let mut text = String::new();
@@ -28,11 +48,12 @@ pub(super) fn render(
                 if i > 0 {
                     text.push('\n');
                 }
-                rootel.push(physical(d, extensive, now, &mut text));
+                rootel.push(physical(d, extensive, now, &mut text, traffic));
             }
         }
         Selection::Ifl(d, l) => {
-            rootel.push(logical(d, l, extensive, &mut text, ""));
+            let tr = traffic.get(&l.name).copied().unwrap_or_default();
+            rootel.push(logical(d, l, extensive, &mut text, "", &tr));
         }
     }
     match format {
@@ -54,7 +75,14 @@ fn flags(name: &str, words: &[&str]) -> Element {
     e
 }
 
-fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Element {
+fn physical(
+    d: &Ifd,
+    extensive: bool,
+    now: DateTime<Utc>,
+    t: &mut String,
+    traffic: &Traffic,
+) -> Element {
+    let tr = &ifd_traffic(d, traffic);
     let oper = d.oper_up();
     let admin_text = if d.admin_up {
         "Enabled"
@@ -219,25 +247,36 @@ fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Ele
     if extensive {
         t.push_str("  Statistics last cleared: Never\n");
         e.push(Element::leaf("statistics-cleared", "Never"));
-        t.push_str(
+        let (ibps, obps) = (tr.input_bps.round() as u64, tr.output_bps.round() as u64);
+        let (ipps, opps) = (tr.input_pps.round() as u64, tr.output_pps.round() as u64);
+        let _ = write!(
+            t,
             "  Traffic statistics:\n   \
-             Input  bytes  :                    0                    0 bps\n   \
-             Output bytes  :                    0                    0 bps\n   \
-             Input  packets:                    0                    0 pps\n   \
-             Output packets:                    0                    0 pps\n",
+             Input  bytes  : {:>20} {:>20} bps\n   \
+             Output bytes  : {:>20} {:>20} bps\n   \
+             Input  packets: {:>20} {:>20} pps\n   \
+             Output packets: {:>20} {:>20} pps\n",
+            tr.input.bytes,
+            ibps,
+            tr.output.bytes,
+            obps,
+            tr.input.packets,
+            ipps,
+            tr.output.packets,
+            opps
         );
         let mut ts = Element::container("traffic-statistics").attr("junos:style", "verbose");
-        for name in [
-            "input-bytes",
-            "input-bps",
-            "output-bytes",
-            "output-bps",
-            "input-packets",
-            "input-pps",
-            "output-packets",
-            "output-pps",
+        for (name, v) in [
+            ("input-bytes", tr.input.bytes),
+            ("input-bps", ibps),
+            ("output-bytes", tr.output.bytes),
+            ("output-bps", obps),
+            ("input-packets", tr.input.packets),
+            ("input-pps", ipps),
+            ("output-packets", tr.output.packets),
+            ("output-pps", opps),
         ] {
-            ts.push(Element::leaf(name, "0"));
+            ts.push(Element::leaf(name, v.to_string()));
         }
         e.push(ts);
         let _ = writeln!(
@@ -291,14 +330,19 @@ fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Ele
                 .child(Element::leaf("output-packets", "0")),
         );
     } else {
-        t.push_str("  Input rate     : 0 bps (0 pps)\n  Output rate    : 0 bps (0 pps)\n");
+        let (ibps, obps) = (tr.input_bps.round() as u64, tr.output_bps.round() as u64);
+        let (ipps, opps) = (tr.input_pps.round() as u64, tr.output_pps.round() as u64);
+        let _ = write!(
+            t,
+            "  Input rate     : {ibps} bps ({ipps} pps)\n  Output rate    : {obps} bps ({opps} pps)\n"
+        );
         e.push(
             Element::container("traffic-statistics")
                 .attr("junos:style", "brief")
-                .child(Element::leaf("input-bps", "0"))
-                .child(Element::leaf("input-pps", "0"))
-                .child(Element::leaf("output-bps", "0"))
-                .child(Element::leaf("output-pps", "0")),
+                .child(Element::leaf("input-bps", ibps.to_string()))
+                .child(Element::leaf("input-pps", ipps.to_string()))
+                .child(Element::leaf("output-bps", obps.to_string()))
+                .child(Element::leaf("output-pps", opps.to_string())),
         );
     }
     if d.kind == IfdKind::Ethernet {
@@ -322,12 +366,20 @@ fn physical(d: &Ifd, extensive: bool, now: DateTime<Utc>, t: &mut String) -> Ele
     }
     for l in &d.units {
         t.push('\n');
-        e.push(logical(d, l, extensive, t, "  "));
+        let ltr = traffic.get(&l.name).copied().unwrap_or_default();
+        e.push(logical(d, l, extensive, t, "  ", &ltr));
     }
     e
 }
 
-fn logical(d: &Ifd, l: &Ifl, extensive: bool, t: &mut String, ind: &str) -> Element {
+fn logical(
+    d: &Ifd,
+    l: &Ifl,
+    extensive: bool,
+    t: &mut String,
+    ind: &str,
+    tr: &UnitTraffic,
+) -> Element {
     let _ = write!(
         t,
         "{ind}Logical interface {} (Index {}) (SNMP ifIndex {})",
@@ -372,31 +424,43 @@ fn logical(d: &Ifd, l: &Ifl, extensive: bool, t: &mut String, ind: &str) -> Elem
     }
     e.push(Element::leaf("encapsulation", "ENET2"));
     if extensive {
-        for block in ["Traffic", "Local", "Transit"] {
+        for (block, c) in [
+            ("Traffic", tr),
+            ("Local", &UnitTraffic::default()),
+            ("Transit", tr),
+        ] {
             let _ = writeln!(
                 t,
-                "{ind}  {block} statistics:\n{ind}   Input  bytes  :                    0\n\
-                 {ind}   Output bytes  :                    0\n{ind}   Input  packets:                    0\n\
-                 {ind}   Output packets:                    0"
+                "{ind}  {block} statistics:\n{ind}   Input  bytes  : {:>20}\n\
+                 {ind}   Output bytes  : {:>20}\n{ind}   Input  packets: {:>20}\n\
+                 {ind}   Output packets: {:>20}",
+                c.input.bytes, c.output.bytes, c.input.packets, c.output.packets
             );
         }
         let mut ts = Element::container("traffic-statistics").attr("junos:style", "verbose");
-        for name in [
-            "input-bytes",
-            "output-bytes",
-            "input-packets",
-            "output-packets",
+        for (name, v) in [
+            ("input-bytes", tr.input.bytes),
+            ("output-bytes", tr.output.bytes),
+            ("input-packets", tr.input.packets),
+            ("output-packets", tr.output.packets),
         ] {
-            ts.push(Element::leaf(name, "0"));
+            ts.push(Element::leaf(name, v.to_string()));
         }
         e.push(ts);
     } else {
-        let _ = writeln!(t, "{ind}  Input packets : 0\n{ind}  Output packets: 0");
+        let _ = writeln!(
+            t,
+            "{ind}  Input packets : {}\n{ind}  Output packets: {}",
+            tr.input.packets, tr.output.packets
+        );
         e.push(
             Element::container("traffic-statistics")
                 .attr("junos:style", "brief")
-                .child(Element::leaf("input-packets", "0"))
-                .child(Element::leaf("output-packets", "0")),
+                .child(Element::leaf("input-packets", tr.input.packets.to_string()))
+                .child(Element::leaf(
+                    "output-packets",
+                    tr.output.packets.to_string(),
+                )),
         );
     }
     let mut filters = Element::container("filter-information");

@@ -119,7 +119,8 @@ pub(super) async fn show(
     format: Format,
 ) -> Result<String, DeviceError> {
     let snap = dev.interfaces_current().await?;
-    render::render(&snap, q, format, chrono::Utc::now())
+    let traffic = dev.firewall().read(|p| p.units.clone());
+    render::render_with_traffic(&snap, q, format, chrono::Utc::now(), &traffic)
 }
 
 /// `request interface simulate-link NAME down|up`.

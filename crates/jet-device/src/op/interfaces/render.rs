@@ -32,19 +32,31 @@ pub(crate) struct InterfacesQuery {
     pub(crate) style: Style,
 }
 
-/// Renders `show interfaces` for `q` in `format`.
+/// Renders `show interfaces` for `q` in `format`, with no traffic.
+#[cfg(test)]
 pub(crate) fn render(
     snap: &InterfacesSnapshot,
     q: &InterfacesQuery,
     format: Format,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, DeviceError> {
+    render_with_traffic(snap, q, format, now, &detail::Traffic::new())
+}
+
+/// Renders `show interfaces` for `q` in `format`, counters and rates from `traffic`.
+pub(crate) fn render_with_traffic(
+    snap: &InterfacesSnapshot,
+    q: &InterfacesQuery,
+    format: Format,
+    now: chrono::DateTime<chrono::Utc>,
+    traffic: &detail::Traffic,
+) -> Result<String, DeviceError> {
     let sel = select(snap, q.name.as_deref())?;
     match q.style {
         Style::Terse => Ok(terse(&sel, format)),
         Style::Descriptions => Ok(descriptions(&sel, format)),
-        Style::Normal => Ok(detail::render(&sel, format, false, now)),
-        Style::Extensive => Ok(detail::render(&sel, format, true, now)),
+        Style::Normal => Ok(detail::render(&sel, format, false, now, traffic)),
+        Style::Extensive => Ok(detail::render(&sel, format, true, now, traffic)),
     }
 }
 
