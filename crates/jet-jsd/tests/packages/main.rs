@@ -54,10 +54,15 @@ impl Dev {
 
     /// A device trusting provider `acme` with this workspace's key.
     pub async fn device(&self) -> TestDevice {
+        self.device_with("").await
+    }
+
+    /// [`Dev::device`] with `extra` configuration (curly braces) merged in.
+    pub async fn device_with(&self, extra: &str) -> TestDevice {
         let line = self.key.public().to_line();
         TestDevice::in_dir(
             tempfile::tempdir().expect("tempdir"),
-            "system { extensions { providers acme; } }",
+            &format!("system {{ extensions {{ providers acme; }} }} {extra}"),
             move |data| {
                 let d = data.join("certs/providers");
                 std::fs::create_dir_all(&d).expect("mkdir");
@@ -209,6 +214,24 @@ async fn refused_packages_name_their_reason_and_leave_nothing() {
     let staging = data.join("packages/.staging");
     let left = std::fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "staging left behind");
+}
+
+#[tokio::test]
+async fn read_only_user_may_not_install() {
+    let dev = Dev::new();
+    let hash = jet_device::factory::hash_password("ro-secret");
+    let d = dev
+        .device_with(&format!(
+            "system {{ login {{ user ro {{ uid 2001; class read-only; authentication {{ \
+             encrypted-password \"{hash}\"; }} }} }} }}"
+        ))
+        .await;
+    let c = d.client().await;
+    c.login("ro", "ro-secret", "ro-app").await.expect("login");
+    let pkg = dev.package("hello", "1.0.0", "sleep 30\n");
+    let e = op(&c, &add(&pkg)).await.expect_err("refused");
+    assert!(e.contains("read-only may only run show commands"), "{e}");
+    assert!(!d.dir.path().join("packages/hello").exists());
 }
 
 pub fn read_entries(pkg: &Path) -> Vec<(String, Vec<u8>)> {
