@@ -126,6 +126,20 @@ pub(crate) fn usage(pid: u32) -> Option<(u64, u64)> {
 /// Kills every process whose environment says it was started for the device on
 /// `data_dir` (left behind by a jetd that was killed), and says how many there were.
 pub fn kill_leftovers(data_dir: &Path) -> usize {
+    // A few passes: a leftover may fork while we scan, and a scan of /proc that races
+    // with processes coming and going is not guaranteed to see every one.
+    let mut killed = 0;
+    for _ in 0..3 {
+        let n = kill_leftovers_once(data_dir);
+        killed += n;
+        if n == 0 {
+            break;
+        }
+    }
+    killed
+}
+
+fn kill_leftovers_once(data_dir: &Path) -> usize {
     let marker = format!("{DEVICE_ENV}={}", data_dir.display());
     let me = std::process::id();
     let Ok(dir) = std::fs::read_dir("/proc") else {

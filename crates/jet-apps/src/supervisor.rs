@@ -640,9 +640,9 @@ impl Supervisor {
 
     fn rows(&self) -> Vec<AppRow> {
         let data_dir = self.device.data_dir();
+        // De-configured apps stay (as `stopping`) until their process is gone.
         self.apps
             .values()
-            .filter(|a| a.configured)
             .map(|a| AppRow {
                 spec: a.spec.clone(),
                 state: a.state,

@@ -389,7 +389,7 @@ async fn dropping_the_service_leaves_no_process_and_leftovers_are_killed_at_star
     // A process marked with this device's data directory (what a killed jetd leaves) is
     // killed when the service starts; the daemon then runs again.
     let mut stray = std::process::Command::new("sleep")
-        .arg("300")
+        .arg("30")
         .env(jet_apps::DEVICE_ENV, dev.data_dir())
         .spawn()
         .expect("stray");
@@ -620,5 +620,56 @@ async fn an_apps_token_is_its_users_password_while_it_runs() {
         dev.authenticate("admin", &token).await.is_err(),
         "a token outlived its app"
     );
+    apps.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_stanza_restarts_the_daemon_and_an_operator_revives_a_failed_one() {
+    let (td, apps) = start(
+        "",
+        &[("sleeper.sh", SLEEPER), ("crash.sh", "#!/bin/sh\nexit 7\n")],
+    )
+    .await;
+    let dev = td.device();
+    commit(
+        dev,
+        &format!("set {APP} file sleeper.sh daemonize\nset {APP} file crash.sh daemonize"),
+    )
+    .await
+    .expect("commit");
+    let first = wait_row(&apps, "sleeper.sh", |r| r.state == AppState::Running)
+        .await
+        .pid
+        .expect("pid");
+    commit(dev, &format!("set {APP} file sleeper.sh arguments again"))
+        .await
+        .expect("change");
+    let second = wait_row(&apps, "sleeper.sh", |r| {
+        r.state == AppState::Running && r.pid != Some(first)
+    })
+    .await;
+    assert_eq!(second.spec.args, vec!["again".to_owned()]);
+    wait_dead(first).await;
+    wait_log(
+        dev,
+        "sleeper.sh",
+        &[&format!("started {} again", second.pid.unwrap_or(0))],
+    )
+    .await;
+
+    wait_row(&apps, "crash.sh", |r| r.state == AppState::Failed).await;
+    // An operator start gives it a fresh back-off; it crashes again at once.
+    op(
+        dev,
+        "request extension-service start crash.sh",
+        Format::Text,
+    )
+    .await
+    .expect("start a failed app");
+    let row = wait_row(&apps, "crash.sh", |r| {
+        r.state == AppState::Waiting || r.state == AppState::Running
+    })
+    .await;
+    assert!(row.restarts >= 4, "{row:?}");
     apps.shutdown().await;
 }

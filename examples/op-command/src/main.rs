@@ -18,6 +18,12 @@
 //! JET_PASSWORD=secret cargo run -p op-command
 //! ```
 //!
+//! **On the device** (an on-box app): copy the binary to `DATA/scripts/jet/op-command`,
+//! configure `system extensions extension-service application file op-command username
+//! admin`, and run `request extension-service start op-command`. The device starts it with
+//! `JET_SOCKET` set; it then connects over the device's local socket, where the device knows
+//! it and logs it in as `admin` without a password. Its output is in `show log op-command`.
+//!
 //! Exit status: 0 on success, 1 on any error (printed to stderr).
 
 use std::process::ExitCode;
@@ -47,6 +53,17 @@ async fn main() -> ExitCode {
 
 /// Connects, logs in and runs the command; every error becomes a message for the user.
 async fn run() -> Result<String, String> {
+    // 0. Started by the device (an on-box app)? Then the local socket, no password.
+    if std::env::var_os("JET_SOCKET").is_some() {
+        let jet = JetClient::connect_on_box()
+            .await
+            .map_err(|e| e.to_string())?;
+        return jet
+            .op_command("show version", OutputFormat::Text)
+            .await
+            .map_err(|e| format!("show version failed: {e}"));
+    }
+
     // 1. Where and how to connect.
     let user = env_or("JET_USER", "admin");
     let password = std::env::var("JET_PASSWORD")

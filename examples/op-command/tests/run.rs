@@ -14,6 +14,7 @@ async fn op_command(vars: &[(&str, String)]) -> Output {
         "JET_PASSWORD",
         "JET_CA",
         "JET_SERVER_NAME",
+        "JET_SOCKET",
     ] {
         cmd.env_remove(v);
     }
@@ -108,4 +109,65 @@ async fn jet_ca_switches_to_tls() {
     // The certificate is checked: a name it does not carry is refused.
     let out = op_command(&vars("not-the-device.example")).await;
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_box_it_runs_without_a_password_over_the_local_socket() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scripts = dir.path().join("scripts/jet");
+    std::fs::create_dir_all(&scripts).expect("scripts dir");
+    std::fs::copy(env!("CARGO_BIN_EXE_op-command"), scripts.join("op-command")).expect("copy");
+    std::fs::set_permissions(
+        scripts.join("op-command"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let dev = TestDevice::in_dir(
+        dir,
+        "system { extensions { extension-service { application { \
+         file op-command { username admin; } } } } }",
+        |_| {},
+    )
+    .await;
+    let device = dev.device().clone();
+    let socket = device.data_dir().join(jet_jsd::local::LOCAL_SOCKET);
+    let apps = jet_apps::AppService::start(
+        device.clone(),
+        jet_apps::AppServiceOptions {
+            source: None,
+            env: vec![("JET_SOCKET".into(), socket.into_os_string())],
+        },
+    )
+    .await
+    .expect("apps");
+    let input = jet_device::op::OpInput::Cli("request extension-service start op-command");
+    device
+        .op_command(input, jet_device::Format::Text)
+        .await
+        .expect("start");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let log = device.read_log("op-command").await.unwrap_or_default();
+        if log.contains("Hostname: testdev") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "log: {log}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // It exits by itself after printing.
+    let row = loop {
+        let rows = apps.status().await;
+        if rows.iter().all(|r| r.state == jet_apps::AppState::Exited) {
+            break rows;
+        }
+        assert!(std::time::Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        row[0].last_exit.as_ref().map(|e| e.how.as_str()),
+        Some("exit code 0"),
+        "{row:?}"
+    );
+    apps.shutdown().await;
 }
