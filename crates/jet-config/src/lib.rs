@@ -55,9 +55,11 @@ pub mod tree;
 mod validate;
 pub mod value;
 mod views;
+mod views_bgp;
 mod views_net;
 mod xml;
 
+pub use crate::views_bgp::{BgpCfg, BgpGroupCfg, BgpNeighborCfg};
 pub use crate::views_net::{
     AddressMatchCfg, ExtensionAppCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg,
     IfdCfg, IflCfg, IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg,

@@ -63,6 +63,17 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.base.Base/RoutePurgeTimerDelete",
     "/jnx.jet.routing.base.Base/RoutePurgeTimerGet",
     "/jnx.jet.routing.base.Base/RouteSummaryGet",
+    // The BGP route service (issue 12).
+    "/jnx.jet.routing.bgp.Bgp/Initialize",
+    "/jnx.jet.routing.bgp.Bgp/Cleanup",
+    "/jnx.jet.routing.bgp.Bgp/RouteAdd",
+    "/jnx.jet.routing.bgp.Bgp/RouteModify",
+    "/jnx.jet.routing.bgp.Bgp/RouteUpdate",
+    "/jnx.jet.routing.bgp.Bgp/RouteDelete",
+    "/jnx.jet.routing.bgp.Bgp/RouteGet",
+    "/jnx.jet.routing.bgp.Bgp/RouteSubscribe",
+    "/jnx.jet.routing.bgp.Bgp/RouteUnsubscribe",
+    "/jnx.jet.routing.bgp.Bgp/RouteRefresh",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

@@ -540,6 +540,7 @@ fn route(b: &mut Batch, bytes: &[u8]) -> R<RouteSpec> {
         bgp_static,
         stats,
         attrs: jet_rib::Attrs { tags, colors },
+        bgp: 0,
     })
 }
 

@@ -11,6 +11,8 @@
 //!   chunk at a time;
 //! - [`convert`]: the general prost ⇄ jet-rib conversions with the form checks and the
 //!   JET sub-codes the contract names (also used for RouteSubscribe updates);
+//! - [`bgp`]: the BGP route service's messages (BGP-static routes with their
+//!   attributes, its own sub-code numbering);
 //! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
 //!   on any bytes (unit tests and the `rib_wire` fuzz target).
 //!
@@ -28,6 +30,7 @@
 //! jet_rib_wire::check_against_prost(&bytes);
 //! ```
 
+pub mod bgp;
 pub mod convert;
 pub mod decode;
 pub mod encode;

@@ -5,6 +5,7 @@
 
 mod auth;
 mod base;
+mod bgp;
 mod config_session;
 mod legacy;
 mod mgmt;
@@ -20,6 +21,7 @@ use tonic::service::Routes;
 use crate::conn::{Caller, ConnInfo};
 use crate::Shared;
 
+pub(crate) use bgp::BgpSubscriptions;
 pub(crate) use status::{classify, failure, ok_status};
 
 /// All services of one listener, with reflection and health.
@@ -58,6 +60,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         jet_proto::jnx::jet::routing::interfaces::interfaces_server::InterfacesServer::new(
             rt_interfaces::RtInterfacesSvc::new(shared.clone()),
         ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::routing::bgp::bgp_server::BgpServer::new(bgp::BgpSvc::new(
+            shared.clone(),
+        )),
     );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
