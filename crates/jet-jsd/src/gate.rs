@@ -74,6 +74,11 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.bgp.Bgp/RouteSubscribe",
     "/jnx.jet.routing.bgp.Bgp/RouteUnsubscribe",
     "/jnx.jet.routing.bgp.Bgp/RouteRefresh",
+    // VersionDiscovery answers from this list (svc/version.rs).
+    "/jnx.jet.version.VersionDiscovery/JunosVersionGet",
+    "/jnx.jet.version.VersionDiscovery/ServiceListGet",
+    "/jnx.jet.version.VersionDiscovery/RpcListGet",
+    "/jnx.jet.version.VersionDiscovery/ServiceVersionGet",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

@@ -45,6 +45,7 @@
 //! descriptor pool. Nothing we compile imports it.
 
 mod catalog;
+pub mod descriptor;
 
 pub use catalog::{method, RpcMethod, Streaming, METHODS, SERVICE_NAMES};
 

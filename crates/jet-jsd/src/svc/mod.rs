@@ -12,6 +12,7 @@ mod mgmt;
 mod rib;
 pub(crate) mod rt_interfaces;
 pub(crate) mod status;
+mod version;
 mod wire_enum;
 
 use std::sync::Arc;
@@ -65,6 +66,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         jet_proto::jnx::jet::routing::bgp::bgp_server::BgpServer::new(bgp::BgpSvc::new(
             shared.clone(),
         )),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
+            version::VersionSvc::new(shared.clone()),
+        ),
     );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
