@@ -238,6 +238,7 @@ mod tests {
         assert_eq!(
             choices("show "),
             vec![
+                "bgp",
                 "configuration",
                 "extension-service",
                 "interfaces",

@@ -4,6 +4,7 @@
 //! `ExecuteOpCommand` and `jcli` all give the same answer. CLI words may be abbreviated to
 //! any unique prefix, as on Junos (`sh ver`).
 
+mod bgp;
 mod clients;
 mod commits;
 mod configuration;
@@ -46,6 +47,7 @@ pub(crate) enum Command {
     SystemStorage,
     Log { file: String },
     Route(route::RouteCmd),
+    BgpSummary,
 }
 
 /// How the output is post-processed.
@@ -145,6 +147,7 @@ impl Device {
                 interfaces::simulate_link(self, &name, up, format).await
             }
             Command::SystemUsers => Ok(users::render(self, format)),
+            Command::BgpSummary => Ok(bgp::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::Route(r) => {
@@ -257,6 +260,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         ["show", "interfaces"] => Command::Interfaces(interfaces::parse_show(rest)?),
         ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
         ["show", "system", "users"] => Command::SystemUsers,
+        ["show", "bgp", "summary"] => Command::BgpSummary,
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log", "messages"] => Command::Log {
             file: "messages".into(),
@@ -325,6 +329,7 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         "get-commit-information" => Command::SystemCommit,
         "get-interface-information" => Command::Interfaces(interfaces::parse_rpc(body)?),
         "get-system-users-information" => Command::SystemUsers,
+        "get-bgp-summary-information" => Command::BgpSummary,
         "get-system-storage" => Command::SystemStorage,
         "get-log" => Command::Log {
             file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),

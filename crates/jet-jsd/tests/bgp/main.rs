@@ -6,6 +6,7 @@
 mod changes;
 mod get;
 mod session;
+mod show;
 mod subscribe;
 
 use jet_sdk::proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress, StatusCode};
