@@ -246,6 +246,7 @@ mod tests {
         assert_eq!(
             choices("show "),
             vec![
+                "bgp",
                 "configuration",
                 "extension-service",
                 "firewall",

@@ -14,6 +14,7 @@
 //! `jet-bench rpc --sessions 8 [--rate 1000]` measures unary calls per second from
 //! several sessions, or their latency at a fixed rate (see `rpc.rs`).
 
+mod bgp;
 mod config;
 mod count;
 mod events;
@@ -153,6 +154,30 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = rib::Api::Current)]
         api: rib::Api,
     },
+    /// Program N BGP-static routes (with attributes) through the BGP route service.
+    Bgp {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Total IPv4 /32 routes (10.0.0.0 upwards).
+        #[arg(long, default_value_t = 1_000_000)]
+        routes: u32,
+        /// Routes per RouteAdd (1-1000).
+        #[arg(long, default_value_t = 1000)]
+        batch: u32,
+        /// Concurrent clients, each with its own connection and client id.
+        #[arg(long, default_value_t = 1)]
+        clients: u32,
+        /// RouteAdd requests in flight per client.
+        #[arg(long, default_value_t = 4)]
+        inflight: usize,
+        /// Process id of jetd, to report its RSS before and after.
+        #[arg(long)]
+        pid: Option<u32>,
+    },
 }
 
 #[tokio::main]
@@ -255,7 +280,43 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        Cmd::Bgp {
+            target,
+            user,
+            routes,
+            batch,
+            clients,
+            inflight,
+            pid,
+        } => bgp_cmd(target, user, routes, batch, clients, inflight, pid).await,
     }
+}
+
+/// `jet-bench bgp`.
+async fn bgp_cmd(
+    target: String,
+    user: String,
+    routes: u32,
+    batch: u32,
+    clients: u32,
+    inflight: usize,
+    pid: Option<u32>,
+) -> anyhow::Result<()> {
+    let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+    bgp::run(rib::RibArgs {
+        target,
+        user,
+        password,
+        routes,
+        batch,
+        clients,
+        inflight: inflight.max(1),
+        pid,
+        get: false,
+        api: rib::Api::Current,
+        get_decode: rib::GetDecode::Count,
+    })
+    .await
 }
 
 async fn session(

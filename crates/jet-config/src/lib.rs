@@ -56,10 +56,12 @@ mod validate;
 pub mod value;
 mod views;
 mod views_apps;
+mod views_bgp;
 mod views_net;
 mod xml;
 
 pub use crate::views_apps::{ChecksumAlgo, ExtensionAppCfg};
+pub use crate::views_bgp::{BgpCfg, BgpGroupCfg, BgpNeighborCfg};
 pub use crate::views_net::{
     AddressMatchCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg, IfdCfg, IflCfg,
     IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg, RoutingInstanceCfg,

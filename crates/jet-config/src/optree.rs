@@ -229,6 +229,11 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
     "show",
     "Show system information",
     &[
+        branch(
+            "bgp",
+            "Show BGP information",
+            &[leaf("summary", "Show overview of BGP information")],
+        ),
         CommandNode {
             word: "configuration",
             help: "Show current configuration",

@@ -36,6 +36,7 @@ fn one_route(i: u64) -> Batch {
         bgp_static: false,
         stats: false,
         attrs: Default::default(),
+        bgp: 0,
     });
     b
 }

@@ -95,6 +95,22 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerAdd",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerDelete",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerGet",
+    // The BGP route service (issue 12).
+    "/jnx.jet.routing.bgp.Bgp/Initialize",
+    "/jnx.jet.routing.bgp.Bgp/Cleanup",
+    "/jnx.jet.routing.bgp.Bgp/RouteAdd",
+    "/jnx.jet.routing.bgp.Bgp/RouteModify",
+    "/jnx.jet.routing.bgp.Bgp/RouteUpdate",
+    "/jnx.jet.routing.bgp.Bgp/RouteDelete",
+    "/jnx.jet.routing.bgp.Bgp/RouteGet",
+    "/jnx.jet.routing.bgp.Bgp/RouteSubscribe",
+    "/jnx.jet.routing.bgp.Bgp/RouteUnsubscribe",
+    "/jnx.jet.routing.bgp.Bgp/RouteRefresh",
+    // VersionDiscovery answers from this list (svc/version.rs).
+    "/jnx.jet.version.VersionDiscovery/JunosVersionGet",
+    "/jnx.jet.version.VersionDiscovery/ServiceListGet",
+    "/jnx.jet.version.VersionDiscovery/RpcListGet",
+    "/jnx.jet.version.VersionDiscovery/ServiceVersionGet",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) bound: Mutex<Vec<SocketAddr>>,
     /// Clients of the routing interfaces service.
     pub(crate) rt_interfaces: Arc<svc::rt_interfaces::RtIfClients>,
+    /// Subscriptions of the BGP route service.
+    pub(crate) bgp_subs: Arc<svc::BgpSubscriptions>,
 }
 
 /// A running jsd. [`Jsd::shutdown`] stops it gracefully; dropping it stops it at once
@@ -78,6 +80,7 @@ impl Jsd {
             lingering_refused: AtomicUsize::new(0),
             bound: Mutex::new(Vec::new()),
             rt_interfaces: Default::default(),
+            bgp_subs: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
         device.set_request_response_status(Arc::new(admission::AdmissionStatus {

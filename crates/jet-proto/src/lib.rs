@@ -61,6 +61,7 @@
 
 mod catalog;
 mod catalog_legacy;
+pub mod descriptor;
 
 pub use catalog::{method, RpcMethod, Streaming, METHODS, SERVICE_NAMES};
 pub use catalog_legacy::{LEGACY_METHODS, LEGACY_SERVICE_NAMES};

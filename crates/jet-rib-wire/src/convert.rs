@@ -290,6 +290,7 @@ fn route(b: &mut Batch, e: &pb::RouteEntry) -> Result<RouteSpec, Refusal> {
         bgp_static,
         stats: e.enable_stats,
         attrs,
+        bgp: 0,
     })
 }
 
@@ -340,7 +341,7 @@ pub fn delete_batch(keys: &[pb::RouteMatch]) -> DeleteBatch {
 
 /// An address as the client asked at RouteInitialize: text, or (`bytes`) its 4 or 16
 /// bytes in network order.
-fn ip_pb(a: IpAddr, bytes: bool) -> IpAddress {
+pub fn ip_pb(a: IpAddr, bytes: bool) -> IpAddress {
     let f = match (bytes, a) {
         (false, a) => AddrFormat::AddrString(a.to_string()),
         (true, IpAddr::V4(v)) => AddrFormat::AddrBytes(v.octets().to_vec()),

@@ -573,6 +573,7 @@ fn route(b: &mut Batch, bytes: &[u8], dialect: Dialect) -> R<RouteSpec> {
         bgp_static,
         stats,
         attrs: jet_rib::Attrs { tags, colors },
+        bgp: 0,
     })
 }
 

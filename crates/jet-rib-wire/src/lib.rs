@@ -13,6 +13,8 @@
 //!   JET sub-codes the contract names (also used for RouteSubscribe updates);
 //! - [`legacy`]: the older generation's `routing.Rib` messages translated to and from
 //!   the current ones (batches marked `legacy` for the RIB's generation check);
+//! - [`bgp`]: the BGP route service's messages (BGP-static routes with their
+//!   attributes, its own sub-code numbering);
 //! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
 //!   on any bytes (unit tests and the `rib_wire` fuzz target).
 //!
@@ -30,6 +32,7 @@
 //! jet_rib_wire::check_against_prost(&bytes);
 //! ```
 
+pub mod bgp;
 pub mod convert;
 pub mod decode;
 pub mod encode;

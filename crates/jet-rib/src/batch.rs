@@ -84,6 +84,8 @@ pub struct RouteSpec {
     pub stats: bool,
     /// Tags and colors.
     pub attrs: Attrs,
+    /// Index+1 into [`Batch::bgp`] (0 = no BGP attributes: a RIB-service route).
+    pub bgp: u32,
 }
 
 /// A batch of Add/Modify/Update entries.
@@ -97,6 +99,9 @@ pub struct Batch {
     pub routes: Vec<RouteSpec>,
     /// All gateways, flattened.
     pub gateways: Vec<Gateway>,
+    /// BGP attribute sets of the batch (BGP route service), referred to by
+    /// [`RouteSpec::bgp`].
+    pub bgp: Vec<crate::bgp::BgpAttrs>,
     /// The first entry that failed form checks; `routes` holds exactly the entries
     /// before it.
     pub invalid: Option<EntryError>,

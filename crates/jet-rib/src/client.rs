@@ -28,6 +28,9 @@ pub struct Defaults {
     /// `default_response_address_format` is ADDRESS_BYTES: replies carry addresses as
     /// 4 or 16 bytes (`addr_bytes`) instead of text (`addr_string`, the default).
     pub address_bytes: bool,
+    /// Replies name tables by numeric id instead of by name (the BGP route service's
+    /// `default_table_format` TABLE_ID).
+    pub table_ids: bool,
 }
 
 impl Default for Defaults {
@@ -36,6 +39,7 @@ impl Default for Defaults {
             pref: MIN_PREFERENCE,
             pref2: DEFAULT_PREFERENCE2,
             address_bytes: false,
+            table_ids: false,
         }
     }
 }
@@ -48,7 +52,13 @@ impl Defaults {
             pref: pref.unwrap_or(MIN_PREFERENCE).max(MIN_PREFERENCE),
             pref2: pref2.unwrap_or(DEFAULT_PREFERENCE2),
             address_bytes: false,
+            table_ids: false,
         }
+    }
+
+    /// The same defaults with replies naming tables by id (`true`) or by name.
+    pub fn with_table_ids(self, table_ids: bool) -> Defaults {
+        Defaults { table_ids, ..self }
     }
 
     /// The same defaults with replies writing addresses as bytes (`true`) or text.
@@ -283,6 +293,7 @@ mod tests {
                 pref: 5,
                 pref2: 100,
                 address_bytes: false,
+                table_ids: false,
             }
         );
         assert_eq!(
@@ -291,6 +302,7 @@ mod tests {
                 pref: 7,
                 pref2: 3,
                 address_bytes: false,
+                table_ids: false,
             }
         );
     }

@@ -39,6 +39,7 @@
 //! insert and ordered walk, which a B-tree serves with less code and memory.
 
 mod batch;
+mod bgp;
 mod client;
 mod error;
 mod nexthop;
@@ -53,6 +54,7 @@ pub use batch::{
     Attrs, Batch, BatchOutcome, DeleteBatch, KeySpec, RouteSpec, SetOp, TableRef,
     DEFAULT_PREFERENCE2, MAX_BATCH, MAX_GATEWAYS, MIN_PREFERENCE,
 };
+pub use bgp::{BgpAttrTable, BgpAttrs, BgpNhKind, DEFAULT_LOCAL_PREF};
 pub use client::{
     Client, ClientIdx, Clients, Defaults, InitOutcome, DEFAULT_PURGE_SECS, PURGE_RANGE,
 };

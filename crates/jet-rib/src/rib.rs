@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use crate::batch::{Attrs, Batch, BatchOutcome, DeleteBatch, SetOp, TableRef, MAX_BATCH};
+use crate::bgp::{BgpAttrTable, BgpNhKind};
 use crate::client::{ClientIdx, Clients};
 use crate::error::{EntryError, RibCode, RibError};
 use crate::nexthop::{Gateway, IfNames, LabelAction, NhId, NhTable};
@@ -65,6 +66,8 @@ pub struct Rib {
     pub clients: Clients,
     attrs: Vec<Attrs>,
     attrs_free: Vec<u32>,
+    /// Interned BGP attributes of BGP-static paths.
+    pub bgp: BgpAttrTable,
     /// Indirect gateway addresses in use, by resolving table: a change covering one of
     /// them triggers re-resolution.
     pub(crate) watched: BTreeMap<(u32, u128), u32>,
@@ -99,6 +102,7 @@ impl Rib {
             clients: Clients::default(),
             attrs: Vec::new(),
             attrs_free: Vec::new(),
+            bgp: BgpAttrTable::default(),
             watched: BTreeMap::new(),
             source_keys: HashMap::new(),
         };
@@ -216,6 +220,9 @@ impl Rib {
         if p.attrs != 0 {
             self.attrs_free.push(p.attrs - 1);
         }
+        if p.bgp != 0 {
+            self.bgp.release(p.bgp);
+        }
         if let Some(gone) = self.nhs.release(p.nh) {
             self.unwatch(&gone);
         }
@@ -270,6 +277,7 @@ impl Rib {
         // Consecutive routes usually share their next hop: reuse the last one when the
         // gateways are the same (same count, same values) in the same instance.
         let mut last: Option<(u32, &[Gateway], NhId)> = None;
+        let mut last_bgp: Option<(u32, u32)> = None;
         for (i, r) in batch.routes.iter().enumerate() {
             let tref = batch.tables.get(r.table as usize);
             let Some(tid) = tables.get(r.table as usize).copied().flatten() else {
@@ -311,20 +319,48 @@ impl Rib {
                 _ => {}
             }
             let inst = self.inst_of[tid.0 as usize];
-            let nh = match last {
-                Some((li, prev, id)) if li == inst && prev == gws => {
-                    self.nhs.add_ref(id);
+            let bgp = (r.bgp != 0)
+                .then(|| batch.bgp.get(r.bgp as usize - 1))
+                .flatten();
+            let nh = match bgp.map(|b| b.nh_kind) {
+                Some(BgpNhKind::Reject) => self.fixed_nh(inst, tid, crate::NextHop::Reject),
+                Some(BgpNhKind::Fictitious) => self.fixed_nh(inst, tid, crate::NextHop::Discard),
+                _ => {
+                    let nh = match last {
+                        Some((li, prev, id)) if li == inst && prev == gws => {
+                            self.nhs.add_ref(id);
+                            id
+                        }
+                        _ => self.nh_for(inst, tid, gws),
+                    };
+                    last = Some((inst, gws, nh));
+                    nh
+                }
+            };
+            let attrs = self.store_attrs(r.attrs);
+            // Consecutive routes of a batch usually carry the same attributes: one
+            // lookup per distinct set, then a reference per route.
+            let bgp_id = match (bgp, last_bgp) {
+                (None, _) => 0,
+                (Some(_), Some((bi, id))) if bi == r.bgp => {
+                    self.bgp.add_ref(id);
                     id
                 }
-                _ => self.nh_for(inst, tid, gws),
+                (Some(b), _) => {
+                    let id = self.bgp.intern(b);
+                    last_bgp = Some((r.bgp, id));
+                    id
+                }
             };
-            last = Some((inst, gws, nh));
-            let attrs = self.store_attrs(r.attrs);
             let path = Path {
                 cookie: r.cookie,
                 owner: client.0,
                 pref: r.pref.unwrap_or(defaults.pref).max(crate::MIN_PREFERENCE),
-                pref2: r.pref2.unwrap_or(defaults.pref2),
+                pref2: match bgp {
+                    Some(b) => r.pref2.unwrap_or(b.pref2()),
+                    None => r.pref2.unwrap_or(defaults.pref2),
+                },
+                bgp: bgp_id,
                 nh,
                 since: now,
                 proto: if r.bgp_static {
@@ -385,6 +421,17 @@ impl Rib {
             None => format!("route {p} cookie {cookie} not found in {}", t.name),
         };
         EntryError::new(i, RibCode::RouteNotFound, msg)
+    }
+
+    /// A next hop without gateways (reject, discard), interned.
+    fn fixed_nh(&mut self, inst: u32, tid: TableId, nh: crate::NextHop) -> NhId {
+        let (id, new) = self.nhs.intern(inst, nh);
+        if new {
+            self.watch(tid, id);
+            let state = self.resolve_one(id);
+            self.nhs.set_state(id, state);
+        }
+        id
     }
 
     fn nh_for(&mut self, inst: u32, tid: TableId, gws: &[Gateway]) -> NhId {
@@ -562,7 +609,7 @@ fn generation_check(
     ))
 }
 
-fn precheck(valid: usize, invalid: Option<&EntryError>) -> Option<BatchOutcome> {
+pub(crate) fn precheck(valid: usize, invalid: Option<&EntryError>) -> Option<BatchOutcome> {
     let total = valid + usize::from(invalid.is_some());
     if total == 0 {
         return Some(BatchOutcome {
@@ -587,7 +634,11 @@ fn precheck(valid: usize, invalid: Option<&EntryError>) -> Option<BatchOutcome> 
     None
 }
 
-fn finish(res: Result<(), EntryError>, valid: usize, invalid: Option<EntryError>) -> BatchOutcome {
+pub(crate) fn finish(
+    res: Result<(), EntryError>,
+    valid: usize,
+    invalid: Option<EntryError>,
+) -> BatchOutcome {
     match res {
         Err(e) => BatchOutcome {
             completed: e.index,
@@ -600,7 +651,7 @@ fn finish(res: Result<(), EntryError>, valid: usize, invalid: Option<EntryError>
     }
 }
 
-fn family_mismatch(i: usize, p: &Prefix, t: &Table) -> EntryError {
+pub(crate) fn family_mismatch(i: usize, p: &Prefix, t: &Table) -> EntryError {
     EntryError::new(
         i,
         RibCode::PrefixInvalid,

@@ -132,6 +132,7 @@ impl Rib {
                 proto,
                 flags: 0,
                 attrs: 0,
+                bgp: 0,
             };
             let t = &mut self.tables[tid.0 as usize];
             if let Some(old) = t.get_path(&r.prefix, key) {

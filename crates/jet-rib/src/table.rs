@@ -80,6 +80,8 @@ pub struct Path {
     pub flags: u8,
     /// Index+1 of tags/colors in the RIB's attribute slab (0 = none).
     pub attrs: u32,
+    /// Id of the interned BGP attributes ([`crate::BgpAttrTable`], 0 = none).
+    pub bgp: u32,
 }
 
 impl Path {
@@ -468,6 +470,7 @@ mod tests {
             proto: Proto::Jet,
             flags: 0,
             attrs: 0,
+            bgp: 0,
         }
     }
 

@@ -29,6 +29,12 @@ macro_rules! with_hierarchies {
                 "Protocol-independent routing option configuration",
                 $crate::schema::routing::ROUTING_OPTIONS,
             ),
+            // OpenJET hand-written block (issue 12): `protocols bgp`, see protocols.rs.
+            $crate::schema::node::container(
+                "protocols",
+                "Routing protocol configuration",
+                $crate::schema::protocols::PROTOCOLS,
+            ),
             $crate::schema::node::container(
                 "policy-options",
                 "Policy option configuration",
@@ -53,6 +59,7 @@ mod groups;
 mod interfaces;
 mod node;
 mod policy;
+mod protocols;
 mod routing;
 mod system;
 

@@ -119,6 +119,9 @@ static THEN: &[SchemaNode] = &[
     ),
     flag("accept", "Accept a route").choice(1),
     flag("reject", "Reject a route").choice(1),
+    // OpenJET hand-written block (issue 12): the BGP import action that selects routes
+    // for the BGP route service's RouteSubscribe stream.
+    flag("analyze", "Send the route to BGP route-service subscribers"),
 ];
 
 static THEN_COMMUNITY: &[SchemaNode] = &[

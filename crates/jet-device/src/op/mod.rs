@@ -5,6 +5,7 @@
 //! any unique prefix, as on Junos (`sh ver`).
 
 pub mod apps;
+mod bgp;
 mod clients;
 mod commits;
 mod configuration;
@@ -58,6 +59,7 @@ pub(crate) enum Command {
     ShowTraffic,
     SoftwareAdd { path: String },
     SoftwareDelete { name: String },
+    BgpSummary,
 }
 
 /// How the output is post-processed.
@@ -161,6 +163,7 @@ impl Device {
             Command::Traffic(t) => traffic::traffic(self, t, format).await,
             Command::ShowTraffic => Ok(traffic::show_flows(self, format)),
             Command::SystemUsers => Ok(users::render(self, format)),
+            Command::BgpSummary => Ok(bgp::render(self, format)),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::App(a) => apps::run(self, a, format).await,
@@ -310,6 +313,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             name: software::parse_delete(rest)?,
         },
         ["show", "system", "users"] => Command::SystemUsers,
+        ["show", "bgp", "summary"] => Command::BgpSummary,
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log"] => Command::Log {
             file: log_file_name(rest)?,
@@ -388,6 +392,7 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         )),
         "get-firewall-log-information" => Command::Firewall(firewall::FirewallCmd::Log),
         "get-policer-information" => Command::Firewall(firewall::FirewallCmd::Policers(None)),
+        "get-bgp-summary-information" => Command::BgpSummary,
         "get-system-storage" => Command::SystemStorage,
         "get-log" => Command::Log {
             file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),

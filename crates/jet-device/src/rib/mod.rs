@@ -56,6 +56,16 @@ pub const SUBSCRIPTION_QUEUE: usize = 256;
 /// How long the RIB waits for a subscriber that does not read before dropping it.
 pub const SUBSCRIBER_STALL: Duration = Duration::from_secs(10);
 
+/// The RIB client that holds the BGP route service's routes of JET client `client_id`:
+/// BGP-static routes have their own Initialize, Cleanup and purge, apart from the same
+/// app's RIB-service routes.
+pub fn bgp_client(client_id: &str) -> String {
+    format!("{BGP_CLIENT_PREFIX}{client_id}")
+}
+
+/// Prefix of [`bgp_client`] names.
+pub const BGP_CLIENT_PREFIX: &str = "bgp/";
+
 /// Why a RIB request failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RibTaskError {
@@ -122,6 +132,13 @@ pub(crate) enum RibRequest {
         client: String,
         session: SessionId,
         batch: DeleteBatch,
+        reply: oneshot::Sender<BatchOutcome>,
+    },
+    BgpDelete {
+        client: String,
+        session: SessionId,
+        batch: DeleteBatch,
+        or_longer: bool,
         reply: oneshot::Sender<BatchOutcome>,
     },
     Source {
@@ -318,6 +335,26 @@ impl RibHandle {
             client,
             session,
             batch,
+            reply,
+        })
+        .await
+    }
+
+    /// Applies a BGP route-service Delete batch (cookie 0 = any cookie; `or_longer`
+    /// adds more-specific destinations).
+    pub async fn delete_bgp(
+        &self,
+        client: &str,
+        session: SessionId,
+        batch: DeleteBatch,
+        or_longer: bool,
+    ) -> Result<BatchOutcome, RibTaskError> {
+        let client = client.to_owned();
+        self.call(|reply| RibRequest::BgpDelete {
+            client,
+            session,
+            batch,
+            or_longer,
             reply,
         })
         .await

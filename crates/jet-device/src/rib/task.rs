@@ -99,12 +99,12 @@ impl RibTask {
     fn session_ended(&mut self, info: &SessionEnd) {
         let Some(login) = &info.login else { return };
         let now = self.now_ms();
-        let started = self
-            .write()
-            .clients
-            .session_closed(&login.client_id, info.id, now);
-        if let Some(at) = started {
-            tracing::info!(client = %login.client_id, purge_in_ms = at.saturating_sub(now), "client disconnected; routes kept until purge");
+        // The app's RIB-service client and its BGP route-service client.
+        for name in [login.client_id.clone(), super::bgp_client(&login.client_id)] {
+            let started = self.write().clients.session_closed(&name, info.id, now);
+            if let Some(at) = started {
+                tracing::info!(client = %name, purge_in_ms = at.saturating_sub(now), "client disconnected; routes kept until purge");
+            }
         }
         // Its subscriptions end with the session.
         self.subs.retain(|(c, _), _| c != &login.client_id);
@@ -188,6 +188,23 @@ impl RibTask {
                     let mut rib = self.write();
                     match rib.clients.is_initialized(&client, session) {
                         Some(c) => rib.delete(c, &batch, &mut changes),
+                        None => not_initialized(&client),
+                    }
+                };
+                let _ = reply.send(out);
+                cause = Some(RouteCause::Batch(client));
+            }
+            RibRequest::BgpDelete {
+                client,
+                session,
+                batch,
+                or_longer,
+                reply,
+            } => {
+                let out = {
+                    let mut rib = self.write();
+                    match rib.clients.is_initialized(&client, session) {
+                        Some(c) => rib.delete_bgp(c, &batch, or_longer, &mut changes),
                         None => not_initialized(&client),
                     }
                 };

@@ -5,6 +5,7 @@
 
 mod auth;
 mod base;
+mod bgp;
 mod config_session;
 mod firewall;
 mod legacy;
@@ -15,6 +16,7 @@ mod rib;
 pub(crate) mod rt_interfaces;
 mod software;
 pub(crate) mod status;
+mod version;
 mod wire_enum;
 
 use std::sync::Arc;
@@ -24,6 +26,7 @@ use tonic::service::Routes;
 use crate::conn::{Caller, ConnInfo};
 use crate::Shared;
 
+pub(crate) use bgp::BgpSubscriptions;
 pub(crate) use status::{classify, failure, ok_status};
 
 /// All services of one listener, with reflection and health.
@@ -79,6 +82,16 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     b.add_service(
         jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
             firewall::FirewallSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::routing::bgp::bgp_server::BgpServer::new(bgp::BgpSvc::new(
+            shared.clone(),
+        )),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
+            version::VersionSvc::new(shared.clone()),
         ),
     );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()

@@ -160,6 +160,15 @@ pub(crate) fn legacy_rib_status_of(sub_code: i32) -> i32 {
 
 /// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
 /// or a gRPC error when the routing subsystem is going away.
+/// A refused entry of a BGP route-service batch: the RIB's reason renumbered as the BGP
+/// service's `RouteOperResponse.StatusCode`.
+pub(crate) fn bgp_entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
+    (
+        failure(format!("routes[{}]: {}", e.index, e.message)),
+        jet_rib_wire::bgp::oper_code(e.code) as i32,
+    )
+}
+
 pub(crate) fn subscribe_refusal(
     e: SubscribeError,
     table: &str,

@@ -9,6 +9,7 @@ mod login;
 mod mgmt;
 mod sessions;
 mod tls;
+mod version;
 
 use std::time::Duration;
 

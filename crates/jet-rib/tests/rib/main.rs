@@ -59,6 +59,7 @@ pub fn push_spec(
         bgp_static: false,
         stats: false,
         attrs: Default::default(),
+        bgp: 0,
     });
     b.routes.len() - 1
 }

@@ -426,7 +426,12 @@ fn render_table(
                         && a
                             .protocol
                             .as_deref()
-                            .is_none_or(|want| v.path.proto.name().eq_ignore_ascii_case(want))
+                            .is_none_or(|want| {
+                                v.path.proto.name().eq_ignore_ascii_case(want)
+                                    // BGP-static routes are BGP routes (the BGP route
+                                    // service's), shown by `protocol bgp` too.
+                                    || (want == "bgp" && v.path.proto == jet_rib::Proto::BgpStatic)
+                            })
                 });
                 if views.is_empty() {
                     return;

@@ -59,7 +59,7 @@ pub(super) fn dest(
         e.push(Element::leaf("protocol-name", v.path.proto.name()));
         e.push(Element::leaf("preference", v.path.pref.to_string()));
         if v.path.pref2 != u32::MAX {
-            e.push(Element::leaf("preference2", v.path.pref2.to_string()));
+            e.push(Element::leaf("preference2", pref2_text(rib, v)));
         }
         let (nhs, nh_text) = nh_elements(rib, v);
         if detail {
@@ -104,11 +104,14 @@ pub(super) fn dest(
                 e.push(Element::leaf("jet-client-id", o));
                 e.push(Element::leaf("jet-cookie", v.path.cookie.to_string()));
             }
+            if let Some(b) = rib.bgp.get(v.path.bgp) {
+                bgp_elements(&mut e, b);
+            }
         }
         rt.push(e);
         // Text.
         let pref = if detail && v.path.pref2 != u32::MAX {
-            format!("{}/{}", v.path.pref, v.path.pref2)
+            format!("{}/{}", v.path.pref, pref2_text(rib, v))
         } else {
             v.path.pref.to_string()
         };
@@ -202,6 +205,9 @@ pub(super) fn dest(
                         v.path.cookie
                     );
                 }
+                if let Some(b) = rib.bgp.get(v.path.bgp) {
+                    bgp_text(text, b);
+                }
                 if style == Style::Extensive && v.active {
                     let tos: Vec<String> = nh_text
                         .iter()
@@ -223,6 +229,90 @@ pub(super) fn dest(
     if let Some(h) = header {
         h.push(rt);
     }
+}
+
+/// preference2 as Junos prints it: for BGP paths the negated LOCAL_PREF minus one
+/// (`170/-101`), which is how a higher LOCAL_PREF ranks first.
+fn pref2_text(rib: &Rib, v: &RouteView<'_>) -> String {
+    if rib.bgp.get(v.path.bgp).is_some() {
+        (v.path.pref2 as i32).to_string()
+    } else {
+        v.path.pref2.to_string()
+    }
+}
+
+fn dotted(id: u32) -> String {
+    std::net::Ipv4Addr::from(id).to_string()
+}
+
+/// The BGP attributes of a path (`detail` and `extensive`), XML/JSON.
+fn bgp_elements(e: &mut Element, b: &jet_rib::BgpAttrs) {
+    e.push(Element::leaf(
+        "as-path",
+        format!("{} I", b.as_path).trim_start().to_owned(),
+    ));
+    let comms = b.all_communities();
+    if !comms.is_empty() {
+        let mut c = Element::container("communities");
+        for x in comms {
+            c.push(Element::leaf("community", x));
+        }
+        e.push(c);
+    }
+    e.push(Element::leaf("local-preference", b.local_pref.to_string()));
+    if let Some(m) = b.med {
+        e.push(Element::leaf("med", m.to_string()));
+    }
+    if let Some(o) = b.originator_id {
+        e.push(Element::leaf("originator-id", dotted(o)));
+    }
+    if !b.cluster_list.is_empty() {
+        let l: Vec<String> = b.cluster_list.iter().map(|c| dotted(*c)).collect();
+        e.push(Element::leaf("cluster-list", l.join(" ")));
+    }
+    if let Some(a) = b.protocol_nexthop {
+        e.push(Element::leaf("protocol-nh", a.to_string()));
+    }
+    e.push(Element::leaf(
+        "peer-type",
+        if b.external { "External" } else { "Internal" },
+    ));
+}
+
+/// The BGP attributes of a path (`detail` and `extensive`), text.
+fn bgp_text(text: &mut String, b: &jet_rib::BgpAttrs) {
+    let pad = "                ";
+    let _ = writeln!(
+        text,
+        "{pad}AS path: {}",
+        format!("{} I", b.as_path).trim_start()
+    );
+    let comms = b.all_communities();
+    if !comms.is_empty() {
+        let _ = writeln!(text, "{pad}Communities: {}", comms.join(" "));
+    }
+    let _ = writeln!(text, "{pad}Localpref: {}", b.local_pref);
+    if let Some(m) = b.med {
+        let _ = writeln!(text, "{pad}Metric: {m}");
+    }
+    if let Some(a) = b.aigp {
+        let _ = writeln!(text, "{pad}AIGP: {a}");
+    }
+    if let Some(o) = b.originator_id {
+        let _ = writeln!(text, "{pad}Originator ID: {}", dotted(o));
+    }
+    if !b.cluster_list.is_empty() {
+        let l: Vec<String> = b.cluster_list.iter().map(|c| dotted(*c)).collect();
+        let _ = writeln!(text, "{pad}Cluster list:  {}", l.join(" "));
+    }
+    if let Some(a) = b.protocol_nexthop {
+        let _ = writeln!(text, "{pad}Protocol next hop: {a}");
+    }
+    let _ = writeln!(
+        text,
+        "{pad}Route type: {}",
+        if b.external { "External" } else { "Internal" }
+    );
 }
 
 /// `show route summary`.
