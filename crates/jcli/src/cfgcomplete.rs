@@ -87,7 +87,7 @@ fn step(at: Expect, word: &str) -> Result<Expect, String> {
             });
             match node {
                 Some(n) => Ok(match n.kind {
-                    Kind::Container { children, .. } => Expect::Statements(children),
+                    Kind::Container { .. } => Expect::Statements(n.children()),
                     Kind::List { .. } => Expect::Key(n),
                     Kind::Leaf(_) | Kind::LeafList(_) => Expect::Value(n),
                     Kind::Flag => Expect::Nothing,
@@ -106,7 +106,7 @@ fn step(at: Expect, word: &str) -> Result<Expect, String> {
 }
 
 fn walk(edit: &[String], words: &[&str]) -> Result<Expect, String> {
-    let mut at = Expect::Statements(schema::ROOT);
+    let mut at = Expect::Statements(schema::root());
     for w in edit.iter().map(String::as_str).chain(words.iter().copied()) {
         at = step(at, w)?;
     }

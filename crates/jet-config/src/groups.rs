@@ -35,7 +35,7 @@ impl Config {
             .filter(|n| n.schema.name != "groups")
             .cloned()
             .collect();
-        expand(&mut children, schema::ROOT, &groups, &[], &mut Vec::new());
+        expand(&mut children, schema::root(), &groups, &[], &mut Vec::new());
         Config::from_children(children)
     }
 

@@ -136,7 +136,7 @@ pub(crate) fn parse_value(v: &Json) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.object(top, schema::ROOT, &mut children, &[], true)?;
+    conv.object(top, schema::root(), &mut children, &[], true)?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -290,9 +290,8 @@ impl Conv {
             h
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let empty = Map::new();
                 let obj = match v {
                     Json::Object(m) => m,

@@ -1,7 +1,7 @@
 //! jet-config: the Junos configuration database of the simulated device.
 //!
 //! Owns:
-//! - the **schema** of the supported hierarchy ([`schema::ROOT`], split by hierarchy
+//! - the **schema** of the supported hierarchy ([`schema::root`], split by hierarchy
 //!   under `schema/`): one static tree that says which statements exist, their kinds,
 //!   value types, rules (mandatory, references, choices) and how they are written
 //!   (bare and braced lists, one-line forms);
@@ -54,6 +54,7 @@ mod text;
 pub mod tree;
 mod validate;
 pub mod value;
+pub mod value_gen;
 mod views;
 mod views_net;
 mod xml;

@@ -59,7 +59,7 @@ fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode)
     for (steps, value) in &parsed.deletes {
         tree::delete_at(children, steps, value.as_deref());
     }
-    tree::merge_children(children, &parsed.children, schema::ROOT);
+    tree::merge_children(children, &parsed.children, schema::root());
 }
 
 impl Config {

@@ -39,7 +39,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
         replaces: Vec::new(),
     };
     let mut children = Vec::new();
-    p.block(schema::ROOT, &mut children, &mut Vec::new(), true)?;
+    p.block(schema::root(), &mut children, &mut Vec::new(), true)?;
     Ok(Parsed {
         children,
         replaces: p.replaces,
@@ -230,9 +230,8 @@ impl Parser {
             ));
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let node = tree::child_or_insert(children, schema, sn);
                 absorb(&mut node.meta, tags.meta);
                 steps.push(Step {

@@ -76,7 +76,7 @@ impl Config {
         walk(
             &cfg,
             &cfg.children,
-            schema::ROOT,
+            schema::root(),
             &mut Vec::new(),
             &mut refs,
             &mut errs,

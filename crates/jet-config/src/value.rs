@@ -8,6 +8,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use crate::value_gen::GenType;
+
 /// The type of a value in the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {
@@ -64,6 +66,8 @@ pub enum ValueType {
     Port,
     /// A time zone such as `UTC`, `Europe/Paris`, `GMT+2`.
     TimeZone,
+    /// A type of the generated Junos schema (ranges, patterns, typedefs, unions).
+    Gen(&'static GenType),
 }
 
 /// Port names accepted by [`ValueType::Port`], with their numbers.
@@ -298,6 +302,7 @@ impl ValueType {
                     Err(format!("invalid time zone '{raw}' for {name}"))
                 }
             }
+            ValueType::Gen(t) => t.canonical(name, raw),
             ValueType::CryptHash => {
                 if is_crypt_hash(raw) {
                     Ok(raw.to_owned())
@@ -312,7 +317,11 @@ impl ValueType {
 
     /// True for integer types, which JSON prints unquoted.
     pub fn is_integer(&self) -> bool {
-        matches!(self, ValueType::Uint { .. })
+        match self {
+            ValueType::Uint { .. } => true,
+            ValueType::Gen(t) => t.is_integer(),
+            _ => false,
+        }
     }
 
     /// A short description for help and completion: `<1..65535>`, `<ip-address>`...
@@ -339,6 +348,7 @@ impl ValueType {
             }
             ValueType::Port => "<port>".into(),
             ValueType::TimeZone => "<time-zone>".into(),
+            ValueType::Gen(t) => t.describe(),
         }
     }
 }

@@ -393,7 +393,7 @@ pub(crate) fn parse(src: &str) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.children(&root, schema::ROOT, &mut children, &[])?;
+    conv.children(&root, schema::root(), &mut children, &[])?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -524,9 +524,8 @@ impl Conv<'_> {
             })
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let mut here = steps.to_vec();
                 here.push(Step {
                     schema: sn,

@@ -48,19 +48,23 @@ macro_rules! with_hierarchies {
     };
 }
 
+mod blob;
 mod firewall;
 mod groups;
 mod interfaces;
+mod join;
 mod node;
 mod policy;
 mod routing;
+mod rpc;
 mod system;
 
 pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
 pub use self::interfaces::SPEEDS;
 pub(crate) use self::node::order;
-pub use self::node::{bare_list, find, Kind, SchemaNode, APPLY_GROUPS, GROUPS};
+pub use self::node::{bare_list, find, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN};
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
+pub use self::rpc::{rpc, rpc_for_command, rpcs, Rpc, RpcArg};
 pub use self::system::{
     CA_PROFILES, CLIENT_CERT_REQUESTS, LOCAL_CERTIFICATES, LOGIN_CLASSES, PERMISSIONS,
     SYSLOG_FACILITIES, SYSLOG_SEVERITIES,
@@ -69,18 +73,25 @@ pub use self::system::{
 use self::node::{leaf, leaf_list, TEXT};
 use crate::value::ValueType;
 
+/// The top of the whole schema: the hand schema ([`HAND_ROOT`]) joined with every
+/// statement of Junos from the generated schema, in print order.
+pub fn root() -> &'static [SchemaNode] {
+    join::root(HAND_ROOT)
+}
+
 /// The schema node at an absolute path of statement names (no list keys).
 pub fn lookup(path: &[&str]) -> Option<&'static SchemaNode> {
     let (first, rest) = path.split_first()?;
-    let mut node = find(ROOT, first)?;
+    let mut node = find(root(), first)?;
     for name in rest {
         node = node.child(name)?;
     }
     Some(node)
 }
 
-/// The top of the hierarchy, in print order (`version` first, like Junos).
-pub static ROOT: &[SchemaNode] = with_hierarchies!(
+/// The top of the hand schema, in print order (`version` first, like Junos): the
+/// statements we model by hand, with their semantics. Everything else reads [`root`].
+pub static HAND_ROOT: &[SchemaNode] = with_hierarchies!(
     leaf("version", TEXT, "Software version information"),
     groups::GROUPS_NODE,
     APPLY_GROUPS_AT_ROOT,
@@ -110,7 +121,7 @@ mod tests {
 
     #[test]
     fn schema_has_unique_names_per_level() {
-        check_unique(ROOT, "");
+        check_unique(HAND_ROOT, "");
     }
 
     #[test]
@@ -128,6 +139,6 @@ mod tests {
                 walk(n.children());
             }
         }
-        walk(ROOT);
+        walk(HAND_ROOT);
     }
 }

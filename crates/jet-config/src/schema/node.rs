@@ -4,7 +4,7 @@
 use crate::value::ValueType;
 
 /// One statement of the schema.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SchemaNode {
     /// Statement name as typed (`host-name`).
     pub name: &'static str,
@@ -39,10 +39,22 @@ pub struct SchemaNode {
     /// Containers and list entries holding one simple statement are written on one
     /// line (`then accept;`, `route 0.0.0.0/0 next-hop 192.0.2.1;`).
     pub oneliner: bool,
+    /// Within a choice: the case (YANG) this statement belongs to; statements of the
+    /// same non-zero case do not exclude each other. 0: a case of its own.
+    pub case: u8,
+    /// The XML element (and JSON member) name, when it differs from `name`
+    /// (`ieee-802.3ad` for `802.3ad`); `name` otherwise.
+    pub xml_name: &'static str,
+    /// The generated (Junos facts) node this statement joins, or [`NO_GEN`]: the
+    /// statements below it come from both the hand schema and the facts.
+    pub gen: u32,
 }
 
+/// [`SchemaNode::gen`] of a statement the facts do not have.
+pub const NO_GEN: u32 = u32::MAX;
+
 /// The kind of a statement.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Kind {
     /// A container of statements. `presence`: the container alone means something
     /// (`clear-text;` turns the listener on with defaults).
@@ -71,10 +83,24 @@ impl SchemaNode {
     /// The child statements of a container or list entry (empty for other kinds).
     /// `apply-groups`, allowed everywhere, is not listed (see [`find`]).
     pub fn children(&self) -> &'static [SchemaNode] {
-        match self.kind {
+        let hand = match self.kind {
             Kind::Container { children, .. } | Kind::List { children, .. } => children,
-            _ => &[],
+            _ => return &[],
+        };
+        if self.gen == NO_GEN {
+            hand
+        } else {
+            super::join::children(hand, self.gen)
         }
+    }
+
+    /// True when setting `self` removes the sibling `other` (different cases of one
+    /// choice).
+    pub fn excludes(&self, other: &SchemaNode) -> bool {
+        self.choice != 0
+            && self.choice == other.choice
+            && (self.case == 0 || self.case != other.case)
+            && self.name != other.name
     }
 
     /// The child statement called `name`.
@@ -198,6 +224,9 @@ pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> 
         choice: 0,
         flat: false,
         oneliner: false,
+        case: 0,
+        xml_name: name,
+        gen: NO_GEN,
     }
 }
 
