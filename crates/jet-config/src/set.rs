@@ -397,6 +397,20 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                 i += 1;
                 continue;
             }
+            if let Some(leaf) = schema::bare_leaf(level, word) {
+                steps.push(Step {
+                    schema: leaf,
+                    key: None,
+                });
+                let mut values = Vec::new();
+                for a in &args[i..] {
+                    match a {
+                        Arg::Word(t) => values.push(t.clone()),
+                        Arg::Group(ts) => values.extend(ts.iter().cloned()),
+                    }
+                }
+                return Ok(Target { steps, values });
+            }
             return Err(ConfigError::new(
                 ConfigErrorKind::UnknownStatement,
                 path(),
@@ -744,8 +758,10 @@ fn line(out: &mut String, cmd: &str, path: &str, tail: &str) {
 fn walk(out: &mut String, children: &[Node], path: &mut String, notes: &mut Notes) {
     for n in children {
         let len = path.len();
-        path.push(' ');
-        path.push_str(n.schema.name);
+        if !n.schema.bare || n.schema.is_list() {
+            path.push(' ');
+            path.push_str(n.schema.name);
+        }
         if let Some(a) = &n.meta.annotation {
             notes.push((path[..len].to_owned(), n.schema.name.to_owned(), a.clone()));
         }

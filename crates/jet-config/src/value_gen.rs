@@ -376,6 +376,14 @@ fn typedef(t: &str, name: &str, raw: &str) -> Result<String, String> {
             Ok(a) => Ok(a.to_string()),
             Err(_) => bad("IPv6 address"),
         },
+        "ipaddr-scoped" => {
+            let (addr, scope) = raw.split_once('%').unwrap_or((raw, ""));
+            match addr.parse::<IpAddr>() {
+                Ok(a) if scope.is_empty() => Ok(a.to_string()),
+                Ok(a) => Ok(format!("{a}%{scope}")),
+                Err(_) => bad("IP address"),
+            }
+        }
         "ipaddr" => match raw.parse::<IpAddr>() {
             Ok(a) => Ok(a.to_string()),
             Err(_) => bad("IP address"),

@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 64;
 /// Appends the XML of `children`, each line indented `indent` spaces (+4 per level).
 pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
     for n in children {
-        let name = n.schema.name;
+        let name = n.schema.xml_name;
         match &n.value {
             Value::Leaf(v) => {
                 open(out, name, &n.meta, indent);
@@ -470,7 +470,7 @@ impl Conv<'_> {
                 annotation = comment_text(&e.text);
                 continue;
             }
-            let Some(sn) = schema::find(level, &e.name) else {
+            let Some(sn) = schema::find_xml(level, &e.name) else {
                 if e.name.contains(':') {
                     continue; // other junos: metadata elements
                 }
@@ -589,7 +589,7 @@ impl Conv<'_> {
                         annotation = comment_text(&c.text);
                         continue;
                     }
-                    let Some(csn) = schema::find(inner, &c.name) else {
+                    let Some(csn) = schema::find_xml(inner, &c.name) else {
                         if c.name.contains(':') {
                             continue;
                         }

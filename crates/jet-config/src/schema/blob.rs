@@ -24,6 +24,8 @@ pub(crate) const K_FLAG: u8 = 5;
 pub(crate) const F_MANDATORY: u16 = 1 << 0;
 pub(crate) const F_NOKEYWORD: u16 = 1 << 1;
 pub(crate) const F_ONELINER: u16 = 1 << 3;
+pub(crate) const F_ONELINER_PLUS: u16 = 1 << 6;
+pub(crate) const F_HOMOGENEOUS: u16 = 1 << 7;
 
 const X_XML: u32 = 1 << 0;
 const X_KEYS: u32 = 1 << 1;

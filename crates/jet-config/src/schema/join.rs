@@ -126,7 +126,6 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         blob::K_FLAG => Kind::Flag,
         _ => Kind::Flag,
     };
-    let list = rec.kind == blob::K_LIST;
     SchemaNode {
         name: rec.name,
         kind,
@@ -135,12 +134,14 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         reference: None,
         help: "",
         key_name: x.keys.first().map_or("name", |(n, _)| n),
-        bare: list && rec.flags & blob::F_NOKEYWORD != 0,
-        braced: false,
+        bare: rec.flags & blob::F_NOKEYWORD != 0
+            && matches!(rec.kind, blob::K_LIST | blob::K_LEAF | blob::K_LEAF_LIST),
+        braced: rec.kind == blob::K_LIST && rec.flags & blob::F_HOMOGENEOUS != 0,
         inline: false,
         choice: rec.choice,
         flat: false,
         oneliner: rec.flags & blob::F_ONELINER != 0,
+        oneliner_plus: rec.flags & blob::F_ONELINER_PLUS != 0,
         case: rec.case,
         xml_name: x.xml.unwrap_or(rec.name),
         gen: if matches!(

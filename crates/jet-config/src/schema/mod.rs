@@ -62,7 +62,9 @@ mod system;
 pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
 pub use self::interfaces::SPEEDS;
 pub(crate) use self::node::order;
-pub use self::node::{bare_list, find, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN};
+pub use self::node::{
+    bare_leaf, bare_list, find, find_xml, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN,
+};
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
 pub use self::rpc::{rpc, rpc_for_command, rpcs, Rpc, RpcArg};
 pub use self::system::{

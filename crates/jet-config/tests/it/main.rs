@@ -3,6 +3,7 @@
 mod commands;
 mod compare;
 mod errors;
+mod facts;
 mod formats;
 mod groups;
 mod load;
