@@ -342,6 +342,15 @@ impl Blob {
         Some(t)
     }
 
+    /// The CLI command of RPC `i`, without decoding its inputs.
+    pub(crate) fn rpc_command(&self, i: u32) -> Option<&'static str> {
+        if i >= self.n_rpcs {
+            return None;
+        }
+        let at = word(self.bytes, self.rpcs as usize + 4 * i as usize)?;
+        self.string(self.pool_word(at + 1))
+    }
+
     /// RPC `i` (sorted by name).
     pub(crate) fn rpc(&self, i: u32) -> Option<RpcRec> {
         if i >= self.n_rpcs {

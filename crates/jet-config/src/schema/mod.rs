@@ -66,7 +66,7 @@ pub use self::node::{
     bare_leaf, bare_list, find, find_xml, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN,
 };
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
-pub use self::rpc::{rpc, rpc_for_command, rpcs, Rpc, RpcArg};
+pub use self::rpc::{rpc, rpc_for_cli, rpc_for_command, rpc_xml, rpcs, Rpc, RpcArg};
 pub use self::system::{
     CA_PROFILES, CLIENT_CERT_REQUESTS, LOCAL_CERTIFICATES, LOGIN_CLASSES, PERMISSIONS,
     SYSLOG_FACILITIES, SYSLOG_SEVERITIES,

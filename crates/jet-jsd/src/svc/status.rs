@@ -55,6 +55,7 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::OpNotAllowed { .. }
         | DeviceError::ConfigNotAllowed { .. }
         | DeviceError::UnknownInterface { .. }
+        | DeviceError::OpNotSupported { .. }
         | DeviceError::UnknownLogFile { .. }
         | DeviceError::UnknownInstance { .. }
         | DeviceError::InvalidEphemeralPath { .. }
