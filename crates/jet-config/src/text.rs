@@ -681,7 +681,12 @@ fn print_node(out: &mut String, n: &Node, indent: usize) {
                 out.push_str(&one[indent..]);
             }
         }
-        Value::Container(c) if n.schema.oneliner_plus && c.len() > 1 && c.iter().all(is_simple) => {
+        Value::Container(c)
+            if n.schema.oneliner_plus
+                && matches!(n.schema.kind, Kind::Container { presence: true, .. })
+                && c.len() > 1
+                && c.iter().all(is_simple) =>
+        {
             start(out, &n.meta, indent);
             out.push_str(name);
             for x in c {

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Node, Value};
-use crate::value::quote;
+use crate::value::{is_wildcard, quote};
 use crate::views::ListenerCfg;
 
 /// A check across statements; pushes one error per problem.
@@ -189,6 +189,17 @@ fn walk<'a, 'n>(
             }
             Value::List(entries) => {
                 for e in entries {
+                    if is_wildcard(&e.key) {
+                        errs.push(ConfigError::new(
+                            ConfigErrorKind::InvalidValue,
+                            path_of(words),
+                            tree::entry_words(n.schema, &e.key),
+                            format!(
+                                "wildcard '{}' is only allowed in configuration groups",
+                                e.key
+                            ),
+                        ));
+                    }
                     if let Some(target) = n.schema.reference {
                         if !refs.contains(cfg, target, &e.key) {
                             errs.push(ConfigError::new(

@@ -136,10 +136,16 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         key_name: x.keys.first().map_or("name", |(n, _)| n),
         bare: rec.flags & blob::F_NOKEYWORD != 0
             && matches!(rec.kind, blob::K_LIST | blob::K_LEAF | blob::K_LEAF_LIST),
-        braced: rec.kind == blob::K_LIST && rec.flags & blob::F_HOMOGENEOUS != 0,
+        // Homogeneous keyword lists are written in one block named after the list
+        // (`name-server { 192.0.2.53; }`, `sampling { instance { s1 { ... } } }`).
+        braced: rec.kind == blob::K_LIST
+            && rec.flags & blob::F_HOMOGENEOUS != 0
+            && rec.flags & blob::F_NOKEYWORD == 0,
         inline: false,
         choice: rec.choice,
-        flat: false,
+        // Junos writes `family inet { ... }` under any `family` (the facts have no
+        // display hint for it).
+        flat: rec.name == "family" && matches!(rec.kind, blob::K_CONTAINER),
         oneliner: rec.flags & blob::F_ONELINER != 0,
         oneliner_plus: rec.flags & blob::F_ONELINER_PLUS != 0,
         case: rec.case,

@@ -2,6 +2,7 @@
 
 mod commands;
 mod compare;
+mod corpus;
 mod errors;
 mod facts;
 mod formats;
