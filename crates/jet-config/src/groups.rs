@@ -211,11 +211,8 @@ fn expand<'g>(
                     let mut copy = s.clone();
                     strip_inactive_node(&mut copy);
                     // Wildcard entries apply to existing entries; they create none.
-                    if let Value::List(entries) = &mut copy.value {
-                        entries.retain(|e| !is_wildcard(&e.key));
-                        if entries.is_empty() {
-                            continue;
-                        }
+                    if strip_wildcards(&mut copy) {
+                        continue;
                     }
                     let at = children
                         .iter()
@@ -290,6 +287,28 @@ fn expand<'g>(
             }
             _ => {}
         }
+    }
+}
+
+/// Removes wildcard list entries below `n`; true when that emptied a container or list
+/// that had content (nothing is left to inherit).
+fn strip_wildcards(n: &mut Node) -> bool {
+    match &mut n.value {
+        Value::Container(c) if !c.is_empty() => {
+            c.retain_mut(|x| !strip_wildcards(x));
+            c.is_empty()
+        }
+        Value::List(entries) if !entries.is_empty() => {
+            entries.retain_mut(|e| {
+                if is_wildcard(&e.key) {
+                    return false;
+                }
+                e.children.retain_mut(|x| !strip_wildcards(x));
+                true
+            });
+            entries.is_empty()
+        }
+        _ => false,
     }
 }
 

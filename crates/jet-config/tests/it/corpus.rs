@@ -65,6 +65,10 @@ fn group_wildcards_apply_to_matching_entries_only_and_are_refused_outside_groups
     );
     assert!(!eff.contains("<ge-*>"), "{eff}");
     assert!(cfg.validate().is_ok(), "{:?}", cfg.validation_errors());
+    // With no interfaces of its own, the wildcard group adds none.
+    let alone = Config::parse_text(&text).expect("parses");
+    assert!(!alone.effective().to_text().contains("<ge-*>"));
+    assert!(alone.validate().is_ok(), "{:?}", alone.validation_errors());
     let bad = Config::parse_text("interfaces { <ge-*> { mtu 1500; } }").expect("parses");
     let errs = bad.validation_errors();
     assert!(
