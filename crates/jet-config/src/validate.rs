@@ -160,6 +160,35 @@ fn walk<'a, 'n>(
         }
     }
     for n in children {
+        for target in n
+            .schema
+            .must
+            .iter()
+            .filter_map(|m| schema::must_reference(m))
+        {
+            let values: &[String] = match &n.value {
+                Value::Leaf(v) => std::slice::from_ref(v),
+                Value::LeafList(vs) => vs,
+                _ => &[],
+            };
+            for v in values
+                .iter()
+                .filter(|v| !v.starts_with('$') && !is_wildcard(v))
+            {
+                if !refs.contains(cfg, target, v) {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::Reference,
+                        path_of(words),
+                        format!("{} {}", n.schema.name, quote(v)),
+                        format!(
+                            "referenced {} '{v}' is not defined under {}",
+                            n.schema.name,
+                            edit_path(&target[..target.len() - 1])
+                        ),
+                    ));
+                }
+            }
+        }
         if let Some(target) = n.schema.reference {
             let values: &[String] = match &n.value {
                 Value::Leaf(v) => std::slice::from_ref(v),

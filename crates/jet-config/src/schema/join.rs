@@ -150,6 +150,11 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         oneliner_plus: rec.flags & blob::F_ONELINER_PLUS != 0,
         case: rec.case,
         xml_name: x.xml.unwrap_or(rec.name),
+        must: if x.must.is_empty() {
+            &[]
+        } else {
+            Box::leak(x.must.into_boxed_slice())
+        },
         gen: if matches!(
             rec.kind,
             blob::K_CONTAINER | blob::K_PRESENCE | blob::K_LIST
@@ -159,6 +164,51 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
             NO_GEN
         },
     }
+}
+
+/// The list a `junos:must` expression of the form `("PATH $$")` requires the value to
+/// name an entry of (`("routing-instances $$")`, `("firewall policer $$")`), as an
+/// absolute schema path; `None` for every other form (relative paths, negations, `any`,
+/// expressions over several statements), which are not evaluated. Memoised per
+/// expression (the facts hold a fixed set).
+pub fn must_reference(must: &'static str) -> Option<&'static [&'static str]> {
+    type Paths = HashMap<&'static str, Option<&'static [&'static str]>>;
+    static PATHS: LazyLock<RwLock<Paths>> = LazyLock::new(|| RwLock::new(HashMap::new()));
+    if let Some(p) = PATHS.read().ok().and_then(|m| m.get(must).copied()) {
+        return p;
+    }
+    let resolved = resolve_must(must);
+    if let Ok(mut m) = PATHS.write() {
+        m.insert(must, resolved);
+    }
+    resolved
+}
+
+fn resolve_must(must: &str) -> Option<&'static [&'static str]> {
+    let inner = must.strip_prefix("(\"")?.strip_suffix(" $$\")")?;
+    let words: Vec<&str> = inner.split(' ').collect();
+    if words
+        .iter()
+        .any(|w| w.is_empty() || !w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return None;
+    }
+    let mut path: Vec<&'static str> = Vec::new();
+    let mut level = super::root();
+    let mut last: Option<&'static SchemaNode> = None;
+    for w in &words {
+        let n = super::find(level, w)?;
+        path.push(n.name);
+        level = n.children();
+        last = Some(n);
+    }
+    match last?.kind {
+        Kind::List { .. } => {}
+        // `("interfaces $$")`: the keyword-less list inside the container.
+        Kind::Container { .. } => path.push(super::bare_list(level)?.name),
+        _ => return None,
+    }
+    Some(Box::leak(path.into_boxed_slice()))
 }
 
 /// Generated type `i`, built once.

@@ -53,6 +53,7 @@ mod firewall;
 mod groups;
 mod interfaces;
 mod join;
+pub use self::join::must_reference;
 mod node;
 mod policy;
 mod routing;

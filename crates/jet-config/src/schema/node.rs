@@ -49,6 +49,10 @@ pub struct SchemaNode {
     /// The XML element (and JSON member) name, when it differs from `name`
     /// (`ieee-802.3ad` for `802.3ad`); `name` otherwise.
     pub xml_name: &'static str,
+    /// `junos:must` expressions of the facts (evaluated where [`must_reference`] can).
+    ///
+    /// [`must_reference`]: crate::schema::must_reference
+    pub must: &'static [&'static str],
     /// The generated (Junos facts) node this statement joins, or [`NO_GEN`]: the
     /// statements below it come from both the hand schema and the facts.
     pub gen: u32,
@@ -257,6 +261,7 @@ pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> 
         oneliner_plus: false,
         case: 0,
         xml_name: name,
+        must: &[],
         gen: NO_GEN,
     }
 }

@@ -185,3 +185,26 @@ fn generated_statements_refuse_values_outside_their_type() {
         assert!(err.contains(why), "{line}: {err} (wanted {why})");
     }
 }
+
+#[test]
+fn must_references_of_the_facts_are_checked_at_commit() {
+    let cfg =
+        Config::parse_set("set system ntp server 192.0.2.1 routing-instance MGMT").expect("parses");
+    let errs = cfg.validation_errors();
+    assert!(
+        errs.iter().any(|e| e
+            .message
+            .contains("'MGMT' is not defined under [edit routing-instances]")),
+        "{errs:?}"
+    );
+    let ok = Config::parse_set(
+        "set system ntp server 192.0.2.1 routing-instance MGMT\nset routing-instances MGMT instance-type virtual-router",
+    )
+    .expect("parses");
+    assert!(ok.validate().is_ok(), "{:?}", ok.validation_errors());
+    assert_eq!(
+        schema::must_reference("(\"firewall policer $$\")"),
+        Some(&["firewall", "policer"][..])
+    );
+    assert_eq!(schema::must_reference("(!(\".. key\"))"), None);
+}
