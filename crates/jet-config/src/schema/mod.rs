@@ -8,7 +8,9 @@
 //!
 //! `node` defines [`SchemaNode`] and the builders; one module per hierarchy (`system`,
 //! `interfaces`, `routing`, `policy`, `firewall`, `groups`) builds its part with them;
-//! this module assembles [`ROOT`] and nothing below imports it.
+//! this module assembles [`HAND_ROOT`]. `blob` reads the generated Junos schema,
+//! `join` joins it with the hand schema into [`root`] (what everything else walks),
+//! `rpc` exposes the Junos operational RPCs.
 
 /// A static slice of the given statements followed by the top-level hierarchies
 /// (`system` … `routing-instances`) in print order: the one list of them, used by the
