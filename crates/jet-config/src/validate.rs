@@ -160,6 +160,36 @@ fn walk<'a, 'n>(
         }
     }
     for n in children {
+        let count = match &n.value {
+            Value::List(entries) => Some(entries.len()),
+            Value::LeafList(vs) => Some(vs.len()),
+            _ => None,
+        };
+        if let Some(count) = count {
+            let (min, max) = (
+                n.schema.min_elements as usize,
+                n.schema.max_elements as usize,
+            );
+            if (max > 0 && count > max) || count < min {
+                let message = if count < min {
+                    format!(
+                        "'{}' needs at least {min} entries ({count} configured)",
+                        n.schema.name
+                    )
+                } else {
+                    format!(
+                        "'{}' takes at most {max} entries ({count} configured)",
+                        n.schema.name
+                    )
+                };
+                errs.push(ConfigError::new(
+                    ConfigErrorKind::InvalidValue,
+                    path_of(words),
+                    n.schema.name,
+                    message,
+                ));
+            }
+        }
         for target in n
             .schema
             .must

@@ -150,6 +150,8 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         oneliner_plus: rec.flags & blob::F_ONELINER_PLUS != 0,
         case: rec.case,
         xml_name: x.xml.unwrap_or(rec.name),
+        max_elements: x.max_elements.unwrap_or(0),
+        min_elements: x.min_elements.unwrap_or(0),
         must: if x.must.is_empty() {
             &[]
         } else {

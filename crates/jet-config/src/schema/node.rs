@@ -49,6 +49,10 @@ pub struct SchemaNode {
     /// The XML element (and JSON member) name, when it differs from `name`
     /// (`ieee-802.3ad` for `802.3ad`); `name` otherwise.
     pub xml_name: &'static str,
+    /// Lists and leaf-lists: the most entries or values allowed (0: no limit).
+    pub max_elements: u32,
+    /// Lists and leaf-lists: the fewest entries or values allowed when present.
+    pub min_elements: u32,
     /// `junos:must` expressions of the facts (evaluated where [`must_reference`] can).
     ///
     /// [`must_reference`]: crate::schema::must_reference
@@ -261,6 +265,8 @@ pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> 
         oneliner_plus: false,
         case: 0,
         xml_name: name,
+        max_elements: 0,
+        min_elements: 0,
         must: &[],
         gen: NO_GEN,
     }

@@ -208,3 +208,21 @@ fn must_references_of_the_facts_are_checked_at_commit() {
     );
     assert_eq!(schema::must_reference("(!(\".. key\"))"), None);
 }
+
+#[test]
+fn max_elements_of_the_facts_are_checked_at_commit() {
+    // `system syslog file NAME match-strings`: at most 50 values.
+    let mut lines = String::new();
+    for i in 0..51 {
+        lines.push_str(&format!("set system syslog file f match-strings m{i}\n"));
+    }
+    let cfg = Config::parse_set(&lines).expect("parses");
+    let errs = cfg.validation_errors();
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("at most 50 entries (51 configured)")),
+        "{errs:?}"
+    );
+    let ok = Config::parse_set("set system syslog file f match-strings m1").expect("parses");
+    assert!(ok.validate().is_ok(), "{:?}", ok.validation_errors());
+}
