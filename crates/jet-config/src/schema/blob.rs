@@ -179,6 +179,11 @@ impl Blob {
         self.root
     }
 
+    /// Number of stored (deduplicated) nodes.
+    pub(crate) fn node_count(&self) -> u32 {
+        self.n_nodes
+    }
+
     /// Number of RPCs.
     pub(crate) fn rpc_count(&self) -> u32 {
         self.n_rpcs

@@ -27,6 +27,9 @@ static LEVELS: LazyLock<RwLock<Memo>> = LazyLock::new(|| RwLock::new(HashMap::ne
 /// Generated types, by type index.
 static TYPES: OnceLock<Box<[OnceLock<Option<&'static GenType>>]>> = OnceLock::new();
 static ROOT: OnceLock<&'static [SchemaNode]> = OnceLock::new();
+/// The first joined level of each generated node, with its hand level's address.
+type Fast = Box<[OnceLock<(usize, &'static [SchemaNode])>]>;
+static FAST: OnceLock<Fast> = OnceLock::new();
 
 /// The top of the joined hierarchy.
 pub(crate) fn root(hand: &'static [SchemaNode]) -> &'static [SchemaNode] {
@@ -40,6 +43,31 @@ pub(crate) fn root(hand: &'static [SchemaNode]) -> &'static [SchemaNode] {
 /// generated node `gen`.
 pub(crate) fn children(hand: &'static [SchemaNode], gen: u32) -> &'static [SchemaNode] {
     let key = (gen, hand.as_ptr() as usize);
+    // Fast path: the first level built for a generated node, without a lock (almost
+    // every node is only ever joined with one hand level).
+    let slot = FAST
+        .get_or_init(|| {
+            let n = Blob::get().map_or(0, |b| b.node_count());
+            (0..n).map(|_| OnceLock::new()).collect()
+        })
+        .get(gen as usize);
+    if let Some(&(ptr, level)) = slot.and_then(|s| s.get()) {
+        if ptr == key.1 {
+            return level;
+        }
+    }
+    let level = children_slow(hand, gen, key);
+    if let Some(s) = slot {
+        let _ = s.set((key.1, level));
+    }
+    level
+}
+
+fn children_slow(
+    hand: &'static [SchemaNode],
+    gen: u32,
+    key: (u32, usize),
+) -> &'static [SchemaNode] {
     if let Ok(m) = LEVELS.read() {
         if let Some(level) = m.get(&key) {
             return level;
