@@ -87,7 +87,7 @@ fn step(at: Expect, word: &str) -> Result<Expect, String> {
             });
             match node {
                 Some(n) => Ok(match n.kind {
-                    Kind::Container { children, .. } => Expect::Statements(children),
+                    Kind::Container { .. } => Expect::Statements(n.children()),
                     Kind::List { .. } => Expect::Key(n),
                     Kind::Leaf(_) | Kind::LeafList(_) => Expect::Value(n),
                     Kind::Flag => Expect::Nothing,
@@ -106,7 +106,7 @@ fn step(at: Expect, word: &str) -> Result<Expect, String> {
 }
 
 fn walk(edit: &[String], words: &[&str]) -> Result<Expect, String> {
-    let mut at = Expect::Statements(schema::ROOT);
+    let mut at = Expect::Statements(schema::root());
     for w in edit.iter().map(String::as_str).chain(words.iter().copied()) {
         at = step(at, w)?;
     }
@@ -152,18 +152,18 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                 .filter(|n| n.name.starts_with(partial))
                 .map(|n| Choice {
                     word: n.name.to_owned(),
-                    help: n.help.to_owned(),
+                    help: help_of(n),
                     literal: true,
                 })
                 .collect(),
             Expect::Key(n) => vec![Choice {
                 word: format!("<{}>", n.key_name_or_name()),
-                help: n.help.to_owned(),
+                help: help_of(n),
                 literal: false,
             }],
             Expect::Value(n) => vec![Choice {
                 word: format!("<{}>", n.name),
-                help: n.help.to_owned(),
+                help: help_of(n),
                 literal: false,
             }],
             Expect::Nothing => Vec::new(),
@@ -204,6 +204,20 @@ pub(crate) fn help_text(edit: &[String], before: &str) -> String {
     }
 }
 
+/// A statement's help: the hand schema's text, or for statements from the Junos facts
+/// (which carry no descriptions) what they hold: `<1..4>`, `exact|longer`, `{...}`.
+fn help_of(n: &SchemaNode) -> String {
+    if !n.help.is_empty() {
+        return n.help.to_owned();
+    }
+    match n.kind {
+        Kind::Container { .. } => "{...}".to_owned(),
+        Kind::Flag => "(flag)".to_owned(),
+        Kind::List { key, .. } => format!("{} {{...}}", key.describe()),
+        Kind::Leaf(t) | Kind::LeafList(t) => t.describe(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +252,20 @@ mod tests {
         let e: Vec<String> = vec!["system".into(), "login".into()];
         let (_, c) = complete(&e, "set user ").expect("valid");
         assert!(!c[0].literal, "a user name is free text: {c:?}");
+    }
+
+    #[test]
+    fn completion_covers_the_generated_junos_schema_with_types() {
+        assert!(words(&[], "set protocols ").contains(&"bgp".to_owned()));
+        assert_eq!(
+            words(&[], "set chassis aggregated-devices ethernet dev"),
+            vec!["device-count"]
+        );
+        let (_, c) = complete(&[], "set system ntp server 192.0.2.1 version ").expect("valid");
+        assert_eq!(c[0].help, "<1..4>", "{c:?}");
+        let (_, c) = complete(&[], "set snmp community public auth").expect("valid");
+        assert_eq!(c[0].word, "authorization");
+        assert!(c[0].help.contains("read-only"), "{c:?}");
     }
 
     #[test]

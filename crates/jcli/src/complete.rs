@@ -1,11 +1,12 @@
 //! `?` help and TAB completion over the device's operational command tree.
 //!
 //! Pure functions of the text before the cursor, so they are tested without a terminal.
-//! The words come from `jet_config::optree::COMMANDS`, the tree the device itself
-//! resolves commands with, so jcli only offers what the device runs. Words may be
+//! The words come from `jet_config::optree::junos_commands()`: the tree the device
+//! itself resolves commands with, plus every other Junos command word from the RPC
+//! facts, marked as not supported on this device. Words may be
 //! abbreviated to a unique prefix, as on the device.
 
-use jet_config::optree::{CommandNode, COMMANDS, PIPES};
+use jet_config::optree::{junos_commands, CommandNode, NOT_SUPPORTED_HELP, PIPES};
 
 /// jcli's own words at the start of a line.
 static LOCAL: &[CommandNode] = &[
@@ -74,9 +75,22 @@ fn walk<'w>(level: &'static [CommandNode], words: &[&'w str]) -> Result<Walk, &'
         }
         let found: Vec<&'static CommandNode> =
             level.iter().filter(|n| n.word.starts_with(w)).collect();
-        let node = match found.as_slice() {
-            [one] => *one,
-            many => many.iter().copied().find(|n| n.word == *w).ok_or(*w)?,
+        // An exact word wins; else the one word of ours among Junos-only ones, as the
+        // device resolves abbreviations over its own commands.
+        let ours: Vec<&'static CommandNode> = found
+            .iter()
+            .copied()
+            .filter(|n| n.help != NOT_SUPPORTED_HELP)
+            .collect();
+        let node = match (found.as_slice(), ours.as_slice()) {
+            ([one], _) => *one,
+            (many, ours) => match many.iter().copied().find(|n| n.word == *w) {
+                Some(n) => n,
+                None => match ours {
+                    [one] => *one,
+                    _ => return Err(*w),
+                },
+            },
         };
         at.path.push(node.word);
         level = node.children;
@@ -122,7 +136,7 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
             free: false,
         });
     }
-    let cmd = walk(COMMANDS, &cmd_words).map_err(str::to_owned)?;
+    let cmd = walk(junos_commands(), &cmd_words).map_err(str::to_owned)?;
     let cmd_runnable = cmd.node.is_some_and(|n| n.runnable);
 
     if segments.len() == 1 {
@@ -130,9 +144,10 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
         // A command with free arguments still offers its option words until the first
         // free word (`show interfaces ` offers `terse`, `extensive`, ...).
         if !cmd.free || cmd.path.len() == cmd_words.len() {
-            let level = cmd.node.map_or(COMMANDS, |n| n.children);
+            let level = cmd.node.map_or(junos_commands(), |n| n.children);
             choices.extend(level.iter().filter(|n| n.word.starts_with(partial)));
             if cmd_words.is_empty() {
+                choices.retain(|n| !LOCAL.iter().any(|l| l.word == n.word));
                 choices.extend(LOCAL.iter().filter(|n| n.word.starts_with(partial)));
                 choices.sort_by_key(|n| n.word);
             }
@@ -222,19 +237,25 @@ mod tests {
 
     #[test]
     fn root_offers_device_commands_and_local_words() {
-        assert_eq!(
-            choices(""),
-            vec![
-                "clear",
-                "configure",
-                "exit",
-                "quit",
-                "request",
-                "show",
-                "test"
-            ]
-        );
+        let root = choices("");
+        for w in [
+            "configure",
+            "exit",
+            "quit",
+            "request",
+            "show",
+            "ping",
+            "clear",
+        ] {
+            assert!(root.contains(&w), "{w} missing from {root:?}");
+        }
+        assert_eq!(root.iter().filter(|w| **w == "quit").count(), 1);
         assert_eq!(choices("sh"), vec!["show"]);
+        // Junos commands this device lacks are offered, marked as such.
+        let bgp = complete("show bg").expect("valid").choices;
+        assert!(bgp
+            .iter()
+            .any(|n| n.word == "bgp" && n.help == NOT_SUPPORTED_HELP));
     }
 
     #[test]
@@ -243,22 +264,19 @@ mod tests {
         assert_eq!(c.start, 5);
         assert_eq!(choices("show ver"), vec!["version"]);
         assert_eq!(choices("sh ext cl"), vec!["client"]);
-        assert_eq!(
-            choices("show "),
-            vec![
-                "bgp",
-                "configuration",
-                "extension-service",
-                "firewall",
-                "interfaces",
-                "log",
-                "policer",
-                "route",
-                "simulated-traffic",
-                "system",
-                "version"
-            ]
-        );
+        let show = choices("show ");
+        for w in [
+            "configuration",
+            "extension-service",
+            "interfaces",
+            "log",
+            "route",
+            "system",
+            "version",
+            "bgp",
+        ] {
+            assert!(show.contains(&w), "{w} missing from {show:?}");
+        }
     }
 
     #[test]

@@ -153,7 +153,7 @@ impl Config {
     /// keys as typed on the CLI: `["system", "login", "user", "admin"]`), with its
     /// ancestors. `None` when nothing is configured there. An empty path gives a copy.
     pub fn subtree(&self, path: &[&str]) -> Option<Config> {
-        extract(&self.children, schema::ROOT, path).map(Config::from_children)
+        extract(&self.children, schema::root(), path).map(Config::from_children)
     }
 
     /// The text of the contents of the statement at `path`, unindented: what
@@ -161,7 +161,7 @@ impl Config {
     /// when nothing is configured there.
     pub fn to_text_at(&self, path: &[&str]) -> Option<String> {
         let mut s = String::new();
-        match locate(&self.children, schema::ROOT, path)? {
+        match locate(&self.children, schema::root(), path)? {
             At::Children(c) => text::print_children(&mut s, c, 0),
             At::Node(n) => text::print_children(&mut s, std::slice::from_ref(n), 0),
         }
@@ -170,7 +170,7 @@ impl Config {
 
     /// Merges `other` into this configuration (`load merge`).
     pub fn merge(&mut self, other: &Config) {
-        tree::merge_children(&mut self.children, &other.children, schema::ROOT);
+        tree::merge_children(&mut self.children, &other.children, schema::root());
         self.touch();
     }
 

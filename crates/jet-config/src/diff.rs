@@ -33,7 +33,7 @@ impl Config {
             &mut Vec::new(),
             &self.children,
             &newer.children,
-            schema::ROOT,
+            schema::root(),
         );
         d.out
     }

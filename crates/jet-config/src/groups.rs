@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use crate::config::Config;
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Node, Value};
+use crate::value::{is_wildcard, wildcard_matches};
 
 /// A step of the path from the top: statement name and list key.
 type PathStep<'a> = (&'a str, Option<&'a str>);
@@ -35,7 +36,7 @@ impl Config {
             .filter(|n| n.schema.name != "groups")
             .cloned()
             .collect();
-        expand(&mut children, schema::ROOT, &groups, &[], &mut Vec::new());
+        expand(&mut children, schema::root(), &groups, &[], &mut Vec::new());
         Config::from_children(children)
     }
 
@@ -209,6 +210,10 @@ fn expand<'g>(
                 None => {
                     let mut copy = s.clone();
                     strip_inactive_node(&mut copy);
+                    // Wildcard entries apply to existing entries; they create none.
+                    if strip_wildcards(&mut copy) {
+                        continue;
+                    }
                     let at = children
                         .iter()
                         .position(|n| {
@@ -222,7 +227,10 @@ fn expand<'g>(
                     if let (Value::List(de), Value::List(se)) = (&mut d.value, &s.value) {
                         let mut index = tree::KeyIndex::default();
                         for e in se {
-                            if !e.meta.inactive && index.find(de, &e.key).is_none() {
+                            if !e.meta.inactive
+                                && !is_wildcard(&e.key)
+                                && index.find(de, &e.key).is_none()
+                            {
                                 index.note(&e.key, de.len());
                                 let mut copy = e.clone();
                                 strip_inactive(&mut copy.children);
@@ -256,11 +264,22 @@ fn expand<'g>(
                     .filter_map(|src| tree::child(src, name))
                     .collect();
                 for e in entries.iter_mut() {
-                    let sub: Vec<&'g [Node]> = lists
-                        .iter()
-                        .filter_map(|l| l.entry(&e.key).filter(|x| !x.meta.inactive))
-                        .map(|x| x.children.as_slice())
-                        .collect();
+                    // Per source: the entry of the same name, then matching wildcards.
+                    let mut sub: Vec<&'g [Node]> = Vec::new();
+                    for l in &lists {
+                        if let Some(x) = l.entry(&e.key).filter(|x| !x.meta.inactive) {
+                            sub.push(x.children.as_slice());
+                        }
+                        if let Value::List(les) = &l.value {
+                            sub.extend(
+                                les.iter()
+                                    .filter(|x| {
+                                        !x.meta.inactive && wildcard_matches(&x.key, &e.key)
+                                    })
+                                    .map(|x| x.children.as_slice()),
+                            );
+                        }
+                    }
                     path.push((name, Some(e.key.clone())));
                     expand(&mut e.children, inner, groups, &sub, path);
                     path.pop();
@@ -268,6 +287,28 @@ fn expand<'g>(
             }
             _ => {}
         }
+    }
+}
+
+/// Removes wildcard list entries below `n`; true when that emptied a container or list
+/// that had content (nothing is left to inherit).
+fn strip_wildcards(n: &mut Node) -> bool {
+    match &mut n.value {
+        Value::Container(c) if !c.is_empty() => {
+            c.retain_mut(|x| !strip_wildcards(x));
+            c.is_empty()
+        }
+        Value::List(entries) if !entries.is_empty() => {
+            entries.retain_mut(|e| {
+                if is_wildcard(&e.key) {
+                    return false;
+                }
+                e.children.retain_mut(|x| !strip_wildcards(x));
+                true
+            });
+            entries.is_empty()
+        }
+        _ => false,
     }
 }
 

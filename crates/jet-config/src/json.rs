@@ -74,10 +74,10 @@ fn members(map: &mut Map<String, Json>, children: &[Node]) {
                 )
             }
         };
-        map.insert(n.schema.name.to_owned(), v);
+        map.insert(n.schema.xml_name.to_owned(), v);
         if own_meta {
             if let Some(meta) = meta_json(&n.meta) {
-                map.insert(format!("@{}", n.schema.name), meta);
+                map.insert(format!("@{}", n.schema.xml_name), meta);
             }
         }
     }
@@ -136,7 +136,7 @@ pub(crate) fn parse_value(v: &Json) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.object(top, schema::ROOT, &mut children, &[], true)?;
+    conv.object(top, schema::root(), &mut children, &[], true)?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -216,7 +216,7 @@ impl Conv {
         let mut indexes: HashMap<&'static str, KeyIndex> = HashMap::new();
         for (name, v) in obj {
             if let Some(target) = name.strip_prefix('@') {
-                if !target.is_empty() && !top && schema::find(level, target).is_none() {
+                if !target.is_empty() && !top && schema::find_xml(level, target).is_none() {
                     return Err(self.err(
                         ConfigErrorKind::UnknownStatement,
                         steps,
@@ -226,7 +226,7 @@ impl Conv {
                 }
                 continue;
             }
-            let Some(sn) = schema::find(level, name) else {
+            let Some(sn) = schema::find_xml(level, name) else {
                 return Err(self.err(
                     ConfigErrorKind::UnknownStatement,
                     steps,
@@ -290,9 +290,8 @@ impl Conv {
             h
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let empty = Map::new();
                 let obj = match v {
                     Json::Object(m) => m,

@@ -1,10 +1,11 @@
 //! jet-config: the Junos configuration database of the simulated device.
 //!
 //! Owns:
-//! - the **schema** of the supported hierarchy ([`schema::ROOT`], split by hierarchy
-//!   under `schema/`): one static tree that says which statements exist, their kinds,
-//!   value types, rules (mandatory, references, choices) and how they are written
-//!   (bare and braced lists, one-line forms);
+//! - the **schema** of the whole Junos configuration language ([`schema::root`]): the
+//!   hand schema under `schema/` (the statements the device acts on, with their types
+//!   and rules) joined lazily with every other Junos statement from the generated
+//!   `schema/junos.bin` (from Juniper's schema facts, by `tools/gen_schema.py`), and the
+//!   Junos operational RPCs ([`schema::rpc`]);
 //! - one **generic tree** ([`Config`], built of [`tree::Node`]s) that holds any
 //!   configuration of that schema, with `inactive:` and `/* annotations */` on every
 //!   statement;
@@ -32,8 +33,9 @@
 //!    `views_net`, `views_apps`, `checks`, `validate`, and the `store` on top.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
-//! from a blocking task), use tokio or any runtime, hold process-wide state, or panic
-//! on any input. Supporting a new statement means adding schema (and, when the device
+//! from a blocking task), use tokio or any runtime, hold process-wide state (the one
+//! exception is the memo of schema levels built from the constant generated schema,
+//! never configuration), or panic on any input. Supporting a new statement means adding schema (and, when the device
 //! needs it, a typed view), never a new parser.
 
 mod checks;
@@ -54,6 +56,7 @@ mod text;
 pub mod tree;
 mod validate;
 pub mod value;
+pub mod value_gen;
 mod views;
 mod views_apps;
 mod views_bgp;

@@ -59,7 +59,7 @@ fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode)
     for (steps, value) in &parsed.deletes {
         tree::delete_at(children, steps, value.as_deref());
     }
-    tree::merge_children(children, &parsed.children, schema::ROOT);
+    tree::merge_children(children, &parsed.children, schema::root());
 }
 
 impl Config {
@@ -103,6 +103,14 @@ impl Config {
         format: PayloadFormat,
         mode: LoadMode,
     ) -> Result<Config, ConfigError> {
+        let inner;
+        let (payload, format) = match unwrap_junos_wrapper(payload) {
+            Some((text, f)) => {
+                inner = text;
+                (inner.as_str(), f)
+            }
+            None => (payload, format),
+        };
         if (mode == LoadMode::Set) != (format == PayloadFormat::Set) {
             return Err(ConfigError::new(
                 ConfigErrorKind::Syntax,
@@ -138,6 +146,10 @@ impl Config {
         format: PayloadFormat,
         mode: LoadMode,
     ) -> Result<(), ConfigError> {
+        if unwrap_junos_wrapper(payload).is_some() {
+            *self = self.load_payload(payload, format, mode)?;
+            return Ok(());
+        }
         let parsed = match (format, mode) {
             (PayloadFormat::Set, LoadMode::Set) => return self.apply_set(payload),
             (PayloadFormat::Text, m) if m != LoadMode::Set => text::parse(payload)?,
@@ -202,4 +214,29 @@ impl Config {
         let v = serde_json::json!({ "configuration": self.to_json_value() });
         serde_json::to_string_pretty(&v).unwrap_or_default()
     }
+}
+
+/// Junos's management-API wrappers: curly text in `<configuration-text>` and set
+/// commands in `<configuration-set>` (XML-escaped), as `load-configuration` takes them.
+/// Returns the unescaped content and its format.
+fn unwrap_junos_wrapper(payload: &str) -> Option<(String, PayloadFormat)> {
+    let t = payload.trim();
+    let (body, format) = if let Some(b) = t
+        .strip_prefix("<configuration-text>")
+        .and_then(|b| b.strip_suffix("</configuration-text>"))
+    {
+        (b, PayloadFormat::Text)
+    } else {
+        let b = t
+            .strip_prefix("<configuration-set>")
+            .and_then(|b| b.strip_suffix("</configuration-set>"))?;
+        (b, PayloadFormat::Set)
+    };
+    let text = body
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    Some((text, format))
 }

@@ -375,7 +375,13 @@ pub static PIPES: &[CommandNode] = &[
             ),
             leaf("json", "Show JSON text"),
             leaf("set", "Show 'set' commands that create configuration"),
-            leaf("xml", "Show XML text"),
+            CommandNode {
+                word: "xml",
+                help: "Show XML text",
+                children: &[leaf("rpc", "Show the XML RPC of the command")],
+                runnable: true,
+                takes_args: false,
+            },
         ],
     ),
     with_arg("except", "Show only text that does not match a pattern"),
@@ -525,5 +531,112 @@ mod tests {
     fn words_after_a_complete_command_without_arguments_are_refused() {
         let e = resolve(&["show", "version", "extra"]).expect_err("extra word");
         assert!(e.to_string().contains("extra"), "{e}");
+    }
+}
+
+/// Help of a command word that only Junos has (from the RPC facts).
+pub const NOT_SUPPORTED_HELP: &str = "(Junos command; not supported on this device)";
+
+/// The operational command tree with every Junos command word from the RPC facts:
+/// [`COMMANDS`] first (what this device runs, with its help), then the words only Junos
+/// has, marked [`NOT_SUPPORTED_HELP`], so `?` and TAB list real Junos commands. Built
+/// once, on first use.
+pub fn junos_commands() -> &'static [CommandNode] {
+    static TREE: std::sync::OnceLock<&'static [CommandNode]> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| {
+        let mut trie = Trie::default();
+        for r in crate::schema::rpcs() {
+            if let Some(cmd) = r.command {
+                let words: Vec<&'static str> = cmd.split_whitespace().collect();
+                trie.insert(&words);
+            }
+        }
+        merge(COMMANDS, &trie)
+    })
+}
+
+#[derive(Default)]
+struct Trie {
+    words: Vec<(&'static str, Trie, bool)>,
+}
+
+impl Trie {
+    fn insert(&mut self, words: &[&'static str]) {
+        let Some((&w, rest)) = words.split_first() else {
+            return;
+        };
+        let i = match self.words.iter().position(|(x, _, _)| *x == w) {
+            Some(i) => i,
+            None => {
+                self.words.push((w, Trie::default(), false));
+                self.words.len() - 1
+            }
+        };
+        if rest.is_empty() {
+            self.words[i].2 = true;
+        } else {
+            self.words[i].1.insert(rest);
+        }
+    }
+}
+
+fn merge(ours: &'static [CommandNode], facts: &Trie) -> &'static [CommandNode] {
+    let mut out: Vec<CommandNode> = Vec::new();
+    for n in ours {
+        let sub = facts.words.iter().find(|(w, _, _)| *w == n.word);
+        let children = match sub {
+            Some((_, t, _)) if !n.takes_args => merge(n.children, t),
+            _ => n.children,
+        };
+        out.push(CommandNode {
+            word: n.word,
+            help: n.help,
+            children,
+            runnable: n.runnable,
+            takes_args: n.takes_args,
+        });
+    }
+    let mut extra: Vec<CommandNode> = facts
+        .words
+        .iter()
+        .filter(|(w, _, _)| !ours.iter().any(|n| n.word == *w))
+        .map(|(w, t, end)| CommandNode {
+            word: w,
+            help: NOT_SUPPORTED_HELP,
+            children: merge(&[], t),
+            runnable: *end,
+            takes_args: false,
+        })
+        .collect();
+    extra.sort_by_key(|n| n.word);
+    out.extend(extra);
+    out.sort_by_key(|n| n.word);
+    Box::leak(out.into_boxed_slice())
+}
+
+#[cfg(test)]
+mod junos_tests {
+    use super::*;
+
+    #[test]
+    fn junos_commands_add_the_rpc_words_and_keep_ours() {
+        let tree = junos_commands();
+        let show = tree.iter().find(|n| n.word == "show").expect("show");
+        let bgp = show
+            .children
+            .iter()
+            .find(|n| n.word == "bgp")
+            .expect("show bgp");
+        assert_eq!(bgp.help, NOT_SUPPORTED_HELP);
+        assert!(bgp
+            .children
+            .iter()
+            .any(|n| n.word == "summary" && n.runnable));
+        let version = show
+            .children
+            .iter()
+            .find(|n| n.word == "version")
+            .expect("ours");
+        assert_ne!(version.help, NOT_SUPPORTED_HELP);
     }
 }

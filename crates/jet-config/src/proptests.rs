@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use crate::config::{Config, LoadMode};
 use crate::load::PayloadFormat;
-use crate::schema::{Kind, SchemaNode, APPLY_GROUPS, ROOT};
+use crate::schema::{self, Kind, SchemaNode, APPLY_GROUPS, HAND_ROOT};
 use crate::tree::{Entry, Meta, Node, Value};
 use crate::value::ValueType;
 
@@ -71,6 +71,7 @@ fn value_strategy(ty: ValueType) -> BoxedStrategy<String> {
         ]
         .boxed(),
         ValueType::TimeZone => "[A-Z][a-zA-Z_]{0,8}(/[A-Z][a-z_]{1,8})?".boxed(),
+        ValueType::Gen(t) => Just(t.example().unwrap_or_default()).boxed(),
     }
 }
 
@@ -109,33 +110,49 @@ fn dedup(values: Vec<String>) -> Vec<String> {
     out
 }
 
-fn children_strategy(level: &'static [SchemaNode], depth: u32) -> BoxedStrategy<Vec<Node>> {
+/// Statements of the hand schema `level` (whose place in the joined schema is
+/// `joined`), in joined print order.
+fn children_strategy(
+    level: &'static [SchemaNode],
+    joined: &'static [SchemaNode],
+    depth: u32,
+) -> BoxedStrategy<Vec<Node>> {
     let weight = if depth > 9 { 0.4 } else { 0.6 };
     let mut parts: Vec<BoxedStrategy<Option<Node>>> = Vec::new();
     if !level.is_empty() && !level.iter().any(|n| n.name == "apply-groups") {
-        parts.push(proptest::option::weighted(0.03, node_strategy(&APPLY_GROUPS, depth)).boxed());
+        parts.push(
+            proptest::option::weighted(0.03, node_strategy(&APPLY_GROUPS, &APPLY_GROUPS, depth))
+                .boxed(),
+        );
     }
     for sn in level {
-        parts.push(proptest::option::weighted(weight, node_strategy(sn, depth + 1)).boxed());
+        let jn = schema::find(joined, sn.name).unwrap_or(sn);
+        parts.push(proptest::option::weighted(weight, node_strategy(sn, jn, depth + 1)).boxed());
     }
     parts
-        .prop_map(|v| {
+        .prop_map(move |v| {
             // One member per choice group, as the parsers keep it.
             let mut out: Vec<Node> = Vec::new();
             for n in v.into_iter().flatten() {
-                let c = n.schema.choice;
-                if c == 0 || !out.iter().any(|o| o.schema.choice == c) {
+                if !out.iter().any(|o| o.schema.excludes(n.schema)) {
                     out.push(n);
                 }
             }
+            out.sort_by_key(|n| schema::order(joined, n.schema.name));
             out
         })
         .boxed()
 }
 
-fn node_strategy(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Node> {
+fn node_strategy(
+    sn: &'static SchemaNode,
+    jn: &'static SchemaNode,
+    depth: u32,
+) -> BoxedStrategy<Node> {
+    let value = value_of(sn, jn, depth);
+    let sn = jn;
     if !sn.is_list() {
-        return (meta_strategy(), value_of(sn, depth))
+        return (meta_strategy(), value)
             .prop_map(move |(meta, value)| Node {
                 schema: sn,
                 meta,
@@ -143,7 +160,7 @@ fn node_strategy(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Node> {
             })
             .boxed();
     }
-    value_of(sn, depth)
+    value
         .prop_map(move |value| Node {
             schema: sn,
             meta: Meta::default(),
@@ -152,7 +169,7 @@ fn node_strategy(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Node> {
         .boxed()
 }
 
-fn value_of(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
+fn value_of(sn: &'static SchemaNode, jn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
     let mk = |value| value;
     match sn.kind {
         Kind::Leaf(ty) => value_strategy(ty)
@@ -162,14 +179,14 @@ fn value_of(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
         Kind::LeafList(ty) => prop::collection::vec(value_strategy(ty), 1..4)
             .prop_map(move |vs| mk(Value::LeafList(dedup(vs))))
             .boxed(),
-        Kind::Container { children, .. } => children_strategy(children, depth)
+        Kind::Container { children, .. } => children_strategy(children, jn.children(), depth)
             .prop_map(move |c| mk(Value::Container(c)))
             .boxed(),
         Kind::List { key, children } => prop::collection::vec(
             (
                 value_strategy(key),
                 meta_strategy(),
-                children_strategy(children, depth),
+                children_strategy(children, jn.children(), depth),
             ),
             1..3,
         )
@@ -191,7 +208,7 @@ fn value_of(sn: &'static SchemaNode, depth: u32) -> BoxedStrategy<Value> {
 }
 
 fn config_strategy() -> BoxedStrategy<Config> {
-    children_strategy(ROOT, 0)
+    children_strategy(HAND_ROOT, schema::root(), 0)
         .prop_map(Config::from_children)
         .boxed()
 }

@@ -366,7 +366,7 @@ fn group_args(toks: &[Token], here: &str) -> Result<Vec<Arg>, ConfigError> {
 fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigError> {
     let mut steps = base.to_vec();
     let mut level: &'static [SchemaNode] =
-        steps.last().map_or(schema::ROOT, |s| s.schema.children());
+        steps.last().map_or(schema::root(), |s| s.schema.children());
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         let path = || edit_path(&tree::path_words(&steps));
@@ -397,6 +397,20 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                 i += 1;
                 continue;
             }
+            if let Some(leaf) = schema::bare_leaf(level, word) {
+                steps.push(Step {
+                    schema: leaf,
+                    key: None,
+                });
+                let mut values = Vec::new();
+                for a in &args[i..] {
+                    match a {
+                        Arg::Word(t) => values.push(t.clone()),
+                        Arg::Group(ts) => values.extend(ts.iter().cloned()),
+                    }
+                }
+                return Ok(Target { steps, values });
+            }
             return Err(ConfigError::new(
                 ConfigErrorKind::UnknownStatement,
                 path(),
@@ -406,15 +420,15 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
             .at(tok.line, tok.col));
         };
         match sn.kind {
-            Kind::Container { children, .. } => {
+            Kind::Container { .. } => {
                 steps.push(Step {
                     schema: sn,
                     key: None,
                 });
-                level = children;
+                level = sn.children();
                 i += 1;
             }
-            Kind::List { key, children } => match args.get(i + 1) {
+            Kind::List { key, .. } => match args.get(i + 1) {
                 Some(Arg::Word(k)) => {
                     let raw = k.text().unwrap_or_default();
                     let canon = key.canonical(sn.name, raw).map_err(|m| {
@@ -430,7 +444,7 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                         schema: sn,
                         key: Some(canon),
                     });
-                    level = children;
+                    level = sn.children();
                     i += 2;
                 }
                 Some(other) => {
@@ -484,7 +498,7 @@ fn ensure<'a>(
     steps: &[Step],
     cache: &mut Cache,
 ) -> Option<&'a mut Vec<Node>> {
-    let mut parent: &'static [SchemaNode] = schema::ROOT;
+    let mut parent: &'static [SchemaNode] = schema::root();
     let mut path = String::new();
     for s in steps {
         let node = tree::child_or_insert(children, parent, s.schema);
@@ -605,7 +619,9 @@ fn set_target(
     let Some(children) = ensure(root, prefix, cache) else {
         return Ok(());
     };
-    let parent = prefix.last().map_or(schema::ROOT, |s| s.schema.children());
+    let parent = prefix
+        .last()
+        .map_or(schema::root(), |s| s.schema.children());
     let node = tree::child_or_insert(children, parent, sn);
     match &mut node.value {
         Value::Leaf(v) => {
@@ -742,8 +758,10 @@ fn line(out: &mut String, cmd: &str, path: &str, tail: &str) {
 fn walk(out: &mut String, children: &[Node], path: &mut String, notes: &mut Notes) {
     for n in children {
         let len = path.len();
-        path.push(' ');
-        path.push_str(n.schema.name);
+        if !n.schema.bare || n.schema.is_list() {
+            path.push(' ');
+            path.push_str(n.schema.name);
+        }
         if let Some(a) = &n.meta.annotation {
             notes.push((path[..len].to_owned(), n.schema.name.to_owned(), a.clone()));
         }

@@ -37,9 +37,11 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
         pos: 0,
         end,
         replaces: Vec::new(),
+        on_line: false,
+        line_open: false,
     };
     let mut children = Vec::new();
-    p.block(schema::ROOT, &mut children, &mut Vec::new(), true)?;
+    p.block(schema::root(), &mut children, &mut Vec::new(), true)?;
     Ok(Parsed {
         children,
         replaces: p.replaces,
@@ -53,6 +55,11 @@ struct Parser {
     /// Where the input ends (after the last token), for "unexpected end" errors.
     end: (usize, usize),
     replaces: Vec<Vec<Step>>,
+    /// Inside the one-line form of a container (`archive size 1m files 3;`): simple
+    /// statements follow each other until `;`.
+    on_line: bool,
+    /// The last simple statement stopped before the next one of its line (no `;`).
+    line_open: bool,
 }
 
 /// Tags written before a statement.
@@ -106,6 +113,19 @@ impl Parser {
     }
 
     fn block(
+        &mut self,
+        schema: &'static [SchemaNode],
+        children: &mut Vec<Node>,
+        steps: &mut Vec<Step>,
+        top: bool,
+    ) -> Result<(), ConfigError> {
+        let on_line = std::mem::replace(&mut self.on_line, false);
+        let res = self.block_body(schema, children, steps, top);
+        self.on_line = on_line;
+        res
+    }
+
+    fn block_body(
         &mut self,
         schema: &'static [SchemaNode],
         children: &mut Vec<Node>,
@@ -221,6 +241,19 @@ impl Parser {
                 let canon = self.check_at(&name, &name_tok, bare, steps)?;
                 return self.entry(bare, canon, tags, schema, children, steps, indexes);
             }
+            if let Some(leaf) = schema::bare_leaf(schema, &name) {
+                let canon = self.check_at(&name, &name_tok, leaf, steps)?;
+                let node = tree::child_or_insert(children, schema, leaf);
+                match &mut node.value {
+                    Value::Leaf(v) => *v = canon,
+                    Value::LeafList(vs) if !vs.contains(&canon) => vs.push(canon),
+                    _ => {}
+                }
+                absorb(&mut node.meta, tags.meta);
+                self.end_simple(leaf.name, steps)?;
+                self.mark(tags.replace, steps, leaf);
+                return Ok(());
+            }
             return Err(self.err_at(
                 Some(&name_tok),
                 ConfigErrorKind::UnknownStatement,
@@ -230,9 +263,8 @@ impl Parser {
             ));
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let node = tree::child_or_insert(children, schema, sn);
                 absorb(&mut node.meta, tags.meta);
                 steps.push(Step {
@@ -311,7 +343,7 @@ impl Parser {
             Kind::Leaf(_) | Kind::LeafList(_) | Kind::Flag => {
                 let node = self.simple(sn, schema, children, steps)?;
                 absorb(&mut node.meta, tags.meta);
-                self.semi(sn.name, steps)?;
+                self.end_simple(sn.name, steps)?;
                 self.mark(tags.replace, steps, sn);
                 Ok(())
             }
@@ -457,7 +489,25 @@ impl Parser {
                 },
             ) if !inner.is_empty() => {
                 let mut indexes = Indexes::new();
-                self.statement(t, Tags::default(), inner, children, steps, &mut indexes)
+                let outer = std::mem::replace(&mut self.on_line, true);
+                let mut t = t;
+                let res = loop {
+                    self.line_open = false;
+                    if let Err(e) =
+                        self.statement(t, Tags::default(), inner, children, steps, &mut indexes)
+                    {
+                        break Err(e);
+                    }
+                    if !std::mem::take(&mut self.line_open) {
+                        break Ok(());
+                    }
+                    match self.next() {
+                        Some(n) => t = n,
+                        None => break Ok(()),
+                    }
+                };
+                self.on_line = outer;
+                res
             }
             other => Err(self.err_at(
                 other.as_ref(),
@@ -508,6 +558,15 @@ impl Parser {
                 m,
             )
         })
+    }
+
+    /// After a simple statement: `;`, or on a one-line form, the next statement.
+    fn end_simple(&mut self, name: &str, steps: &[Step]) -> Result<(), ConfigError> {
+        if self.on_line && matches!(self.peek(), Some(Tok::Word(_) | Tok::Quoted(_))) {
+            self.line_open = true;
+            return Ok(());
+        }
+        self.semi(name, steps)
     }
 
     fn semi(&mut self, name: &str, steps: &[Step]) -> Result<(), ConfigError> {
@@ -581,14 +640,26 @@ fn simple_tail(out: &mut String, n: &Node) {
     }
 }
 
+/// A simple statement after its indent: its name and value (`mtu 9000`), or only the
+/// value for a statement written without its name (`ae0`).
+fn head_and_tail(out: &mut String, n: &Node) {
+    if n.schema.bare {
+        let mut tail = String::new();
+        simple_tail(&mut tail, n);
+        out.push_str(tail.strip_prefix(' ').unwrap_or(&tail));
+    } else {
+        out.push_str(n.schema.name);
+        simple_tail(out, n);
+    }
+}
+
 fn print_node(out: &mut String, n: &Node, indent: usize) {
     let name = n.schema.name;
     match &n.value {
         Value::LeafList(vs) if vs.is_empty() => {}
         Value::Leaf(_) | Value::LeafList(_) | Value::Flag => {
             start(out, &n.meta, indent);
-            out.push_str(name);
-            simple_tail(out, n);
+            head_and_tail(out, n);
             out.push(';');
             if n.schema.secret {
                 out.push_str(" ## SECRET-DATA");
@@ -610,10 +681,24 @@ fn print_node(out: &mut String, n: &Node, indent: usize) {
                 out.push_str(&one[indent..]);
             }
         }
+        Value::Container(c)
+            if n.schema.oneliner_plus
+                && matches!(n.schema.kind, Kind::Container { presence: true, .. })
+                && c.len() > 1
+                && c.iter().all(is_simple) =>
+        {
+            start(out, &n.meta, indent);
+            out.push_str(name);
+            for x in c {
+                out.push(' ');
+                head_and_tail(out, x);
+            }
+            out.push_str(";\n");
+        }
         Value::Container(c) => {
             start(out, &n.meta, indent);
             out.push_str(name);
-            block(out, c, indent, n.schema.oneliner);
+            block(out, c, indent, n.schema.oneliner || n.schema.oneliner_plus);
         }
         Value::List(entries) if n.schema.braced => {
             if entries.is_empty() {
@@ -647,8 +732,7 @@ fn print_entry(out: &mut String, sn: &SchemaNode, e: &Entry, indent: usize, bare
     for c in &e.children {
         if is_inline(c) {
             out.push(' ');
-            out.push_str(c.schema.name);
-            simple_tail(out, c);
+            head_and_tail(out, c);
         } else {
             rest.push(c);
         }
@@ -676,8 +760,7 @@ fn block(out: &mut String, children: &[Node], indent: usize, oneliner: bool) {
     } else if let [only] = children {
         if oneliner && is_simple(only) {
             out.push(' ');
-            out.push_str(only.schema.name);
-            simple_tail(out, only);
+            head_and_tail(out, only);
             out.push_str(";\n");
         } else {
             out.push_str(" {\n");

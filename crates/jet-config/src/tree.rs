@@ -149,7 +149,7 @@ pub(crate) fn child_or_insert<'a>(
         None => {
             if schema.choice != 0 {
                 // Members of a choice exclude each other (`accept` replaces `discard`).
-                children.retain(|n| n.schema.choice != schema.choice);
+                children.retain(|n| !schema.excludes(n.schema));
             }
             let rank = schema::order(parent, schema.name);
             let at = children
@@ -428,7 +428,7 @@ pub(crate) fn delete_at(children: &mut Vec<Node>, steps: &[Step], value: Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::ROOT;
+    use crate::schema::HAND_ROOT as ROOT;
 
     #[test]
     fn children_are_inserted_in_schema_order() {

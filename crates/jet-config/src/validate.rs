@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Node, Value};
-use crate::value::quote;
+use crate::value::{is_wildcard, quote};
 use crate::views::ListenerCfg;
 
 /// A check across statements; pushes one error per problem.
@@ -76,7 +76,7 @@ impl Config {
         walk(
             &cfg,
             &cfg.children,
-            schema::ROOT,
+            schema::root(),
             &mut Vec::new(),
             &mut refs,
             &mut errs,
@@ -160,6 +160,65 @@ fn walk<'a, 'n>(
         }
     }
     for n in children {
+        let count = match &n.value {
+            Value::List(entries) => Some(entries.len()),
+            Value::LeafList(vs) => Some(vs.len()),
+            _ => None,
+        };
+        if let Some(count) = count {
+            let (min, max) = (
+                n.schema.min_elements as usize,
+                n.schema.max_elements as usize,
+            );
+            if (max > 0 && count > max) || count < min {
+                let message = if count < min {
+                    format!(
+                        "'{}' needs at least {min} entries ({count} configured)",
+                        n.schema.name
+                    )
+                } else {
+                    format!(
+                        "'{}' takes at most {max} entries ({count} configured)",
+                        n.schema.name
+                    )
+                };
+                errs.push(ConfigError::new(
+                    ConfigErrorKind::InvalidValue,
+                    path_of(words),
+                    n.schema.name,
+                    message,
+                ));
+            }
+        }
+        for target in n
+            .schema
+            .must
+            .iter()
+            .filter_map(|m| schema::must_reference(m))
+        {
+            let values: &[String] = match &n.value {
+                Value::Leaf(v) => std::slice::from_ref(v),
+                Value::LeafList(vs) => vs,
+                _ => &[],
+            };
+            for v in values
+                .iter()
+                .filter(|v| !v.starts_with('$') && !is_wildcard(v))
+            {
+                if !refs.contains(cfg, target, v) {
+                    errs.push(ConfigError::new(
+                        ConfigErrorKind::Reference,
+                        path_of(words),
+                        format!("{} {}", n.schema.name, quote(v)),
+                        format!(
+                            "referenced {} '{v}' is not defined under {}",
+                            n.schema.name,
+                            edit_path(&target[..target.len() - 1])
+                        ),
+                    ));
+                }
+            }
+        }
         if let Some(target) = n.schema.reference {
             let values: &[String] = match &n.value {
                 Value::Leaf(v) => std::slice::from_ref(v),
@@ -189,6 +248,17 @@ fn walk<'a, 'n>(
             }
             Value::List(entries) => {
                 for e in entries {
+                    if is_wildcard(&e.key) {
+                        errs.push(ConfigError::new(
+                            ConfigErrorKind::InvalidValue,
+                            path_of(words),
+                            tree::entry_words(n.schema, &e.key),
+                            format!(
+                                "wildcard '{}' is only allowed in configuration groups",
+                                e.key
+                            ),
+                        ));
+                    }
                     if let Some(target) = n.schema.reference {
                         if !refs.contains(cfg, target, &e.key) {
                             errs.push(ConfigError::new(

@@ -8,6 +8,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use crate::value_gen::GenType;
+
 /// The type of a value in the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {
@@ -64,6 +66,8 @@ pub enum ValueType {
     Port,
     /// A time zone such as `UTC`, `Europe/Paris`, `GMT+2`.
     TimeZone,
+    /// A type of the generated Junos schema (ranges, patterns, typedefs, unions).
+    Gen(&'static GenType),
 }
 
 /// Port names accepted by [`ValueType::Port`], with their numbers.
@@ -93,6 +97,10 @@ impl ValueType {
     /// Checks `raw` for a statement called `name` and returns its canonical form, or the
     /// reason it is refused (naming the value and the statement).
     pub fn canonical(&self, name: &str, raw: &str) -> Result<String, String> {
+        if is_wildcard(raw) {
+            // Group wildcards (`<ge-*>`): only kept in groups (checked at commit).
+            return Ok(raw.to_owned());
+        }
         match *self {
             ValueType::Text { max_len } => {
                 if raw.chars().any(char::is_control) {
@@ -298,6 +306,7 @@ impl ValueType {
                     Err(format!("invalid time zone '{raw}' for {name}"))
                 }
             }
+            ValueType::Gen(t) => t.canonical(name, raw),
             ValueType::CryptHash => {
                 if is_crypt_hash(raw) {
                     Ok(raw.to_owned())
@@ -312,7 +321,11 @@ impl ValueType {
 
     /// True for integer types, which JSON prints unquoted.
     pub fn is_integer(&self) -> bool {
-        matches!(self, ValueType::Uint { .. })
+        match self {
+            ValueType::Uint { .. } => true,
+            ValueType::Gen(t) => t.is_integer(),
+            _ => false,
+        }
     }
 
     /// A short description for help and completion: `<1..65535>`, `<ip-address>`...
@@ -339,12 +352,55 @@ impl ValueType {
             }
             ValueType::Port => "<port>".into(),
             ValueType::TimeZone => "<time-zone>".into(),
+            ValueType::Gen(t) => t.describe(),
         }
     }
 }
 
 /// `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae12`, `irb`: a lowercase type, then either
 /// digits or `-FPC/PIC/PORT[:CHANNEL]`.
+/// A Junos group wildcard such as `<ge-*>` or `<*>`.
+pub fn is_wildcard(s: &str) -> bool {
+    s.len() > 2 && s.starts_with('<') && s.ends_with('>') && !s.contains(char::is_whitespace)
+}
+
+/// True when `key` matches the group wildcard `pattern` (`<ge-*>`: `*` any run of
+/// characters, `?` one character, `[abc]`/`[a-z]` one of a set).
+pub fn wildcard_matches(pattern: &str, key: &str) -> bool {
+    let Some(p) = pattern.strip_prefix('<').and_then(|p| p.strip_suffix('>')) else {
+        return false;
+    };
+    glob(p.as_bytes(), key.as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match p.first() {
+        None => s.is_empty(),
+        Some(b'*') => (0..=s.len()).any(|i| glob(&p[1..], &s[i..])),
+        Some(b'?') => !s.is_empty() && glob(&p[1..], &s[1..]),
+        Some(b'[') => {
+            let Some(end) = p.iter().position(|&c| c == b']') else {
+                return false;
+            };
+            let Some(&c) = s.first() else { return false };
+            let set = &p[1..end];
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    hit |= (set[i]..=set[i + 2]).contains(&c);
+                    i += 3;
+                } else {
+                    hit |= set[i] == c;
+                    i += 1;
+                }
+            }
+            hit && glob(&p[end + 1..], &s[1..])
+        }
+        Some(&c) => s.first() == Some(&c) && glob(&p[1..], &s[1..]),
+    }
+}
+
 fn is_ifd_name(s: &str) -> bool {
     if s.is_empty() || s.len() > 64 {
         return false;
@@ -427,6 +483,15 @@ pub(crate) fn annotation(s: &str) -> Option<String> {
 
 /// True when `s` must be printed in double quotes in Junos text and `set` output.
 pub(crate) fn needs_quotes(s: &str) -> bool {
+    if is_wildcard(s) {
+        // Group wildcards are written bare, as Junos shows them (`<ge-*>`).
+        return s[1..s.len() - 1]
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || "-_.:/*?[]".contains(c)));
+    }
+    if s == "*" {
+        return false;
+    }
     s.is_empty()
         || !s
             .chars()
@@ -590,6 +655,16 @@ mod tests {
         assert!(!is_crypt_hash("plaintext"));
         assert!(!is_crypt_hash(&format!("$2$s${}", "c".repeat(43))));
         assert!(!is_crypt_hash(&format!("$6$sa lt${}", "a".repeat(86))));
+    }
+
+    #[test]
+    fn group_wildcards_match_like_junos() {
+        assert!(wildcard_matches("<ge-*>", "ge-0/0/0"));
+        assert!(!wildcard_matches("<ge-*>", "xe-0/0/0"));
+        assert!(wildcard_matches("<*>", "anything"));
+        assert!(wildcard_matches("<[gx]e-0/0/?>", "xe-0/0/3"));
+        assert!(!wildcard_matches("<[gx]e-0/0/?>", "et-0/0/3"));
+        assert!(!wildcard_matches("ge-*", "ge-0/0/0"));
     }
 
     #[test]

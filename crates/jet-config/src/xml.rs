@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 64;
 /// Appends the XML of `children`, each line indented `indent` spaces (+4 per level).
 pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
     for n in children {
-        let name = n.schema.name;
+        let name = n.schema.xml_name;
         match &n.value {
             Value::Leaf(v) => {
                 open(out, name, &n.meta, indent);
@@ -393,7 +393,7 @@ pub(crate) fn parse(src: &str) -> Result<Parsed, ConfigError> {
         parsed: Parsed::default(),
     };
     let mut children = Vec::new();
-    conv.children(&root, schema::ROOT, &mut children, &[])?;
+    conv.children(&root, schema::root(), &mut children, &[])?;
     conv.parsed.children = children;
     Ok(conv.parsed)
 }
@@ -470,7 +470,7 @@ impl Conv<'_> {
                 annotation = comment_text(&e.text);
                 continue;
             }
-            let Some(sn) = schema::find(level, &e.name) else {
+            let Some(sn) = schema::find_xml(level, &e.name) else {
                 if e.name.contains(':') {
                     continue; // other junos: metadata elements
                 }
@@ -524,9 +524,8 @@ impl Conv<'_> {
             })
         };
         match sn.kind {
-            Kind::Container {
-                children: inner, ..
-            } => {
+            Kind::Container { .. } => {
+                let inner = sn.children();
                 let mut here = steps.to_vec();
                 here.push(Step {
                     schema: sn,
@@ -590,7 +589,7 @@ impl Conv<'_> {
                         annotation = comment_text(&c.text);
                         continue;
                     }
-                    let Some(csn) = schema::find(inner, &c.name) else {
+                    let Some(csn) = schema::find_xml(inner, &c.name) else {
                         if c.name.contains(':') {
                             continue;
                         }

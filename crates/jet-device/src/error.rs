@@ -55,6 +55,14 @@ pub enum DeviceError {
     },
 
     // --- the request names something the device does not have ---
+    /// A real Junos operational command (or RPC) that this device does not implement.
+    #[error("error: '{command}' is not supported on this device (RPC <{rpc}>)")]
+    OpNotSupported {
+        /// The command's full CLI words (or the RPC name when it has none).
+        command: String,
+        /// The RPC name.
+        rpc: String,
+    },
     /// An operational command named an interface the device does not have.
     #[error("error: device {name} not found")]
     UnknownInterface {

@@ -8,7 +8,9 @@
 //!
 //! `node` defines [`SchemaNode`] and the builders; one module per hierarchy (`system`,
 //! `interfaces`, `routing`, `policy`, `firewall`, `groups`) builds its part with them;
-//! this module assembles [`ROOT`] and nothing below imports it.
+//! this module assembles [`HAND_ROOT`]. `blob` reads the generated Junos schema,
+//! `join` joins it with the hand schema into [`root`] (what everything else walks),
+//! `rpc` exposes the Junos operational RPCs.
 
 /// A static slice of the given statements followed by the top-level hierarchies
 /// (`system` … `routing-instances`) in print order: the one list of them, used by the
@@ -54,20 +56,27 @@ macro_rules! with_hierarchies {
     };
 }
 
+mod blob;
 mod firewall;
 mod groups;
 mod interfaces;
+mod join;
+pub use self::join::must_reference;
 mod node;
 mod policy;
 mod protocols;
 mod routing;
+mod rpc;
 mod system;
 
 pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
 pub use self::interfaces::SPEEDS;
 pub(crate) use self::node::order;
-pub use self::node::{bare_list, find, Kind, SchemaNode, APPLY_GROUPS, GROUPS};
+pub use self::node::{
+    bare_leaf, bare_list, find, find_xml, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN,
+};
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
+pub use self::rpc::{rpc, rpc_for_cli, rpc_for_command, rpc_xml, rpcs, Rpc, RpcArg};
 pub use self::system::{
     CA_PROFILES, CLIENT_CERT_REQUESTS, LOCAL_CERTIFICATES, LOGIN_CLASSES, PERMISSIONS,
     SYSLOG_FACILITIES, SYSLOG_SEVERITIES,
@@ -76,18 +85,25 @@ pub use self::system::{
 use self::node::{leaf, leaf_list, TEXT};
 use crate::value::ValueType;
 
+/// The top of the whole schema: the hand schema ([`HAND_ROOT`]) joined with every
+/// statement of Junos from the generated schema, in print order.
+pub fn root() -> &'static [SchemaNode] {
+    join::root(HAND_ROOT)
+}
+
 /// The schema node at an absolute path of statement names (no list keys).
 pub fn lookup(path: &[&str]) -> Option<&'static SchemaNode> {
     let (first, rest) = path.split_first()?;
-    let mut node = find(ROOT, first)?;
+    let mut node = find(root(), first)?;
     for name in rest {
         node = node.child(name)?;
     }
     Some(node)
 }
 
-/// The top of the hierarchy, in print order (`version` first, like Junos).
-pub static ROOT: &[SchemaNode] = with_hierarchies!(
+/// The top of the hand schema, in print order (`version` first, like Junos): the
+/// statements we model by hand, with their semantics. Everything else reads [`root`].
+pub static HAND_ROOT: &[SchemaNode] = with_hierarchies!(
     leaf("version", TEXT, "Software version information"),
     groups::GROUPS_NODE,
     APPLY_GROUPS_AT_ROOT,
@@ -117,7 +133,7 @@ mod tests {
 
     #[test]
     fn schema_has_unique_names_per_level() {
-        check_unique(ROOT, "");
+        check_unique(HAND_ROOT, "");
     }
 
     #[test]
@@ -135,6 +151,6 @@ mod tests {
                 walk(n.children());
             }
         }
-        walk(ROOT);
+        walk(HAND_ROOT);
     }
 }

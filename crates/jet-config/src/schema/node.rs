@@ -4,7 +4,7 @@
 use crate::value::ValueType;
 
 /// One statement of the schema.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SchemaNode {
     /// Statement name as typed (`host-name`).
     pub name: &'static str,
@@ -22,7 +22,8 @@ pub struct SchemaNode {
     pub key_name: &'static str,
     /// Lists: entries are written without the statement name (`interfaces { ge-0/0/0
     /// {...} }`, `prefix-list p { 10.0.0.0/8; }`); a word that is no statement of the
-    /// level is a key of this list. At most one per level.
+    /// level is a key of this list. At most one per level. Leaves and leaf-lists: the
+    /// value is written without the name (`802.3ad ae0;`).
     pub bare: bool,
     /// Lists: entries are written inside one block named after the list (`groups { g1
     /// {...} }`, `source-address { 10.0.0.0/8; }`).
@@ -39,10 +40,33 @@ pub struct SchemaNode {
     /// Containers and list entries holding one simple statement are written on one
     /// line (`then accept;`, `route 0.0.0.0/0 next-hop 192.0.2.1;`).
     pub oneliner: bool,
+    /// Containers and list entries whose statements are all simple are written on one
+    /// line (`archive size 1m files 3;`, `802.3ad ae0;`).
+    pub oneliner_plus: bool,
+    /// Within a choice: the case (YANG) this statement belongs to; statements of the
+    /// same non-zero case do not exclude each other. 0: a case of its own.
+    pub case: u8,
+    /// The XML element (and JSON member) name, when it differs from `name`
+    /// (`ieee-802.3ad` for `802.3ad`); `name` otherwise.
+    pub xml_name: &'static str,
+    /// Lists and leaf-lists: the most entries or values allowed (0: no limit).
+    pub max_elements: u32,
+    /// Lists and leaf-lists: the fewest entries or values allowed when present.
+    pub min_elements: u32,
+    /// `junos:must` expressions of the facts (evaluated where [`must_reference`] can).
+    ///
+    /// [`must_reference`]: crate::schema::must_reference
+    pub must: &'static [&'static str],
+    /// The generated (Junos facts) node this statement joins, or [`NO_GEN`]: the
+    /// statements below it come from both the hand schema and the facts.
+    pub gen: u32,
 }
 
+/// [`SchemaNode::gen`] of a statement the facts do not have.
+pub const NO_GEN: u32 = u32::MAX;
+
 /// The kind of a statement.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Kind {
     /// A container of statements. `presence`: the container alone means something
     /// (`clear-text;` turns the listener on with defaults).
@@ -71,10 +95,24 @@ impl SchemaNode {
     /// The child statements of a container or list entry (empty for other kinds).
     /// `apply-groups`, allowed everywhere, is not listed (see [`find`]).
     pub fn children(&self) -> &'static [SchemaNode] {
-        match self.kind {
+        let hand = match self.kind {
             Kind::Container { children, .. } | Kind::List { children, .. } => children,
-            _ => &[],
+            _ => return &[],
+        };
+        if self.gen == NO_GEN {
+            hand
+        } else {
+            super::join::children(hand, self.gen)
         }
+    }
+
+    /// True when setting `self` removes the sibling `other` (different cases of one
+    /// choice).
+    pub fn excludes(&self, other: &SchemaNode) -> bool {
+        self.choice != 0
+            && self.choice == other.choice
+            && (self.case == 0 || self.case != other.case)
+            && self.name != other.name
     }
 
     /// The child statement called `name`.
@@ -168,9 +206,35 @@ pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaN
     }
 }
 
+/// The statement whose XML element (JSON member) is `name` among `nodes`.
+pub fn find_xml(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
+    match nodes.iter().find(|n| n.xml_name == name) {
+        Some(n) => Some(n),
+        None => find(nodes, name),
+    }
+}
+
 /// The list whose entries are written bare at this level, if any.
 pub fn bare_list(nodes: &'static [SchemaNode]) -> Option<&'static SchemaNode> {
-    nodes.iter().find(|n| n.bare)
+    nodes.iter().find(|n| n.bare && n.is_list())
+}
+
+/// The leaf or leaf-list written without its name (Junos `nokeyword`: `802.3ad ae0;`)
+/// that takes `word` at this level: the first whose type accepts it, else the first.
+pub fn bare_leaf(nodes: &'static [SchemaNode], word: &str) -> Option<&'static SchemaNode> {
+    let mut first = None;
+    for n in nodes
+        .iter()
+        .filter(|n| n.bare && matches!(n.kind, Kind::Leaf(_) | Kind::LeafList(_)))
+    {
+        if n.value_type()
+            .is_none_or(|t| t.canonical(n.name, word).is_ok())
+        {
+            return Some(n);
+        }
+        first.get_or_insert(n);
+    }
+    first
 }
 
 /// Position of `name` among `nodes` (print order); `apply-groups` comes first where
@@ -198,6 +262,13 @@ pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> 
         choice: 0,
         flat: false,
         oneliner: false,
+        oneliner_plus: false,
+        case: 0,
+        xml_name: name,
+        max_elements: 0,
+        min_elements: 0,
+        must: &[],
+        gen: NO_GEN,
     }
 }
 

@@ -63,7 +63,24 @@ pub(super) static ROUTING_INSTANCES: &[SchemaNode] =
 static INSTANCE: &[SchemaNode] = &[
     leaf(
         "instance-type",
-        ValueType::Enum(&["virtual-router", "vrf"]),
+        // Every Junos instance type is accepted and stored; the device acts on
+        // virtual-router and vrf.
+        ValueType::Enum(&[
+            "virtual-switch",
+            "layer2-control",
+            "mac-vrf",
+            "forwarding",
+            "no-forwarding",
+            "l2vpn",
+            "vpls",
+            "virtual-router",
+            "l2backhaul-vpn",
+            "mpls-internet-multicast",
+            "evpn",
+            "mpls-forwarding",
+            "evpn-vpws",
+            "vrf",
+        ]),
         "Type of routing instance",
     ),
     // A configured `interfaces NAME unit N` (checked by `validate`).

@@ -196,3 +196,38 @@ fn load_mode_parses_from_its_keyword() {
     }
     assert!("patch".parse::<LoadMode>().is_err());
 }
+
+#[test]
+fn configuration_text_and_set_wrappers_load_as_junos_takes_them() {
+    use jet_config::PayloadFormat;
+    let new = base()
+        .load_payload(
+            "<configuration-text>system { host-name wrapped; }</configuration-text>",
+            PayloadFormat::Xml,
+            LoadMode::Merge,
+        )
+        .expect("configuration-text");
+    assert_eq!(new.host_name(), Some("wrapped"));
+    let new = base()
+        .load_payload(
+            "<configuration-set>set system host-name viaset\nset system location building &quot;b 1&quot;</configuration-set>",
+            PayloadFormat::Text,
+            LoadMode::Set,
+        )
+        .expect("configuration-set");
+    assert_eq!(new.host_name(), Some("viaset"));
+    assert!(
+        new.to_text().contains("building \"b 1\";"),
+        "{}",
+        new.to_text()
+    );
+    let mut inplace = base();
+    inplace
+        .load_in_place(
+            "<configuration-text>system { host-name inplace; }</configuration-text>",
+            PayloadFormat::Text,
+            LoadMode::Merge,
+        )
+        .expect("in place");
+    assert_eq!(inplace.host_name(), Some("inplace"));
+}

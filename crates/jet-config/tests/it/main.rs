@@ -2,7 +2,9 @@
 
 mod commands;
 mod compare;
+mod corpus;
 mod errors;
+mod facts;
 mod formats;
 mod groups;
 mod load;

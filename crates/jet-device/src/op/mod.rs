@@ -39,18 +39,29 @@ pub use jet_config::optree::{self as tree, CommandNode, COMMANDS, PIPES};
 pub(crate) enum Command {
     Version,
     SystemUptime,
-    Configuration { path: Vec<String> },
-    Clients { detail: bool },
+    Configuration {
+        path: Vec<String>,
+    },
+    Clients {
+        detail: bool,
+    },
     NotificationClients,
     NotificationStatistics,
     RequestResponseStatistics,
     SystemCommit,
-    SystemRollback { args: Vec<String> },
+    SystemRollback {
+        args: Vec<String>,
+    },
     Interfaces(interfaces::InterfacesQuery),
-    SimulateLink { name: String, up: bool },
+    SimulateLink {
+        name: String,
+        up: bool,
+    },
     SystemUsers,
     SystemStorage,
-    Log { file: String },
+    Log {
+        file: String,
+    },
     Route(route::RouteCmd),
     App(apps::AppCmd),
     Firewall(firewall::FirewallCmd),
@@ -60,6 +71,10 @@ pub(crate) enum Command {
     SoftwareAdd { path: String },
     SoftwareDelete { name: String },
     BgpSummary,
+    /// `| display xml rpc`: the RPC of a command, not run.
+    DisplayRpc {
+        xml: String,
+    },
 }
 
 /// How the output is post-processed.
@@ -74,6 +89,7 @@ struct Pipes {
 enum Display {
     Inheritance,
     Xml,
+    XmlRpc,
     Json,
     Set,
 }
@@ -169,6 +185,7 @@ impl Device {
             Command::App(a) => apps::run(self, a, format).await,
             Command::SoftwareAdd { path } => software::add(self, &path, format).await,
             Command::SoftwareDelete { name } => software::delete(self, &name, format).await,
+            Command::DisplayRpc { xml } => Ok(xml),
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
                 let rib = self.rib().clone();
@@ -242,6 +259,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             .map_err(|e| DeviceError::syntax(format!("in '| {}': {e}", pipe.trim())))?;
         match path.as_slice() {
             ["display", "xml"] => pipes.display = Some(Display::Xml),
+            ["display", "xml", "rpc"] => pipes.display = Some(Display::XmlRpc),
             ["display", "json"] => pipes.display = Some(Display::Json),
             ["display", "set"] => pipes.display = Some(Display::Set),
             ["display", "inheritance"] => pipes.display = Some(Display::Inheritance),
@@ -264,7 +282,13 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             }
         }
     }
-    let (path, rest) = tree::resolve(&words).map_err(syntax)?;
+    if pipes.display == Some(Display::XmlRpc) {
+        return Ok((display_rpc(&words)?, Pipes::default()));
+    }
+    let (path, rest) = match tree::resolve(&words) {
+        Ok(r) => r,
+        Err(e) => return Err(not_supported(&words).unwrap_or_else(|| syntax(e))),
+    };
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::Version,
         ["show", "route"] => Command::Route(route::parse_show_route(rest)?),
@@ -338,10 +362,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Clients { detail: true }
         }
         _ => {
-            return Err(DeviceError::syntax(format!(
-                "incomplete command '{}'",
-                words.join(" ")
-            )))
+            return Err(not_supported(&words).unwrap_or_else(|| {
+                DeviceError::syntax(format!("incomplete command '{}'", words.join(" ")))
+            }))
         }
     };
     if matches!(pipes.display, Some(Display::Set | Display::Inheritance))
@@ -409,7 +432,15 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
                 .ok_or_else(|| DeviceError::syntax("malformed <command> RPC".into()))?;
             return parse_cli(inner.trim());
         }
-        other => return Err(DeviceError::syntax(format!("unknown RPC <{other}>"))),
+        other => {
+            return Err(match jet_config::schema::rpc(other) {
+                Some(r) => DeviceError::OpNotSupported {
+                    command: r.command.unwrap_or(r.name).to_owned(),
+                    rpc: r.name.to_owned(),
+                },
+                None => DeviceError::syntax(format!("unknown RPC <{other}>")),
+            })
+        }
     };
     Ok((cmd, Pipes::default()))
 }
@@ -427,6 +458,35 @@ fn log_file_name(rest: &[&str]) -> Result<String, DeviceError> {
         [_, extra, ..] => Err(DeviceError::syntax(format!(
             "unexpected argument '{extra}' after 'show log {}'",
             rest[0]
+        ))),
+    }
+}
+
+/// A command this device does not implement that Junos has (from the RPC facts): not
+/// supported here rather than a syntax error. `None` when Junos has no such command or
+/// the command is one of ours (then the words are wrong, a syntax error).
+fn not_supported(words: &[&str]) -> Option<DeviceError> {
+    let (rpc, _) = jet_config::schema::rpc_for_cli(words)?;
+    let command = rpc.command?;
+    let full: Vec<&str> = command.split_whitespace().collect();
+    if matches!(tree::resolve(&full), Ok((_, rest)) if rest.is_empty()) {
+        return None;
+    }
+    Some(DeviceError::OpNotSupported {
+        command: command.to_owned(),
+        rpc: rpc.name.to_owned(),
+    })
+}
+
+/// `COMMAND | display xml rpc`: the RPC Junos sends for the command, from the facts.
+fn display_rpc(words: &[&str]) -> Result<Command, DeviceError> {
+    match jet_config::schema::rpc_for_cli(words) {
+        Some((rpc, n)) => Ok(Command::DisplayRpc {
+            xml: jet_config::schema::rpc_xml(&rpc, &words[n..]),
+        }),
+        None => Err(DeviceError::syntax(format!(
+            "no RPC for '{}'",
+            words.join(" ")
         ))),
     }
 }
@@ -468,6 +528,41 @@ mod tests {
     }
 
     #[test]
+    fn junos_commands_this_device_lacks_are_not_supported_not_syntax_errors() {
+        let e = parse_cli("show bgp summary").expect_err("not implemented");
+        assert!(matches!(e, DeviceError::OpNotSupported { .. }), "{e:?}");
+        assert!(e
+            .to_string()
+            .contains("'show bgp summary' is not supported on this device"));
+        let e = parse_cli("sh ospf nei").expect_err("abbreviated");
+        assert!(e.to_string().contains("show ospf neighbor"), "{e}");
+        // Ours with a bad argument, or no Junos command at all: syntax errors.
+        assert!(matches!(
+            parse_cli("show version extra"),
+            Err(DeviceError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse_cli("show bogus"),
+            Err(DeviceError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn display_xml_rpc_shows_the_rpc_of_any_command() {
+        let (c, _) = parse_cli("show version | display xml rpc").expect("parses");
+        let Command::DisplayRpc { xml } = c else {
+            panic!("not a display rpc: {c:?}")
+        };
+        assert!(xml.contains("<get-software-information>"), "{xml}");
+        let (c, _) = parse_cli("show bgp neighbor 192.0.2.1 | display xml rpc").expect("parses");
+        let Command::DisplayRpc { xml } = c else {
+            panic!("not a display rpc: {c:?}")
+        };
+        assert!(xml.contains("<get-bgp-neighbor-information>"), "{xml}");
+        assert!(xml.contains("192.0.2.1"), "{xml}");
+    }
+
+    #[test]
     fn display_pipe_is_parsed() {
         let (c, p) = parse_cli("show configuration system | display set").expect("parses");
         assert_eq!(
@@ -503,7 +598,14 @@ mod tests {
                 .ok(),
             Some(Command::Version)
         );
-        assert!(parse_xml_rpc("<get-nothing/>").is_err());
+        assert!(matches!(
+            parse_xml_rpc("<get-nothing/>"),
+            Err(DeviceError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse_xml_rpc("<get-bgp-summary-information/>"),
+            Err(DeviceError::OpNotSupported { .. })
+        ));
         assert!(parse_xml_rpc("get-software-information").is_err());
         assert!(parse_xml_rpc("<get-software-information>").is_err());
     }

@@ -56,6 +56,7 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::OpNotAllowed { .. }
         | DeviceError::ConfigNotAllowed { .. }
         | DeviceError::UnknownInterface { .. }
+        | DeviceError::OpNotSupported { .. }
         | DeviceError::UnknownLogFile { .. }
         | DeviceError::UnknownInstance { .. }
         | DeviceError::InvalidEphemeralPath { .. }

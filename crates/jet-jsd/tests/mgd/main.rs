@@ -8,6 +8,7 @@
 mod authz;
 mod confirmed;
 mod ephemeral;
+mod junos_corpus;
 mod management;
 mod sessions;
 
