@@ -485,6 +485,7 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "bgp",
                 "configuration",
                 "extension-service",
                 "firewall",
@@ -622,16 +623,16 @@ mod junos_tests {
     fn junos_commands_add_the_rpc_words_and_keep_ours() {
         let tree = junos_commands();
         let show = tree.iter().find(|n| n.word == "show").expect("show");
-        let bgp = show
+        let ospf = show
             .children
             .iter()
-            .find(|n| n.word == "bgp")
-            .expect("show bgp");
-        assert_eq!(bgp.help, NOT_SUPPORTED_HELP);
-        assert!(bgp
+            .find(|n| n.word == "ospf")
+            .expect("show ospf");
+        assert_eq!(ospf.help, NOT_SUPPORTED_HELP);
+        assert!(ospf
             .children
             .iter()
-            .any(|n| n.word == "summary" && n.runnable));
+            .any(|n| n.word == "neighbor" && n.runnable));
         let version = show
             .children
             .iter()

@@ -68,8 +68,12 @@ pub(crate) enum Command {
     TestPacket(Box<crate::firewall::Packet>),
     Traffic(traffic::TrafficCmd),
     ShowTraffic,
-    SoftwareAdd { path: String },
-    SoftwareDelete { name: String },
+    SoftwareAdd {
+        path: String,
+    },
+    SoftwareDelete {
+        name: String,
+    },
     BgpSummary,
     /// `| display xml rpc`: the RPC of a command, not run.
     DisplayRpc {
