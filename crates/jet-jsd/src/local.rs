@@ -98,6 +98,9 @@ async fn accept_loop(
                 };
                 shared.device.sessions().open(session.clone());
                 tracing::info!(session = id, app = %login.client_id, user = %login.user, "JET app session opened on the local socket");
+                // An app installed from a package may then call only the RPCs its
+                // manifest declares (gate.rs app_permission); other apps are unaffected.
+                session.set_app(&login.client_id);
                 shared.device.sessions().login(&session, login);
                 (Admitted::Session(slot), None)
             }
