@@ -533,11 +533,11 @@ mod tests {
 
     #[test]
     fn junos_commands_this_device_lacks_are_not_supported_not_syntax_errors() {
-        let e = parse_cli("show bgp summary").expect_err("not implemented");
+        let e = parse_cli("show isis adjacency").expect_err("not implemented");
         assert!(matches!(e, DeviceError::OpNotSupported { .. }), "{e:?}");
         assert!(e
             .to_string()
-            .contains("'show bgp summary' is not supported on this device"));
+            .contains("'show isis adjacency' is not supported on this device"));
         let e = parse_cli("sh ospf nei").expect_err("abbreviated");
         assert!(e.to_string().contains("show ospf neighbor"), "{e}");
         // Ours with a bad argument, or no Junos command at all: syntax errors.
@@ -607,7 +607,7 @@ mod tests {
             Err(DeviceError::Syntax { .. })
         ));
         assert!(matches!(
-            parse_xml_rpc("<get-bgp-summary-information/>"),
+            parse_xml_rpc("<get-ospf-neighbor-information/>"),
             Err(DeviceError::OpNotSupported { .. })
         ));
         assert!(parse_xml_rpc("get-software-information").is_err());

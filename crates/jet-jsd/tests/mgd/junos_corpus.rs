@@ -53,12 +53,12 @@ async fn junos_commands_this_device_lacks_are_not_supported() {
     let dev = TestDevice::start().await;
     let c = dev.admin("ops").await;
     let e = c
-        .op_command("show bgp summary", OutputFormat::Text)
+        .op_command("show isis adjacency", OutputFormat::Text)
         .await
         .expect_err("not implemented here");
     assert!(
         e.to_string()
-            .contains("'show bgp summary' is not supported on this device"),
+            .contains("'show isis adjacency' is not supported on this device"),
         "{e}"
     );
     let out = show(&c, "show version | display xml rpc").await;
