@@ -393,6 +393,20 @@ async fn dropping_the_service_leaves_no_process_and_leftovers_are_killed_at_star
         .env(jet_apps::DEVICE_ENV, dev.data_dir())
         .spawn()
         .expect("stray");
+    // Until the child has exec'd, /proc shows the test's own environment, without the
+    // marker: wait for the exec so the scan sees what a real leftover shows.
+    let environ = format!("/proc/{}/environ", stray.id());
+    let marker = format!("{}=", jet_apps::DEVICE_ENV);
+    for _ in 0..500 {
+        let env = std::fs::read(&environ).unwrap_or_default();
+        if env
+            .split(|b| *b == 0)
+            .any(|kv| kv.starts_with(marker.as_bytes()))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let apps = AppService::start(dev.clone(), AppServiceOptions::default())
         .await
         .expect("restart");
