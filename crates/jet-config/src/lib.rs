@@ -56,7 +56,6 @@ mod text;
 pub mod tree;
 mod validate;
 pub mod value;
-pub mod value_gen;
 mod views;
 mod views_apps;
 mod views_bgp;

@@ -8,7 +8,9 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use crate::value_gen::GenType;
+pub mod generated;
+
+pub use generated::GenType;
 
 /// The type of a value in the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,19 +3,11 @@
 //! programming many prefixes toward one next hop) share one entry, and a path holds a
 //! 4-byte id (`Path::bgp`, 0 = none), so the path stays 40 bytes.
 //!
-//! Also the BGP-only change rules the RIB service does not have: delete with cookie 0
-//! ("any cookie") and `or_longer`.
+//! The BGP-only change rules (cookie 0, `or_longer`) are `rib/bgp_changes.rs`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-
-use crate::batch::{BatchOutcome, DeleteBatch};
-use crate::client::ClientIdx;
-use crate::error::{EntryError, RibCode};
-use crate::prefix::Prefix;
-use crate::rib::{ChangeOp, Rib, RouteChange, TableId};
-use crate::table::{PathKey, Proto};
 
 /// Default LOCAL_PREF of a BGP-static route.
 pub const DEFAULT_LOCAL_PREF: u32 = 100;
@@ -152,117 +144,6 @@ impl BgpAttrTable {
     /// True when no attribute set is in use.
     pub fn is_empty(&self) -> bool {
         self.by_value.is_empty()
-    }
-}
-
-impl Rib {
-    /// BGP route-service delete: each key removes the client's BGP-static paths of the
-    /// destination with that cookie (cookie 0: every cookie), and with `or_longer` those
-    /// of more-specific destinations too. A key that removes nothing stops the batch
-    /// with ROUTE_NOT_FOUND. `completed` counts keys, not paths.
-    pub fn delete_bgp(
-        &mut self,
-        client: ClientIdx,
-        batch: &DeleteBatch,
-        or_longer: bool,
-        changes: &mut Vec<RouteChange>,
-    ) -> BatchOutcome {
-        if let Some(e) = crate::rib::precheck(batch.keys.len(), batch.invalid.as_ref()) {
-            return e;
-        }
-        let mut res = Ok(());
-        let mut dirty = false;
-        for (i, k) in batch.keys.iter().enumerate() {
-            let tref = batch.tables.get(k.table as usize);
-            let Some(tid) = tref.and_then(|t| self.resolve_table(t)) else {
-                let name = tref.map_or(String::new(), |t| t.to_string());
-                res = Err(EntryError::new(
-                    i,
-                    RibCode::TableInvalid,
-                    format!("table '{name}' does not exist"),
-                ));
-                break;
-            };
-            let t = &self.tables[tid.0 as usize];
-            if k.prefix.family() != t.family {
-                res = Err(crate::rib::family_mismatch(i, &k.prefix, t));
-                break;
-            }
-            let cookie = k.cookie;
-            let mut hits: Vec<(Prefix, u64)> = Vec::new();
-            let mut collect = |p: Prefix, d: &crate::table::Dest| {
-                for x in d.paths() {
-                    if x.proto == Proto::BgpStatic
-                        && x.owner == client.0
-                        && (cookie == 0 || x.cookie == cookie)
-                    {
-                        hits.push((p, x.cookie));
-                    }
-                }
-            };
-            if or_longer {
-                for (p, d) in t.longer(&k.prefix, None) {
-                    collect(p, d);
-                }
-            } else if let Some(d) = t.get(&k.prefix) {
-                collect(k.prefix, d);
-            }
-            if hits.is_empty() {
-                res = Err(EntryError::new(
-                    i,
-                    RibCode::RouteNotFound,
-                    format!(
-                        "no BGP-static route {}{} of this client in {}",
-                        k.prefix,
-                        if cookie == 0 {
-                            String::new()
-                        } else {
-                            format!(" cookie {cookie}")
-                        },
-                        t.name
-                    ),
-                ));
-                break;
-            }
-            for (p, c) in hits {
-                dirty |= self.remove_client_path(client, tid, p, c, changes);
-            }
-        }
-        if dirty {
-            self.resolve_all();
-        }
-        crate::rib::finish(res, batch.keys.len(), batch.invalid.clone())
-    }
-
-    /// Removes one path of `client`; true when it covered a watched gateway.
-    fn remove_client_path(
-        &mut self,
-        client: ClientIdx,
-        tid: TableId,
-        p: Prefix,
-        cookie: u64,
-        changes: &mut Vec<RouteChange>,
-    ) -> bool {
-        let key = PathKey::Client {
-            owner: client.0,
-            cookie,
-        };
-        let Some(old) = self.tables[tid.0 as usize].remove(&p, key) else {
-            return false;
-        };
-        self.drop_path(&old);
-        if let Some(c) = self.clients.get_mut(client) {
-            c.count(tid.0, -1);
-        }
-        changes.push(RouteChange {
-            table: tid,
-            prefix: p,
-            owner: client.0,
-            cookie,
-            proto: old.proto,
-            op: ChangeOp::Delete,
-        });
-        self.covers_watched(tid, &p)
     }
 }
 

@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
+mod bgp_changes;
+
 use crate::batch::{Attrs, Batch, BatchOutcome, DeleteBatch, SetOp, TableRef, MAX_BATCH};
 use crate::bgp::{BgpAttrTable, BgpNhKind};
 use crate::client::{ClientIdx, Clients};

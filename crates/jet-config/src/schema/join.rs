@@ -18,8 +18,8 @@ use std::sync::{LazyLock, OnceLock, RwLock};
 
 use super::blob::{self, Blob, Rec};
 use super::node::{Kind, SchemaNode, NO_GEN};
+use crate::value::generated::{bounds_of, parse_ranges, GenType, Pattern};
 use crate::value::ValueType;
-use crate::value_gen::{bounds_of, parse_ranges, GenType, Pattern};
 
 /// Joined levels by (generated node, hand children address).
 type Memo = HashMap<(u32, usize), &'static [SchemaNode]>;
@@ -272,6 +272,23 @@ pub(crate) fn gen_type(b: &Blob, i: u32) -> Option<&'static GenType> {
         };
         Some(&*Box::leak(Box::new(g)))
     })
+}
+
+impl SchemaNode {
+    /// The child statements of a container or list entry (empty for other kinds), the
+    /// hand statements joined with the generated ones. `apply-groups`, allowed
+    /// everywhere, is not listed (see `SchemaNode::find`).
+    pub fn children(&self) -> &'static [SchemaNode] {
+        let hand = match self.kind {
+            Kind::Container { children, .. } | Kind::List { children, .. } => children,
+            _ => return &[],
+        };
+        if self.gen == NO_GEN {
+            hand
+        } else {
+            children(hand, self.gen)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -92,20 +92,6 @@ pub enum Kind {
 }
 
 impl SchemaNode {
-    /// The child statements of a container or list entry (empty for other kinds).
-    /// `apply-groups`, allowed everywhere, is not listed (see [`find`]).
-    pub fn children(&self) -> &'static [SchemaNode] {
-        let hand = match self.kind {
-            Kind::Container { children, .. } | Kind::List { children, .. } => children,
-            _ => return &[],
-        };
-        if self.gen == NO_GEN {
-            hand
-        } else {
-            super::join::children(hand, self.gen)
-        }
-    }
-
     /// True when setting `self` removes the sibling `other` (different cases of one
     /// choice).
     pub fn excludes(&self, other: &SchemaNode) -> bool {

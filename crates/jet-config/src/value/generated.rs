@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::value::{IpPrefix, ValueType};
+use super::{IpPrefix, ValueType};
 
 /// A generated leaf or key type.
 #[derive(Debug)]
