@@ -18,7 +18,19 @@ use jet_sdk::{ConnectOptions, JetClient, TlsOptions};
 use rand::distributions::Alphanumeric;
 use rand::Rng as _;
 
-/// A free TCP port on 127.0.0.1 (bound and released; a tiny race is accepted).
+/// A free TCP port on 127.0.0.1 other than `taken` (bound and released; a tiny race is
+/// accepted and retried by [`TestDevice`]).
+pub fn free_port_other_than(taken: u16) -> u16 {
+    // The kernel may hand back a port it just released: never the same one twice.
+    loop {
+        let p = free_port();
+        if p != taken {
+            return p;
+        }
+    }
+}
+
+/// A TCP port that was free on 127.0.0.1 a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -46,7 +58,7 @@ pub fn config_text(password: &str, port: u16, extra: &str) -> String {
          request-response {{ grpc {{ clear-text {{ address 127.0.0.1; port {port}; }} }} }} \
          notification {{ address 127.0.0.1; port {mqtt}; allow-clients {{ address 127.0.0.1/32; }} }} \
          }} }} }}",
-        mqtt = free_port()
+        mqtt = free_port_other_than(port)
     );
     let cfg = Config::parse_text(&base).expect("base test config parses");
     let cfg = if extra.trim().is_empty() {
@@ -96,12 +108,21 @@ impl TestDevice {
         for attempt in 1..=ATTEMPTS {
             let last = attempt == ATTEMPTS;
             let text = config_text(&admin_password, free_port(), extra);
-            let (device, _) = Device::start(DeviceOptions {
+            let device = match Device::start(DeviceOptions {
                 data_dir: dir.path().to_path_buf(),
                 initial_config: Some(text),
             })
             .await
-            .expect("device starts");
+            {
+                Ok((device, _)) => device,
+                // A port another test took in between can make the seed conflict.
+                Err(e) if !last => {
+                    eprintln!("test device: {e}; retrying with other ports");
+                    let _ = std::fs::remove_dir_all(dir.path().join("config"));
+                    continue;
+                }
+                Err(e) => panic!("device starts: {e}"),
+            };
             let jsd = Jsd::start(device.clone());
             let notify = match jet_notifyd::NotificationService::start(device.clone()) {
                 Ok(n) => Some(n),
