@@ -393,6 +393,63 @@ pub enum IfApiCode {
     ObjectNotFound,
 }
 
+impl IfApiCode {
+    /// The contract's name of the sub-code (`NOT_OWNER_OF_OBJECT`): each RPC's
+    /// `StatusCode` enum numbers the names it has.
+    pub fn name(self) -> &'static str {
+        match self {
+            IfApiCode::NotOwnerOfObject => "NOT_OWNER_OF_OBJECT",
+            IfApiCode::PortNameNotSpecified => "PORT_NAME_NOT_SPECIFIED",
+            IfApiCode::UnitNotSpecified => "UNIT_NOT_SPECIFIED",
+            IfApiCode::FamilyNotSpecified => "FAMILY_NOT_SPECIFIED",
+            IfApiCode::IpAddrNotSpecified => "IP_ADDR_NOT_SPECIFIED",
+            IfApiCode::ArpAddrNotSpecified => "ARP_ADDR_NOT_SPECIFIED",
+            IfApiCode::ArpMacNotSpecified => "ARP_MAC_NOT_SPECIFIED",
+            IfApiCode::InterfaceObjectMismatch => "INTERFACE_OBJECT_MISMATCH",
+            IfApiCode::TunnelNotSpecified => "TUNNEL_NOT_SPECIFIED",
+            IfApiCode::TunnelNotSupported => "TUNNEL_NOT_SUPPORTED",
+            IfApiCode::TunnelEncapNotSupported => "TUNNEL_ENCAP_NOT_SUPPORTED",
+            IfApiCode::TunnelEncapNotSpecified => "TUNNEL_ENCAP_NOT_SPECIFIED",
+            IfApiCode::TunnelEncapSourceNotSpecified => "TUNNEL_ENCAP_SOURCE_NOT_SPECIFIED",
+            IfApiCode::TunnelEncapSrcIpv6AddrNotSupported => {
+                "TUNNEL_ENCAP_SRC_IPV6_ADDR_NOT_SUPPORTED"
+            }
+            IfApiCode::TunnelEncapSrcAddrSubnetMaskNotAllowed => {
+                "TUNNEL_ENCAP_SRC_ADDR_SUBNET_MASK_NOT_ALLOWED"
+            }
+            IfApiCode::TunnelEncapDestNotSpecified => "TUNNEL_ENCAP_DEST_NOT_SPECIFIED",
+            IfApiCode::TunnelEncapDestIpv6AddrNotSupported => {
+                "TUNNEL_ENCAP_DEST_IPV6_ADDR_NOT_SUPPORTED"
+            }
+            IfApiCode::TunnelEncapDestAddrSubnetMaskNotAllowed => {
+                "TUNNEL_ENCAP_DEST_ADDR_SUBNET_MASK_NOT_ALLOWED"
+            }
+            IfApiCode::TunnelEncapVniNotSpecified => "TUNNEL_ENCAP_VNI_NOT_SPECIFIED",
+            IfApiCode::TunnelEncapTunnelEndpointNotSpecified => {
+                "TUNNEL_ENCAP_TUNNEL_ENDPOINT_NOT_SPECIFIED"
+            }
+            IfApiCode::TunnelEncapDestUdpPortNotSpecified => {
+                "TUNNEL_ENCAP_DEST_UDP_PORT_NOT_SPECIFIED"
+            }
+            IfApiCode::TunnelEncapTypeNotSupportedOnPlatform => {
+                "TUNNEL_ENCAP_TYPE_NOT_SUPPORTED_ON_PLATFORM"
+            }
+            IfApiCode::TunnelEncapSrcDestAddrSame => "TUNNEL_ENCAP_SRC_DEST_ADDR_SAME",
+            IfApiCode::OperationFailed => "OPERATION_FAILED",
+            IfApiCode::TunnelEncapDestAddrNotSpecified => "TUNNEL_ENCAP_DEST_ADDR_NOT_SPECIFIED",
+            IfApiCode::InterfacePortMismatch => "INTERFACE_PORT_MISMATCH",
+            IfApiCode::InterfaceFamilyMismatch => "INTERFACE_FAMILY_MISMATCH",
+            IfApiCode::TunnelFragmentationTunnelTerminateMismatch => {
+                "TUNNEL_FRAGMENTATION_TUNNEL_TERMINATE_MISMATCH"
+            }
+            IfApiCode::TunnelFragmentationSrcDestTypeMismatch => {
+                "TUNNEL_FRAGMENTATION_SRC_DEST_TYPE_MISMATCH"
+            }
+            IfApiCode::ObjectNotFound => "OBJECT_NOT_FOUND",
+        }
+    }
+}
+
 /// A refused Interfaces API request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IfApiError {
