@@ -472,3 +472,70 @@ def test_without_login_the_service_is_refused(net):
         fw_grpc.FirewallStub(ch).FiltersPurgeTimerGet(fw_pb2.FiltersPurgeTimerGetRequest(), timeout=30)
     assert e.value.code() == grpc.StatusCode.UNAUTHENTICATED
     ch.close()
+
+
+def test_filter_events_are_published_as_jet_events_on_mqtt(net):
+    """FilterAdd, FilterModify, bind, unbind and FilterDelete each publish a jet-event on
+    /junos/events/kernel/firewall/filter/{add,change,delete}/<filter>, received here by a
+    real MQTT client (paho)."""
+    import queue
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    got = queue.Queue()
+    sub = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="py-fw-events", protocol=mqtt.MQTTv311)
+    sub.on_message = lambda _c, _u, m: got.put((m.topic, json.loads(m.payload)))
+    subscribed = queue.Queue()
+    sub.on_subscribe = lambda *_a: subscribed.put(True)
+    sub.connect("127.0.0.1", net.mqtt_port, keepalive=30)
+    sub.loop_start()
+    try:
+        sub.subscribe("/junos/events/kernel/firewall/#", 1)
+        subscribed.get(timeout=10)
+        ch, fw = client(net, "py-events")
+        fw.add_filter("py-ev", [term("a", count="a")])
+        fw.modify_filter("py-ev", [add_term(term("b", then="discard"))])
+        fw.bind("py-ev", "ge-0/0/0.0", "input")
+        fw.unbind("py-ev", "ge-0/0/0.0", "input")
+        fw.delete_filter("py-ev")
+        # A refused call publishes nothing.
+        with pytest.raises(openjet.FirewallError):
+            fw.delete_filter("py-ev")
+        events = []
+        deadline = time.monotonic() + 10
+        while len(events) < 5 and time.monotonic() < deadline:
+            try:
+                events.append(got.get(timeout=max(0.01, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+        base = "/junos/events/kernel/firewall/filter"
+        assert [t for t, _ in events] == [
+            f"{base}/add/py-ev", f"{base}/change/py-ev", f"{base}/change/py-ev",
+            f"{base}/change/py-ev", f"{base}/delete/py-ev",
+        ], events
+        evs = [e["jet-event"] for _, e in events]
+        assert [e["event-id"] for e in evs] == [
+            "KERNEL_EVENT_FIREWALL_FILTER_ADD"] + ["KERNEL_EVENT_FIREWALL_FILTER_CHANGE"] * 3 + [
+            "KERNEL_EVENT_FIREWALL_FILTER_DELETE"]
+        assert all((e["severity"], e["facility"], e["hostname"]) == ("info", "KERNEL", "pytest-dev") for e in evs)
+        attrs = [e["attributes"] for e in evs]
+        assert [a["version"] for a in attrs] == ["1", "2", "3", "4", "5"]
+        assert {a["client-id"] for a in attrs} == {"py-events"}
+        assert {(a["name"], a["protocol"], a["filter-type"]) for a in attrs} == {("py-ev", "inet", "classic")}
+        assert [(a["interface-name"], a["flags"]) for a in attrs[2:4]] == [
+            ("ge-0/0/0.0", "bind-input"), ("ge-0/0/0.0", "unbind-input")]
+        assert got.empty(), got.get()
+        # A commit that adds a configured filter publishes it too, without a client id.
+        openjet.config_set(ch, "firewall { family inet { filter py-cfg { term t { then accept; } } } }")
+        topic, ev = got.get(timeout=10)
+        assert topic == f"{base}/add/py-cfg", topic
+        assert (ev["jet-event"]["attributes"]["client-id"], ev["jet-event"]["attributes"]["flags"]) == (
+            "", "configuration")
+        openjet.config_set(ch, "firewall { family inet { replace: filter py-cfg { term t { then discard; } } } }")
+        topic, _ = got.get(timeout=10)
+        assert topic == f"{base}/change/py-cfg", topic
+        ch.close()
+    finally:
+        sub.loop_stop()
+        sub.disconnect()
