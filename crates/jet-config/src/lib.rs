@@ -26,7 +26,8 @@
 //! one, and the import graph has no loop):
 //! 1. vocabulary: `error`, `limits`, [`value`], [`schema`] (one top-level hierarchy
 //!    list, shared by the root and group bodies), [`optree`];
-//! 2. the tree: [`tree`], and `common` (what the parsers and printers share);
+//! 2. the tree: [`tree`], `common` (what the parsers and printers share) and `keys`
+//!    (the keys of lists with several keys in every format);
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
 //! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
@@ -45,6 +46,7 @@ mod diff;
 mod error;
 mod groups;
 mod json;
+mod keys;
 mod lex;
 mod limits;
 mod load;

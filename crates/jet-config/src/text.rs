@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use crate::common::{absorb, pad, shown_value, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::keys;
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
@@ -238,7 +239,11 @@ impl Parser {
         };
         let Some(sn) = found else {
             if let Some(bare) = schema::bare_list(schema) {
-                let canon = self.check_at(&name, &name_tok, bare, steps)?;
+                let canon = if keys::is_multi(bare) {
+                    self.multi_key(bare, Some(name_tok), steps)?
+                } else {
+                    self.check_at(&name, &name_tok, bare, steps)?
+                };
                 return self.entry(bare, canon, tags, schema, children, steps, indexes);
             }
             if let Some(leaf) = schema::bare_leaf(schema, &name) {
@@ -318,8 +323,12 @@ impl Parser {
                                 },
                             };
                             let key_tok = self.tags(tok, &mut t, steps)?;
-                            let raw = key_tok.text().unwrap_or_default().to_owned();
-                            let canon = self.check_at(&raw, &key_tok, sn, steps)?;
+                            let canon = if keys::is_multi(sn) {
+                                self.multi_key(sn, Some(key_tok), steps)?
+                            } else {
+                                let raw = key_tok.text().unwrap_or_default().to_owned();
+                                self.check_at(&raw, &key_tok, sn, steps)?
+                            };
                             self.entry(sn, canon, t, schema, children, steps, indexes)?;
                         }
                     }
@@ -330,6 +339,10 @@ impl Parser {
                     children.retain(|n| n.schema.name != sn.name);
                 }
                 Ok(())
+            }
+            Kind::List { .. } if keys::is_multi(sn) => {
+                let canon = self.multi_key(sn, None, steps)?;
+                self.entry(sn, canon, tags, schema, children, steps, indexes)
             }
             Kind::List { .. } => {
                 let key_tok = self.toks.get(self.pos).cloned();
@@ -540,6 +553,43 @@ impl Parser {
         }
     }
 
+    /// The keys of an entry of a list with several keys (`neighbor-id 192.0.2.1
+    /// transit-area 0.0.0.1`), from `first` (already taken) and the tokens after it.
+    fn multi_key(
+        &mut self,
+        sn: &'static SchemaNode,
+        first: Option<Token>,
+        steps: &[Step],
+    ) -> Result<String, ConfigError> {
+        let max = keys::max_words(sn);
+        let taken = usize::from(first.is_some());
+        let mut toks: Vec<Token> = first.into_iter().collect();
+        let mut j = self.pos;
+        while toks.len() < max {
+            match self.toks.get(j) {
+                Some(t) if t.text().is_some() => toks.push(t.clone()),
+                _ => break,
+            }
+            j += 1;
+        }
+        let words: Vec<&str> = toks.iter().map(|t| t.text().unwrap_or_default()).collect();
+        match keys::read(sn, &words) {
+            Ok((key, used)) => {
+                self.pos += used.saturating_sub(taken);
+                Ok(key)
+            }
+            Err(e) => {
+                let at = toks.get(e.at).or(toks.last());
+                let kind = if e.invalid_value {
+                    ConfigErrorKind::InvalidValue
+                } else {
+                    ConfigErrorKind::Syntax
+                };
+                Err(self.err_at(at, kind, steps, e.statement, e.message))
+            }
+        }
+    }
+
     /// Checks a value read from `tok` against the type of `sn`.
     fn check_at(
         &self,
@@ -727,7 +777,7 @@ fn print_entry(out: &mut String, sn: &SchemaNode, e: &Entry, indent: usize, bare
         out.push_str(sn.name);
         out.push(' ');
     }
-    out.push_str(&quote(&e.key));
+    out.push_str(&keys::shown(sn, &e.key));
     let mut rest = Vec::new();
     for c in &e.children {
         if is_inline(c) {

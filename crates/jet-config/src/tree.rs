@@ -344,9 +344,9 @@ pub(crate) fn path_words(steps: &[Step]) -> Vec<String> {
 /// How an entry is named in an edit path: `user bob`, or `ge-0/0/0` for bare lists.
 pub(crate) fn entry_words(schema: &SchemaNode, key: &str) -> String {
     if schema.bare {
-        crate::value::quote(key)
+        crate::keys::shown(schema, key)
     } else {
-        format!("{} {}", schema.name, crate::value::quote(key))
+        format!("{} {}", schema.name, crate::keys::shown(schema, key))
     }
 }
 

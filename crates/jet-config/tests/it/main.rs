@@ -8,6 +8,7 @@ mod facts;
 mod formats;
 mod groups;
 mod load;
+mod multikey;
 mod network;
 mod render;
 mod roundtrip;
