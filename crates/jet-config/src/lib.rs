@@ -31,7 +31,8 @@
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
 //! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
-//!    `views_net`, `views_apps`, `checks`, `validate`, and the `store` on top.
+//!    `views_net`, `views_apps`, `checks`, `must` (the `junos:must` expressions),
+//!    `validate`, and the `store` on top.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
 //! from a blocking task), use tokio or any runtime, hold process-wide state (the one
@@ -50,6 +51,7 @@ mod keys;
 mod lex;
 mod limits;
 mod load;
+mod must;
 pub mod optree;
 pub mod schema;
 mod set;

@@ -9,6 +9,7 @@ mod formats;
 mod groups;
 mod load;
 mod multikey;
+mod must;
 mod network;
 mod render;
 mod roundtrip;
