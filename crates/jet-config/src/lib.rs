@@ -30,7 +30,8 @@
 //!    (the keys of lists with several keys in every format);
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
-//! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
+//! 4. operations on whole configurations: `config`, `load`, `patch` (`load patch`),
+//!    `groups`, `diff`, `views`,
 //!    `views_net`, `views_apps`, `checks`, `must` (the `junos:must` expressions),
 //!    `validate`, and the `store` on top.
 //!
@@ -53,6 +54,7 @@ mod limits;
 mod load;
 mod must;
 pub mod optree;
+mod patch;
 pub mod schema;
 mod set;
 mod store;

@@ -38,6 +38,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
         pos: 0,
         end,
         replaces: Vec::new(),
+        deletes: Vec::new(),
+        activates: Vec::new(),
         on_line: false,
         line_open: false,
     };
@@ -46,7 +48,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
     Ok(Parsed {
         children,
         replaces: p.replaces,
-        deletes: Vec::new(),
+        deletes: p.deletes,
+        activates: p.activates,
     })
 }
 
@@ -56,6 +59,10 @@ struct Parser {
     /// Where the input ends (after the last token), for "unexpected end" errors.
     end: (usize, usize),
     replaces: Vec<Vec<Step>>,
+    /// Statements tagged `delete:` (a leaf-list's value with it).
+    deletes: Vec<(Vec<Step>, Option<String>)>,
+    /// Statements tagged `active:`.
+    activates: Vec<Vec<Step>>,
     /// Inside the one-line form of a container (`archive size 1m files 3;`): simple
     /// statements follow each other until `;`.
     on_line: bool,
@@ -67,6 +74,10 @@ struct Parser {
 #[derive(Default)]
 struct Tags {
     replace: bool,
+    /// `delete:` the statement (merge and replace loads).
+    delete: bool,
+    /// `active:` the statement (clears `inactive`).
+    active: bool,
     meta: Meta,
 }
 
@@ -154,6 +165,8 @@ impl Parser {
                 Tok::Word(_) | Tok::Quoted(_) => {
                     let tags = Tags {
                         replace: false,
+                        delete: false,
+                        active: false,
                         meta: Meta {
                             inactive: false,
                             annotation: annotation.take(),
@@ -174,7 +187,8 @@ impl Parser {
         }
     }
 
-    /// Reads `replace:` / `inactive:` tags; returns the token after them.
+    /// Reads `replace:` / `inactive:` / `active:` / `delete:` tags; returns the token
+    /// after them.
     fn tags(
         &mut self,
         mut tok: Token,
@@ -186,6 +200,8 @@ impl Parser {
             match &tok.tok {
                 Tok::Word(w) if w == "replace:" => tags.replace = true,
                 Tok::Word(w) if w == "inactive:" => tags.meta.inactive = true,
+                Tok::Word(w) if w == "delete:" => tags.delete = true,
+                Tok::Word(w) if w == "active:" => tags.active = true,
                 Tok::Word(_) | Tok::Quoted(_) => return Ok(tok),
                 _ => {
                     return Err(self.err_at(
@@ -232,6 +248,9 @@ impl Parser {
         indexes: &mut Indexes,
     ) -> Result<(), ConfigError> {
         let name_tok = self.tags(first, &mut tags, steps)?;
+        if tags.delete || tags.active {
+            return self.tagged(name_tok, tags, schema, children, steps);
+        }
         let name = name_tok.text().unwrap_or_default().to_owned();
         let found = match name_tok.tok {
             Tok::Word(_) => schema::find(schema, &name),
@@ -317,6 +336,8 @@ impl Parser {
                         _ => {
                             let mut t = Tags {
                                 replace: tags.replace,
+                                delete: false,
+                                active: false,
                                 meta: Meta {
                                     inactive: false,
                                     annotation: annotation.take(),
@@ -329,6 +350,17 @@ impl Parser {
                                 let raw = key_tok.text().unwrap_or_default().to_owned();
                                 self.check_at(&raw, &key_tok, sn, steps)?
                             };
+                            if t.delete {
+                                // `delete: 192.0.2.53;` inside `name-server { ... }`.
+                                self.semi(sn.name, steps)?;
+                                let mut path = steps.clone();
+                                path.push(Step {
+                                    schema: sn,
+                                    key: Some(canon),
+                                });
+                                self.deletes.push((path, None));
+                                continue;
+                            }
                             self.entry(sn, canon, t, schema, children, steps, indexes)?;
                         }
                     }
@@ -361,6 +393,75 @@ impl Parser {
                 Ok(())
             }
         }
+    }
+
+    /// A statement tagged `delete:` (recorded, not stored; `delete: host-name;` needs
+    /// no value) or `active:` (stored, and recorded to clear its `inactive` tag).
+    fn tagged(
+        &mut self,
+        name_tok: Token,
+        tags: Tags,
+        schema: &'static [SchemaNode],
+        children: &mut Vec<Node>,
+        steps: &mut Vec<Step>,
+    ) -> Result<(), ConfigError> {
+        if tags.delete {
+            let leaf = match &name_tok.tok {
+                Tok::Word(w) => schema::find(schema, w)
+                    .filter(|sn| matches!(sn.kind, Kind::Leaf(_) | Kind::LeafList(_))),
+                _ => None,
+            };
+            if let Some(sn) = leaf.filter(|_| self.peek() == Some(&Tok::Semi)) {
+                self.pos += 1;
+                let mut path = steps.clone();
+                path.push(Step {
+                    schema: sn,
+                    key: None,
+                });
+                self.deletes.push((path, None));
+                return Ok(());
+            }
+        }
+        let mut scratch = Vec::new();
+        let inner = Tags {
+            replace: tags.replace,
+            delete: false,
+            active: false,
+            meta: tags.meta,
+        };
+        self.statement(
+            name_tok,
+            inner,
+            schema,
+            &mut scratch,
+            steps,
+            &mut Indexes::new(),
+        )?;
+        for n in &scratch {
+            let mut at = |key: Option<String>, value: Option<String>| {
+                let mut path = steps.clone();
+                path.push(Step {
+                    schema: n.schema,
+                    key,
+                });
+                if tags.delete {
+                    self.deletes.push((path, value));
+                } else {
+                    self.activates.push(path);
+                }
+            };
+            match &n.value {
+                Value::List(entries) => entries.iter().for_each(|e| at(Some(e.key.clone()), None)),
+                Value::LeafList(vs) if tags.delete => {
+                    vs.iter().for_each(|v| at(None, Some(v.clone())))
+                }
+                _ => at(None, None),
+            }
+        }
+        if !tags.delete {
+            tree::merge_children(children, &scratch, schema);
+        }
+        Ok(())
     }
 
     /// The value(s) of a leaf, leaf-list or flag (after its name, before `;`), stored.

@@ -383,6 +383,34 @@ pub(crate) fn clear_at(children: &mut Vec<Node>, steps: &[Step]) {
     }
 }
 
+/// Clears the `inactive` tag of the statement at `steps` (`active:` in loads). Absent
+/// statements are ignored.
+pub(crate) fn activate_at(children: &mut [Node], steps: &[Step]) {
+    let Some((first, rest)) = steps.split_first() else {
+        return;
+    };
+    let Some(n) = children
+        .iter_mut()
+        .find(|n| n.schema.name == first.schema.name)
+    else {
+        return;
+    };
+    match (&first.key, &mut n.value) {
+        (None, _) if rest.is_empty() => n.meta.inactive = false,
+        (None, Value::Container(c)) => activate_at(c, rest),
+        (Some(k), Value::List(entries)) => {
+            if let Some(e) = entries.iter_mut().find(|e| &e.key == k) {
+                if rest.is_empty() {
+                    e.meta.inactive = false;
+                } else {
+                    activate_at(&mut e.children, rest);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Removes the statement at `steps` (one value of a leaf-list when `value` is given),
 /// for delete markers in loads. Absent statements are ignored.
 pub(crate) fn delete_at(children: &mut Vec<Node>, steps: &[Step], value: Option<&str>) {

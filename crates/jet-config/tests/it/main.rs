@@ -11,6 +11,7 @@ mod load;
 mod multikey;
 mod must;
 mod network;
+mod patch;
 mod render;
 mod roundtrip;
 mod store;
