@@ -57,7 +57,7 @@ pub(crate) fn spawn(
 
 /// Runs in the child between fork and exec: the parent-death signal and the limits.
 #[allow(unsafe_code)]
-fn set_child_hooks(cmd: &mut Command, limits: Limits) {
+pub(crate) fn set_child_hooks(cmd: &mut Command, limits: Limits) {
     use nix::sys::resource::{setrlimit, Resource};
     let parent = std::process::id();
     // SAFETY: the closure runs in the forked child before exec, where only
