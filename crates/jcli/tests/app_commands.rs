@@ -70,7 +70,8 @@ async fn app_command_is_offered_by_help_and_tab_runs_and_leaves_with_its_package
         p.send("show widget ?").expect("type");
         p.flush().expect("flush");
         p.exp_string("Possible completions:").expect("help");
-        p.exp_string("Show the widget's spin").expect("the app command's help");
+        p.exp_string("Show the widget's spin")
+            .expect("the app command's help");
         p.exp_string(&format!("{PROMPT}show widget "))
             .expect("line again");
         // TAB completes the word; Enter runs it, arguments included.
