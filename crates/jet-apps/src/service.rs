@@ -298,7 +298,10 @@ impl AppControl for Control {
                 rows.retain(|r| &r.spec.name == n);
                 if rows.is_empty() {
                     return Err(DeviceError::AppRefused {
-                        reason: format!("application file {n} is not configured"),
+                        reason: format!(
+                            "application {n} is neither configured (application file {n}) \
+                             nor an installed package"
+                        ),
                     });
                 }
             }
