@@ -268,3 +268,31 @@ def test_fti_tunnel_sub_codes(fresh_jetd):
     assert "Tunnel encapsulation: ipip, Source: 198.51.100.1, Destination: 198.51.100.2" in show
     routes = wait_op(ch, "show route table inet.0", lambda o: "203.0.113.0/30" in o)
     assert "203.0.113.0/30" in routes
+
+
+def test_the_python_sdk_helper(fresh_jetd):
+    from openjet.errors import InterfacesError
+    from openjet.interfaces import Interfaces
+
+    ch = fresh_jetd.logged_in(fresh_jetd.clear_channel(), client_id="py-sdk")
+    dcd = Interfaces(ch)
+    dcd.add_interface("ae1", members=["ge-0/0/3"], mtu=9000)
+    dcd.add_unit("ae1", 0)
+    dcd.add_family("ae1", 0, "inet6")
+    dcd.add_address("ae1", 0, "2001:db8:5::1/64")
+    dcd.add_arp("ae1", 0, "2001:db8:5::1", "2001:db8:5::9", "00:11:22:33:44:77", receive=1)
+    assert dcd.permissions("ae1", 0) == (True, True, "py-sdk")
+    show = openjet.op_command(ch, "show interfaces ae1")
+    assert "Static NDP: 2001:db8:5::9 MAC 00:11:22:33:44:77, receive (JET API)" in show
+    other = Interfaces(fresh_jetd.logged_in(fresh_jetd.clear_channel(), client_id="py-other"))
+    with pytest.raises(InterfacesError) as e:
+        other.add_unit("ae1", 1)
+    assert e.value.sub_code == "NOT_OWNER_OF_OBJECT" and "py-sdk" in e.value.message
+    dcd.delete_unit("ae1", 0)
+    with pytest.raises(InterfacesError) as e:
+        dcd.get_unit("ae1", 0)
+    assert e.value.sub_code == "OBJECT_NOT_FOUND"
+    dcd.delete_interface("ae1")
+    with pytest.raises(InterfacesError) as e:
+        dcd.delete_interface("ae1")
+    assert e.value.sub_code == "OBJECT_NOT_FOUND"
