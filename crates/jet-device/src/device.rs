@@ -139,6 +139,7 @@ impl Device {
             ifd.watch(),
             mgd.committed.clone(),
             sessions.watch_ends("firewall"),
+            events.clone(),
         );
         let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
