@@ -128,11 +128,14 @@ pub(crate) struct Changes {
     pub(crate) events: Vec<InterfaceEvent>,
     /// Syslog events (link traps).
     pub(crate) syslog: Vec<SyslogEvent>,
+    /// The snapshot changed in a way no event describes (static ARP entries, API marks,
+    /// aggregate members): it must be published all the same.
+    pub(crate) quiet: bool,
 }
 
 impl Changes {
     pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.syslog.is_empty()
+        self.events.is_empty() && self.syslog.is_empty() && !self.quiet
     }
 }
 
@@ -228,11 +231,16 @@ impl Model {
             }
         }
         let events = diff(&self.current, &next);
-        if events.is_empty() && syslog.is_empty() {
+        let quiet = events.is_empty() && syslog.is_empty() && next.ifds != self.current.ifds;
+        if events.is_empty() && syslog.is_empty() && !quiet {
             return Changes::default();
         }
         self.current = next;
-        Changes { events, syslog }
+        Changes {
+            events,
+            syslog,
+            quiet,
+        }
     }
 
     /// Builds the snapshot the inputs describe: the hardware, then the aggregates and

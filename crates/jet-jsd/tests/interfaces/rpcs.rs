@@ -42,6 +42,11 @@ async fn objects_are_added_read_back_and_deleted_children_first_never_parents() 
         .add_request()
     ));
 
+    // An ARP entry changes no interface event, yet the snapshot shows it at once.
+    let snap = dev.device().interfaces_current().await.unwrap();
+    let (_, l) = snap.ifl("ge-0/0/1.0").expect("unit");
+    let entries: usize = l.families.iter().map(|f| f.neighbors.len()).sum();
+    assert_eq!(entries, 2, "{l:?}");
     let g = ok!(i.interface_get(interface("ge-0/0/1").get_request()));
     let Some(G::Interfaces(c)) = g.interface_object else {
         panic!("{g:?}")

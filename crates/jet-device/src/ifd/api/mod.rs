@@ -191,7 +191,7 @@ pub struct IfObject {
     /// Aggregate members (`Some`: the request carried aggregate options).
     pub members: Option<Vec<String>>,
     /// Tunnel settings of a unit, as received (checked by the device).
-    pub tunnel: Option<TunnelRequest>,
+    pub tunnel: Option<Box<TunnelRequest>>,
 }
 
 impl IfObject {
@@ -334,7 +334,7 @@ pub enum IfApiReply {
     /// Done.
     Done,
     /// The object Get asked for (API and configured attributes the API can set).
-    Object(IfObject),
+    Object(Box<IfObject>),
     /// Who created a unit.
     Permissions(UnitPermissions),
     /// The purge time in force, seconds.

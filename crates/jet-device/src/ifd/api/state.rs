@@ -217,7 +217,9 @@ impl ApiState {
             IfApiOp::Add(obj) => self.upsert(client, &obj, &cfg, false),
             IfApiOp::Update(obj) => self.upsert(client, &obj, &cfg, true),
             IfApiOp::Delete(obj) => self.delete(client, &obj, &cfg),
-            IfApiOp::Get(key) => self.get(&key, &cfg).map(IfApiReply::Object),
+            IfApiOp::Get(key) => self
+                .get(&key, &cfg)
+                .map(|o| IfApiReply::Object(Box::new(o))),
             IfApiOp::UnitPermissions { port, unit } => self
                 .permissions(client, &port, unit, &cfg)
                 .map(IfApiReply::Permissions),
@@ -1019,7 +1021,9 @@ impl ApiState {
                 if let Some(v) = vlan {
                     out.integers.push(("vlan-id".into(), u32::from(v)));
                 }
-                out.tunnel = api.and_then(|u| u.tunnel.as_ref()).map(tunnel_request);
+                out.tunnel = api
+                    .and_then(|u| u.tunnel.as_ref())
+                    .map(|t| Box::new(tunnel_request(t)));
             }
             IfKey::Family { unit, family, .. } => {
                 if !self.family_exists(port, *unit, *family, cfg) {

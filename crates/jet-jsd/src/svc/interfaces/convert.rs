@@ -95,7 +95,7 @@ pub(crate) fn object(r#type: i32, obj: Option<Obj<'_>>) -> Conv<IfObject> {
                 attrs(&mut o, c.attributes.as_ref());
                 match c.tunnel.as_ref().map(tunnel).transpose() {
                     Ok(t) => {
-                        o.tunnel = t;
+                        o.tunnel = t.map(Box::new);
                         Ok(o)
                     }
                     Err(e) => Err(e),
@@ -661,7 +661,7 @@ pub(crate) fn get_reply(
                 port_name: port.clone(),
                 unit: u(*unit),
                 attributes: attrs_out(o),
-                tunnel: o.tunnel.as_ref().map(tunnel_out),
+                tunnel: o.tunnel.as_deref().map(tunnel_out),
             }),
         ),
         IfKey::Family { port, unit, family } => (
