@@ -23,6 +23,7 @@ use crate::mgd::{
 };
 use crate::output::Format;
 use crate::packages::PackagesHandle;
+use crate::registrations::RegistrationsHandle;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
@@ -74,6 +75,8 @@ struct Inner {
     syslog: SyslogHandle,
     firewall: FirewallHandle,
     packages: PackagesHandle,
+    /// APIs registered by apps, proxied by jsd.
+    registrations: RegistrationsHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -132,6 +135,7 @@ impl Device {
         mgd.subsystems.add(ifd.subsystem());
         let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
+        let registrations = RegistrationsHandle::start(&data_dir).await;
         let firewall = FirewallHandle::start(
             Limits::default(),
             rib.clone(),
@@ -151,6 +155,7 @@ impl Device {
             sessions,
             rib,
             packages,
+            registrations,
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -192,6 +197,11 @@ impl Device {
     /// Installed app packages (`request system software add`).
     pub fn packages(&self) -> &PackagesHandle {
         &self.inner.packages
+    }
+
+    /// APIs registered by apps (`ApiRegister`), which jsd proxies.
+    pub fn registrations(&self) -> &RegistrationsHandle {
+        &self.inner.registrations
     }
 
     /// The device event bus.

@@ -40,6 +40,7 @@ mod mgd;
 pub mod op;
 pub mod output;
 pub mod packages;
+pub mod registrations;
 pub mod rib;
 pub mod sessions;
 mod status_source;

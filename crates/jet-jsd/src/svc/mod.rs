@@ -12,6 +12,7 @@ mod legacy;
 mod legacy_base;
 mod legacy_rib;
 mod mgmt;
+mod registration;
 mod rib;
 pub(crate) mod rt_interfaces;
 mod software;
@@ -94,6 +95,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             version::VersionSvc::new(shared.clone()),
         ),
     );
+    b.add_service(
+        jet_proto::jnx::jet::registration::registration_server::RegistrationServer::new(
+            registration::RegistrationSvc::new(shared.clone()),
+        ),
+    );
     if let Ok(v1) = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
         .build_v1()
@@ -109,7 +115,12 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     let (_reporter, health) = tonic_health::server::health_reporter();
     // The reporter's default is SERVING for the empty service name ("the server").
     b.add_service(health);
-    b.routes()
+    // Calls no service above serves go to the registered APIs (or UNIMPLEMENTED).
+    Routes::from(
+        b.routes()
+            .into_axum_router()
+            .fallback_service(crate::proxy::Proxy::new(shared)),
+    )
 }
 
 /// The connection a request came in on.

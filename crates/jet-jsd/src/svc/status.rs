@@ -213,6 +213,37 @@ pub(crate) fn upload_refusal(e: DeviceError) -> Result<String, Status> {
     }
 }
 
+// --- registered APIs (`jnx.jet.registration.Registration`) ---
+
+/// A refused registration: FAILURE with the message naming the field or JSON element
+/// (the reply has no sub-code); `UNAVAILABLE` when the device is stopping.
+pub(crate) fn registration_refusal(
+    e: jet_device::registrations::RegistrationError,
+) -> Result<Option<RpcStatus>, Status> {
+    use jet_device::registrations::RegistrationError as E;
+    match e {
+        E::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        E::Invalid { .. }
+        | E::Conflict { .. }
+        | E::TooMany { .. }
+        | E::File { .. }
+        | E::Store { .. } => Ok(failure(e.to_string())),
+    }
+}
+
+/// A call of a registered RPC that jsd could not deliver: `UNAVAILABLE` naming the
+/// target and the registration (the app's own statuses pass through unchanged).
+pub(crate) fn proxy_unreachable(
+    path: &str,
+    id: &str,
+    target: &str,
+    why: &dyn std::fmt::Display,
+) -> Status {
+    Status::unavailable(format!(
+        "{path}: registered target {target} (registration '{id}') is not reachable: {why}"
+    ))
+}
+
 // --- malformed messages (both generations) ---
 
 /// A protobuf message that does not decode: `INTERNAL`, the status tonic's prost codec
