@@ -28,6 +28,7 @@ use crate::rib::{self, RibHandle};
 use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
+use crate::tunnels::TunnelsHandle;
 use crate::vocab::apps::AppControl;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
@@ -77,6 +78,8 @@ struct Inner {
     packages: PackagesHandle,
     /// APIs registered by apps, proxied by jsd.
     registrations: RegistrationsHandle,
+    /// Flexible tunnel profiles.
+    tunnels: TunnelsHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -156,6 +159,7 @@ impl Device {
             rib,
             packages,
             registrations,
+            tunnels: TunnelsHandle::start(),
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -202,6 +206,11 @@ impl Device {
     /// APIs registered by apps (`ApiRegister`), which jsd proxies.
     pub fn registrations(&self) -> &RegistrationsHandle {
         &self.inner.registrations
+    }
+
+    /// Flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`).
+    pub fn tunnels(&self) -> &TunnelsHandle {
+        &self.inner.tunnels
     }
 
     /// The device event bus.

@@ -45,6 +45,7 @@ pub mod rib;
 pub mod sessions;
 mod status_source;
 pub mod syslog;
+pub mod tunnels;
 mod vocab;
 
 pub use crate::device::{AuthenticatedUser, Bootstrap, Device, DeviceOptions};

@@ -113,6 +113,11 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.version.VersionDiscovery/ServiceListGet",
     "/jnx.jet.version.VersionDiscovery/RpcListGet",
     "/jnx.jet.version.VersionDiscovery/ServiceVersionGet",
+    // Flexible tunnel profiles (svc/flexible_tunnel.rs).
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelAdd",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelUpdate",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelDelete",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelGet",
     // Registration: apps expose their own gRPC API through jsd (proxy.rs).
     "/jnx.jet.registration.Registration/ApiRegister",
 ];

@@ -20,6 +20,7 @@
 
 pub mod firewall;
 pub mod registration;
+pub mod tunnels;
 
 use std::time::Duration;
 
@@ -43,6 +44,7 @@ use proto::jnx::jet::registration::{
     api_register_request, registration_client::RegistrationClient, ApiRegisterRequest,
 };
 use proto::jnx::jet::routing::base::base_client::BaseClient;
+use proto::jnx::jet::routing::rib::flexible_tunnel_client::FlexibleTunnelClient;
 use proto::jnx::jet::routing::rib::rib_client::RibClient;
 
 /// What can go wrong talking to a JET device.
@@ -293,6 +295,12 @@ impl JetClient {
     /// bindings and counters owned by this client id (see [`firewall`] for builders).
     pub fn firewall(&self) -> FirewallClient<Channel> {
         FirewallClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.routing.rib.FlexibleTunnel` client on this session (see [`tunnels`]
+    /// for profile builders).
+    pub fn flexible_tunnel(&self) -> FlexibleTunnelClient<Channel> {
+        FlexibleTunnelClient::new(self.channel())
     }
 
     /// A `jnx.jet.registration.Registration` client on this session.

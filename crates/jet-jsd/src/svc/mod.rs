@@ -8,6 +8,7 @@ mod base;
 mod bgp;
 mod config_session;
 mod firewall;
+mod flexible_tunnel;
 mod legacy;
 mod legacy_base;
 mod legacy_rib;
@@ -93,6 +94,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     b.add_service(
         jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
             version::VersionSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::routing::rib::flexible_tunnel_server::FlexibleTunnelServer::new(
+            flexible_tunnel::FlexibleTunnelSvc::new(shared.clone()),
         ),
     );
     b.add_service(

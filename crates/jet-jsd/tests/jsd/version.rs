@@ -89,12 +89,17 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
             list.service_name
         );
     }
-    // Not served yet: described by reflection, not listed here.
-    assert!(reflection.contains(&"routing::FlexibleTunnel".to_string()));
-    assert!(!list
+    // Served since issue 12: listed.
+    assert!(list
         .service_name
         .iter()
         .any(|s| s == "routing::FlexibleTunnel"));
+    // Described by reflection but not served: not listed.
+    assert!(reflection.contains(&"legacy::routing::MplsApi".to_string()));
+    assert!(!list
+        .service_name
+        .iter()
+        .any(|s| s == "legacy::routing::MplsApi"));
 
     let rpcs = vd
         .rpc_list_get(pb::RpcListRequest {
