@@ -20,6 +20,11 @@ application``) connects without a password over the device's local socket::
 
     channel = openjet.connect_local()          # $JET_SOCKET, logged in as the app
 
+An app's own gRPC API, reachable through the device (``openjet.registration``)::
+
+    openjet.register_api(channel, "echo", "127.0.0.1:50051",
+                         openjet.api_json({"acme.v1.Echo": ["Say", ("Watch", "server")]}))
+
 Routes (``openjet.rib``, see its documentation)::
 
     rib = openjet.Rib(channel)
@@ -40,6 +45,7 @@ __all__ = [
     "Rib",
     "RibError",
     "address_text",
+    "api_json",
     "config_set",
     "connect",
     "connect_local",
@@ -49,6 +55,7 @@ __all__ = [
     "op_command_responses",
     "preference_of",
     "prefix_of",
+    "register_api",
     "route",
     "route_key",
 ]
@@ -59,6 +66,7 @@ _LAZY = {
                     "_client"),
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),
+    **dict.fromkeys(("api_json", "register_api"), "registration"),
 }
 
 
