@@ -13,6 +13,7 @@ mod legacy;
 mod legacy_base;
 mod legacy_rib;
 mod mgmt;
+mod reflection;
 mod registration;
 mod rib;
 pub(crate) mod rt_interfaces;
@@ -106,18 +107,9 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             registration::RegistrationSvc::new(shared.clone()),
         ),
     );
-    if let Ok(v1) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()
-    {
-        b.add_service(v1);
-    }
-    if let Ok(v1alpha) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-    {
-        b.add_service(v1alpha);
-    }
+    // Reflection describes jsd's services and the APIs registered at the time of the call.
+    b.add_service(reflection::DynReflection::<true>::new(shared.clone()));
+    b.add_service(reflection::DynReflection::<false>::new(shared.clone()));
     let (_reporter, health) = tonic_health::server::health_reporter();
     // The reporter's default is SERVING for the empty service name ("the server").
     b.add_service(health);

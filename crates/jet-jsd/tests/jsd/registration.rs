@@ -129,6 +129,14 @@ async fn a_registered_api_is_reached_through_jsd_with_streams_metadata_and_app_e
         .unwrap()
         .into_inner();
     assert_eq!((v.major, v.minor, v.patch), (1, 2, 0));
+
+    // Reflection lists it beside jsd's own services.
+    let reflected = super::version::reflected(&user).await;
+    assert!(
+        reflected.contains(&"acme.v1.Echo".to_string()),
+        "{reflected:?}"
+    );
+    assert!(reflected.contains(&"jnx.jet.routing.rib.Rib".to_string()));
 }
 
 #[tokio::test]

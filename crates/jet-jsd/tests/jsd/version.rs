@@ -12,7 +12,7 @@ use tonic_reflection::pb::v1::{
 };
 
 /// Service names as reflection lists them.
-async fn reflected(c: &jet_sdk::JetClient) -> Vec<String> {
+pub(crate) async fn reflected(c: &jet_sdk::JetClient) -> Vec<String> {
     let mut r = ServerReflectionClient::new(c.channel());
     let req = ServerReflectionRequest {
         host: String::new(),
