@@ -308,6 +308,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
             runnable: true,
             takes_args: false,
         },
+        branch(
+            "flexible-tunnels",
+            "Show flexible tunnel information",
+            &[CommandNode {
+                word: "profiles",
+                help: "Show flexible tunnel profiles ([NAME] [brief|detail])",
+                children: &[leaf("brief", "Display brief output"), leaf("detail", "Display detailed output")],
+                runnable: true,
+                takes_args: true,
+            }],
+        ),
         CommandNode {
             word: "interfaces",
             help: "Show interface information ([NAME] [terse|extensive|descriptions])",
@@ -502,6 +513,7 @@ mod tests {
                 "configuration",
                 "extension-service",
                 "firewall",
+                "flexible-tunnels",
                 "interfaces",
                 "log",
                 "policer",

@@ -9,10 +9,13 @@ mod bgp;
 mod config_session;
 mod firewall;
 mod interfaces;
+mod flexible_tunnel;
 mod legacy;
 mod legacy_base;
 mod legacy_rib;
 mod mgmt;
+mod reflection;
+mod registration;
 mod rib;
 pub(crate) mod rt_interfaces;
 mod software;
@@ -100,22 +103,28 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             version::VersionSvc::new(shared.clone()),
         ),
     );
-    if let Ok(v1) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()
-    {
-        b.add_service(v1);
-    }
-    if let Ok(v1alpha) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-    {
-        b.add_service(v1alpha);
-    }
+    b.add_service(
+        jet_proto::jnx::jet::routing::rib::flexible_tunnel_server::FlexibleTunnelServer::new(
+            flexible_tunnel::FlexibleTunnelSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::registration::registration_server::RegistrationServer::new(
+            registration::RegistrationSvc::new(shared.clone()),
+        ),
+    );
+    // Reflection describes jsd's services and the APIs registered at the time of the call.
+    b.add_service(reflection::DynReflection::<true>::new(shared.clone()));
+    b.add_service(reflection::DynReflection::<false>::new(shared.clone()));
     let (_reporter, health) = tonic_health::server::health_reporter();
     // The reporter's default is SERVING for the empty service name ("the server").
     b.add_service(health);
-    b.routes()
+    // Calls no service above serves go to the registered APIs (or UNIMPLEMENTED).
+    Routes::from(
+        b.routes()
+            .into_axum_router()
+            .fallback_service(crate::proxy::Proxy::new(shared)),
+    )
 }
 
 /// The connection a request came in on.

@@ -231,6 +231,87 @@ pub(crate) fn upload_refusal(e: DeviceError) -> Result<String, Status> {
     }
 }
 
+// --- registered APIs (`jnx.jet.registration.Registration`) ---
+
+/// A refused registration: FAILURE with the message naming the field or JSON element
+/// (the reply has no sub-code); `UNAVAILABLE` when the device is stopping.
+pub(crate) fn registration_refusal(
+    e: jet_device::registrations::RegistrationError,
+) -> Result<Option<RpcStatus>, Status> {
+    use jet_device::registrations::RegistrationError as E;
+    match e {
+        E::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        E::Invalid { .. }
+        | E::Conflict { .. }
+        | E::TooMany { .. }
+        | E::File { .. }
+        | E::Store { .. } => Ok(failure(e.to_string())),
+    }
+}
+
+/// A call of a registered RPC that jsd could not deliver: `UNAVAILABLE` naming the
+/// target and the registration (the app's own statuses pass through unchanged).
+pub(crate) fn proxy_unreachable(
+    path: &str,
+    id: &str,
+    target: &str,
+    why: &dyn std::fmt::Display,
+) -> Status {
+    Status::unavailable(format!(
+        "{path}: registered target {target} (registration '{id}') is not reachable: {why}"
+    ))
+}
+
+// --- flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`) ---
+
+/// Which FlexibleTunnel response a refusal goes into (each numbers its sub-codes
+/// differently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TunnelRpc {
+    Add,
+    Update,
+    Delete,
+    Get,
+}
+
+/// A refused FlexibleTunnel item: FAILURE with the message naming profile and field,
+/// the sub-code in the numbering of `rpc`'s response; `UNAVAILABLE` when the task is gone.
+pub(crate) fn tunnel_refusal(
+    rpc: TunnelRpc,
+    e: &jet_device::tunnels::TunnelError,
+) -> (Option<RpcStatus>, i32) {
+    use jet_device::tunnels::TunnelCode as C;
+    use jet_proto::jnx::jet::routing::rib::{
+        flexible_tunnel_add_response::StatusCode as A,
+        flexible_tunnel_delete_response::StatusCode as D,
+        flexible_tunnel_get_response::StatusCode as G,
+        flexible_tunnel_update_response::StatusCode as U,
+    };
+    let code = match (rpc, e.code) {
+        (TunnelRpc::Add, C::AlreadyExists) => A::AlreadyExists as i32,
+        (TunnelRpc::Add, C::TooManyOps) => A::TooManyOps as i32,
+        (TunnelRpc::Add, C::InvalidProfile) => A::InvalidTunnelProfile as i32,
+        (TunnelRpc::Add, C::InvalidAction) => A::InvalidTunnelAction as i32,
+        (TunnelRpc::Add, C::InvalidName) => A::InvalidProfileName as i32,
+        (TunnelRpc::Update, C::AlreadyExists) => U::AlreadyExists as i32,
+        (TunnelRpc::Update, C::TooManyOps) => U::TooManyOps as i32,
+        (TunnelRpc::Update, C::InvalidProfile) => U::InvalidTunnelProfile as i32,
+        (TunnelRpc::Update, C::InvalidAction) => U::InvalidTunnelAction as i32,
+        (TunnelRpc::Update, C::InvalidName) => U::InvalidProfileName as i32,
+        (TunnelRpc::Delete, C::NotFound) => D::NotFound as i32,
+        (TunnelRpc::Delete, C::TooManyOps) => D::TooManyOps as i32,
+        (TunnelRpc::Delete, C::InvalidName) => D::InvalidProfileName as i32,
+        (TunnelRpc::Get, C::NotFound) => G::NotFound as i32,
+        (TunnelRpc::Get, C::InvalidName) => G::InvalidProfileName as i32,
+        // A code the request could not cause for this RPC.
+        (
+            _,
+            C::NotFound | C::AlreadyExists | C::TooManyOps | C::InvalidProfile | C::InvalidAction,
+        ) => A::InternalError as i32,
+    };
+    (failure(e.message.clone()), code)
+}
+
 // --- malformed messages (both generations) ---
 
 /// A protobuf message that does not decode: `INTERNAL`, the status tonic's prost codec
