@@ -89,6 +89,9 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             shared.clone(),
         )),
     );
+    b.add_service(jet_proto::routing::bgp_route_server::BgpRouteServer::new(
+        bgp::legacy::LegacyBgpSvc::new(shared.clone()),
+    ));
     b.add_service(
         jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
             version::VersionSvc::new(shared.clone()),
