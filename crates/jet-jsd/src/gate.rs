@@ -37,6 +37,12 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceSubscribe",
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceUnsubscribe",
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceRefresh",
+    // The older generation's view of the same routing interfaces (svc/legacy_rt_interfaces.rs).
+    "/routing.RoutingInterface/RoutingInterfaceInitialize",
+    "/routing.RoutingInterface/RoutingInterfaceGet",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationRegister",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationUnregister",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationRefresh",
     "/jnx.jet.authentication.Authentication/Login",
     "/authentication.Login/LoginCheck",
     "/jnx.jet.management.Management/OpCommandGet",

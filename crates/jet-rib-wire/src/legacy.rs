@@ -62,7 +62,8 @@ fn address_in(a: &lg::NetworkAddress) -> bpb::NetworkAddress {
     }
 }
 
-fn address_out(a: bpb::NetworkAddress) -> lg::NetworkAddress {
+/// A current-generation address as the legacy one.
+pub fn address_out(a: bpb::NetworkAddress) -> lg::NetworkAddress {
     use bpb::network_address::Af as C;
     use lg::network_address::Af as L;
     lg::NetworkAddress {

@@ -17,7 +17,8 @@ Commands: {"call": "RouteAdd"|"RouteModify"|"RouteUpdate", "routes": [ROUTE...]}
 "op": OP, "expect": N} (reads N monitor entries, or up to the end-of-table marker), {"call": "PurgeTimeConfig", "time": T},
 {"call": "PurgeTimeGet"}, {"call": "PurgeTimeUnconfig"}, {"call": "Summary", "family": F},
 BgpRoute* (see run_bgp: BgpRouteInitialize/Cleanup/Add/Modify/Update/Remove/Get,
-BgpMonitor, BgpMonitorRead, BgpRouteMonitorUnregister/Refresh),
+BgpMonitor, BgpMonitorRead, BgpRouteMonitorUnregister/Refresh), RtIf* (see run_rtif:
+RtIfInit, RtIfGet, RtIfRegister, RtIfRead, RtIfUnregister, RtIfRefresh),
 {"call": "close"} (ends the session), {"call": "login"} (a new session).
 ROUTE: {"prefix": "10.1.0.0/24", "gw": "192.0.2.1", "cookie": 0, "pref": 5, "proto": 0,
 "metrics": bool, "gw_table": bool, "tag": N}; KEY: {"prefix": ..., "cookie": 0}.
@@ -36,11 +37,14 @@ import authentication_service_pb2_grpc as auth_grpc  # noqa: E402
 import bgp_route_service_pb2 as bgp_pb2  # noqa: E402
 import bgp_route_service_pb2_grpc as bgp_grpc  # noqa: E402
 import jnx_addr_pb2  # noqa: E402
+import jnx_base_types_pb2 as jnx_base_pb2  # noqa: E402
 import prpd_common_pb2  # noqa: E402
 import prpd_service_pb2  # noqa: E402
 import prpd_service_pb2_grpc  # noqa: E402
 import rib_service_pb2  # noqa: E402
 import rib_service_pb2_grpc  # noqa: E402
+import routing_interface_service_pb2 as rtif_pb2  # noqa: E402
+import routing_interface_service_pb2_grpc as rtif_grpc  # noqa: E402
 
 
 def network_address(addr):
@@ -186,6 +190,12 @@ def route_prefix_text(p):
     return address_text_ip(getattr(p, p.WhichOneof("RoutePrefixAf")))
 
 
+def rtif_json(e):
+    return {"name": e.name, "index": e.index, "status": rtif_pb2.RoutingInterfaceStatus.Name(e.status),
+            "bandwidth": e.bandwidth, "mtu": e.mtu,
+            "addresses": [f"{address_text(a.address)}/{a.prefix_length}" for a in e.addresses]}
+
+
 def address_text_ip(ip):
     if ip.WhichOneof("AddrFormat") == "addr_bytes":
         return "bytes:" + ip.addr_bytes.hex()
@@ -206,6 +216,7 @@ class Session:
         self.rib = rib_service_pb2_grpc.RibStub(self.channel)
         self.base = prpd_service_pb2_grpc.BaseStub(self.channel)
         self.bgp = bgp_grpc.BgpRouteStub(self.channel)
+        self.rtif = rtif_grpc.RoutingInterfaceStub(self.channel)
         return {"result": reply.result}
 
     def oper(self, method, request):
@@ -285,6 +296,8 @@ class Session:
                     for e in lst.rt_summary:
                         out[f"{client}/{proto}/{e.rt_tbl_name.name}"] = e.primary_rt_count
             return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code), "summary": out}
+        if call.startswith("RtIf"):
+            return self.run_rtif(call, cmd)
         if call.startswith("Bgp"):
             return self.run_bgp(call, cmd)
         if call == "close":
@@ -353,6 +366,61 @@ class Session:
             return self.bgp_unary(call, bgp_pb2.BgpRouteMonitorRefreshRequest(),
                                   bgp_pb2.BgpRouteMonitorRefreshReply.BgpRouteMonitorRefreshStatus)
         return {"error": f"unknown call {call}"}
+
+    def rtif_unary(self, method, request, sub_enum, entry=False):
+        try:
+            reply, c = getattr(self.rtif, method).with_call(request, timeout=30)
+        except grpc.RpcError as e:
+            return {"grpc": e.code().name, "details": e.details()}
+        out = {"code": jnx_base_pb2.StatusCode.Name(reply.code), "sub": sub_enum.Name(reply.sub_code),
+               "message": dict(c.initial_metadata()).get("openjet-message", "")}
+        if entry:
+            out["entry"] = rtif_json(reply.entry) if reply.HasField("entry") else None
+        return out
+
+    def run_rtif(self, call, cmd):
+        R = rtif_pb2
+        if call == "RtIfInit":
+            return self.rtif_unary("RoutingInterfaceInitialize", R.RoutingInterfaceInitializeRequest(),
+                                   R.RoutingInterfaceInitializeResponse.RoutingInterfaceInitializeStatusCode)
+        if call == "RtIfGet":
+            req = R.RoutingInterfaceGetRequest(address_format=cmd.get("address_format", 0))
+            if "name" in cmd:
+                req.name = cmd["name"]
+            if "index" in cmd:
+                req.index = cmd["index"]
+            return self.rtif_unary("RoutingInterfaceGet", req,
+                                   R.RoutingInterfaceGetResponse.RoutingInterfaceGetStatusCode, entry=True)
+        if call == "RtIfRegister":
+            req = R.RoutingInterfaceNotificationRegisterRequest(address_format=cmd.get("address_format", 0))
+            self.rtif_stream = self.rtif.RoutingInterfaceNotificationRegister(req, timeout=60)
+            return self.read_rtif(cmd.get("expect", 1))
+        if call == "RtIfRead":
+            return self.read_rtif(cmd.get("expect", 1))
+        if call == "RtIfUnregister":
+            return self.rtif_unary("RoutingInterfaceNotificationUnregister",
+                                   R.RoutingInterfaceNotificationUnregisterRequest(),
+                                   R.RoutingInterfaceNotificationUnregisterResponse.RoutingInterfaceNotificationUnregisterStatusCode)
+        if call == "RtIfRefresh":
+            return self.rtif_unary("RoutingInterfaceNotificationRefresh",
+                                   R.RoutingInterfaceNotificationRefreshRequest(),
+                                   R.RoutingInterfaceNotificationRefreshResponse.RoutingInterfaceNotificationRefreshStatusCode)
+        return {"error": f"unknown call {call}"}
+
+    def read_rtif(self, n):
+        """Reads `n` notification messages: [{code, sub, entries: [...]}]."""
+        out = []
+        sub = rtif_pb2.RoutingInterfaceNotificationResponse.RoutingInterfaceNotificationStatusCode
+        try:
+            for reply in self.rtif_stream:
+                out.append({"code": jnx_base_pb2.StatusCode.Name(reply.code), "sub": sub.Name(reply.sub_code),
+                            "entries": [rtif_json(e) for e in reply.entries]})
+                if len(out) >= n:
+                    break
+        except grpc.RpcError as e:
+            out.append({"grpc": e.code().name, "details": e.details()})
+        meta = dict(self.rtif_stream.initial_metadata())
+        return {"messages": out, "message": meta.get("openjet-message", "")}
 
     def read_bgp_monitor(self, n):
         """Reads replies until `n` entries (or END_OF_RIBS) were seen; a reply without

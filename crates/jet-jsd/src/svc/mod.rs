@@ -11,6 +11,7 @@ mod firewall;
 mod legacy;
 mod legacy_base;
 mod legacy_rib;
+mod legacy_rt_interfaces;
 mod mgmt;
 mod rib;
 pub(crate) mod rt_interfaces;
@@ -77,6 +78,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     b.add_service(
         jet_proto::jnx::jet::routing::interfaces::interfaces_server::InterfacesServer::new(
             rt_interfaces::RtInterfacesSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::routing::routing_interface_server::RoutingInterfaceServer::new(
+            legacy_rt_interfaces::LegacyRtInterfacesSvc::new(shared.clone()),
         ),
     );
     b.add_service(
