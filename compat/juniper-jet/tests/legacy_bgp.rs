@@ -1,4 +1,4 @@
-//! The older generation's `routing.BgpRoute`, driven by a client generated from
+//! The older generation's `routing.BgpRoute` and `routing.RoutingInterface`, driven by clients generated from
 //! juniper-jet's own `1/` folder (see `build.rs`), and one client's BGP routes shared with
 //! juniper-jet's `jnx.jet.routing.bgp` client. Needs `$JETD_BIN`.
 
@@ -263,4 +263,43 @@ async fn a_legacy_bgp_route_is_read_by_the_new_generation_which_may_not_remove_i
         del.sub_code, 24,
         "REQUEST_UNSUPPORTED: programmed through routing.BgpRoute"
     );
+}
+
+#[tokio::test]
+async fn legacy_routing_interface_initializes_and_gets_an_interface() {
+    use compat_juniper_jet::legacy::routing::{
+        routing_interface_client::RoutingInterfaceClient, routing_interface_get_request::Key,
+        routing_interface_get_response::RoutingInterfaceGetStatusCode as Get,
+        routing_interface_initialize_response::RoutingInterfaceInitializeStatusCode as Init,
+        RoutingInterfaceGetRequest, RoutingInterfaceInitializeRequest, RoutingInterfaceStatus,
+    };
+    let device = Device::start();
+    configure_bgp(&device).await; // also configures ge-0/0/0.0 with 192.0.2.2/24
+    let mut rtif = RoutingInterfaceClient::new(legacy_session(&device, "compat-rtif").await);
+    let get = RoutingInterfaceGetRequest {
+        address_format: 0,
+        key: Some(Key::Name("ge-0/0/0.0".into())),
+    };
+    let early = rtif
+        .routing_interface_get(get.clone())
+        .await
+        .expect("RoutingInterfaceGet")
+        .into_inner();
+    assert_eq!((early.code, early.sub_code()), (1, Get::NotInitialized));
+    let init = rtif
+        .routing_interface_initialize(RoutingInterfaceInitializeRequest {})
+        .await
+        .expect("RoutingInterfaceInitialize")
+        .into_inner();
+    assert_eq!((init.code, init.sub_code()), (0, Init::SuccessCompleted));
+    let got = rtif
+        .routing_interface_get(get)
+        .await
+        .expect("RoutingInterfaceGet")
+        .into_inner();
+    assert_eq!(got.sub_code(), Get::SuccessCompleted);
+    let e = got.entry.expect("entry");
+    assert_eq!(e.status(), RoutingInterfaceStatus::RtIntfUp);
+    assert_eq!(e.addresses.len(), 1);
+    assert_eq!(e.addresses[0].prefix_length, 24);
 }
