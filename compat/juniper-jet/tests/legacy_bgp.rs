@@ -1,6 +1,6 @@
-//! The older generation's `routing.BgpRoute` and `routing.RoutingInterface`, driven by clients generated from
-//! juniper-jet's own `1/` folder (see `build.rs`), and one client's BGP routes shared with
-//! juniper-jet's `jnx.jet.routing.bgp` client. Needs `$JETD_BIN`.
+//! The older generation's `routing.BgpRoute` and `routing.RoutingInterface`, driven by
+//! clients generated from juniper-jet's own `1/` folder (see `build.rs`), and one client's
+//! BGP routes shared with juniper-jet's `jnx.jet.routing.bgp` client. Needs `$JETD_BIN`.
 
 use compat_juniper_jet::legacy::authentication::{login_client::LoginClient, LoginRequest};
 use compat_juniper_jet::legacy::jnx_base::{ip_address::AddrFormat, IpAddress};
