@@ -26,15 +26,24 @@ Routes (``openjet.rib``, see its documentation)::
     rib.initialize()
     rib.add([openjet.route("10.1.0.0/24", ["192.0.2.1"])])
     print([openjet.prefix_of(r) for r in rib.get("10.0.0.0/8")])
+
+Firewall filters and policers (``openjet.firewall``, see its documentation)::
+
+    from openjet.firewall import Firewall, term
+    fw = Firewall(channel)
+    fw.add_filter("protect", [term("ssh", protocol="tcp", destination_port=22, then="discard")])
+    fw.bind("protect", "ge-0/0/0.0", "input")
 """
 
 from __future__ import annotations
 
-from .errors import JetError, LoginError, RibError
+from .errors import FirewallError, JetError, LoginError, RibError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Firewall",
+    "FirewallError",
     "JetError",
     "LoginError",
     "Rib",
@@ -59,6 +68,7 @@ _LAZY = {
                     "_client"),
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),
+    "Firewall": "firewall",
 }
 
 

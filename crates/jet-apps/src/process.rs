@@ -48,7 +48,7 @@ pub(crate) fn spawn(
         .stderr(Stdio::from(err))
         .process_group(0)
         .kill_on_drop(false);
-    if let Some(dir) = spec.path.parent() {
+    if let Some(dir) = spec.cwd.as_deref().or(spec.path.parent()) {
         cmd.current_dir(dir);
     }
     set_child_hooks(&mut cmd, spec.limits);

@@ -145,6 +145,15 @@ const REQUEST: CommandNode = branch(
             ],
         ),
         branch(
+            "firewall",
+            "Perform firewall operations",
+            &[args(
+                "simulate-statistics-delay",
+                "Make firewall counter gets wait SECONDS for statistics (0 turns it off; over 10 s they answer TIMEOUT)",
+                false,
+            )],
+        ),
+        branch(
             "interface",
             "Perform interface operations",
             &[

@@ -128,6 +128,7 @@ impl Device {
             ifd::mac_seed(&data_dir),
             mgd.committed.clone(),
             events.clone(),
+            sessions.watch_ends("interfaces"),
         );
         mgd.subsystems.add(ifd.subsystem());
         let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
@@ -138,6 +139,7 @@ impl Device {
             ifd.watch(),
             mgd.committed.clone(),
             sessions.watch_ends("firewall"),
+            events.clone(),
         );
         let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
@@ -366,6 +368,24 @@ impl Device {
     /// that is not a physical interface of the device.
     pub async fn simulate_link(&self, name: &str, up: bool) -> Result<(), DeviceError> {
         self.ifd().simulate_link(name, up).await
+    }
+
+    /// One JET Interfaces API (dcd) request of `client` (the client id, or `session-N`
+    /// for a session without one) on `session`: the objects it creates belong to the
+    /// client and are purged after its last session ends (see [`crate::ifd::api`]).
+    pub async fn interfaces_api(
+        &self,
+        client: &str,
+        session: SessionId,
+        op: crate::ifd::api::IfApiOp,
+    ) -> Result<crate::ifd::api::IfApiReply, crate::ifd::api::IfApiError> {
+        self.ifd().api(client, session, op).await
+    }
+
+    /// A copy of the JET Interfaces API objects, their owners and the clients' purge
+    /// state (for the older generation's attribute and owner queries, and tests).
+    pub async fn interfaces_api_state(&self) -> Result<crate::ifd::api::ApiState, DeviceError> {
+        self.ifd().api_state().await
     }
 
     // ---- syslog ----

@@ -102,6 +102,12 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerAdd",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerDelete",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerGet",
+    // The dcd Interfaces service (issue 12; svc/interfaces.rs).
+    "/jnx.jet.interfaces.Interfaces/InterfaceAdd",
+    "/jnx.jet.interfaces.Interfaces/InterfaceUpdate",
+    "/jnx.jet.interfaces.Interfaces/InterfaceDelete",
+    "/jnx.jet.interfaces.Interfaces/InterfaceGet",
+    "/jnx.jet.interfaces.Interfaces/InterfaceUnitPermissionsGet",
     // The BGP route service (issue 12).
     "/jnx.jet.routing.bgp.Bgp/Initialize",
     "/jnx.jet.routing.bgp.Bgp/Cleanup",

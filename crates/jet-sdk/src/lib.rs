@@ -19,6 +19,7 @@
 //! re-exported [`proto`] modules.
 
 pub mod firewall;
+pub mod interfaces;
 
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ use proto::jnx::jet::authentication::authentication_client::AuthenticationClient
 use proto::jnx::jet::authentication::LoginRequest;
 use proto::jnx::jet::common::StatusCode;
 use proto::jnx::jet::firewall::firewall_client::FirewallClient;
+use proto::jnx::jet::interfaces::interfaces_client::InterfacesClient;
 use proto::jnx::jet::management::management_client::ManagementClient;
 use proto::jnx::jet::management::{
     config_set_request, op_command_get_request, ConfigCommit, ConfigLoadType, ConfigSetRequest,
@@ -289,6 +291,13 @@ impl JetClient {
     /// bindings and counters owned by this client id (see [`firewall`] for builders).
     pub fn firewall(&self) -> FirewallClient<Channel> {
         FirewallClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.interfaces.Interfaces` (dcd) client on this session: interfaces,
+    /// units, families, addresses and ARP/NDP entries owned by this client id (see
+    /// [`interfaces`] for builders).
+    pub fn interfaces(&self) -> InterfacesClient<Channel> {
+        InterfacesClient::new(self.channel())
     }
 
     /// Runs an operational command (`show version`) and returns its whole output.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock, RwLock};
 
 use super::blob::{self, Blob, Rec};
-use super::node::{Kind, SchemaNode, NO_GEN};
+use super::node::{KeyForm, KeySpec, Kind, SchemaNode, NO_GEN};
 use crate::value::generated::{bounds_of, parse_ranges, GenType, Pattern};
 use crate::value::ValueType;
 
@@ -161,7 +161,28 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         secret: ty.is_some_and(|t| t.typedef == Some("unreadable")),
         reference: None,
         help: "",
-        key_name: x.keys.first().map_or("name", |(n, _)| n),
+        key_name: x.keys.first().map_or("name", |(n, _, _)| n),
+        keys: if x.keys.len() > 1 {
+            Box::leak(
+                x.keys
+                    .iter()
+                    .map(|&(name, t, form)| KeySpec {
+                        name,
+                        ty: gen_type(b, t)
+                            .map_or(ValueType::Text { max_len: 1024 }, ValueType::Gen),
+                        form: match form {
+                            blob::KEY_KEYWORD => KeyForm::Keyword,
+                            blob::KEY_CHOICE_IDENT => KeyForm::ChoiceIdent,
+                            blob::KEY_CHOICE_VALUE => KeyForm::ChoiceValue,
+                            _ => KeyForm::Bare,
+                        },
+                    })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            )
+        } else {
+            &[]
+        },
         bare: rec.flags & blob::F_NOKEYWORD != 0
             && matches!(rec.kind, blob::K_LIST | blob::K_LEAF | blob::K_LEAF_LIST),
         // Homogeneous keyword lists are written in one block named after the list

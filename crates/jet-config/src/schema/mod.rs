@@ -73,7 +73,8 @@ pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
 pub use self::interfaces::SPEEDS;
 pub(crate) use self::node::order;
 pub use self::node::{
-    bare_leaf, bare_list, find, find_xml, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN,
+    bare_leaf, bare_list, find, find_xml, KeyForm, KeySpec, Kind, SchemaNode, APPLY_GROUPS, GROUPS,
+    KEY_SEP, NO_GEN,
 };
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
 pub use self::rpc::{rpc, rpc_for_cli, rpc_for_command, rpc_xml, rpcs, Rpc, RpcArg};

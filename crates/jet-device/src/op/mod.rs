@@ -334,6 +334,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Traffic(traffic::parse_traffic(rest)?)
         }
         ["show", "simulated-traffic"] => Command::ShowTraffic,
+        ["request", "firewall", "simulate-statistics-delay"] => {
+            Command::Firewall(firewall::parse_stats_delay(rest)?)
+        }
         ["request", "system", "software", "add"] => Command::SoftwareAdd {
             path: software::parse_add(rest)?,
         },

@@ -8,6 +8,7 @@ mod base;
 mod bgp;
 mod config_session;
 mod firewall;
+mod interfaces;
 mod legacy;
 mod legacy_base;
 mod legacy_rib;
@@ -88,6 +89,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     b.add_service(
         jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
             firewall::FirewallSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::interfaces::interfaces_server::InterfacesServer::new(
+            interfaces::InterfacesSvc::new(shared.clone()),
         ),
     );
     b.add_service(

@@ -239,6 +239,24 @@ pub(crate) fn firewall_refusal(e: FirewallError) -> Result<(Option<RpcStatus>, i
     Ok((failure(e.to_string()), code as i32))
 }
 
+/// A refused JET Interfaces API request: FAILURE with the sub-code of the contract's name
+/// in the RPC's own numbering (`codes`); a code the RPC's enum lacks (a bad value in a
+/// call without a catch-all code) is `INVALID_ARGUMENT` with the message; the device going
+/// away `UNAVAILABLE`.
+pub(crate) fn interfaces_refusal(
+    e: jet_device::ifd::api::IfApiError,
+    codes: fn(&str) -> Option<i32>,
+) -> Result<(Option<RpcStatus>, i32), Status> {
+    use jet_device::ifd::api::IfApiError;
+    match &e {
+        IfApiError::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        IfApiError::Refused { code, message } => match codes(code.name()) {
+            Some(n) => Ok((failure(message.clone()), n)),
+            None => Err(Status::invalid_argument(message.clone())),
+        },
+    }
+}
+
 /// A refused package upload (`openjet.software.v1.Software/Add`): a size over the limit
 /// is `RESOURCE_EXHAUSTED`, a stream that does not match its header `INVALID_ARGUMENT`
 /// (both name the field); the device going away `UNAVAILABLE`; a package that fails
