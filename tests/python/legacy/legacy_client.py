@@ -19,6 +19,7 @@ Commands: {"call": "RouteAdd"|"RouteModify"|"RouteUpdate", "routes": [ROUTE...]}
 BgpRoute* (see run_bgp: BgpRouteInitialize/Cleanup/Add/Modify/Update/Remove/Get,
 BgpMonitor, BgpMonitorRead, BgpRouteMonitorUnregister/Refresh), RtIf* (see run_rtif:
 RtIfInit, RtIfGet, RtIfRegister, RtIfRead, RtIfUnregister, RtIfRefresh),
+{"call": "Dcd", "method": M, "fields": {...}} (interface.* services, see run_dcd),
 {"call": "close"} (ends the session), {"call": "login"} (a new session).
 ROUTE: {"prefix": "10.1.0.0/24", "gw": "192.0.2.1", "cookie": 0, "pref": 5, "proto": 0,
 "metrics": bool, "gw_table": bool, "tag": N}; KEY: {"prefix": ..., "cookie": 0}.
@@ -31,11 +32,14 @@ STUBS, ADDRESS, USER, PASSWORD, CLIENT = sys.argv[1:6]
 sys.path.insert(0, STUBS)
 
 import grpc  # noqa: E402
+from google.protobuf import json_format  # noqa: E402
 
 import authentication_service_pb2 as auth_pb2  # noqa: E402
 import authentication_service_pb2_grpc as auth_grpc  # noqa: E402
 import bgp_route_service_pb2 as bgp_pb2  # noqa: E402
 import bgp_route_service_pb2_grpc as bgp_grpc  # noqa: E402
+import dcd_service_pb2 as dcd_pb2  # noqa: E402
+import dcd_service_pb2_grpc as dcd_grpc  # noqa: E402
 import jnx_addr_pb2  # noqa: E402
 import jnx_base_types_pb2 as jnx_base_pb2  # noqa: E402
 import prpd_common_pb2  # noqa: E402
@@ -296,6 +300,8 @@ class Session:
                     for e in lst.rt_summary:
                         out[f"{client}/{proto}/{e.rt_tbl_name.name}"] = e.primary_rt_count
             return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code), "summary": out}
+        if call == "Dcd":
+            return self.run_dcd(cmd)
         if call.startswith("RtIf"):
             return self.run_rtif(call, cmd)
         if call.startswith("Bgp"):
@@ -366,6 +372,36 @@ class Session:
             return self.bgp_unary(call, bgp_pb2.BgpRouteMonitorRefreshRequest(),
                                   bgp_pb2.BgpRouteMonitorRefreshReply.BgpRouteMonitorRefreshStatus)
         return {"error": f"unknown call {call}"}
+
+    DCD = {
+        "InterfaceCreate": ("InterfacesService", "InterfaceConfig"),
+        "InterfaceDelete": ("InterfacesService", "InterfaceConfig"),
+        "InterfaceLogicalCreate": ("InterfacesService", "InterfaceLogicalConfig"),
+        "InterfaceLogicalDelete": ("InterfacesService", "InterfaceLogicalConfig"),
+        "InterfaceFamilyCreate": ("InterfacesService", "InterfaceFamilyConfig"),
+        "InterfaceFamilyDelete": ("InterfacesService", "InterfaceFamilyConfig"),
+        "InterfaceAddressCreate": ("InterfacesService", "InterfaceAddressConfig"),
+        "InterfaceAddressDelete": ("InterfacesService", "InterfaceAddressConfig"),
+        "InterfaceRTAddressCreate": ("InterfacesService", "RTConfig"),
+        "InterfaceRTAddressDelete": ("InterfacesService", "RTConfig"),
+        "InterfacesQueryAttribute": ("AttrQueryService", "AttributeRequestInfo"),
+        "isObjectOwner": ("ObjectQueryService", "ObjectOwnershipQuery"),
+        "setClientTimeout": ("TimeoutService", "TimeoutInfo"),
+        "isPublicIfl": ("PublicIflService", "InterfaceLogicalConfig"),
+    }
+
+    def run_dcd(self, cmd):
+        """{"call": "Dcd", "method": M, "fields": {...}} (the request in protobuf JSON
+        form); answers the reply as a dict with enum names and every field."""
+        service, message = self.DCD[cmd["method"]]
+        stub = getattr(dcd_grpc, f"{service}Stub")(self.channel)
+        req = json_format.ParseDict(cmd.get("fields", {}), getattr(dcd_pb2, message)())
+        try:
+            reply = getattr(stub, cmd["method"])(req, timeout=30)
+        except grpc.RpcError as e:
+            return {"grpc": e.code().name, "details": e.details()}
+        return json_format.MessageToDict(reply, always_print_fields_with_no_presence=True,
+                                         preserving_proto_field_name=True)
 
     def rtif_unary(self, method, request, sub_enum, entry=False):
         try:

@@ -11,6 +11,7 @@ mod firewall;
 mod interfaces;
 mod legacy;
 mod legacy_base;
+mod legacy_interfaces;
 mod legacy_rib;
 mod legacy_rt_interfaces;
 mod mgmt;
@@ -86,6 +87,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             legacy_rt_interfaces::LegacyRtInterfacesSvc::new(shared.clone()),
         ),
     );
+    legacy_interfaces::add_services(&mut b, &shared);
     b.add_service(
         jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
             firewall::FirewallSvc::new(shared.clone()),

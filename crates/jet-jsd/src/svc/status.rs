@@ -257,6 +257,32 @@ pub(crate) fn interfaces_refusal(
     }
 }
 
+/// A refused Interfaces API request as the older generation's `interface.ret_status`
+/// and message; `UNAVAILABLE` when the interfaces task is gone.
+pub(crate) fn legacy_interfaces_status(
+    e: jet_device::ifd::api::IfApiError,
+) -> Result<(jet_proto::interface::RetStatus, String), Status> {
+    use jet_device::ifd::api::{IfApiCode as C, IfApiError};
+    use jet_proto::interface::RetStatus as L;
+    match e {
+        IfApiError::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        IfApiError::Refused { code, message } => Ok((
+            match code {
+                C::NotOwnerOfObject => L::NotOwner,
+                C::PortNameNotSpecified => L::NoPortName,
+                C::UnitNotSpecified => L::NoIflUnit,
+                C::FamilyNotSpecified => L::NoIffFamily,
+                C::IpAddrNotSpecified => L::NoIpAddr,
+                C::ArpAddrNotSpecified => L::NoArpAddr,
+                C::ArpMacNotSpecified => L::NoArpMac,
+                C::ObjectNotFound => L::ObjectNotFound,
+                _ => L::Failure,
+            },
+            message,
+        )),
+    }
+}
+
 /// A refused package upload (`openjet.software.v1.Software/Add`): a size over the limit
 /// is `RESOURCE_EXHAUSTED`, a stream that does not match its header `INVALID_ARGUMENT`
 /// (both name the field); the device going away `UNAVAILABLE`; a package that fails
