@@ -238,7 +238,12 @@ async fn a_healthy_upgrade_is_kept_after_its_probation() {
     // After the window the previous version is dropped; the new one still runs.
     let old = r.td.dir.path().join("packages/keeper/1.0.0");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while old.exists() {
+    // The store removes the directory, then publishes the set: wait for both.
+    let dropped = || {
+        let set = r.td.device().packages().current();
+        !old.exists() && set.packages["keeper"].previous.is_none()
+    };
+    while !dropped() {
         assert!(Instant::now() < deadline, "1.0.0 never removed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
