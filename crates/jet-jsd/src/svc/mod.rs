@@ -12,7 +12,9 @@ mod interfaces;
 mod flexible_tunnel;
 mod legacy;
 mod legacy_base;
+mod legacy_interfaces;
 mod legacy_rib;
+mod legacy_rt_interfaces;
 mod mgmt;
 mod reflection;
 mod registration;
@@ -84,6 +86,12 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         ),
     );
     b.add_service(
+        jet_proto::routing::routing_interface_server::RoutingInterfaceServer::new(
+            legacy_rt_interfaces::LegacyRtInterfacesSvc::new(shared.clone()),
+        ),
+    );
+    legacy_interfaces::add_services(&mut b, &shared);
+    b.add_service(
         jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
             firewall::FirewallSvc::new(shared.clone()),
         ),
@@ -98,6 +106,9 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             shared.clone(),
         )),
     );
+    b.add_service(jet_proto::routing::bgp_route_server::BgpRouteServer::new(
+        bgp::legacy::LegacyBgpSvc::new(shared.clone()),
+    ));
     b.add_service(
         jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
             version::VersionSvc::new(shared.clone()),

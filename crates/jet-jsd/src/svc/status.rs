@@ -159,8 +159,6 @@ pub(crate) fn legacy_rib_status_of(sub_code: i32) -> i32 {
     }
 }
 
-/// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
-/// or a gRPC error when the routing subsystem is going away.
 /// A refused entry of a BGP route-service batch: the RIB's reason renumbered as the BGP
 /// service's `RouteOperResponse.StatusCode`.
 pub(crate) fn bgp_entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
@@ -170,6 +168,46 @@ pub(crate) fn bgp_entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
     )
 }
 
+/// A BGP route-service sub-code (`RouteOperResponse.StatusCode`) as the older
+/// generation's `BgpRouteOperReply.BgpRouteOperStatus`: the same names (the numbers
+/// part from 42 on), TRY_AGAIN for REQUEST_NOT_DONE, INTERNAL_ERROR for codes the older
+/// generation lacks.
+pub(crate) fn legacy_bgp_oper_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_oper_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_oper_reply::BgpRouteOperStatus as L;
+    let l = match C::try_from(sub_code) {
+        Ok(C::RequestNotDone) => Some(L::TryAgain),
+        Ok(c) => L::from_str_name(c.as_str_name()),
+        Err(_) => None,
+    };
+    l.unwrap_or(L::InternalError) as i32
+}
+
+/// A BGP RouteGet sub-code as the older generation's `BgpRouteGetStatus` (same names).
+pub(crate) fn legacy_bgp_get_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_get_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_get_reply::BgpRouteGetStatus as L;
+    C::try_from(sub_code)
+        .ok()
+        .and_then(|c| L::from_str_name(c.as_str_name()))
+        .unwrap_or(L::InternalError) as i32
+}
+
+/// A BGP RouteSubscribe sub-code as the older generation's
+/// `BgpRouteMonitorRegisterStatus` (ALREADY_SUBSCRIBED is ALREADY_REGISTERED).
+pub(crate) fn legacy_bgp_monitor_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_subscribe_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_monitor_register_reply::BgpRouteMonitorRegisterStatus as L;
+    let l = match C::try_from(sub_code) {
+        Ok(C::AlreadySubscribed) => Some(L::AlreadyRegistered),
+        Ok(c) => L::from_str_name(c.as_str_name()),
+        Err(_) => None,
+    };
+    l.unwrap_or(L::InternalError) as i32
+}
+
+/// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
+/// or a gRPC error when the routing subsystem is going away.
 pub(crate) fn subscribe_refusal(
     e: SubscribeError,
     table: &str,
@@ -216,6 +254,32 @@ pub(crate) fn interfaces_refusal(
             Some(n) => Ok((failure(message.clone()), n)),
             None => Err(Status::invalid_argument(message.clone())),
         },
+    }
+}
+
+/// A refused Interfaces API request as the older generation's `interface.ret_status`
+/// and message; `UNAVAILABLE` when the interfaces task is gone.
+pub(crate) fn legacy_interfaces_status(
+    e: jet_device::ifd::api::IfApiError,
+) -> Result<(jet_proto::interface::RetStatus, String), Status> {
+    use jet_device::ifd::api::{IfApiCode as C, IfApiError};
+    use jet_proto::interface::RetStatus as L;
+    match e {
+        IfApiError::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        IfApiError::Refused { code, message } => Ok((
+            match code {
+                C::NotOwnerOfObject => L::NotOwner,
+                C::PortNameNotSpecified => L::NoPortName,
+                C::UnitNotSpecified => L::NoIflUnit,
+                C::FamilyNotSpecified => L::NoIffFamily,
+                C::IpAddrNotSpecified => L::NoIpAddr,
+                C::ArpAddrNotSpecified => L::NoArpAddr,
+                C::ArpMacNotSpecified => L::NoArpMac,
+                C::ObjectNotFound => L::ObjectNotFound,
+                _ => L::Failure,
+            },
+            message,
+        )),
     }
 }
 
