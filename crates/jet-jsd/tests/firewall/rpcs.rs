@@ -377,7 +377,7 @@ async fn a_counter_get_the_forwarding_plane_cannot_serve_in_10_s_answers_timeout
     assert_eq!(r.counter_name, "hits");
     let took = start.elapsed();
     assert!(
-        (std::time::Duration::from_secs(10)..std::time::Duration::from_secs(11)).contains(&took),
+        (std::time::Duration::from_secs(10)..std::time::Duration::from_secs(12)).contains(&took),
         "answered after {took:?}"
     );
     // A delay under 10 s is waited for and served.
