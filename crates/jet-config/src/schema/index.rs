@@ -116,7 +116,7 @@ pub(crate) fn position(nodes: &'static [SchemaNode], sn: &SchemaNode) -> Option<
     let size = std::mem::size_of::<SchemaNode>();
     let base = nodes.as_ptr() as usize;
     let at = sn as *const SchemaNode as usize;
-    if at >= base && at < base + nodes.len() * size && (at - base) % size == 0 {
+    if at >= base && at < base + std::mem::size_of_val(nodes) && (at - base) % size == 0 {
         return Some((at - base) / size + 1);
     }
     match index(nodes) {
