@@ -74,8 +74,8 @@ pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
 pub(crate) use self::index::Fnv;
 pub use self::interfaces::SPEEDS;
 pub use self::node::{
-    bare_leaf, bare_list, find, find_xml, KeyForm, KeySpec, Kind, SchemaNode, APPLY_GROUPS, GROUPS,
-    KEY_SEP, NO_GEN,
+    bare_leaf, bare_list, choice_takes_value, find, find_xml, KeyForm, KeySpec, Kind, SchemaNode,
+    APPLY_GROUPS, GROUPS, KEY_SEP, NO_GEN,
 };
 pub(crate) use self::node::{order, rank};
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};

@@ -92,6 +92,16 @@ pub enum KeyForm {
     ChoiceValue,
 }
 
+/// Junos choice words of list keys that are followed by a value (`upto /24`, `through
+/// 10.0.0.0/16`, `prefix-length-range /16-/24`, `address-mask 255.255.0.0`); every other
+/// choice word (`exact`, `orlonger`, `add`, `set`...) stands alone.
+pub fn choice_takes_value(word: &str) -> bool {
+    matches!(
+        word,
+        "upto" | "through" | "prefix-length-range" | "address-mask"
+    )
+}
+
 /// Separates the values of the keys of a list with several keys in an entry's key.
 pub const KEY_SEP: char = '\u{1f}';
 
