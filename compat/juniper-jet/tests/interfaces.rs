@@ -39,7 +39,10 @@ async fn objects_added_read_back_owned_and_deleted() {
         interface_object: Some(o),
     };
     for req in [
-        add(InterfaceType::TypeInterfaceUnitObject, A::Unit(unit("ge-0/0/1", 0))),
+        add(
+            InterfaceType::TypeInterfaceUnitObject,
+            A::Unit(unit("ge-0/0/1", 0)),
+        ),
         add(
             InterfaceType::TypeInterfaceFamilyObject,
             A::Family(InterfaceFamilyConfig {
@@ -60,7 +63,11 @@ async fn objects_added_read_back_owned_and_deleted() {
             }),
         ),
     ] {
-        let r = a.interface_add(req).await.expect("InterfaceAdd").into_inner();
+        let r = a
+            .interface_add(req)
+            .await
+            .expect("InterfaceAdd")
+            .into_inner();
         let st = r.status.expect("status");
         assert_eq!(st.code(), StatusCode::Success, "{}", st.message);
     }
@@ -88,18 +95,30 @@ async fn objects_added_read_back_owned_and_deleted() {
     assert_eq!(got.ip_address, addr("192.0.2.1/24"));
 
     let r = b
-        .interface_add(add(InterfaceType::TypeInterfaceUnitObject, A::Unit(unit("ge-0/0/1", 1))))
+        .interface_add(add(
+            InterfaceType::TypeInterfaceUnitObject,
+            A::Unit(unit("ge-0/0/1", 1)),
+        ))
         .await
         .expect("InterfaceAdd")
         .into_inner();
-    assert_eq!(r.sub_code(), interface_add_response::StatusCode::NotOwnerOfObject);
+    assert_eq!(
+        r.sub_code(),
+        interface_add_response::StatusCode::NotOwnerOfObject
+    );
     assert!(r.status.expect("status").message.contains("compat-dcd-a"));
     let r = b
-        .interface_add(add(InterfaceType::TypeInterfaceUnitObject, A::Unit(unit("", 1))))
+        .interface_add(add(
+            InterfaceType::TypeInterfaceUnitObject,
+            A::Unit(unit("", 1)),
+        ))
         .await
         .expect("InterfaceAdd")
         .into_inner();
-    assert_eq!(r.sub_code(), interface_add_response::StatusCode::PortNameNotSpecified);
+    assert_eq!(
+        r.sub_code(),
+        interface_add_response::StatusCode::PortNameNotSpecified
+    );
 
     let p = b
         .interface_unit_permissions_get(InterfaceUnitPermissionsGetRequest {
