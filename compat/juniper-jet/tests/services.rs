@@ -88,7 +88,10 @@ async fn bgp_static_routes_are_programmed_read_and_deleted() {
         .await
         .expect("Initialize")
         .into_inner();
-    assert_eq!(init.sub_code(), bgp::initialize_response::StatusCode::Success);
+    assert_eq!(
+        init.sub_code(),
+        bgp::initialize_response::StatusCode::Success
+    );
 
     let mut first = bgp_route("10.0.0.0/24");
     first.local_preference = Some(300);
@@ -101,7 +104,10 @@ async fn bgp_static_routes_are_programmed_read_and_deleted() {
         .await
         .expect("RouteAdd")
         .into_inner();
-    assert_eq!(add.sub_code(), bgp::route_oper_response::StatusCode::Success);
+    assert_eq!(
+        add.sub_code(),
+        bgp::route_oper_response::StatusCode::Success
+    );
     assert_eq!(add.operations_completed, 3);
 
     let mut stream = bgp
@@ -126,11 +132,15 @@ async fn bgp_static_routes_are_programmed_read_and_deleted() {
     let del = bgp
         .route_delete(RouteDeleteRequest {
             routes: vec![bgp_route("10.0.1.0/24").key.expect("key")],
+            or_longer: false,
         })
         .await
         .expect("RouteDelete")
         .into_inner();
-    assert_eq!(del.sub_code(), bgp::route_oper_response::StatusCode::Success);
+    assert_eq!(
+        del.sub_code(),
+        bgp::route_oper_response::StatusCode::Success
+    );
     assert_eq!(del.operations_completed, 1);
 }
 
@@ -152,7 +162,11 @@ async fn api_register_succeeds_refuses_bad_json_and_routes_calls_to_the_target()
         .status
         .expect("status");
     assert_eq!(bad.code(), StatusCode::Failure);
-    assert!(bad.message.contains("services: is not an array"), "{}", bad.message);
+    assert!(
+        bad.message.contains("services: is not an array"),
+        "{}",
+        bad.message
+    );
 
     // A JSON file on the device, as Juniper's json_file carries it.
     let file = device.data_dir().join("compat-api.json");
@@ -193,7 +207,11 @@ async fn api_register_succeeds_refuses_bad_json_and_routes_calls_to_the_target()
         .await
         .expect_err("target is down");
     assert_eq!(e.code(), tonic::Code::Unavailable, "{}", e.message());
-    assert!(e.message().contains(&format!("127.0.0.1:{port}")), "{}", e.message());
+    assert!(
+        e.message().contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        e.message()
+    );
 }
 
 #[tokio::test]
