@@ -11,8 +11,6 @@ import openjet
 from openjet._gen import jnx_common_base_types_pb2 as common_pb2
 from openjet._gen import jnx_management_service_pb2 as mgmt_pb2
 from openjet._gen import jnx_management_service_pb2_grpc as mgmt_grpc
-from openjet._gen import jnx_routing_flexible_tunnel_service_pb2 as ft_pb2
-from openjet._gen import jnx_routing_flexible_tunnel_service_pb2_grpc as ft_grpc
 from openjet._gen import management_service_pb2 as legacy_mgmt_pb2
 from openjet._gen import management_service_pb2_grpc as legacy_mgmt_grpc
 
@@ -163,8 +161,9 @@ def test_legacy_execute_cfg_command(fresh_jetd):
 
 
 def test_unimplemented_service_after_login(session):
-    stub = ft_grpc.FlexibleTunnelStub(session)
+    # The older generation's MPLS API is described (reflection) but not served.
+    call = session.unary_unary("/routing.MplsApi/LspPingGetRsvpInfo")
     with pytest.raises(grpc.RpcError) as info:
-        stub.FlexibleTunnelGet(ft_pb2.FlexibleTunnelGetRequest(), timeout=30)
+        call(b"", timeout=30)
     assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert info.value.details()
+    assert "/routing.MplsApi/LspPingGetRsvpInfo" in info.value.details()

@@ -3,8 +3,6 @@ use jet_sdk::proto::jnx::jet::common::StatusCode;
 use jet_sdk::proto::jnx::jet::management::{
     config_set_request, ConfigLoadType, ConfigSetRequest, OpCommandGetRequest,
 };
-use jet_sdk::proto::jnx::jet::routing::rib::flexible_tunnel_client::FlexibleTunnelClient;
-use jet_sdk::proto::jnx::jet::routing::rib::FlexibleTunnelGetRequest;
 use jet_sdk::proto::management as legacy;
 use jet_sdk::{Error, OutputFormat};
 use jet_testkit::TestDevice;
@@ -377,15 +375,15 @@ async fn a_rejected_configuration_names_the_problem_and_changes_nothing() {
 #[tokio::test]
 async fn services_not_implemented_yet_say_so() {
     let dev = TestDevice::start().await;
-    let c = dev.admin("ft").await;
-    let err = FlexibleTunnelClient::new(c.channel())
-        .flexible_tunnel_get(FlexibleTunnelGetRequest::default())
+    let c = dev.admin("mpls").await;
+    let err = jet_sdk::proto::routing::mpls_api_client::MplsApiClient::new(c.channel())
+        .lsp_ping_get_rsvp_info(jet_sdk::proto::routing::RsvpLspPingInfoRequest::default())
         .await
         .expect_err("not implemented");
     assert_eq!(err.code(), tonic::Code::Unimplemented);
     assert!(
         err.message()
-            .contains("/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelGet"),
+            .contains("/routing.MplsApi/LspPingGetRsvpInfo"),
         "{}",
         err.message()
     );
