@@ -208,13 +208,16 @@ async fn will_retain_decides_whether_the_will_is_retained() {
     let (_b, addr) = start(|_| {});
     for version in [V5, V4] {
         let base = if version.is_v5() { "w5" } else { "w4" };
+        // A watcher sees both wills go out before the late subscriber comes.
+        let mut watcher = plain(addr, version, &format!("watch-{base}")).await;
+        subscribe(&mut watcher, &format!("{base}/#"), Q::AtMostOnce).await;
         for retain in [false, true] {
             let topic = format!("{base}/{retain}");
             let id = format!("dies-{base}-{retain}");
             let c = connect(addr, with_will(version, &id, &topic, retain)).await;
             drop(c);
+            assert_eq!(next_publish(&mut watcher).await.topic.as_str(), topic);
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
         let mut late = plain(addr, version, "late").await;
         subscribe(&mut late, &format!("{base}/#"), Q::AtMostOnce).await;
         let p = next_publish(&mut late).await;
