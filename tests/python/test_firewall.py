@@ -304,7 +304,7 @@ def test_a_counter_get_the_forwarding_plane_cannot_serve_in_10_s_answers_timeout
         start = time.monotonic()
         err = refused(lambda: fw.counter("py-slow", "hits"), "TIMEOUT", "10 s")
         took = time.monotonic() - start
-        assert 9.5 <= took <= 11, f"answered after {took:.1f} s"
+        assert 9.5 <= took <= 12.5, f"answered after {took:.1f} s"
         assert err.response.counter_name == "hits"
         # Other calls are not held up meanwhile, and a short delay is served.
         openjet.op_command(ch, "request firewall simulate-statistics-delay 1")

@@ -94,7 +94,13 @@ fn term(name: &str, proto: u32, port: u32, count: &str, policer: Option<&str>) -
     }
 }
 
-fn binding() -> (Option<fw::Filter>, i32, Option<fw::FilterBindObjPoint>, i32, i32) {
+fn binding() -> (
+    Option<fw::Filter>,
+    i32,
+    Option<fw::FilterBindObjPoint>,
+    i32,
+    i32,
+) {
     (
         Some(fw::Filter {
             name: "compat".into(),
@@ -188,7 +194,10 @@ async fn filters_policers_bindings_and_counters_through_junipers_idl() {
         filter_name: "compat".into(),
         counter_name: "dns".into(),
     }));
-    assert_eq!((c.counter_name.as_str(), c.packets, c.bytes), ("dns", 2, 400));
+    assert_eq!(
+        (c.counter_name.as_str(), c.packets, c.bytes),
+        ("dns", 2, 400)
+    );
     let p = ok!(fwc.policer_counter_get(fw::PolicerCounterGetRequest {
         filter_name: "compat".into(),
         counter_name: "compat-lim".into(),
@@ -242,7 +251,7 @@ async fn filters_policers_bindings_and_counters_through_junipers_idl() {
         .await
         .expect("rpc")
         .into_inner();
-    let st = r.status.expect("status");
+    let st = r.status.clone().expect("status");
     assert_eq!(
         (st.code(), r.sub_code()),
         (

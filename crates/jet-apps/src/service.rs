@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jet_config::Config;
+use jet_device::op::app_commands::AppCommand;
 use jet_device::op::apps::{AppControl, AppIdentity, AppQuery};
 use jet_device::{BoxFuture, Device, DeviceError, Format, Subsystem, Transaction};
 use nix::sys::signal::Signal;
@@ -87,7 +88,13 @@ impl AppService {
         let (tx, rx) = mpsc::channel(SUPERVISOR_QUEUE);
         let mut packages = device.packages().watch();
         let first = packages.borrow_and_update().clone();
-        let supervisor = Supervisor::new(device.clone(), env, live.clone(), source.clone(), first);
+        let supervisor = Supervisor::new(
+            device.clone(),
+            env.clone(),
+            live.clone(),
+            source.clone(),
+            first,
+        );
         let run = AbortOnDropHandle::new(tokio::spawn(supervisor.run(rx)));
         // Installed packages: their apps start on install, restart on upgrade or
         // rollback, stop on delete.
@@ -118,6 +125,8 @@ impl AppService {
         device.set_app_control(Arc::new(Control {
             tx: tx.clone(),
             live: live.clone(),
+            device: device.clone(),
+            env: env.clone(),
         }));
 
         let rotate = AbortOnDropHandle::new(tokio::spawn({
@@ -253,6 +262,9 @@ async fn show_rows(tx: &mpsc::Sender<SupervisorRequest>) -> Result<Vec<AppRow>, 
 struct Control {
     tx: mpsc::Sender<SupervisorRequest>,
     live: LiveGroups,
+    device: Device,
+    /// The environment every application gets (not the configuration's part).
+    env: Vec<(String, OsString)>,
 }
 
 impl AppControl for Control {
@@ -286,7 +298,10 @@ impl AppControl for Control {
                 rows.retain(|r| &r.spec.name == n);
                 if rows.is_empty() {
                     return Err(DeviceError::AppRefused {
-                        reason: format!("application file {n} is not configured"),
+                        reason: format!(
+                            "application {n} is neither configured (application file {n}) \
+                             nor an installed package"
+                        ),
                     });
                 }
             }
@@ -311,6 +326,18 @@ impl AppControl for Control {
             .map_err(|_| DeviceError::ShuttingDown)?;
             rx.await.map_err(|_| DeviceError::ShuttingDown)?
         })
+    }
+
+    fn run_command(
+        &self,
+        cmd: AppCommand,
+        args: Vec<String>,
+        format: Format,
+    ) -> BoxFuture<'static, Result<String, DeviceError>> {
+        let mut env = self.env.clone();
+        env.extend(crate::env::device_env(&self.device.committed().effective));
+        let live = self.live.clone();
+        Box::pin(crate::commands::run(cmd, args, env, live, format))
     }
 
     fn stop(&self, name: String) -> BoxFuture<'static, Result<String, DeviceError>> {

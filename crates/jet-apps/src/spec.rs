@@ -90,8 +90,49 @@ pub struct AppSpec {
     pub from_package: bool,
     /// Working directory (default: the program's directory).
     pub cwd: Option<PathBuf>,
+    /// The operating-system account the process runs as: the account named by a
+    /// configured `username` when jetd runs as root (see [`OsUser::for_username`]);
+    /// `None`: jetd's own.
+    pub os_user: Option<OsUser>,
     /// The configuration it came from (checksum, ...).
     pub cfg: ExtensionAppCfg,
+}
+
+/// An operating-system account an application runs as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsUser {
+    /// Account name.
+    pub name: String,
+    /// User id.
+    pub uid: u32,
+    /// Primary group id.
+    pub gid: u32,
+    /// Home directory.
+    pub home: PathBuf,
+}
+
+impl OsUser {
+    /// The host account named `name`, if it has one.
+    pub fn lookup(name: &str) -> Option<OsUser> {
+        let u = nix::unistd::User::from_name(name).ok()??;
+        Some(OsUser {
+            name: u.name,
+            uid: u.uid.as_raw(),
+            gid: u.gid.as_raw(),
+            home: u.dir,
+        })
+    }
+
+    /// The account a configured `username NAME` runs as: the host account NAME when
+    /// jetd runs as root and NAME is not `root`; `None` (jetd's own account) when jetd
+    /// is not root (it cannot switch) or the host has no such account (a Junos-only
+    /// login user).
+    pub fn for_username(name: &str) -> Option<OsUser> {
+        if !nix::unistd::geteuid().is_root() || name == "root" {
+            return None;
+        }
+        OsUser::lookup(name)
+    }
 }
 
 /// The user an application acts as when `username` is not configured.
@@ -150,6 +191,7 @@ impl AppSpec {
             package,
             from_package: false,
             cwd: None,
+            os_user: cfg.username.as_deref().and_then(OsUser::for_username),
             cfg,
         }
     }
@@ -194,6 +236,7 @@ impl AppSpec {
             package: Some((m.name.clone(), m.version.clone())),
             from_package: true,
             cwd: Some(p.dir.clone()),
+            os_user: None,
             cfg,
         }
     }

@@ -18,11 +18,6 @@
 use crate::schema::{KeyForm, KeySpec, SchemaNode, KEY_SEP};
 use crate::value::{quote, ValueType};
 
-/// Choices whose word is followed by a value (`upto /24`, `through 10.0.0.0/16`,
-/// `prefix-length-range /16-/24`, `address-mask 255.255.0.0`); every other choice word
-/// (`exact`, `orlonger`, `add`, `set`...) stands alone.
-const VALUED: &[&str] = &["upto", "through", "prefix-length-range", "address-mask"];
-
 /// True for a list entry keyed by several values.
 pub(crate) fn is_multi(sn: &SchemaNode) -> bool {
     sn.keys.len() > 1
@@ -107,7 +102,7 @@ pub(crate) fn read(sn: &SchemaNode, words: &[&str]) -> Result<(String, usize), K
                 i += 2;
             }
             KeyForm::ChoiceValue => {
-                if ident.is_some_and(|c| VALUED.contains(&c)) {
+                if ident.is_some_and(crate::schema::choice_takes_value) {
                     let w = words.get(i).ok_or_else(|| missing(sn, spec, i))?;
                     key.push_str(&check(spec, sn, w, i)?);
                     i += 1;

@@ -37,8 +37,8 @@
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
 //! from a blocking task), use tokio or any runtime, hold process-wide state (the one
-//! exception is the memo of schema levels built from the constant generated schema,
-//! never configuration), or panic on any input. Supporting a new statement means adding schema (and, when the device
+//! exception is the memo of data derived from the constant schema: joined schema levels,
+//! their name indexes, parsed `junos:must` expressions; never configuration), or panic on any input. Supporting a new statement means adding schema (and, when the device
 //! needs it, a typed view), never a new parser.
 
 mod checks;

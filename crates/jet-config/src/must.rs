@@ -20,10 +20,12 @@
 //! level can be meaningless at another), or uses a form marked "not evaluated", is not
 //! checked at all: never a false refusal.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::hash::BuildHasherDefault;
+use std::sync::{LazyLock, RwLock};
 
-use crate::schema::{self, Kind, SchemaNode};
+use crate::schema::{self, Fnv, Kind, SchemaNode};
 use crate::tree::{self, Node, Value};
 
 /// A parsed expression.
@@ -47,22 +49,39 @@ pub(crate) enum Quant {
     All,
 }
 
-/// The parsed form of `must` (memoised; the facts hold a fixed set), `None` when it does
-/// not parse.
-pub(crate) fn parse(must: &'static str) -> Option<Arc<Expr>> {
-    type Memo = HashMap<usize, Option<Arc<Expr>>>;
-    static MEMO: LazyLock<RwLock<Memo>> = LazyLock::new(|| RwLock::new(HashMap::new()));
-    let id = must.as_ptr() as usize ^ (must.len() << 48);
-    if let Some(e) = MEMO.read().ok().and_then(|m| m.get(&id).cloned()) {
+/// The parsed form of `must` (memoised per expression of the facts, which are a fixed
+/// set: each thread keeps its own map, so commits take no lock), `None` when it does not
+/// parse.
+pub(crate) fn parse(must: &'static str) -> Option<&'static Expr> {
+    type Memo = HashMap<(usize, usize), Option<&'static Expr>, BuildHasherDefault<Fnv>>;
+    thread_local! {
+        static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+    }
+    let id = (must.as_ptr() as usize, must.len());
+    if let Some(e) = MEMO.with(|m| m.borrow().get(&id).copied()) {
         return e;
     }
+    // Built once for the process (the shared map owns it), cached per thread.
+    static SHARED: LazyLock<RwLock<Memo>> = LazyLock::new(|| RwLock::new(Memo::default()));
+    let known = SHARED.read().ok().and_then(|m| m.get(&id).copied());
+    let e = match known {
+        Some(e) => e,
+        None => {
+            let e = parse_new(must).map(|e| &*Box::leak(Box::new(e)));
+            match SHARED.write() {
+                Ok(mut m) => *m.entry(id).or_insert(e),
+                Err(_) => e,
+            }
+        }
+    };
+    MEMO.with(|m| m.borrow_mut().insert(id, e));
+    e
+}
+
+fn parse_new(must: &'static str) -> Option<Expr> {
     let toks = lex(must)?;
     let mut p = Parser { toks, pos: 0 };
-    let e = p.or().filter(|_| p.pos == p.toks.len()).map(Arc::new);
-    if let Ok(mut m) = MEMO.write() {
-        m.insert(id, e.clone());
-    }
-    e
+    p.or().filter(|_| p.pos == p.toks.len())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,9 +433,9 @@ mod tests {
     #[test]
     fn forms_parse_as_written() {
         let e = parse("((!(\".. a\") && (\"b $$\" || any \".. c <*> d\")))").expect("parses");
-        assert!(matches!(&*e, Expr::And(v) if v.len() == 2), "{e:?}");
+        assert!(matches!(e, Expr::And(v) if v.len() == 2), "{e:?}");
         assert!(matches!(
-            &*parse("(unique \".. x <*> y $$\")").expect("u"),
+            parse("(unique \".. x <*> y $$\")").expect("u"),
             Expr::Path(Quant::Unique, _)
         ));
         assert!(parse("(\"unterminated)").is_none());

@@ -42,7 +42,7 @@ struct Target {
 pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigError> {
     let mut edit: Vec<Step> = Vec::new();
     // Key indexes of the lists `set` has added to; only `set` keeps them valid.
-    let mut cache = Cache::new();
+    let mut cache = Cache::default();
     for (i, line) in text.lines().enumerate() {
         let mut toks = tokenize(line, i + 1)?;
         toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
@@ -538,7 +538,8 @@ fn multi_key(
 }
 
 /// Key indexes of lists, by the path of the list.
-type Cache = std::collections::HashMap<String, tree::KeyIndex>;
+type Cache =
+    std::collections::HashMap<String, tree::KeyIndex, std::hash::BuildHasherDefault<schema::Fnv>>;
 
 /// The children of the node at `steps`, creating containers and entries on the way.
 fn ensure<'a>(

@@ -251,12 +251,12 @@ impl Parser {
         if tags.delete || tags.active {
             return self.tagged(name_tok, tags, schema, children, steps);
         }
-        let name = name_tok.text().unwrap_or_default().to_owned();
-        let found = match name_tok.tok {
-            Tok::Word(_) => schema::find(schema, &name),
+        let found = match &name_tok.tok {
+            Tok::Word(w) => schema::find(schema, w),
             _ => None,
         };
         let Some(sn) = found else {
+            let name = name_tok.text().unwrap_or_default().to_owned();
             if let Some(bare) = schema::bare_list(schema) {
                 let canon = if keys::is_multi(bare) {
                     self.multi_key(bare, Some(name_tok), steps)?
@@ -377,9 +377,10 @@ impl Parser {
                 self.entry(sn, canon, tags, schema, children, steps, indexes)
             }
             Kind::List { .. } => {
-                let key_tok = self.toks.get(self.pos).cloned();
+                let at = self.pos;
                 let raw = self.value(sn, steps)?;
-                let canon = match &key_tok {
+                // The consumed slot keeps the token's position.
+                let canon = match self.toks.get(at) {
                     Some(t) => self.check_at(&raw, t, sn, steps)?,
                     None => raw,
                 };
@@ -474,9 +475,9 @@ impl Parser {
     ) -> Result<&'c mut Node, ConfigError> {
         match sn.kind {
             Kind::Leaf(_) => {
-                let at = self.toks.get(self.pos).cloned();
+                let at = self.pos;
                 let raw = self.value(sn, steps)?;
-                let canon = match &at {
+                let canon = match self.toks.get(at) {
                     Some(t) => self.check_at(&raw, t, sn, steps)?,
                     None => raw,
                 };
@@ -636,7 +637,10 @@ impl Parser {
     /// A value token (word or quoted string).
     fn value(&mut self, sn: &SchemaNode, steps: &[Step]) -> Result<String, ConfigError> {
         match self.next() {
-            Some(t) if t.text().is_some() => Ok(t.text().unwrap_or_default().to_owned()),
+            Some(Token {
+                tok: Tok::Word(s) | Tok::Quoted(s),
+                ..
+            }) => Ok(s),
             other => {
                 let what = if matches!(sn.kind, Kind::List { .. }) {
                     "name"

@@ -151,10 +151,10 @@ pub(crate) fn child_or_insert<'a>(
                 // Members of a choice exclude each other (`accept` replaces `discard`).
                 children.retain(|n| !schema.excludes(n.schema));
             }
-            let rank = schema::order(parent, schema.name);
+            let rank = schema::rank(parent, schema);
             let at = children
                 .iter()
-                .position(|n| schema::order(parent, n.schema.name) > rank)
+                .position(|n| schema::rank(parent, n.schema) > rank)
                 .unwrap_or(children.len());
             children.insert(at, Node::empty(schema));
             at

@@ -182,7 +182,7 @@ fn musts_hold(n: &Node, levels: &Levels<'_>, words: &Stack<'_>, errs: &mut Vec<C
                 node: n,
                 value,
             };
-            if must::eval(&expr, &ctx) != Some(false) {
+            if must::eval(expr, &ctx) != Some(false) {
                 continue;
             }
             let stmt = match value {
@@ -190,7 +190,7 @@ fn musts_hold(n: &Node, levels: &Levels<'_>, words: &Stack<'_>, errs: &mut Vec<C
                 Some(v) => format!("{} {}", n.schema.name, quote(v)),
                 None => n.schema.name.to_owned(),
             };
-            let (kind, message) = match &*expr {
+            let (kind, message) = match expr {
                 must::Expr::Not(inner) => match &**inner {
                     must::Expr::Path(_, p) => (
                         ConfigErrorKind::Conflict,

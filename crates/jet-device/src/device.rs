@@ -23,10 +23,12 @@ use crate::mgd::{
 };
 use crate::output::Format;
 use crate::packages::PackagesHandle;
+use crate::registrations::RegistrationsHandle;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
+use crate::tunnels::TunnelsHandle;
 use crate::vocab::apps::AppControl;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
@@ -74,6 +76,10 @@ struct Inner {
     syslog: SyslogHandle,
     firewall: FirewallHandle,
     packages: PackagesHandle,
+    /// APIs registered by apps, proxied by jsd.
+    registrations: RegistrationsHandle,
+    /// Flexible tunnel profiles.
+    tunnels: TunnelsHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -133,6 +139,7 @@ impl Device {
         mgd.subsystems.add(ifd.subsystem());
         let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
+        let registrations = RegistrationsHandle::start(&data_dir).await;
         let firewall = FirewallHandle::start(
             Limits::default(),
             rib.clone(),
@@ -153,6 +160,8 @@ impl Device {
             sessions,
             rib,
             packages,
+            registrations,
+            tunnels: TunnelsHandle::start(),
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -194,6 +203,16 @@ impl Device {
     /// Installed app packages (`request system software add`).
     pub fn packages(&self) -> &PackagesHandle {
         &self.inner.packages
+    }
+
+    /// APIs registered by apps (`ApiRegister`), which jsd proxies.
+    pub fn registrations(&self) -> &RegistrationsHandle {
+        &self.inner.registrations
+    }
+
+    /// Flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`).
+    pub fn tunnels(&self) -> &TunnelsHandle {
+        &self.inner.tunnels
     }
 
     /// The device event bus.

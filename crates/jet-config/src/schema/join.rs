@@ -223,15 +223,34 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
 /// expressions over several statements), which are not evaluated. Memoised per
 /// expression (the facts hold a fixed set).
 pub fn must_reference(must: &'static str) -> Option<&'static [&'static str]> {
-    type Paths = HashMap<&'static str, Option<&'static [&'static str]>>;
-    static PATHS: LazyLock<RwLock<Paths>> = LazyLock::new(|| RwLock::new(HashMap::new()));
-    if let Some(p) = PATHS.read().ok().and_then(|m| m.get(must).copied()) {
+    type Paths = HashMap<
+        (usize, usize),
+        Option<&'static [&'static str]>,
+        std::hash::BuildHasherDefault<super::index::Fnv>,
+    >;
+    // Per thread, by address (the expressions are static strings of the schema): a
+    // commit's validation looks these up for every statement that has some.
+    thread_local! {
+        static PATHS: std::cell::RefCell<Paths> = std::cell::RefCell::new(Paths::default());
+    }
+    let id = (must.as_ptr() as usize, must.len());
+    if let Some(p) = PATHS.with(|m| m.borrow().get(&id).copied()) {
         return p;
     }
-    let resolved = resolve_must(must);
-    if let Ok(mut m) = PATHS.write() {
-        m.insert(must, resolved);
-    }
+    // Resolved once for the process (the shared map owns the paths), cached per thread.
+    static SHARED: LazyLock<RwLock<Paths>> = LazyLock::new(|| RwLock::new(Paths::default()));
+    let known = SHARED.read().ok().and_then(|m| m.get(&id).copied());
+    let resolved = match known {
+        Some(p) => p,
+        None => {
+            let p = resolve_must(must);
+            match SHARED.write() {
+                Ok(mut m) => *m.entry(id).or_insert(p),
+                Err(_) => p,
+            }
+        }
+    };
+    PATHS.with(|m| m.borrow_mut().insert(id, resolved));
     resolved
 }
 

@@ -92,6 +92,16 @@ pub enum KeyForm {
     ChoiceValue,
 }
 
+/// Junos choice words of list keys that are followed by a value (`upto /24`, `through
+/// 10.0.0.0/16`, `prefix-length-range /16-/24`, `address-mask 255.255.0.0`); every other
+/// choice word (`exact`, `orlonger`, `add`, `set`...) stands alone.
+pub fn choice_takes_value(word: &str) -> bool {
+    matches!(
+        word,
+        "upto" | "through" | "prefix-length-range" | "address-mask"
+    )
+}
+
 /// Separates the values of the keys of a list with several keys in an entry's key.
 pub const KEY_SEP: char = '\u{1f}';
 
@@ -218,7 +228,7 @@ pub const GROUPS: &[&str] = &["groups"];
 /// The statement called `name` among `nodes`; `apply-groups` is found at any level
 /// that has statements.
 pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match nodes.iter().find(|n| n.name == name) {
+    match super::index::by_name(nodes, name) {
         Some(n) => Some(n),
         None if name == "apply-groups" && !nodes.is_empty() => Some(&APPLY_GROUPS),
         None => None,
@@ -227,7 +237,7 @@ pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaN
 
 /// The statement whose XML element (JSON member) is `name` among `nodes`.
 pub fn find_xml(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match nodes.iter().find(|n| n.xml_name == name) {
+    match super::index::by_xml(nodes, name) {
         Some(n) => Some(n),
         None => find(nodes, name),
     }
@@ -259,10 +269,19 @@ pub fn bare_leaf(nodes: &'static [SchemaNode], word: &str) -> Option<&'static Sc
 /// Position of `name` among `nodes` (print order); `apply-groups` comes first where
 /// it is not listed.
 pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
-    match nodes.iter().position(|n| n.name == name) {
-        Some(p) => p + 1,
+    match super::index::by_name(nodes, name).and_then(|n| super::index::position(nodes, n)) {
+        Some(p) => p,
         None if name == "apply-groups" => 0,
         None => usize::MAX,
+    }
+}
+
+/// [`order`] of a statement of `nodes` (found there by a parser): from its address,
+/// without a name lookup.
+pub(crate) fn rank(nodes: &'static [SchemaNode], sn: &'static SchemaNode) -> usize {
+    match super::index::position(nodes, sn) {
+        Some(p) => p,
+        None => order(nodes, sn.name),
     }
 }
 

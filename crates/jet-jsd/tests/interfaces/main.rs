@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod effects;
+mod legacy;
 mod ownership;
 mod rpcs;
 mod tunnels;
