@@ -38,17 +38,27 @@ Firewall filters and policers (``openjet.firewall``, see its documentation)::
     fw = Firewall(channel)
     fw.add_filter("protect", [term("ssh", protocol="tcp", destination_port=22, then="discard")])
     fw.bind("protect", "ge-0/0/0.0", "input")
+
+Interface objects through dcd (``openjet.interfaces``, see its documentation)::
+
+    dcd = openjet.Interfaces(channel)
+    dcd.add_interface("ae0", members=["ge-0/0/1", "ge-0/0/2"])
+    dcd.add_unit("ae0", 0)
+    dcd.add_family("ae0", 0, "inet")
+    dcd.add_address("ae0", 0, "192.0.2.1/24")
 """
 
 from __future__ import annotations
 
-from .errors import FirewallError, JetError, LoginError, RibError
+from .errors import FirewallError, InterfacesError, JetError, LoginError, RibError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Firewall",
     "FirewallError",
+    "Interfaces",
+    "InterfacesError",
     "JetError",
     "LoginError",
     "Rib",
@@ -76,6 +86,7 @@ _LAZY = {
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),
     "Firewall": "firewall",
+    "Interfaces": "interfaces",
     **dict.fromkeys(("api_json", "register_api"), "registration"),
 }
 

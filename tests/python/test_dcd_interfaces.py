@@ -271,8 +271,7 @@ def test_fti_tunnel_sub_codes(fresh_jetd):
 
 
 def test_the_python_sdk_helper(fresh_jetd):
-    from openjet.errors import InterfacesError
-    from openjet.interfaces import Interfaces
+    from openjet import Interfaces, InterfacesError
 
     ch = fresh_jetd.logged_in(fresh_jetd.clear_channel(), client_id="py-sdk")
     dcd = Interfaces(ch)
