@@ -20,6 +20,11 @@ application``) connects without a password over the device's local socket::
 
     channel = openjet.connect_local()          # $JET_SOCKET, logged in as the app
 
+An app's own gRPC API, reachable through the device (``openjet.registration``)::
+
+    openjet.register_api(channel, "echo", "127.0.0.1:50051",
+                         openjet.api_json({"acme.v1.Echo": ["Say", ("Watch", "server")]}))
+
 Routes (``openjet.rib``, see its documentation)::
 
     rib = openjet.Rib(channel)
@@ -49,6 +54,7 @@ __all__ = [
     "Rib",
     "RibError",
     "address_text",
+    "api_json",
     "config_set",
     "connect",
     "connect_local",
@@ -58,6 +64,7 @@ __all__ = [
     "op_command_responses",
     "preference_of",
     "prefix_of",
+    "register_api",
     "route",
     "route_key",
 ]
@@ -69,6 +76,7 @@ _LAZY = {
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),
     "Firewall": "firewall",
+    **dict.fromkeys(("api_json", "register_api"), "registration"),
 }
 
 
