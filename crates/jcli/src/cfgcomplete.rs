@@ -2,7 +2,7 @@
 //! schema (`jet_config::schema`), so jcli offers exactly the statements the device knows.
 //! Pure functions of the edit level and the text before the cursor.
 
-use jet_config::schema::{self, Kind, SchemaNode};
+use jet_config::schema::{self, KeyForm, Kind, SchemaNode};
 
 /// Configuration-mode commands with their help, in Junos order.
 static COMMANDS: &[(&str, &str)] = &[
@@ -71,6 +71,9 @@ pub(crate) struct Choice {
 enum Expect {
     Statements(&'static [SchemaNode]),
     Key(&'static SchemaNode),
+    /// A list with several keys: the index of the next key, and whether its name
+    /// (`transit-area`) or choice word (`upto`) has just been typed.
+    Keys(&'static SchemaNode, usize, bool),
     Value(&'static SchemaNode),
     Nothing,
 }
@@ -88,20 +91,45 @@ fn step(at: Expect, word: &str) -> Result<Expect, String> {
             match node {
                 Some(n) => Ok(match n.kind {
                     Kind::Container { .. } => Expect::Statements(n.children()),
+                    Kind::List { .. } if !n.keys.is_empty() => keys_from(n, 0),
                     Kind::List { .. } => Expect::Key(n),
                     Kind::Leaf(_) | Kind::LeafList(_) => Expect::Value(n),
                     Kind::Flag => Expect::Nothing,
                 }),
                 // A word that is no statement here names an entry of the bare list.
                 None => match schema::bare_list(level) {
+                    Some(b) if !b.keys.is_empty() => Ok(keys_from(b, 1)),
                     Some(b) => Ok(Expect::Statements(b.children())),
                     None => Err(word.to_owned()),
                 },
             }
         }
         Expect::Key(n) => Ok(Expect::Statements(n.children())),
+        Expect::Keys(n, k, typed) => {
+            let Some(spec) = n.keys.get(k) else {
+                return step(Expect::Statements(n.children()), word);
+            };
+            Ok(match (spec.form, typed) {
+                (KeyForm::Keyword, false) if word == spec.name => Expect::Keys(n, k, true),
+                (KeyForm::Keyword, false) => return Err(word.to_owned()),
+                (KeyForm::ChoiceIdent, _) if schema::choice_takes_value(word) => {
+                    Expect::Keys(n, k + 1, true)
+                }
+                (KeyForm::ChoiceValue, true) => keys_from(n, k + 1),
+                _ => keys_from(n, k + 1),
+            })
+        }
         Expect::Value(_) => Ok(Expect::Nothing),
         Expect::Nothing => Err(word.to_owned()),
+    }
+}
+
+/// Expecting key `k` of list `n` (a choice value is skipped unless its word was typed).
+fn keys_from(n: &'static SchemaNode, k: usize) -> Expect {
+    match n.keys.get(k) {
+        None => Expect::Statements(n.children()),
+        Some(spec) if spec.form == KeyForm::ChoiceValue => keys_from(n, k + 1),
+        Some(_) => Expect::Keys(n, k, false),
     }
 }
 
@@ -161,6 +189,34 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                 help: help_of(n),
                 literal: false,
             }],
+            Expect::Keys(n, k, typed) => match n.keys.get(k) {
+                None => Vec::new(),
+                Some(spec) => match (spec.form, typed) {
+                    (KeyForm::Keyword, false) => vec![Choice {
+                        word: spec.name.to_owned(),
+                        help: spec.ty.describe(),
+                        literal: true,
+                    }],
+                    (KeyForm::ChoiceIdent, _) => match spec.ty {
+                        jet_config::value::ValueType::Gen(g) => g
+                            .enums
+                            .iter()
+                            .filter(|w| w.starts_with(partial))
+                            .map(|w| Choice {
+                                word: (*w).to_owned(),
+                                help: String::new(),
+                                literal: true,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    _ => vec![Choice {
+                        word: format!("<{}>", spec.name),
+                        help: spec.ty.describe(),
+                        literal: false,
+                    }],
+                },
+            },
             Expect::Value(n) => vec![Choice {
                 word: format!("<{}>", n.name),
                 help: help_of(n),
@@ -266,6 +322,42 @@ mod tests {
         let (_, c) = complete(&[], "set snmp community public auth").expect("valid");
         assert_eq!(c[0].word, "authorization");
         assert!(c[0].help.contains("read-only"), "{c:?}");
+    }
+
+    #[test]
+    fn lists_with_several_keys_complete_each_key() {
+        let base = "set protocols ospf area 0.0.0.0 virtual-link ";
+        assert_eq!(words(&[], base), vec!["neighbor-id"]);
+        assert_eq!(
+            words(&[], &format!("{base}neighbor-id ")),
+            vec!["<neighbor-id>"]
+        );
+        assert_eq!(
+            words(&[], &format!("{base}neighbor-id 192.0.2.1 ")),
+            vec!["transit-area"]
+        );
+        assert_eq!(
+            words(&[], &format!("{base}neighbor-id 192.0.2.1 transit-area ")),
+            vec!["<transit-area>"]
+        );
+        // After every key: the entry's statements.
+        let after = words(
+            &[],
+            &format!("{base}neighbor-id 192.0.2.1 transit-area 0.0.0.1 "),
+        );
+        assert!(after.len() > 3, "{after:?}");
+        // A keyword-less list with a choice: `route-filter-list R 10.0.0.0/8 upto /24`.
+        let rfl = "set policy-options route-filter-list R 10.0.0.0/8 ";
+        let w = words(&[], rfl);
+        assert!(
+            w.contains(&"exact".to_owned()) && w.contains(&"upto".to_owned()),
+            "{w:?}"
+        );
+        assert_eq!(words(&[], &format!("{rfl}upto ")), vec!["<choice-value>"]);
+        assert!(
+            complete(&[], "set protocols ospf area 0 virtual-link bogus ").is_err(),
+            "a wrong key name is reported"
+        );
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub(crate) struct Parsed {
     /// Statements to delete (XML `operation="delete"`, JSON `"operation": "delete"`):
     /// the path, and for a leaf-list the value.
     pub(crate) deletes: Vec<(Vec<Step>, Option<String>)>,
+    /// Statements tagged `active:` in text: their `inactive` tag is cleared.
+    pub(crate) activates: Vec<Vec<Step>>,
 }
 
 /// Adds parsed tags to a statement's metadata (repeated statements merge).

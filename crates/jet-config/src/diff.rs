@@ -205,7 +205,7 @@ impl Diff {
                     let h = head_of(&statement_text(list, Some(e)));
                     self.meta(&at, &oe.meta, &e.meta, &h);
                     at.push(if sn.braced {
-                        crate::value::quote(&e.key)
+                        crate::keys::shown(sn, &e.key)
                     } else {
                         tree::entry_words(sn, &e.key)
                     });

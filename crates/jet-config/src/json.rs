@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::common::{absorb, comment_text, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::keys;
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, KeyIndex, Meta, Node, Step, Value};
 use crate::value::{quote, ValueType};
@@ -63,7 +64,17 @@ fn members(map: &mut Map<String, Json>, children: &[Node]) {
                         .iter()
                         .map(|e| {
                             let mut m = Map::new();
-                            m.insert(n.schema.key_name.to_owned(), scalar(ty, &e.key));
+                            if keys::is_multi(n.schema) {
+                                for (name, text) in keys::elements(n.schema, &e.key) {
+                                    let v = match text {
+                                        Some(t) => Json::String(t),
+                                        None => null_marker(),
+                                    };
+                                    m.insert(name, v);
+                                }
+                            } else {
+                                m.insert(n.schema.key_name.to_owned(), scalar(ty, &e.key));
+                            }
                             if let Some(meta) = meta_json(&e.meta) {
                                 m.insert("@".into(), meta);
                             }
@@ -370,18 +381,34 @@ impl Conv {
                             ),
                         ));
                     };
-                    let Some(k) = obj.get(sn.key_name) else {
-                        return Err(self.err(
-                            ConfigErrorKind::Syntax,
-                            steps,
-                            sn.name,
-                            format!(
-                                "syntax error: entry of '{}' without \"{}\"",
-                                sn.name, sn.key_name
-                            ),
-                        ));
+                    let (key, used): (String, Vec<&str>) = if keys::is_multi(sn) {
+                        let get = |name: &str| match obj.get(name)? {
+                            Json::String(t) => Some(t.clone()),
+                            Json::Number(n) => Some(n.to_string()),
+                            _ => Some(String::new()),
+                        };
+                        keys::from_elements(sn, &get).map_err(|m| {
+                            let kind = if m.starts_with("syntax error") {
+                                ConfigErrorKind::Syntax
+                            } else {
+                                ConfigErrorKind::InvalidValue
+                            };
+                            self.err(kind, steps, sn.name, m)
+                        })?
+                    } else {
+                        let Some(k) = obj.get(sn.key_name) else {
+                            return Err(self.err(
+                                ConfigErrorKind::Syntax,
+                                steps,
+                                sn.name,
+                                format!(
+                                    "syntax error: entry of '{}' without \"{}\"",
+                                    sn.name, sn.key_name
+                                ),
+                            ));
+                        };
+                        (self.value(sn, k, steps)?, vec![sn.key_name])
                     };
-                    let key = self.value(sn, k, steps)?;
                     let (emeta, eop) = meta_of(obj.get("@"))
                         .map_err(|m| self.err(ConfigErrorKind::Syntax, steps, sn.name, m))?;
                     let eop = if eop == Op::Merge { op } else { eop };
@@ -405,7 +432,9 @@ impl Conv {
                     absorb(&mut entry.meta, meta.clone());
                     absorb(&mut entry.meta, emeta);
                     let mut rest = obj.clone();
-                    rest.remove(sn.key_name);
+                    for u in used {
+                        rest.remove(u);
+                    }
                     self.object(&rest, sn.children(), &mut entry.children, &path, false)?;
                 }
                 Ok(())

@@ -26,16 +26,19 @@
 //! one, and the import graph has no loop):
 //! 1. vocabulary: `error`, `limits`, [`value`], [`schema`] (one top-level hierarchy
 //!    list, shared by the root and group bodies), [`optree`];
-//! 2. the tree: [`tree`], and `common` (what the parsers and printers share);
+//! 2. the tree: [`tree`], `common` (what the parsers and printers share) and `keys`
+//!    (the keys of lists with several keys in every format);
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
-//! 4. operations on whole configurations: `config`, `load`, `groups`, `diff`, `views`,
-//!    `views_net`, `views_apps`, `checks`, `validate`, and the `store` on top.
+//! 4. operations on whole configurations: `config`, `load`, `patch` (`load patch`),
+//!    `groups`, `diff`, `views`,
+//!    `views_net`, `views_apps`, `checks`, `must` (the `junos:must` expressions),
+//!    `validate`, and the `store` on top.
 //!
 //! Must not: do I/O anywhere but [`Store`] (blocking `std::fs`, called by the device
 //! from a blocking task), use tokio or any runtime, hold process-wide state (the one
-//! exception is the memo of schema levels built from the constant generated schema,
-//! never configuration), or panic on any input. Supporting a new statement means adding schema (and, when the device
+//! exception is the memo of data derived from the constant schema: joined schema levels,
+//! their name indexes, parsed `junos:must` expressions; never configuration), or panic on any input. Supporting a new statement means adding schema (and, when the device
 //! needs it, a typed view), never a new parser.
 
 mod checks;
@@ -45,10 +48,13 @@ mod diff;
 mod error;
 mod groups;
 mod json;
+mod keys;
 mod lex;
 mod limits;
 mod load;
+mod must;
 pub mod optree;
+mod patch;
 pub mod schema;
 mod set;
 mod store;

@@ -60,6 +60,9 @@ fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode)
         tree::delete_at(children, steps, value.as_deref());
     }
     tree::merge_children(children, &parsed.children, schema::root());
+    for steps in &parsed.activates {
+        tree::activate_at(children, steps);
+    }
 }
 
 impl Config {

@@ -145,6 +145,15 @@ const REQUEST: CommandNode = branch(
             ],
         ),
         branch(
+            "firewall",
+            "Perform firewall operations",
+            &[args(
+                "simulate-statistics-delay",
+                "Make firewall counter gets wait SECONDS for statistics (0 turns it off; over 10 s they answer TIMEOUT)",
+                false,
+            )],
+        ),
+        branch(
             "interface",
             "Perform interface operations",
             &[
@@ -299,6 +308,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
             runnable: true,
             takes_args: false,
         },
+        branch(
+            "flexible-tunnels",
+            "Show flexible tunnel information",
+            &[CommandNode {
+                word: "profiles",
+                help: "Show flexible tunnel profiles ([NAME] [brief|detail])",
+                children: &[leaf("brief", "Display brief output"), leaf("detail", "Display detailed output")],
+                runnable: true,
+                takes_args: true,
+            }],
+        ),
         CommandNode {
             word: "interfaces",
             help: "Show interface information ([NAME] [terse|extensive|descriptions])",
@@ -493,6 +513,7 @@ mod tests {
                 "configuration",
                 "extension-service",
                 "firewall",
+                "flexible-tunnels",
                 "interfaces",
                 "log",
                 "policer",

@@ -8,6 +8,7 @@
 
 use crate::common::shown_value;
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::keys;
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, Entry, Node, Step, Value};
@@ -41,7 +42,7 @@ struct Target {
 pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigError> {
     let mut edit: Vec<Step> = Vec::new();
     // Key indexes of the lists `set` has added to; only `set` keeps them valid.
-    let mut cache = Cache::new();
+    let mut cache = Cache::default();
     for (i, line) in text.lines().enumerate() {
         let mut toks = tokenize(line, i + 1)?;
         toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
@@ -380,6 +381,16 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
             _ => None,
         };
         let Some(sn) = found else {
+            if let Some(bare) = schema::bare_list(level).filter(|b| keys::is_multi(b)) {
+                let (key, used) = multi_key(bare, &args[i..], &path(), tok)?;
+                steps.push(Step {
+                    schema: bare,
+                    key: Some(key),
+                });
+                level = bare.children();
+                i += used;
+                continue;
+            }
             if let Some(bare) = schema::bare_list(level) {
                 let canon = bare
                     .value_type()
@@ -427,6 +438,15 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
                 });
                 level = sn.children();
                 i += 1;
+            }
+            Kind::List { .. } if keys::is_multi(sn) && args.get(i + 1).is_some() => {
+                let (key, used) = multi_key(sn, &args[i + 1..], &path(), tok)?;
+                steps.push(Step {
+                    schema: sn,
+                    key: Some(key),
+                });
+                level = sn.children();
+                i += 1 + used;
             }
             Kind::List { key, .. } => match args.get(i + 1) {
                 Some(Arg::Word(k)) => {
@@ -489,8 +509,37 @@ fn resolve(base: &[Step], args: &[Arg], cmd: &Token) -> Result<Target, ConfigErr
     })
 }
 
+/// The keys of an entry of a list with several keys from the words of `args`; the key
+/// and how many words it took.
+fn multi_key(
+    sn: &SchemaNode,
+    args: &[Arg],
+    path: &str,
+    list_tok: &Token,
+) -> Result<(String, usize), ConfigError> {
+    let toks: Vec<&Token> = args
+        .iter()
+        .take(keys::max_words(sn))
+        .map_while(|a| match a {
+            Arg::Word(t) => Some(t),
+            Arg::Group(_) => None,
+        })
+        .collect();
+    let words: Vec<&str> = toks.iter().map(|t| t.text().unwrap_or_default()).collect();
+    keys::read(sn, &words).map_err(|e| {
+        let at = toks.get(e.at).or(toks.last()).copied().unwrap_or(list_tok);
+        let kind = if e.invalid_value {
+            ConfigErrorKind::InvalidValue
+        } else {
+            ConfigErrorKind::Syntax
+        };
+        ConfigError::new(kind, path, e.statement, e.message).at(at.line, at.col)
+    })
+}
+
 /// Key indexes of lists, by the path of the list.
-type Cache = std::collections::HashMap<String, tree::KeyIndex>;
+type Cache =
+    std::collections::HashMap<String, tree::KeyIndex, std::hash::BuildHasherDefault<schema::Fnv>>;
 
 /// The children of the node at `steps`, creating containers and entries on the way.
 fn ensure<'a>(
@@ -782,7 +831,7 @@ fn walk(out: &mut String, children: &[Node], path: &mut String, notes: &mut Note
                 for e in entries {
                     let l = path.len();
                     path.push(' ');
-                    path.push_str(&quote(&e.key));
+                    path.push_str(&keys::shown(n.schema, &e.key));
                     if let Some(a) = &e.meta.annotation {
                         let stmt = path[len..].trim_start().to_owned();
                         notes.push((path[..len].to_owned(), stmt, a.clone()));

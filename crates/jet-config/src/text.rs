@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use crate::common::{absorb, pad, shown_value, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::keys;
 use crate::lex::{tokenize, Tok, Token};
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
@@ -37,6 +38,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
         pos: 0,
         end,
         replaces: Vec::new(),
+        deletes: Vec::new(),
+        activates: Vec::new(),
         on_line: false,
         line_open: false,
     };
@@ -45,7 +48,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ConfigError> {
     Ok(Parsed {
         children,
         replaces: p.replaces,
-        deletes: Vec::new(),
+        deletes: p.deletes,
+        activates: p.activates,
     })
 }
 
@@ -55,6 +59,10 @@ struct Parser {
     /// Where the input ends (after the last token), for "unexpected end" errors.
     end: (usize, usize),
     replaces: Vec<Vec<Step>>,
+    /// Statements tagged `delete:` (a leaf-list's value with it).
+    deletes: Vec<(Vec<Step>, Option<String>)>,
+    /// Statements tagged `active:`.
+    activates: Vec<Vec<Step>>,
     /// Inside the one-line form of a container (`archive size 1m files 3;`): simple
     /// statements follow each other until `;`.
     on_line: bool,
@@ -66,6 +74,10 @@ struct Parser {
 #[derive(Default)]
 struct Tags {
     replace: bool,
+    /// `delete:` the statement (merge and replace loads).
+    delete: bool,
+    /// `active:` the statement (clears `inactive`).
+    active: bool,
     meta: Meta,
 }
 
@@ -153,6 +165,8 @@ impl Parser {
                 Tok::Word(_) | Tok::Quoted(_) => {
                     let tags = Tags {
                         replace: false,
+                        delete: false,
+                        active: false,
                         meta: Meta {
                             inactive: false,
                             annotation: annotation.take(),
@@ -173,7 +187,8 @@ impl Parser {
         }
     }
 
-    /// Reads `replace:` / `inactive:` tags; returns the token after them.
+    /// Reads `replace:` / `inactive:` / `active:` / `delete:` tags; returns the token
+    /// after them.
     fn tags(
         &mut self,
         mut tok: Token,
@@ -185,6 +200,8 @@ impl Parser {
             match &tok.tok {
                 Tok::Word(w) if w == "replace:" => tags.replace = true,
                 Tok::Word(w) if w == "inactive:" => tags.meta.inactive = true,
+                Tok::Word(w) if w == "delete:" => tags.delete = true,
+                Tok::Word(w) if w == "active:" => tags.active = true,
                 Tok::Word(_) | Tok::Quoted(_) => return Ok(tok),
                 _ => {
                     return Err(self.err_at(
@@ -231,14 +248,21 @@ impl Parser {
         indexes: &mut Indexes,
     ) -> Result<(), ConfigError> {
         let name_tok = self.tags(first, &mut tags, steps)?;
-        let name = name_tok.text().unwrap_or_default().to_owned();
-        let found = match name_tok.tok {
-            Tok::Word(_) => schema::find(schema, &name),
+        if tags.delete || tags.active {
+            return self.tagged(name_tok, tags, schema, children, steps);
+        }
+        let found = match &name_tok.tok {
+            Tok::Word(w) => schema::find(schema, w),
             _ => None,
         };
         let Some(sn) = found else {
+            let name = name_tok.text().unwrap_or_default().to_owned();
             if let Some(bare) = schema::bare_list(schema) {
-                let canon = self.check_at(&name, &name_tok, bare, steps)?;
+                let canon = if keys::is_multi(bare) {
+                    self.multi_key(bare, Some(name_tok), steps)?
+                } else {
+                    self.check_at(&name, &name_tok, bare, steps)?
+                };
                 return self.entry(bare, canon, tags, schema, children, steps, indexes);
             }
             if let Some(leaf) = schema::bare_leaf(schema, &name) {
@@ -312,14 +336,31 @@ impl Parser {
                         _ => {
                             let mut t = Tags {
                                 replace: tags.replace,
+                                delete: false,
+                                active: false,
                                 meta: Meta {
                                     inactive: false,
                                     annotation: annotation.take(),
                                 },
                             };
                             let key_tok = self.tags(tok, &mut t, steps)?;
-                            let raw = key_tok.text().unwrap_or_default().to_owned();
-                            let canon = self.check_at(&raw, &key_tok, sn, steps)?;
+                            let canon = if keys::is_multi(sn) {
+                                self.multi_key(sn, Some(key_tok), steps)?
+                            } else {
+                                let raw = key_tok.text().unwrap_or_default().to_owned();
+                                self.check_at(&raw, &key_tok, sn, steps)?
+                            };
+                            if t.delete {
+                                // `delete: 192.0.2.53;` inside `name-server { ... }`.
+                                self.semi(sn.name, steps)?;
+                                let mut path = steps.clone();
+                                path.push(Step {
+                                    schema: sn,
+                                    key: Some(canon),
+                                });
+                                self.deletes.push((path, None));
+                                continue;
+                            }
                             self.entry(sn, canon, t, schema, children, steps, indexes)?;
                         }
                     }
@@ -331,10 +372,15 @@ impl Parser {
                 }
                 Ok(())
             }
+            Kind::List { .. } if keys::is_multi(sn) => {
+                let canon = self.multi_key(sn, None, steps)?;
+                self.entry(sn, canon, tags, schema, children, steps, indexes)
+            }
             Kind::List { .. } => {
-                let key_tok = self.toks.get(self.pos).cloned();
+                let at = self.pos;
                 let raw = self.value(sn, steps)?;
-                let canon = match &key_tok {
+                // The consumed slot keeps the token's position.
+                let canon = match self.toks.get(at) {
                     Some(t) => self.check_at(&raw, t, sn, steps)?,
                     None => raw,
                 };
@@ -350,6 +396,75 @@ impl Parser {
         }
     }
 
+    /// A statement tagged `delete:` (recorded, not stored; `delete: host-name;` needs
+    /// no value) or `active:` (stored, and recorded to clear its `inactive` tag).
+    fn tagged(
+        &mut self,
+        name_tok: Token,
+        tags: Tags,
+        schema: &'static [SchemaNode],
+        children: &mut Vec<Node>,
+        steps: &mut Vec<Step>,
+    ) -> Result<(), ConfigError> {
+        if tags.delete {
+            let leaf = match &name_tok.tok {
+                Tok::Word(w) => schema::find(schema, w)
+                    .filter(|sn| matches!(sn.kind, Kind::Leaf(_) | Kind::LeafList(_))),
+                _ => None,
+            };
+            if let Some(sn) = leaf.filter(|_| self.peek() == Some(&Tok::Semi)) {
+                self.pos += 1;
+                let mut path = steps.clone();
+                path.push(Step {
+                    schema: sn,
+                    key: None,
+                });
+                self.deletes.push((path, None));
+                return Ok(());
+            }
+        }
+        let mut scratch = Vec::new();
+        let inner = Tags {
+            replace: tags.replace,
+            delete: false,
+            active: false,
+            meta: tags.meta,
+        };
+        self.statement(
+            name_tok,
+            inner,
+            schema,
+            &mut scratch,
+            steps,
+            &mut Indexes::new(),
+        )?;
+        for n in &scratch {
+            let mut at = |key: Option<String>, value: Option<String>| {
+                let mut path = steps.clone();
+                path.push(Step {
+                    schema: n.schema,
+                    key,
+                });
+                if tags.delete {
+                    self.deletes.push((path, value));
+                } else {
+                    self.activates.push(path);
+                }
+            };
+            match &n.value {
+                Value::List(entries) => entries.iter().for_each(|e| at(Some(e.key.clone()), None)),
+                Value::LeafList(vs) if tags.delete => {
+                    vs.iter().for_each(|v| at(None, Some(v.clone())))
+                }
+                _ => at(None, None),
+            }
+        }
+        if !tags.delete {
+            tree::merge_children(children, &scratch, schema);
+        }
+        Ok(())
+    }
+
     /// The value(s) of a leaf, leaf-list or flag (after its name, before `;`), stored.
     fn simple<'c>(
         &mut self,
@@ -360,9 +475,9 @@ impl Parser {
     ) -> Result<&'c mut Node, ConfigError> {
         match sn.kind {
             Kind::Leaf(_) => {
-                let at = self.toks.get(self.pos).cloned();
+                let at = self.pos;
                 let raw = self.value(sn, steps)?;
-                let canon = match &at {
+                let canon = match self.toks.get(at) {
                     Some(t) => self.check_at(&raw, t, sn, steps)?,
                     None => raw,
                 };
@@ -522,7 +637,10 @@ impl Parser {
     /// A value token (word or quoted string).
     fn value(&mut self, sn: &SchemaNode, steps: &[Step]) -> Result<String, ConfigError> {
         match self.next() {
-            Some(t) if t.text().is_some() => Ok(t.text().unwrap_or_default().to_owned()),
+            Some(Token {
+                tok: Tok::Word(s) | Tok::Quoted(s),
+                ..
+            }) => Ok(s),
             other => {
                 let what = if matches!(sn.kind, Kind::List { .. }) {
                     "name"
@@ -536,6 +654,43 @@ impl Parser {
                     sn.name,
                     format!("syntax error: missing {what} for '{}'", sn.name),
                 ))
+            }
+        }
+    }
+
+    /// The keys of an entry of a list with several keys (`neighbor-id 192.0.2.1
+    /// transit-area 0.0.0.1`), from `first` (already taken) and the tokens after it.
+    fn multi_key(
+        &mut self,
+        sn: &'static SchemaNode,
+        first: Option<Token>,
+        steps: &[Step],
+    ) -> Result<String, ConfigError> {
+        let max = keys::max_words(sn);
+        let taken = usize::from(first.is_some());
+        let mut toks: Vec<Token> = first.into_iter().collect();
+        let mut j = self.pos;
+        while toks.len() < max {
+            match self.toks.get(j) {
+                Some(t) if t.text().is_some() => toks.push(t.clone()),
+                _ => break,
+            }
+            j += 1;
+        }
+        let words: Vec<&str> = toks.iter().map(|t| t.text().unwrap_or_default()).collect();
+        match keys::read(sn, &words) {
+            Ok((key, used)) => {
+                self.pos += used.saturating_sub(taken);
+                Ok(key)
+            }
+            Err(e) => {
+                let at = toks.get(e.at).or(toks.last());
+                let kind = if e.invalid_value {
+                    ConfigErrorKind::InvalidValue
+                } else {
+                    ConfigErrorKind::Syntax
+                };
+                Err(self.err_at(at, kind, steps, e.statement, e.message))
             }
         }
     }
@@ -727,7 +882,7 @@ fn print_entry(out: &mut String, sn: &SchemaNode, e: &Entry, indent: usize, bare
         out.push_str(sn.name);
         out.push(' ');
     }
-    out.push_str(&quote(&e.key));
+    out.push_str(&keys::shown(sn, &e.key));
     let mut rest = Vec::new();
     for c in &e.children {
         if is_inline(c) {

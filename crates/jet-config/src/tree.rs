@@ -151,10 +151,10 @@ pub(crate) fn child_or_insert<'a>(
                 // Members of a choice exclude each other (`accept` replaces `discard`).
                 children.retain(|n| !schema.excludes(n.schema));
             }
-            let rank = schema::order(parent, schema.name);
+            let rank = schema::rank(parent, schema);
             let at = children
                 .iter()
-                .position(|n| schema::order(parent, n.schema.name) > rank)
+                .position(|n| schema::rank(parent, n.schema) > rank)
                 .unwrap_or(children.len());
             children.insert(at, Node::empty(schema));
             at
@@ -344,9 +344,9 @@ pub(crate) fn path_words(steps: &[Step]) -> Vec<String> {
 /// How an entry is named in an edit path: `user bob`, or `ge-0/0/0` for bare lists.
 pub(crate) fn entry_words(schema: &SchemaNode, key: &str) -> String {
     if schema.bare {
-        crate::value::quote(key)
+        crate::keys::shown(schema, key)
     } else {
-        format!("{} {}", schema.name, crate::value::quote(key))
+        format!("{} {}", schema.name, crate::keys::shown(schema, key))
     }
 }
 
@@ -376,6 +376,34 @@ pub(crate) fn clear_at(children: &mut Vec<Node>, steps: &[Step]) {
                     e.children.clear();
                 } else {
                     clear_at(&mut e.children, rest);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Clears the `inactive` tag of the statement at `steps` (`active:` in loads). Absent
+/// statements are ignored.
+pub(crate) fn activate_at(children: &mut [Node], steps: &[Step]) {
+    let Some((first, rest)) = steps.split_first() else {
+        return;
+    };
+    let Some(n) = children
+        .iter_mut()
+        .find(|n| n.schema.name == first.schema.name)
+    else {
+        return;
+    };
+    match (&first.key, &mut n.value) {
+        (None, _) if rest.is_empty() => n.meta.inactive = false,
+        (None, Value::Container(c)) => activate_at(c, rest),
+        (Some(k), Value::List(entries)) => {
+            if let Some(e) = entries.iter_mut().find(|e| &e.key == k) {
+                if rest.is_empty() {
+                    e.meta.inactive = false;
+                } else {
+                    activate_at(&mut e.children, rest);
                 }
             }
         }

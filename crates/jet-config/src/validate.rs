@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 use crate::config::Config;
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::must;
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Node, Value};
 use crate::value::{is_wildcard, quote};
@@ -78,6 +79,7 @@ impl Config {
             &cfg.children,
             schema::root(),
             &mut Vec::new(),
+            &mut Vec::new(),
             &mut refs,
             &mut errs,
         );
@@ -141,11 +143,99 @@ fn apply_groups_exist<'a, 'n>(
     }
 }
 
+/// The levels from the top to the one being checked, for `junos:must` paths.
+type Levels<'n> = Vec<(&'static [SchemaNode], &'n [Node])>;
+
 fn walk<'a, 'n>(
     cfg: &'a Config,
     children: &'n [Node],
     level: &'static [SchemaNode],
     words: &mut Stack<'n>,
+    levels: &mut Levels<'n>,
+    refs: &mut RefIndex<'a>,
+    errs: &mut Vec<ConfigError>,
+) {
+    levels.push((level, children));
+    walk_level(cfg, children, level, words, levels, refs, errs);
+    levels.pop();
+}
+
+/// Checks the `junos:must` expressions of `n` that are not plain references
+/// (`must.rs`), once per value (`$$`) of a leaf, leaf-list or list.
+fn musts_hold(n: &Node, levels: &Levels<'_>, words: &Stack<'_>, errs: &mut Vec<ConfigError>) {
+    for m in n.schema.must {
+        if schema::must_reference(m).is_some() {
+            continue;
+        }
+        let Some(expr) = must::parse(m) else {
+            continue;
+        };
+        let values: Vec<Option<&str>> = match &n.value {
+            Value::Leaf(v) => vec![Some(v.as_str())],
+            Value::LeafList(vs) => vs.iter().map(|v| Some(v.as_str())).collect(),
+            Value::List(es) => es.iter().map(|e| Some(e.key.as_str())).collect(),
+            _ => vec![None],
+        };
+        for value in values {
+            let ctx = must::Ctx {
+                levels,
+                node: n,
+                value,
+            };
+            if must::eval(expr, &ctx) != Some(false) {
+                continue;
+            }
+            let stmt = match value {
+                Some(v) if n.schema.is_list() => tree::entry_words(n.schema, v),
+                Some(v) => format!("{} {}", n.schema.name, quote(v)),
+                None => n.schema.name.to_owned(),
+            };
+            let (kind, message) = match expr {
+                must::Expr::Not(inner) => match &**inner {
+                    must::Expr::Path(_, p) => (
+                        ConfigErrorKind::Conflict,
+                        format!(
+                            "'{}' cannot be configured with '{}'",
+                            n.schema.name,
+                            must::shown_path(p, value)
+                        ),
+                    ),
+                    _ => (
+                        ConfigErrorKind::Conflict,
+                        format!("'{}' is not allowed here: {m} does not hold", n.schema.name),
+                    ),
+                },
+                must::Expr::Path(must::Quant::Unique, p) => (
+                    ConfigErrorKind::Conflict,
+                    format!(
+                        "'{stmt}' must be unique: '{}' is configured more than once",
+                        must::shown_path(p, value)
+                    ),
+                ),
+                must::Expr::Path(_, p) => (
+                    ConfigErrorKind::MissingMandatory,
+                    format!(
+                        "'{}' requires '{}'",
+                        n.schema.name,
+                        must::shown_path(p, value)
+                    ),
+                ),
+                _ => (
+                    ConfigErrorKind::Conflict,
+                    format!("'{}' is not allowed here: {m} does not hold", n.schema.name),
+                ),
+            };
+            errs.push(ConfigError::new(kind, path_of(words), stmt, message));
+        }
+    }
+}
+
+fn walk_level<'a, 'n>(
+    cfg: &'a Config,
+    children: &'n [Node],
+    level: &'static [SchemaNode],
+    words: &mut Stack<'n>,
+    levels: &mut Levels<'n>,
     refs: &mut RefIndex<'a>,
     errs: &mut Vec<ConfigError>,
 ) {
@@ -219,6 +309,9 @@ fn walk<'a, 'n>(
                 }
             }
         }
+        if !n.schema.must.is_empty() {
+            musts_hold(n, levels, words, errs);
+        }
         if let Some(target) = n.schema.reference {
             let values: &[String] = match &n.value {
                 Value::Leaf(v) => std::slice::from_ref(v),
@@ -243,7 +336,7 @@ fn walk<'a, 'n>(
         match &n.value {
             Value::Container(c) => {
                 words.push((n.schema, None));
-                walk(cfg, c, n.schema.children(), words, refs, errs);
+                walk(cfg, c, n.schema.children(), words, levels, refs, errs);
                 words.pop();
             }
             Value::List(entries) => {
@@ -275,7 +368,15 @@ fn walk<'a, 'n>(
                         }
                     }
                     words.push((n.schema, Some(&e.key)));
-                    walk(cfg, &e.children, n.schema.children(), words, refs, errs);
+                    walk(
+                        cfg,
+                        &e.children,
+                        n.schema.children(),
+                        words,
+                        levels,
+                        refs,
+                        errs,
+                    );
                     words.pop();
                 }
             }

@@ -14,6 +14,7 @@
 
 use crate::common::{absorb, comment_text, pad, Parsed};
 use crate::error::{edit_path, ConfigError, ConfigErrorKind};
+use crate::keys;
 use crate::schema::{self, Kind, SchemaNode};
 use crate::tree::{self, Entry, KeyIndex, Meta, Node, Step, Value};
 use crate::value::quote;
@@ -63,13 +64,29 @@ pub(crate) fn print(out: &mut String, children: &[Node], indent: usize) {
                 for e in entries {
                     open(out, name, &e.meta, indent);
                     out.push_str(">\n");
-                    pad(out, indent + 4);
-                    let k = n.schema.key_name;
-                    out.push('<');
-                    out.push_str(k);
-                    out.push('>');
-                    out.push_str(&escape(&e.key));
-                    close(out, k);
+                    if keys::is_multi(n.schema) {
+                        for (k, text) in keys::elements(n.schema, &e.key) {
+                            pad(out, indent + 4);
+                            out.push('<');
+                            out.push_str(&k);
+                            match text {
+                                Some(t) => {
+                                    out.push('>');
+                                    out.push_str(&escape(&t));
+                                    close(out, &k);
+                                }
+                                None => out.push_str("/>\n"),
+                            }
+                        }
+                    } else {
+                        pad(out, indent + 4);
+                        let k = n.schema.key_name;
+                        out.push('<');
+                        out.push_str(k);
+                        out.push('>');
+                        out.push_str(&escape(&e.key));
+                        close(out, k);
+                    }
                     print(out, &e.children, indent + 4);
                     pad(out, indent);
                     close(out, name);
@@ -550,16 +567,33 @@ impl Conv<'_> {
                 Ok(())
             }
             Kind::List { .. } => {
-                let Some(k) = e.children.iter().find(|c| c.name == sn.key_name) else {
-                    return Err(self.err(
-                        e,
-                        ConfigErrorKind::Syntax,
-                        steps,
-                        sn.name,
-                        format!("syntax error: <{}> without <{}>", sn.name, sn.key_name),
-                    ));
+                let (key, used): (String, Vec<&str>) = if keys::is_multi(sn) {
+                    let get = |name: &str| {
+                        e.children
+                            .iter()
+                            .find(|c| c.name == name)
+                            .map(|c| c.text.trim().to_owned())
+                    };
+                    keys::from_elements(sn, &get).map_err(|m| {
+                        let kind = if m.starts_with("syntax error") {
+                            ConfigErrorKind::Syntax
+                        } else {
+                            ConfigErrorKind::InvalidValue
+                        };
+                        self.err(e, kind, steps, sn.name, m)
+                    })?
+                } else {
+                    let Some(k) = e.children.iter().find(|c| c.name == sn.key_name) else {
+                        return Err(self.err(
+                            e,
+                            ConfigErrorKind::Syntax,
+                            steps,
+                            sn.name,
+                            format!("syntax error: <{}> without <{}>", sn.name, sn.key_name),
+                        ));
+                    };
+                    (value(self, &k.text, steps)?, vec![sn.key_name])
                 };
-                let key = value(self, &k.text, steps)?;
                 let mut here = steps.to_vec();
                 here.push(Step {
                     schema: sn,
@@ -584,7 +618,11 @@ impl Conv<'_> {
                 let mut annotation = None;
                 let mut child_idx: std::collections::HashMap<&'static str, KeyIndex> =
                     Default::default();
-                for c in e.children.iter().filter(|c| !std::ptr::eq(*c, k)) {
+                for c in e
+                    .children
+                    .iter()
+                    .filter(|c| !used.contains(&c.name.as_str()))
+                {
                     if c.name == "junos:comment" {
                         annotation = comment_text(&c.text);
                         continue;

@@ -8,7 +8,7 @@ binary schema, `crates/jet-config/src/schema/junos.bin`.
 The binary is read in place by `schema/blob.rs` (no parsing at start). Layout, all
 integers little-endian u32 unless said otherwise:
 
-    header   magic b"JETSCH02", then HEADER_FIELDS u32s (section offsets and counts)
+    header   magic b"JETSCH03", then HEADER_FIELDS u32s (section offsets and counts)
     strings  each string is a u16 length and its UTF-8 bytes; a "strref" is the offset of
              the length; NONE (0xffffffff) means absent
     nodes    6 u32 per node: name, bits, kids offset, kids count, type, extra
@@ -23,7 +23,9 @@ Identical subtrees are stored once (`logical-systems NAME protocols` shares the 
 
 Overlay (`crates/jet-config/schema/overlay.txt`): `rename YANG-PATH CLI-WORD -- reason`
 lines give CLI words that differ from the XML element name (`ieee-802.3ad` is typed
-`802.3ad`); `hand PATH -- reason` lines list statements modelled by hand that the facts
+`802.3ad`); `keyword-keys LIST -- reason` lines name the lists of several keys whose every
+key is typed after its name (`virtual-link neighbor-id A transit-area B`), `bare-keys LIST
+-- reason` those whose every key is typed alone (`as-path-neighbors as-list L1`); `hand PATH -- reason` lines list statements modelled by hand that the facts
 do not have (checked by a jet-config test, not used here).
 """
 
@@ -33,7 +35,7 @@ import os
 import struct
 import sys
 
-MAGIC = b"JETSCH02"
+MAGIC = b"JETSCH03"
 NONE = 0xFFFFFFFF
 KINDS = {"container": 0, "presence-container": 1, "list": 2, "leaf": 3, "leaf-list": 4}
 FLAG_KIND = 5
@@ -59,6 +61,11 @@ BASES = [
 X_XML, X_KEYS, X_MIN, X_MAX, X_DEFAULT, X_UNITS, X_MUST, X_UNIQUE = (1 << i for i in range(8))
 # Type-record field bits.
 T_RANGE, T_LENGTH, T_PATTERN, T_POSIX, T_ENUM, T_FRACTION, T_MEMBERS = (1 << i for i in range(7))
+# How a key of a list with several keys is typed (stored after its name and type):
+# after its name (`transit-area 0.0.0.1`), alone (`192.0.2.1`), or as a Junos choice
+# (`choice-ident`: one word of an enumeration, `exact`; `choice-value`: the word after
+# it when the choice takes one, `upto /24`).
+KEY_BARE, KEY_KEYWORD, KEY_CHOICE_IDENT, KEY_CHOICE_VALUE = 0, 1, 2, 3
 # RPC input bits (in the per-input bits word).
 I_FLAG, I_NOKEYWORD, I_MANDATORY = 1, 2, 4
 
@@ -174,10 +181,42 @@ class Writer:
         return idx
 
 
+def key_forms(d, keyword_lists, bare_lists):
+    """How each key of list `d` is typed. The facts do not say (key leaves have no lines
+    of their own), so: a keyword-less list (`route-filter-list NAME { 10.0.0.0/8 exact; }`)
+    types every key alone; `choice-ident`/`choice-value` are Junos choices; the first
+    other key is typed alone after the list name and the rest after their names
+    (`static-rvtep-mac mac 00:11:22:33:44:55 remote-vtep 192.0.2.1`, `track route
+    10.0.0.0/8 routing-instance r1`), except the lists of `keyword-keys` overlay lines
+    (every key after its name) and `bare-keys` lines (every key alone)."""
+    keys = d["keys"]
+    xml = d["yang"].rsplit("/", 1)[1]
+    forms = []
+    seen_plain = False
+    for k in keys:
+        if k == "choice-ident":
+            forms.append(KEY_CHOICE_IDENT)
+        elif k == "choice-value":
+            forms.append(KEY_CHOICE_VALUE)
+        elif d.get("nokeyword") or len(keys) == 1 or xml in bare_lists:
+            forms.append(KEY_BARE)
+        elif xml in keyword_lists:
+            forms.append(KEY_KEYWORD)
+        elif not seen_plain:
+            forms.append(KEY_BARE)
+        else:
+            forms.append(KEY_KEYWORD)
+        if k not in ("choice-ident", "choice-value"):
+            seen_plain = True
+    return forms
+
+
 def read_overlay(path):
     renames = {}
+    keyword_lists = set()
+    bare_lists = set()
     if not os.path.exists(path):
-        return renames
+        return renames, keyword_lists, bare_lists
     for raw in open(path, encoding="utf-8"):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -188,7 +227,11 @@ def read_overlay(path):
         words = body.split()
         if words[0] == "rename":
             renames[words[1]] = words[2]
-    return renames
+        elif words[0] == "keyword-keys":
+            keyword_lists.add(words[1])
+        elif words[0] == "bare-keys":
+            bare_lists.add(words[1])
+    return renames, keyword_lists, bare_lists
 
 
 def load_facts(facts_dir):
@@ -206,7 +249,7 @@ def load_facts(facts_dir):
 
 def build(facts_dir, overlay_path):
     entries, rpcs = load_facts(facts_dir)
-    renames = read_overlay(overlay_path)
+    renames, keyword_lists, bare_lists = read_overlay(overlay_path)
     w = Writer()
 
     by_yang = {}
@@ -270,8 +313,8 @@ def build(facts_dir, overlay_path):
             ty = types[0]
             if len(keys) > 1 or keys[0] != "name":
                 words = [len(keys)]
-                for k, kt in zip(keys, types):
-                    words += [w.s(k), kt]
+                for k, kt, form in zip(keys, types, key_forms(d, keyword_lists, bare_lists)):
+                    words += [w.s(k), kt, form]
                 fields[X_KEYS] = words
         elif t is not None and kind != FLAG_KIND:
             ty = w.ty(t)

@@ -8,7 +8,7 @@
 /// The generated schema, as checked in.
 static BYTES: &[u8] = include_bytes!("junos.bin");
 
-const MAGIC: &[u8; 8] = b"JETSCH02";
+const MAGIC: &[u8; 8] = b"JETSCH03";
 /// Absent string, type or extra record.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -35,6 +35,11 @@ const X_DEFAULT: u32 = 1 << 4;
 const X_UNITS: u32 = 1 << 5;
 const X_MUST: u32 = 1 << 6;
 const X_UNIQUE: u32 = 1 << 7;
+
+/// How a key of a list with several keys is typed (see `KeyForm`).
+pub(crate) const KEY_KEYWORD: u32 = 1;
+pub(crate) const KEY_CHOICE_IDENT: u32 = 2;
+pub(crate) const KEY_CHOICE_VALUE: u32 = 3;
 
 const T_RANGE: u32 = 1 << 0;
 const T_LENGTH: u32 = 1 << 1;
@@ -80,7 +85,8 @@ pub(crate) struct Rec {
 #[derive(Default, Debug)]
 pub(crate) struct Extra {
     pub(crate) xml: Option<&'static str>,
-    pub(crate) keys: Vec<(&'static str, u32)>,
+    /// Keys: name, type index, how it is typed (`KEY_*`).
+    pub(crate) keys: Vec<(&'static str, u32, u32)>,
     pub(crate) min_elements: Option<u32>,
     pub(crate) max_elements: Option<u32>,
     pub(crate) default: Option<&'static str>,
@@ -271,7 +277,8 @@ impl Blob {
             for _ in 0..n.min(16) {
                 let name = self.string(next(&mut at)).unwrap_or("name");
                 let ty = next(&mut at);
-                x.keys.push((name, ty));
+                let form = next(&mut at);
+                x.keys.push((name, ty, form));
             }
         }
         if mask & X_MIN != 0 {
@@ -420,7 +427,7 @@ mod tests {
 
     #[test]
     fn malformed_blob_reads_as_none() {
-        assert!(Blob::parse(b"JETSCH02").is_none());
+        assert!(Blob::parse(b"JETSCH03").is_none());
         assert!(Blob::parse(b"nonsense").is_none());
     }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock, RwLock};
 
 use super::blob::{self, Blob, Rec};
-use super::node::{Kind, SchemaNode, NO_GEN};
+use super::node::{KeyForm, KeySpec, Kind, SchemaNode, NO_GEN};
 use crate::value::generated::{bounds_of, parse_ranges, GenType, Pattern};
 use crate::value::ValueType;
 
@@ -161,7 +161,28 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         secret: ty.is_some_and(|t| t.typedef == Some("unreadable")),
         reference: None,
         help: "",
-        key_name: x.keys.first().map_or("name", |(n, _)| n),
+        key_name: x.keys.first().map_or("name", |(n, _, _)| n),
+        keys: if x.keys.len() > 1 {
+            Box::leak(
+                x.keys
+                    .iter()
+                    .map(|&(name, t, form)| KeySpec {
+                        name,
+                        ty: gen_type(b, t)
+                            .map_or(ValueType::Text { max_len: 1024 }, ValueType::Gen),
+                        form: match form {
+                            blob::KEY_KEYWORD => KeyForm::Keyword,
+                            blob::KEY_CHOICE_IDENT => KeyForm::ChoiceIdent,
+                            blob::KEY_CHOICE_VALUE => KeyForm::ChoiceValue,
+                            _ => KeyForm::Bare,
+                        },
+                    })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            )
+        } else {
+            &[]
+        },
         bare: rec.flags & blob::F_NOKEYWORD != 0
             && matches!(rec.kind, blob::K_LIST | blob::K_LEAF | blob::K_LEAF_LIST),
         // Homogeneous keyword lists are written in one block named after the list
@@ -202,15 +223,34 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
 /// expressions over several statements), which are not evaluated. Memoised per
 /// expression (the facts hold a fixed set).
 pub fn must_reference(must: &'static str) -> Option<&'static [&'static str]> {
-    type Paths = HashMap<&'static str, Option<&'static [&'static str]>>;
-    static PATHS: LazyLock<RwLock<Paths>> = LazyLock::new(|| RwLock::new(HashMap::new()));
-    if let Some(p) = PATHS.read().ok().and_then(|m| m.get(must).copied()) {
+    type Paths = HashMap<
+        (usize, usize),
+        Option<&'static [&'static str]>,
+        std::hash::BuildHasherDefault<super::index::Fnv>,
+    >;
+    // Per thread, by address (the expressions are static strings of the schema): a
+    // commit's validation looks these up for every statement that has some.
+    thread_local! {
+        static PATHS: std::cell::RefCell<Paths> = std::cell::RefCell::new(Paths::default());
+    }
+    let id = (must.as_ptr() as usize, must.len());
+    if let Some(p) = PATHS.with(|m| m.borrow().get(&id).copied()) {
         return p;
     }
-    let resolved = resolve_must(must);
-    if let Ok(mut m) = PATHS.write() {
-        m.insert(must, resolved);
-    }
+    // Resolved once for the process (the shared map owns the paths), cached per thread.
+    static SHARED: LazyLock<RwLock<Paths>> = LazyLock::new(|| RwLock::new(Paths::default()));
+    let known = SHARED.read().ok().and_then(|m| m.get(&id).copied());
+    let resolved = match known {
+        Some(p) => p,
+        None => {
+            let p = resolve_must(must);
+            match SHARED.write() {
+                Ok(mut m) => *m.entry(id).or_insert(p),
+                Err(_) => p,
+            }
+        }
+    };
+    PATHS.with(|m| m.borrow_mut().insert(id, resolved));
     resolved
 }
 

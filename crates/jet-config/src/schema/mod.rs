@@ -59,6 +59,7 @@ macro_rules! with_hierarchies {
 mod blob;
 mod firewall;
 mod groups;
+mod index;
 mod interfaces;
 mod join;
 pub use self::join::must_reference;
@@ -70,11 +71,13 @@ mod rpc;
 mod system;
 
 pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
+pub(crate) use self::index::Fnv;
 pub use self::interfaces::SPEEDS;
-pub(crate) use self::node::order;
 pub use self::node::{
-    bare_leaf, bare_list, find, find_xml, Kind, SchemaNode, APPLY_GROUPS, GROUPS, NO_GEN,
+    bare_leaf, bare_list, choice_takes_value, find, find_xml, KeyForm, KeySpec, Kind, SchemaNode,
+    APPLY_GROUPS, GROUPS, KEY_SEP, NO_GEN,
 };
+pub(crate) use self::node::{order, rank};
 pub use self::policy::{POLICY_PROTOCOLS, PREFIX_LISTS};
 pub use self::rpc::{rpc, rpc_for_cli, rpc_for_command, rpc_xml, rpcs, Rpc, RpcArg};
 pub use self::system::{

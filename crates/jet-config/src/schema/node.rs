@@ -20,6 +20,10 @@ pub struct SchemaNode {
     pub help: &'static str,
     /// Lists: the element (XML) or member (JSON) that holds the key (`name`).
     pub key_name: &'static str,
+    /// Lists with several keys (Junos facts): every key in order, with how it is typed.
+    /// Empty for a list of one key (its type is `Kind::List::key`). An entry's key is
+    /// then the keys' values joined by [`KEY_SEP`](crate::schema::KEY_SEP).
+    pub keys: &'static [KeySpec],
     /// Lists: entries are written without the statement name (`interfaces { ge-0/0/0
     /// {...} }`, `prefix-list p { 10.0.0.0/8; }`); a word that is no statement of the
     /// level is a key of this list. At most one per level. Leaves and leaf-lists: the
@@ -61,6 +65,45 @@ pub struct SchemaNode {
     /// statements below it come from both the hand schema and the facts.
     pub gen: u32,
 }
+
+/// One key of a list with several keys.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    /// The key's name (its XML element and JSON member).
+    pub name: &'static str,
+    /// The key's type.
+    pub ty: ValueType,
+    /// How it is typed.
+    pub form: KeyForm,
+}
+
+/// How a key of a list with several keys is typed in text and `set` commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyForm {
+    /// The value alone (`route 10.0.0.0/8`, `mac 00:11:22:33:44:55`).
+    Bare,
+    /// After the key's name (`transit-area 0.0.0.1`).
+    Keyword,
+    /// A Junos choice: one word of the key's enumeration (`exact`, `upto`), which is
+    /// also the XML element (`<exact/>`, `<upto>/24</upto>`).
+    ChoiceIdent,
+    /// The value of the choice before it, for the choices that take one (`upto /24`);
+    /// empty otherwise.
+    ChoiceValue,
+}
+
+/// Junos choice words of list keys that are followed by a value (`upto /24`, `through
+/// 10.0.0.0/16`, `prefix-length-range /16-/24`, `address-mask 255.255.0.0`); every other
+/// choice word (`exact`, `orlonger`, `add`, `set`...) stands alone.
+pub fn choice_takes_value(word: &str) -> bool {
+    matches!(
+        word,
+        "upto" | "through" | "prefix-length-range" | "address-mask"
+    )
+}
+
+/// Separates the values of the keys of a list with several keys in an entry's key.
+pub const KEY_SEP: char = '\u{1f}';
 
 /// [`SchemaNode::gen`] of a statement the facts do not have.
 pub const NO_GEN: u32 = u32::MAX;
@@ -185,7 +228,7 @@ pub const GROUPS: &[&str] = &["groups"];
 /// The statement called `name` among `nodes`; `apply-groups` is found at any level
 /// that has statements.
 pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match nodes.iter().find(|n| n.name == name) {
+    match super::index::by_name(nodes, name) {
         Some(n) => Some(n),
         None if name == "apply-groups" && !nodes.is_empty() => Some(&APPLY_GROUPS),
         None => None,
@@ -194,7 +237,7 @@ pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaN
 
 /// The statement whose XML element (JSON member) is `name` among `nodes`.
 pub fn find_xml(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match nodes.iter().find(|n| n.xml_name == name) {
+    match super::index::by_xml(nodes, name) {
         Some(n) => Some(n),
         None => find(nodes, name),
     }
@@ -226,10 +269,19 @@ pub fn bare_leaf(nodes: &'static [SchemaNode], word: &str) -> Option<&'static Sc
 /// Position of `name` among `nodes` (print order); `apply-groups` comes first where
 /// it is not listed.
 pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
-    match nodes.iter().position(|n| n.name == name) {
-        Some(p) => p + 1,
+    match super::index::by_name(nodes, name).and_then(|n| super::index::position(nodes, n)) {
+        Some(p) => p,
         None if name == "apply-groups" => 0,
         None => usize::MAX,
+    }
+}
+
+/// [`order`] of a statement of `nodes` (found there by a parser): from its address,
+/// without a name lookup.
+pub(crate) fn rank(nodes: &'static [SchemaNode], sn: &'static SchemaNode) -> usize {
+    match super::index::position(nodes, sn) {
+        Some(p) => p,
+        None => order(nodes, sn.name),
     }
 }
 
@@ -242,6 +294,7 @@ pub(super) const fn node(name: &'static str, kind: Kind, help: &'static str) -> 
         reference: None,
         help,
         key_name: "name",
+        keys: &[],
         bare: false,
         braced: false,
         inline: false,

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use jet_config::schema::{self, Kind, SchemaNode, NO_GEN};
+use jet_config::schema::{self, KeyForm, Kind, SchemaNode, NO_GEN};
 use jet_config::value::ValueType;
 use jet_config::Config;
 
@@ -48,8 +48,28 @@ fn statements() -> Vec<(Vec<String>, &'static SchemaNode)> {
                     if !sn.bare {
                         here.push(sn.name.to_owned());
                     }
-                    let Some(k) = example(key) else { continue };
-                    here.push(word(&k));
+                    if sn.keys.is_empty() {
+                        let Some(k) = example(key) else { continue };
+                        here.push(word(&k));
+                    } else {
+                        // Several keys: each as Junos types it (the first choice word
+                        // of the facts takes no value).
+                        let mut words = Vec::new();
+                        let mut typed = true;
+                        for k in sn.keys.iter().filter(|k| k.form != KeyForm::ChoiceValue) {
+                            if k.form == KeyForm::Keyword {
+                                words.push(k.name.to_owned());
+                            }
+                            match example(k.ty) {
+                                Some(v) => words.push(word(&v)),
+                                None => typed = false,
+                            }
+                        }
+                        if !typed {
+                            continue;
+                        }
+                        here.extend(words);
+                    }
                 }
                 Kind::Leaf(t) | Kind::LeafList(t) => {
                     let Some(v) = example(t) else { continue };

@@ -17,6 +17,7 @@ pub mod pipes;
 pub mod request_response;
 mod route;
 mod software;
+mod tunnels;
 pub use software::install_report;
 mod storage;
 mod traffic;
@@ -83,6 +84,7 @@ pub(crate) enum Command {
     },
     /// `show extension-service commands`.
     AppCommands,
+    FlexibleTunnels(tunnels::TunnelsQuery),
     /// `| display xml rpc`: the RPC of a command, not run.
     DisplayRpc {
         xml: String,
@@ -198,6 +200,7 @@ impl Device {
             Command::BgpSummary => Ok(bgp::render(self, format)),
             Command::FromApp { cmd, args } => app_commands::run(self, cmd, args, format).await,
             Command::AppCommands => Ok(app_commands::render_list(self, format)),
+            Command::FlexibleTunnels(q) => tunnels::render(self, &q, format),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::App(a) => apps::run(self, a, format).await,
@@ -383,6 +386,9 @@ fn parse_command(words: &[&str], pipes: Pipes) -> Result<(Command, Pipes), Devic
             Command::Traffic(traffic::parse_traffic(rest)?)
         }
         ["show", "simulated-traffic"] => Command::ShowTraffic,
+        ["request", "firewall", "simulate-statistics-delay"] => {
+            Command::Firewall(firewall::parse_stats_delay(rest)?)
+        }
         ["request", "system", "software", "add"] => Command::SoftwareAdd {
             path: software::parse_add(rest)?,
         },
@@ -391,6 +397,7 @@ fn parse_command(words: &[&str], pipes: Pipes) -> Result<(Command, Pipes), Devic
         },
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "bgp", "summary"] => Command::BgpSummary,
+        ["show", "flexible-tunnels", "profiles"] => Command::FlexibleTunnels(tunnels::parse(rest)?),
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log"] => Command::Log {
             file: log_file_name(rest)?,
@@ -470,6 +477,7 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         "get-firewall-log-information" => Command::Firewall(firewall::FirewallCmd::Log),
         "get-policer-information" => Command::Firewall(firewall::FirewallCmd::Policers(None)),
         "get-bgp-summary-information" => Command::BgpSummary,
+        "get-flexible-tunnels-profiles" => Command::FlexibleTunnels(tunnels::parse_rpc(body)),
         "get-system-storage" => Command::SystemStorage,
         "get-log" => Command::Log {
             file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),
