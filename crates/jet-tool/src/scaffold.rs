@@ -10,22 +10,39 @@ use crate::Lang;
 const PYTHON_MAIN: &str = r#"#!/usr/bin/env python3
 """{name}: an OpenJET app. Runs on-box (started by the device) or off-box.
 
-The connection comes from the environment, as every OpenJET app takes it:
-JET_ADDRESS (host:port, default 127.0.0.1:32767), JET_USER, JET_PASSWORD.
+The connection comes from the environment, as every OpenJET app takes it: on the box,
+JET_SOCKET (the device's local socket: no password); off the box, JET_ADDRESS
+(host:port, default 127.0.0.1:32767), JET_USER and JET_PASSWORD.
 """
 import os
 import sys
 import time
 
 
+def connect(openjet):
+    """A logged-in JET channel: the local socket on-box, address + login off-box."""
+    if os.environ.get("JET_SOCKET"):
+        return openjet.connect_local()
+    channel = openjet.connect(os.environ.get("JET_ADDRESS", "127.0.0.1:32767"))
+    openjet.login(channel, os.environ.get("JET_USER", "admin"),
+                  os.environ.get("JET_PASSWORD", ""), "{name}")
+    return channel
+
+
 def main():
-    address = os.environ.get("JET_ADDRESS", "127.0.0.1:32767")
+    address = os.environ.get("JET_SOCKET") or os.environ.get("JET_ADDRESS", "127.0.0.1:32767")
     print(f"{name} starting, device at {{address}}", flush=True)
     try:
-        import openjet  # noqa: F401  (the OpenJET Python SDK, python/ in the repository)
-        print("{name}: OpenJET SDK available", flush=True)
+        import openjet  # the OpenJET Python SDK (python/ in the repository)
     except ImportError:
         print("{name}: OpenJET SDK not installed; running without a JET session", flush=True)
+    else:
+        try:
+            channel = connect(openjet)
+            version = openjet.op_command(channel, "show version")
+            print(f"{name}: connected, {{version.splitlines()[0]}}", flush=True)
+        except Exception as e:  # keep running: the device may come later
+            print(f"{name}: no JET session: {{e}}", flush=True)
     while True:
         time.sleep(60)
 
