@@ -20,26 +20,41 @@ application``) connects without a password over the device's local socket::
 
     channel = openjet.connect_local()          # $JET_SOCKET, logged in as the app
 
+An app's own gRPC API, reachable through the device (``openjet.registration``)::
+
+    openjet.register_api(channel, "echo", "127.0.0.1:50051",
+                         openjet.api_json({"acme.v1.Echo": ["Say", ("Watch", "server")]}))
+
 Routes (``openjet.rib``, see its documentation)::
 
     rib = openjet.Rib(channel)
     rib.initialize()
     rib.add([openjet.route("10.1.0.0/24", ["192.0.2.1"])])
     print([openjet.prefix_of(r) for r in rib.get("10.0.0.0/8")])
+
+Firewall filters and policers (``openjet.firewall``, see its documentation)::
+
+    from openjet.firewall import Firewall, term
+    fw = Firewall(channel)
+    fw.add_filter("protect", [term("ssh", protocol="tcp", destination_port=22, then="discard")])
+    fw.bind("protect", "ge-0/0/0.0", "input")
 """
 
 from __future__ import annotations
 
-from .errors import JetError, LoginError, RibError
+from .errors import FirewallError, JetError, LoginError, RibError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Firewall",
+    "FirewallError",
     "JetError",
     "LoginError",
     "Rib",
     "RibError",
     "address_text",
+    "api_json",
     "config_set",
     "connect",
     "connect_local",
@@ -49,6 +64,7 @@ __all__ = [
     "op_command_responses",
     "preference_of",
     "prefix_of",
+    "register_api",
     "route",
     "route_key",
 ]
@@ -59,6 +75,8 @@ _LAZY = {
                     "_client"),
     **dict.fromkeys(("Rib", "route", "route_key", "prefix_of", "gateways_of", "address_text",
                      "preference_of"), "rib"),
+    "Firewall": "firewall",
+    **dict.fromkeys(("api_json", "register_api"), "registration"),
 }
 
 

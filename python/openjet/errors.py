@@ -58,3 +58,44 @@ class RibError(JetError):
         head = f"{self.call} failed: " if self.call else ""
         code = f"{self.sub_code}: " if self.sub_code else ""
         return f"{head}{code}{self.message}"
+
+
+class FirewallError(JetError):
+    """A Firewall call (``openjet.firewall.Firewall``) was refused.
+
+    Besides the device's ``message`` (which names the filter, term and field) it carries
+    the call (``"FilterAdd"``) and the sub-code by name: ``"EINVALID_MESSAGE"``,
+    ``"EUNSUPPORTED_OP"``, ``"NO_RESOURCE"``, ``"TIMEOUT"`` (counter gets) or
+    ``"EINTERNAL"``.
+    """
+
+    def __init__(
+        self, message: str, *, call: str = "", sub_code: str = "", code: int = 1, response: Any = None
+    ) -> None:
+        super().__init__(message, code=code, response=response)
+        #: The RPC that failed, e.g. ``"FilterAdd"``.
+        self.call = call
+        #: The sub-code by name, e.g. ``"EINVALID_MESSAGE"``.
+        self.sub_code = sub_code
+
+    def __str__(self) -> str:
+        head = f"{self.call} failed: " if self.call else ""
+        code = f"{self.sub_code}: " if self.sub_code else ""
+        return f"{head}{code}{self.message}"
+
+
+class InterfacesError(JetError):
+    """A dcd Interfaces call (``openjet.interfaces.Interfaces``) answered FAILURE, with the
+    RPC (``call``) and its sub-code by name (``"NOT_OWNER_OF_OBJECT"``...)."""
+
+    def __init__(
+        self, message: str, *, call: str = "", sub_code: str = "", code: int = 1, response: Any = None
+    ) -> None:
+        super().__init__(message, code=code, response=response)
+        #: The RPC that failed, e.g. ``"InterfaceAdd"``.
+        self.call = call
+        #: The sub-code by name, e.g. ``"NOT_OWNER_OF_OBJECT"``.
+        self.sub_code = sub_code
+
+    def __str__(self) -> str:
+        return f"{self.call} failed: {self.sub_code}: {self.message}"

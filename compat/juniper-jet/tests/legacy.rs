@@ -7,8 +7,9 @@ use compat_juniper_jet::legacy::jnx_base::{ip_address::AddrFormat, IpAddress};
 use compat_juniper_jet::legacy::routing::{
     base_client::BaseClient, network_address::Af, rib_client::RibClient,
     route_table::RtTableFormat, NetworkAddress, RouteEntry, RouteGateway, RouteGetRequest,
-    RouteMatchFields, RouteMatchType, RouteNexthop, RouteOperStatus, RouteRemoveRequest,
-    RouteTable, RouteTableName, RouteUpdateRequest, RtEmptyRequest, RtPurgeConfigRequest,
+    RouteMatchFields, RouteMatchType, RouteNexthop, RouteOperStatus, RouteRemoveMatchingRequest,
+    RouteRemoveRequest, RouteTable, RouteTableName, RouteUpdateRequest, RtEmptyRequest,
+    RtPurgeConfigRequest,
 };
 use compat_juniper_jet::{Device, ADMIN_PASSWORD};
 use tonic::transport::Channel;
@@ -242,4 +243,49 @@ async fn legacy_base_sets_and_reads_the_purge_time() {
         .expect("RoutePurgeTimeConfig")
         .into_inner();
     assert_eq!(bad.ret_code, 3, "RET_INVALID_PARAMS");
+}
+
+#[tokio::test]
+async fn legacy_remove_matching_removes_the_callers_routes_under_a_prefix() {
+    let device = Device::start();
+    let mut rib = RibClient::new(legacy_session(&device, "compat-matching").await);
+    let r = rib
+        .route_add(RouteUpdateRequest {
+            routes: vec![
+                route("10.72.1.0/24", "192.0.2.1"),
+                route("10.72.2.0/24", "192.0.2.1"),
+                route("10.73.0.0/24", "192.0.2.1"),
+            ],
+        })
+        .await
+        .expect("RouteAdd")
+        .into_inner();
+    assert_eq!(r.status(), RouteOperStatus::Success);
+    let r = rib
+        .route_remove_matching(RouteRemoveMatchingRequest {
+            key: Some(key("10.72.0.0/16")),
+            extended_match: None,
+            match_type: RouteMatchType::ExactOrLonger as i32,
+        })
+        .await
+        .expect("RouteRemoveMatching")
+        .into_inner();
+    assert_eq!(
+        (r.status(), r.operations_completed),
+        (RouteOperStatus::Success, 2)
+    );
+    assert!(get(&mut rib, "10.72.0.0/16").await.is_empty());
+    assert_eq!(get(&mut rib, "10.73.0.0/16").await.len(), 1);
+    let mut no_table = key("10.72.0.0/16");
+    no_table.table = None;
+    let r = rib
+        .route_remove_matching(RouteRemoveMatchingRequest {
+            key: Some(no_table),
+            extended_match: None,
+            match_type: RouteMatchType::Exact as i32,
+        })
+        .await
+        .expect("RouteRemoveMatching")
+        .into_inner();
+    assert_eq!(r.status(), RouteOperStatus::TableInvalid);
 }

@@ -6,7 +6,35 @@
 //! facts, marked as not supported on this device. Words may be
 //! abbreviated to a unique prefix, as on the device.
 
-use jet_config::optree::{junos_commands, CommandNode, NOT_SUPPORTED_HELP, PIPES};
+use std::sync::Mutex;
+
+use jet_config::optree::{
+    junos_commands, with_app_commands, CommandNode, NOT_SUPPORTED_HELP, PIPES,
+};
+
+/// The commands apps added on the device (from `show extension-service commands`) and
+/// the tree with them.
+type AppTree = (Vec<(Vec<String>, String)>, &'static [CommandNode]);
+static APP_COMMANDS: Mutex<Option<AppTree>> = Mutex::new(None);
+
+/// Sets the commands apps added on the device; `?` and TAB offer them from now on.
+pub(crate) fn set_app_commands(commands: Vec<(Vec<String>, String)>) {
+    let mut cur = APP_COMMANDS.lock().unwrap_or_else(|p| p.into_inner());
+    if cur.as_ref().is_some_and(|(c, _)| *c == commands) {
+        return;
+    }
+    let tree = with_app_commands(junos_commands(), &commands);
+    *cur = Some((commands, tree));
+}
+
+/// The command tree: the device's commands, Junos's, and the apps'.
+fn commands() -> &'static [CommandNode] {
+    APP_COMMANDS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map_or_else(junos_commands, |(_, t)| *t)
+}
 
 /// jcli's own words at the start of a line.
 static LOCAL: &[CommandNode] = &[
@@ -136,7 +164,7 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
             free: false,
         });
     }
-    let cmd = walk(junos_commands(), &cmd_words).map_err(str::to_owned)?;
+    let cmd = walk(commands(), &cmd_words).map_err(str::to_owned)?;
     let cmd_runnable = cmd.node.is_some_and(|n| n.runnable);
 
     if segments.len() == 1 {
@@ -144,7 +172,7 @@ pub(crate) fn complete(before: &str) -> Result<Completion, String> {
         // A command with free arguments still offers its option words until the first
         // free word (`show interfaces ` offers `terse`, `extensive`, ...).
         if !cmd.free || cmd.path.len() == cmd_words.len() {
-            let level = cmd.node.map_or(junos_commands(), |n| n.children);
+            let level = cmd.node.map_or(commands(), |n| n.children);
             choices.extend(level.iter().filter(|n| n.word.starts_with(partial)));
             if cmd_words.is_empty() {
                 choices.retain(|n| !LOCAL.iter().any(|l| l.word == n.word));

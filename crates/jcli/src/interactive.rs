@@ -72,6 +72,10 @@ pub(crate) fn run(session: &Session) -> Result<(), Failure> {
                 emit(&format!("\n{}\n", banner(e)));
             }
         }
+        if edit.is_none() {
+            // Apps add and remove commands while the session lasts.
+            complete::set_app_commands(session.app_commands());
+        }
         *level.lock().unwrap_or_else(|p| p.into_inner()) = edit.clone();
         let read = rl.readline_with_initial(&repl.prompt(), (&again.0, &again.1));
         again = (String::new(), String::new());

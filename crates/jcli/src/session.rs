@@ -145,6 +145,17 @@ impl Session {
             );
     }
 
+    /// The operational commands apps added on the device (words and help), from `show
+    /// extension-service commands` in XML; empty when the device has none or cannot
+    /// tell.
+    pub(crate) fn app_commands(&self) -> Vec<(Vec<String>, String)> {
+        let xml = self.rt.block_on(
+            self.client
+                .op_command("show extension-service commands", OutputFormat::Xml),
+        );
+        xml.map(|x| app_commands_of(&x)).unwrap_or_default()
+    }
+
     /// The device's host name, from the `Hostname:` line of `show version`.
     pub(crate) fn host_name(&self) -> Result<String, Failure> {
         let text = self
@@ -153,6 +164,36 @@ impl Session {
         let text = text.map_err(classify)?;
         Ok(host_name_of(&text).unwrap_or("device").to_owned())
     }
+}
+
+/// The `<cli>` and `<help>` of each `<command>` of `show extension-service commands`.
+fn app_commands_of(xml: &str) -> Vec<(Vec<String>, String)> {
+    let text = |block: &str, tag: &str| -> String {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        block
+            .split_once(&open)
+            .and_then(|(_, r)| r.split_once(&close))
+            .map(|(v, _)| {
+                v.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&")
+            })
+            .unwrap_or_default()
+    };
+    xml.split("<command>")
+        .skip(1)
+        .map(|block| {
+            let words = text(block, "cli")
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            (words, text(block, "help"))
+        })
+        .filter(|(w, _): &(Vec<String>, String)| !w.is_empty())
+        .collect()
 }
 
 /// Takes the host name out of `show version` text.

@@ -10,7 +10,7 @@ use std::path::Path;
 use jet_config::{ChecksumAlgo, Config};
 use sha2::{Digest as _, Sha256};
 
-use crate::spec::{find_in_path, AppSource, AppSpec, DEFAULT_USER};
+use crate::spec::{find_in_path, AppSource, AppSpec, OsUser, DEFAULT_USER};
 
 /// Users an application may act as besides `system login user`: `root` (super-user)
 /// and `nobody` (read-only), as on Junos.
@@ -28,11 +28,15 @@ pub fn check(
             "[edit system extensions extension-service application file {}]",
             spec.name
         );
+        // A Junos login user (its class on the device), a built-in one, or an account
+        // of the host (run as that account when jetd is root; class read-only).
         if !BUILTIN_USERS.contains(&spec.username.as_str())
             && !users.iter().any(|u| u.name == spec.username)
+            && OsUser::lookup(&spec.username).is_none()
         {
             return Err(format!(
-                "{at} username '{}': no such user (system login user)",
+                "{at} username '{}': no such user (neither a system login user nor an \
+                 account of this host)",
                 spec.username
             ));
         }

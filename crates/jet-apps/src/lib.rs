@@ -21,6 +21,7 @@
 
 pub mod backoff;
 mod check;
+pub mod commands;
 pub mod env;
 pub mod log;
 mod process;

@@ -48,16 +48,31 @@ pub(crate) fn spawn(
         .stderr(Stdio::from(err))
         .process_group(0)
         .kill_on_drop(false);
-    if let Some(dir) = spec.path.parent() {
+    if let Some(dir) = spec.cwd.as_deref().or(spec.path.parent()) {
         cmd.current_dir(dir);
     }
-    set_child_hooks(&mut cmd, spec.limits);
+    let mut limits = spec.limits;
+    match &spec.os_user {
+        Some(u) => {
+            // std switches group then user in the child before its chdir and our hook
+            // (so the parent-death signal, which a credential change clears, is set
+            // after it), and drops root's supplementary groups.
+            cmd.uid(u.uid)
+                .gid(u.gid)
+                .env("HOME", &u.home)
+                .env("USER", &u.name)
+                .env("LOGNAME", &u.name);
+        }
+        // RLIMIT_NPROC counts every process of the user: only for an account of its own.
+        None => limits.nproc = None,
+    }
+    set_child_hooks(&mut cmd, limits);
     cmd.spawn()
 }
 
 /// Runs in the child between fork and exec: the parent-death signal and the limits.
 #[allow(unsafe_code)]
-fn set_child_hooks(cmd: &mut Command, limits: Limits) {
+pub(crate) fn set_child_hooks(cmd: &mut Command, limits: Limits) {
     use nix::sys::resource::{setrlimit, Resource};
     let parent = std::process::id();
     // SAFETY: the closure runs in the forked child before exec, where only
@@ -81,6 +96,9 @@ fn set_child_hooks(cmd: &mut Command, limits: Limits) {
             }
             if let Some(n) = limits.nofile {
                 setrlimit(Resource::RLIMIT_NOFILE, n, n)?;
+            }
+            if let Some(n) = limits.nproc {
+                setrlimit(Resource::RLIMIT_NPROC, n, n)?;
             }
             Ok(())
         });

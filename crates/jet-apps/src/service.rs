@@ -9,11 +9,12 @@
 //! ```
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jet_config::Config;
+use jet_device::op::app_commands::AppCommand;
 use jet_device::op::apps::{AppControl, AppIdentity, AppQuery};
 use jet_device::{BoxFuture, Device, DeviceError, Format, Subsystem, Transaction};
 use nix::sys::signal::Signal;
@@ -22,7 +23,7 @@ use tokio_util::task::AbortOnDropHandle;
 
 use crate::log::{rotate_if_large, MAX_LOG_BYTES};
 use crate::process::{kill_leftovers, signal_group, DEVICE_ENV};
-use crate::spec::{AppSource, AppSpec, SCRIPTS_DIR};
+use crate::spec::{AppSource, SCRIPTS_DIR};
 use crate::supervisor::{AppRow, LiveGroups, Supervisor, SupervisorRequest, SUPERVISOR_QUEUE};
 
 /// How often log sizes are checked.
@@ -85,8 +86,29 @@ impl AppService {
 
         let live: LiveGroups = Arc::new(Mutex::new(Default::default()));
         let (tx, rx) = mpsc::channel(SUPERVISOR_QUEUE);
-        let supervisor = Supervisor::new(device.clone(), env, live.clone());
+        let mut packages = device.packages().watch();
+        let first = packages.borrow_and_update().clone();
+        let supervisor = Supervisor::new(
+            device.clone(),
+            env.clone(),
+            live.clone(),
+            source.clone(),
+            first,
+        );
         let run = AbortOnDropHandle::new(tokio::spawn(supervisor.run(rx)));
+        // Installed packages: their apps start on install, restart on upgrade or
+        // rollback, stop on delete.
+        let follow = AbortOnDropHandle::new(tokio::spawn({
+            let tx = tx.clone();
+            async move {
+                while packages.changed().await.is_ok() {
+                    let set = packages.borrow_and_update().clone();
+                    if tx.send(SupervisorRequest::Packages { set }).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }));
 
         // The committed configuration's daemons, then every commit through the
         // subsystem (so a commit returns once its applications are started or stopping).
@@ -96,12 +118,15 @@ impl AppService {
             tx: tx.clone(),
             data_dir: data_dir.clone(),
             source: source.clone(),
+            device: device.clone(),
         }));
         let committed = device.committed();
-        configure(&tx, &committed.effective, &data_dir, source.as_deref()).await?;
+        configure(&tx, committed.effective.clone()).await?;
         device.set_app_control(Arc::new(Control {
             tx: tx.clone(),
             live: live.clone(),
+            device: device.clone(),
+            env: env.clone(),
         }));
 
         let rotate = AbortOnDropHandle::new(tokio::spawn({
@@ -134,7 +159,7 @@ impl AppService {
         Ok(AppService {
             tx,
             live,
-            tasks: vec![run, rotate],
+            tasks: vec![run, follow, rotate],
         })
     }
 
@@ -158,17 +183,13 @@ impl AppService {
     }
 }
 
-/// Hands the applications of `cfg` to the supervisor and waits until it applied them.
-async fn configure(
-    tx: &mpsc::Sender<SupervisorRequest>,
-    cfg: &Config,
-    data_dir: &Path,
-    source: Option<&dyn AppSource>,
-) -> Result<(), String> {
+/// Hands the configuration `cfg` to the supervisor (which resolves its applications
+/// against the installed packages) and waits until it applied them.
+async fn configure(tx: &mpsc::Sender<SupervisorRequest>, cfg: Arc<Config>) -> Result<(), String> {
     let (done, applied) = oneshot::channel();
     let req = SupervisorRequest::Configure {
-        specs: AppSpec::all(cfg, data_dir, source),
-        env: crate::env::device_env(cfg),
+        env: crate::env::device_env(&cfg),
+        cfg,
         done,
     };
     tx.send(req)
@@ -184,7 +205,9 @@ async fn configure(
 struct AppsSubsystem {
     tx: mpsc::Sender<SupervisorRequest>,
     data_dir: PathBuf,
+    /// `None`: the device's installed packages.
     source: Option<Arc<dyn AppSource>>,
+    device: Device,
 }
 
 impl Subsystem for AppsSubsystem {
@@ -193,9 +216,13 @@ impl Subsystem for AppsSubsystem {
     }
 
     fn prepare<'a>(&'a self, txn: &'a Transaction) -> BoxFuture<'a, Result<(), String>> {
-        let (cfg, dir, source) = (txn.new.clone(), self.data_dir.clone(), self.source.clone());
+        let (cfg, dir) = (txn.new.clone(), self.data_dir.clone());
+        let source: Arc<dyn AppSource> = match &self.source {
+            Some(s) => s.clone(),
+            None => self.device.packages().current(),
+        };
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || crate::check::check(&cfg, &dir, source.as_deref()))
+            tokio::task::spawn_blocking(move || crate::check::check(&cfg, &dir, Some(&*source)))
                 .await
                 .map_err(|e| format!("application check failed: {e}"))?
         })
@@ -203,9 +230,7 @@ impl Subsystem for AppsSubsystem {
 
     fn apply<'a>(&'a self, txn: &'a Transaction) -> BoxFuture<'a, ()> {
         Box::pin(async move {
-            if let Err(e) =
-                configure(&self.tx, &txn.new, &self.data_dir, self.source.as_deref()).await
-            {
+            if let Err(e) = configure(&self.tx, txn.new.clone()).await {
                 tracing::warn!(error = %e, "applications not reconfigured");
             }
         })
@@ -237,6 +262,9 @@ async fn show_rows(tx: &mpsc::Sender<SupervisorRequest>) -> Result<Vec<AppRow>, 
 struct Control {
     tx: mpsc::Sender<SupervisorRequest>,
     live: LiveGroups,
+    device: Device,
+    /// The environment every application gets (not the configuration's part).
+    env: Vec<(String, OsString)>,
 }
 
 impl AppControl for Control {
@@ -270,7 +298,10 @@ impl AppControl for Control {
                 rows.retain(|r| &r.spec.name == n);
                 if rows.is_empty() {
                     return Err(DeviceError::AppRefused {
-                        reason: format!("application file {n} is not configured"),
+                        reason: format!(
+                            "application {n} is neither configured (application file {n}) \
+                             nor an installed package"
+                        ),
                     });
                 }
             }
@@ -295,6 +326,18 @@ impl AppControl for Control {
             .map_err(|_| DeviceError::ShuttingDown)?;
             rx.await.map_err(|_| DeviceError::ShuttingDown)?
         })
+    }
+
+    fn run_command(
+        &self,
+        cmd: AppCommand,
+        args: Vec<String>,
+        format: Format,
+    ) -> BoxFuture<'static, Result<String, DeviceError>> {
+        let mut env = self.env.clone();
+        env.extend(crate::env::device_env(&self.device.committed().effective));
+        let live = self.live.clone();
+        Box::pin(crate::commands::run(cmd, args, env, live, format))
     }
 
     fn stop(&self, name: String) -> BoxFuture<'static, Result<String, DeviceError>> {

@@ -20,7 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use jet_config::Config;
 use jet_device::op::apps::AppIdentity;
+use jet_device::packages::{PackageSet, Verdict as PackageVerdict};
 use jet_device::syslog::{Facility, Severity, SyslogEvent};
 use jet_device::{Device, DeviceError, DeviceEvent};
 use nix::sys::signal::Signal;
@@ -29,7 +31,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::backoff::{Backoff, Verdict};
 use crate::log::{log_path, says_out_of_memory, tail};
 use crate::process::{self, signal_group};
-use crate::spec::AppSpec;
+use crate::spec::{AppSource, AppSpec};
 
 /// How long a stopped application has between SIGTERM and SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
@@ -106,10 +108,12 @@ pub(crate) enum SupervisorRequest {
     /// environment it gives every application ([`crate::env::device_env`]); `done` is
     /// answered once the processes are started and stop requests sent.
     Configure {
-        specs: Vec<AppSpec>,
+        cfg: Arc<Config>,
         env: Vec<(String, OsString)>,
         done: oneshot::Sender<()>,
     },
+    /// The installed packages changed (install, upgrade, rollback, delete).
+    Packages { set: Arc<PackageSet> },
     /// `request extension-service start`.
     Start {
         name: String,
@@ -180,6 +184,12 @@ struct App {
 pub(crate) struct Supervisor {
     device: Device,
     apps: BTreeMap<String, App>,
+    /// The committed configuration (`None` until the first `Configure`).
+    config: Option<Arc<Config>>,
+    /// The installed packages.
+    packages: Arc<PackageSet>,
+    /// Where configured applications are looked up first (`None`: `packages`).
+    source: Option<Arc<dyn AppSource>>,
     env: Vec<(String, OsString)>,
     /// The part of the environment that follows the configuration.
     config_env: Vec<(String, OsString)>,
@@ -190,11 +200,20 @@ pub(crate) struct Supervisor {
 }
 
 impl Supervisor {
-    pub(crate) fn new(device: Device, env: Vec<(String, OsString)>, live: LiveGroups) -> Self {
+    pub(crate) fn new(
+        device: Device,
+        env: Vec<(String, OsString)>,
+        live: LiveGroups,
+        source: Option<Arc<dyn AppSource>>,
+        packages: Arc<PackageSet>,
+    ) -> Self {
         let (internal_tx, internal_rx) = mpsc::unbounded_channel();
         Supervisor {
             device,
             apps: BTreeMap::new(),
+            config: None,
+            packages,
+            source,
             env,
             config_env: Vec::new(),
             live,
@@ -226,10 +245,17 @@ impl Supervisor {
 
     fn request(&mut self, req: SupervisorRequest) {
         match req {
-            SupervisorRequest::Configure { specs, env, done } => {
+            SupervisorRequest::Configure { cfg, env, done } => {
                 self.config_env = env;
-                self.configure(specs);
+                self.config = Some(cfg);
+                self.reconcile();
                 let _ = done.send(());
+            }
+            SupervisorRequest::Packages { set } => {
+                self.packages = set;
+                if self.config.is_some() {
+                    self.reconcile();
+                }
             }
             SupervisorRequest::Start {
                 name,
@@ -244,6 +270,25 @@ impl Supervisor {
             }
             SupervisorRequest::Shutdown { .. } => {}
         }
+    }
+
+    /// What should run now: the configured applications (resolved against the
+    /// installed packages) and every other installed package's application.
+    fn reconcile(&mut self) {
+        let data_dir = self.device.data_dir().to_owned();
+        let mut specs = match &self.config {
+            Some(cfg) => {
+                let source: &dyn AppSource = match &self.source {
+                    Some(s) => &**s,
+                    None => &*self.packages,
+                };
+                AppSpec::all(cfg, &data_dir, Some(source))
+            }
+            None => Vec::new(),
+        };
+        let packaged = AppSpec::packaged(&self.packages, &specs);
+        specs.extend(packaged);
+        self.configure(specs);
     }
 
     /// Applies a configuration: new daemons start, removed applications stop, changed
@@ -549,6 +594,19 @@ impl Supervisor {
             reason: reason.clone(),
         });
         let started = app.started.map(|s| s.0).unwrap_or_else(Instant::now);
+        if let Some((pkg, version)) = &app.spec.package {
+            // The package store judges upgrades on probation by their exits; a
+            // rollback comes back as a new package set (`SupervisorRequest::Packages`).
+            let packages = self.device.packages().clone();
+            let (pkg, version, crashed) = (pkg.clone(), version.clone(), !normal && !stopping);
+            tokio::spawn(async move {
+                if let Ok(PackageVerdict::RollBack { to }) =
+                    packages.app_exited(&pkg, &version, crashed).await
+                {
+                    tracing::warn!(app = %pkg, from = %version, %to, "upgrade rolled back after a crash loop");
+                }
+            });
+        }
         let waiters = std::mem::take(&mut app.stop_waiters);
         let configured = app.configured;
         let respawn = configured

@@ -57,12 +57,12 @@ pub(crate) async fn run(a: EventArgs) -> anyhow::Result<()> {
             Ok(Ok(Event::Incoming(Packet::ConnAck(ack))))
                 if ack.code != rumqttc::ConnectReturnCode::Success =>
             {
-                bail!(
-                    "the notification service refused the MQTT connection: {:?}",
-                    ack.code
-                );
+                bail!("{}", refusal(ack.code));
             }
             Ok(Ok(_)) => {}
+            Ok(Err(rumqttc::ConnectionError::ConnectionRefused(code))) => {
+                bail!("{}", refusal(code))
+            }
             Ok(Err(e)) => {
                 bail!("the notification service refused or closed the MQTT connection: {e}")
             }
@@ -120,4 +120,21 @@ pub(crate) async fn run(a: EventArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Why the broker refused the tool's CONNECT, in the device's terms.
+fn refusal(code: rumqttc::ConnectReturnCode) -> String {
+    use rumqttc::ConnectReturnCode as C;
+    let why = match code {
+        C::ServiceUnavailable => "server unavailable: its max-connections is reached",
+        C::NotAuthorized => {
+            "not authorized: this address is outside allow-clients, or the service requires \
+             a user name and password (authentication required)"
+        }
+        C::BadUserNamePassword => "bad user name or password",
+        C::RefusedProtocolVersion => "protocol version refused",
+        C::BadClientId => "client identifier refused",
+        C::Success => "success",
+    };
+    format!("the notification service refused the MQTT connection ({code:?}): {why}")
 }

@@ -13,11 +13,21 @@
 //!
 //! `jet-bench rpc --sessions 8 [--rate 1000]` measures unary calls per second from
 //! several sessions, or their latency at a fixed rate (see `rpc.rs`).
+//!
+//! `jet-bench apps --data-dir DIR [--python python/] [--pid PID]` measures on-box app
+//! start (commit -> the app's first action) and jetd's CPU with idle apps (see
+//! `apps.rs`).
+//!
+//! `jet-bench firewall --setup --terms 10000 --pid PID --flows 100 --pps 1000000` measures
+//! filter programming (terms/s), bind latency and the CPU of simulated flows (see
+//! `firewall.rs`).
 
+mod apps;
 mod bgp;
 mod config;
 mod count;
 mod events;
+mod firewall;
 mod rib;
 mod rpc;
 mod stats;
@@ -39,6 +49,42 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Cmd {
+    /// Firewall: FilterAdd/FilterModify terms/s, bind latency, CPU of simulated flows.
+    Firewall {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Terms in the programmed filter.
+        #[arg(long, default_value_t = 10_000)]
+        terms: u32,
+        /// FilterAdd + FilterModify runs.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+        /// FilterBindAdd + FilterBindDelete pairs timed.
+        #[arg(long, default_value_t = 200)]
+        binds: u32,
+        /// Unit the filter is bound to and flows enter.
+        #[arg(long, default_value = "ge-0/0/0.0")]
+        interface: String,
+        /// Simulated flows (with --pid).
+        #[arg(long, default_value_t = 100)]
+        flows: u32,
+        /// Packets per second of each flow.
+        #[arg(long, default_value_t = 1_000_000)]
+        pps: u64,
+        /// CPU measurement window, idle and with the flows.
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+        /// The device's process id: measure its CPU with and without the flows.
+        #[arg(long)]
+        pid: Option<u32>,
+        /// Commit an address on --interface and a route for the flows first.
+        #[arg(long)]
+        setup: bool,
+    },
     /// Connection setup + Login + OpCommandGet latency, one session after another.
     Session {
         /// `host:port` of the device's clear-text JET service.
@@ -154,6 +200,34 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = rib::Api::Current)]
         api: rib::Api,
     },
+    /// On-box app start latency (commit -> app up) and jetd's CPU with idle apps.
+    Apps {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// jetd's data directory (on this host): the apps are written to its scripts/jet.
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        /// Starts measured per kind of app.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// The OpenJET Python SDK directory (`python/`): also measure a Python app whose
+        /// first action is a JET call over the local socket.
+        #[arg(long)]
+        python: Option<std::path::PathBuf>,
+        /// Idle apps for the CPU measurement (needs --pid).
+        #[arg(long, default_value_t = 50)]
+        idle: usize,
+        /// jetd's process id, to read its CPU time.
+        #[arg(long)]
+        pid: Option<u32>,
+        /// Seconds of each CPU measurement window.
+        #[arg(long, default_value_t = 20)]
+        window: u64,
+    },
     /// Program N BGP-static routes (with attributes) through the BGP route service.
     Bgp {
         /// `host:port` of the device's clear-text JET service.
@@ -183,6 +257,36 @@ enum Cmd {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Cmd::Firewall {
+            target,
+            user,
+            terms,
+            runs,
+            binds,
+            interface,
+            flows,
+            pps,
+            seconds,
+            pid,
+            setup,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            firewall::run(firewall::FirewallArgs {
+                target,
+                user,
+                password,
+                terms,
+                runs: runs.max(1),
+                binds,
+                interface,
+                flows,
+                pps,
+                seconds,
+                pid,
+                setup,
+            })
+            .await
+        }
         Cmd::Session {
             target,
             user,
@@ -277,6 +381,30 @@ async fn main() -> anyhow::Result<()> {
                 get,
                 get_decode,
                 api,
+            })
+            .await
+        }
+        Cmd::Apps {
+            target,
+            user,
+            data_dir,
+            runs,
+            python,
+            idle,
+            pid,
+            window,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            apps::run(apps::AppsArgs {
+                target,
+                user,
+                password,
+                data_dir,
+                runs,
+                python,
+                idle,
+                pid,
+                window: std::time::Duration::from_secs(window),
             })
             .await
         }

@@ -145,6 +145,15 @@ const REQUEST: CommandNode = branch(
             ],
         ),
         branch(
+            "firewall",
+            "Perform firewall operations",
+            &[args(
+                "simulate-statistics-delay",
+                "Make firewall counter gets wait SECONDS for statistics (0 turns it off; over 10 s they answer TIMEOUT)",
+                false,
+            )],
+        ),
+        branch(
             "interface",
             "Perform interface operations",
             &[
@@ -252,6 +261,10 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
                     runnable: true,
                     takes_args: true,
                 },
+                leaf(
+                    "commands",
+                    "Show the operational commands that apps add",
+                ),
                 branch(
                     "client",
                     "Show extension-service client information",
@@ -295,6 +308,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
             runnable: true,
             takes_args: false,
         },
+        branch(
+            "flexible-tunnels",
+            "Show flexible tunnel information",
+            &[CommandNode {
+                word: "profiles",
+                help: "Show flexible tunnel profiles ([NAME] [brief|detail])",
+                children: &[leaf("brief", "Display brief output"), leaf("detail", "Display detailed output")],
+                runnable: true,
+                takes_args: true,
+            }],
+        ),
         CommandNode {
             word: "interfaces",
             help: "Show interface information ([NAME] [terse|extensive|descriptions])",
@@ -489,6 +513,7 @@ mod tests {
                 "configuration",
                 "extension-service",
                 "firewall",
+                "flexible-tunnels",
                 "interfaces",
                 "log",
                 "policer",
@@ -554,6 +579,67 @@ pub fn junos_commands() -> &'static [CommandNode] {
         }
         merge(COMMANDS, &trie)
     })
+}
+
+/// Help of the intermediate words of app-added commands.
+pub const APP_COMMAND_HELP: &str = "Commands added by apps";
+
+/// `base` with the operational commands that apps add (`words` and help each; see the
+/// device's `show extension-service commands`): each is runnable and takes free
+/// arguments. Built words are leaked: call it when the list changes, not per key.
+pub fn with_app_commands(
+    base: &'static [CommandNode],
+    commands: &[(Vec<String>, String)],
+) -> &'static [CommandNode] {
+    let mut level: Vec<CommandNode> = base.iter().map(copy_node).collect();
+    for (words, help) in commands {
+        insert_app_command(&mut level, words, help);
+    }
+    level.sort_by_key(|n| n.word);
+    Box::leak(level.into_boxed_slice())
+}
+
+fn copy_node(n: &'static CommandNode) -> CommandNode {
+    CommandNode {
+        word: n.word,
+        help: n.help,
+        children: n.children,
+        runnable: n.runnable,
+        takes_args: n.takes_args,
+    }
+}
+
+fn insert_app_command(level: &mut Vec<CommandNode>, words: &[String], help: &str) {
+    let Some((first, rest)) = words.split_first() else {
+        return;
+    };
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let i = match level.iter().position(|n| n.word == first.as_str()) {
+        Some(i) => i,
+        None => {
+            level.push(CommandNode {
+                word: leak(first),
+                help: APP_COMMAND_HELP,
+                children: &[],
+                runnable: false,
+                takes_args: false,
+            });
+            level.len() - 1
+        }
+    };
+    let node = &mut level[i];
+    if rest.is_empty() {
+        if !node.runnable {
+            node.runnable = true;
+            node.takes_args = true;
+            node.help = leak(help);
+        }
+        return;
+    }
+    let mut children: Vec<CommandNode> = node.children.iter().map(copy_node).collect();
+    insert_app_command(&mut children, rest, help);
+    children.sort_by_key(|n| n.word);
+    node.children = Box::leak(children.into_boxed_slice());
 }
 
 #[derive(Default)]

@@ -23,10 +23,12 @@ use crate::mgd::{
 };
 use crate::output::Format;
 use crate::packages::PackagesHandle;
+use crate::registrations::RegistrationsHandle;
 use crate::rib::{self, RibHandle};
 use crate::sessions::{Login, SessionId, SessionTable};
 use crate::status_source::StatusSource;
 use crate::syslog::SyslogHandle;
+use crate::tunnels::TunnelsHandle;
 use crate::vocab::apps::AppControl;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
@@ -74,6 +76,10 @@ struct Inner {
     syslog: SyslogHandle,
     firewall: FirewallHandle,
     packages: PackagesHandle,
+    /// APIs registered by apps, proxied by jsd.
+    registrations: RegistrationsHandle,
+    /// Flexible tunnel profiles.
+    tunnels: TunnelsHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -128,16 +134,19 @@ impl Device {
             ifd::mac_seed(&data_dir),
             mgd.committed.clone(),
             events.clone(),
+            sessions.watch_ends("interfaces"),
         );
         mgd.subsystems.add(ifd.subsystem());
         let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
+        let registrations = RegistrationsHandle::start(&data_dir).await;
         let firewall = FirewallHandle::start(
             Limits::default(),
             rib.clone(),
             ifd.watch(),
             mgd.committed.clone(),
             sessions.watch_ends("firewall"),
+            events.clone(),
         );
         let route_sources = AbortOnDropHandle::new(tokio::spawn(rib::sources::run(
             rib.clone(),
@@ -151,6 +160,8 @@ impl Device {
             sessions,
             rib,
             packages,
+            registrations,
+            tunnels: TunnelsHandle::start(),
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -192,6 +203,16 @@ impl Device {
     /// Installed app packages (`request system software add`).
     pub fn packages(&self) -> &PackagesHandle {
         &self.inner.packages
+    }
+
+    /// APIs registered by apps (`ApiRegister`), which jsd proxies.
+    pub fn registrations(&self) -> &RegistrationsHandle {
+        &self.inner.registrations
+    }
+
+    /// Flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`).
+    pub fn tunnels(&self) -> &TunnelsHandle {
+        &self.inner.tunnels
     }
 
     /// The device event bus.
@@ -366,6 +387,24 @@ impl Device {
     /// that is not a physical interface of the device.
     pub async fn simulate_link(&self, name: &str, up: bool) -> Result<(), DeviceError> {
         self.ifd().simulate_link(name, up).await
+    }
+
+    /// One JET Interfaces API (dcd) request of `client` (the client id, or `session-N`
+    /// for a session without one) on `session`: the objects it creates belong to the
+    /// client and are purged after its last session ends (see [`crate::ifd::api`]).
+    pub async fn interfaces_api(
+        &self,
+        client: &str,
+        session: SessionId,
+        op: crate::ifd::api::IfApiOp,
+    ) -> Result<crate::ifd::api::IfApiReply, crate::ifd::api::IfApiError> {
+        self.ifd().api(client, session, op).await
+    }
+
+    /// A copy of the JET Interfaces API objects, their owners and the clients' purge
+    /// state (for the older generation's attribute and owner queries, and tests).
+    pub async fn interfaces_api_state(&self) -> Result<crate::ifd::api::ApiState, DeviceError> {
+        self.ifd().api_state().await
     }
 
     // ---- syslog ----

@@ -84,6 +84,7 @@ impl EventRenderer {
             // Route changes need table names from the RIB: see `render_routes`.
             DeviceEvent::Route(_) => {}
             DeviceEvent::RouteTable(t) => evs.push(route_table(t)),
+            DeviceEvent::Firewall(f) => evs.push(firewall_filter(f)),
             DeviceEvent::Session(_) | DeviceEvent::Syslog(_) => {}
         }
         // Every event that Junos logs also goes out as /junos/events/syslog/<EVENT_ID>, from
@@ -222,6 +223,24 @@ fn route(c: &RouteChange, table: &str, nexthops: &[IpAddr]) -> Ev {
     Ev {
         topic: format!("/junos/events/kernel/route/{op}/{family}/{address}/{plen}"),
         id: format!("KERNEL_EVENT_ROUTE_{}", op.to_ascii_uppercase()),
+        severity: "info",
+        facility: "KERNEL".into(),
+        attributes: Value::Object(attrs),
+        retain: false,
+    }
+}
+
+/// `/junos/events/kernel/firewall/filter/{add,change,delete}/<filter>`: severity info,
+/// facility KERNEL, as the other kernel events.
+fn firewall_filter(f: &crate::vocab::firewall_events::FilterEvent) -> Ev {
+    let attrs: Map<String, Value> = f
+        .attributes()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::String(v)))
+        .collect();
+    Ev {
+        topic: f.topic(),
+        id: f.event_id(),
         severity: "info",
         facility: "KERNEL".into(),
         attributes: Value::Object(attrs),

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 
+use crate::vocab::firewall_events::FilterEvent;
 use crate::vocab::interface_events::InterfaceEvent;
 use crate::vocab::route::{RouteEvent, RouteTableEvent};
 use crate::vocab::session::SessionEvent;
@@ -43,6 +44,8 @@ pub enum DeviceEvent {
     Interface(InterfaceEvent),
     /// A syslog message (link traps, ...); see [`crate::syslog`].
     Syslog(SyslogEvent),
+    /// A firewall filter was added, changed, bound, unbound or deleted.
+    Firewall(FilterEvent),
 }
 
 /// A completed commit.

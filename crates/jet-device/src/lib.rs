@@ -40,10 +40,12 @@ mod mgd;
 pub mod op;
 pub mod output;
 pub mod packages;
+pub mod registrations;
 pub mod rib;
 pub mod sessions;
 mod status_source;
 pub mod syslog;
+pub mod tunnels;
 mod vocab;
 
 pub use crate::device::{AuthenticatedUser, Bootstrap, Device, DeviceOptions};

@@ -7,6 +7,8 @@
 //!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
 //!          ─► skip-authentication, no session slot yet? ─► take one, or RESOURCE_EXHAUSTED
 //!          ─► an app's session, method not in its package's permissions? ─► PERMISSION_DENIED
+//!          ─► a registered API's method? ─► login class check ─► proxy (proxy.rs)
+//!             (its skip_authentication lets TLS connections in without Login)
 //!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
 //!          ─► service
 //! ```
@@ -37,6 +39,27 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceSubscribe",
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceUnsubscribe",
     "/jnx.jet.routing.interfaces.Interfaces/InterfaceRefresh",
+    // The older generation's view of the same routing interfaces (svc/legacy_rt_interfaces.rs).
+    "/routing.RoutingInterface/RoutingInterfaceInitialize",
+    "/routing.RoutingInterface/RoutingInterfaceGet",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationRegister",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationUnregister",
+    "/routing.RoutingInterface/RoutingInterfaceNotificationRefresh",
+    // The older generation's dcd services, over the same objects (svc/legacy_interfaces.rs).
+    "/interface.InterfacesService/InterfaceCreate",
+    "/interface.InterfacesService/InterfaceDelete",
+    "/interface.InterfacesService/InterfaceLogicalCreate",
+    "/interface.InterfacesService/InterfaceLogicalDelete",
+    "/interface.InterfacesService/InterfaceFamilyCreate",
+    "/interface.InterfacesService/InterfaceFamilyDelete",
+    "/interface.InterfacesService/InterfaceAddressCreate",
+    "/interface.InterfacesService/InterfaceAddressDelete",
+    "/interface.InterfacesService/InterfaceRTAddressCreate",
+    "/interface.InterfacesService/InterfaceRTAddressDelete",
+    "/interface.AttrQueryService/InterfacesQueryAttribute",
+    "/interface.ObjectQueryService/isObjectOwner",
+    "/interface.TimeoutService/setClientTimeout",
+    "/interface.PublicIflService/isPublicIfl",
     "/jnx.jet.authentication.Authentication/Login",
     "/authentication.Login/LoginCheck",
     "/jnx.jet.management.Management/OpCommandGet",
@@ -69,6 +92,7 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/routing.Rib/RouteModify",
     "/routing.Rib/RouteUpdate",
     "/routing.Rib/RouteRemove",
+    "/routing.Rib/RouteRemoveMatching",
     "/routing.Rib/RouteGet",
     "/routing.Rib/RouteMonitorRegister",
     "/routing.Base/RoutePurgeTimeConfig",
@@ -95,6 +119,12 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerAdd",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerDelete",
     "/jnx.jet.firewall.Firewall/FiltersPurgeTimerGet",
+    // The dcd Interfaces service (issue 12; svc/interfaces.rs).
+    "/jnx.jet.interfaces.Interfaces/InterfaceAdd",
+    "/jnx.jet.interfaces.Interfaces/InterfaceUpdate",
+    "/jnx.jet.interfaces.Interfaces/InterfaceDelete",
+    "/jnx.jet.interfaces.Interfaces/InterfaceGet",
+    "/jnx.jet.interfaces.Interfaces/InterfaceUnitPermissionsGet",
     // The BGP route service (issue 12).
     "/jnx.jet.routing.bgp.Bgp/Initialize",
     "/jnx.jet.routing.bgp.Bgp/Cleanup",
@@ -106,11 +136,29 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.bgp.Bgp/RouteSubscribe",
     "/jnx.jet.routing.bgp.Bgp/RouteUnsubscribe",
     "/jnx.jet.routing.bgp.Bgp/RouteRefresh",
+    // The older generation's BGP route service, over the same BGP state (svc/bgp/legacy.rs).
+    "/routing.BgpRoute/BgpRouteInitialize",
+    "/routing.BgpRoute/BgpRouteCleanup",
+    "/routing.BgpRoute/BgpRouteAdd",
+    "/routing.BgpRoute/BgpRouteModify",
+    "/routing.BgpRoute/BgpRouteUpdate",
+    "/routing.BgpRoute/BgpRouteRemove",
+    "/routing.BgpRoute/BgpRouteGet",
+    "/routing.BgpRoute/BgpRouteMonitorRegister",
+    "/routing.BgpRoute/BgpRouteMonitorUnregister",
+    "/routing.BgpRoute/BgpRouteMonitorRefresh",
     // VersionDiscovery answers from this list (svc/version.rs).
     "/jnx.jet.version.VersionDiscovery/JunosVersionGet",
     "/jnx.jet.version.VersionDiscovery/ServiceListGet",
     "/jnx.jet.version.VersionDiscovery/RpcListGet",
     "/jnx.jet.version.VersionDiscovery/ServiceVersionGet",
+    // Flexible tunnel profiles (svc/flexible_tunnel.rs).
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelAdd",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelUpdate",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelDelete",
+    "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelGet",
+    // Registration: apps expose their own gRPC API through jsd (proxy.rs).
+    "/jnx.jet.registration.Registration/ApiRegister",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.
@@ -154,18 +202,41 @@ impl<S> Gate<S> {
         if is_open(path) {
             return Ok(());
         }
+        let implemented = IMPLEMENTED.contains(&path);
+        // A method jsd does not serve itself may belong to a registered API (proxy.rs).
+        let registered = if implemented {
+            None
+        } else {
+            self.shared
+                .device
+                .registrations()
+                .current()
+                .route(path)
+                .cloned()
+        };
         if !info.session.logged_in() {
-            if !self
+            let skip_all = self
                 .shared
                 .device
                 .committed()
                 .config
                 .jsd()
-                .skip_authentication
-            {
+                .skip_authentication;
+            // A registration's skip_authentication holds on secure channels only.
+            let skip_registered = registered
+                .as_ref()
+                .is_some_and(|r| r.registration.skip_authentication)
+                && info.session.transport == jet_device::Transport::Tls;
+            if !skip_all && !skip_registered {
+                let hint = match &registered {
+                    Some(r) if r.registration.skip_authentication => {
+                        " (its registration skips Login on TLS connections only)"
+                    }
+                    _ => "",
+                };
                 return Err(tonic::Status::unauthenticated(format!(
                     "{path}: this connection is not authenticated; call \
-                     jnx.jet.authentication.Authentication/Login first"
+                     jnx.jet.authentication.Authentication/Login first{hint}"
                 )));
             }
             // Normally a session since it was accepted; one accepted before
@@ -177,7 +248,22 @@ impl<S> Gate<S> {
             &info.session,
             path,
         )?;
-        if !IMPLEMENTED.contains(&path) {
+        if let Some(r) = &registered {
+            let need = r.rpc().class;
+            if let Some(login) = info.session.login() {
+                if !jet_device::registrations::class_allows(login.class, need) {
+                    return Err(tonic::Status::permission_denied(format!(
+                        "{path}: login class {} may not call this registered RPC \
+                         (registration '{}' requires {})",
+                        login.class.as_str(),
+                        r.registration.id,
+                        need.as_str()
+                    )));
+                }
+            }
+            return Ok(());
+        }
+        if !implemented {
             let known = jet_proto::method(path).is_some();
             return Err(tonic::Status::unimplemented(if known {
                 format!(

@@ -15,6 +15,7 @@ mod gate;
 mod limits;
 mod listener;
 pub mod local;
+mod proxy;
 mod session;
 mod svc;
 
@@ -50,6 +51,8 @@ pub(crate) struct Shared {
     pub(crate) rt_interfaces: Arc<svc::rt_interfaces::RtIfClients>,
     /// Subscriptions of the BGP route service.
     pub(crate) bgp_subs: Arc<svc::BgpSubscriptions>,
+    /// Channels to the targets of registered APIs (proxy.rs).
+    pub(crate) proxy: proxy::Channels,
 }
 
 /// A running jsd. [`Jsd::shutdown`] stops it gracefully; dropping it stops it at once
@@ -81,6 +84,7 @@ impl Jsd {
             bound: Mutex::new(Vec::new()),
             rt_interfaces: Default::default(),
             bgp_subs: Default::default(),
+            proxy: Default::default(),
         });
         device.add_commit_check(commit_check(shared.clone()));
         device.set_request_response_status(Arc::new(admission::AdmissionStatus {

@@ -55,6 +55,8 @@ pub fn oper_code(c: RibCode) -> OperCode {
         RibCode::TryAgain => OperCode::RequestNotDone,
         RibCode::RequestUnsupported => OperCode::RequestUnsupported,
         RibCode::MplsLabelInvalid | RibCode::MplsActionInvalid => OperCode::LabelInfoInvalid,
+        // Neither generation of the BGP service has ROUTE_API_VERSION_MISMATCH.
+        RibCode::RouteApiVersionMismatch => OperCode::RequestUnsupported,
         _ => OperCode::InternalError,
     }
 }

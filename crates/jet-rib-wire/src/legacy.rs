@@ -28,7 +28,7 @@ use prost::Message;
 use crate::convert::{self, Refusal};
 use crate::decode::{fast_set, DeleteRequest, Dialect, SetRequest};
 
-fn ip_in(a: &lbase::IpAddress) -> cpb::IpAddress {
+pub(crate) fn ip_in(a: &lbase::IpAddress) -> cpb::IpAddress {
     use cpb::ip_address::AddrFormat as C;
     use lbase::ip_address::AddrFormat as L;
     cpb::IpAddress {
@@ -39,7 +39,7 @@ fn ip_in(a: &lbase::IpAddress) -> cpb::IpAddress {
     }
 }
 
-fn ip_out(a: cpb::IpAddress) -> lbase::IpAddress {
+pub(crate) fn ip_out(a: cpb::IpAddress) -> lbase::IpAddress {
     use cpb::ip_address::AddrFormat as C;
     use lbase::ip_address::AddrFormat as L;
     lbase::IpAddress {
@@ -62,7 +62,8 @@ fn address_in(a: &lg::NetworkAddress) -> bpb::NetworkAddress {
     }
 }
 
-fn address_out(a: bpb::NetworkAddress) -> lg::NetworkAddress {
+/// A current-generation address as the legacy one.
+pub fn address_out(a: bpb::NetworkAddress) -> lg::NetworkAddress {
     use bpb::network_address::Af as C;
     use lg::network_address::Af as L;
     lg::NetworkAddress {
@@ -74,7 +75,7 @@ fn address_out(a: bpb::NetworkAddress) -> lg::NetworkAddress {
     }
 }
 
-fn table_in(t: &lg::RouteTable) -> bpb::RouteTable {
+pub(crate) fn table_in(t: &lg::RouteTable) -> bpb::RouteTable {
     use bpb::route_table::RouteTableFormat as C;
     use lg::route_table::RtTableFormat as L;
     bpb::RouteTable {
@@ -87,7 +88,7 @@ fn table_in(t: &lg::RouteTable) -> bpb::RouteTable {
     }
 }
 
-fn table_out(t: bpb::RouteTable) -> lg::RouteTable {
+pub(crate) fn table_out(t: bpb::RouteTable) -> lg::RouteTable {
     use bpb::route_table::RouteTableFormat as C;
     use lg::route_table::RtTableFormat as L;
     lg::RouteTable {

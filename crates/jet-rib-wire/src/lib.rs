@@ -37,6 +37,8 @@ pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod legacy;
+pub mod legacy_bgp;
+pub mod legacy_match;
 pub mod query;
 
 pub use decode::{check_against_prost, DeleteRequest, SetRequest};

@@ -599,10 +599,15 @@ fn generation_check(
     if old_legacy == legacy {
         return Ok(());
     }
-    let (was, now) = if old_legacy {
-        ("the older routing.Rib API", "jnx.jet.routing.rib.Rib")
+    let (older, current) = if old.proto == Proto::BgpStatic && old.bgp != 0 {
+        ("the older routing.BgpRoute API", "jnx.jet.routing.bgp.Bgp")
     } else {
-        ("jnx.jet.routing.rib.Rib", "the older routing.Rib API")
+        ("the older routing.Rib API", "jnx.jet.routing.rib.Rib")
+    };
+    let (was, now) = if old_legacy {
+        (older, current)
+    } else {
+        (current, older)
     };
     Err(EntryError::new(
         i,

@@ -19,6 +19,9 @@
 //! re-exported [`proto`] modules.
 
 pub mod firewall;
+pub mod interfaces;
+pub mod registration;
+pub mod tunnels;
 
 use std::time::Duration;
 
@@ -33,12 +36,17 @@ use proto::jnx::jet::authentication::authentication_client::AuthenticationClient
 use proto::jnx::jet::authentication::LoginRequest;
 use proto::jnx::jet::common::StatusCode;
 use proto::jnx::jet::firewall::firewall_client::FirewallClient;
+use proto::jnx::jet::interfaces::interfaces_client::InterfacesClient;
 use proto::jnx::jet::management::management_client::ManagementClient;
 use proto::jnx::jet::management::{
     config_set_request, op_command_get_request, ConfigCommit, ConfigLoadType, ConfigSetRequest,
     OpCommandGetRequest, OpCommandOutputFormat,
 };
+use proto::jnx::jet::registration::{
+    api_register_request, registration_client::RegistrationClient, ApiRegisterRequest,
+};
 use proto::jnx::jet::routing::base::base_client::BaseClient;
+use proto::jnx::jet::routing::rib::flexible_tunnel_client::FlexibleTunnelClient;
 use proto::jnx::jet::routing::rib::rib_client::RibClient;
 
 /// What can go wrong talking to a JET device.
@@ -289,6 +297,50 @@ impl JetClient {
     /// bindings and counters owned by this client id (see [`firewall`] for builders).
     pub fn firewall(&self) -> FirewallClient<Channel> {
         FirewallClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.interfaces.Interfaces` (dcd) client on this session: interfaces,
+    /// units, families, addresses and ARP/NDP entries owned by this client id (see
+    /// [`interfaces`] for builders).
+    pub fn interfaces(&self) -> InterfacesClient<Channel> {
+        InterfacesClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.routing.rib.FlexibleTunnel` client on this session (see [`tunnels`]
+    /// for profile builders).
+    pub fn flexible_tunnel(&self) -> FlexibleTunnelClient<Channel> {
+        FlexibleTunnelClient::new(self.channel())
+    }
+
+    /// A `jnx.jet.registration.Registration` client on this session.
+    pub fn registration(&self) -> RegistrationClient<Channel> {
+        RegistrationClient::new(self.channel())
+    }
+
+    /// Registers `api` (served by the app at `target`: `127.0.0.1:50051`, `[::1]:50051`
+    /// or `unix:/path`) under `id`; registering the same `id` again replaces it. After
+    /// this, calls of the API's RPCs on the device's JET port reach `target`.
+    /// `skip_authentication`: TLS clients may call them without Login.
+    pub async fn register_api(
+        &self,
+        id: &str,
+        target: &str,
+        api: &registration::Api,
+        skip_authentication: bool,
+    ) -> Result<(), Error> {
+        let req = ApiRegisterRequest {
+            input_type: Some(api_register_request::InputType::JsonString(api.to_json())),
+            target: target.into(),
+            id: id.into(),
+            skip_authentication,
+            ..Default::default()
+        };
+        let reply = self.registration().api_register(req).await?.into_inner();
+        match reply.status {
+            Some(s) if s.code == StatusCode::Success as i32 => Ok(()),
+            Some(s) => Err(Error::Failed(s.message)),
+            None => Err(Error::Failed("ApiRegister reply without a status".into())),
+        }
     }
 
     /// Runs an operational command (`show version`) and returns its whole output.

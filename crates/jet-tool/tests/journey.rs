@@ -1,5 +1,6 @@
 //! The developer's journey with the real `jet` binary against a device with jsd on a
-//! loopback port: keygen → new → package → deploy → installed, for Python and Rust.
+//! loopback port with appd: keygen → new → package → deploy → the app runs and answers
+//! `show NAME status`, for Python and Rust.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -59,6 +60,9 @@ async fn journey(lang: &str, name: &str, entry: &str) {
     assert!(w.join(&pkg).is_file());
 
     let d = device_trusting(&w.join("acme.pub")).await;
+    let apps = jet_apps::AppService::start(d.device().clone(), Default::default())
+        .await
+        .expect("appd");
     let addr = d.grpc_addr().to_string();
     let env = [
         ("JET_ADDRESS", addr.as_str()),
@@ -80,16 +84,26 @@ async fn journey(lang: &str, name: &str, entry: &str) {
         .await
         .expect("show version");
     assert!(v.contains(&format!("JET app {name} [1.0.0]")), "{v}");
-    // The command the app adds is declared and its script is installed; answering
-    // `show NAME status` through the CLI needs the app supervisor (issue 14).
-    let m = &d.device().packages().current().packages[name].manifest;
-    assert_eq!(m.commands[0].cli, format!("show {name} status"));
-    let script = installed.join(&m.commands[0].script);
-    let run = Command::new(&script).output().expect("script runs");
-    assert_eq!(
-        String::from_utf8_lossy(&run.stdout).trim(),
-        format!("{name} status: running")
-    );
+    // The device runs the app and answers the command it adds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !apps
+        .status()
+        .await
+        .iter()
+        .any(|r| r.spec.name == name && r.state == jet_apps::AppState::Running)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} never ran: {:?}",
+            apps.status().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let status = c
+        .op_command(&format!("show {name} status"), OutputFormat::Text)
+        .await
+        .expect("the app's command");
+    assert_eq!(status.trim(), format!("{name} status: running"));
 
     let out = tokio::task::block_in_place(|| jet(w, &["remove", name], &env));
     assert!(

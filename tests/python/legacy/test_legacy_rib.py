@@ -149,3 +149,68 @@ def test_route_monitor_register_dumps_the_table_then_streams_changes(routed, leg
 
     bad = app("Monitor", table="nosuch.inet.0", expect=1)["events"]
     assert bad[0]["status"] == "TABLE_INVALID"
+
+
+def test_route_remove_matching_removes_only_the_callers_matching_routes(routed, legacy):
+    app = legacy(routed, CLIENT)
+    other = legacy(routed, "py-legacy-other")
+    mine = [{"prefix": "10.50.0.0/16", "gw": "192.0.2.1"},
+            {"prefix": "10.50.1.0/24", "gw": "192.0.2.1", "cookie": 1},
+            {"prefix": "10.50.1.0/24", "gw": "192.0.2.1", "cookie": 2, "tag": 7},
+            {"prefix": "10.50.2.0/24", "gw": "192.0.2.1", "tag": 7},
+            {"prefix": "10.51.0.0/24", "gw": "192.0.2.1"}]
+    assert app("RouteAdd", routes=mine)["status"] == "SUCCESS"
+    assert other("RouteAdd", routes=[{"prefix": "10.50.3.0/24", "gw": "192.0.2.1"}])["status"] == "SUCCESS"
+
+    def left(who):
+        got = who("RouteGet", prefix="10.48.0.0/12", match="EXACT_OR_LONGER", count=100)
+        return sorted(f'{x["prefix"]}#{x["cookie"]}' for x in got["routes"])
+
+    # EXACT with a cookie: that path only.
+    r = app("RouteRemoveMatching", prefix="10.50.1.0/24", match="EXACT", cookie=1)
+    assert (r["status"], r["completed"]) == ("SUCCESS", 1)
+    # Tags narrow the match (tag 7 on two routes under 10.50/16).
+    r = app("RouteRemoveMatching", prefix="10.50.0.0/16", match="EXACT_OR_LONGER", tags={0: 7})
+    assert (r["status"], r["completed"]) == ("SUCCESS", 2)
+    assert left(app) == ["10.50.0.0/16#0", "10.50.3.0/24#0", "10.51.0.0/24#0"]
+    # BEST (the default) removes at the longest of the caller's covering destinations;
+    # the other client's 10.50.3.0/24 is never touched.
+    r = app("RouteRemoveMatching", prefix="10.50.3.1/32")
+    assert (r["status"], r["completed"]) == ("SUCCESS", 1)
+    # Nothing left to match: success with no operations.
+    r = app("RouteRemoveMatching", prefix="10.50.0.0/16", match="EXACT_OR_LONGER")
+    assert (r["status"], r["completed"]) == ("SUCCESS", 0)
+    # No destination: the whole table (of the caller's own routes).
+    r = app("RouteRemoveMatching")
+    assert (r["status"], r["completed"]) == ("SUCCESS", 1)
+    assert left(app) == ["10.50.3.0/24#0"]
+
+    # Documented failures, with the field named in openjet-message.
+    r = app("RouteRemoveMatching", no_table=True)
+    assert r["status"] == "TABLE_INVALID" and "key.table" in r["message"]
+    r = app("RouteRemoveMatching", table="nosuch.inet.0")
+    assert r["status"] == "TABLE_INVALID" and "nosuch.inet.0" in r["message"]
+    r = app("RouteRemoveMatching", prefix="10.50.0.0/33", match="EXACT")
+    assert r["status"] == "PREFIX_LEN_TOO_LONG" and "key.dest_prefix" in r["message"]
+    r = app("RouteRemoveMatching", match_number=7)
+    assert r["status"] == "REQUEST_INVALID" and "match_type 7" in r["message"]
+    r = app("RouteRemoveMatching", tags={4: 1})
+    assert r["status"] == "REQUEST_INVALID" and "extended_match.tags" in r["message"]
+
+
+def test_route_remove_matching_leaves_the_new_generations_routes(routed, legacy):
+    app = legacy(routed, CLIENT)
+    assert app("RouteAdd", routes=[{"prefix": "10.52.1.0/24", "gw": "192.0.2.1"}])["status"] == "SUCCESS"
+    ch = routed.logged_in(routed.clear_channel(), client_id=CLIENT)
+    try:
+        rib = rib_grpc.RibStub(ch)
+        rib.RouteInitialize(rib_pb2.RouteInitializeRequest(), timeout=30)
+        r = rib.RouteAdd(rib_pb2.RouteUpdateRequest(routes=[route("10.52.2.0/24")]), timeout=30)
+        assert r.sub_code == rib_pb2.SUCCESS
+        r = app("RouteRemoveMatching", prefix="10.52.0.0/16", match="EXACT_OR_LONGER")
+        assert (r["status"], r["completed"]) == ("SUCCESS", 1)
+        msgs = list(rib.RouteGet(rib_pb2.RouteGetRequest(
+            key=key("10.52.0.0/16"), match_type=rib_pb2.EXACT_OR_LONGER, route_count=10), timeout=30))
+        assert [prefix_of(e) for m in msgs for e in m.routes] == ["10.52.2.0/24"]
+    finally:
+        ch.close()

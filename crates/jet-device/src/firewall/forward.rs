@@ -29,6 +29,23 @@ pub struct Load {
     pub bytes: f64,
 }
 
+impl Load {
+    /// `share` of the load in whole packets of the load's mean size (so that a counter's
+    /// bytes stay a multiple of the packet size).
+    pub fn share(self, share: f64) -> Count {
+        let packets = (self.packets * share).round();
+        let size = if self.packets > 0.0 {
+            self.bytes / self.packets
+        } else {
+            0.0
+        };
+        Count {
+            packets: packets as u64,
+            bytes: (packets * size).round() as u64,
+        }
+    }
+}
+
 /// Decides the out-of-spec share of traffic a policer instance sees.
 pub trait PolicerJudge {
     /// The share (0..=1) of `load` through policer instance `instance` of `filter` that
@@ -348,10 +365,11 @@ fn run_filter(
     step
 }
 
+/// Counts `share` of `load` in whole packets, each of the load's mean size, so that
+/// bytes stay a multiple of the packet size.
 fn add(c: &mut Count, load: Load, share: f64) {
-    let packets = (load.packets * share).round() as u64;
-    let bytes = (load.bytes * share).round() as u64;
-    c.add(packets, bytes);
+    let n = load.share(share);
+    c.add(n.packets, n.bytes);
 }
 
 /// Runs the filters bound at `point`/`dir` (client and configured, in binding order).

@@ -23,12 +23,14 @@ mod validate;
 #[cfg(test)]
 mod state_tests;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::task::AbortOnDropHandle;
 
+pub use crate::vocab::firewall_events::{FilterEvent, FilterOp};
 pub use classify::{Classifier, Packet, Verdict};
 pub use error::FirewallError;
 pub use flows::{FlowSpec, UnitTraffic};
@@ -38,6 +40,7 @@ pub use state::{FirewallState, Limits, Origin};
 pub use task::{FwOp, FwReply, LogEntry, Plane, MAX_LOG, TICK};
 pub use validate::MAX_NAME;
 
+use crate::events::EventBus;
 use crate::mgd::Committed;
 use crate::rib::RibHandle;
 use crate::sessions::{SessionEnds, SessionId};
@@ -71,6 +74,7 @@ impl FirewallHandle {
         ifs: watch::Receiver<Arc<InterfacesSnapshot>>,
         config: watch::Receiver<Arc<Committed>>,
         ends: SessionEnds,
+        events: EventBus,
     ) -> FirewallHandle {
         let shared = Arc::new(task::Shared {
             plane: RwLock::new(Plane {
@@ -78,6 +82,7 @@ impl FirewallHandle {
                 ..Plane::default()
             }),
             start: tokio::time::Instant::now(),
+            stats_delay_ms: AtomicU64::new(0),
         });
         let (tx, rx) = mpsc::channel(FIREWALL_QUEUE);
         let t = task::FwTask {
@@ -87,6 +92,8 @@ impl FirewallHandle {
             config,
             judge: Default::default(),
             last_tick: tokio::time::Instant::now(),
+            events,
+            versions: Default::default(),
         };
         let join = tokio::spawn(t.run(rx, ends));
         FirewallHandle {
@@ -126,13 +133,36 @@ impl FirewallHandle {
         if !is_get {
             return fut.await;
         }
-        match tokio::time::timeout(COUNTER_TIMEOUT, fut).await {
+        // The simulated PFE answers statistics requests after the delay set by
+        // `request firewall simulate-statistics-delay` (none by default).
+        let delay = Duration::from_millis(self.shared.stats_delay_ms.load(Ordering::Relaxed));
+        let delayed = async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            fut.await
+        };
+        match tokio::time::timeout(COUNTER_TIMEOUT, delayed).await {
             Ok(r) => r,
             Err(_) => Err(FirewallError::Timeout(format!(
                 "statistics could not be fetched within {} s",
                 COUNTER_TIMEOUT.as_secs()
             ))),
         }
+    }
+
+    /// Makes counter gets wait `delay` for the (simulated) forwarding plane's statistics
+    /// before they are served (`request firewall simulate-statistics-delay SECONDS`), so
+    /// that an app can meet the contract's TIMEOUT: a get still waiting after
+    /// [`COUNTER_TIMEOUT`] answers it. Zero turns the delay off.
+    pub fn set_stats_delay(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.shared.stats_delay_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// The delay set by [`FirewallHandle::set_stats_delay`].
+    pub fn stats_delay(&self) -> Duration {
+        Duration::from_millis(self.shared.stats_delay_ms.load(Ordering::Relaxed))
     }
 
     /// Walks one packet through the device (`test forwarding packet`), counting it.

@@ -366,8 +366,9 @@ impl FirewallState {
         let f = self.owned_filter(client, name, Some(family))?;
         let mut terms = f.terms.clone();
         let old_len = terms.len();
+        let mut index = TermIndex::new();
         for op in ops {
-            apply_op(name, &mut terms, op)?;
+            apply_op(name, &mut terms, &mut index, op)?;
         }
         self.check_term_limits(name, terms.len(), old_len)?;
         validate::terms(name, family, &terms, self.policer_exists())?;
@@ -666,13 +667,49 @@ impl FirewallState {
 }
 
 /// Applies one FilterModify operation to `terms`.
-fn apply_op(filter: &str, terms: &mut Vec<Term>, op: TermOp) -> Result<(), FirewallError> {
-    let pos = |terms: &[Term], n: &str| terms.iter().position(|t| t.name == n);
-    let place = |terms: &[Term], p: &Placement, term: &str| -> Result<usize, FirewallError> {
+/// Term positions by name for a run of FilterModify operations: kept up to date by
+/// the operations that do not shift terms (replace in place, add at or delete from the
+/// end), rebuilt on the next lookup after one that does. Replacing or appending every
+/// term of a large filter is then linear, not quadratic.
+struct TermIndex {
+    map: std::collections::HashMap<String, usize>,
+    dirty: bool,
+}
+
+impl TermIndex {
+    fn new() -> TermIndex {
+        TermIndex {
+            map: std::collections::HashMap::new(),
+            dirty: true,
+        }
+    }
+
+    fn pos(&mut self, terms: &[Term], name: &str) -> Option<usize> {
+        if self.dirty {
+            self.map.clear();
+            self.map
+                .extend(terms.iter().enumerate().map(|(i, t)| (t.name.clone(), i)));
+            self.dirty = false;
+        }
+        self.map.get(name).copied()
+    }
+}
+
+fn apply_op(
+    filter: &str,
+    terms: &mut Vec<Term>,
+    index: &mut TermIndex,
+    op: TermOp,
+) -> Result<(), FirewallError> {
+    let place = |terms: &[Term],
+                 index: &mut TermIndex,
+                 p: &Placement,
+                 term: &str|
+     -> Result<usize, FirewallError> {
         match p {
             Placement::End => Ok(terms.len()),
             Placement::Before(r) | Placement::After(r) => {
-                let i = pos(terms, r).ok_or_else(|| {
+                let i = index.pos(terms, r).ok_or_else(|| {
                     invalid!("filter '{filter}' term '{term}': adjacency term '{r}' does not exist")
                 })?;
                 Ok(if matches!(p, Placement::After(_)) {
@@ -685,30 +722,45 @@ fn apply_op(filter: &str, terms: &mut Vec<Term>, op: TermOp) -> Result<(), Firew
     };
     match op {
         TermOp::Add(t, p) => {
-            if pos(terms, &t.name).is_some() {
+            if index.pos(terms, &t.name).is_some() {
                 return Err(invalid!(
                     "filter '{filter}' term '{}': term already exists (use TERM_OPERATION_REPLACE)",
                     t.name
                 ));
             }
-            let at = place(terms, &p, &t.name)?;
+            let at = place(terms, index, &p, &t.name)?;
+            if at == terms.len() {
+                if !index.dirty {
+                    index.map.insert(t.name.clone(), at);
+                }
+            } else {
+                index.dirty = true;
+            }
             terms.insert(at, t);
         }
         TermOp::Delete(n) => {
-            let i = pos(terms, &n)
+            let i = index
+                .pos(terms, &n)
                 .ok_or_else(|| invalid!("filter '{filter}' term '{n}': term does not exist"))?;
             terms.remove(i);
+            if i == terms.len() {
+                index.map.remove(&n);
+            } else {
+                index.dirty = true;
+            }
         }
         TermOp::Replace(t, p) => {
-            let i = pos(terms, &t.name).ok_or_else(|| {
+            let i = index.pos(terms, &t.name).ok_or_else(|| {
                 invalid!("filter '{filter}' term '{}': term does not exist", t.name)
             })?;
             if p == Placement::End {
                 terms[i] = t;
             } else {
                 terms.remove(i);
-                let at = place(terms, &p, &t.name)?;
+                index.dirty = true;
+                let at = place(terms, index, &p, &t.name)?;
                 terms.insert(at, t);
+                index.dirty = true;
             }
         }
     }

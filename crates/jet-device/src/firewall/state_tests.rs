@@ -148,6 +148,55 @@ fn filter_modify_adds_before_and_after_replaces_and_deletes_in_order() {
 }
 
 #[test]
+fn long_runs_of_modify_operations_keep_positions_right() {
+    // Replacing and appending every term (the indexed, linear case), mixed with moves,
+    // deletes of the last and of middle terms, and inserts before and after: the result
+    // must be what the same operations give one by one.
+    let mut st = FirewallState::new(Limits::default());
+    let n = 2_000u32;
+    let terms = (0..n).map(|i| port_term(&format!("t{i}"), i, i)).collect();
+    st.filter_add("app", "f", FwFamily::Inet, terms).unwrap();
+    let mut ops: Vec<TermOp> = (0..n)
+        .map(|i| TermOp::Replace(port_term(&format!("t{i}"), i + 1, i + 1), Placement::End))
+        .collect();
+    ops.extend((0..10).map(|i| TermOp::Add(port_term(&format!("n{i}"), 1, 1), Placement::End)));
+    ops.push(TermOp::Delete("n9".into()));
+    ops.push(TermOp::Delete("t5".into()));
+    ops.push(TermOp::Add(
+        port_term("b", 1, 1),
+        Placement::Before("t0".into()),
+    ));
+    ops.push(TermOp::Add(
+        port_term("a", 1, 1),
+        Placement::After("t7".into()),
+    ));
+    ops.push(TermOp::Replace(
+        port_term("t1", 7, 7),
+        Placement::After("n8".into()),
+    ));
+    ops.push(TermOp::Replace(port_term("t2", 7, 7), Placement::End));
+    ops.push(TermOp::Delete("n8".into()));
+    ops.push(TermOp::Add(
+        port_term("c", 1, 1),
+        Placement::After("t1".into()),
+    ));
+    st.filter_modify("app", "f", FwFamily::Inet, ops).unwrap();
+    let mut want: Vec<String> = vec!["b".into(), "t0".into()];
+    want.extend((2..n).filter(|&i| i != 5).map(|i| format!("t{i}")));
+    let at = want.iter().position(|t| t == "t7").unwrap() + 1;
+    want.insert(at, "a".into());
+    want.extend((0..8).map(|i| format!("n{i}")));
+    want.extend(["t1".to_owned(), "c".to_owned()]);
+    assert_eq!(names(&st, "f"), want);
+    let f = &st.api["f"];
+    let t1 = f.terms.iter().find(|t| t.name == "t1").unwrap();
+    assert_eq!(t1.matches.ranges[0].1[0].lo, 7, "t1 replaced and moved");
+    let t3 = f.terms.iter().find(|t| t.name == "t3").unwrap();
+    assert_eq!(t3.matches.ranges[0].1[0].lo, 4, "t3 replaced in place");
+    assert_eq!(st.api_terms, f.terms.len());
+}
+
+#[test]
 fn other_clients_cannot_touch_a_filter_or_policer() {
     let mut st = FirewallState::new(Limits::default());
     st.filter_add("app", "f", FwFamily::Inet, vec![term("a", None, None)])

@@ -23,9 +23,11 @@ use super::flows::{account, Flow, FlowSpec, RateJudge, UnitTraffic};
 use super::forward::{walk, Load, SinglePacket, Trace, WalkError};
 use super::model::{BindPoint, Binding, Count, FwFamily, Policer, Term, TermOp};
 use super::state::{FirewallState, NEVER_PURGE, PURGE_RANGE};
+use crate::events::{DeviceEvent, EventBus};
 use crate::mgd::Committed;
 use crate::rib::RibHandle;
 use crate::sessions::{SessionEnd, SessionEnds, SessionId};
+use crate::vocab::firewall_events::{FilterEvent, FilterOp};
 use crate::vocab::interfaces::InterfacesSnapshot;
 
 /// How often flows are accounted.
@@ -223,6 +225,8 @@ pub(super) enum FwRequest {
 pub(super) struct Shared {
     pub(super) plane: RwLock<Plane>,
     pub(super) start: Instant,
+    /// How long counter gets wait for the simulated PFE's statistics, in ms.
+    pub(super) stats_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -238,6 +242,10 @@ pub(super) struct FwTask {
     pub(super) config: watch::Receiver<Arc<Committed>>,
     pub(super) judge: RateJudge,
     pub(super) last_tick: Instant,
+    /// Where filter events go (eventd publishes them as jet-events).
+    pub(super) events: EventBus,
+    /// The version of every filter that has had an event: (family, name) → last version.
+    pub(super) versions: BTreeMap<(FwFamily, String), u64>,
 }
 
 impl FwTask {
@@ -269,17 +277,113 @@ impl FwTask {
                     if changed.is_err() { return; }
                     self.load_config();
                 }
-                () = sleep_until(purge_at) => {
-                    let now = self.shared.now_ms();
-                    for (client, filters) in self.write().fw.purge_due(now) {
-                        tracing::info!(%client, ?filters, "firewall purge timer fired; client filters removed");
-                    }
-                }
+                () = sleep_until(purge_at) => self.purge(),
                 () = tokio::time::sleep_until(tick_at), if flowing => self.tick(),
             }
             if !flowing {
                 self.last_tick = Instant::now();
             }
+        }
+    }
+
+    fn purge(&mut self) {
+        let now = self.shared.now_ms();
+        let mut plane = self.write();
+        let families: BTreeMap<String, FwFamily> = plane
+            .fw
+            .api
+            .values()
+            .map(|f| (f.name.clone(), f.family))
+            .collect();
+        let purged = plane.fw.purge_due(now);
+        drop(plane);
+        for (client, filters) in purged {
+            tracing::info!(%client, ?filters, "firewall purge timer fired; client filters removed");
+            for name in filters {
+                let family = families.get(&name).copied().unwrap_or(FwFamily::Inet);
+                self.emit(FilterOp::Delete, family, &name, &client, "", "purge");
+            }
+        }
+    }
+
+    /// Emits a filter event (versions count per filter; an add starts again at 1).
+    fn emit(
+        &mut self,
+        op: FilterOp,
+        family: FwFamily,
+        name: &str,
+        client: &str,
+        interface: &str,
+        flags: &str,
+    ) {
+        let key = (family, name.to_owned());
+        let version = match op {
+            FilterOp::Add => 1,
+            _ => self.versions.get(&key).map_or(1, |v| v + 1),
+        };
+        if op == FilterOp::Delete {
+            self.versions.remove(&key);
+        } else {
+            self.versions.insert(key, version);
+        }
+        self.events.emit(DeviceEvent::Firewall(FilterEvent {
+            op,
+            name: name.to_owned(),
+            family: family.as_str().to_owned(),
+            version,
+            client: client.to_owned(),
+            interface: interface.to_owned(),
+            flags: flags.to_owned(),
+        }));
+    }
+
+    /// The events of a client request that succeeded.
+    fn emit_client(&mut self, client: &str, op: &FwOp) {
+        let bind_point = |b: &Binding| match &b.point {
+            BindPoint::Interface(n) | BindPoint::ForwardingTable(n) => n.clone(),
+            other => other.to_string(),
+        };
+        match op {
+            FwOp::FilterAdd { name, family, .. } => {
+                self.emit(FilterOp::Add, *family, name, client, "", "")
+            }
+            FwOp::FilterModify { name, family, .. } => {
+                self.emit(FilterOp::Change, *family, name, client, "", "")
+            }
+            FwOp::FilterDelete { name, family } => {
+                self.emit(FilterOp::Delete, *family, name, client, "", "")
+            }
+            FwOp::BindAdd {
+                name,
+                family,
+                binding,
+            } => {
+                let flags = format!("bind-{}", binding.direction.as_str());
+                self.emit(
+                    FilterOp::Change,
+                    *family,
+                    name,
+                    client,
+                    &bind_point(binding),
+                    &flags,
+                )
+            }
+            FwOp::BindDelete {
+                name,
+                family,
+                binding,
+            } => {
+                let flags = format!("unbind-{}", binding.direction.as_str());
+                self.emit(
+                    FilterOp::Change,
+                    *family,
+                    name,
+                    client,
+                    &bind_point(binding),
+                    &flags,
+                )
+            }
+            _ => {}
         }
     }
 
@@ -310,7 +414,24 @@ impl FwTask {
             );
             next.insert((family, name), f);
         }
+        let mut changes = Vec::new();
+        for (key, f) in &next {
+            match fw.config.get(key) {
+                None => changes.push((FilterOp::Add, key.clone())),
+                Some(old) if old.terms != f.terms => changes.push((FilterOp::Change, key.clone())),
+                Some(_) => {}
+            }
+        }
+        for key in fw.config.keys() {
+            if !next.contains_key(key) {
+                changes.push((FilterOp::Delete, key.clone()));
+            }
+        }
         fw.config = next;
+        drop(plane);
+        for (op, (family, name)) in changes {
+            self.emit(op, family, &name, "", "", "configuration");
+        }
     }
 
     fn session_ended(&mut self, end: &SessionEnd) {
@@ -333,7 +454,11 @@ impl FwTask {
                 op,
                 reply,
             } => {
+                let event = op.clone();
                 let out = self.client_op(&client, session, op);
+                if out.is_ok() {
+                    self.emit_client(&client, &event);
+                }
                 let _ = reply.send(out);
             }
             FwRequest::Forward { packet, reply } => {
@@ -546,9 +671,19 @@ impl FwTask {
                 if packets <= 0.0 || flow.samples.is_empty() {
                     continue;
                 }
-                let per = packets / flow.samples.len() as f64;
+                // Whole packets per sample: the remainder goes one each to the first
+                // samples, starting at a place that moves every tick.
+                let n = flow.samples.len() as u64;
+                let total = packets as u64;
+                let (base, rem) = (total / n, total % n);
+                let start = flow.sent.packets % n;
                 let size = f64::from(flow.spec.size);
-                for p in &flow.samples {
+                for (i, p) in flow.samples.iter().enumerate() {
+                    let extra = u64::from((i as u64 + n - start) % n < rem);
+                    let per = (base + extra) as f64;
+                    if per == 0.0 {
+                        continue;
+                    }
                     let load = Load {
                         packets: per,
                         bytes: per * size,
@@ -593,10 +728,7 @@ impl FwTask {
 }
 
 fn count(load: Load, share: f64) -> Count {
-    Count {
-        packets: (load.packets * share).round() as u64,
-        bytes: (load.bytes * share).round() as u64,
-    }
+    load.share(share)
 }
 
 async fn sleep_until(at: Option<Instant>) {

@@ -20,7 +20,9 @@ pub(crate) fn interfaces_conf(config: &Config) -> Vec<IfdConf> {
             disabled: d.disabled,
             mtu: d.mtu,
             speed: d.speed,
+            vlan_tagging: d.vlan_tagging,
             units: d.units.iter().map(unit).collect(),
+            ..IfdConf::default()
         })
         .collect()
 }
@@ -33,6 +35,7 @@ fn unit(u: &IflCfg) -> IflConf {
             addresses: addresses(&u.inet),
             input_filter: u.filters.inet_input.clone(),
             output_filter: u.filters.inet_output.clone(),
+            neighbors: Vec::new(),
         });
     }
     if u.family_inet6 || !u.inet6.is_empty() {
@@ -41,6 +44,7 @@ fn unit(u: &IflCfg) -> IflConf {
             addresses: addresses(&u.inet6),
             input_filter: u.filters.inet6_input.clone(),
             output_filter: u.filters.inet6_output.clone(),
+            neighbors: Vec::new(),
         });
     }
     if u.mpls {
@@ -49,6 +53,7 @@ fn unit(u: &IflCfg) -> IflConf {
             addresses: Vec::new(),
             input_filter: None,
             output_filter: None,
+            neighbors: Vec::new(),
         });
     }
     IflConf {
@@ -57,6 +62,8 @@ fn unit(u: &IflCfg) -> IflConf {
         disabled: u.disabled,
         vlan_id: u.vlan_id,
         families,
+        api_owner: None,
+        tunnel: None,
     }
 }
 
@@ -67,6 +74,7 @@ fn addresses(prefixes: &[IpPrefix]) -> Vec<AddressConf> {
             local: p.addr,
             prefix_len: p.len,
             primary: false,
+            api: false,
         })
         .collect()
 }

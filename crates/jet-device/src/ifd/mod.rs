@@ -25,19 +25,26 @@
 //! subscribe first, then take the snapshot, then apply events (each event carries the
 //! object's full attributes, so applying one twice is harmless).
 //!
+//! Objects configured through the JET Interfaces API (dcd) are the subject of [`api`]:
+//! they join the configured ones in the snapshot, marked with their owner
+//! (`Ifd::api_owner`, `Ifl::api_owner`, `IfAddress::api`), and are never written into the
+//! configuration.
+//!
 //! Not simulated: traffic (counters are zeros; `Carrier transitions` counts simulated
 //! flaps), IPv6 link-local addresses, internal units (`lo0.16384`).
 
+pub mod api;
 mod glue;
 pub(crate) mod model;
 mod task;
 
-pub use self::model::{AddressConf, FamilyConf, IfdConf, IflConf, GE_PORTS};
+pub use self::model::{AddressConf, FamilyConf, IfdConf, IflConf, GE_PORTS, MAX_PSEUDO_IFD};
 pub use crate::vocab::interface_events::{
     ChangeOp, IfFlags, IfaEvent, IfdEvent, IffEvent, IflEvent, InterfaceEvent,
 };
 pub use crate::vocab::interfaces::{
     Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot, MacAddr, Mtu, Speed,
+    StaticNeighbor, Tunnel, TunnelEncap, TunnelSource,
 };
 
 pub(crate) use self::task::IfdHandle;

@@ -16,6 +16,7 @@ use crate::vocab::interface_events::{
 };
 use crate::vocab::interfaces::{
     Family, FamilyKind, IfAddress, Ifd, IfdKind, Ifl, InterfacesSnapshot, MacAddr, Mtu, Speed,
+    StaticNeighbor, Tunnel,
 };
 use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
 
@@ -43,6 +44,10 @@ const ETHERNET_HEADER: u32 = 14;
 const MPLS_LABEL_ROOM: u32 = 12;
 /// Simulated PID of mib2d, which reports link traps.
 const MIB2D_PID: u32 = 2270;
+/// Highest N of `aeN` and `ftiN` this device creates.
+pub const MAX_PSEUDO_IFD: u32 = 127;
+/// The MAC "port" byte of `aeN` is `AE_MAC_BASE + N`.
+const AE_MAC_BASE: u8 = 0x80;
 
 /// `interfaces NAME` as the subsystem needs it (built from the configuration view).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,6 +62,14 @@ pub struct IfdConf {
     pub mtu: Option<u32>,
     /// `speed` keyword (`1g`, `100m`, `auto`).
     pub speed: Option<String>,
+    /// `vlan-tagging`.
+    pub vlan_tagging: bool,
+    /// `mac` (current MAC address; set through the JET Interfaces API).
+    pub mac: Option<MacAddr>,
+    /// Member links of an aggregate (`aeN`).
+    pub members: Vec<String>,
+    /// The JET client owning the interface's API objects (see `ifd::api`).
+    pub api_owner: Option<String>,
     /// `unit N`.
     pub units: Vec<IflConf>,
 }
@@ -74,10 +87,14 @@ pub struct IflConf {
     pub vlan_id: Option<u16>,
     /// `family ...`, at most one per kind.
     pub families: Vec<FamilyConf>,
+    /// The JET client that created the unit (`None`: the configuration did).
+    pub api_owner: Option<String>,
+    /// Tunnel of an FTI unit.
+    pub tunnel: Option<Tunnel>,
 }
 
 /// `family inet|inet6|mpls`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FamilyConf {
     /// Which family.
     pub kind: FamilyKind,
@@ -87,6 +104,8 @@ pub struct FamilyConf {
     pub input_filter: Option<String>,
     /// `filter output`.
     pub output_filter: Option<String>,
+    /// Static ARP/NDP entries.
+    pub neighbors: Vec<StaticNeighbor>,
 }
 
 /// `address A/L`.
@@ -98,6 +117,8 @@ pub struct AddressConf {
     pub prefix_len: u8,
     /// `primary`.
     pub primary: bool,
+    /// Configured through the JET Interfaces API.
+    pub api: bool,
 }
 
 /// What one change produced.
@@ -107,11 +128,14 @@ pub(crate) struct Changes {
     pub(crate) events: Vec<InterfaceEvent>,
     /// Syslog events (link traps).
     pub(crate) syslog: Vec<SyslogEvent>,
+    /// The snapshot changed in a way no event describes (static ARP entries, API marks,
+    /// aggregate members): it must be published all the same.
+    pub(crate) quiet: bool,
 }
 
 impl Changes {
     pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.syslog.is_empty()
+        self.events.is_empty() && self.syslog.is_empty() && !self.quiet
     }
 }
 
@@ -207,27 +231,61 @@ impl Model {
             }
         }
         let events = diff(&self.current, &next);
-        if events.is_empty() && syslog.is_empty() {
+        let quiet = events.is_empty() && syslog.is_empty() && next.ifds != self.current.ifds;
+        if events.is_empty() && syslog.is_empty() && !quiet {
             return Changes::default();
         }
         self.current = next;
-        Changes { events, syslog }
+        Changes {
+            events,
+            syslog,
+            quiet,
+        }
     }
 
-    /// Builds the snapshot the inputs describe.
+    /// Builds the snapshot the inputs describe: the hardware, then the aggregates and
+    /// flexible tunnel interfaces the inputs name (an aggregate's state follows its
+    /// members, so it is built after them).
     fn build(&mut self, generation: u64) -> InterfacesSnapshot {
         let mut ifds = Vec::new();
-        for name in ifd_names() {
-            let conf = self.config.iter().find(|c| c.name == name).cloned();
-            ifds.push(self.build_ifd(&name, conf.as_ref()));
+        let mut names = ifd_names();
+        let mut pseudo: Vec<(u8, u32, String)> = self
+            .config
+            .iter()
+            .filter_map(|c| match pseudo_ifd(&c.name) {
+                Some((IfdKind::Aggregate, n)) => Some((0, n, c.name.clone())),
+                Some((_, n)) => Some((1, n, c.name.clone())),
+                None => None,
+            })
+            .collect();
+        pseudo.sort();
+        pseudo.dedup();
+        let at = names.len().saturating_sub(2);
+        names.splice(at..at, pseudo.into_iter().map(|(_, _, n)| n));
+        for name in names.iter().filter(|n| !n.starts_with("ae")) {
+            let conf = self.config.iter().find(|c| &c.name == name).cloned();
+            let d = self.build_ifd(name, conf.as_ref(), &[]);
+            ifds.push(d);
         }
+        for name in names.iter().filter(|n| n.starts_with("ae")) {
+            let conf = self.config.iter().find(|c| &c.name == name).cloned();
+            let d = self.build_ifd(name, conf.as_ref(), &ifds);
+            ifds.push(d);
+        }
+        ifds.sort_by_key(|d| names.iter().position(|n| n == &d.name));
         InterfacesSnapshot { generation, ifds }
     }
 
-    fn build_ifd(&mut self, name: &str, conf: Option<&IfdConf>) -> Ifd {
-        let (kind, snmp_index, local_index, mac) = match name {
-            "fxp0" => (IfdKind::Management, SNMP_FXP0, 1, Some(self.mac(0))),
-            "lo0" => (IfdKind::Loopback, SNMP_LO0, 6, None),
+    fn build_ifd(&mut self, name: &str, conf: Option<&IfdConf>, built: &[Ifd]) -> Ifd {
+        let (kind, snmp_index, local_index, mac) = match (name, pseudo_ifd(name)) {
+            ("fxp0", _) => (IfdKind::Management, SNMP_FXP0, 1, Some(self.mac(0))),
+            ("lo0", _) => (IfdKind::Loopback, SNMP_LO0, 6, None),
+            (_, Some((kind, n))) => {
+                let (snmp, local) = self.ifl_indexes(name);
+                let mac = (kind == IfdKind::Aggregate)
+                    .then(|| self.mac(AE_MAC_BASE.wrapping_add(n as u8)));
+                (kind, snmp, local, mac)
+            }
             _ => {
                 let port = ge_port(name).unwrap_or(0);
                 (
@@ -238,27 +296,51 @@ impl Model {
                 )
             }
         };
+        let members: Vec<&Ifd> = conf
+            .map(|c| {
+                c.members
+                    .iter()
+                    .filter_map(|m| built.iter().find(|d| &d.name == m))
+                    .collect()
+            })
+            .unwrap_or_default();
         let (default_speed, default_mtu) = match kind {
-            IfdKind::Loopback => (Speed::Unlimited, Mtu::Unlimited),
+            IfdKind::Loopback | IfdKind::FlexibleTunnel => (Speed::Unlimited, Mtu::Unlimited),
+            IfdKind::Aggregate => {
+                let mbps: u64 = members.iter().map(|d| d.speed.bps() / 1_000_000).sum();
+                let speed = match u32::try_from(mbps) {
+                    Ok(0) | Err(_) => Speed::Unspecified,
+                    Ok(m) => Speed::Mbps(m),
+                };
+                (speed, Mtu::Bytes(ETHERNET_MTU))
+            }
             _ => (Speed::Mbps(1000), Mtu::Bytes(ETHERNET_MTU)),
         };
         let speed = conf
             .and_then(|c| c.speed.as_deref())
             .and_then(Speed::from_keyword)
-            .filter(|_| kind != IfdKind::Loopback)
+            .filter(|_| matches!(kind, IfdKind::Ethernet | IfdKind::Management))
             .unwrap_or(default_speed);
         let mtu = match (kind, conf.and_then(|c| c.mtu)) {
-            (IfdKind::Loopback, _) | (_, None) => default_mtu,
+            (IfdKind::Loopback | IfdKind::FlexibleTunnel, _) | (_, None) => default_mtu,
             (_, Some(m)) => Mtu::Bytes(m),
         };
         let admin_up = !conf.is_some_and(|c| c.disabled);
-        let carrier = self.carrier.get(name).copied().unwrap_or(true);
+        let mut carrier = self.carrier.get(name).copied().unwrap_or(true);
+        if kind == IfdKind::Aggregate {
+            carrier = carrier && members.iter().any(|d| d.oper_up());
+        }
+        let current_mac = match (mac, conf.and_then(|c| c.mac)) {
+            (Some(_), Some(set)) => Some(set),
+            (m, _) => m,
+        };
         let mut ifd = Ifd {
             name: name.to_owned(),
             kind,
             snmp_index,
             local_index,
-            mac,
+            mac: current_mac,
+            hardware_mac: mac,
             speed,
             mtu,
             description: conf.and_then(|c| c.description.clone()),
@@ -267,6 +349,8 @@ impl Model {
             last_flapped: self.flapped.get(name).copied(),
             carrier_transitions: self.transitions.get(name).copied().unwrap_or(0),
             units: Vec::new(),
+            members: conf.map(|c| c.members.clone()).unwrap_or_default(),
+            api_owner: conf.and_then(|c| c.api_owner.clone()),
         };
         let mut units: Vec<&IflConf> = conf.map(|c| c.units.iter().collect()).unwrap_or_default();
         units.sort_by_key(|u| u.unit);
@@ -286,12 +370,20 @@ impl Model {
             let Some(f) = conf.families.iter().find(|f| f.kind == kind) else {
                 continue;
             };
+            let addresses = addresses(kind, &f.addresses);
+            let neighbors = f
+                .neighbors
+                .iter()
+                .filter(|n| addresses.iter().any(|a| a.local == n.interface_address))
+                .copied()
+                .collect();
             families.push(Family {
                 kind,
                 mtu: family_mtu(ifd.mtu, kind),
-                addresses: addresses(kind, &f.addresses),
+                addresses,
                 input_filter: f.input_filter.clone(),
                 output_filter: f.output_filter.clone(),
+                neighbors,
             });
         }
         Ifl {
@@ -304,6 +396,8 @@ impl Model {
             oper_up: ifd.oper_up(),
             vlan_id: conf.vlan_id,
             families,
+            api_owner: conf.api_owner.clone(),
+            tunnel: conf.tunnel.clone(),
         }
     }
 
@@ -345,6 +439,34 @@ fn ge_port(name: &str) -> Option<u32> {
     name.strip_prefix("ge-0/0/")?.parse().ok()
 }
 
+/// `aeN` / `ftiN` (N up to [`MAX_PSEUDO_IFD`], no leading zeros): the kind and N.
+pub(crate) fn pseudo_ifd(name: &str) -> Option<(IfdKind, u32)> {
+    let (kind, n) = if let Some(n) = name.strip_prefix("ae") {
+        (IfdKind::Aggregate, n)
+    } else {
+        (IfdKind::FlexibleTunnel, name.strip_prefix("fti")?)
+    };
+    if n.is_empty() || (n.len() > 1 && n.starts_with('0')) || !n.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let n: u32 = n.parse().ok()?;
+    (n <= MAX_PSEUDO_IFD).then_some((kind, n))
+}
+
+/// The kind of IFD `name` is or would be on this device (`None`: no such interface).
+pub(crate) fn ifd_kind(name: &str) -> Option<IfdKind> {
+    match name {
+        "fxp0" => Some(IfdKind::Management),
+        "lo0" => Some(IfdKind::Loopback),
+        _ => match ge_port(name) {
+            Some(p) if p < GE_PORTS && name == format!("ge-0/0/{p}") => Some(IfdKind::Ethernet),
+            Some(_) => None,
+            None => pseudo_ifd(name).map(|(k, _)| k),
+        },
+    }
+}
+
 fn family_mtu(media: Mtu, kind: FamilyKind) -> Mtu {
     match media {
         Mtu::Unlimited => Mtu::Unlimited,
@@ -375,6 +497,7 @@ fn addresses(kind: FamilyKind, conf: &[AddressConf]) -> Vec<IfAddress> {
                 local: a.local,
                 prefix_len: a.prefix_len,
                 primary: false,
+                api: a.api,
             });
         }
     }
@@ -477,6 +600,7 @@ fn ifd_changed(a: &Ifd, b: &Ifd) -> bool {
         || a.description != b.description
         || a.mtu != b.mtu
         || a.speed != b.speed
+        || a.mac != b.mac
 }
 
 fn ifd_event(op: ChangeOp, d: &Ifd) -> InterfaceEvent {
@@ -556,6 +680,7 @@ fn change_ifl(ev: &mut Vec<InterfaceEvent>, ol: &Ifl, nl: &Ifl) {
         || ol.oper_up != nl.oper_up
         || ol.description != nl.description
         || ol.vlan_id != nl.vlan_id
+        || ol.tunnel != nl.tunnel
     {
         ev.push(ifl_event(ChangeOp::Change, nl));
     }

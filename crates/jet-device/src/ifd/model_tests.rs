@@ -19,9 +19,11 @@ fn inet(addr: &str) -> FamilyConf {
             local: a.parse().expect("ip"),
             prefix_len: l.parse().expect("len"),
             primary: false,
+            api: false,
         }],
         input_filter: None,
         output_filter: None,
+        neighbors: Vec::new(),
     }
 }
 
@@ -258,6 +260,7 @@ fn mtu_and_speed_follow_configuration_and_families_derive_their_mtu() {
                 addresses: Vec::new(),
                 input_filter: None,
                 output_filter: None,
+                neighbors: Vec::new(),
             },
         ])],
         ..IfdConf::default()
@@ -277,11 +280,13 @@ fn the_primary_address_is_the_marked_one_else_the_lowest() {
         local: "10.0.0.9".parse().expect("ip"),
         prefix_len: 24,
         primary,
+        api: false,
     };
     let low = AddressConf {
         local: "10.0.0.2".parse().expect("ip"),
         prefix_len: 24,
         primary: false,
+        api: false,
     };
     let a = addresses(FamilyKind::Inet, &[mk(false), low]);
     assert!(!a[0].primary && a[1].primary);

@@ -4,11 +4,17 @@
 //!  mgd commit (Subsystem::apply) ──IfdRequest::Apply─┐ (bounded mpsc + oneshot reply)
 //!  Device::simulate_link ──IfdRequest::SimulateLink──┤
 //!  Device::interfaces_current ──IfdRequest::Current──┤
+//!  Device::interfaces_api ──────IfdRequest::Api──────┤ (JET Interfaces API objects)
+//!  session ends (watch_ends "interfaces") ───────────┤
+//!  purge deadline (tokio time) ──────────────────────┤
 //!                                                   ▼
 //!  watch_config (committed) ─────────────────► ifd task (Model) ──► watch<Arc<InterfacesSnapshot>>
 //!                                                   │                (Device::interfaces, no wait)
 //!                                                   └──► EventBus: Interface(...), Syslog(link traps)
 //! ```
+//!
+//! The model's input is the configured interfaces merged with the API objects
+//! ([`super::api::merge`]); either changing rebuilds the snapshot.
 //!
 //! The commit pipeline applies each new effective configuration before the commit
 //! returns; the committed-config watch is a backstop (applying the same configuration
@@ -19,16 +25,21 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use chrono::Utc;
 use jet_config::Config;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
 use tokio_util::task::AbortOnDropHandle;
 
+use super::api::{merge, ApiState, IfApiError, IfApiOp, IfApiReply};
 use super::glue::interfaces_conf;
-use super::model::{Changes, Model};
+use super::model::{Changes, IfdConf, Model};
 use crate::error::DeviceError;
 use crate::events::{DeviceEvent, EventBus};
 use crate::mgd::{BoxFuture, Committed, Subsystem, Transaction};
+use crate::sessions::{SessionEnd, SessionEnds, SessionId};
 use crate::vocab::interfaces::InterfacesSnapshot;
 
 /// Bound on queued requests; callers wait (back-pressure) beyond it.
@@ -52,6 +63,15 @@ pub(crate) enum IfdRequest {
     Current {
         reply: oneshot::Sender<Arc<InterfacesSnapshot>>,
     },
+    /// One JET Interfaces API request of `client` on `session`.
+    Api {
+        client: String,
+        session: SessionId,
+        op: IfApiOp,
+        reply: oneshot::Sender<Result<IfApiReply, IfApiError>>,
+    },
+    /// A copy of the API objects and clients.
+    ApiState { reply: oneshot::Sender<ApiState> },
 }
 
 /// The device's handle on its interfaces task (aborts the task when dropped).
@@ -69,14 +89,20 @@ impl IfdHandle {
         seed: u64,
         config: watch::Receiver<Arc<Committed>>,
         events: EventBus,
+        ends: SessionEnds,
     ) -> IfdHandle {
         let mut config = config;
         let initial = interfaces_conf(&config.borrow_and_update().effective);
-        let model = Model::new(seed, initial, Utc::now());
+        let model = Model::new(seed, initial.clone(), Utc::now());
         let (snap_tx, snapshot) = watch::channel(Arc::new(model.snapshot().clone()));
         let (tx, rx) = mpsc::channel(IFD_QUEUE);
         let task = Task {
             model,
+            configured: initial,
+            api: ApiState::default(),
+            start: Instant::now(),
+            ends,
+            ends_open: true,
             config,
             config_open: true,
             events,
@@ -105,6 +131,36 @@ impl IfdHandle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(IfdRequest::Current { reply })
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)?;
+        rx.await.map_err(|_| DeviceError::ShuttingDown)
+    }
+
+    /// One JET Interfaces API request (see [`super::api`]).
+    pub(crate) async fn api(
+        &self,
+        client: &str,
+        session: SessionId,
+        op: IfApiOp,
+    ) -> Result<IfApiReply, IfApiError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(IfdRequest::Api {
+                client: client.to_owned(),
+                session,
+                op,
+                reply,
+            })
+            .await
+            .map_err(|_| IfApiError::ShuttingDown)?;
+        rx.await.map_err(|_| IfApiError::ShuttingDown)?
+    }
+
+    /// A copy of the API objects and clients.
+    pub(crate) async fn api_state(&self) -> Result<ApiState, DeviceError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(IfdRequest::ApiState { reply })
             .await
             .map_err(|_| DeviceError::ShuttingDown)?;
         rx.await.map_err(|_| DeviceError::ShuttingDown)
@@ -170,6 +226,14 @@ impl Subsystem for IfdSubsystem {
 
 struct Task {
     model: Model,
+    /// The configured interfaces (the last committed configuration's).
+    configured: Vec<IfdConf>,
+    /// The JET Interfaces API objects.
+    api: ApiState,
+    /// Origin of the purge clock (tokio time, so that tests pause it).
+    start: Instant,
+    ends: SessionEnds,
+    ends_open: bool,
     config: watch::Receiver<Arc<Committed>>,
     config_open: bool,
     events: EventBus,
@@ -180,6 +244,10 @@ struct Task {
 impl Task {
     async fn run(mut self) {
         loop {
+            let purge_at = self
+                .api
+                .next_purge()
+                .map(|ms| self.start + Duration::from_millis(ms));
             tokio::select! {
                 changed = self.config.changed(), if self.config_open => match changed {
                     Ok(()) => self.apply_config(),
@@ -190,8 +258,47 @@ impl Task {
                     Some(req) => self.handle(req),
                     None => break,
                 },
+                end = self.ends.recv(), if self.ends_open => match end {
+                    Some(end) => self.session_ended(&end),
+                    None => self.ends_open = false,
+                },
+                () = sleep_until(purge_at) => self.purge(),
             }
         }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn session_ended(&mut self, end: &SessionEnd) {
+        // The key jsd gives the client's state: its client id, or `session-N` without one.
+        let client = match &end.login {
+            Some(l) if !l.client_id.is_empty() => l.client_id.clone(),
+            _ => format!("session-{}", end.id),
+        };
+        let now = self.now_ms();
+        if let Some(at) = self.api.session_ended(&client, end.id, now) {
+            tracing::info!(%client, purge_in_ms = at.saturating_sub(now), "interfaces API client disconnected; objects kept until purge");
+        }
+    }
+
+    fn purge(&mut self) {
+        let now = self.now_ms();
+        let purged = self.api.purge_due(now);
+        for (client, ports) in &purged {
+            tracing::info!(%client, ?ports, "interfaces API purge timer fired; client objects removed");
+        }
+        if !purged.is_empty() {
+            self.rebuild();
+        }
+    }
+
+    /// Puts configured + API objects in force.
+    fn rebuild(&mut self) {
+        let merged = merge(&self.configured, &self.api);
+        let changes = self.model.set_config(merged, Utc::now());
+        self.publish(changes);
     }
 
     fn handle(&mut self, req: IfdRequest) {
@@ -207,21 +314,37 @@ impl Task {
                 let _ = reply.send(res);
             }
             IfdRequest::Apply { config, reply } => {
-                let changes = self.model.set_config(interfaces_conf(&config), Utc::now());
-                self.publish(changes);
+                self.configured = interfaces_conf(&config);
+                self.rebuild();
                 let _ = reply.send(());
             }
             IfdRequest::Current { reply } => {
                 let _ = reply.send(self.snapshot.borrow().clone());
+            }
+            IfdRequest::Api {
+                client,
+                session,
+                op,
+                reply,
+            } => {
+                self.api.seen(&client, session);
+                let before = self.api.trees.clone();
+                let out = self.api.apply(&client, op, &self.configured);
+                if self.api.trees != before {
+                    self.rebuild();
+                }
+                let _ = reply.send(out);
+            }
+            IfdRequest::ApiState { reply } => {
+                let _ = reply.send(self.api.clone());
             }
         }
     }
 
     fn apply_config(&mut self) {
         let effective = self.config.borrow_and_update().effective.clone();
-        let conf = interfaces_conf(&effective);
-        let changes = self.model.set_config(conf, Utc::now());
-        self.publish(changes);
+        self.configured = interfaces_conf(&effective);
+        self.rebuild();
     }
 
     /// Emits the events of a change, then publishes the new snapshot.
@@ -237,5 +360,12 @@ impl Task {
         }
         self.snapshot
             .send_replace(Arc::new(self.model.snapshot().clone()));
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

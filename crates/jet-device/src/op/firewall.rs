@@ -23,6 +23,9 @@ pub(crate) enum FirewallCmd {
     Policers(Option<String>),
     /// `clear firewall all` / `clear firewall filter NAME`.
     Clear(Option<String>),
+    /// `request firewall simulate-statistics-delay SECONDS` (OpenJET): counter gets wait
+    /// that long for the simulated forwarding plane's statistics (0: no delay).
+    StatsDelay(u64),
 }
 
 pub(super) fn parse_show(rest: &[&str]) -> Result<FirewallCmd, DeviceError> {
@@ -118,6 +121,21 @@ fn render(root: Element, format: Format, text: impl FnOnce() -> String) -> Strin
     }
 }
 
+/// `request firewall simulate-statistics-delay SECONDS`.
+pub(super) fn parse_stats_delay(rest: &[&str]) -> Result<FirewallCmd, DeviceError> {
+    const USAGE: &str =
+        "usage: request firewall simulate-statistics-delay SECONDS (0-3600; 0 turns it off)";
+    match rest {
+        [n] => match n.parse::<u64>() {
+            Ok(secs) if secs <= 3600 => Ok(FirewallCmd::StatsDelay(secs)),
+            _ => Err(DeviceError::syntax(format!(
+                "SECONDS: '{n}' is not 0-3600; {USAGE}"
+            ))),
+        },
+        _ => Err(DeviceError::syntax(USAGE.into())),
+    }
+}
+
 pub(super) async fn run(
     dev: &Device,
     cmd: &FirewallCmd,
@@ -133,6 +151,16 @@ pub(super) async fn run(
             Format::Xml => Element::container("clear-firewall-results").to_cli_xml(),
             Format::Json => Element::container("clear-firewall-results").to_json(),
         });
+    }
+    if let FirewallCmd::StatsDelay(secs) = cmd {
+        fw.set_stats_delay(std::time::Duration::from_secs(*secs));
+        let text = format!(
+            "Firewall counter gets wait {secs} s for statistics (TIMEOUT after {} s)\n",
+            crate::firewall::COUNTER_TIMEOUT.as_secs()
+        );
+        let el = Element::container("simulate-statistics-delay-results")
+            .child(Element::leaf("delay-seconds", secs.to_string()));
+        return Ok(render(el, format, || text));
     }
     fw.read(|p| match cmd {
         FirewallCmd::Filters(only) => {
@@ -268,6 +296,6 @@ pub(super) async fn run(
                 out
             }))
         }
-        FirewallCmd::Clear(_) => Ok(String::new()),
+        FirewallCmd::Clear(_) | FirewallCmd::StatsDelay(_) => Ok(String::new()),
     })
 }

@@ -4,6 +4,7 @@
 //! `ExecuteOpCommand` and `jcli` all give the same answer. CLI words may be abbreviated to
 //! any unique prefix, as on Junos (`sh ver`).
 
+pub mod app_commands;
 pub mod apps;
 mod bgp;
 mod clients;
@@ -16,6 +17,7 @@ pub mod pipes;
 pub mod request_response;
 mod route;
 mod software;
+mod tunnels;
 pub use software::install_report;
 mod storage;
 mod traffic;
@@ -75,6 +77,14 @@ pub(crate) enum Command {
         name: String,
     },
     BgpSummary,
+    /// An operational command an app adds, with the words after it.
+    FromApp {
+        cmd: app_commands::AppCommand,
+        args: Vec<String>,
+    },
+    /// `show extension-service commands`.
+    AppCommands,
+    FlexibleTunnels(tunnels::TunnelsQuery),
     /// `| display xml rpc`: the RPC of a command, not run.
     DisplayRpc {
         xml: String,
@@ -131,7 +141,11 @@ impl Device {
         format: Format,
     ) -> Result<OpPieces, DeviceError> {
         let (cmd, pipes) = match input {
-            OpInput::Cli(text) => parse_cli(text)?,
+            OpInput::Cli(text) => match parse_cli(text) {
+                Ok(c) => c,
+                // Not a command of the device: perhaps one an app adds.
+                Err(e) => parse_app_command(&app_commands::list(self), text).unwrap_or(Err(e))?,
+            },
             OpInput::Xml(text) => parse_xml_rpc(text)?,
         };
         let format = match pipes.display {
@@ -184,6 +198,9 @@ impl Device {
             Command::ShowTraffic => Ok(traffic::show_flows(self, format)),
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::BgpSummary => Ok(bgp::render(self, format)),
+            Command::FromApp { cmd, args } => app_commands::run(self, cmd, args, format).await,
+            Command::AppCommands => Ok(app_commands::render_list(self, format)),
+            Command::FlexibleTunnels(q) => tunnels::render(self, &q, format),
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::App(a) => apps::run(self, a, format).await,
@@ -251,12 +268,45 @@ impl Device {
     }
 }
 
+/// An app-added command (`cmds`) with its pipes; `None` when no app command fits.
+fn parse_app_command(
+    cmds: &[app_commands::AppCommand],
+    text: &str,
+) -> Option<Result<(Command, Pipes), DeviceError>> {
+    let parts = pipes::split_pipes(text).ok()?;
+    let words: Vec<&str> = parts[0].split_whitespace().collect();
+    let found = app_commands::find(cmds, &words)?;
+    Some(found.and_then(|(cmd, args)| {
+        let pipes = parse_pipes(&parts[1..])?;
+        if matches!(
+            pipes.display,
+            Some(Display::Set | Display::Inheritance | Display::XmlRpc)
+        ) {
+            return Err(DeviceError::syntax(format!(
+                "this display pipe does not apply to '{}'",
+                cmd.line()
+            )));
+        }
+        Ok((Command::FromApp { cmd, args }, pipes))
+    }))
+}
+
 /// Parses CLI words and pipes.
 fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
     let parts = pipes::split_pipes(text)?;
     let words: Vec<&str> = parts[0].split_whitespace().collect();
+    let pipes = parse_pipes(&parts[1..])?;
+    if pipes.display == Some(Display::XmlRpc) {
+        return Ok((display_rpc(&words)?, Pipes::default()));
+    }
+    parse_command(&words, pipes)
+}
+
+/// The pipes after a command (`| display xml`, `| match X`, ...).
+fn parse_pipes<S: AsRef<str>>(parts: &[S]) -> Result<Pipes, DeviceError> {
     let mut pipes = Pipes::default();
-    for pipe in &parts[1..] {
+    for pipe in parts {
+        let pipe = pipe.as_ref();
         let w: Vec<&str> = pipe.split_whitespace().collect();
         let (path, _) = tree::resolve_in(tree::PIPES, &w)
             .map_err(syntax)
@@ -286,12 +336,14 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             }
         }
     }
-    if pipes.display == Some(Display::XmlRpc) {
-        return Ok((display_rpc(&words)?, Pipes::default()));
-    }
-    let (path, rest) = match tree::resolve(&words) {
+    Ok(pipes)
+}
+
+/// The command of resolved CLI words.
+fn parse_command(words: &[&str], pipes: Pipes) -> Result<(Command, Pipes), DeviceError> {
+    let (path, rest) = match tree::resolve(words) {
         Ok(r) => r,
-        Err(e) => return Err(not_supported(&words).unwrap_or_else(|| syntax(e))),
+        Err(e) => return Err(not_supported(words).unwrap_or_else(|| syntax(e))),
     };
     let cmd = match path.as_slice() {
         ["show", "version"] => Command::Version,
@@ -334,6 +386,9 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Traffic(traffic::parse_traffic(rest)?)
         }
         ["show", "simulated-traffic"] => Command::ShowTraffic,
+        ["request", "firewall", "simulate-statistics-delay"] => {
+            Command::Firewall(firewall::parse_stats_delay(rest)?)
+        }
         ["request", "system", "software", "add"] => Command::SoftwareAdd {
             path: software::parse_add(rest)?,
         },
@@ -342,11 +397,13 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
         },
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "bgp", "summary"] => Command::BgpSummary,
+        ["show", "flexible-tunnels", "profiles"] => Command::FlexibleTunnels(tunnels::parse(rest)?),
         ["show", "system", "storage"] => Command::SystemStorage,
         ["show", "log"] => Command::Log {
             file: log_file_name(rest)?,
         },
         ["show", "extension-service", "application"] => Command::App(apps::parse_show(rest)?),
+        ["show", "extension-service", "commands"] => Command::AppCommands,
         ["request", "extension-service", verb @ ("start" | "stop")] => {
             Command::App(apps::parse_request(verb, rest)?)
         }
@@ -366,7 +423,7 @@ fn parse_cli(text: &str) -> Result<(Command, Pipes), DeviceError> {
             Command::Clients { detail: true }
         }
         _ => {
-            return Err(not_supported(&words).unwrap_or_else(|| {
+            return Err(not_supported(words).unwrap_or_else(|| {
                 DeviceError::syntax(format!("incomplete command '{}'", words.join(" ")))
             }))
         }
@@ -420,6 +477,7 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         "get-firewall-log-information" => Command::Firewall(firewall::FirewallCmd::Log),
         "get-policer-information" => Command::Firewall(firewall::FirewallCmd::Policers(None)),
         "get-bgp-summary-information" => Command::BgpSummary,
+        "get-flexible-tunnels-profiles" => Command::FlexibleTunnels(tunnels::parse_rpc(body)),
         "get-system-storage" => Command::SystemStorage,
         "get-log" => Command::Log {
             file: interfaces::rpc_text(body, "filename").unwrap_or_else(|| "messages".into()),

@@ -126,6 +126,9 @@ pub(crate) enum RibRequest {
         session: SessionId,
         op: SetOp,
         batch: Batch,
+        /// Initialize the client on the session first when it is not (the older
+        /// generation's routing.Rib has no RouteInitialize).
+        init: Option<Defaults>,
         reply: oneshot::Sender<BatchOutcome>,
     },
     Delete {
@@ -318,6 +321,30 @@ impl RibHandle {
             session,
             op,
             batch,
+            init: None,
+            reply,
+        })
+        .await
+    }
+
+    /// Applies an Add/Modify/Update batch of the older generation's `routing.Rib`, which
+    /// has no RouteInitialize: a client not initialized on `session` is first initialized
+    /// with `defaults` (rebinding its routes within the purge time), in the same request,
+    /// so the caller needs no read of the RIB before it.
+    pub async fn apply_initializing(
+        &self,
+        client: String,
+        session: SessionId,
+        op: SetOp,
+        batch: Batch,
+        defaults: Defaults,
+    ) -> Result<BatchOutcome, RibTaskError> {
+        self.call(|reply| RibRequest::Set {
+            client,
+            session,
+            op,
+            batch,
+            init: Some(defaults),
             reply,
         })
         .await

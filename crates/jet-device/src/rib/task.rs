@@ -165,12 +165,18 @@ impl RibTask {
                 session,
                 op,
                 mut batch,
+                init,
                 reply,
             } => {
                 let now = self.now_secs();
                 let out = {
                     let mut rib = self.write();
-                    match rib.clients.is_initialized(&client, session) {
+                    let c = match (rib.clients.is_initialized(&client, session), init) {
+                        (Some(c), _) => Some(c),
+                        (None, Some(d)) => Some(rib.clients.initialize(&client, session, d).0),
+                        (None, None) => None,
+                    };
+                    match c {
                         Some(c) => rib.apply(c, op, &mut batch, now, &mut changes),
                         None => not_initialized(&client),
                     }

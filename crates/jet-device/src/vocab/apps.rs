@@ -1,5 +1,6 @@
 //! The on-box application service as the operational commands see it: `show
-//! extension-service application`, `request extension-service start|stop|restart`.
+//! extension-service application`, `request extension-service start|stop|restart`, and
+//! the operational commands apps add.
 //!
 //! The service lives outside the device crate (`jet-apps`, wired by `jetd`); it owns the
 //! app processes and renders its own status, and registers itself with
@@ -51,4 +52,52 @@ pub trait AppControl: Send + Sync {
     ) -> BoxFuture<'static, Result<String, DeviceError>>;
     /// `request extension-service stop NAME`: the message to print.
     fn stop(&self, name: String) -> BoxFuture<'static, Result<String, DeviceError>>;
+
+    /// Runs the app-added command `cmd` with the words typed after it as its arguments;
+    /// its output rendered in `format` (text as the script prints it; XML/JSON from the
+    /// XML the script prints, or its text wrapped in `<output>`).
+    fn run_command(
+        &self,
+        cmd: AppCommand,
+        args: Vec<String>,
+        format: Format,
+    ) -> BoxFuture<'static, Result<String, DeviceError>> {
+        let _ = (args, format);
+        Box::pin(async move {
+            Err(DeviceError::AppRefused {
+                reason: format!(
+                    "command '{}' of app {}: this application service cannot run commands",
+                    cmd.line(),
+                    cmd.app
+                ),
+            })
+        })
+    }
+}
+
+/// An operational command an app adds (a package manifest's `commands`): its CLI
+/// words and the script that answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppCommand {
+    /// The full CLI words (`show hello status`).
+    pub words: Vec<String>,
+    /// Help shown by `?`.
+    pub help: String,
+    /// The app (package) that adds it.
+    pub app: String,
+    /// The app's version.
+    pub version: String,
+    /// The script run for it (a file of the app's installed package).
+    pub script: std::path::PathBuf,
+    /// The app's interpreter, used when the script is not executable.
+    pub interpreter: Option<String>,
+    /// The app's directory (the script's working directory).
+    pub dir: std::path::PathBuf,
+}
+
+impl AppCommand {
+    /// The CLI words as one line.
+    pub fn line(&self) -> String {
+        self.words.join(" ")
+    }
 }

@@ -50,6 +50,11 @@ pub enum IfdKind {
     Management,
     /// `lo0`: the loopback.
     Loopback,
+    /// `aeN`: an aggregated Ethernet bundle (created by configuration or through the
+    /// JET Interfaces API); its link is up while one of its members is up.
+    Aggregate,
+    /// `ftiN`: a flexible tunnel interface; its units carry a tunnel encapsulation.
+    FlexibleTunnel,
 }
 
 /// A physical interface (IFD).
@@ -63,8 +68,11 @@ pub struct Ifd {
     pub snmp_index: u32,
     /// Kernel interface index (`Interface index:`).
     pub local_index: u32,
-    /// Current = hardware MAC address (none for `lo0`).
+    /// Current MAC address: the hardware one unless an API client set `mac` (none for
+    /// `lo0` and `ftiN`).
     pub mac: Option<MacAddr>,
+    /// Hardware MAC address (none for `lo0` and `ftiN`).
+    pub hardware_mac: Option<MacAddr>,
     /// Speed (configured or default).
     pub speed: Speed,
     /// Media MTU (configured or default).
@@ -81,6 +89,11 @@ pub struct Ifd {
     pub carrier_transitions: u64,
     /// Logical units, by unit number.
     pub units: Vec<Ifl>,
+    /// Member links of an aggregate (`aeN`), in the order given.
+    pub members: Vec<String>,
+    /// The JET client that owns this interface's API-configured objects (the whole tree
+    /// belongs to one client; see `crate::ifd::api`). `None`: configuration only.
+    pub api_owner: Option<String>,
 }
 
 impl Ifd {
@@ -113,6 +126,93 @@ pub struct Ifl {
     pub vlan_id: Option<u16>,
     /// Protocol families, in display order (inet, inet6, mpls).
     pub families: Vec<Family>,
+    /// The JET client that created this unit through the Interfaces API (`None`: created
+    /// by configuration — a "public" unit).
+    pub api_owner: Option<String>,
+    /// The tunnel of an FTI unit.
+    pub tunnel: Option<Tunnel>,
+}
+
+/// A flexible tunnel interface unit's encapsulation (as configured through the API,
+/// already checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tunnel {
+    /// Encapsulation.
+    pub encapsulation: TunnelEncap,
+    /// Tunnel source.
+    pub source: TunnelSource,
+    /// Tunnel destination (none with tunnel termination).
+    pub destination: Option<IpAddr>,
+    /// VXLAN-GPE: VNI.
+    pub vni: Option<u32>,
+    /// VXLAN-GPE: destination UDP port.
+    pub udp_port: Option<u16>,
+    /// VXLAN-GPE: tunnel endpoint type (`vxlan`).
+    pub tunnel_endpoint: Option<String>,
+    /// Tunnel termination mode (`tunnel-termination`).
+    pub terminate: bool,
+    /// Bypass-loopback mode.
+    pub bypass_loopback: bool,
+    /// `allow-fragmentation`.
+    pub allow_fragmentation: bool,
+}
+
+/// An FTI encapsulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TunnelEncap {
+    /// VXLAN-GPE.
+    VxlanGpe,
+    /// IP in IP.
+    Ipip,
+    /// UDP.
+    Udp,
+    /// GRE.
+    Gre,
+}
+
+impl TunnelEncap {
+    /// The Junos keyword (`vxlan-gpe`, `ipip`, `udp`, `gre`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TunnelEncap::VxlanGpe => "vxlan-gpe",
+            TunnelEncap::Ipip => "ipip",
+            TunnelEncap::Udp => "udp",
+            TunnelEncap::Gre => "gre",
+        }
+    }
+}
+
+/// Where a tunnel starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TunnelSource {
+    /// A local address.
+    Address(IpAddr),
+    /// A local interface (its primary address).
+    Interface(String),
+}
+
+impl fmt::Display for TunnelSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TunnelSource::Address(a) => write!(f, "{a}"),
+            TunnelSource::Interface(i) => f.write_str(i),
+        }
+    }
+}
+
+/// A static ARP (IPv4) or NDP (IPv6) entry under an interface address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaticNeighbor {
+    /// The interface address it hangs under.
+    pub interface_address: IpAddr,
+    /// The neighbour's IP address.
+    pub neighbor: IpAddr,
+    /// The neighbour's MAC address.
+    pub mac: MacAddr,
+    /// `receive` (traffic to the neighbour is received locally).
+    pub receive: bool,
+    /// Configured through the JET Interfaces API.
+    pub api: bool,
 }
 
 impl Ifl {
@@ -123,9 +223,10 @@ impl Ifl {
 }
 
 /// A protocol family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum FamilyKind {
     /// IPv4.
+    #[default]
     Inet,
     /// IPv6.
     Inet6,
@@ -172,6 +273,8 @@ pub struct Family {
     pub input_filter: Option<String>,
     /// `filter output`.
     pub output_filter: Option<String>,
+    /// Static ARP/NDP entries of its addresses.
+    pub neighbors: Vec<StaticNeighbor>,
 }
 
 /// An interface address.
@@ -183,6 +286,8 @@ pub struct IfAddress {
     pub prefix_len: u8,
     /// The family's primary address (`Is-Primary`).
     pub primary: bool,
+    /// Configured through the JET Interfaces API (not in the configuration).
+    pub api: bool,
 }
 
 impl IfAddress {
@@ -240,8 +345,29 @@ impl IfAddress {
 }
 
 /// A MAC address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MacAddr(pub [u8; 6]);
+
+impl std::str::FromStr for MacAddr {
+    type Err = String;
+
+    /// `00:11:22:33:44:55` (also `-` separated, or `0011.2233.4455`), any case.
+    fn from_str(s: &str) -> Result<MacAddr, String> {
+        let hex: String = s
+            .chars()
+            .filter(|c| !matches!(c, ':' | '-' | '.'))
+            .collect();
+        let bad = || format!("'{s}' is not a MAC address (like 00:11:22:33:44:55)");
+        if hex.len() != 12 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let mut b = [0u8; 6];
+        for (i, byte) in b.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+        }
+        Ok(MacAddr(b))
+    }
+}
 
 impl fmt::Display for MacAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -281,6 +407,8 @@ pub enum Speed {
     Auto,
     /// No limit (loopback).
     Unlimited,
+    /// Not known (an aggregate without members).
+    Unspecified,
 }
 
 impl Speed {
@@ -288,7 +416,7 @@ impl Speed {
     pub fn bps(self) -> u64 {
         match self {
             Speed::Mbps(m) => u64::from(m) * 1_000_000,
-            Speed::Auto => 0,
+            Speed::Auto | Speed::Unspecified => 0,
             Speed::Unlimited => u64::MAX,
         }
     }
@@ -316,6 +444,7 @@ impl fmt::Display for Speed {
             Speed::Mbps(m) => write!(f, "{m}mbps"),
             Speed::Auto => f.write_str("Auto"),
             Speed::Unlimited => f.write_str("Unlimited"),
+            Speed::Unspecified => f.write_str("Unspecified"),
         }
     }
 }
@@ -329,6 +458,7 @@ mod tests {
             local: s.parse().expect("address"),
             prefix_len: len,
             primary: false,
+            api: false,
         }
     }
 

@@ -6,6 +6,7 @@
 //! naming them by subsystem.
 
 pub(crate) mod apps;
+pub(crate) mod firewall_events;
 pub(crate) mod interface_events;
 pub(crate) mod interfaces;
 pub(crate) mod notification;

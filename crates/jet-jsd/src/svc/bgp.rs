@@ -9,6 +9,7 @@
 //! after the client's last session ends.
 
 mod get;
+pub(super) mod legacy;
 mod stream;
 
 pub(crate) use stream::BgpSubscriptions;
@@ -17,7 +18,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::Stream;
-use jet_device::rib::jet_rib::{BatchOutcome, Defaults, InitOutcome, RibError, SetOp, MAX_BATCH};
+use jet_device::rib::jet_rib::{
+    BatchOutcome, Defaults, InitOutcome, RibCode, RibError, SetOp, MAX_BATCH,
+};
 use jet_device::rib::{bgp_client, RibTaskError};
 use jet_proto::jnx::jet::common::AddressFormat;
 use jet_proto::jnx::jet::routing::base::RouteTableFormat;
@@ -121,6 +124,8 @@ impl BgpSvc {
 /// after the entries before it were applied.
 fn oper_reply(out: BatchOutcome, form: Option<FormError>) -> pb::RouteOperResponse {
     let (status, sub_code) = match (&out.error, form) {
+        // The first entry was refused by its form: the RIB saw an empty batch (NO_OP).
+        (Some(e), Some((_, code, msg))) if e.code == RibCode::NoOp => (failure(msg), code as i32),
         (Some(e), _) => bgp_entry_refusal(e),
         (None, Some((_, code, msg))) => (failure(msg), code as i32),
         (None, None) => (ok_status(), OperCode::Success as i32),
@@ -264,6 +269,7 @@ impl Bgp for BgpSvc {
             &client,
             session,
             req.into_inner(),
+            None,
         )))
     }
 
@@ -283,6 +289,7 @@ impl Bgp for BgpSvc {
                 &client,
                 session,
                 req.get_ref().route_count,
+                None,
             )
             .await?;
         Ok(Response::new(s))

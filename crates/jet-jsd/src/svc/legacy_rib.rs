@@ -1,9 +1,10 @@
 //! `routing.Rib`, the older JET generation's programmable RIB: RouteAdd/Modify/Update,
-//! RouteRemove, RouteGet and RouteMonitorRegister over the same RIB task as
-//! `jnx.jet.routing.rib.Rib` (`rib.rs`).
+//! RouteRemove, RouteRemoveMatching, RouteGet and RouteMonitorRegister over the same RIB
+//! task as `jnx.jet.routing.rib.Rib` (`rib.rs`).
 //!
 //! ```text
 //!  routing.Rib/RouteAdd ─► jet_rib_wire::legacy (→ batch, legacy = true) ─► RibHandle::apply
+//!  routing.Rib/RouteRemoveMatching ─► legacy_match (walk, read lock) ─► Delete batches
 //!  routing.Rib/RouteGet ─► legacy::get_request ─► rib::get (the current walk) ─► entry_out
 //!  routing.Rib/RouteMonitorRegister ─► rib::stream (RouteSubscribe) ─► RouteMonitorReply
 //! ```
@@ -27,6 +28,7 @@ use jet_device::rib::jet_rib::{BatchOutcome, Defaults, RibCode, SetOp, MAX_BATCH
 use jet_proto::jnx::jet::routing::rib as pb;
 use jet_proto::routing as lg;
 use jet_proto::routing::rib_server::Rib;
+use jet_rib_wire::legacy_match::RemoveMatching;
 use jet_rib_wire::{legacy, DeleteRequest, SetRequest};
 use prost::Message;
 use tonic::metadata::MetadataValue;
@@ -69,13 +71,16 @@ impl LegacyRibSvc {
             .await
     }
 
-    /// RouteAdd/Modify/Update of a request already read into a batch.
+    /// RouteAdd/Modify/Update of a request already read into a batch. The hot path:
+    /// no read of the RIB here (the RIB task initializes the client with the batch when
+    /// needed), one copy of the client id, the reply built from the outcome.
     async fn set_decoded(
         &self,
         req: Request<LegacySet>,
         op: SetOp,
     ) -> Result<Response<lg::RouteOperReply>, Status> {
-        let (client, session) = self.who(&req).await?;
+        let c = caller(&req)?;
+        let (client, session) = (c.client_id().to_owned(), c.session);
         let LegacySet(SetRequest { entries, batch }) = req.into_inner();
         if entries > MAX_BATCH {
             return Ok(reply(refused(
@@ -87,7 +92,13 @@ impl LegacyRibSvc {
             .shared
             .device
             .rib()
-            .apply(&client, session, op, batch)
+            .apply_initializing(
+                client,
+                session,
+                op,
+                batch,
+                Defaults::from_request(None, None),
+            )
             .await
             .map_err(rib_task)?;
         Ok(reply(out))
@@ -181,12 +192,54 @@ impl Rib for LegacyRibSvc {
 
     async fn route_remove_matching(
         &self,
-        _req: Request<lg::RouteRemoveMatchingRequest>,
+        req: Request<lg::RouteRemoveMatchingRequest>,
     ) -> Result<Response<lg::RouteOperReply>, Status> {
-        // Not listed in the gate's IMPLEMENTED: the gate answers UNIMPLEMENTED first.
-        Err(Status::unimplemented(
-            "/routing.Rib/RouteRemoveMatching is not implemented by this OpenJET release yet",
-        ))
+        let (client, session) = self.who(&req).await?;
+        let rib = self.shared.device.rib();
+        let q = match rib.read(|r| RemoveMatching::from_legacy(r, req.get_ref())) {
+            Ok(q) => q,
+            Err((code, msg)) => return Ok(reply(refused(code, msg))),
+        };
+        // The caller's own paths that match, collected a chunk per read-lock hold.
+        let Some(owner) = rib.read(|r| r.clients.find(&client)) else {
+            return Ok(reply(BatchOutcome {
+                completed: 0,
+                error: None,
+            }));
+        };
+        let (mut keys, mut after) = (Vec::new(), None);
+        while let Some(p) = rib.read(|r| q.chunk(r, owner.0, after, &mut keys)) {
+            after = Some(p);
+        }
+        // Removed as ordinary legacy Delete batches. A path gone in between (purged,
+        // removed by another session of the client) is skipped, not an error.
+        let mut removed = 0u32;
+        for chunk in keys.chunks(MAX_BATCH) {
+            let mut rest = chunk;
+            while !rest.is_empty() {
+                let out = rib
+                    .delete(&client, session, q.delete_batch(rest))
+                    .await
+                    .map_err(rib_task)?;
+                removed += out.completed;
+                match out.error {
+                    None => break,
+                    Some(e) if e.code == RibCode::RouteNotFound => {
+                        rest = rest.get(e.index as usize + 1..).unwrap_or(&[]);
+                    }
+                    Some(e) => {
+                        return Ok(reply(BatchOutcome {
+                            completed: removed,
+                            error: Some(e),
+                        }))
+                    }
+                }
+            }
+        }
+        Ok(reply(BatchOutcome {
+            completed: removed,
+            error: None,
+        }))
     }
 
     type RouteGetStream = GetStream;

@@ -8,10 +8,16 @@ mod base;
 mod bgp;
 mod config_session;
 mod firewall;
+mod interfaces;
+mod flexible_tunnel;
 mod legacy;
 mod legacy_base;
+mod legacy_interfaces;
 mod legacy_rib;
+mod legacy_rt_interfaces;
 mod mgmt;
+mod reflection;
+mod registration;
 mod rib;
 pub(crate) mod rt_interfaces;
 mod software;
@@ -80,8 +86,19 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         ),
     );
     b.add_service(
+        jet_proto::routing::routing_interface_server::RoutingInterfaceServer::new(
+            legacy_rt_interfaces::LegacyRtInterfacesSvc::new(shared.clone()),
+        ),
+    );
+    legacy_interfaces::add_services(&mut b, &shared);
+    b.add_service(
         jet_proto::jnx::jet::firewall::firewall_server::FirewallServer::new(
             firewall::FirewallSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::interfaces::interfaces_server::InterfacesServer::new(
+            interfaces::InterfacesSvc::new(shared.clone()),
         ),
     );
     b.add_service(
@@ -89,27 +106,36 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             shared.clone(),
         )),
     );
+    b.add_service(jet_proto::routing::bgp_route_server::BgpRouteServer::new(
+        bgp::legacy::LegacyBgpSvc::new(shared.clone()),
+    ));
     b.add_service(
         jet_proto::jnx::jet::version::version_discovery_server::VersionDiscoveryServer::new(
             version::VersionSvc::new(shared.clone()),
         ),
     );
-    if let Ok(v1) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()
-    {
-        b.add_service(v1);
-    }
-    if let Ok(v1alpha) = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(jet_proto::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-    {
-        b.add_service(v1alpha);
-    }
+    b.add_service(
+        jet_proto::jnx::jet::routing::rib::flexible_tunnel_server::FlexibleTunnelServer::new(
+            flexible_tunnel::FlexibleTunnelSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::jnx::jet::registration::registration_server::RegistrationServer::new(
+            registration::RegistrationSvc::new(shared.clone()),
+        ),
+    );
+    // Reflection describes jsd's services and the APIs registered at the time of the call.
+    b.add_service(reflection::DynReflection::<true>::new(shared.clone()));
+    b.add_service(reflection::DynReflection::<false>::new(shared.clone()));
     let (_reporter, health) = tonic_health::server::health_reporter();
     // The reporter's default is SERVING for the empty service name ("the server").
     b.add_service(health);
-    b.routes()
+    // Calls no service above serves go to the registered APIs (or UNIMPLEMENTED).
+    Routes::from(
+        b.routes()
+            .into_axum_router()
+            .fallback_service(crate::proxy::Proxy::new(shared)),
+    )
 }
 
 /// The connection a request came in on.

@@ -159,8 +159,6 @@ pub(crate) fn legacy_rib_status_of(sub_code: i32) -> i32 {
     }
 }
 
-/// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
-/// or a gRPC error when the routing subsystem is going away.
 /// A refused entry of a BGP route-service batch: the RIB's reason renumbered as the BGP
 /// service's `RouteOperResponse.StatusCode`.
 pub(crate) fn bgp_entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
@@ -170,6 +168,46 @@ pub(crate) fn bgp_entry_refusal(e: &EntryError) -> (Option<RpcStatus>, i32) {
     )
 }
 
+/// A BGP route-service sub-code (`RouteOperResponse.StatusCode`) as the older
+/// generation's `BgpRouteOperReply.BgpRouteOperStatus`: the same names (the numbers
+/// part from 42 on), TRY_AGAIN for REQUEST_NOT_DONE, INTERNAL_ERROR for codes the older
+/// generation lacks.
+pub(crate) fn legacy_bgp_oper_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_oper_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_oper_reply::BgpRouteOperStatus as L;
+    let l = match C::try_from(sub_code) {
+        Ok(C::RequestNotDone) => Some(L::TryAgain),
+        Ok(c) => L::from_str_name(c.as_str_name()),
+        Err(_) => None,
+    };
+    l.unwrap_or(L::InternalError) as i32
+}
+
+/// A BGP RouteGet sub-code as the older generation's `BgpRouteGetStatus` (same names).
+pub(crate) fn legacy_bgp_get_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_get_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_get_reply::BgpRouteGetStatus as L;
+    C::try_from(sub_code)
+        .ok()
+        .and_then(|c| L::from_str_name(c.as_str_name()))
+        .unwrap_or(L::InternalError) as i32
+}
+
+/// A BGP RouteSubscribe sub-code as the older generation's
+/// `BgpRouteMonitorRegisterStatus` (ALREADY_SUBSCRIBED is ALREADY_REGISTERED).
+pub(crate) fn legacy_bgp_monitor_status(sub_code: i32) -> i32 {
+    use jet_proto::jnx::jet::routing::bgp::route_subscribe_response::StatusCode as C;
+    use jet_proto::routing::bgp_route_monitor_register_reply::BgpRouteMonitorRegisterStatus as L;
+    let l = match C::try_from(sub_code) {
+        Ok(C::AlreadySubscribed) => Some(L::AlreadyRegistered),
+        Ok(c) => L::from_str_name(c.as_str_name()),
+        Err(_) => None,
+    };
+    l.unwrap_or(L::InternalError) as i32
+}
+
+/// A refused RouteSubscribe on `table`: the sub-code and message of the FAILURE reply,
+/// or a gRPC error when the routing subsystem is going away.
 pub(crate) fn subscribe_refusal(
     e: SubscribeError,
     table: &str,
@@ -201,6 +239,50 @@ pub(crate) fn firewall_refusal(e: FirewallError) -> Result<(Option<RpcStatus>, i
     Ok((failure(e.to_string()), code as i32))
 }
 
+/// A refused JET Interfaces API request: FAILURE with the sub-code of the contract's name
+/// in the RPC's own numbering (`codes`); a code the RPC's enum lacks (a bad value in a
+/// call without a catch-all code) is `INVALID_ARGUMENT` with the message; the device going
+/// away `UNAVAILABLE`.
+pub(crate) fn interfaces_refusal(
+    e: jet_device::ifd::api::IfApiError,
+    codes: fn(&str) -> Option<i32>,
+) -> Result<(Option<RpcStatus>, i32), Status> {
+    use jet_device::ifd::api::IfApiError;
+    match &e {
+        IfApiError::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        IfApiError::Refused { code, message } => match codes(code.name()) {
+            Some(n) => Ok((failure(message.clone()), n)),
+            None => Err(Status::invalid_argument(message.clone())),
+        },
+    }
+}
+
+/// A refused Interfaces API request as the older generation's `interface.ret_status`
+/// and message; `UNAVAILABLE` when the interfaces task is gone.
+pub(crate) fn legacy_interfaces_status(
+    e: jet_device::ifd::api::IfApiError,
+) -> Result<(jet_proto::interface::RetStatus, String), Status> {
+    use jet_device::ifd::api::{IfApiCode as C, IfApiError};
+    use jet_proto::interface::RetStatus as L;
+    match e {
+        IfApiError::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        IfApiError::Refused { code, message } => Ok((
+            match code {
+                C::NotOwnerOfObject => L::NotOwner,
+                C::PortNameNotSpecified => L::NoPortName,
+                C::UnitNotSpecified => L::NoIflUnit,
+                C::FamilyNotSpecified => L::NoIffFamily,
+                C::IpAddrNotSpecified => L::NoIpAddr,
+                C::ArpAddrNotSpecified => L::NoArpAddr,
+                C::ArpMacNotSpecified => L::NoArpMac,
+                C::ObjectNotFound => L::ObjectNotFound,
+                _ => L::Failure,
+            },
+            message,
+        )),
+    }
+}
+
 /// A refused package upload (`openjet.software.v1.Software/Add`): a size over the limit
 /// is `RESOURCE_EXHAUSTED`, a stream that does not match its header `INVALID_ARGUMENT`
 /// (both name the field); the device going away `UNAVAILABLE`; a package that fails
@@ -211,6 +293,87 @@ pub(crate) fn upload_refusal(e: DeviceError) -> Result<String, Status> {
         DeviceError::UploadInvalid { .. } => Err(Status::invalid_argument(e.to_string())),
         e => classify(e),
     }
+}
+
+// --- registered APIs (`jnx.jet.registration.Registration`) ---
+
+/// A refused registration: FAILURE with the message naming the field or JSON element
+/// (the reply has no sub-code); `UNAVAILABLE` when the device is stopping.
+pub(crate) fn registration_refusal(
+    e: jet_device::registrations::RegistrationError,
+) -> Result<Option<RpcStatus>, Status> {
+    use jet_device::registrations::RegistrationError as E;
+    match e {
+        E::ShuttingDown => Err(Status::unavailable(e.to_string())),
+        E::Invalid { .. }
+        | E::Conflict { .. }
+        | E::TooMany { .. }
+        | E::File { .. }
+        | E::Store { .. } => Ok(failure(e.to_string())),
+    }
+}
+
+/// A call of a registered RPC that jsd could not deliver: `UNAVAILABLE` naming the
+/// target and the registration (the app's own statuses pass through unchanged).
+pub(crate) fn proxy_unreachable(
+    path: &str,
+    id: &str,
+    target: &str,
+    why: &dyn std::fmt::Display,
+) -> Status {
+    Status::unavailable(format!(
+        "{path}: registered target {target} (registration '{id}') is not reachable: {why}"
+    ))
+}
+
+// --- flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`) ---
+
+/// Which FlexibleTunnel response a refusal goes into (each numbers its sub-codes
+/// differently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TunnelRpc {
+    Add,
+    Update,
+    Delete,
+    Get,
+}
+
+/// A refused FlexibleTunnel item: FAILURE with the message naming profile and field,
+/// the sub-code in the numbering of `rpc`'s response; `UNAVAILABLE` when the task is gone.
+pub(crate) fn tunnel_refusal(
+    rpc: TunnelRpc,
+    e: &jet_device::tunnels::TunnelError,
+) -> (Option<RpcStatus>, i32) {
+    use jet_device::tunnels::TunnelCode as C;
+    use jet_proto::jnx::jet::routing::rib::{
+        flexible_tunnel_add_response::StatusCode as A,
+        flexible_tunnel_delete_response::StatusCode as D,
+        flexible_tunnel_get_response::StatusCode as G,
+        flexible_tunnel_update_response::StatusCode as U,
+    };
+    let code = match (rpc, e.code) {
+        (TunnelRpc::Add, C::AlreadyExists) => A::AlreadyExists as i32,
+        (TunnelRpc::Add, C::TooManyOps) => A::TooManyOps as i32,
+        (TunnelRpc::Add, C::InvalidProfile) => A::InvalidTunnelProfile as i32,
+        (TunnelRpc::Add, C::InvalidAction) => A::InvalidTunnelAction as i32,
+        (TunnelRpc::Add, C::InvalidName) => A::InvalidProfileName as i32,
+        (TunnelRpc::Update, C::AlreadyExists) => U::AlreadyExists as i32,
+        (TunnelRpc::Update, C::TooManyOps) => U::TooManyOps as i32,
+        (TunnelRpc::Update, C::InvalidProfile) => U::InvalidTunnelProfile as i32,
+        (TunnelRpc::Update, C::InvalidAction) => U::InvalidTunnelAction as i32,
+        (TunnelRpc::Update, C::InvalidName) => U::InvalidProfileName as i32,
+        (TunnelRpc::Delete, C::NotFound) => D::NotFound as i32,
+        (TunnelRpc::Delete, C::TooManyOps) => D::TooManyOps as i32,
+        (TunnelRpc::Delete, C::InvalidName) => D::InvalidProfileName as i32,
+        (TunnelRpc::Get, C::NotFound) => G::NotFound as i32,
+        (TunnelRpc::Get, C::InvalidName) => G::InvalidProfileName as i32,
+        // A code the request could not cause for this RPC.
+        (
+            _,
+            C::NotFound | C::AlreadyExists | C::TooManyOps | C::InvalidProfile | C::InvalidAction,
+        ) => A::InternalError as i32,
+    };
+    (failure(e.message.clone()), code)
 }
 
 // --- malformed messages (both generations) ---

@@ -5,6 +5,7 @@
 
 mod changes;
 mod get;
+mod legacy;
 mod session;
 mod show;
 mod subscribe;

@@ -357,3 +357,32 @@ async fn filter_limit_answers_no_resource_before_any_change() {
     );
     assert!(dev.device().firewall().read(|p| p.fw.api.is_empty()));
 }
+
+#[tokio::test]
+async fn a_counter_get_the_forwarding_plane_cannot_serve_in_10_s_answers_timeout() {
+    let dev = device().await;
+    let (_c, mut fw) = firewall(&dev, "app").await;
+    ok!(fw.filter_add(inet_filter(
+        "f",
+        vec![InetTerm::new("t").count("hits").accept()]
+    )));
+    let fwh = dev.device().firewall().clone();
+    fwh.set_stats_delay(std::time::Duration::from_secs(11));
+    let start = tokio::time::Instant::now();
+    let r = refused!(
+        fw.filter_counter_get(counter("f", "hits")),
+        pb::filter_counter_get_response::StatusCode::Timeout,
+        "within 10 s"
+    );
+    assert_eq!(r.counter_name, "hits");
+    let took = start.elapsed();
+    assert!(
+        (std::time::Duration::from_secs(10)..std::time::Duration::from_secs(12)).contains(&took),
+        "answered after {took:?}"
+    );
+    // A delay under 10 s is waited for and served.
+    fwh.set_stats_delay(std::time::Duration::from_millis(200));
+    let r = ok!(fw.filter_counter_get(counter("f", "hits")));
+    assert_eq!((r.packets, r.bytes), (0, 0));
+    fwh.set_stats_delay(std::time::Duration::ZERO);
+}

@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod echo_app;
 mod listeners;
 mod lockout;
 mod login;
 mod mgmt;
+mod registration;
 mod sessions;
 mod tls;
 mod version;

@@ -37,7 +37,7 @@ fn copy_certs(data_dir: &Path) {
     .expect("copy ca");
 }
 
-async fn tls_device(mutual: Option<&str>) -> TestDevice {
+pub(crate) async fn tls_device(mutual: Option<&str>) -> TestDevice {
     let port = free_port();
     let mutual = mutual
         .map(|m| {
@@ -59,7 +59,10 @@ async fn tls_device(mutual: Option<&str>) -> TestDevice {
     dev
 }
 
-async fn tls_client(dev: &TestDevice, with_cert: bool) -> Result<JetClient, jet_sdk::Error> {
+pub(crate) async fn tls_client(
+    dev: &TestDevice,
+    with_cert: bool,
+) -> Result<JetClient, jet_sdk::Error> {
     let addr = dev.addr_of(Transport::Tls).expect("tls listener");
     JetClient::connect(ConnectOptions::tls(
         addr.to_string(),

@@ -12,7 +12,7 @@ use tonic_reflection::pb::v1::{
 };
 
 /// Service names as reflection lists them.
-async fn reflected(c: &jet_sdk::JetClient) -> Vec<String> {
+pub(crate) async fn reflected(c: &jet_sdk::JetClient) -> Vec<String> {
     let mut r = ServerReflectionClient::new(c.channel());
     let req = ServerReflectionRequest {
         host: String::new(),
@@ -32,13 +32,17 @@ async fn reflected(c: &jet_sdk::JetClient) -> Vec<String> {
     }
 }
 
+/// The contract's `::` naming, with OpenJET's rule for the older generation
+/// (`legacy::<package>::<Service>`) and its own services (`openjet::<Service>`).
 fn short(full: &str) -> String {
-    let rest = full.strip_prefix("jnx.jet.").unwrap_or(full);
-    format!(
-        "{}::{}",
-        rest.split('.').next().unwrap(),
-        full.rsplit('.').next().unwrap()
-    )
+    let service = full.rsplit('.').next().unwrap();
+    if let Some(rest) = full.strip_prefix("jnx.jet.") {
+        format!("{}::{service}", rest.split('.').next().unwrap())
+    } else if full.starts_with("openjet.") {
+        format!("openjet::{service}")
+    } else {
+        format!("legacy::{}", full.replace('.', "::"))
+    }
 }
 
 #[tokio::test]
@@ -70,6 +74,14 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
         "routing::Bgp",
         "management::Management",
         "version::VersionDiscovery",
+        "registration::Registration",
+        // The older generation and OpenJET's own services are served too.
+        "legacy::authentication::Login",
+        "legacy::management::ManagementRpcApi",
+        "legacy::routing::Rib",
+        "legacy::routing::Base",
+        "openjet::ConfigSession",
+        "openjet::Software",
     ] {
         assert!(
             list.service_name.iter().any(|s| s == want),
@@ -77,12 +89,17 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
             list.service_name
         );
     }
-    // Not served yet: described by reflection, not listed here.
-    assert!(reflection.contains(&"routing::FlexibleTunnel".to_string()));
-    assert!(!list
+    // Served since issue 12: listed.
+    assert!(list
         .service_name
         .iter()
         .any(|s| s == "routing::FlexibleTunnel"));
+    // Described by reflection but not served: not listed.
+    assert!(reflection.contains(&"legacy::routing::MplsApi".to_string()));
+    assert!(!list
+        .service_name
+        .iter()
+        .any(|s| s == "legacy::routing::MplsApi"));
 
     let rpcs = vd
         .rpc_list_get(pb::RpcListRequest {
@@ -94,6 +111,25 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
         .rpc_name;
     assert_eq!(rpcs.len(), 10);
     assert!(rpcs.contains(&"RouteGet".to_string()));
+    let legacy = vd
+        .rpc_list_get(pb::RpcListRequest {
+            service_name: "legacy::routing::Rib".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .rpc_name;
+    assert!(legacy.contains(&"RouteAdd".to_string()), "{legacy:?}");
+    // The dotted full name is accepted too.
+    let same = vd
+        .rpc_list_get(pb::RpcListRequest {
+            service_name: "routing.Rib".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .rpc_name;
+    assert_eq!(same, legacy);
     let bad = vd
         .rpc_list_get(pb::RpcListRequest {
             service_name: "routing::Nope".into(),

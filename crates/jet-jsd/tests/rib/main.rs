@@ -5,6 +5,7 @@
 
 mod base;
 mod batches;
+mod flexible_tunnel;
 mod get;
 mod purge;
 mod rt_interfaces;

@@ -4,6 +4,7 @@
 mod backpressure;
 mod bridge;
 mod common;
+mod conformance;
 mod flow;
 mod pubsub;
 mod refusals;

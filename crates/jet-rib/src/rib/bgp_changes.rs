@@ -6,7 +6,7 @@ use crate::client::ClientIdx;
 use crate::error::{EntryError, RibCode};
 use crate::prefix::Prefix;
 use crate::rib::{ChangeOp, Rib, RouteChange, TableId};
-use crate::table::{PathKey, Proto};
+use crate::table::{PathKey, Proto, FLAG_LEGACY};
 
 impl Rib {
     /// BGP route-service delete: each key removes the client's BGP-static paths of the
@@ -43,12 +43,17 @@ impl Rib {
             }
             let cookie = k.cookie;
             let mut hits: Vec<(Prefix, u64)> = Vec::new();
+            // A path of the other JET generation among the hits refuses the whole key.
+            let mut other_generation = None;
             let mut collect = |p: Prefix, d: &crate::table::Dest| {
                 for x in d.paths() {
                     if x.proto == Proto::BgpStatic
                         && x.owner == client.0
                         && (cookie == 0 || x.cookie == cookie)
                     {
+                        if (x.flags & FLAG_LEGACY != 0) != batch.legacy {
+                            other_generation.get_or_insert((p, x.cookie));
+                        }
                         hits.push((p, x.cookie));
                     }
                 }
@@ -59,6 +64,22 @@ impl Rib {
                 }
             } else if let Some(d) = t.get(&k.prefix) {
                 collect(k.prefix, d);
+            }
+            if let Some((p, c)) = other_generation {
+                let (was, now) = if batch.legacy {
+                    ("jnx.jet.routing.bgp.Bgp", "the older routing.BgpRoute API")
+                } else {
+                    ("the older routing.BgpRoute API", "jnx.jet.routing.bgp.Bgp")
+                };
+                res = Err(EntryError::new(
+                    i,
+                    RibCode::RouteApiVersionMismatch,
+                    format!(
+                        "BGP-static route {p} cookie {c} in {} was programmed through {was}; it cannot be removed through {now}",
+                        t.name
+                    ),
+                ));
+                break;
             }
             if hits.is_empty() {
                 res = Err(EntryError::new(

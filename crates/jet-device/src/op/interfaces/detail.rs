@@ -188,6 +188,47 @@ fn physical(
             e.push(Element::leaf("mtu", d.mtu.to_string()));
             e.push(Element::leaf("speed", d.speed.to_string()));
         }
+        IfdKind::Aggregate => {
+            let _ = writeln!(
+                t,
+                "  Link-level type: Ethernet, MTU: {}, Speed: {}, BPDU Error: None, \
+                 Ethernet-Switching Error: None, MAC-REWRITE Error: None, Loopback: Disabled,\n  \
+                 Source filtering: Disabled, Flow control: Disabled\n  \
+                 Pad to minimum frame size: Disabled\n  \
+                 Minimum links needed: 1, Minimum bandwidth needed: 1bps",
+                d.mtu, d.speed
+            );
+            e.push(Element::leaf("link-level-type", "Ethernet"));
+            e.push(Element::leaf("mtu", d.mtu.to_string()));
+            e.push(Element::leaf("speed", d.speed.to_string()));
+            e.push(Element::leaf("minimum-links-in-aggregate", "1"));
+        }
+        IfdKind::FlexibleTunnel => {
+            let _ = writeln!(
+                t,
+                "  Type: FTI, Link-level type: Flexible-tunnel-Interface, MTU: {}, Speed: {}",
+                d.mtu, d.speed
+            );
+            e.push(Element::leaf("if-type", "FTI"));
+            e.push(Element::leaf(
+                "link-level-type",
+                "Flexible-tunnel-Interface",
+            ));
+            e.push(Element::leaf("mtu", d.mtu.to_string()));
+            e.push(Element::leaf("speed", d.speed.to_string()));
+        }
+    }
+    if !d.members.is_empty() {
+        let _ = writeln!(t, "  Aggregate member links: {}", d.members.join(", "));
+        let mut m = Element::container("aggregate-member-links");
+        for name in &d.members {
+            m.push(Element::leaf("member-link-name", name));
+        }
+        e.push(m);
+    }
+    if let Some(owner) = &d.api_owner {
+        let _ = writeln!(t, "  JET API client : {owner}");
+        e.push(Element::leaf("jet-api-client", owner));
     }
     let _ = writeln!(t, "  Device flags   : {}", dev_flags.join(" "));
     let mut if_line = format!("  Interface flags: {}", if_flags.join(" "));
@@ -214,15 +255,15 @@ fn physical(
             "  Damping        : half-life: 0 sec, max-suppress: 0 sec, reuse: 0, suppress: 0, state: unsuppressed\n",
         );
     }
-    if let Some(mac) = d.mac {
-        let _ = writeln!(t, "  Current address: {mac}, Hardware address: {mac}");
+    if let (Some(mac), Some(hw)) = (d.mac, d.hardware_mac) {
+        let _ = writeln!(t, "  Current address: {mac}, Hardware address: {hw}");
         e.push(
             Element::leaf("current-physical-address", mac.to_string())
                 .attr("junos:format", format!("MAC {mac}")),
         );
         e.push(
-            Element::leaf("hardware-physical-address", mac.to_string())
-                .attr("junos:format", format!("MAC {mac}")),
+            Element::leaf("hardware-physical-address", hw.to_string())
+                .attr("junos:format", format!("MAC {hw}")),
         );
     }
     let (flapped_text, flapped_secs) = match d.last_flapped {
@@ -423,6 +464,45 @@ fn logical(
         e.push(Element::leaf("link-address", format!("[ 0x8100.{v} ]")));
     }
     e.push(Element::leaf("encapsulation", "ENET2"));
+    if let Some(owner) = &l.api_owner {
+        let _ = writeln!(t, "{ind}  JET API client: {owner}");
+        e.push(Element::leaf("jet-api-client", owner));
+    }
+    if let Some(tun) = &l.tunnel {
+        let dest = tun
+            .destination
+            .map_or_else(|| "None".to_owned(), |a| a.to_string());
+        let mut line = format!(
+            "{ind}  Tunnel encapsulation: {}, Source: {}, Destination: {dest}",
+            tun.encapsulation.as_str(),
+            tun.source
+        );
+        let mut te = Element::container("tunnel-information")
+            .child(Element::leaf(
+                "tunnel-encapsulation",
+                tun.encapsulation.as_str(),
+            ))
+            .child(Element::leaf("tunnel-source", tun.source.to_string()))
+            .child(Element::leaf("tunnel-destination", &dest));
+        if let Some(v) = tun.vni {
+            let _ = write!(line, ", VNI: {v}");
+            te.push(Element::leaf("tunnel-vni", v.to_string()));
+        }
+        if let Some(p) = tun.udp_port {
+            let _ = write!(line, ", Destination UDP port: {p}");
+            te.push(Element::leaf("tunnel-destination-udp-port", p.to_string()));
+        }
+        if tun.terminate {
+            line.push_str(", Tunnel termination");
+            te.push(Element::flag("tunnel-termination"));
+        }
+        if tun.allow_fragmentation {
+            line.push_str(", Allow fragmentation");
+            te.push(Element::flag("allow-fragmentation"));
+        }
+        let _ = writeln!(t, "{line}");
+        e.push(te);
+    }
     if extensive {
         for (block, c) in [
             ("Traffic", tr),
@@ -525,6 +605,34 @@ fn family(d: &Ifd, l: &Ifl, f: &Family, extensive: bool, t: &mut String, ind: &s
     }
     for a in &f.addresses {
         e.push(address(d, a, t, ind));
+        for n in f
+            .neighbors
+            .iter()
+            .filter(|n| n.interface_address == a.local)
+        {
+            let kind = if f.kind == FamilyKind::Inet6 {
+                "NDP"
+            } else {
+                "ARP"
+            };
+            let recv = if n.receive { ", receive" } else { "" };
+            let api = if n.api { " (JET API)" } else { "" };
+            let _ = writeln!(
+                t,
+                "{ind}      Static {kind}: {} MAC {}{recv}{api}",
+                n.neighbor, n.mac
+            );
+            let mut ne = Element::container("static-neighbor")
+                .child(Element::leaf("neighbor-address", n.neighbor.to_string()))
+                .child(Element::leaf("neighbor-mac", n.mac.to_string()));
+            if n.receive {
+                ne.push(Element::flag("receive"));
+            }
+            if n.api {
+                ne.push(Element::flag("jet-api"));
+            }
+            e.push(ne);
+        }
     }
     e
 }
@@ -539,6 +647,9 @@ fn address(d: &Ifd, a: &IfAddress, t: &mut String, ind: &str) -> Element {
     }
     if a.primary {
         words.push(("Is-Primary", "ifaf-current-primary"));
+    }
+    if a.api {
+        words.push(("JET-API", "ifaf-jet-api"));
     }
     let _ = writeln!(
         t,

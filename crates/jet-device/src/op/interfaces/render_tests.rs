@@ -23,11 +23,13 @@ fn fam(kind: FamilyKind, addrs: &[&str]) -> FamilyConf {
                     local: a.parse().expect("ip"),
                     prefix_len: l.parse().expect("len"),
                     primary: false,
+                    api: false,
                 }
             })
             .collect(),
         input_filter: None,
         output_filter: None,
+        neighbors: Vec::new(),
     }
 }
 

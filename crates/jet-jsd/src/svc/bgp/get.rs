@@ -30,7 +30,7 @@ pub(super) const DEFAULT_ROUTE_COUNT: u32 = 100;
 /// Paths looked at per read-lock hold.
 const CHUNK: usize = 1000;
 
-fn error(code: GetCode, msg: String) -> GetStream {
+pub(super) fn error(code: GetCode, msg: String) -> GetStream {
     let r = pb::RouteGetResponse {
         status: failure(msg),
         sub_code: code as i32,
@@ -240,12 +240,15 @@ pub(super) fn walk(
     None
 }
 
+/// `formats`: the reply formats (addresses as bytes, tables by id) when the request
+/// gives them (the older generation); None takes the client's Initialize defaults.
 pub(super) fn route_get(
     rib: RibHandle,
     id: &str,
     client: &str,
     session: u64,
     req: pb::RouteGetRequest,
+    formats: Option<(bool, bool)>,
 ) -> GetStream {
     if !rib.is_initialized(client, session) {
         return error(GetCode::NotInitialized, not_initialized_msg(id));
@@ -273,7 +276,8 @@ pub(super) fn route_get(
             .and_then(|i| r.clients.get(i))
             .map(|c| c.defaults)
             .unwrap_or_default();
-        Filter::from_request(r, &req, d.address_bytes, d.table_ids)
+        let (bytes, ids) = formats.unwrap_or((d.address_bytes, d.table_ids));
+        Filter::from_request(r, &req, bytes, ids)
     });
     let filter = match filter {
         Ok(f) => f,

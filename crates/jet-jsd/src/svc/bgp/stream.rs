@@ -82,6 +82,8 @@ impl BgpSubscriptions {
     }
 
     /// Starts the subscription of client `id` (RIB client `client`, on `session`).
+    /// `formats`: the reply formats (addresses as bytes, tables by id) when the request
+    /// gives them (the older generation); None takes the client's Initialize defaults.
     pub(super) async fn subscribe(
         self: &Arc<Self>,
         rib: RibHandle,
@@ -89,6 +91,7 @@ impl BgpSubscriptions {
         client: &str,
         session: u64,
         route_count: u32,
+        formats: Option<(bool, bool)>,
     ) -> Result<SubStream, Status> {
         if !rib.is_initialized(client, session) {
             return Ok(single(Code::NotInitialized, not_initialized_msg(id)));
@@ -143,14 +146,16 @@ impl BgpSubscriptions {
                 }
             }
         }
-        let (bytes, ids) = rib.read(|r| {
-            let d = r
-                .clients
-                .find(client)
-                .and_then(|i| r.clients.get(i))
-                .map(|c| c.defaults)
-                .unwrap_or_default();
-            (d.address_bytes, d.table_ids)
+        let (bytes, ids) = formats.unwrap_or_else(|| {
+            rib.read(|r| {
+                let d = r
+                    .clients
+                    .find(client)
+                    .and_then(|i| r.clients.get(i))
+                    .map(|c| c.defaults)
+                    .unwrap_or_default();
+                (d.address_bytes, d.table_ids)
+            })
         });
         let (tx, rx) = mpsc::channel(STREAM_QUEUE);
         let this = self.clone();
