@@ -1,4 +1,4 @@
-//! Curly-brace text: never panics; what parses prints to text that parses back to the
+//! Curly-brace text (and `load patch` input): never panics; what parses prints to text that parses back to the
 //! same configuration, and every other format round-trips it too.
 #![no_main]
 
@@ -10,6 +10,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = Config::default().load(s, LoadMode::Replace);
+    // `load patch` reads the same text as `show | compare` output.
+    let _ = Config::default().load_patch(s);
     if let Ok(c) = Config::parse_text(s) {
         let text = c.to_text();
         let back = Config::parse_text(&text).expect("printed text parses");

@@ -35,12 +35,19 @@ pub(crate) struct KeyError {
 }
 
 fn check(spec: &KeySpec, sn: &SchemaNode, raw: &str, at: usize) -> Result<String, KeyError> {
-    spec.ty.canonical(spec.name, raw).map_err(|m| KeyError {
+    let bad = |m: String| KeyError {
         at,
         statement: format!("{} {} {}", sn.name, spec.name, quote(raw)),
         message: m,
         invalid_value: true,
-    })
+    };
+    let v = spec.ty.canonical(spec.name, raw).map_err(bad)?;
+    // The separator of the key values, and an empty choice value (it would print as
+    // no value), cannot be told apart once stored.
+    if v.contains(KEY_SEP) || (v.is_empty() && spec.form == KeyForm::ChoiceValue) {
+        return Err(bad(format!("invalid value '{raw}' for {}", spec.name)));
+    }
+    Ok(v)
 }
 
 fn missing(sn: &SchemaNode, spec: &KeySpec, at: usize) -> KeyError {
@@ -183,7 +190,11 @@ pub(crate) fn from_elements(
                 let raw = get(spec.name).ok_or_else(|| {
                     format!("syntax error: <{}> without <{}>", sn.name, spec.name)
                 })?;
-                key.push_str(&spec.ty.canonical(spec.name, &raw)?);
+                let v = spec.ty.canonical(spec.name, &raw)?;
+                if v.contains(KEY_SEP) {
+                    return Err(format!("invalid value '{raw}' for {}", spec.name));
+                }
+                key.push_str(&v);
                 used.push(spec.name);
             }
             KeyForm::ChoiceIdent => {
@@ -199,13 +210,24 @@ pub(crate) fn from_elements(
                             .join(", ")
                     ));
                 };
+                let valued = crate::schema::choice_takes_value(w);
+                if valued && text.is_empty() {
+                    return Err(format!("syntax error: missing value for <{w}>"));
+                }
+                if !valued && !text.is_empty() {
+                    return Err(format!("syntax error: <{w}> takes no value"));
+                }
                 key.push_str(w);
                 used.push(w);
                 choice_text = text;
             }
             KeyForm::ChoiceValue => {
                 if !choice_text.is_empty() {
-                    key.push_str(&spec.ty.canonical(spec.name, &choice_text)?);
+                    let v = spec.ty.canonical(spec.name, &choice_text)?;
+                    if v.contains(KEY_SEP) {
+                        return Err(format!("invalid value '{choice_text}' for {}", spec.name));
+                    }
+                    key.push_str(&v);
                 }
             }
         }
