@@ -83,7 +83,17 @@ async fn accept_loop(
             .ok()
             .and_then(|c| c.pid())
             .and_then(|p| u32::try_from(p).ok());
-        let identity = pid.and_then(|p| shared.device.identify_app(p));
+        let mut identity = pid.and_then(|p| shared.device.identify_app(p));
+        // appd records a child right after spawning it; a child of jetd itself that
+        // connects before that (a loaded machine) is asked about again, briefly.
+        if let (None, Some(p)) = (&identity, pid) {
+            let mut tries = 0;
+            while identity.is_none() && tries < 10 && parent_of(p) == Some(std::process::id()) {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                identity = shared.device.identify_app(p);
+                tries += 1;
+            }
+        }
         let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
         let session = Session::new(id, LOCAL_PEER, Transport::Local);
         let (admitted, login) = match identity {
@@ -126,4 +136,16 @@ async fn accept_loop(
             return;
         }
     }
+}
+
+/// The parent process of `pid` (Linux `/proc`), `None` when it cannot be read.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name: state, ppid.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
