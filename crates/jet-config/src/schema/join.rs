@@ -226,7 +226,7 @@ pub fn must_reference(must: &'static str) -> Option<&'static [&'static str]> {
     type Paths = HashMap<
         (usize, usize),
         Option<&'static [&'static str]>,
-        std::hash::BuildHasherDefault<super::index::Fnv>,
+        std::hash::BuildHasherDefault<super::node::Fnv>,
     >;
     // Per thread, by address (the expressions are static strings of the schema): a
     // commit's validation looks these up for every statement that has some.

@@ -59,7 +59,6 @@ macro_rules! with_hierarchies {
 mod blob;
 mod firewall;
 mod groups;
-mod index;
 mod interfaces;
 mod join;
 pub use self::join::must_reference;
@@ -71,8 +70,8 @@ mod rpc;
 mod system;
 
 pub use self::firewall::{FIREWALL_PROTOCOLS, POLICERS};
-pub(crate) use self::index::Fnv;
 pub use self::interfaces::SPEEDS;
+pub(crate) use self::node::Fnv;
 pub use self::node::{
     bare_leaf, bare_list, choice_takes_value, find, find_xml, KeyForm, KeySpec, Kind, SchemaNode,
     APPLY_GROUPS, GROUPS, KEY_SEP, NO_GEN,

@@ -3,6 +3,9 @@
 
 use crate::value::ValueType;
 
+mod index;
+pub(crate) use self::index::Fnv;
+
 /// One statement of the schema.
 #[derive(Debug, Clone)]
 pub struct SchemaNode {
@@ -228,7 +231,7 @@ pub const GROUPS: &[&str] = &["groups"];
 /// The statement called `name` among `nodes`; `apply-groups` is found at any level
 /// that has statements.
 pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match super::index::by_name(nodes, name) {
+    match index::by_name(nodes, name) {
         Some(n) => Some(n),
         None if name == "apply-groups" && !nodes.is_empty() => Some(&APPLY_GROUPS),
         None => None,
@@ -237,7 +240,7 @@ pub fn find(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaN
 
 /// The statement whose XML element (JSON member) is `name` among `nodes`.
 pub fn find_xml(nodes: &'static [SchemaNode], name: &str) -> Option<&'static SchemaNode> {
-    match super::index::by_xml(nodes, name) {
+    match index::by_xml(nodes, name) {
         Some(n) => Some(n),
         None => find(nodes, name),
     }
@@ -269,7 +272,7 @@ pub fn bare_leaf(nodes: &'static [SchemaNode], word: &str) -> Option<&'static Sc
 /// Position of `name` among `nodes` (print order); `apply-groups` comes first where
 /// it is not listed.
 pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
-    match super::index::by_name(nodes, name).and_then(|n| super::index::position(nodes, n)) {
+    match index::by_name(nodes, name).and_then(|n| index::position(nodes, n)) {
         Some(p) => p,
         None if name == "apply-groups" => 0,
         None => usize::MAX,
@@ -279,7 +282,7 @@ pub(crate) fn order(nodes: &'static [SchemaNode], name: &str) -> usize {
 /// [`order`] of a statement of `nodes` (found there by a parser): from its address,
 /// without a name lookup.
 pub(crate) fn rank(nodes: &'static [SchemaNode], sn: &'static SchemaNode) -> usize {
-    match super::index::position(nodes, sn) {
+    match index::position(nodes, sn) {
         Some(p) => p,
         None => order(nodes, sn.name),
     }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, RwLock};
 
-use super::node::SchemaNode;
+use super::SchemaNode;
 
 /// Levels shorter than this are scanned (as fast as hashing for a few names).
 const MIN_INDEXED: usize = 24;
