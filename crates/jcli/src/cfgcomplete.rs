@@ -51,6 +51,7 @@ static COMMIT_OPTIONS: &[(&str, &str)] = &[
 static LOAD_MODES: &[(&str, &str)] = &[
     ("merge", "Merge contents with existing configuration"),
     ("override", "Override existing configuration"),
+    ("patch", "Load patch file"),
     ("replace", "Replace configuration data"),
     ("set", "Execute set of commands on existing configuration"),
     ("update", "Update existing configuration"),

@@ -55,10 +55,12 @@ pub enum LoadMode {
     Update,
     /// The payload is `set`/`delete` (and `edit`/`up`/`top`/`exit`) lines.
     Set,
+    /// The payload is the output of `show | compare` (Junos `load patch`); text only.
+    Patch,
 }
 
 impl LoadMode {
-    /// The Junos keyword: `merge`, `replace`, `override`, `update`, `set`.
+    /// The Junos keyword: `merge`, `replace`, `override`, `update`, `set`, `patch`.
     pub fn as_str(self) -> &'static str {
         match self {
             LoadMode::Merge => "merge",
@@ -66,6 +68,7 @@ impl LoadMode {
             LoadMode::Override => "override",
             LoadMode::Update => "update",
             LoadMode::Set => "set",
+            LoadMode::Patch => "patch",
         }
     }
 }
@@ -80,6 +83,7 @@ impl FromStr for LoadMode {
             "override" => LoadMode::Override,
             "update" => LoadMode::Update,
             "set" => LoadMode::Set,
+            "patch" => LoadMode::Patch,
             other => return Err(format!("unknown load mode '{other}'")),
         })
     }

@@ -1,5 +1,6 @@
-//! `load merge | replace | override | update | set`: a new candidate from a payload in
-//! any of the four formats, with each format's replace (and delete) markers.
+//! `load merge | replace | override | update | set | patch`: a new candidate from a payload
+//! in any of the four formats, with each format's replace (and delete) markers (`patch`
+//! is text only and lives in `patch.rs`).
 
 use std::str::FromStr;
 
@@ -76,6 +77,7 @@ impl Config {
     /// - `Override`, `Update`: the payload is the whole new configuration.
     /// - `Set`: `set`/`delete`/`edit`/`up`/`top`/`exit` (and `deactivate`, `activate`,
     ///   `annotate`, `rename`, `copy`, `insert`) lines applied in order.
+    /// - `Patch`: the output of `show | compare` ([`Config::load_patch`]).
     pub fn load(&self, payload: &str, mode: LoadMode) -> Result<Config, ConfigError> {
         let format = if mode == LoadMode::Set {
             PayloadFormat::Set
@@ -114,6 +116,20 @@ impl Config {
             }
             None => (payload, format),
         };
+        if mode == LoadMode::Patch {
+            if format != PayloadFormat::Text {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::Syntax,
+                    "[edit]",
+                    "",
+                    format!(
+                        "load patch takes the text output of 'show | compare', not a {} payload",
+                        format.as_str()
+                    ),
+                ));
+            }
+            return self.load_patch(payload);
+        }
         if (mode == LoadMode::Set) != (format == PayloadFormat::Set) {
             return Err(ConfigError::new(
                 ConfigErrorKind::Syntax,
@@ -149,7 +165,7 @@ impl Config {
         format: PayloadFormat,
         mode: LoadMode,
     ) -> Result<(), ConfigError> {
-        if unwrap_junos_wrapper(payload).is_some() {
+        if mode == LoadMode::Patch || unwrap_junos_wrapper(payload).is_some() {
             *self = self.load_payload(payload, format, mode)?;
             return Ok(());
         }
@@ -178,7 +194,8 @@ impl Config {
             LoadMode::Override | LoadMode::Update | LoadMode::Set => {
                 Config::from_children(parsed.children)
             }
-            LoadMode::Merge | LoadMode::Replace => {
+            // A patch arrives here as the merge text `load_patch` made of it.
+            LoadMode::Merge | LoadMode::Replace | LoadMode::Patch => {
                 let mut c = self.clone();
                 c.touch();
                 patch(&mut c.children, &parsed, mode);

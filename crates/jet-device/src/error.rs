@@ -19,9 +19,12 @@ pub enum DeviceError {
         /// What is wrong with the command.
         reason: String,
     },
-    /// `load set` with an XML or JSON payload (set commands are text).
-    #[error("syntax error: load set takes set commands as text, not {encoding}")]
-    SetNeedsText {
+    /// `load set` or `load patch` with an XML or JSON payload (set commands and patches
+    /// are text).
+    #[error("syntax error: load {mode} takes text, not {encoding}")]
+    NeedsText {
+        /// The load mode (`set`, `patch`).
+        mode: &'static str,
         /// The payload's encoding (`xml`, `json`).
         encoding: &'static str,
     },
@@ -261,8 +264,11 @@ mod tests {
             vec![
             (DeviceError::syntax("'x' is unknown".into()), "syntax error: 'x' is unknown"),
             (
-                DeviceError::SetNeedsText { encoding: "xml" },
-                "syntax error: load set takes set commands as text, not xml",
+                DeviceError::NeedsText {
+                    mode: "set",
+                    encoding: "xml",
+                },
+                "syntax error: load set takes text, not xml",
             ),
             (
                 DeviceError::OpNotAllowed {

@@ -114,3 +114,28 @@ fn bad_patch_lines_are_refused_with_their_line() {
     assert_eq!(err.line, Some(2), "{err}");
     assert!(err.to_string().contains("host-nam"), "{err}");
 }
+
+#[test]
+fn patch_is_a_load_mode_for_text_and_refused_for_xml_and_json() {
+    let old = base();
+    let mut new = base();
+    new.apply_set("set system host-name r9\ndelete system location")
+        .expect("changes");
+    let patch = old.compare(&new);
+    assert_eq!("patch".parse::<LoadMode>(), Ok(LoadMode::Patch));
+    let loaded = old.load(&patch, LoadMode::Patch).expect("load patch");
+    assert_eq!(loaded.to_text(), new.to_text());
+    let mut in_place = old.clone();
+    in_place
+        .load_in_place(&patch, jet_config::PayloadFormat::Text, LoadMode::Patch)
+        .expect("in place");
+    assert_eq!(in_place.to_text(), new.to_text());
+    let err = old
+        .load_xml("<configuration/>", LoadMode::Patch)
+        .expect_err("xml patch");
+    assert!(err.to_string().contains("load patch"), "{err}");
+    let err = old
+        .load_json("{\"configuration\": {}}", LoadMode::Patch)
+        .expect_err("json patch");
+    assert!(err.to_string().contains("not a json payload"), "{err}");
+}

@@ -244,12 +244,12 @@ fn parse_load(rest: &str) -> Result<CfgCommand, DeviceError> {
     let mode = match w.first() {
         Some(m) => m.parse::<LoadMode>().map_err(|_| {
             syntax(format!(
-                "unknown load mode '{m}' (merge, override, replace, set, update)"
+                "unknown load mode '{m}' (merge, override, patch, replace, set, update)"
             ))
         })?,
         None => {
             return Err(syntax(
-                "'load' needs a mode: merge, override, replace, set or update",
+                "'load' needs a mode: merge, override, patch, replace, set or update",
             ))
         }
     };

@@ -37,8 +37,9 @@ pub(crate) fn load(
 ) -> Result<Config, DeviceError> {
     Ok(match payload {
         Payload::Text(t) => base.load(t, mode)?,
-        Payload::Xml(_) | Payload::Json(_) if mode == LoadMode::Set => {
-            return Err(DeviceError::SetNeedsText {
+        Payload::Xml(_) | Payload::Json(_) if matches!(mode, LoadMode::Set | LoadMode::Patch) => {
+            return Err(DeviceError::NeedsText {
+                mode: mode.as_str(),
                 encoding: payload.encoding(),
             })
         }

@@ -50,7 +50,7 @@ fn is_unavailable(e: &DeviceError) -> bool {
         DeviceError::ShuttingDown => true,
         DeviceError::Config(_)
         | DeviceError::Syntax { .. }
-        | DeviceError::SetNeedsText { .. }
+        | DeviceError::NeedsText { .. }
         | DeviceError::UnsupportedEncoding { .. }
         | DeviceError::AuthenticationFailed
         | DeviceError::OpNotAllowed { .. }
@@ -445,7 +445,10 @@ mod tests {
             DeviceError::Syntax {
                 reason: "'x'".into(),
             },
-            DeviceError::SetNeedsText { encoding: "xml" },
+            DeviceError::NeedsText {
+                mode: "set",
+                encoding: "xml",
+            },
             DeviceError::UnsupportedEncoding { encoding: "json" },
             DeviceError::AuthenticationFailed,
             DeviceError::OpNotAllowed {

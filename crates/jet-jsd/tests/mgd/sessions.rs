@@ -286,6 +286,45 @@ async fn load_terminal_merges_and_exit_warns_about_uncommitted_changes() {
 }
 
 #[tokio::test]
+async fn load_patch_applies_show_compare_output_from_another_session() {
+    let dev = TestDevice::start().await;
+    let a = dev.admin("a").await;
+    let mut first = CfgSession::open(&a, ConfigMode::Private).await;
+    first.ok("set system domain-name old.net").await;
+    first.ok("commit").await;
+    first.ok("set system host-name patched").await;
+    first.ok("set system location building b1").await;
+    first.ok("delete system domain-name").await;
+    let patch = first.ok("show | compare").await;
+    assert!(patch.contains("[edit system]"), "{patch}");
+    assert!(patch.contains("+  host-name patched;"), "{patch}");
+    assert!(patch.contains("-  domain-name old.net;"), "{patch}");
+    first.ok("exit configuration-mode").await;
+
+    let mut second = CfgSession::open(&a, ConfigMode::Private).await;
+    // A broken patch names its line and changes nothing.
+    let r = second
+        .run_with(
+            "load patch terminal",
+            "[edit system]\n+  host-name x;\n+  no-such-statement 1;\n",
+        )
+        .await;
+    assert!(!r.ok, "{r:?}");
+    assert!(r.error.contains("no-such-statement"), "{}", r.error);
+    assert_eq!(second.ok("show | compare").await, "");
+    let r = second.run_with("load patch terminal", &patch).await;
+    assert!(r.ok && r.output == "load complete\n", "{r:?}");
+    assert_eq!(second.ok("show | compare").await, patch);
+    second.ok("commit").await;
+    let committed = dev.device().committed().config.clone();
+    assert_eq!(committed.host_name(), Some("patched"));
+    assert!(committed.subtree(&["system", "domain-name"]).is_none());
+    assert!(committed
+        .to_set()
+        .contains("set system location building b1"));
+}
+
+#[tokio::test]
 async fn run_executes_operational_commands_from_configuration_mode() {
     let dev = TestDevice::start().await;
     let a = dev.admin("a").await;
