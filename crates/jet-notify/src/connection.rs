@@ -125,6 +125,9 @@ pub(crate) struct Connection {
     /// Receive Maximum).
     held_qos12: usize,
     full: Vec<Arc<Session>>,
+    /// Subscribers' sessions that received messages from this publisher and are woken
+    /// when what was read has been handled (see `router::Waiting`).
+    wake: Vec<Arc<Session>>,
 }
 
 impl Connection {
@@ -163,6 +166,7 @@ impl Connection {
             held_bytes: 0,
             held_qos12: 0,
             full: Vec::new(),
+            wake: Vec::new(),
         }
     }
 
@@ -214,6 +218,9 @@ impl Connection {
         let before = self.msgs_in;
         let r = self.run_held(now).and_then(|()| self.feed_inner(rbuf, now));
         add(&self.shared.counters.messages_in, self.msgs_in - before);
+        for s in self.wake.drain(..) {
+            s.notify.notify_one();
+        }
         r
     }
 
@@ -762,6 +769,7 @@ impl Connection {
             Some(Waiting {
                 waker: &self.waker,
                 full: &mut self.full,
+                wake: &mut self.wake,
             }),
         );
         if !self.full.is_empty() {

@@ -15,6 +15,15 @@
 //! handled, other packets are held (64 KiB at most, then the socket is not read) until
 //! the subscriber's queue is down to three quarters and it wakes `waker`, or until
 //! `max_publisher_wait` has passed (the subscriber is then disconnected).
+//!
+//! Acknowledging at once: a publisher that leaves Nagle's algorithm on (most MQTT client
+//! libraries do) and sends small messages now and then holds each message until the
+//! previous one is ACKed; with the receiver's delayed ACK that wait is up to 40 ms, and a
+//! connection can settle into waiting on every message. So after a read that ends a quiet
+//! spell (`QUIET`) and leaves nothing to send back (a reply would carry the ACK), the
+//! broker asks the kernel to ACK at once (`TCP_QUICKACK`, Linux, plain TCP). Back-to-back
+//! reads of a blasting client do not pay the extra system call. Measured in
+//! `docs/benchmarks.md` (paced QoS 0).
 
 use std::time::Duration;
 
@@ -30,14 +39,34 @@ use crate::shared::KickRx;
 const HIGH_WATER: usize = 64 * 1024;
 const READ_CHUNK: usize = 64 * 1024;
 const FLUSH_ON_CLOSE: Duration = Duration::from_secs(1);
+/// A read this long after the previous one ends a quiet spell (see the module doc).
+const QUIET: std::time::Duration = std::time::Duration::from_micros(200);
 
 fn std_now() -> std::time::Instant {
     Instant::now().into_std()
 }
 
+/// A read half that can ask its kernel socket to acknowledge what it has received at once.
+pub(crate) trait AckNow {
+    /// Sends the pending ACK now (best effort; nothing where the socket is not reachable).
+    fn ack_now(&self) {}
+}
+
+impl AckNow for tokio::net::tcp::OwnedReadHalf {
+    fn ack_now(&self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let _ = socket2::SockRef::from(self.as_ref()).set_tcp_quickack(true);
+        }
+    }
+}
+
+/// TLS connections: the socket is inside the TLS stream; the kernel's default applies.
+impl<T> AckNow for tokio::io::ReadHalf<T> {}
+
 pub(crate) async fn run<R, W>(mut rd: R, mut wr: W, mut conn: Connection, mut kick_rx: KickRx)
 where
-    R: AsyncRead + Unpin,
+    R: AsyncRead + AckNow + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut rbuf = BytesMut::with_capacity(READ_CHUNK);
@@ -52,6 +81,7 @@ where
     // The client closed while paused: what it sent before is still handled (once the
     // pause ends), then the connection ends.
     let mut eof = false;
+    let mut last_read = std_now();
     let close = loop {
         let now = std_now();
         while conn.out.len() < HIGH_WATER {
@@ -83,8 +113,14 @@ where
                 Ok(0) | Err(_) if conn.paused() => eof = true,
                 Ok(0) | Err(_) => break Close::peer_gone(),
                 Ok(_) => {
-                    if let Err(c) = conn.feed(&mut rbuf, std_now()) {
+                    let now = std_now();
+                    let quiet = now.duration_since(last_read) >= QUIET;
+                    last_read = now;
+                    if let Err(c) = conn.feed(&mut rbuf, now) {
                         break c;
+                    }
+                    if quiet && conn.out.is_empty() {
+                        rd.ack_now();
                     }
                     // Credentials are checked by a future that does the slow work
                     // elsewhere; this task only waits (or is kicked meanwhile).

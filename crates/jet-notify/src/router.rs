@@ -45,11 +45,14 @@ struct PendingWill {
     msg: Message,
 }
 
-/// A network publisher routing a message: its waker, and where the router puts the
-/// sessions whose full queue it must wait for.
+/// A network publisher routing a message: its waker, where the router puts the
+/// sessions whose full queue it must wait for, and the sessions to wake once the
+/// publisher has handled everything it read (one wake per read instead of one per
+/// message: the subscriber's task then writes many messages in one system call).
 pub(crate) struct Waiting<'a> {
     pub(crate) waker: &'a Arc<Notify>,
     pub(crate) full: &'a mut Vec<Arc<Session>>,
+    pub(crate) wake: &'a mut Vec<Arc<Session>>,
 }
 
 /// Result of opening a session for a CONNECT.
@@ -168,26 +171,32 @@ impl Router {
                 sub_ids: h.sub_ids,
             };
             let waker = waiting.as_ref().map(|w| w.waker);
-            if self.deliver(&h.session, d, waker) {
-                if let Some(w) = waiting.as_mut() {
-                    w.full.push(h.session.clone());
+            let (full, wake) = self.deliver(&h.session, d, waker);
+            match waiting.as_mut() {
+                Some(w) => {
+                    if full {
+                        w.full.push(h.session.clone());
+                    }
+                    if wake {
+                        w.wake.push(h.session.clone());
+                    }
                 }
+                None if wake => h.session.notify.notify_one(),
+                None => {}
             }
         }
         self.hits = hits;
         n
     }
 
-    /// Offers `d` to `session`; true when a network publisher (`waker`) must pause.
-    fn deliver(&self, session: &Session, d: Delivery, waker: Option<&Arc<Notify>>) -> bool {
+    /// Offers `d` to `session`: whether a network publisher (`waker`) must pause, and
+    /// whether the session's task must be woken (the caller wakes it).
+    fn deliver(&self, session: &Session, d: Delivery, waker: Option<&Arc<Notify>>) -> (bool, bool) {
         let (qos, device) = (d.qos, d.msg.origin == 0);
         let outcome = session.lock().enqueue(d, &self.limits, waker);
+        let mut wake = false;
         match outcome {
-            Enqueued::Queued { wake } | Enqueued::QueuedFull { wake } => {
-                if wake {
-                    session.notify.notify_one();
-                }
-            }
+            Enqueued::Queued { wake: w } | Enqueued::QueuedFull { wake: w } => wake = w,
             Enqueued::Dropped => {
                 if qos == QoS::AtMostOnce {
                     add(&self.counters.dropped_qos0, 1);
@@ -200,7 +209,7 @@ impl Router {
             }
             Enqueued::Gone => {}
         }
-        matches!(outcome, Enqueued::QueuedFull { .. })
+        (matches!(outcome, Enqueued::QueuedFull { .. }), wake)
     }
 
     fn retain(&mut self, msg: &Message) {
