@@ -6,7 +6,8 @@ use bytes::BytesMut;
 
 use super::*;
 use crate::codec::{
-    Connect, Packet, Property, ProtocolVersion, PubAck, QoS, SubOptions, Subscribe, Will,
+    Connect, Disconnect, Packet, Properties, Property, ProtocolVersion, PubAck, Publish, QoS,
+    SubOptions, Subscribe, Will,
 };
 use crate::config::BrokerConfig;
 use crate::shared::Shared;
