@@ -3,12 +3,11 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
+use super::header::{check_remaining, field_len, put_header, PacketType};
 use super::properties::Ctx;
+use super::properties::Properties;
+use super::types::{ProtocolVersion, QoS, ReasonCode};
 use super::wire::{put_binary, Reader};
-use super::{
-    check_remaining, field_len, put_header, PacketType, Properties, ProtocolVersion, QoS,
-    ReasonCode,
-};
 
 /// A client's CONNECT. `version` comes from the packet itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +108,7 @@ pub(crate) fn decode_connect(r: &mut Reader) -> Result<Connect, DecodeError> {
         Some(Will {
             topic,
             payload,
-            qos: QoS::from_u8(will_qos)?,
+            qos: QoS::from_u8(will_qos).ok_or(DecodeError::InvalidQoS(will_qos))?,
             retain: will_retain,
             props,
         })

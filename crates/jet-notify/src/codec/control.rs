@@ -3,12 +3,11 @@
 use bytes::{BufMut, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
+use super::header::{check_remaining, not_in_version, put_header, PacketType};
 use super::properties::Ctx;
+use super::properties::Properties;
+use super::types::{ProtocolVersion, ReasonCode};
 use super::wire::Reader;
-use super::{
-    check_remaining, not_in_version, put_header, Packet, PacketType, Properties, ProtocolVersion,
-    ReasonCode,
-};
 
 /// DISCONNECT. In 3.1.1 it carries nothing: `reason` and `props` are v5 only.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,13 +36,6 @@ const DISCONNECT_CODES: &[u8] = &[
     0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8B, 0x8D, 0x8E, 0x8F, 0x90, 0x93, 0x94, 0x95,
     0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2,
 ];
-
-pub(crate) fn decode_empty(r: &Reader, p: Packet) -> Result<Packet, DecodeError> {
-    if !r.is_empty() {
-        return Err(DecodeError::TrailingBytes(r.remaining()));
-    }
-    Ok(p)
-}
 
 /// Reason code then properties, each optional at the end of the packet (v5 §3.14.2.1).
 fn decode_reason_props(

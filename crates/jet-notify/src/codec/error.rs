@@ -1,7 +1,7 @@
 //! Errors of the codec, grouped by direction: bytes that are not MQTT ([`DecodeError`]) and
 //! packets that cannot be written ([`EncodeError`]).
 
-use super::ReasonCode;
+use super::types::ReasonCode;
 
 /// Bytes that are not a valid MQTT packet. Every variant maps to the v5 reason code a
 /// broker sends before closing (see [`DecodeError::reason_code`]).

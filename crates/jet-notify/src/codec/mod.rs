@@ -17,14 +17,14 @@
 mod connect;
 mod control;
 mod error;
+mod header;
 mod properties;
 mod publish;
 mod subscribe;
+mod types;
 mod wire;
 
-use std::fmt;
-
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 pub use properties::{Properties, Property};
 pub use publish::encode_publish_with;
@@ -32,191 +32,12 @@ pub(crate) use publish::is_forwarded;
 pub use publish::{PublishExtras, PublishHeader};
 
 pub use error::{DecodeError, EncodeError};
-use wire::{put_varint, read_varint, varint_len, VARINT_MAX};
-
-/// The protocol spoken on a connection, fixed by its CONNECT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ProtocolVersion {
-    /// MQTT 3.1 (`MQIsdp`, level 3): handled as 3.1.1.
-    V3_1,
-    /// MQTT 3.1.1 (level 4).
-    V3_1_1,
-    /// MQTT 5 (level 5).
-    V5,
-}
-
-impl ProtocolVersion {
-    pub fn is_v5(self) -> bool {
-        self == ProtocolVersion::V5
-    }
-
-    pub fn level(self) -> u8 {
-        match self {
-            ProtocolVersion::V3_1 => 3,
-            ProtocolVersion::V3_1_1 => 4,
-            ProtocolVersion::V5 => 5,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ProtocolVersion::V3_1 => "3.1",
-            ProtocolVersion::V3_1_1 => "3.1.1",
-            ProtocolVersion::V5 => "5",
-        }
-    }
-}
-
-impl fmt::Display for ProtocolVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Quality of service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum QoS {
-    #[default]
-    AtMostOnce = 0,
-    AtLeastOnce = 1,
-    ExactlyOnce = 2,
-}
-
-impl QoS {
-    pub fn from_u8(v: u8) -> Result<QoS, DecodeError> {
-        match v {
-            0 => Ok(QoS::AtMostOnce),
-            1 => Ok(QoS::AtLeastOnce),
-            2 => Ok(QoS::ExactlyOnce),
-            other => Err(DecodeError::InvalidQoS(other)),
-        }
-    }
-}
-
-/// An MQTT 5 reason code (in 3.1.1, CONNACK return codes and SUBACK codes are mapped to
-/// and from these by the codec).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ReasonCode(pub u8);
-
-impl ReasonCode {
-    pub const SUCCESS: Self = Self(0x00);
-    pub const GRANTED_QOS_1: Self = Self(0x01);
-    pub const GRANTED_QOS_2: Self = Self(0x02);
-    pub const DISCONNECT_WITH_WILL: Self = Self(0x04);
-    pub const NO_MATCHING_SUBSCRIBERS: Self = Self(0x10);
-    pub const NO_SUBSCRIPTION_EXISTED: Self = Self(0x11);
-    pub const CONTINUE_AUTHENTICATION: Self = Self(0x18);
-    pub const REAUTHENTICATE: Self = Self(0x19);
-    pub const UNSPECIFIED_ERROR: Self = Self(0x80);
-    pub const MALFORMED_PACKET: Self = Self(0x81);
-    pub const PROTOCOL_ERROR: Self = Self(0x82);
-    pub const IMPLEMENTATION_SPECIFIC_ERROR: Self = Self(0x83);
-    pub const UNSUPPORTED_PROTOCOL_VERSION: Self = Self(0x84);
-    pub const CLIENT_IDENTIFIER_NOT_VALID: Self = Self(0x85);
-    pub const BAD_USER_NAME_OR_PASSWORD: Self = Self(0x86);
-    pub const NOT_AUTHORIZED: Self = Self(0x87);
-    pub const SERVER_UNAVAILABLE: Self = Self(0x88);
-    pub const SERVER_BUSY: Self = Self(0x89);
-    pub const BANNED: Self = Self(0x8A);
-    pub const SERVER_SHUTTING_DOWN: Self = Self(0x8B);
-    pub const BAD_AUTHENTICATION_METHOD: Self = Self(0x8C);
-    pub const KEEP_ALIVE_TIMEOUT: Self = Self(0x8D);
-    pub const SESSION_TAKEN_OVER: Self = Self(0x8E);
-    pub const TOPIC_FILTER_INVALID: Self = Self(0x8F);
-    pub const TOPIC_NAME_INVALID: Self = Self(0x90);
-    pub const PACKET_IDENTIFIER_IN_USE: Self = Self(0x91);
-    pub const PACKET_IDENTIFIER_NOT_FOUND: Self = Self(0x92);
-    pub const RECEIVE_MAXIMUM_EXCEEDED: Self = Self(0x93);
-    pub const TOPIC_ALIAS_INVALID: Self = Self(0x94);
-    pub const PACKET_TOO_LARGE: Self = Self(0x95);
-    pub const MESSAGE_RATE_TOO_HIGH: Self = Self(0x96);
-    pub const QUOTA_EXCEEDED: Self = Self(0x97);
-    pub const ADMINISTRATIVE_ACTION: Self = Self(0x98);
-    pub const PAYLOAD_FORMAT_INVALID: Self = Self(0x99);
-    pub const RETAIN_NOT_SUPPORTED: Self = Self(0x9A);
-    pub const QOS_NOT_SUPPORTED: Self = Self(0x9B);
-    pub const USE_ANOTHER_SERVER: Self = Self(0x9C);
-    pub const SERVER_MOVED: Self = Self(0x9D);
-    pub const SHARED_SUBSCRIPTIONS_NOT_SUPPORTED: Self = Self(0x9E);
-    pub const CONNECTION_RATE_EXCEEDED: Self = Self(0x9F);
-    pub const MAXIMUM_CONNECT_TIME: Self = Self(0xA0);
-    pub const SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED: Self = Self(0xA1);
-    pub const WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED: Self = Self(0xA2);
-
-    pub fn is_error(self) -> bool {
-        self.0 >= 0x80
-    }
-}
-
-impl fmt::Display for ReasonCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#04x}", self.0)
-    }
-}
-
-/// A UTF-8 string held in [`Bytes`], so a decoded topic shares its frame (no copy).
-/// Always valid UTF-8 without U+0000 when made by the codec or from a `&str`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ByteStr(Bytes);
-
-impl ByteStr {
-    pub const fn from_static(s: &'static str) -> Self {
-        ByteStr(Bytes::from_static(s.as_bytes()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        // Validated at construction; the fallback is never taken.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    pub fn into_bytes(self) -> Bytes {
-        self.0
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl TryFrom<Bytes> for ByteStr {
-    type Error = DecodeError;
-    fn try_from(b: Bytes) -> Result<Self, DecodeError> {
-        wire::check_utf8(&b)?;
-        Ok(ByteStr(b))
-    }
-}
-
-impl From<&str> for ByteStr {
-    fn from(s: &str) -> Self {
-        ByteStr(Bytes::copy_from_slice(s.as_bytes()))
-    }
-}
-
-impl From<String> for ByteStr {
-    fn from(s: String) -> Self {
-        ByteStr(Bytes::from(s.into_bytes()))
-    }
-}
-
-impl fmt::Debug for ByteStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for ByteStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use header::put_header;
+use header::PacketType;
+pub use types::{ProtocolVersion, QoS, ReasonCode};
+use wire::read_varint;
+pub use wire::ByteStr;
+use wire::Reader;
 
 pub use connect::{ConnAck, Connect, Will};
 pub use control::{Auth, Disconnect};
@@ -244,55 +65,8 @@ pub enum Packet {
 }
 
 impl Packet {
-    pub fn name(&self) -> &'static str {
-        PacketType::of(self).name()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PacketType {
-    Connect = 1,
-    ConnAck,
-    Publish,
-    PubAck,
-    PubRec,
-    PubRel,
-    PubComp,
-    Subscribe,
-    SubAck,
-    Unsubscribe,
-    UnsubAck,
-    PingReq,
-    PingResp,
-    Disconnect,
-    Auth,
-}
-
-impl PacketType {
-    fn from_u8(v: u8) -> Result<Self, DecodeError> {
-        use PacketType::*;
-        Ok(match v {
-            1 => Connect,
-            2 => ConnAck,
-            3 => Publish,
-            4 => PubAck,
-            5 => PubRec,
-            6 => PubRel,
-            7 => PubComp,
-            8 => Subscribe,
-            9 => SubAck,
-            10 => Unsubscribe,
-            11 => UnsubAck,
-            12 => PingReq,
-            13 => PingResp,
-            14 => Disconnect,
-            15 => Auth,
-            other => return Err(DecodeError::InvalidPacketType(other)),
-        })
-    }
-
-    fn of(p: &Packet) -> Self {
-        match p {
+    pub(crate) fn ty(&self) -> PacketType {
+        match self {
             Packet::Connect(_) => PacketType::Connect,
             Packet::ConnAck(_) => PacketType::ConnAck,
             Packet::Publish(_) => PacketType::Publish,
@@ -311,34 +85,8 @@ impl PacketType {
         }
     }
 
-    pub(crate) fn name(self) -> &'static str {
-        use PacketType::*;
-        match self {
-            Connect => "CONNECT",
-            ConnAck => "CONNACK",
-            Publish => "PUBLISH",
-            PubAck => "PUBACK",
-            PubRec => "PUBREC",
-            PubRel => "PUBREL",
-            PubComp => "PUBCOMP",
-            Subscribe => "SUBSCRIBE",
-            SubAck => "SUBACK",
-            Unsubscribe => "UNSUBSCRIBE",
-            UnsubAck => "UNSUBACK",
-            PingReq => "PINGREQ",
-            PingResp => "PINGRESP",
-            Disconnect => "DISCONNECT",
-            Auth => "AUTH",
-        }
-    }
-
-    /// The fixed-header flags this type must carry (PUBLISH's are free).
-    fn required_flags(self) -> Option<u8> {
-        match self {
-            PacketType::Publish => None,
-            PacketType::PubRel | PacketType::Subscribe | PacketType::Unsubscribe => Some(0b0010),
-            _ => Some(0),
-        }
+    pub fn name(&self) -> &'static str {
+        self.ty().name()
     }
 }
 
@@ -398,8 +146,8 @@ pub fn decode(frame: Bytes, version: ProtocolVersion) -> Result<Packet, DecodeEr
             Packet::Unsubscribe(subscribe::decode_unsubscribe(&mut r, version)?)
         }
         PacketType::UnsubAck => Packet::UnsubAck(subscribe::decode_unsuback(&mut r, version)?),
-        PacketType::PingReq => control::decode_empty(&r, Packet::PingReq)?,
-        PacketType::PingResp => control::decode_empty(&r, Packet::PingResp)?,
+        PacketType::PingReq => decode_empty(&r, Packet::PingReq)?,
+        PacketType::PingResp => decode_empty(&r, Packet::PingResp)?,
         PacketType::Disconnect => Packet::Disconnect(control::decode_disconnect(&mut r, version)?),
         PacketType::Auth => Packet::Auth(control::decode_auth(&mut r, version)?),
     };
@@ -469,39 +217,12 @@ fn encode_inner(
     }
 }
 
-/// Writes a fixed header; `remaining` has been checked against the limit.
-fn put_header(out: &mut BytesMut, ty: PacketType, flags: u8, remaining: usize) {
-    out.reserve(5 + remaining);
-    out.put_u8(((ty as u8) << 4) | flags);
-    put_varint(out, remaining as u32);
-}
-
-fn check_remaining(len: usize) -> Result<usize, EncodeError> {
-    if len > VARINT_MAX as usize {
-        Err(EncodeError::PacketTooLarge(len))
-    } else {
-        Ok(len)
+/// A packet with no body (PINGREQ, PINGRESP): any byte after the header is malformed.
+fn decode_empty(r: &Reader, p: Packet) -> Result<Packet, DecodeError> {
+    if !r.is_empty() {
+        return Err(DecodeError::TrailingBytes(r.remaining()));
     }
-}
-
-/// Total size on the wire of a packet whose body is `remaining` bytes.
-pub(crate) fn wire_size(remaining: usize) -> usize {
-    1 + varint_len(remaining as u32) + remaining
-}
-
-fn field_len(b: &[u8]) -> Result<usize, EncodeError> {
-    if b.len() > u16::MAX as usize {
-        Err(EncodeError::FieldTooLong(b.len()))
-    } else {
-        Ok(2 + b.len())
-    }
-}
-
-fn not_in_version(packet: &'static str, version: ProtocolVersion) -> DecodeError {
-    DecodeError::NotInVersion {
-        packet,
-        version: version.name(),
-    }
+    Ok(p)
 }
 
 #[cfg(test)]

@@ -164,9 +164,11 @@ impl Property {
             | AuthenticationMethod(s)
             | ResponseInformation(s)
             | ServerReference(s)
-            | ReasonString(s) => super::field_len(s.as_bytes())?,
-            CorrelationData(b) | AuthenticationData(b) => super::field_len(b)?,
-            UserProperty(k, v) => super::field_len(k.as_bytes())? + super::field_len(v.as_bytes())?,
+            | ReasonString(s) => super::header::field_len(s.as_bytes())?,
+            CorrelationData(b) | AuthenticationData(b) => super::header::field_len(b)?,
+            UserProperty(k, v) => {
+                super::header::field_len(k.as_bytes())? + super::header::field_len(v.as_bytes())?
+            }
         })
     }
 

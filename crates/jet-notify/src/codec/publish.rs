@@ -3,12 +3,12 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
+use super::header::{check_remaining, field_len, put_header, wire_size, PacketType};
 use super::properties::Ctx;
+use super::properties::{Properties, Property};
+use super::types::{ProtocolVersion, QoS, ReasonCode};
+use super::wire::ByteStr;
 use super::wire::{put_varint, varint_len, Reader, VARINT_MAX};
-use super::{
-    check_remaining, field_len, put_header, wire_size, ByteStr, PacketType, Properties, Property,
-    ProtocolVersion, QoS, ReasonCode,
-};
 
 /// An application message on the wire. `pid` is 0 for QoS 0.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -107,7 +107,8 @@ pub(crate) fn decode_publish(
     version: ProtocolVersion,
 ) -> Result<Publish, DecodeError> {
     let dup = flags & 0x08 != 0;
-    let qos = QoS::from_u8((flags >> 1) & 0x03)?;
+    let bits = (flags >> 1) & 0x03;
+    let qos = QoS::from_u8(bits).ok_or(DecodeError::InvalidQoS(bits))?;
     if dup && qos == QoS::AtMostOnce {
         return Err(DecodeError::DupWithQoS0);
     }

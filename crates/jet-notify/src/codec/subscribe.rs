@@ -3,12 +3,11 @@
 use bytes::{BufMut, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
+use super::header::{check_remaining, field_len, put_header, PacketType};
 use super::properties::Ctx;
+use super::properties::Properties;
+use super::types::{ProtocolVersion, QoS, ReasonCode};
 use super::wire::{put_binary, Reader};
-use super::{
-    check_remaining, field_len, put_header, PacketType, Properties, ProtocolVersion, QoS,
-    ReasonCode,
-};
 
 /// When retained messages are sent for a new subscription (v5; 3.1.1 always sends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,7 +57,7 @@ impl SubOptions {
             _ => return Err(DecodeError::InvalidSubscriptionOptions(b)),
         };
         Ok(SubOptions {
-            qos: QoS::from_u8(b & 0x03).map_err(|_| DecodeError::InvalidSubscriptionOptions(b))?,
+            qos: QoS::from_u8(b & 0x03).ok_or(DecodeError::InvalidSubscriptionOptions(b))?,
             no_local: b & 0x04 != 0,
             retain_as_published: b & 0x08 != 0,
             retain_handling,

@@ -1,10 +1,11 @@
 //! Wire primitives shared by every packet: variable byte integers, two-byte lengths,
 //! UTF-8 strings with MQTT's rules, binary data. Reading is zero-copy over [`Bytes`].
 
+use std::fmt;
+
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::error::DecodeError;
-use super::ByteStr;
 
 /// Largest value a variable byte integer can carry (four bytes).
 pub(crate) const VARINT_MAX: u32 = 268_435_455;
@@ -159,6 +160,70 @@ pub(crate) fn put_varint(out: &mut BytesMut, mut v: u32) {
 pub(crate) fn put_binary(out: &mut BytesMut, b: &[u8]) {
     out.put_u16(b.len() as u16);
     out.put_slice(b);
+}
+
+/// A UTF-8 string held in [`Bytes`], so a decoded topic shares its frame (no copy).
+/// Always valid UTF-8 without U+0000 when made by the codec or from a `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ByteStr(Bytes);
+
+impl ByteStr {
+    pub const fn from_static(s: &'static str) -> Self {
+        ByteStr(Bytes::from_static(s.as_bytes()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Validated at construction; the fallback is never taken.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl TryFrom<Bytes> for ByteStr {
+    type Error = DecodeError;
+    fn try_from(b: Bytes) -> Result<Self, DecodeError> {
+        check_utf8(&b)?;
+        Ok(ByteStr(b))
+    }
+}
+
+impl From<&str> for ByteStr {
+    fn from(s: &str) -> Self {
+        ByteStr(Bytes::copy_from_slice(s.as_bytes()))
+    }
+}
+
+impl From<String> for ByteStr {
+    fn from(s: String) -> Self {
+        ByteStr(Bytes::from(s.into_bytes()))
+    }
+}
+
+impl fmt::Debug for ByteStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for ByteStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[cfg(test)]
