@@ -21,7 +21,7 @@ use super::config::config_filters;
 use super::error::{invalid, FirewallError};
 use super::flows::{account, Flow, FlowSpec, RateJudge, UnitTraffic};
 use super::forward::{walk, Load, SinglePacket, Trace, WalkError};
-use super::model::{BindPoint, Binding, Count, FwFamily, Policer, Term, TermOp};
+use super::model::{BindPoint, Binding, Count, Direction, FwFamily, Policer, Term, TermOp};
 use super::state::{FirewallState, NEVER_PURGE, PURGE_RANGE};
 use crate::events::{DeviceEvent, EventBus};
 use crate::mgd::Committed;
@@ -337,54 +337,9 @@ impl FwTask {
         }));
     }
 
-    /// The events of a client request that succeeded.
-    fn emit_client(&mut self, client: &str, op: &FwOp) {
-        let bind_point = |b: &Binding| match &b.point {
-            BindPoint::Interface(n) | BindPoint::ForwardingTable(n) => n.clone(),
-            other => other.to_string(),
-        };
-        match op {
-            FwOp::FilterAdd { name, family, .. } => {
-                self.emit(FilterOp::Add, *family, name, client, "", "")
-            }
-            FwOp::FilterModify { name, family, .. } => {
-                self.emit(FilterOp::Change, *family, name, client, "", "")
-            }
-            FwOp::FilterDelete { name, family } => {
-                self.emit(FilterOp::Delete, *family, name, client, "", "")
-            }
-            FwOp::BindAdd {
-                name,
-                family,
-                binding,
-            } => {
-                let flags = format!("bind-{}", binding.direction.as_str());
-                self.emit(
-                    FilterOp::Change,
-                    *family,
-                    name,
-                    client,
-                    &bind_point(binding),
-                    &flags,
-                )
-            }
-            FwOp::BindDelete {
-                name,
-                family,
-                binding,
-            } => {
-                let flags = format!("unbind-{}", binding.direction.as_str());
-                self.emit(
-                    FilterOp::Change,
-                    *family,
-                    name,
-                    client,
-                    &bind_point(binding),
-                    &flags,
-                )
-            }
-            _ => {}
-        }
+    /// Emits the event of a client request that succeeded.
+    fn emit_client(&mut self, client: &str, ev: ClientEvent) {
+        self.emit(ev.op, ev.family, &ev.name, client, &ev.point, ev.flags);
     }
 
     fn load_config(&mut self) {
@@ -454,10 +409,13 @@ impl FwTask {
                 op,
                 reply,
             } => {
-                let event = op.clone();
+                // The event's few fields, taken before the request (and its terms) is
+                // consumed: cloning a 10,000-term request for them cost as much as
+                // compiling it.
+                let event = ClientEvent::of(&op);
                 let out = self.client_op(&client, session, op);
-                if out.is_ok() {
-                    self.emit_client(&client, &event);
+                if let (Ok(_), Some(event)) = (&out, event) {
+                    self.emit_client(&client, event);
                 }
                 let _ = reply.send(out);
             }
@@ -742,5 +700,60 @@ async fn sleep_until(at: Option<Instant>) {
 impl From<WalkError> for FirewallError {
     fn from(e: WalkError) -> Self {
         FirewallError::Invalid(e.to_string())
+    }
+}
+
+/// What a client request's jet-event says, taken from the request before it is consumed.
+struct ClientEvent {
+    op: FilterOp,
+    family: FwFamily,
+    name: String,
+    point: String,
+    flags: &'static str,
+}
+
+impl ClientEvent {
+    fn of(op: &FwOp) -> Option<Self> {
+        let bind_point = |b: &Binding| match &b.point {
+            BindPoint::Interface(n) | BindPoint::ForwardingTable(n) => n.clone(),
+            other => other.to_string(),
+        };
+        let plain = |op, family: &FwFamily, name: &String| ClientEvent {
+            op,
+            family: *family,
+            name: name.clone(),
+            point: String::new(),
+            flags: "",
+        };
+        Some(match op {
+            FwOp::FilterAdd { name, family, .. } => plain(FilterOp::Add, family, name),
+            FwOp::FilterModify { name, family, .. } => plain(FilterOp::Change, family, name),
+            FwOp::FilterDelete { name, family } => plain(FilterOp::Delete, family, name),
+            FwOp::BindAdd {
+                name,
+                family,
+                binding,
+            } => ClientEvent {
+                point: bind_point(binding),
+                flags: match binding.direction {
+                    Direction::Input => "bind-input",
+                    Direction::Output => "bind-output",
+                },
+                ..plain(FilterOp::Change, family, name)
+            },
+            FwOp::BindDelete {
+                name,
+                family,
+                binding,
+            } => ClientEvent {
+                point: bind_point(binding),
+                flags: match binding.direction {
+                    Direction::Input => "unbind-input",
+                    Direction::Output => "unbind-output",
+                },
+                ..plain(FilterOp::Change, family, name)
+            },
+            _ => return None,
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! [`FirewallError`]s naming the filter, term and field (EINVALID_MESSAGE), or saying
 //! what this device does not do (EUNSUPPORTED_OP); svc/status.rs maps them.
 
+use std::fmt;
 use std::net::IpAddr;
 
 use jet_device::firewall::{
@@ -18,6 +19,30 @@ fn invalid(m: String) -> FirewallError {
 
 fn unsupported(m: String) -> FirewallError {
     FirewallError::Unsupported(m)
+}
+
+/// Where in a request a value sits ("filter 'F' term 'T'"), formatted only when a message
+/// is written: the conversion of a 10,000-term filter must not format 10,000 names.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    filter: &'a str,
+    term: &'a str,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "filter '{}' term '{}'", self.filter, self.term)
+    }
+}
+
+/// A field under a place ("filter 'F' term 'T': dst_ports"), formatted lazily too.
+#[derive(Clone, Copy)]
+struct In<'a>(At<'a>, &'a str);
+
+impl fmt::Display for In<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0, self.1)
+    }
 }
 
 /// A filter family field.
@@ -59,7 +84,7 @@ pub(crate) fn filter_type(
     Ok(())
 }
 
-fn ip(field: &str, a: Option<&IpAddress>) -> Result<IpAddr, FirewallError> {
+fn ip(field: impl fmt::Display, a: Option<&IpAddress>) -> Result<IpAddr, FirewallError> {
     match a.and_then(|a| a.addr_format.as_ref()) {
         Some(AddrFormat::AddrString(s)) => s
             .parse()
@@ -79,7 +104,7 @@ fn ip(field: &str, a: Option<&IpAddress>) -> Result<IpAddr, FirewallError> {
     }
 }
 
-fn except(field: &str, op: i32) -> Result<bool, FirewallError> {
+fn except(field: impl fmt::Display, op: i32) -> Result<bool, FirewallError> {
     match pb::MatchOperation::try_from(op) {
         // OP_INVALID is "unset": the condition as given.
         Ok(pb::MatchOperation::OpInvalid | pb::MatchOperation::OpEqual) => Ok(false),
@@ -91,14 +116,14 @@ fn except(field: &str, op: i32) -> Result<bool, FirewallError> {
 }
 
 fn prefixes(
-    at: &str,
+    at: At<'_>,
     field: &str,
     list: &[pb::MatchIpAddress],
 ) -> Result<Vec<PrefixMatch>, FirewallError> {
     list.iter()
         .map(|m| {
-            let f = format!("{at}: {field}");
-            let addr = ip(&f, m.addr.as_ref())?;
+            let f = In(at, field);
+            let addr = ip(f, m.addr.as_ref())?;
             let max = if addr.is_ipv4() { 32 } else { 128 };
             if m.prefix_length > max {
                 return Err(invalid(format!(
@@ -109,7 +134,7 @@ fn prefixes(
             Ok(PrefixMatch {
                 addr,
                 len: m.prefix_length as u8,
-                except: except(&f, m.operation)?,
+                except: except(f, m.operation)?,
             })
         })
         .collect()
@@ -153,21 +178,21 @@ impl RangeMsg for pb::MatchIpPrecedence {
     }
 }
 
-fn ranges<T: RangeMsg>(at: &str, field: &str, list: &[T]) -> Result<Vec<Range>, FirewallError> {
+fn ranges<T: RangeMsg>(at: At<'_>, field: &str, list: &[T]) -> Result<Vec<Range>, FirewallError> {
     list.iter()
         .map(|m| {
             let (lo, hi, op) = m.parts();
             Ok(Range {
                 lo,
                 hi,
-                except: except(&format!("{at}: {field}"), op)?,
+                except: except(In(at, field), op)?,
             })
         })
         .collect()
 }
 
 struct Builder<'a> {
-    at: &'a str,
+    at: At<'a>,
     m: Matches,
 }
 
@@ -209,7 +234,7 @@ impl Builder<'_> {
             out.push(Range {
                 lo: v,
                 hi: v,
-                except: except(&format!("{}: {field}", self.at), op)?,
+                except: except(In(self.at, field), op)?,
             });
         }
         if !out.is_empty() {
@@ -274,7 +299,7 @@ impl Builder<'_> {
     }
 }
 
-fn inet_matches(at: &str, m: &pb::FilterTermMatchInet) -> Result<Matches, FirewallError> {
+fn inet_matches(at: At<'_>, m: &pb::FilterTermMatchInet) -> Result<Matches, FirewallError> {
     let mut b = Builder {
         at,
         m: Matches::default(),
@@ -302,7 +327,7 @@ fn inet_matches(at: &str, m: &pb::FilterTermMatchInet) -> Result<Matches, Firewa
     Ok(b.m)
 }
 
-fn inet6_matches(at: &str, m: &pb::FilterTermMatchInet6) -> Result<Matches, FirewallError> {
+fn inet6_matches(at: At<'_>, m: &pb::FilterTermMatchInet6) -> Result<Matches, FirewallError> {
     let mut b = Builder {
         at,
         m: Matches::default(),
@@ -340,7 +365,7 @@ fn inet6_matches(at: &str, m: &pb::FilterTermMatchInet6) -> Result<Matches, Fire
     Ok(b.m)
 }
 
-fn mpls_matches(at: &str, m: &pb::FilterTermMatchMpls) -> Result<Matches, FirewallError> {
+fn mpls_matches(at: At<'_>, m: &pb::FilterTermMatchMpls) -> Result<Matches, FirewallError> {
     let mut b = Builder {
         at,
         m: Matches::default(),
@@ -386,7 +411,7 @@ fn inet_actions(a: Option<&pb::FilterTermInetAction>) -> Actions {
 }
 
 fn inet6_actions(
-    at: &str,
+    at: At<'_>,
     a: Option<&pb::FilterTermInet6Action>,
 ) -> Result<Actions, FirewallError> {
     use pb::filter_term_inet6_terminating_action::TerminatingAction as T;
@@ -425,7 +450,7 @@ fn inet6_actions(
             };
         }
         if let Some(nip) = &nt.next_ip {
-            out.next_ip = Some(ip(&format!("{at}: next_ip"), nip.addr.as_ref())?);
+            out.next_ip = Some(ip(In(at, "next_ip"), nip.addr.as_ref())?);
         }
     }
     out.terminating = a
@@ -498,7 +523,7 @@ pub(crate) fn term(
             )))
         }
     };
-    let at = format!("filter '{filter}' term '{name}'");
+    let at = At { filter, term: name };
     if kind != family {
         return Err(invalid(format!(
             "{at}: a family {} term in a family {} filter",
@@ -510,7 +535,7 @@ pub(crate) fn term(
         T::InetTerm(x) => (
             x.matches
                 .as_ref()
-                .map(|m| inet_matches(&at, m))
+                .map(|m| inet_matches(at, m))
                 .transpose()?
                 .unwrap_or_default(),
             inet_actions(x.actions.as_ref()),
@@ -518,15 +543,15 @@ pub(crate) fn term(
         T::Inet6Term(x) => (
             x.matches
                 .as_ref()
-                .map(|m| inet6_matches(&at, m))
+                .map(|m| inet6_matches(at, m))
                 .transpose()?
                 .unwrap_or_default(),
-            inet6_actions(&at, x.actions.as_ref())?,
+            inet6_actions(at, x.actions.as_ref())?,
         ),
         T::MplsTerm(x) => (
             x.matches
                 .as_ref()
-                .map(|m| mpls_matches(&at, m))
+                .map(|m| mpls_matches(at, m))
                 .transpose()?
                 .unwrap_or_default(),
             mpls_actions(x.actions.as_ref()),
