@@ -358,7 +358,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(fn(&mut pb::FlowStartRequest), &str)> = vec![
+        type Spoil = fn(&mut pb::FlowStartRequest);
+        let cases: Vec<(Spoil, &str)> = vec![
             (|r| r.interface.clear(), "interface: "),
             (|r| r.rate = None, "rate: "),
             (
