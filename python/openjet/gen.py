@@ -13,6 +13,12 @@ putting that folder on ``sys.path``.
 ``google.protobuf.FileOptions`` with the same field numbers (50000, 50001) as
 ``jnx_common_base_types.proto``, and both cannot live in one descriptor pool.
 Nothing we serve imports it.
+
+OpenJET's own packages (``proto/openjet/*.proto``: ``openjet.config.v1``,
+``openjet.software.v1``, ``openjet.traffic.v1``) are compiled too, with
+``proto/openjet`` as their include root, so they become flat modules like the
+others (``openjet._gen.traffic_pb2``) under the file names the tests' ad-hoc
+``protoc`` runs give them (``traffic.proto``): one descriptor pool takes both.
 """
 
 from __future__ import annotations
@@ -41,11 +47,19 @@ def default_proto_dir() -> Path:
     return PACKAGE_DIR.parent.parent / "crates" / "jet-proto" / "proto"
 
 
+#: Folder below the proto folder holding OpenJET's own packages.
+OWN_DIR = "openjet"
+
+
 def proto_files(proto_dir: Path) -> list[str]:
     names = sorted(p.name for p in proto_dir.glob("*.proto") if p.name not in EXCLUDED)
     if not names:
         raise SystemExit(f"openjet.gen: no .proto files in {proto_dir}")
-    return names
+    own = sorted(p.name for p in (proto_dir / OWN_DIR).glob("*.proto"))
+    clash = set(names) & set(own)
+    if clash:
+        raise SystemExit(f"openjet.gen: {OWN_DIR}/ files clash with top-level ones: {sorted(clash)}")
+    return names + own
 
 
 _IMPORT_RE = re.compile(r"^import (\w+_pb2(?:_grpc)?) as (\w+)\s*$", re.MULTILINE)
@@ -92,6 +106,7 @@ def generate(proto_dir: Path | None = None, out_dir: Path | None = None) -> list
         args = [
             "grpc_tools.protoc",
             f"-I{proto_dir}",
+            f"-I{proto_dir / OWN_DIR}",
             f"-I{well_known}",
             f"--python_out={tmp}",
             f"--pyi_out={tmp}",

@@ -78,6 +78,11 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/openjet.software.v1.Software/Add",
     "/openjet.software.v1.Software/Delete",
     "/openjet.software.v1.Software/List",
+    // OpenJET's simulated traffic (svc/traffic.rs).
+    "/openjet.traffic.v1.Traffic/FlowStart",
+    "/openjet.traffic.v1.Traffic/FlowStop",
+    "/openjet.traffic.v1.Traffic/FlowList",
+    "/openjet.traffic.v1.Traffic/PacketTest",
     // Routing: the programmable RIB and its base service.
     "/jnx.jet.routing.rib.Rib/RouteInitialize",
     "/jnx.jet.routing.rib.Rib/RouteCleanup",

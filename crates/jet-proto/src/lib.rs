@@ -170,6 +170,14 @@ pub mod openjet {
             include!("gen/openjet.software.v1.rs");
         }
     }
+    /// `openjet.traffic.*`.
+    pub mod traffic {
+        /// `openjet.traffic.v1`: the `Traffic` service (simulated flows and packet tests).
+        #[allow(clippy::all, clippy::pedantic, missing_docs)]
+        pub mod v1 {
+            include!("gen/openjet.traffic.v1.rs");
+        }
+    }
 }
 
 /// Legacy package `authentication`: the `Login` service (`LoginCheck`).

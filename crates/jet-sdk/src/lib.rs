@@ -21,6 +21,7 @@
 pub mod firewall;
 pub mod interfaces;
 pub mod registration;
+pub mod traffic;
 pub mod tunnels;
 
 use std::time::Duration;
@@ -48,6 +49,7 @@ use proto::jnx::jet::registration::{
 use proto::jnx::jet::routing::base::base_client::BaseClient;
 use proto::jnx::jet::routing::rib::flexible_tunnel_client::FlexibleTunnelClient;
 use proto::jnx::jet::routing::rib::rib_client::RibClient;
+use proto::openjet::traffic::v1::traffic_client::TrafficClient;
 
 /// What can go wrong talking to a JET device.
 #[derive(Debug, thiserror::Error)]
@@ -310,6 +312,13 @@ impl JetClient {
     /// for profile builders).
     pub fn flexible_tunnel(&self) -> FlexibleTunnelClient<Channel> {
         FlexibleTunnelClient::new(self.channel())
+    }
+
+    /// An `openjet.traffic.v1.Traffic` client on this session: simulated flows through
+    /// the device's filters and routes, and single-packet tests (OpenJET only; see
+    /// [`traffic`] for builders).
+    pub fn traffic(&self) -> TrafficClient<Channel> {
+        TrafficClient::new(self.channel())
     }
 
     /// A `jnx.jet.registration.Registration` client on this session.

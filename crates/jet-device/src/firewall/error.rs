@@ -10,6 +10,9 @@ pub enum FirewallError {
     /// The request asks for something this device does not do (EUNSUPPORTED_OP).
     #[error("{0}")]
     Unsupported(String),
+    /// The request names a simulated flow that is not running (flow stop).
+    #[error("{0}")]
+    NotFound(String),
     /// A documented limit is reached (NO_RESOURCE).
     #[error("{0}")]
     NoResource(String),

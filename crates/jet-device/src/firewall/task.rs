@@ -435,7 +435,9 @@ impl FwTask {
                     }
                     Some(id) => match plane.flows.remove(&id) {
                         Some(_) => Ok(1),
-                        None => Err(invalid!("flow {id} does not exist")),
+                        None => Err(FirewallError::NotFound(format!(
+                            "flow {id} does not exist (it stopped or never ran)"
+                        ))),
                     },
                 };
                 let _ = reply.send(out);

@@ -22,6 +22,7 @@ mod rib;
 pub(crate) mod rt_interfaces;
 mod software;
 pub(crate) mod status;
+mod traffic;
 mod version;
 mod wire_enum;
 
@@ -67,6 +68,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         )
         // A chunk is at most 1 MiB; the whole upload is bounded by the device.
         .max_decoding_message_size(2 << 20),
+    );
+    b.add_service(
+        jet_proto::openjet::traffic::v1::traffic_server::TrafficServer::new(
+            traffic::TrafficSvc::new(shared.clone()),
+        ),
     );
     b.add_service(rib::RibService::new(rib::RibSvc::new(shared.clone())));
     b.add_service(legacy_rib::LegacyRibService::new(

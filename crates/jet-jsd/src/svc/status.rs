@@ -230,13 +230,39 @@ pub(crate) fn subscribe_refusal(
 pub(crate) fn firewall_refusal(e: FirewallError) -> Result<(Option<RpcStatus>, i32), Status> {
     use jet_proto::jnx::jet::firewall::filter_counter_get_response::StatusCode as Sub;
     let code = match &e {
-        FirewallError::Invalid(_) => Sub::EinvalidMessage,
+        FirewallError::Invalid(_) | FirewallError::NotFound(_) => Sub::EinvalidMessage,
         FirewallError::Unsupported(_) => Sub::EunsupportedOp,
         FirewallError::NoResource(_) => Sub::NoResource,
         FirewallError::Timeout(_) => Sub::Timeout,
         FirewallError::ShuttingDown => return Err(Status::unavailable(e.to_string())),
     };
     Ok((failure(e.to_string()), code as i32))
+}
+
+// --- simulated traffic (`openjet.traffic.v1.Traffic`, OpenJET's own) ---
+
+/// A refused Traffic request, as a gRPC status (the service has no status field): a bad
+/// or missing field is `INVALID_ARGUMENT` with a message naming the field, an unknown
+/// flow id `NOT_FOUND`, the device's flow limit `RESOURCE_EXHAUSTED` naming the limit;
+/// the firewall task gone `UNAVAILABLE`.
+pub(crate) fn traffic_refusal(e: FirewallError) -> Status {
+    match e {
+        FirewallError::Invalid(m) | FirewallError::Unsupported(m) => Status::invalid_argument(m),
+        FirewallError::NotFound(m) => Status::not_found(m),
+        FirewallError::NoResource(m) => Status::resource_exhausted(m),
+        FirewallError::Timeout(m) => Status::deadline_exceeded(m),
+        FirewallError::ShuttingDown => Status::unavailable(e.to_string()),
+    }
+}
+
+/// A Traffic call the caller's login class may not make (the same check as the op
+/// command it stands for): `PERMISSION_DENIED` with the device's reason.
+pub(crate) fn traffic_denied(e: DeviceError) -> Status {
+    if is_unavailable(&e) {
+        Status::unavailable(e.to_string())
+    } else {
+        Status::permission_denied(e.to_string())
+    }
 }
 
 /// A refused JET Interfaces API request: FAILURE with the sub-code of the contract's name
@@ -584,6 +610,38 @@ mod tests {
         }
         assert_eq!(
             config_session_close(DeviceError::ShuttingDown).code(),
+            Code::Unavailable
+        );
+    }
+
+    #[test]
+    fn traffic_refusals_are_grpc_codes_by_kind_with_the_device_message() {
+        let cases = [
+            (
+                FirewallError::Invalid("packet_size: 7 is not 20-65535".into()),
+                Code::InvalidArgument,
+            ),
+            (
+                FirewallError::NotFound("flow 9 does not exist".into()),
+                Code::NotFound,
+            ),
+            (
+                FirewallError::NoResource("limit of 1024 simulated flows".into()),
+                Code::ResourceExhausted,
+            ),
+            (FirewallError::ShuttingDown, Code::Unavailable),
+        ];
+        for (e, code) in cases {
+            let message = e.to_string();
+            let s = traffic_refusal(e);
+            assert_eq!((s.code(), s.message()), (code, message.as_str()));
+        }
+        let s = traffic_denied(DeviceError::OpNotAllowed {
+            class: LoginClass::ReadOnly,
+        });
+        assert_eq!(s.code(), Code::PermissionDenied);
+        assert_eq!(
+            traffic_denied(DeviceError::ShuttingDown).code(),
             Code::Unavailable
         );
     }

@@ -8,6 +8,7 @@ mod ops;
 mod path;
 mod purge;
 mod rpcs;
+mod traffic;
 
 use jet_sdk::proto::jnx::jet::common::StatusCode;
 use jet_sdk::proto::jnx::jet::firewall::firewall_client::FirewallClient;

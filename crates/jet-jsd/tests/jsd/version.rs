@@ -82,6 +82,7 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
         "legacy::routing::Base",
         "openjet::ConfigSession",
         "openjet::Software",
+        "openjet::Traffic",
     ] {
         assert!(
             list.service_name.iter().any(|s| s == want),
