@@ -12,14 +12,11 @@
 //! future; plain checks (jsd's listener check) are synchronous closures wrapped by
 //! [`CheckSubsystem`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use jet_config::Config;
 
-/// A boxed future, for the object-safe [`Subsystem`] trait.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub use crate::vocab::BoxFuture;
 
 /// One commit as the subsystems see it: the effective configuration (committed plus
 /// ephemeral overlays) before and after.

@@ -6,8 +6,8 @@
 //! app processes and renders its own status, and registers itself with
 //! [`crate::Device::set_app_control`].
 
+use super::BoxFuture;
 use crate::error::DeviceError;
-use crate::mgd::BoxFuture;
 use crate::output::Format;
 
 /// What `show extension-service application [NAME] [detail]` asks for.

@@ -5,6 +5,10 @@
 //! (`crate::sessions::SessionEvent`, `crate::rib::RouteEvent`, ...), so callers keep
 //! naming them by subsystem.
 
+/// A boxed future, for object-safe traits whose methods are async (the device's
+/// [`Subsystem`](crate::mgd::Subsystem) and the app service's control).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 pub(crate) mod apps;
 pub(crate) mod firewall_events;
 pub(crate) mod interface_events;
