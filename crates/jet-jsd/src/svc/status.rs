@@ -297,19 +297,72 @@ pub(crate) fn upload_refusal(e: DeviceError) -> Result<String, Status> {
 
 // --- registered APIs (`jnx.jet.registration.Registration`) ---
 
-/// A refused registration: FAILURE with the message naming the field or JSON element
-/// (the reply has no sub-code); `UNAVAILABLE` when the device is stopping.
-pub(crate) fn registration_refusal(
+/// A refused registration (`ApiRegister`): the message for the FAILURE status, naming
+/// the field or JSON element (the reply has no sub-code); `UNAVAILABLE` when the device
+/// is stopping.
+pub(crate) fn registration_message(
     e: jet_device::registrations::RegistrationError,
-) -> Result<Option<RpcStatus>, Status> {
+) -> Result<String, Status> {
+    registration_text(e, Generation::Current)
+}
+
+/// A refused `registration.Register/RegisterService` (the older generation): the text
+/// for the reply's `error` (with `result` false), naming the field by that generation's
+/// name (`register_id`, `json_input`, `file_input`); `UNAVAILABLE` when the device is
+/// stopping.
+pub(crate) fn legacy_registration_message(
+    e: jet_device::registrations::RegistrationError,
+) -> Result<String, Status> {
+    registration_text(e, Generation::Legacy)
+}
+
+/// Which generation's field names a registration refusal uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generation {
+    Current,
+    Legacy,
+}
+
+/// `ApiRegisterRequest`'s field names as `RegisterRequest` (older generation) calls them;
+/// JSON elements and `target` are named alike.
+fn legacy_field(field: &str) -> &str {
+    match field {
+        "id" => "register_id",
+        "json_string" => "json_input",
+        "json_file" => "file_input",
+        f => f,
+    }
+}
+
+fn registration_text(
+    e: jet_device::registrations::RegistrationError,
+    generation: Generation,
+) -> Result<String, Status> {
     use jet_device::registrations::RegistrationError as E;
-    match e {
-        E::ShuttingDown => Err(Status::unavailable(e.to_string())),
-        E::Invalid { .. }
-        | E::Conflict { .. }
-        | E::TooMany { .. }
-        | E::File { .. }
-        | E::Store { .. } => Ok(failure(e.to_string())),
+    match (e, generation) {
+        (e @ E::ShuttingDown, _) => Err(Status::unavailable(e.to_string())),
+        // The variants whose text names a request field, in the older generation's names.
+        (E::Invalid { field, reason }, Generation::Legacy) => {
+            Ok(format!("{}: {reason}", legacy_field(&field)))
+        }
+        (E::TooMany { id, max }, Generation::Legacy) => Ok(format!(
+            "{}: '{id}' would be registration {} of at most {max}",
+            legacy_field("id"),
+            max + 1
+        )),
+        (E::File { path, source }, Generation::Legacy) => Ok(format!(
+            "{}: cannot read '{}': {source}",
+            legacy_field("json_file"),
+            path.display()
+        )),
+        (
+            e @ (E::Invalid { .. }
+            | E::Conflict { .. }
+            | E::TooMany { .. }
+            | E::File { .. }
+            | E::Store { .. }),
+            _,
+        ) => Ok(e.to_string()),
     }
 }
 
@@ -374,6 +427,44 @@ pub(crate) fn tunnel_refusal(
         ) => A::InternalError as i32,
     };
     (failure(e.message.clone()), code)
+}
+
+/// The tunnels task is gone (the device is stopping): `UNAVAILABLE`.
+pub(crate) fn tunnel_task(e: &jet_device::tunnels::BatchError) -> Status {
+    Status::unavailable(e.to_string())
+}
+
+/// The older generation's `routing.FlexibleTunnel*Response`: top-level `jnxBase`
+/// FAILURE, the sub-code of [`tunnel_refusal`] renamed into `rpc`'s legacy enum (the
+/// same names and, today, the same numbers; INTERNAL_ERROR for a name it lacks), and
+/// the message for the reply's `message` field.
+pub(crate) fn legacy_tunnel_refusal(
+    rpc: TunnelRpc,
+    e: &jet_device::tunnels::TunnelError,
+) -> (i32, i32, String) {
+    use jet_proto::jnx::jet::routing::rib as cur;
+    use jet_proto::routing as old;
+    let (_, code) = tunnel_refusal(rpc, e);
+    // The same enum name in the other generation's response.
+    macro_rules! rename {
+        ($response:ident) => {
+            cur::$response::StatusCode::try_from(code)
+                .ok()
+                .and_then(|c| old::$response::StatusCode::from_str_name(c.as_str_name()))
+                .map(|c| c as i32)
+        };
+    }
+    let sub = match rpc {
+        TunnelRpc::Add => rename!(flexible_tunnel_add_response),
+        TunnelRpc::Update => rename!(flexible_tunnel_update_response),
+        TunnelRpc::Delete => rename!(flexible_tunnel_delete_response),
+        TunnelRpc::Get => rename!(flexible_tunnel_get_response),
+    };
+    (
+        jet_proto::jnx_base::StatusCode::Failure as i32,
+        sub.unwrap_or(old::flexible_tunnel_add_response::StatusCode::InternalError as i32),
+        e.message.clone(),
+    )
 }
 
 // --- malformed messages (both generations) ---
