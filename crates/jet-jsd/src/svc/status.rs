@@ -742,4 +742,48 @@ mod tests {
         assert_eq!(err.code(), Code::Unavailable);
         assert_eq!(err.message(), "routing subsystem is shutting down");
     }
+
+    #[test]
+    fn legacy_tunnel_sub_codes_keep_their_names_and_an_impossible_one_is_internal_error() {
+        use jet_device::tunnels::{TunnelCode, TunnelError};
+        use jet_proto::routing::{
+            flexible_tunnel_get_response::StatusCode as G,
+            flexible_tunnel_update_response::StatusCode as U,
+        };
+        let e = TunnelError::new(TunnelCode::AlreadyExists, "profile 'x' already exists");
+        let (code, sub, message) = legacy_tunnel_refusal(TunnelRpc::Update, &e);
+        assert_eq!(code, jet_proto::jnx_base::StatusCode::Failure as i32);
+        assert_eq!(sub, U::AlreadyExists as i32);
+        assert_eq!(message, "profile 'x' already exists");
+        // Get cannot be refused with ALREADY_EXISTS.
+        let (_, sub, _) = legacy_tunnel_refusal(TunnelRpc::Get, &e);
+        assert_eq!(sub, G::InternalError as i32);
+    }
+
+    #[test]
+    fn legacy_registration_refusals_use_that_generation_s_field_names() {
+        use jet_device::registrations::RegistrationError as E;
+        let too_many = || E::TooMany {
+            id: "z".into(),
+            max: 64,
+        };
+        assert_eq!(
+            legacy_registration_message(too_many()).expect("refusal"),
+            "register_id: 'z' would be registration 65 of at most 64"
+        );
+        assert_eq!(
+            registration_message(too_many()).expect("refusal"),
+            too_many().to_string()
+        );
+        let bad_json = E::Invalid {
+            field: "services[0].name".into(),
+            reason: "is empty".into(),
+        };
+        assert_eq!(
+            legacy_registration_message(bad_json).expect("refusal"),
+            "services[0].name: is empty"
+        );
+        let err = legacy_registration_message(E::ShuttingDown).expect_err("grpc error");
+        assert_eq!(err.code(), Code::Unavailable);
+    }
 }
