@@ -97,3 +97,23 @@ def test_each_refusal_names_the_field_and_registers_nothing(fresh_jetd, legacy):
         assert r["result"] is False, fields
         assert want in r["error"], (want, r["error"])
     assert not (fresh_jetd.data_dir / "japi").exists()
+
+
+def test_reflection_describes_both_served_legacy_services(fresh_jetd):
+    from google.protobuf import descriptor_pool
+    from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
+        ProtoReflectionDescriptorDatabase,
+    )
+
+    ch = fresh_jetd.clear_channel()
+    try:
+        db = ProtoReflectionDescriptorDatabase(ch)
+        services = set(db.get_services())
+        assert {"registration.Register", "routing.FlexibleTunnel"} <= services
+        pool = descriptor_pool.DescriptorPool(db)
+        add = pool.FindServiceByName("routing.FlexibleTunnel").FindMethodByName("FlexibleTunnelAdd")
+        assert add.input_type.full_name == "routing.FlexibleTunnelAddRequest"
+        reply = pool.FindMessageTypeByName("registration.RegisterReply")
+        assert [(f.name, f.number) for f in reply.fields] == [("result", 1), ("error", 2)]
+    finally:
+        ch.close()
