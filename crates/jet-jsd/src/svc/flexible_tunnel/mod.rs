@@ -36,7 +36,7 @@ impl FlexibleTunnelSvc {
     }
 }
 
-fn octets(f: &mac_address::AddrFormat) -> Octets<'_> {
+fn mac_octets(f: &mac_address::AddrFormat) -> Octets<'_> {
     match f {
         mac_address::AddrFormat::AddrString(s) => Octets::Text(s),
         mac_address::AddrFormat::AddrBytes(b) => Octets::Bytes(b),
@@ -83,7 +83,7 @@ fn profile_in(p: &pb::FlexibleTunnelProfile) -> ProfileIn<'_> {
                 .destination_mac
                 .as_ref()
                 .and_then(|m| m.addr_format.as_ref())
-                .map(octets),
+                .map(mac_octets),
             flags: v.flags,
             reserved: v
                 .vxlan_header_reserved
