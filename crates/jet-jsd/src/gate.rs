@@ -162,8 +162,15 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelUpdate",
     "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelDelete",
     "/jnx.jet.routing.rib.FlexibleTunnel/FlexibleTunnelGet",
+    // The older generation's view of the same profiles (svc/flexible_tunnel/legacy.rs).
+    "/routing.FlexibleTunnel/FlexibleTunnelAdd",
+    "/routing.FlexibleTunnel/FlexibleTunnelUpdate",
+    "/routing.FlexibleTunnel/FlexibleTunnelDelete",
+    "/routing.FlexibleTunnel/FlexibleTunnelGet",
     // Registration: apps expose their own gRPC API through jsd (proxy.rs).
     "/jnx.jet.registration.Registration/ApiRegister",
+    // The older generation's registration, same registrations (svc/legacy_registration.rs).
+    "/registration.Register/RegisterService",
 ];
 
 /// Layer that puts a [`Gate`] in front of the routes.

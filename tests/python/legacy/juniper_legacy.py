@@ -20,7 +20,8 @@ HERE = Path(__file__).resolve().parent
 FILES = ["jnx_base_types.proto", "jnx_addr.proto", "prpd_common.proto",
          "flexible_tunnel_profile.proto", "rib_service.proto", "prpd_service.proto",
          "authentication_service.proto", "bgp_route_service.proto",
-         "routing_interface_service.proto", "dcd_service.proto"]
+         "routing_interface_service.proto", "dcd_service.proto",
+         "flexible_tunnel_service.proto", "registration_service.proto"]
 
 
 def juniper_1_dir() -> Path | None:

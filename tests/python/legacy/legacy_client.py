@@ -20,6 +20,8 @@ BgpRoute* (see run_bgp: BgpRouteInitialize/Cleanup/Add/Modify/Update/Remove/Get,
 BgpMonitor, BgpMonitorRead, BgpRouteMonitorUnregister/Refresh), RtIf* (see run_rtif:
 RtIfInit, RtIfGet, RtIfRegister, RtIfRead, RtIfUnregister, RtIfRefresh),
 {"call": "Dcd", "method": M, "fields": {...}} (interface.* services, see run_dcd),
+{"call": "Rpc", "method": M, "fields": {...}} (routing.FlexibleTunnel and
+registration.Register, see run_rpc),
 {"call": "close"} (ends the session), {"call": "login"} (a new session).
 ROUTE: {"prefix": "10.1.0.0/24", "gw": "192.0.2.1", "cookie": 0, "pref": 5, "proto": 0,
 "metrics": bool, "gw_table": bool, "tag": N}; KEY: {"prefix": ..., "cookie": 0}.
@@ -40,11 +42,15 @@ import bgp_route_service_pb2 as bgp_pb2  # noqa: E402
 import bgp_route_service_pb2_grpc as bgp_grpc  # noqa: E402
 import dcd_service_pb2 as dcd_pb2  # noqa: E402
 import dcd_service_pb2_grpc as dcd_grpc  # noqa: E402
+import flexible_tunnel_service_pb2 as ft_pb2  # noqa: E402
+import flexible_tunnel_service_pb2_grpc as ft_grpc  # noqa: E402
 import jnx_addr_pb2  # noqa: E402
 import jnx_base_types_pb2 as jnx_base_pb2  # noqa: E402
 import prpd_common_pb2  # noqa: E402
 import prpd_service_pb2  # noqa: E402
 import prpd_service_pb2_grpc  # noqa: E402
+import registration_service_pb2 as reg_pb2  # noqa: E402
+import registration_service_pb2_grpc as reg_grpc  # noqa: E402
 import rib_service_pb2  # noqa: E402
 import rib_service_pb2_grpc  # noqa: E402
 import routing_interface_service_pb2 as rtif_pb2  # noqa: E402
@@ -302,6 +308,8 @@ class Session:
             return {"ret": prpd_common_pb2.ReturnCode.Name(r.ret_code), "summary": out}
         if call == "Dcd":
             return self.run_dcd(cmd)
+        if call == "Rpc":
+            return self.run_rpc(cmd)
         if call.startswith("RtIf"):
             return self.run_rtif(call, cmd)
         if call.startswith("Bgp"):
@@ -398,6 +406,27 @@ class Session:
         req = json_format.ParseDict(cmd.get("fields", {}), getattr(dcd_pb2, message)())
         try:
             reply = getattr(stub, cmd["method"])(req, timeout=30)
+        except grpc.RpcError as e:
+            return {"grpc": e.code().name, "details": e.details()}
+        return json_format.MessageToDict(reply, always_print_fields_with_no_presence=True,
+                                         preserving_proto_field_name=True)
+
+    RPC = {
+        "FlexibleTunnelAdd": (ft_grpc.FlexibleTunnelStub, ft_pb2.FlexibleTunnelAddRequest),
+        "FlexibleTunnelUpdate": (ft_grpc.FlexibleTunnelStub, ft_pb2.FlexibleTunnelUpdateRequest),
+        "FlexibleTunnelDelete": (ft_grpc.FlexibleTunnelStub, ft_pb2.FlexibleTunnelDeleteRequest),
+        "FlexibleTunnelGet": (ft_grpc.FlexibleTunnelStub, ft_pb2.FlexibleTunnelGetRequest),
+        "RegisterService": (reg_grpc.RegisterStub, reg_pb2.RegisterRequest),
+    }
+
+    def run_rpc(self, cmd):
+        """{"call": "Rpc", "method": M, "fields": {...}}: a unary call of routing.FlexibleTunnel
+        or registration.Register with the request in protobuf JSON form; answers the reply as
+        a dict (enum names, every field, proto field names)."""
+        stub_class, request_class = self.RPC[cmd["method"]]
+        req = json_format.ParseDict(cmd.get("fields", {}), request_class())
+        try:
+            reply = getattr(stub_class(self.channel), cmd["method"])(req, timeout=30)
         except grpc.RpcError as e:
             return {"grpc": e.code().name, "details": e.details()}
         return json_format.MessageToDict(reply, always_print_fields_with_no_presence=True,

@@ -13,6 +13,7 @@ mod interfaces;
 mod legacy;
 mod legacy_base;
 mod legacy_interfaces;
+mod legacy_registration;
 mod legacy_rib;
 mod legacy_rt_interfaces;
 mod mgmt;
@@ -126,8 +127,18 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         ),
     );
     b.add_service(
+        jet_proto::routing::flexible_tunnel_server::FlexibleTunnelServer::new(
+            flexible_tunnel::legacy::LegacyFlexibleTunnelSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
         jet_proto::jnx::jet::registration::registration_server::RegistrationServer::new(
             registration::RegistrationSvc::new(shared.clone()),
+        ),
+    );
+    b.add_service(
+        jet_proto::registration::register_server::RegisterServer::new(
+            legacy_registration::LegacyRegisterSvc::new(shared.clone()),
         ),
     );
     // Reflection describes jsd's services and the APIs registered at the time of the call.

@@ -1,16 +1,19 @@
 //! `jnx.jet.registration.Registration/ApiRegister`: thin adapter over the device's
 //! registrations task (`jet_device::registrations`). The calls of registered services
-//! are forwarded by [`crate::proxy`].
+//! are forwarded by [`crate::proxy`]. [`register`] (class check, then the device) is
+//! shared with the older generation's `registration.Register` (`legacy_registration.rs`).
 
 use std::sync::Arc;
 
-use jet_device::registrations::{class_allows, ApiSource, RegisterRequest};
+use jet_device::registrations::{class_allows, ApiSource, RegisterRequest, RegistrationError};
 use jet_proto::jnx::jet::registration::api_register_request::InputType;
 use jet_proto::jnx::jet::registration::registration_server::Registration;
 use jet_proto::jnx::jet::registration::{ApiRegisterRequest, ApiRegisterResponse};
 use tonic::{Request, Response, Status};
 
-use super::{caller, failure, ok_status, status};
+use super::status::registration_message;
+use super::{caller, failure, ok_status};
+use crate::conn::Caller;
 use crate::Shared;
 
 pub(crate) struct RegistrationSvc {
@@ -41,6 +44,39 @@ pub(crate) fn own_services() -> Vec<String> {
         .collect()
 }
 
+/// Registers for `who`: the login-class check, then the device's checks. `Ok(Err(m))`
+/// is a refusal with its message (`refusal` words a device refusal for the caller's
+/// generation); `Err` a gRPC error (the device is stopping). `request` builds the
+/// device's request from `by` (who registered, for `show`).
+pub(crate) async fn register(
+    shared: &Shared,
+    who: &Caller,
+    request: impl FnOnce(String) -> RegisterRequest,
+    refusal: fn(RegistrationError) -> Result<String, Status>,
+) -> Result<Result<(), String>, Status> {
+    // Registering exposes an API on the device: not for read-only users.
+    if !class_allows(who.login.class, jet_config::LoginClass::Operator) {
+        return Ok(Err(format!(
+            "permission denied: login class {} may not register APIs",
+            who.login.class.as_str()
+        )));
+    }
+    let by = if who.login.client_id.is_empty() {
+        who.login.user.clone()
+    } else {
+        format!("{} ({})", who.login.user, who.login.client_id)
+    };
+    match shared
+        .device
+        .registrations()
+        .register(request(by), own_services())
+        .await
+    {
+        Ok(_) => Ok(Ok(())),
+        Err(e) => refusal(e).map(Err),
+    }
+}
+
 #[tonic::async_trait]
 impl Registration for RegistrationSvc {
     async fn api_register(
@@ -49,15 +85,6 @@ impl Registration for RegistrationSvc {
     ) -> Result<Response<ApiRegisterResponse>, Status> {
         let who = caller(&req)?;
         let r = req.into_inner();
-        // Registering exposes an API on the device: not for read-only users.
-        if !class_allows(who.login.class, jet_config::LoginClass::Operator) {
-            return Ok(Response::new(ApiRegisterResponse {
-                status: failure(format!(
-                    "permission denied: login class {} may not register APIs",
-                    who.login.class.as_str()
-                )),
-            }));
-        }
         let api = match r.input_type {
             Some(InputType::JsonString(s)) => ApiSource::Inline(s),
             Some(InputType::JsonFile(p)) => ApiSource::File(p.into()),
@@ -67,12 +94,7 @@ impl Registration for RegistrationSvc {
                 }))
             }
         };
-        let by = if who.login.client_id.is_empty() {
-            who.login.user.clone()
-        } else {
-            format!("{} ({})", who.login.user, who.login.client_id)
-        };
-        let req = RegisterRequest {
+        let request = |by| RegisterRequest {
             api,
             target: r.target,
             id: r.id,
@@ -81,15 +103,9 @@ impl Registration for RegistrationSvc {
             routing_instance: r.routing_instance,
             by,
         };
-        let status = match self
-            .shared
-            .device
-            .registrations()
-            .register(req, own_services())
-            .await
-        {
-            Ok(_) => ok_status(),
-            Err(e) => status::registration_refusal(e)?,
+        let status = match register(&self.shared, &who, request, registration_message).await? {
+            Ok(()) => ok_status(),
+            Err(message) => failure(message),
         };
         Ok(Response::new(ApiRegisterResponse { status }))
     }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod echo_app;
+mod legacy_registration;
 mod listeners;
 mod lockout;
 mod login;

@@ -7,6 +7,7 @@ mod base;
 mod batches;
 mod flexible_tunnel;
 mod get;
+mod legacy_flexible_tunnel;
 mod purge;
 mod rt_interfaces;
 mod show;
