@@ -7,7 +7,7 @@
 //!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
 //!          ─► skip-authentication, no session slot yet? ─► take one, or RESOURCE_EXHAUSTED
 //!          ─► an app's session, method not in its package's permissions? ─► PERMISSION_DENIED
-//!          ─► a registered API's method? ─► login class check ─► proxy (proxy.rs)
+//!          ─► a registered API's method? ─► login class check ─► proxy (svc/proxy.rs)
 //!             (its skip_authentication lets TLS connections in without Login)
 //!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
 //!          ─► service
@@ -167,7 +167,7 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/routing.FlexibleTunnel/FlexibleTunnelUpdate",
     "/routing.FlexibleTunnel/FlexibleTunnelDelete",
     "/routing.FlexibleTunnel/FlexibleTunnelGet",
-    // Registration: apps expose their own gRPC API through jsd (proxy.rs).
+    // Registration: apps expose their own gRPC API through jsd (svc/proxy.rs).
     "/jnx.jet.registration.Registration/ApiRegister",
     // The older generation's registration, same registrations (svc/legacy_registration.rs).
     "/registration.Register/RegisterService",
@@ -215,7 +215,7 @@ impl<S> Gate<S> {
             return Ok(());
         }
         let implemented = IMPLEMENTED.contains(&path);
-        // A method jsd does not serve itself may belong to a registered API (proxy.rs).
+        // A method jsd does not serve itself may belong to a registered API (svc/proxy.rs).
         let registered = if implemented {
             None
         } else {

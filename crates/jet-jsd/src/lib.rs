@@ -15,7 +15,6 @@ mod gate;
 mod limits;
 mod listener;
 pub mod local;
-mod proxy;
 mod session;
 mod svc;
 
@@ -51,8 +50,8 @@ pub(crate) struct Shared {
     pub(crate) rt_interfaces: Arc<svc::rt_interfaces::RtIfClients>,
     /// Subscriptions of the BGP route service.
     pub(crate) bgp_subs: Arc<svc::BgpSubscriptions>,
-    /// Channels to the targets of registered APIs (proxy.rs).
-    pub(crate) proxy: proxy::Channels,
+    /// Channels to the targets of registered APIs (svc/proxy.rs).
+    pub(crate) proxy: svc::proxy::Channels,
 }
 
 /// A running jsd. [`Jsd::shutdown`] stops it gracefully; dropping it stops it at once

@@ -17,6 +17,7 @@ mod legacy_registration;
 mod legacy_rib;
 mod legacy_rt_interfaces;
 mod mgmt;
+pub(crate) mod proxy;
 mod reflection;
 mod registration;
 mod rib;
@@ -151,7 +152,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
     Routes::from(
         b.routes()
             .into_axum_router()
-            .fallback_service(crate::proxy::Proxy::new(shared)),
+            .fallback_service(proxy::Proxy::new(shared)),
     )
 }
 

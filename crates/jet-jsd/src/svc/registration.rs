@@ -1,6 +1,6 @@
 //! `jnx.jet.registration.Registration/ApiRegister`: thin adapter over the device's
 //! registrations task (`jet_device::registrations`). The calls of registered services
-//! are forwarded by [`crate::proxy`]. [`register`] (class check, then the device) is
+//! are forwarded by [`super::proxy`]. [`register`] (class check, then the device) is
 //! shared with the older generation's `registration.Register` (`legacy_registration.rs`).
 
 use std::sync::Arc;

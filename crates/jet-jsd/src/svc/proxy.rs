@@ -126,7 +126,7 @@ where
             let channel = match channel {
                 Ok(c) => c,
                 Err(e) => {
-                    return Ok(crate::svc::status::proxy_unreachable(
+                    return Ok(super::status::proxy_unreachable(
                         &path,
                         &reg.id,
                         &reg.target_text,
@@ -145,13 +145,10 @@ where
                     let why = std::error::Error::source(&e)
                         .map_or_else(|| e.to_string(), |s| format!("{e}: {s}"));
                     tracing::debug!(path, id = %reg.id, error = %why, "registered target unreachable");
-                    Ok(crate::svc::status::proxy_unreachable(
-                        &path,
-                        &reg.id,
-                        &reg.target_text,
-                        &why,
+                    Ok(
+                        super::status::proxy_unreachable(&path, &reg.id, &reg.target_text, &why)
+                            .into_http(),
                     )
-                    .into_http())
                 }
             }
         })
