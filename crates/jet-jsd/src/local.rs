@@ -2,7 +2,9 @@
 //! a password.
 //!
 //! ```text
-//!  UnixListener accept ─► peer credentials (SO_PEERCRED pid) ─► device.identify_app(pid)
+//!  UnixListener accept ─► one admit task per connection (at most MAX_IDENTIFYING at once)
+//!  ─► peer credentials (SO_PEERCRED pid) ─► device.identify_app(pid)
+//!     (a child of jetd appd has not recorded yet is asked about again, IDENTIFY_WAIT)
 //!     ├─ an application's process: a session logged in at once as the app's
 //!     │  `username` (its class), client id = application name; slot among
 //!     │  MAX_LOCAL_SESSIONS (not counted against grpc max-connections)
@@ -21,7 +23,7 @@ use std::sync::Arc;
 
 use jet_device::{Session, Transport};
 use tokio::net::UnixListener;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::admission::{LOGIN_DEADLINE, SETUP_DEADLINE};
@@ -63,11 +65,22 @@ pub(crate) fn start(shared: &Arc<Shared>, data_dir: &Path) -> std::io::Result<Lo
     Ok(LocalListener { path, stop, task })
 }
 
+/// Connections being identified at once (each may wait up to [`IDENTIFY_WAIT`]); past
+/// this the accept loop waits for one to finish.
+const MAX_IDENTIFYING: usize = 64;
+/// How long a child of jetd not yet recorded by appd is asked about again.
+const IDENTIFY_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn accept_loop(
     shared: Arc<Shared>,
     listener: UnixListener,
     conns: mpsc::Sender<Result<Conn, std::io::Error>>,
 ) {
+    // Identifying a connection may wait (see `admit`), so each is admitted in its own
+    // task: a child of jetd that connects before appd records it must not hold up the
+    // connections behind it.
+    let identifying = Arc::new(Semaphore::new(MAX_IDENTIFYING));
+    let mut admitting = JoinSet::new();
     loop {
         let stream = match listener.accept().await {
             Ok((s, _)) => s,
@@ -78,64 +91,83 @@ async fn accept_loop(
             }
         };
         let accepted = tokio::time::Instant::now();
-        let pid = stream
-            .peer_cred()
-            .ok()
-            .and_then(|c| c.pid())
-            .and_then(|p| u32::try_from(p).ok());
-        let mut identity = pid.and_then(|p| shared.device.identify_app(p));
-        // appd records a child right after spawning it; a child of jetd itself that
-        // connects before that (a loaded machine) is asked about again, briefly.
-        if let (None, Some(p)) = (&identity, pid) {
-            let mut tries = 0;
-            while identity.is_none() && tries < 10 && parent_of(p) == Some(std::process::id()) {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                identity = shared.device.identify_app(p);
-                tries += 1;
-            }
-        }
-        let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-        let session = Session::new(id, LOCAL_PEER, Transport::Local);
-        let (admitted, login) = match identity {
-            Some(login) => {
-                let Some(slot) =
-                    shared
-                        .local_limiter
-                        .try_take(MAX_LOCAL_SESSIONS, &shared.device, id)
-                else {
-                    tracing::warn!(app = %login.client_id, "jsd local connection refused: too many app sessions");
-                    continue;
-                };
-                shared.device.sessions().open(session.clone());
-                tracing::info!(session = id, app = %login.client_id, user = %login.user, "JET app session opened on the local socket");
-                // An app installed from a package may then call only the RPCs its
-                // manifest declares (gate.rs app_permission); other apps are unaffected.
-                session.set_app(&login.client_id);
-                shared.device.sessions().login(&session, login);
-                (Admitted::Session(slot), None)
-            }
-            None => {
-                // Not an application: it logs in as over TCP.
-                let Some(place) = shared.admission.try_place(LOCAL_PEER.ip()) else {
-                    continue;
-                };
-                (Admitted::Pending(place), Some(accepted + LOGIN_DEADLINE))
-            }
+        while admitting.try_join_next().is_some() {}
+        let Ok(permit) = identifying.clone().acquire_owned().await else {
+            return;
         };
-        let conn = Conn::new(
-            Box::new(stream),
-            session,
-            admitted,
-            shared.admission.clone(),
-            Deadlines {
-                setup: accepted + SETUP_DEADLINE,
-                login,
-            },
-        );
-        if conns.send(Ok(conn)).await.is_err() {
+        if conns.is_closed() {
             return;
         }
+        let (shared, conns) = (shared.clone(), conns.clone());
+        admitting.spawn(async move {
+            if let Some(conn) = admit(&shared, stream, accepted).await {
+                let _ = conns.send(Ok(conn)).await;
+            }
+            drop(permit);
+        });
     }
+}
+
+/// One accepted local connection: an application's process gets a session logged in as
+/// the app; anyone else must Login as over TCP. `None` when it is refused (limits).
+async fn admit(
+    shared: &Arc<Shared>,
+    stream: tokio::net::UnixStream,
+    accepted: tokio::time::Instant,
+) -> Option<Conn> {
+    let pid = stream
+        .peer_cred()
+        .ok()
+        .and_then(|c| c.pid())
+        .and_then(|p| u32::try_from(p).ok());
+    let mut identity = pid.and_then(|p| shared.device.identify_app(p));
+    // appd records a child right after spawning it; a child of jetd itself that
+    // connects before that (a loaded machine) is asked about again, briefly.
+    if let (None, Some(p)) = (&identity, pid) {
+        let give_up = accepted + IDENTIFY_WAIT;
+        while identity.is_none()
+            && tokio::time::Instant::now() < give_up
+            && parent_of(p) == Some(std::process::id())
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            identity = shared.device.identify_app(p);
+        }
+    }
+    let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
+    let session = Session::new(id, LOCAL_PEER, Transport::Local);
+    let (admitted, login) = match identity {
+        Some(login) => {
+            let Some(slot) = shared
+                .local_limiter
+                .try_take(MAX_LOCAL_SESSIONS, &shared.device, id)
+            else {
+                tracing::warn!(app = %login.client_id, "jsd local connection refused: too many app sessions");
+                return None;
+            };
+            shared.device.sessions().open(session.clone());
+            tracing::info!(session = id, app = %login.client_id, user = %login.user, "JET app session opened on the local socket");
+            // An app installed from a package may then call only the RPCs its
+            // manifest declares (gate.rs app_permission); other apps are unaffected.
+            session.set_app(&login.client_id);
+            shared.device.sessions().login(&session, login);
+            (Admitted::Session(slot), None)
+        }
+        None => {
+            // Not an application: it logs in as over TCP.
+            let place = shared.admission.try_place(LOCAL_PEER.ip())?;
+            (Admitted::Pending(place), Some(accepted + LOGIN_DEADLINE))
+        }
+    };
+    Some(Conn::new(
+        Box::new(stream),
+        session,
+        admitted,
+        shared.admission.clone(),
+        Deadlines {
+            setup: accepted + SETUP_DEADLINE,
+            login,
+        },
+    ))
 }
 
 /// The parent process of `pid` (Linux `/proc`), `None` when it cannot be read.

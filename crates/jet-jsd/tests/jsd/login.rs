@@ -152,3 +152,46 @@ async fn oversized_credentials_are_invalid_arguments() {
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
     assert!(err.message().contains("username"), "{}", err.message());
 }
+
+#[tokio::test]
+async fn local_socket_callers_that_are_not_apps_must_log_in_while_another_is_being_identified() {
+    let dev = TestDevice::start().await;
+    let sock = dev.device().data_dir().join(jet_jsd::local::LOCAL_SOCKET);
+    // A child of this process (the device runs in it) connects and says nothing: as a
+    // child of jetd not recorded by appd it is asked about again for a while, in its own
+    // admission task.
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nprint('connected', flush=True)\ntime.sleep(30)",
+        ])
+        .arg(&sock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("child output");
+    assert_eq!(line.trim(), "connected");
+
+    let c = jet_sdk::JetClient::connect_local(&sock)
+        .await
+        .expect("local socket connects");
+    match c.op_command("show version", OutputFormat::Text).await {
+        Err(Error::Rpc(s)) => assert_eq!(s.code(), tonic::Code::Unauthenticated),
+        other => panic!("expected UNAUTHENTICATED, got {other:?}"),
+    }
+    c.login("admin", &dev.admin_password, "local-1")
+        .await
+        .expect("login over the local socket");
+    let out = c
+        .op_command("show version", OutputFormat::Text)
+        .await
+        .expect("op command");
+    assert!(out.contains("Hostname: testdev"), "{out}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
