@@ -26,6 +26,6 @@ pub enum FirewallError {
 
 /// Shorthand for an [`FirewallError::Invalid`] with a formatted message.
 macro_rules! invalid {
-    ($($t:tt)*) => { $crate::firewall::FirewallError::Invalid(format!($($t)*)) };
+    ($($t:tt)*) => { $crate::firewall::error::FirewallError::Invalid(format!($($t)*)) };
 }
 pub(crate) use invalid;

@@ -22,6 +22,7 @@
 //! call [`RegistrationsHandle::register`] with the service names jsd serves itself;
 //! refusals are [`RegistrationError`] whose message names the bad element.
 
+mod error;
 mod spec;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,6 +34,7 @@ use jet_config::LoginClass;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::task::AbortOnDropHandle;
 
+pub use error::RegistrationError;
 pub use spec::{
     check_id, parse_api, ApiSource, ApiSpec, RegisterRequest, RpcSpec, ServiceSpec, Target,
     MAX_JSON_BYTES, MAX_REGISTRATIONS, MAX_RPCS, MAX_SERVICES,
@@ -40,55 +42,6 @@ pub use spec::{
 
 /// Requests waiting for the registrations task.
 const REG_QUEUE: usize = 16;
-
-/// Why a registration was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum RegistrationError {
-    /// A field or JSON element is malformed; `field` names it (`target`,
-    /// `services[0].rpcs[1].name`, ...).
-    #[error("{field}: {reason}")]
-    Invalid {
-        /// The bad field or JSON element.
-        field: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// A service is served by jsd itself or registered under another id.
-    #[error("services: '{service}' is already served by {owner}")]
-    Conflict {
-        /// The service.
-        service: String,
-        /// `jsd` or `registration '<id>'`.
-        owner: String,
-    },
-    /// The device holds [`MAX_REGISTRATIONS`] registrations already.
-    #[error("id: '{id}' would be registration {} of at most {max}", max + 1)]
-    TooMany {
-        /// The new id.
-        id: String,
-        /// The limit.
-        max: usize,
-    },
-    /// `json_file` could not be read.
-    #[error("json_file: cannot read '{}': {source}", path.display())]
-    File {
-        /// The path given.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The registration could not be stored.
-    #[error("cannot store registration '{id}': {source}")]
-    Store {
-        /// The id.
-        id: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The device is stopping.
-    #[error("device is shutting down")]
-    ShuttingDown,
-}
 
 /// One registration, as stored and served.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use jet_config::LoginClass;
 use serde_json::{Map, Value};
 
-use super::RegistrationError;
+use super::error::RegistrationError;
 
 /// Most registrations a device keeps.
 pub const MAX_REGISTRATIONS: usize = 64;
