@@ -18,6 +18,10 @@
 //! start (commit -> the app's first action) and jetd's CPU with idle apps (see
 //! `apps.rs`).
 //!
+//! `jet-bench proxy --sessions 8 --rounds 3` compares unary calls/s of an app API
+//! registered with the device and called through jsd against direct calls to the app
+//! (see `proxy.rs`).
+//!
 //! `jet-bench firewall --setup --terms 10000 --pid PID --flows 100 --pps 1000000` measures
 //! filter programming (terms/s), bind latency and the CPU of simulated flows (see
 //! `firewall.rs`).
@@ -28,6 +32,7 @@ mod config;
 mod count;
 mod events;
 mod firewall;
+mod proxy;
 mod rib;
 mod rpc;
 mod stats;
@@ -163,6 +168,30 @@ enum Cmd {
         /// Interface read by each InterfaceGet (it must have a configured unit).
         #[arg(long, default_value = "ge-0/0/0.0")]
         interface: String,
+    },
+    /// Registration proxy: an app API called through jsd against direct calls to the app.
+    Proxy {
+        /// `host:port` of the device's clear-text JET service.
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        target: String,
+        /// User to log in as (password from the JET_PASSWORD environment variable).
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// Sessions (connections) each way.
+        #[arg(long, default_value_t = 8)]
+        sessions: usize,
+        /// Calls outstanding per session.
+        #[arg(long, default_value_t = 16)]
+        inflight: usize,
+        /// Seconds of each run.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Direct/proxied run pairs (the medians are reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Request (and reply) size in bytes.
+        #[arg(long, default_value_t = 64)]
+        payload: usize,
     },
     /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
     Rib {
@@ -353,6 +382,28 @@ async fn main() -> anyhow::Result<()> {
                 seconds,
                 rate,
                 interface,
+            })
+            .await
+        }
+        Cmd::Proxy {
+            target,
+            user,
+            sessions,
+            inflight,
+            seconds,
+            rounds,
+            payload,
+        } => {
+            let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
+            proxy::run(proxy::ProxyArgs {
+                target,
+                user,
+                password,
+                sessions,
+                inflight,
+                seconds,
+                rounds,
+                payload,
             })
             .await
         }

@@ -191,10 +191,11 @@ fn load_mode_parses_from_its_keyword() {
         LoadMode::Override,
         LoadMode::Update,
         LoadMode::Set,
+        LoadMode::Patch,
     ] {
         assert_eq!(m.as_str().parse::<LoadMode>(), Ok(m));
     }
-    assert!("patch".parse::<LoadMode>().is_err());
+    assert!("terminal".parse::<LoadMode>().is_err());
 }
 
 #[test]

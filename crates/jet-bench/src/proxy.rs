@@ -1,0 +1,260 @@
+//! `jet-bench proxy`: the cost of jsd's registration proxy. The tool serves a small app
+//! API of its own (`openjet.bench.v1.Echo/Say`, raw bytes in and out, so no `.proto` is
+//! needed) on a loopback port, registers it with the device (`ApiRegister`), then runs
+//! the same unary load twice, alternately, `--rounds` times:
+//!
+//! - **direct**: S connections straight to the app's server;
+//! - **proxied**: S logged-in JET sessions calling the same method on the device's JET
+//!   port, which jsd forwards to the app (gate, login and class check, then the proxy).
+//!
+//! Each round reports calls/s of both and their ratio (direct / proxied: the overhead
+//! factor; the target is ≤ 1.5); the medians over the rounds come last.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use bytes::{Buf, BufMut, Bytes};
+use futures::StreamExt as _;
+use jet_sdk::registration::{Api, Rpc};
+use jet_sdk::{ConnectOptions, JetClient};
+use tonic::body::Body;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::server::{NamedService, UnaryService};
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+
+use crate::stats::{ms, pct};
+
+const SERVICE: &str = "openjet.bench.v1.Echo";
+const SAY: &str = "/openjet.bench.v1.Echo/Say";
+const REGISTRATION_ID: &str = "jet-bench-proxy";
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub(crate) struct ProxyArgs {
+    pub(crate) target: String,
+    pub(crate) user: String,
+    pub(crate) password: String,
+    pub(crate) sessions: usize,
+    pub(crate) inflight: usize,
+    pub(crate) seconds: f64,
+    pub(crate) rounds: usize,
+    pub(crate) payload: usize,
+}
+
+/// Passes message bytes through.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = Bytes;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+    fn encoder(&mut self) -> RawCodec {
+        RawCodec
+    }
+    fn decoder(&mut self) -> RawCodec {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
+        Ok(Some(src.copy_to_bytes(src.remaining())))
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The app's API: `Say` answers its request unchanged.
+#[derive(Clone, Default)]
+struct Echo;
+
+impl NamedService for Echo {
+    const NAME: &'static str = SERVICE;
+}
+
+struct Say;
+
+impl UnaryService<Bytes> for Say {
+    type Response = Bytes;
+    type Future = BoxFuture<Result<Response<Bytes>, Status>>;
+    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+        Box::pin(async move { Ok(Response::new(req.into_inner())) })
+    }
+}
+
+impl tower::Service<http::Request<Body>> for Echo {
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<http::Response<Body>, Infallible>>;
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        Box::pin(async move {
+            let mut g = tonic::server::Grpc::new(RawCodec);
+            Ok(if req.uri().path() == SAY {
+                g.unary(Say, req).await
+            } else {
+                Status::unimplemented(format!("app: {}", req.uri().path())).into_http()
+            })
+        })
+    }
+}
+
+/// One unary call of `Say` on `channel`; its latency.
+async fn say(channel: Channel, body: Bytes) -> anyhow::Result<Duration> {
+    let mut g = tonic::client::Grpc::new(channel);
+    let t = Instant::now();
+    g.ready().await.context("channel not ready")?;
+    let sent = body.len();
+    let r = g
+        .unary(
+            Request::new(body),
+            http::uri::PathAndQuery::from_static(SAY),
+            RawCodec,
+        )
+        .await?;
+    let d = t.elapsed();
+    if r.get_ref().len() != sent {
+        bail!("Say answered {} bytes for {sent}", r.get_ref().len());
+    }
+    Ok(d)
+}
+
+/// Calls/s and latencies of `inflight` calls kept outstanding on each channel.
+async fn load(
+    channels: &[Channel],
+    inflight: usize,
+    seconds: f64,
+    body: Bytes,
+) -> anyhow::Result<(f64, Vec<Duration>)> {
+    let run_for = Duration::from_secs_f64(seconds);
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for ch in channels {
+        let (ch, body) = (ch.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let calls = futures::stream::repeat(())
+                .take_while(|_| futures::future::ready(t0.elapsed() < run_for))
+                .map(|_| say(ch.clone(), body.clone()))
+                .buffer_unordered(inflight);
+            futures::pin_mut!(calls);
+            let mut lat = Vec::new();
+            while let Some(r) = calls.next().await {
+                lat.push(r?);
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await??);
+    }
+    let rate = lat.len() as f64 / t0.elapsed().as_secs_f64();
+    lat.sort();
+    Ok((rate, lat))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
+    if args.sessions == 0 || args.inflight == 0 || args.seconds <= 0.0 || args.rounds == 0 {
+        bail!("--sessions, --inflight, --seconds and --rounds must be positive");
+    }
+    // The app: a tonic server on a free loopback port.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .context("binding the app's port")?;
+    let app_addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_service(Echo)
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .await
+    });
+
+    // The device: one session registers the API; S sessions call it.
+    let admin = JetClient::connect(ConnectOptions::clear_text(args.target.clone())).await?;
+    admin
+        .login(&args.user, &args.password, "jet-bench-proxy")
+        .await
+        .context("login")?;
+    let api = Api::new().service(SERVICE, [Rpc::unary("Say")]);
+    admin
+        .register_api(REGISTRATION_ID, &app_addr.to_string(), &api, false)
+        .await
+        .context("ApiRegister of the bench app")?;
+    let mut proxied = Vec::new();
+    let mut direct = Vec::new();
+    for n in 0..args.sessions {
+        let c = JetClient::connect(ConnectOptions::clear_text(args.target.clone())).await?;
+        c.login(&args.user, &args.password, &format!("jet-bench-proxy-{n}"))
+            .await
+            .with_context(|| format!("login of session {n}"))?;
+        proxied.push(c.channel());
+        direct.push(
+            Channel::from_shared(format!("http://{app_addr}"))?
+                .connect()
+                .await
+                .context("connecting to the app directly")?,
+        );
+    }
+    let body = Bytes::from(vec![b'x'; args.payload]);
+    // Warm-up: one call per channel, both ways.
+    for ch in proxied.iter().chain(&direct) {
+        say(ch.clone(), body.clone())
+            .await
+            .context("warm-up call")?;
+    }
+    println!(
+        "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run, {} rounds",
+        args.payload, args.sessions, args.inflight, args.seconds, args.rounds
+    );
+    let (mut d_rates, mut p_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=args.rounds {
+        let (d, dl) = load(&direct, args.inflight, args.seconds, body.clone()).await?;
+        let (p, pl) = load(&proxied, args.inflight, args.seconds, body.clone()).await?;
+        println!(
+            "round {round}: direct calls_per_s={d:.0} p50_ms={:.3} p99_ms={:.3} | proxied calls_per_s={p:.0} p50_ms={:.3} p99_ms={:.3} | overhead={:.2}",
+            ms(pct(&dl, 50)),
+            ms(pct(&dl, 99)),
+            ms(pct(&pl, 50)),
+            ms(pct(&pl, 99)),
+            d / p
+        );
+        d_rates.push(d);
+        p_rates.push(p);
+        ratios.push(d / p);
+    }
+    println!(
+        "jet-bench proxy median: direct_calls_per_s={:.0} proxied_calls_per_s={:.0} overhead={:.2}",
+        median(d_rates),
+        median(p_rates),
+        median(ratios)
+    );
+    // The registration is durable (the contract has no unregister): it stays under
+    // its id, and the next run replaces it.
+    server.abort();
+    Ok(())
+}
