@@ -73,7 +73,7 @@ pub use crate::views_bgp::{BgpCfg, BgpGroupCfg, BgpNeighborCfg};
 pub use crate::views_net::{
     AddressMatchCfg, FilterAction, FilterFamily, FilterTermCfg, FirewallFilterCfg, IfdCfg, IflCfg,
     IflFiltersCfg, PolicerCfg, PrefixListCfg, QualifiedNextHopCfg, RoutingInstanceCfg,
-    StaticRouteAction, StaticRouteCfg, SyslogContentCfg, SyslogFileCfg,
+    StaticNeighborCfg, StaticRouteAction, StaticRouteCfg, SyslogContentCfg, SyslogFileCfg,
 };
 
 #[cfg(test)]

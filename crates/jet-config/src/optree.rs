@@ -120,6 +120,31 @@ const INTERFACES: &[CommandNode] = &[
     leaf("terse", "Display terse output"),
 ];
 
+/// Words after `show arp` (offered by completion; parsed by the device's op layer).
+const ARP: &[CommandNode] = &[
+    args(
+        "hostname",
+        "Show the entry of one neighbor (ADDRESS)",
+        false,
+    ),
+    args(
+        "interface",
+        "Show the entries of one interface (NAME)",
+        false,
+    ),
+    leaf("no-resolve", "Don't attempt to print host names"),
+];
+
+/// Words after `show ipv6 neighbors`.
+const IPV6_NEIGHBORS: &[CommandNode] = &[
+    args("host", "Show the entry of one neighbor (ADDRESS)", false),
+    args(
+        "interface",
+        "Show the entries of one interface (NAME)",
+        false,
+    ),
+];
+
 /// A word that takes free arguments after it (and runs with none when `runnable`).
 const fn args(word: &'static str, help: &'static str, runnable: bool) -> CommandNode {
     CommandNode {
@@ -238,6 +263,13 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
     "show",
     "Show system information",
     &[
+        CommandNode {
+            word: "arp",
+            help: "Show system Address Resolution Protocol table entries ([no-resolve] [interface NAME] [hostname ADDRESS])",
+            children: ARP,
+            runnable: true,
+            takes_args: true,
+        },
         branch(
             "bgp",
             "Show BGP information",
@@ -326,6 +358,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
             runnable: true,
             takes_args: true,
         },
+        branch(
+            "ipv6",
+            "Show IP version 6 information",
+            &[CommandNode {
+                word: "neighbors",
+                help: "Show IPv6 neighbor cache information ([ADDRESS] [interface NAME])",
+                children: IPV6_NEIGHBORS,
+                runnable: true,
+                takes_args: true,
+            }],
+        ),
         CommandNode {
             word: "log",
             help: "Show contents of a log file (FILE: messages, an application's log)",
@@ -509,12 +552,14 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "arp",
                 "bgp",
                 "configuration",
                 "extension-service",
                 "firewall",
                 "flexible-tunnels",
                 "interfaces",
+                "ipv6",
                 "log",
                 "policer",
                 "route",

@@ -64,8 +64,23 @@ pub(crate) fn apply(children: &mut Vec<Node>, text: &str) -> Result<(), ConfigEr
         }
         match word.as_str() {
             "set" => {
-                let t = resolve(&edit, &args, cmd)?;
-                set_target(children, t, cmd, &mut cache)?;
+                // `... arp A mac M publish`: statements after a leaf's value (or after a
+                // flag) are its siblings, set from the same level.
+                let mut base = edit.clone();
+                let mut args = args;
+                loop {
+                    let mut t = resolve(&base, &args, cmd)?;
+                    let more = split_siblings(&mut t);
+                    let parent = t.steps.split_last().map(|(_, p)| p.to_vec());
+                    set_target(children, t, cmd, &mut cache)?;
+                    match (more, parent) {
+                        (Some(rest), Some(parent)) => {
+                            base = parent;
+                            args = rest;
+                        }
+                        _ => break,
+                    }
+                }
             }
             "delete" => {
                 let t = resolve(&edit, &args, cmd)?;
@@ -323,6 +338,29 @@ fn entry_command(
         }
     }
     Ok(())
+}
+
+/// Splits the words after a leaf's one value (or after a flag) off `t` when the first of
+/// them names a statement of the leaf's own level (`mac M publish`, `metric 10 passive`):
+/// Junos reads them as sibling statements on the same line. Returns those words; `None`
+/// (and `t` unchanged) otherwise, so that a stray extra value is still refused.
+fn split_siblings(t: &mut Target) -> Option<Vec<Arg>> {
+    let (last, prefix) = t.steps.split_last()?;
+    let at = match last.schema.kind {
+        Kind::Leaf(_) => 1,
+        Kind::Flag => 0,
+        _ => return None,
+    };
+    let next = t.values.get(at)?;
+    let Tok::Word(word) = &next.tok else {
+        return None;
+    };
+    let level = prefix
+        .last()
+        .map_or(schema::root(), |s| s.schema.children());
+    schema::find(level, word)?;
+    let rest = t.values.split_off(at);
+    Some(rest.into_iter().map(Arg::Word).collect())
 }
 
 fn syntax(path: &str, statement: &str, msg: &str, at: &Token) -> ConfigError {

@@ -52,6 +52,24 @@ pub struct IflCfg {
     pub mpls: bool,
     /// Filters bound to the families.
     pub filters: IflFiltersCfg,
+    /// `family inet address A arp N ...` and `family inet6 address A ndp N ...`, in
+    /// configuration order (inet first).
+    pub neighbors: Vec<StaticNeighborCfg>,
+}
+
+/// A static ARP (`family inet address A arp N mac M [publish]`) or NDP (`family inet6
+/// address A ndp N mac M [publish]`) entry. Entries without a unicast `mac` (only
+/// `multicast-mac`) are left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticNeighborCfg {
+    /// The interface address the entry is configured under (`A`, without the length).
+    pub interface_address: IpAddr,
+    /// The neighbour's address (`N`).
+    pub neighbor: IpAddr,
+    /// `mac`, as configured (validated by the schema's `mac-unicast` type).
+    pub mac: String,
+    /// `publish`: the router answers ARP/NS requests for the neighbour's address.
+    pub publish: bool,
 }
 
 impl IflCfg {
@@ -328,7 +346,36 @@ fn ifl(e: &Entry) -> Option<IflCfg> {
             inet6_input: filter(inet6, "input"),
             inet6_output: filter(inet6, "output"),
         },
+        neighbors: [(inet, "arp"), (inet6, "ndp")]
+            .into_iter()
+            .flat_map(|(fam, word)| static_neighbors(fam, word))
+            .collect(),
     })
+}
+
+/// The `arp` (inet) or `ndp` (inet6) entries under the addresses of a family.
+fn static_neighbors(family: Option<&Node>, word: &str) -> Vec<StaticNeighborCfg> {
+    let Some(f) = family else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for a in entries(f.children(), "address") {
+        let Ok(p) = a.key.parse::<IpPrefix>() else {
+            continue;
+        };
+        for n in entries(&a.children, word) {
+            let (Ok(neighbor), Some(mac)) = (n.key.parse(), leaf(&n.children, "mac")) else {
+                continue;
+            };
+            out.push(StaticNeighborCfg {
+                interface_address: p.addr,
+                neighbor,
+                mac: mac.to_owned(),
+                publish: has(&n.children, "publish"),
+            });
+        }
+    }
+    out
 }
 
 fn static_routes_in(out: &mut Vec<StaticRouteCfg>, ro: &[Node], instance: Option<&str>) {

@@ -85,3 +85,49 @@ fn certificate_and_ca_views_list_entries() {
     assert_eq!(cas[0].ca_identity.as_deref(), Some("lab-ca"));
     assert_eq!(c.host_name(), Some("r1"));
 }
+
+#[test]
+fn static_arp_and_ndp_entries_are_read_with_publish_from_one_set_line() {
+    let c = Config::parse_set(
+        "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 arp 192.0.2.9 mac 00:11:22:33:44:55 publish\n\
+         set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 arp 192.0.2.10 mac 00:11:22:33:44:66\n\
+         set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8::1/64 ndp 2001:db8::9 mac 00:11:22:33:44:77\n",
+    )
+    .expect("parses");
+    let ifds = c.interfaces();
+    let ns = &ifds[0].units[0].neighbors;
+    assert_eq!(ns.len(), 3, "{ns:?}");
+    assert_eq!(
+        ns[0].interface_address,
+        "192.0.2.1".parse::<IpAddr>().expect("ip")
+    );
+    assert_eq!(ns[0].neighbor, "192.0.2.9".parse::<IpAddr>().expect("ip"));
+    assert_eq!(ns[0].mac, "00:11:22:33:44:55");
+    assert!(ns[0].publish);
+    assert!(!ns[1].publish);
+    assert_eq!(ns[2].neighbor, "2001:db8::9".parse::<IpAddr>().expect("ip"));
+    // The printed forms read back to the same entries.
+    let again = Config::parse_text(&c.to_text()).expect("text reparses");
+    assert_eq!(again.interfaces()[0].units[0].neighbors, *ns);
+    let again = Config::parse_set(&c.to_set()).expect("set reparses");
+    assert_eq!(again.interfaces()[0].units[0].neighbors, *ns);
+}
+
+#[test]
+fn words_after_a_leaf_value_are_sibling_statements_only_when_they_name_one() {
+    let c = Config::parse_set(
+        "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 arp 192.0.2.9 publish mac 00:11:22:33:44:55\n",
+    )
+    .expect("a flag, then a leaf");
+    assert!(c.interfaces()[0].units[0].neighbors[0].publish);
+    let e = Config::parse_set("set system host-name r1 extra\n").expect_err("stray value");
+    assert!(e.to_string().contains("takes one value"), "{e}");
+    let e = Config::parse_set(
+        "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 arp 192.0.2.9 mac publish\n",
+    )
+    .expect_err("publish is no MAC");
+    assert!(
+        e.to_string().contains("invalid MAC address 'publish'"),
+        "{e}"
+    );
+}

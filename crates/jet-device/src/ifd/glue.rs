@@ -7,7 +7,7 @@
 use jet_config::{Config, IflCfg, IpPrefix};
 
 use super::model::{AddressConf, FamilyConf, IfdConf, IflConf};
-use crate::vocab::interfaces::FamilyKind;
+use crate::vocab::interfaces::{FamilyKind, MacAddr, StaticNeighbor};
 
 /// The `interfaces` configuration, in configuration order.
 pub(crate) fn interfaces_conf(config: &Config) -> Vec<IfdConf> {
@@ -35,7 +35,7 @@ fn unit(u: &IflCfg) -> IflConf {
             addresses: addresses(&u.inet),
             input_filter: u.filters.inet_input.clone(),
             output_filter: u.filters.inet_output.clone(),
-            neighbors: Vec::new(),
+            neighbors: neighbors(u, FamilyKind::Inet),
         });
     }
     if u.family_inet6 || !u.inet6.is_empty() {
@@ -44,7 +44,7 @@ fn unit(u: &IflCfg) -> IflConf {
             addresses: addresses(&u.inet6),
             input_filter: u.filters.inet6_input.clone(),
             output_filter: u.filters.inet6_output.clone(),
-            neighbors: Vec::new(),
+            neighbors: neighbors(u, FamilyKind::Inet6),
         });
     }
     if u.mpls {
@@ -65,6 +65,25 @@ fn unit(u: &IflCfg) -> IflConf {
         api_owner: None,
         tunnel: None,
     }
+}
+
+/// The unit's static ARP (inet) or NDP (inet6) entries. A MAC the schema let through
+/// but this device cannot read (a multicast one is not in the view) is left out.
+fn neighbors(u: &IflCfg, kind: FamilyKind) -> Vec<StaticNeighbor> {
+    u.neighbors
+        .iter()
+        .filter(|n| n.neighbor.is_ipv6() == (kind == FamilyKind::Inet6))
+        .filter_map(|n| {
+            Some(StaticNeighbor {
+                interface_address: n.interface_address,
+                neighbor: n.neighbor,
+                mac: n.mac.parse::<MacAddr>().ok()?,
+                receive: false,
+                publish: n.publish,
+                api: false,
+            })
+        })
+        .collect()
 }
 
 fn addresses(prefixes: &[IpPrefix]) -> Vec<AddressConf> {
@@ -106,5 +125,25 @@ mod tests {
         assert!(ge1.disabled);
         assert_eq!(ge1.units[0].vlan_id, Some(100));
         assert!(ge1.units[0].disabled);
+    }
+
+    #[test]
+    fn static_arp_and_ndp_entries_go_to_their_family() {
+        let cfg = Config::parse_set(
+            "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 arp 192.0.2.9 mac 00:11:22:33:44:55 publish\n\
+             set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8::1/64 ndp 2001:db8::9 mac 00:11:22:33:44:77\n",
+        )
+        .expect("parses");
+        let conf = interfaces_conf(&cfg);
+        let fams = &conf[0].units[0].families;
+        assert_eq!(fams[0].kind, FamilyKind::Inet);
+        assert_eq!(fams[0].neighbors.len(), 1);
+        let n = fams[0].neighbors[0];
+        assert_eq!(n.neighbor.to_string(), "192.0.2.9");
+        assert_eq!(n.mac.to_string(), "00:11:22:33:44:55");
+        assert!(n.publish && !n.api && !n.receive);
+        assert_eq!(fams[1].kind, FamilyKind::Inet6);
+        assert_eq!(fams[1].neighbors.len(), 1);
+        assert!(!fams[1].neighbors[0].publish);
     }
 }

@@ -34,7 +34,7 @@
 //! flaps), IPv6 link-local addresses, internal units (`lo0.16384`).
 
 pub mod api;
-mod glue;
+pub(crate) mod glue;
 pub(crate) mod model;
 mod task;
 

@@ -12,6 +12,7 @@ mod commits;
 mod configuration;
 mod firewall;
 mod interfaces;
+mod neighbors;
 pub mod notification;
 pub mod pipes;
 pub mod request_response;
@@ -55,6 +56,8 @@ pub(crate) enum Command {
         args: Vec<String>,
     },
     Interfaces(interfaces::InterfacesQuery),
+    /// `show arp`, `show ipv6 neighbors`.
+    Neighbors(neighbors::NeighborsQuery),
     SimulateLink {
         name: String,
         up: bool,
@@ -189,6 +192,7 @@ impl Device {
             Command::SystemCommit => Ok(commits::render_history(&self.commit_history(), format)),
             Command::SystemRollback { args } => commits::render_rollback(self, &args, format),
             Command::Interfaces(q) => interfaces::show(self, &q, format).await,
+            Command::Neighbors(q) => neighbors::show(self, &q, format).await,
             Command::SimulateLink { name, up } => {
                 interfaces::simulate_link(self, &name, up, format).await
             }
@@ -357,6 +361,8 @@ fn parse_command(words: &[&str], pipes: Pipes) -> Result<(Command, Pipes), Devic
             path: rest.iter().map(|s| s.to_string()).collect(),
         },
         ["show", "interfaces"] => Command::Interfaces(interfaces::parse_show(rest)?),
+        ["show", "arp"] => Command::Neighbors(neighbors::parse_arp(rest)?),
+        ["show", "ipv6", "neighbors"] => Command::Neighbors(neighbors::parse_nd(rest)?),
         ["request", "interface", "simulate-link"] => interfaces::parse_simulate_link(rest)?,
         ["show", "firewall"] => Command::Firewall(firewall::parse_show(rest)?),
         ["show", "firewall", w @ ("log" | "limits")] => {
@@ -469,6 +475,8 @@ fn parse_xml_rpc(text: &str) -> Result<(Command, Pipes), DeviceError> {
         "get-system-uptime-information" => Command::SystemUptime,
         "get-commit-information" => Command::SystemCommit,
         "get-interface-information" => Command::Interfaces(interfaces::parse_rpc(body)?),
+        "get-arp-table-information" => Command::Neighbors(neighbors::parse_arp_rpc(body)),
+        "get-ipv6-nd-information" => Command::Neighbors(neighbors::parse_nd_rpc(body)),
         "get-system-users-information" => Command::SystemUsers,
         "get-firewall-information" => Command::Firewall(firewall::FirewallCmd::Filters(None)),
         "get-firewall-filter-information" => Command::Firewall(firewall::FirewallCmd::Filters(

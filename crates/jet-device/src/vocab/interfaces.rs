@@ -211,6 +211,9 @@ pub struct StaticNeighbor {
     pub mac: MacAddr,
     /// `receive` (traffic to the neighbour is received locally).
     pub receive: bool,
+    /// `publish` (the router answers ARP/NS requests for the neighbour's address);
+    /// configuration only, the API has no such attribute.
+    pub publish: bool,
     /// Configured through the JET Interfaces API.
     pub api: bool,
 }

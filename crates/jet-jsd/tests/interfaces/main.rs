@@ -7,6 +7,7 @@
 
 mod effects;
 mod legacy;
+mod neighbors;
 mod ownership;
 mod rpcs;
 mod tunnels;

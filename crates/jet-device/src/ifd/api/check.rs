@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::{
+use super::types::{
     refuse, EncapRequest, IfApiCode as C, IfApiError, IfObject, NetRequest, SourceRequest,
     TunnelRequest,
 };

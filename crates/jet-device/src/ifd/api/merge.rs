@@ -73,6 +73,7 @@ pub fn merge(configured: &[IfdConf], api: &ApiState) -> Vec<IfdConf> {
                             neighbor: *nb,
                             mac: *mac,
                             receive: *receive,
+                            publish: false,
                             api: true,
                         });
                     }

@@ -616,10 +616,11 @@ fn family(d: &Ifd, l: &Ifl, f: &Family, extensive: bool, t: &mut String, ind: &s
                 "ARP"
             };
             let recv = if n.receive { ", receive" } else { "" };
+            let publish = if n.publish { ", publish" } else { "" };
             let api = if n.api { " (JET API)" } else { "" };
             let _ = writeln!(
                 t,
-                "{ind}      Static {kind}: {} MAC {}{recv}{api}",
+                "{ind}      Static {kind}: {} MAC {}{recv}{publish}{api}",
                 n.neighbor, n.mac
             );
             let mut ne = Element::container("static-neighbor")
@@ -627,6 +628,9 @@ fn family(d: &Ifd, l: &Ifl, f: &Family, extensive: bool, t: &mut String, ind: &s
                 .child(Element::leaf("neighbor-mac", n.mac.to_string()));
             if n.receive {
                 ne.push(Element::flag("receive"));
+            }
+            if n.publish {
+                ne.push(Element::flag("publish"));
             }
             if n.api {
                 ne.push(Element::flag("jet-api"));

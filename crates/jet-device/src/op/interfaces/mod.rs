@@ -97,7 +97,7 @@ pub(super) fn parse_rpc(body: &str) -> Result<InterfacesQuery, DeviceError> {
 }
 
 /// True when the RPC body holds `<name/>` or `<name></name>`.
-fn rpc_flag(body: &str, name: &str) -> bool {
+pub(super) fn rpc_flag(body: &str, name: &str) -> bool {
     body.contains(&format!("<{name}/>"))
         || body.contains(&format!("<{name} />"))
         || body.contains(&format!("<{name}></{name}>"))
