@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::ConfigError;
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Entry, Node, Value};
-use crate::{json, set, text, xml};
+use crate::{display_set, json, set, text, xml};
 
 /// A configuration: the statements present, as a generic tree checked against the
 /// schema. Cheap enough to clone for every candidate.
@@ -126,7 +126,7 @@ impl Config {
     /// empty list entry, full path from the top, in configuration order.
     pub fn to_set(&self) -> String {
         let mut s = String::new();
-        set::print(&mut s, &self.children);
+        display_set::print(&mut s, &self.children);
         s
     }
 
