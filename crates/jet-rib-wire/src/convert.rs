@@ -136,19 +136,64 @@ fn labels(ls: &jet_proto::jnx::jet::routing::base::LabelStack) -> Result<Box<[La
     Ok(out.into_boxed_slice())
 }
 
+/// How a gateway's `flexible_tunnel_profile` is given.
+enum ProfileUse<'a> {
+    /// No profile.
+    None,
+    /// Inline (interface and attributes; the name, if any, only labels it).
+    Inline { name: &'a str, ifname: &'a str },
+    /// Only a name: a profile of the FlexibleTunnel service, resolved later
+    /// ([`crate::profiles::resolve`]).
+    ByName(&'a str),
+}
+
+/// The contract: a profile on a gateway overrides its other parameters; its name is
+/// "optional when embedded". So interface + attributes make an inline profile (inline
+/// wins over a profile of the same name), a name alone refers to a stored profile, and
+/// anything else is FLEXIBLE_TUNNEL_INVALID.
+fn profile_use(n: usize, g: &pb::RouteGateway) -> Result<ProfileUse<'_>, Refusal> {
+    let Some(t) = &g.flexible_tunnel_profile else {
+        return Ok(ProfileUse::None);
+    };
+    match (
+        t.name.is_empty(),
+        t.interface_name.is_empty(),
+        t.attributes.is_none(),
+    ) {
+        (_, false, false) => Ok(ProfileUse::Inline {
+            name: &t.name,
+            ifname: &t.interface_name,
+        }),
+        (false, true, true) => Ok(ProfileUse::ByName(&t.name)),
+        (true, true, true) => refuse(
+            RibCode::FlexibleTunnelInvalid,
+            format!(
+                "gateway {n}: flexible tunnel profile is empty (give the name of a profile, \
+                 or an interface and attributes)"
+            ),
+        ),
+        _ => refuse(
+            RibCode::FlexibleTunnelInvalid,
+            format!("gateway {n}: flexible tunnel profile needs an interface and attributes"),
+        ),
+    }
+}
+
 fn gateway(b: &mut Batch, n: usize, g: &pb::RouteGateway) -> Result<Gateway, Refusal> {
     let mut ifname = (!g.interface_name.is_empty()).then_some(g.interface_name.as_str());
-    if let Some(t) = &g.flexible_tunnel_profile {
-        // The profile overrides the other parameters: it anchors the route on its
-        // FTI interface.
-        if t.interface_name.is_empty() || t.attributes.is_none() {
-            return refuse(
-                RibCode::FlexibleTunnelInvalid,
-                format!("gateway {n}: flexible tunnel profile needs an interface and attributes"),
-            );
+    // The profile overrides the other parameters: it anchors the route on its FTI
+    // interface (a profile given by name gets it when resolved).
+    let tunnel = match profile_use(n, g)? {
+        ProfileUse::None => None,
+        ProfileUse::Inline { name, ifname: i } => {
+            ifname = Some(i);
+            (!name.is_empty()).then_some(name)
         }
-        ifname = Some(t.interface_name.as_str());
-    }
+        ProfileUse::ByName(name) => {
+            ifname = None;
+            Some(name)
+        }
+    };
     let addr = match g.gateway_address.as_ref().and_then(|a| a.af.as_ref()) {
         Some(Af::Inet(x)) | Some(Af::Inet6(x)) => match ip(x) {
             Some(a) => Some(a),
@@ -216,6 +261,7 @@ fn gateway(b: &mut Batch, n: usize, g: &pb::RouteGateway) -> Result<Gateway, Ref
         labels,
         weight: g.weight as u16,
         bandwidth_bits: g.bandwidth.max(0.0).to_bits(),
+        tunnel: tunnel.map(|name| IfId(b.name_index(name))),
     })
 }
 
@@ -432,7 +478,12 @@ pub fn entry(rib: &Rib, v: &RouteView<'_>, table: &RouteTable, bytes: bool) -> p
                 }),
                 weight: u32::from(g.weight),
                 bandwidth: g.bandwidth(),
-                flexible_tunnel_profile: None,
+                // The profile by name (its parameters live in the FlexibleTunnel
+                // service; an unnamed inline profile is not echoed).
+                flexible_tunnel_profile: g.tunnel.map(|t| pb::FlexibleTunnelProfile {
+                    name: rib.ifnames.name(t).to_owned(),
+                    ..Default::default()
+                }),
             })
             .collect(),
         jet_rib::NextHop::Interface(i) | jet_rib::NextHop::Receive(i) => vec![pb::RouteGateway {

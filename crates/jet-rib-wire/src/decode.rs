@@ -453,6 +453,7 @@ fn gateway(b: &mut Batch, bytes: &[u8], dialect: Dialect) -> R<(Gateway, bool)> 
         labels: Box::default(),
         weight: weight as u16,
         bandwidth_bits: bandwidth.max(0.0).to_bits(),
+        tunnel: None,
     };
     Ok((gw, bandwidth != 0.0))
 }

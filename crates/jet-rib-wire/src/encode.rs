@@ -240,6 +240,10 @@ fn route_entry(w: &mut Writer, rib: &Rib, v: &RouteView<'_>, table: &TableName, 
                     }
                     w.uint(5, u64::from(g.weight));
                     w.float(6, g.bandwidth());
+                    // flexible_tunnel_profile = 7: FlexibleTunnelProfile{name = 1}.
+                    if let Some(t) = g.tunnel {
+                        w.message(7, |w| w.bytes(1, rib.ifnames.name(t).as_bytes()));
+                    }
                 });
             }
         }
@@ -426,7 +430,25 @@ mod tests {
             colors: [(0, 3)].into(),
         });
         routes.push(tagged);
+        // Flexible tunnel profiles: inline (named) and by name.
+        let profile = |name: &str, ifname: &str| pb::RouteGateway {
+            flexible_tunnel_profile: Some(pb::FlexibleTunnelProfile {
+                name: name.into(),
+                interface_name: ifname.into(),
+                attributes: (!ifname.is_empty()).then(pb::TunnelAttributes::default),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        routes.push(route(
+            "inet.0",
+            "172.18.0.0",
+            16,
+            vec![profile("p1", ""), profile("inline", "fti0.2")],
+        ));
         let mut batch = convert::batch(&routes);
+        assert!(batch.invalid.is_none(), "{:?}", batch.invalid);
+        crate::profiles::resolve(&mut batch, |n| (n == "p1").then(|| "fti0.1".into()));
         assert!(batch.invalid.is_none(), "{:?}", batch.invalid);
         let out = rib.apply(client, SetOp::Add, &mut batch, 0, &mut changes);
         assert_eq!(out.completed as usize, routes.len(), "{out:?}");

@@ -11,6 +11,8 @@
 //!   chunk at a time;
 //! - [`convert`]: the general prost ⇄ jet-rib conversions with the form checks and the
 //!   JET sub-codes the contract names (also used for RouteSubscribe updates);
+//! - [`profiles`]: gateways naming a flexible tunnel profile resolved to its FTI
+//!   interface through a lookup the adapter passes (the device's profiles);
 //! - [`legacy`]: the older generation's `routing.Rib` messages translated to and from
 //!   the current ones (batches marked `legacy` for the RIB's generation check);
 //! - [`bgp`]: the BGP route service's messages (BGP-static routes with their
@@ -39,6 +41,7 @@ pub mod encode;
 pub mod legacy;
 pub mod legacy_bgp;
 pub mod legacy_match;
+pub mod profiles;
 pub mod query;
 
 pub use decode::{check_against_prost, DeleteRequest, SetRequest};

@@ -93,7 +93,8 @@ pub struct RouteSpec {
 pub struct Batch {
     /// Distinct tables named by the batch.
     pub tables: Vec<TableRef>,
-    /// Distinct interface names; gateways refer to them by index until bound.
+    /// Distinct interface and flexible tunnel profile names; gateways refer to them by
+    /// index until bound.
     pub names: Vec<String>,
     /// The entries that passed form checks, in order.
     pub routes: Vec<RouteSpec>,

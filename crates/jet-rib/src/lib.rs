@@ -22,6 +22,9 @@
 //! - Next hops: no gateway = blackhole; a gateway with an interface is a router next
 //!   hop; without, it resolves recursively through the table (see `resolve.rs`).
 //!   Lowest weight among usable gateways is primary, equal lowest = ECMP.
+//!   A gateway through a flexible tunnel profile carries the profile's name
+//!   ([`Gateway::tunnel`]) and its FTI interface (the adapter resolves names; a name
+//!   left without an interface is FLEXIBLE_TUNNEL_INVALID).
 //!
 //! # Data structure (chosen for a million routes)
 //! Per table one `BTreeMap` from a compact key to the destination: IPv4 keys are one

@@ -64,6 +64,12 @@ pub struct Gateway {
     pub weight: u16,
     /// Bandwidth share as `f32::to_bits` (0 = unset), for unequal-cost balancing.
     pub bandwidth_bits: u32,
+    /// The flexible tunnel profile the gateway names (JET `flexible_tunnel_profile`),
+    /// interned with the interface names ([`crate::Rib::ifnames`]; in a
+    /// [`crate::Batch`] an index into its names until the RIB binds it). The profile's
+    /// FTI interface is in `ifname`: a gateway naming a profile without an interface
+    /// has not been resolved and is refused (FLEXIBLE_TUNNEL_INVALID).
+    pub tunnel: Option<IfId>,
 }
 
 impl Gateway {
@@ -76,6 +82,7 @@ impl Gateway {
             labels: Box::default(),
             weight: 0,
             bandwidth_bits: 0,
+            tunnel: None,
         }
     }
 

@@ -249,6 +249,9 @@ impl Rib {
             if let Some(i) = g.ifname {
                 g.ifname = ids.get(i.0 as usize).copied();
             }
+            if let Some(i) = g.tunnel {
+                g.tunnel = ids.get(i.0 as usize).copied();
+            }
         }
         let tables: Vec<Option<TableId>> =
             batch.tables.iter().map(|t| self.resolve_table(t)).collect();
@@ -678,6 +681,15 @@ fn check_route(i: usize, t: &Table, p: &Prefix, gws: &[Gateway]) -> Result<(), E
         return Err(family_mismatch(i, p, t));
     }
     for (n, g) in gws.iter().enumerate() {
+        if g.addr.is_none() && g.ifname.is_none() {
+            // A profile named but never resolved to its FTI interface (the adapter
+            // resolves names before the batch comes here).
+            return Err(EntryError::new(
+                i,
+                RibCode::FlexibleTunnelInvalid,
+                format!("gateway {n}: flexible tunnel profile not resolved to an interface"),
+            ));
+        }
         if let Some(a) = g.addr {
             let ok = match t.family {
                 Family::Inet => a.is_ipv4(),

@@ -204,7 +204,19 @@ impl Device {
             Command::BgpSummary => Ok(bgp::render(self, format)),
             Command::FromApp { cmd, args } => app_commands::run(self, cmd, args, format).await,
             Command::AppCommands => Ok(app_commands::render_list(self, format)),
-            Command::FlexibleTunnels(q) => tunnels::render(self, &q, format),
+            Command::FlexibleTunnels(q) => {
+                // Counting the routes per profile reads the RIB: off the async workers.
+                let (set, rib) = (self.tunnels().current(), self.rib().clone());
+                match tokio::task::spawn_blocking(move || tunnels::render(&set, &rib, &q, format))
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(e) => Err(DeviceError::RenderFailed {
+                        command: "show flexible-tunnels profiles",
+                        reason: e.to_string(),
+                    }),
+                }
+            }
             Command::SystemStorage => storage::render(self, format).await,
             Command::Log { file } => self.read_log(&file).await,
             Command::App(a) => apps::run(self, a, format).await,

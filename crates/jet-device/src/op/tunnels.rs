@@ -1,13 +1,16 @@
 //! `show flexible-tunnels profiles [NAME] [brief | detail]` /
 //! `<get-flexible-tunnels-profiles/>`: the flexible tunnel profiles programmed through
-//! `jnx.jet.routing.rib.FlexibleTunnel`, with the device's limits.
+//! `jnx.jet.routing.rib.FlexibleTunnel`, with the device's limits and how many routes
+//! name each profile (RIB gateways whose `flexible_tunnel_profile` names it; a route
+//! keeps the interface it resolved to when its profile changes or goes).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
-use crate::tunnels::{Profile, MAX_BATCH, MAX_PROFILES};
+use crate::rib::RibHandle;
+use crate::tunnels::{Profile, TunnelSet, MAX_BATCH, MAX_PROFILES};
 
 /// What to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,7 +57,26 @@ fn mac(m: [u8; 6]) -> String {
         .join(":")
 }
 
-fn element(p: &Profile) -> Element {
+/// Routes (paths) per profile name: each interned next hop naming a profile counts its
+/// users once, however many of its gateways name it. One pass over the next hops.
+fn route_counts(rib: &jet_rib::Rib) -> HashMap<String, u64> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for (_, e) in rib.nhs.iter() {
+        let jet_rib::NextHop::Gateways(gws) = &e.nh else {
+            continue;
+        };
+        let mut seen: Vec<jet_rib::IfId> = Vec::new();
+        for t in gws.iter().filter_map(|g| g.tunnel) {
+            if !seen.contains(&t) {
+                seen.push(t);
+                *counts.entry(rib.ifnames.name(t).to_owned()).or_default() += u64::from(e.refs);
+            }
+        }
+    }
+    counts
+}
+
+fn element(p: &Profile, routes: u64) -> Element {
     let v = &p.vxlan;
     let mut e = Element::container("flexible-tunnels-profile")
         .child(Element::leaf("profile-name", &p.name))
@@ -80,14 +102,16 @@ fn element(p: &Profile) -> Element {
         e.push(Element::leaf("destination-mac", mac(m)));
     }
     e.child(Element::leaf("client-id", &p.client))
+        .child(Element::leaf("route-count", routes.to_string()))
 }
 
+/// Blocking (reads the RIB to count routes): run it off the async workers.
 pub(super) fn render(
-    dev: &Device,
+    set: &TunnelSet,
+    rib: &RibHandle,
     q: &TunnelsQuery,
     format: Format,
 ) -> Result<String, DeviceError> {
-    let set = dev.tunnels().current();
     let shown: Vec<&Profile> = match &q.name {
         Some(n) => match set.profiles.get(n) {
             Some(p) => vec![p.as_ref()],
@@ -99,6 +123,12 @@ pub(super) fn render(
         },
         None => set.profiles.values().map(|p| p.as_ref()).collect(),
     };
+    let counts = if shown.is_empty() {
+        HashMap::new()
+    } else {
+        rib.read(route_counts)
+    };
+    let routes = |p: &Profile| counts.get(&p.name).copied().unwrap_or(0);
     let mut e = Element::container("flexible-tunnels-profile-information")
         .xmlns("junos")
         .child(Element::leaf(
@@ -108,7 +138,7 @@ pub(super) fn render(
         .child(Element::leaf("profile-limit", MAX_PROFILES.to_string()))
         .child(Element::leaf("batch-limit", MAX_BATCH.to_string()));
     for p in &shown {
-        e.push(element(p));
+        e.push(element(p, routes(p)));
     }
     Ok(match format {
         Format::Xml => e.to_cli_xml(),
@@ -149,25 +179,27 @@ pub(super) fn render(
                             .map(|m| format!(", Inner destination MAC: {}", mac(m)))
                             .unwrap_or_default()
                     );
+                    let _ = writeln!(t, "  Routes: {}", routes(p));
                 }
             } else if !shown.is_empty() {
                 let _ = writeln!(
                     t,
-                    "{:<20} {:<12} {:<10} {:>8} {:<22} {:<18} {:>5}",
-                    "Name", "Action", "Interface", "VNI", "Source", "Destination", "Port"
+                    "{:<20} {:<12} {:<10} {:>8} {:<22} {:<18} {:>5} {:>7}",
+                    "Name", "Action", "Interface", "VNI", "Source", "Destination", "Port", "Routes"
                 );
                 for p in &shown {
                     let v = &p.vxlan;
                     let _ = writeln!(
                         t,
-                        "{:<20} {:<12} {:<10} {:>8} {:<22} {:<18} {:>5}",
+                        "{:<20} {:<12} {:<10} {:>8} {:<22} {:<18} {:>5} {:>7}",
                         p.name,
                         p.action.as_str(),
                         p.interface,
                         v.vni,
                         format!("{}/{}", v.source, v.source_len),
                         v.destination.map_or_else(|| "-".into(), |d| d.to_string()),
-                        v.destination_port
+                        v.destination_port,
+                        routes(p)
                     );
                 }
             }

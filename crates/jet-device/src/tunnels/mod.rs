@@ -13,6 +13,14 @@
 //! Profiles are device-wide (any client may read, update or delete them, as the
 //! contract names no owner) and live until deleted or jetd stops; they are not part of
 //! the configuration.
+//!
+//! A route naming a profile is resolved once, when the RIB adapter takes it: it is
+//! anchored on the profile's FTI interface and remembers the profile's name (`show
+//! route` prints it, RouteGet echoes it, `show flexible-tunnels profiles` counts the
+//! routes per name). The contract says nothing of profiles in use, so a profile may be
+//! updated or deleted while routes name it; those routes keep the interface they
+//! resolved to until they are changed (a RouteModify/Update resolves the name again,
+//! and fails with FLEXIBLE_TUNNEL_INVALID once the profile is gone).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -89,18 +89,31 @@ impl RibSvc {
         // Initialization is checked by the RIB task together with the batch: no lock is
         // taken here, so a handler never blocks a runtime thread on the writer's lock.
         let rib = self.shared.device.rib();
-        let wire::SetRequest { entries, batch } = req.into_inner();
+        let wire::SetRequest { entries, mut batch } = req.into_inner();
         if entries > MAX_BATCH {
             return Ok(Response::new(set_reply(refused(
                 RibCode::TooManyOps,
                 format!("{entries} routes in one request (at most {MAX_BATCH})"),
             ))));
         }
+        self.resolve_profiles(&mut batch);
         let out = rib
             .apply(&client, session, op, batch)
             .await
             .map_err(rib_task)?;
         Ok(Response::new(set_reply(out)))
+    }
+
+    /// Gateways naming a flexible tunnel profile get its FTI interface, from one
+    /// snapshot of the device's profiles taken only when some gateway needs it.
+    fn resolve_profiles(&self, batch: &mut jet_device::rib::jet_rib::Batch) {
+        let mut set = None;
+        jet_rib_wire::profiles::resolve(batch, |name| {
+            set.get_or_insert_with(|| self.shared.device.tunnels().current())
+                .profiles
+                .get(name)
+                .map(|p| p.interface.clone())
+        });
     }
 
     /// RouteDelete.

@@ -14,6 +14,7 @@ mod show;
 mod sources;
 mod subscribe;
 mod subscribe_options;
+mod tunnel_routes;
 
 use std::collections::HashMap;
 use std::time::Duration;

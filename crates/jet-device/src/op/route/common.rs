@@ -44,6 +44,8 @@ struct NhLine {
     via: Option<String>,
     local: bool,
     labels: String,
+    /// The flexible tunnel profile the gateway names.
+    tunnel: Option<String>,
 }
 
 fn nh_lines(rib: &Rib, v: &RouteView<'_>) -> (Option<&'static str>, Vec<NhLine>) {
@@ -59,6 +61,7 @@ fn nh_lines(rib: &Rib, v: &RouteView<'_>) -> (Option<&'static str>, Vec<NhLine>)
                 via: Some(name(*i)),
                 local: true,
                 labels: String::new(),
+                tunnel: None,
             }],
         ),
         NextHop::Interface(i) => (
@@ -69,6 +72,7 @@ fn nh_lines(rib: &Rib, v: &RouteView<'_>) -> (Option<&'static str>, Vec<NhLine>)
                 via: Some(name(*i)),
                 local: false,
                 labels: String::new(),
+                tunnel: None,
             }],
         ),
         NextHop::Gateways(gws) => {
@@ -92,6 +96,7 @@ fn nh_lines(rib: &Rib, v: &RouteView<'_>) -> (Option<&'static str>, Vec<NhLine>)
                         via: v.nh.state.get(k).and_then(|s| s.via).or(g.ifname).map(name),
                         local: false,
                         labels,
+                        tunnel: g.tunnel.map(name),
                     }
                 })
                 .collect();
@@ -138,12 +143,18 @@ pub(super) fn nh_elements(rib: &Rib, v: &RouteView<'_>) -> (Vec<Element>, Vec<St
                     l.labels.trim_start_matches(", "),
                 ));
             }
-            let what = match (&l.to, &l.via) {
+            if let Some(t) = &l.tunnel {
+                nh.push(Element::leaf("flexible-tunnel-profile", t));
+            }
+            let mut what = match (&l.to, &l.via) {
                 (Some(t), Some(v)) => format!("to {t} via {v}"),
                 (Some(t), None) => format!("to {t}"),
                 (None, Some(v)) => format!("via {v}"),
                 (None, None) => String::new(),
             };
+            if let Some(t) = &l.tunnel {
+                let _ = write!(what, ", flexible tunnel profile {t}");
+            }
             text.push(if l.selected {
                 format!("{:20}>  {what}{}", "", l.labels)
             } else {
