@@ -191,6 +191,17 @@ const REQUEST: CommandNode = branch(
                         takes_args: true,
                     },
                 ],
+            ), branch(
+                "yang",
+                "Perform YANG package operations",
+                &[
+                    args(
+                        "add",
+                        "Add YANG modules with CLI commands (package NAME module [FILE...] action-script [FILE...])",
+                        false,
+                    ),
+                    args("delete", "Remove a YANG package (NAME)", false),
+                ],
             )],
         ),
     ],
@@ -360,6 +371,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
                 leaf("storage", "Show local storage data"),
                 leaf("uptime", "Show time since system and processes started"),
                 leaf("users", "Show users who are currently logged in"),
+                branch(
+                    "yang",
+                    "Show YANG information",
+                    &[CommandNode {
+                        word: "package",
+                        help: "Show YANG packages ([NAME])",
+                        children: &[],
+                        runnable: true,
+                        takes_args: true,
+                    }],
+                ),
             ],
         ),
         leaf("version", "Show software process revision levels"),

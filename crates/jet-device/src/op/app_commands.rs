@@ -1,4 +1,5 @@
-//! Operational commands that apps add (a package manifest's `commands`), and `show
+//! Operational commands that apps add (a package manifest's `commands`, or a YANG
+//! package's RPCs with a `junos:command`, see `yang`), and `show
 //! extension-service commands`, the list of them (ours: Junos lists the commands of a
 //! YANG package only in its CLI help).
 //!
@@ -28,9 +29,12 @@ pub fn list(dev: &Device) -> Vec<AppCommand> {
                 script: p.dir.join(&c.script),
                 interpreter: p.manifest.interpreter.clone(),
                 dir: p.dir.clone(),
+                yang: None,
             })
         })
         .collect();
+    // Then those of YANG packages (`request system yang add`).
+    out.extend(dev.yang().current().iter().flat_map(|p| p.commands()));
     out.sort_by(|a, b| a.words.cmp(&b.words));
     // Two packages adding the same words: the first (by app name) keeps them.
     out.dedup_by(|b, a| a.words == b.words);
@@ -156,6 +160,7 @@ mod tests {
             script: "s".into(),
             interpreter: None,
             dir: ".".into(),
+            yang: None,
         }
     }
 
