@@ -1,7 +1,7 @@
 //! Operational commands from YANG modules (`request system yang add package P module M
 //! action-script S`), through the real gRPC op-command API (`OpCommandGet` via the
 //! Rust SDK) on a real device with appd and real action scripts (Python and sh): text,
-//! XML and JSON with options from input leaves, `show system yang package`, refusals
+//! XML and JSON with options from input leaves, the RPC called by its name in XML, `show system yang package`, refusals
 //! (a YANG syntax error names file and line; a duplicate command names its owner),
 //! `request system yang delete`, and packages kept across a device restart.
 
@@ -157,6 +157,18 @@ async fn yang_commands_run_through_op_command_get_in_three_formats_and_go_with_t
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["my-app-peer"][0]["name"][0]["data"], "p1", "{out}");
+    // The RPC by its name in XML (as over NETCONF): the elements are the options.
+    let out = c
+        .op_xml_rpc(
+            "<rpc><get-my-app-status><name>bar</name><detail/></get-my-app-status></rpc>",
+            OutputFormat::Text,
+        )
+        .await
+        .unwrap();
+    assert!(
+        out.contains("rpc: get-my-app-status detail: True name: bar"),
+        "{out}"
+    );
     // An option the RPC does not have.
     let e = c
         .op_command("show my-app status bogus", OutputFormat::Text)

@@ -157,7 +157,11 @@ impl Device {
                 // Not a command of the device: perhaps one an app adds.
                 Err(e) => parse_app_command(&app_commands::list(self), text).unwrap_or(Err(e))?,
             },
-            OpInput::Xml(text) => parse_xml_rpc(text)?,
+            OpInput::Xml(text) => match parse_xml_rpc(text) {
+                Ok(c) => c,
+                // Not an RPC of the device: perhaps one of a YANG package.
+                Err(e) => yang::parse_rpc_xml(&app_commands::list(self), text).unwrap_or(Err(e))?,
+            },
         };
         let format = match pipes.display {
             Some(Display::Xml) => Format::Xml,

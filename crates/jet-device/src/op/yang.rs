@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
-use crate::vocab::apps::YangOptions;
+use crate::vocab::apps::{AppCommand, YangOptions};
 
 /// `request system yang add ...`, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,6 +330,43 @@ pub(super) fn script_args(
         }
     }
     Ok(out)
+}
+
+/// A YANG package's RPC called by its name in XML (`<get-my-app-status><name>foo</name>
+/// <detail/></get-my-app-status>`, optionally in `<rpc>`): its command with the
+/// elements as options. `None` when no YANG command has that RPC.
+pub(super) fn parse_rpc_xml(
+    cmds: &[AppCommand],
+    text: &str,
+) -> Option<Result<(super::Command, super::Pipes), DeviceError>> {
+    let doc = roxmltree::Document::parse(text.trim()).ok()?;
+    let mut rpc = doc.root_element();
+    if rpc.tag_name().name() == "rpc" {
+        rpc = rpc.children().find(|n| n.is_element())?;
+    }
+    let name = rpc.tag_name().name();
+    let cmd = cmds
+        .iter()
+        .find(|c| c.yang.as_ref().is_some_and(|y| y.rpc == name))?;
+    let y = cmd.yang.as_ref()?;
+    let mut words = Vec::new();
+    for e in rpc.children().filter(|n| n.is_element()) {
+        let option = e.tag_name().name();
+        words.push(option.to_owned());
+        let flag = y.options.iter().any(|o| o.name == option && o.flag);
+        if !flag {
+            words.push(e.text().unwrap_or("").trim().to_owned());
+        }
+    }
+    Some(script_args(y, &cmd.line(), &words).map(|args| {
+        (
+            super::Command::FromApp {
+                cmd: cmd.clone(),
+                args,
+            },
+            super::Pipes::default(),
+        )
+    }))
 }
 
 #[cfg(test)]
