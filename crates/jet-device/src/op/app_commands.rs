@@ -126,17 +126,24 @@ pub(super) fn render_list(dev: &Device, format: Format) -> String {
         Format::Xml | Format::Json => {
             let mut root = Element::container("extension-service-command-information");
             for c in &cmds {
-                root.push(
-                    Element::container("command")
-                        .child(Element::leaf("cli", c.line()))
-                        .child(Element::leaf("application", c.app.clone()))
-                        .child(Element::leaf("version", c.version.clone()))
-                        .child(Element::leaf("help", c.help.clone()))
-                        .child(Element::leaf(
-                            "script",
-                            c.script.to_string_lossy().into_owned(),
-                        )),
-                );
+                let mut e = Element::container("command")
+                    .child(Element::leaf("cli", c.line()))
+                    .child(Element::leaf("application", c.app.clone()))
+                    .child(Element::leaf("version", c.version.clone()))
+                    .child(Element::leaf("help", c.help.clone()))
+                    .child(Element::leaf(
+                        "script",
+                        c.script.to_string_lossy().into_owned(),
+                    ));
+                // A YANG command's options (its rpc's input leaves), for CLI completion.
+                for o in c.yang.iter().flat_map(|y| &y.options) {
+                    e.push(
+                        Element::container("option")
+                            .child(Element::leaf("name", o.name.clone()))
+                            .child(Element::leaf("help", o.help.clone())),
+                    );
+                }
+                root.push(e);
             }
             if format == Format::Xml {
                 root.to_cli_xml()
