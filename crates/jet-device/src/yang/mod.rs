@@ -305,6 +305,12 @@ fn write(root: &Path, staged: Staged) -> Result<YangPackage, DeviceError> {
         std::fs::copy(src, tmp.join("scripts").join(file))
             .map_err(|e| io(&format!("copying {}", src.display()), e))?;
     }
+    // A directory of that name that the device left out at start (it no longer read)
+    // is replaced.
+    if staged.package.dir.exists() {
+        std::fs::remove_dir_all(&staged.package.dir)
+            .map_err(|e| io("removing a package left out at start", e))?;
+    }
     std::fs::rename(&tmp, &staged.package.dir).map_err(|e| io("moving it into place", e))?;
     Ok(staged.package)
 }
@@ -354,6 +360,49 @@ mod tests {
         assert!(!valid_name(".hidden"));
         assert!(!valid_name("a/b"));
         assert!(!valid_name(""));
+    }
+
+    #[test]
+    fn scripts_must_be_given_and_commands_unique() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let m = |name: &str, body: &str| {
+            let p = d.path().join(name);
+            std::fs::write(
+                &p,
+                format!("module {name} {{ namespace urn:x; prefix x; {body} }}"),
+            )
+            .expect("write");
+            p
+        };
+        let rpc = |r: &str, cli: &str, s: &str| {
+            format!("rpc {r} {{ junos:command \"{cli}\" {{ junos:action-execute {{ junos:script {s}; }} }} }}")
+        };
+        let s = d.path().join("s.sh");
+        std::fs::write(&s, "echo").expect("write");
+        let ok = m("a", &rpc("r", "show a", "s.sh"));
+        let staged = stage(d.path(), "p", &[ok.clone()], &[s.clone()]).expect("stages");
+        let cmds = staged.package.commands();
+        assert_eq!(cmds[0].line(), "show a");
+        assert_eq!(cmds[0].interpreter.as_deref(), Some("sh"));
+        assert_eq!(cmds[0].yang.as_ref().map(|y| y.rpc.as_str()), Some("r"));
+
+        let e = stage(d.path(), "p", &[ok.clone()], &[]).expect_err("no script");
+        assert!(e.to_string().contains("names action script s.sh"), "{e}");
+        let twice = m(
+            "b",
+            &format!(
+                "{} {}",
+                rpc("r1", "show b", "s.sh"),
+                rpc("r2", "show  b", "s.sh")
+            ),
+        );
+        let e = stage(d.path(), "p", &[twice], &[s.clone()]).expect_err("twice");
+        assert!(
+            e.to_string().contains("command 'show b' defined twice"),
+            "{e}"
+        );
+        let e = stage(d.path(), "p", &[d.path().join("none.yang")], &[s]).expect_err("missing");
+        assert!(e.to_string().contains("none.yang"), "{e}");
     }
 
     #[test]
