@@ -380,13 +380,19 @@ mod tests {
         let s = d.path().join("s.sh");
         std::fs::write(&s, "echo").expect("write");
         let ok = m("a", &rpc("r", "show a", "s.sh"));
-        let staged = stage(d.path(), "p", &[ok.clone()], &[s.clone()]).expect("stages");
+        let staged = stage(
+            d.path(),
+            "p",
+            std::slice::from_ref(&ok),
+            std::slice::from_ref(&s),
+        )
+        .expect("stages");
         let cmds = staged.package.commands();
         assert_eq!(cmds[0].line(), "show a");
         assert_eq!(cmds[0].interpreter.as_deref(), Some("sh"));
         assert_eq!(cmds[0].yang.as_ref().map(|y| y.rpc.as_str()), Some("r"));
 
-        let e = stage(d.path(), "p", &[ok.clone()], &[]).expect_err("no script");
+        let e = stage(d.path(), "p", std::slice::from_ref(&ok), &[]).expect_err("no script");
         assert!(e.to_string().contains("names action script s.sh"), "{e}");
         let twice = m(
             "b",
@@ -396,7 +402,7 @@ mod tests {
                 rpc("r2", "show  b", "s.sh")
             ),
         );
-        let e = stage(d.path(), "p", &[twice], &[s.clone()]).expect_err("twice");
+        let e = stage(d.path(), "p", &[twice], std::slice::from_ref(&s)).expect_err("twice");
         assert!(
             e.to_string().contains("command 'show b' defined twice"),
             "{e}"
