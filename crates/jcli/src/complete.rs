@@ -9,16 +9,16 @@
 use std::sync::Mutex;
 
 use jet_config::optree::{
-    junos_commands, with_app_commands, CommandNode, NOT_SUPPORTED_HELP, PIPES,
+    junos_commands, with_app_commands, AppCommandWords, CommandNode, NOT_SUPPORTED_HELP, PIPES,
 };
 
 /// The commands apps added on the device (from `show extension-service commands`) and
 /// the tree with them.
-type AppTree = (Vec<(Vec<String>, String)>, &'static [CommandNode]);
+type AppTree = (Vec<AppCommandWords>, &'static [CommandNode]);
 static APP_COMMANDS: Mutex<Option<AppTree>> = Mutex::new(None);
 
 /// Sets the commands apps added on the device; `?` and TAB offer them from now on.
-pub(crate) fn set_app_commands(commands: Vec<(Vec<String>, String)>) {
+pub(crate) fn set_app_commands(commands: Vec<AppCommandWords>) {
     let mut cur = APP_COMMANDS.lock().unwrap_or_else(|p| p.into_inner());
     if cur.as_ref().is_some_and(|(c, _)| *c == commands) {
         return;

@@ -8,6 +8,7 @@ use std::fmt;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
+use jet_config::optree::AppCommandWords;
 use jet_sdk::proto::openjet::config::v1::config_session_client::ConfigSessionClient;
 use jet_sdk::proto::openjet::config::v1::{
     CloseRequest, CommandRequest, CommandResponse, ConfigMode, OpenRequest,
@@ -148,7 +149,7 @@ impl Session {
     /// The operational commands apps added on the device (words and help), from `show
     /// extension-service commands` in XML; empty when the device has none or cannot
     /// tell.
-    pub(crate) fn app_commands(&self) -> Vec<(Vec<String>, String)> {
+    pub(crate) fn app_commands(&self) -> Vec<AppCommandWords> {
         let xml = self.rt.block_on(
             self.client
                 .op_command("show extension-service commands", OutputFormat::Xml),
@@ -166,8 +167,9 @@ impl Session {
     }
 }
 
-/// The `<cli>` and `<help>` of each `<command>` of `show extension-service commands`.
-fn app_commands_of(xml: &str) -> Vec<(Vec<String>, String)> {
+/// The `<cli>`, `<help>` and `<option>`s of each `<command>` of `show extension-service
+/// commands`.
+fn app_commands_of(xml: &str) -> Vec<AppCommandWords> {
     let text = |block: &str, tag: &str| -> String {
         let open = format!("<{tag}>");
         let close = format!("</{tag}>");
@@ -186,13 +188,22 @@ fn app_commands_of(xml: &str) -> Vec<(Vec<String>, String)> {
     xml.split("<command>")
         .skip(1)
         .map(|block| {
-            let words = text(block, "cli")
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect();
-            (words, text(block, "help"))
+            let (own, options) = block.split_once("<option>").unwrap_or((block, ""));
+            AppCommandWords {
+                words: text(own, "cli")
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                help: text(own, "help"),
+                options: format!("<option>{options}")
+                    .split("<option>")
+                    .skip(1)
+                    .map(|o| (text(o, "name"), text(o, "help")))
+                    .filter(|(n, _)| !n.is_empty())
+                    .collect(),
+            }
         })
-        .filter(|(w, _): &(Vec<String>, String)| !w.is_empty())
+        .filter(|c| !c.words.is_empty())
         .collect()
 }
 
@@ -279,6 +290,29 @@ fn password(user: &str, host: &str) -> Result<String, Failure> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn app_commands_and_their_options_come_from_the_xml_list() {
+        let xml = "<extension-service-command-information>\
+            <command><cli>show hello status</cli><help>Hello &amp; more</help></command>\
+            <command><cli>show my-app status</cli><help>Mine</help>\
+            <option><name>detail</name><help>More</help></option>\
+            <option><name>name</name><help>One peer</help></option></command>\
+            </extension-service-command-information>";
+        let cmds = app_commands_of(xml);
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(cmds[0].words, ["show", "hello", "status"]);
+        assert_eq!(cmds[0].help, "Hello & more");
+        assert!(cmds[0].options.is_empty());
+        assert_eq!(cmds[1].help, "Mine");
+        assert_eq!(
+            cmds[1].options,
+            [
+                ("detail".to_owned(), "More".to_owned()),
+                ("name".to_owned(), "One peer".to_owned())
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

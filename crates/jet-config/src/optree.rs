@@ -216,6 +216,17 @@ const REQUEST: CommandNode = branch(
                         takes_args: true,
                     },
                 ],
+            ), branch(
+                "yang",
+                "Perform YANG package operations",
+                &[
+                    args(
+                        "add",
+                        "Add YANG modules with CLI commands (package NAME module [FILE...] action-script [FILE...])",
+                        false,
+                    ),
+                    args("delete", "Remove a YANG package (NAME)", false),
+                ],
             )],
         ),
     ],
@@ -403,6 +414,17 @@ pub static COMMANDS: &[CommandNode] = &[CLEAR, REQUEST, TEST, branch(
                 leaf("storage", "Show local storage data"),
                 leaf("uptime", "Show time since system and processes started"),
                 leaf("users", "Show users who are currently logged in"),
+                branch(
+                    "yang",
+                    "Show YANG information",
+                    &[CommandNode {
+                        word: "package",
+                        help: "Show YANG packages ([NAME])",
+                        children: &[],
+                        runnable: true,
+                        takes_args: true,
+                    }],
+                ),
             ],
         ),
         leaf("version", "Show software process revision levels"),
@@ -574,6 +596,26 @@ mod tests {
     }
 
     #[test]
+    fn app_commands_offer_their_options() {
+        let tree = with_app_commands(
+            COMMANDS,
+            &[AppCommandWords {
+                words: vec!["show".into(), "my-app".into(), "status".into()],
+                help: "Mine".into(),
+                options: vec![("name".into(), "Peer".into()), ("detail".into(), "".into())],
+            }],
+        );
+        let find = |l: &'static [CommandNode], w: &str| l.iter().find(|n| n.word == w);
+        let status = find(tree, "show")
+            .and_then(|n| find(n.children, "my-app"))
+            .and_then(|n| find(n.children, "status"))
+            .expect("added");
+        assert!(status.runnable && status.takes_args);
+        let words: Vec<&str> = status.children.iter().map(|n| n.word).collect();
+        assert_eq!(words, ["detail", "name"]);
+    }
+
+    #[test]
     fn configuration_takes_a_path() {
         let words = ["show", "conf", "system", "services"];
         let (path, rest) = resolve(&words).expect("resolves");
@@ -629,16 +671,28 @@ pub fn junos_commands() -> &'static [CommandNode] {
 /// Help of the intermediate words of app-added commands.
 pub const APP_COMMAND_HELP: &str = "Commands added by apps";
 
-/// `base` with the operational commands that apps add (`words` and help each; see the
-/// device's `show extension-service commands`): each is runnable and takes free
-/// arguments. Built words are leaked: call it when the list changes, not per key.
+/// An operational command an app adds, as the CLI offers it (see the device's `show
+/// extension-service commands`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppCommandWords {
+    /// The command's words.
+    pub words: Vec<String>,
+    /// Its help.
+    pub help: String,
+    /// The option words offered after it (a YANG command's input leaves), with help.
+    pub options: Vec<(String, String)>,
+}
+
+/// `base` with the operational commands that apps add: each is runnable and takes free
+/// arguments, its options offered after it. Built words are leaked: call it when the
+/// list changes, not per key.
 pub fn with_app_commands(
     base: &'static [CommandNode],
-    commands: &[(Vec<String>, String)],
+    commands: &[AppCommandWords],
 ) -> &'static [CommandNode] {
     let mut level: Vec<CommandNode> = base.iter().map(copy_node).collect();
-    for (words, help) in commands {
-        insert_app_command(&mut level, words, help);
+    for c in commands {
+        insert_app_command(&mut level, &c.words, &c.help, &c.options);
     }
     level.sort_by_key(|n| n.word);
     Box::leak(level.into_boxed_slice())
@@ -654,7 +708,12 @@ fn copy_node(n: &'static CommandNode) -> CommandNode {
     }
 }
 
-fn insert_app_command(level: &mut Vec<CommandNode>, words: &[String], help: &str) {
+fn insert_app_command(
+    level: &mut Vec<CommandNode>,
+    words: &[String],
+    help: &str,
+    options: &[(String, String)],
+) {
     let Some((first, rest)) = words.split_first() else {
         return;
     };
@@ -678,11 +737,25 @@ fn insert_app_command(level: &mut Vec<CommandNode>, words: &[String], help: &str
             node.runnable = true;
             node.takes_args = true;
             node.help = leak(help);
+            if !options.is_empty() {
+                let mut opts: Vec<CommandNode> = options
+                    .iter()
+                    .map(|(w, h)| CommandNode {
+                        word: leak(w),
+                        help: leak(h),
+                        children: &[],
+                        runnable: true,
+                        takes_args: true,
+                    })
+                    .collect();
+                opts.sort_by_key(|n| n.word);
+                node.children = Box::leak(opts.into_boxed_slice());
+            }
         }
         return;
     }
     let mut children: Vec<CommandNode> = node.children.iter().map(copy_node).collect();
-    insert_app_command(&mut children, rest, help);
+    insert_app_command(&mut children, rest, help, options);
     children.sort_by_key(|n| n.word);
     node.children = Box::leak(children.into_boxed_slice());
 }

@@ -33,6 +33,7 @@ use crate::vocab::apps::AppControl;
 use crate::vocab::interfaces::InterfacesSnapshot;
 use crate::vocab::notification::NotificationStatus;
 use crate::vocab::request_response::RequestResponseStatus;
+use crate::yang::YangHandle;
 use tokio_util::task::AbortOnDropHandle;
 
 /// How to start a device.
@@ -80,6 +81,8 @@ struct Inner {
     registrations: RegistrationsHandle,
     /// Flexible tunnel profiles.
     tunnels: TunnelsHandle,
+    /// YANG packages (`request system yang add`).
+    yang: YangHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -140,6 +143,7 @@ impl Device {
         let packages = PackagesHandle::start(&data_dir, mgd.committed.clone()).await?;
         let rib = RibHandle::start(events.clone(), sessions.watch_ends("rib"));
         let registrations = RegistrationsHandle::start(&data_dir).await;
+        let yang = YangHandle::start(&data_dir).await;
         let firewall = FirewallHandle::start(
             Limits::default(),
             rib.clone(),
@@ -162,6 +166,7 @@ impl Device {
             packages,
             registrations,
             tunnels: TunnelsHandle::start(),
+            yang,
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -208,6 +213,11 @@ impl Device {
     /// APIs registered by apps (`ApiRegister`), which jsd proxies.
     pub fn registrations(&self) -> &RegistrationsHandle {
         &self.inner.registrations
+    }
+
+    /// The YANG packages (`request system yang add|delete`).
+    pub fn yang(&self) -> &YangHandle {
+        &self.inner.yang
     }
 
     /// Flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`).

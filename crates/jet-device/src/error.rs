@@ -201,6 +201,22 @@ pub enum DeviceError {
         name: String,
     },
 
+    /// `request system yang add`: a module that does not read (file and line), a
+    /// missing script, a command that exists already, ...; nothing was installed.
+    #[error("error: YANG package {package} refused: {reason}")]
+    YangRefused {
+        /// The YANG package's name.
+        package: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `request system yang delete|show system yang package NAME` of an unknown package.
+    #[error("error: YANG package {name} is not installed")]
+    UnknownYangPackage {
+        /// The name as given.
+        name: String,
+    },
+
     // --- the device failed ---
     /// The configuration store could not be read or written.
     #[error("configuration database error: {0}")]

@@ -13,7 +13,8 @@
 //!           ...; the `op_command*` / `config_command` entry points of Device), eventd
 //!  middle   device (Device: starts and holds every subsystem; all its other methods)
 //!           rib/, syslog/, ifd/ (tasks and their state), mgd/ (configuration), sessions,
-//!           packages/ (installed app packages, probation of upgrades)
+//!           packages/ (installed app packages, probation of upgrades), yang/ (YANG
+//!           packages: modules with Junos CLI commands and their action scripts)
 //!  bottom   vocab/ (session, interface, route, syslog, notification and command types),
 //!           events (the bus and DeviceEvent), output (Format, Element, Junos time
 //!           formats), error, factory, abort
@@ -47,6 +48,7 @@ mod status_source;
 pub mod syslog;
 pub mod tunnels;
 mod vocab;
+pub mod yang;
 
 pub use crate::device::{AuthenticatedUser, Bootstrap, Device, DeviceOptions};
 pub use crate::error::DeviceError;

@@ -1,4 +1,5 @@
-//! Operational commands that apps add (a package manifest's `commands`), and `show
+//! Operational commands that apps add (a package manifest's `commands`, or a YANG
+//! package's RPCs with a `junos:command`, see `yang`), and `show
 //! extension-service commands`, the list of them (ours: Junos lists the commands of a
 //! YANG package only in its CLI help).
 //!
@@ -28,9 +29,12 @@ pub fn list(dev: &Device) -> Vec<AppCommand> {
                 script: p.dir.join(&c.script),
                 interpreter: p.manifest.interpreter.clone(),
                 dir: p.dir.clone(),
+                yang: None,
             })
         })
         .collect();
+    // Then those of YANG packages (`request system yang add`).
+    out.extend(dev.yang().current().iter().flat_map(|p| p.commands()));
     out.sort_by(|a, b| a.words.cmp(&b.words));
     // Two packages adding the same words: the first (by app name) keeps them.
     out.dedup_by(|b, a| a.words == b.words);
@@ -122,17 +126,24 @@ pub(super) fn render_list(dev: &Device, format: Format) -> String {
         Format::Xml | Format::Json => {
             let mut root = Element::container("extension-service-command-information");
             for c in &cmds {
-                root.push(
-                    Element::container("command")
-                        .child(Element::leaf("cli", c.line()))
-                        .child(Element::leaf("application", c.app.clone()))
-                        .child(Element::leaf("version", c.version.clone()))
-                        .child(Element::leaf("help", c.help.clone()))
-                        .child(Element::leaf(
-                            "script",
-                            c.script.to_string_lossy().into_owned(),
-                        )),
-                );
+                let mut e = Element::container("command")
+                    .child(Element::leaf("cli", c.line()))
+                    .child(Element::leaf("application", c.app.clone()))
+                    .child(Element::leaf("version", c.version.clone()))
+                    .child(Element::leaf("help", c.help.clone()))
+                    .child(Element::leaf(
+                        "script",
+                        c.script.to_string_lossy().into_owned(),
+                    ));
+                // A YANG command's options (its rpc's input leaves), for CLI completion.
+                for o in c.yang.iter().flat_map(|y| &y.options) {
+                    e.push(
+                        Element::container("option")
+                            .child(Element::leaf("name", o.name.clone()))
+                            .child(Element::leaf("help", o.help.clone())),
+                    );
+                }
+                root.push(e);
             }
             if format == Format::Xml {
                 root.to_cli_xml()
@@ -156,6 +167,7 @@ mod tests {
             script: "s".into(),
             interpreter: None,
             dir: ".".into(),
+            yang: None,
         }
     }
 

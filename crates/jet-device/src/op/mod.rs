@@ -25,6 +25,7 @@ mod traffic;
 mod uptime;
 mod users;
 mod version;
+mod yang;
 
 use crate::error::DeviceError;
 use crate::output::Format;
@@ -80,6 +81,16 @@ pub(crate) enum Command {
         name: String,
     },
     BgpSummary,
+    /// `request system yang add package NAME module FILE... action-script FILE...`.
+    YangAdd(yang::YangAdd),
+    /// `request system yang delete NAME`.
+    YangDelete {
+        name: String,
+    },
+    /// `show system yang package [NAME]`.
+    YangShow {
+        name: Option<String>,
+    },
     /// An operational command an app adds, with the words after it.
     FromApp {
         cmd: app_commands::AppCommand,
@@ -149,7 +160,11 @@ impl Device {
                 // Not a command of the device: perhaps one an app adds.
                 Err(e) => parse_app_command(&app_commands::list(self), text).unwrap_or(Err(e))?,
             },
-            OpInput::Xml(text) => parse_xml_rpc(text)?,
+            OpInput::Xml(text) => match parse_xml_rpc(text) {
+                Ok(c) => c,
+                // Not an RPC of the device: perhaps one of a YANG package.
+                Err(e) => yang::parse_rpc_xml(&app_commands::list(self), text).unwrap_or(Err(e))?,
+            },
         };
         let format = match pipes.display {
             Some(Display::Xml) => Format::Xml,
@@ -222,6 +237,9 @@ impl Device {
             Command::App(a) => apps::run(self, a, format).await,
             Command::SoftwareAdd { path } => software::add(self, &path, format).await,
             Command::SoftwareDelete { name } => software::delete(self, &name, format).await,
+            Command::YangAdd(a) => yang::add(self, a, format).await,
+            Command::YangDelete { name } => yang::delete(self, &name, format).await,
+            Command::YangShow { name } => yang::show(self, name.as_deref(), format),
             Command::DisplayRpc { xml } => Ok(xml),
             Command::Route(r) => {
                 // Summary, forwarding table, clients: small, but off the async workers.
@@ -303,6 +321,11 @@ fn parse_app_command(
                 cmd.line()
             )));
         }
+        // A YANG command's options become the `--LEAF VALUE` arguments Junos gives.
+        let args = match &cmd.yang {
+            Some(y) => yang::script_args(y, &cmd.line(), &args)?,
+            None => args,
+        };
         Ok((Command::FromApp { cmd, args }, pipes))
     }))
 }
@@ -412,6 +435,13 @@ fn parse_command(words: &[&str], pipes: Pipes) -> Result<(Command, Pipes), Devic
         },
         ["request", "system", "software", "delete"] => Command::SoftwareDelete {
             name: software::parse_delete(rest)?,
+        },
+        ["request", "system", "yang", "add"] => Command::YangAdd(yang::parse_add(rest)?),
+        ["request", "system", "yang", "delete"] => Command::YangDelete {
+            name: yang::parse_delete(rest)?,
+        },
+        ["show", "system", "yang", "package"] => Command::YangShow {
+            name: yang::parse_show(rest)?,
         },
         ["show", "system", "users"] => Command::SystemUsers,
         ["show", "bgp", "summary"] => Command::BgpSummary,

@@ -93,6 +93,30 @@ pub struct AppCommand {
     pub interpreter: Option<String>,
     /// The app's directory (the script's working directory).
     pub dir: std::path::PathBuf,
+    /// For a command from a YANG module (`request system yang add`): its RPC and
+    /// options; the words typed after the command are then turned into `--rpc_name
+    /// RPC --OPTION VALUE ...`. `None` for a manifest command (words passed as typed).
+    pub yang: Option<YangOptions>,
+}
+
+/// The RPC of a command from a YANG module and its input leaves (the options).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YangOptions {
+    /// The RPC's name.
+    pub rpc: String,
+    /// Its options: name, whether it is a flag (type `empty`), help.
+    pub options: Vec<YangOption>,
+}
+
+/// An option of a YANG command (an input leaf of its RPC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YangOption {
+    /// The leaf's name: the option's word.
+    pub name: String,
+    /// True for a leaf of type `empty`: no value follows the word.
+    pub flag: bool,
+    /// Its description.
+    pub help: String,
 }
 
 impl AppCommand {

@@ -72,6 +72,8 @@ fn is_unavailable(e: &DeviceError) -> bool {
         | DeviceError::PackageRefused { .. }
         | DeviceError::PackageInstalled { .. }
         | DeviceError::UnknownPackage { .. }
+        | DeviceError::YangRefused { .. }
+        | DeviceError::UnknownYangPackage { .. }
         | DeviceError::UploadTooLarge { .. }
         | DeviceError::UploadInvalid { .. }
         // The store and local I/O failing are reported in the reply, as Junos reports a
