@@ -187,6 +187,11 @@ impl Lexer<'_> {
                         (None, _) => break,
                     }
                 }
+                if s.is_empty() {
+                    // Only a `*/` with no comment open stops a word before its first
+                    // character (found by fuzzing: it looped here for ever).
+                    return Err(error(line, "'*/' outside a comment"));
+                }
                 Tok::Word(s)
             }
         };
@@ -413,6 +418,14 @@ mod tests {
         assert_eq!(s.child_arg("namespace"), Some("urn:x"));
         assert_eq!(s.child_arg("prefix"), Some("p"));
         assert_eq!(s.child("namespace").map(|n| n.line), Some(4));
+    }
+
+    #[test]
+    fn a_comment_end_outside_a_comment_is_an_error_naming_its_line() {
+        // Found by the yang_module fuzz target: the lexer looped on it for ever.
+        let e = parse("module m {\n  prefix p;\n  */ namespace x;\n}").expect_err("refused");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("*/"), "{}", e.message);
     }
 
     #[test]
