@@ -205,14 +205,19 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
         .register_api(REGISTRATION_ID, &app_addr.to_string(), &api, false)
         .await
         .context("ApiRegister of the bench app")?;
-    let mut proxied = Vec::new();
+    // The registering session is the first caller: the device's default is 8 sessions.
+    let mut proxied = vec![admin.channel()];
     let mut direct = Vec::new();
-    for n in 0..args.sessions {
+    let mut clients = Vec::new();
+    for n in 1..args.sessions {
         let c = JetClient::connect(ConnectOptions::clear_text(args.target.clone())).await?;
         c.login(&args.user, &args.password, &format!("jet-bench-proxy-{n}"))
             .await
             .with_context(|| format!("login of session {n}"))?;
         proxied.push(c.channel());
+        clients.push(c);
+    }
+    for _ in 0..args.sessions {
         direct.push(
             Channel::from_shared(format!("http://{app_addr}"))?
                 .connect()

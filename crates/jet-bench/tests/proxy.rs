@@ -14,8 +14,9 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
             "proxy",
             "--target",
             &dev.grpc_addr().to_string(),
+            // The device's default session limit (8), the registering session included.
             "--sessions",
-            "2",
+            "8",
             "--inflight",
             "2",
             "--seconds",
