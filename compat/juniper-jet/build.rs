@@ -1,5 +1,6 @@
 //! Clients of the older JET generation (`routing.Rib`, `routing.Base`, `routing.BgpRoute`,
-//! `routing.RoutingInterface`, the legacy Login), generated from the `1/` folder of the same juniper-jet package:
+//! `routing.RoutingInterface`, `routing.FlexibleTunnel`, `registration.Register`, the
+//! legacy Login), generated from the `1/` folder of the same juniper-jet package:
 //! juniper-jet itself only builds the `2/` folder. The folder is found in cargo's registry
 //! cache (where cargo has just unpacked juniper-jet as our dependency), or given as
 //! `$JUNIPER_JET_1`.
@@ -31,6 +32,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "prpd_service.proto",
         "bgp_route_service.proto",
         "routing_interface_service.proto",
+        "flexible_tunnel_service.proto",
+        "registration_service.proto",
     ]
     .iter()
     .map(|f| dir.join(f))
