@@ -1,6 +1,6 @@
 //! Clients of the older JET generation (`routing.Rib`, `routing.Base`, `routing.BgpRoute`,
-//! `routing.RoutingInterface`, `routing.FlexibleTunnel`, `registration.Register`, the
-//! legacy Login), generated from the `1/` folder of the same juniper-jet package:
+//! `routing.RoutingInterface`, `routing.FlexibleTunnel`, `registration.Register`, dcd's
+//! `interface.*`, the legacy Login), generated from the `1/` folder of the same juniper-jet package:
 //! juniper-jet itself only builds the `2/` folder. The folder is found in cargo's registry
 //! cache (where cargo has just unpacked juniper-jet as our dependency), or given as
 //! `$JUNIPER_JET_1`.
@@ -34,6 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "routing_interface_service.proto",
         "flexible_tunnel_service.proto",
         "registration_service.proto",
+        "dcd_service.proto",
     ]
     .iter()
     .map(|f| dir.join(f))

@@ -206,3 +206,141 @@ async fn legacy_register_service_stores_a_registration_and_names_a_bad_field() {
     assert!(!r.result);
     assert!(r.error.starts_with("register_id:"), "{}", r.error);
 }
+
+#[tokio::test]
+async fn legacy_dcd_builds_an_interface_tree_queries_it_and_deletes_it() {
+    use compat_juniper_jet::legacy::interface::{
+        attr_query_service_client::AttrQueryServiceClient,
+        interfaces_service_client::InterfacesServiceClient, ip_address, AttributeRequestInfo,
+        FamilyType, IntegerAttr, InterfaceAddressConfig, InterfaceConfig, InterfaceFamilyConfig,
+        InterfaceLogicalConfig, IpAddress as DcdAddress, RetStatus, Value32,
+    };
+    let device = Device::start();
+    let channel = legacy_session(&device, "compat-dcd").await;
+    let mut dcd = InterfacesServiceClient::new(channel.clone());
+    let mut attrs = AttrQueryServiceClient::new(channel);
+    let unit = || Some(Value32 { unit: 0 });
+    let r = dcd
+        .interface_create(InterfaceConfig {
+            port_name: "ge-0/0/3".into(),
+            integer_attr_list: vec![IntegerAttr {
+                attr_name: "mtu".into(),
+                attr_value: 1500,
+            }],
+            client_ctx: 7,
+            request_id: 9,
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceCreate")
+        .into_inner();
+    assert_eq!(
+        (r.status, r.client_ctx, r.request_id),
+        (RetStatus::Success as i32, 7, 9),
+        "{}",
+        r.error_message
+    );
+    let r = dcd
+        .interface_logical_create(InterfaceLogicalConfig {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::Success as i32, "{}", r.error_message);
+    let r = dcd
+        .interface_family_create(InterfaceFamilyConfig {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: unit(),
+            family: FamilyType::IntfAfInet as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceFamilyCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::Success as i32, "{}", r.error_message);
+    let r = dcd
+        .interface_address_create(InterfaceAddressConfig {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: unit(),
+            family: FamilyType::IntfAfInet as i32,
+            interface_address: Some(DcdAddress {
+                addr_format: Some(ip_address::AddrFormat::AddrString("10.99.0.1/24".into())),
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceAddressCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::Success as i32, "{}", r.error_message);
+
+    let q = attrs
+        .interfaces_query_attribute(AttributeRequestInfo {
+            port_name: "ge-0/0/3".into(),
+            integer_attr_list: vec![IntegerAttr {
+                attr_name: "mtu".into(),
+                attr_value: 0,
+            }],
+            ..Default::default()
+        })
+        .await
+        .expect("InterfacesQueryAttribute")
+        .into_inner();
+    assert_eq!(
+        q.status,
+        RetStatus::AttributeFound as i32,
+        "{}",
+        q.error_message
+    );
+    assert_eq!(
+        q.integer_attr_list
+            .iter()
+            .map(|a| (a.attr_name.as_str(), a.attr_value))
+            .collect::<Vec<_>>(),
+        [("mtu", 1500)]
+    );
+    // A unit that does not exist.
+    let q = attrs
+        .interfaces_query_attribute(AttributeRequestInfo {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: Some(Value32 { unit: 5 }),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfacesQueryAttribute")
+        .into_inner();
+    assert_eq!(
+        q.status,
+        RetStatus::ObjectNotFound as i32,
+        "{}",
+        q.error_message
+    );
+
+    let r = dcd
+        .interface_logical_delete(InterfaceLogicalConfig {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalDelete")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::Success as i32, "{}", r.error_message);
+    let q = attrs
+        .interfaces_query_attribute(AttributeRequestInfo {
+            port_name: "ge-0/0/3".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfacesQueryAttribute")
+        .into_inner();
+    assert_eq!(
+        q.status,
+        RetStatus::ObjectNotFound as i32,
+        "{}",
+        q.error_message
+    );
+}
