@@ -289,3 +289,86 @@ async fn legacy_remove_matching_removes_the_callers_routes_under_a_prefix() {
         .into_inner();
     assert_eq!(r.status(), RouteOperStatus::TableInvalid);
 }
+
+#[tokio::test]
+async fn legacy_modify_update_and_monitor_follow_the_route() {
+    use compat_juniper_jet::legacy::routing::{
+        RouteMonitorOp, RouteMonitorRegRequest, RouteMonitorRouteOp,
+    };
+    let device = Device::start();
+    let mut rib = RibClient::new(legacy_session(&device, "compat-legacy-mod").await);
+    let mut watcher = RibClient::new(legacy_session(&device, "compat-legacy-watch").await);
+    let mut monitor = watcher
+        .route_monitor_register(RouteMonitorRegRequest {
+            rt_tbl_name: Some(RouteTableName {
+                name: "inet.0".into(),
+            }),
+            monitor_op: RouteMonitorOp::RegisterAdd as i32,
+            monitor_ctx: 42,
+            monitor_reply_route_count: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("RouteMonitorRegister")
+        .into_inner();
+    // The table as it is first, up to the end-of-table marker.
+    loop {
+        let m = monitor.message().await.expect("monitor").expect("a reply");
+        assert_eq!(m.monitor_ctx, 42);
+        if m.monitor_routes
+            .iter()
+            .any(|e| e.monitor_rt_op == RouteMonitorRouteOp::EndOfTable as i32)
+        {
+            break;
+        }
+    }
+
+    let mut r = route("10.71.0.0/24", "192.0.2.1");
+    let missing = rib
+        .route_modify(RouteUpdateRequest {
+            routes: vec![r.clone()],
+        })
+        .await
+        .expect("RouteModify")
+        .into_inner();
+    assert_eq!(missing.status(), RouteOperStatus::RouteNotFound);
+    // RouteUpdate adds a route that is not there (as Juniper's samples use it).
+    let up = rib
+        .route_update(RouteUpdateRequest {
+            routes: vec![r.clone()],
+        })
+        .await
+        .expect("RouteUpdate")
+        .into_inner();
+    assert_eq!(
+        (up.status(), up.operations_completed),
+        (RouteOperStatus::Success, 1)
+    );
+    let seen = monitor.message().await.expect("monitor").expect("a reply");
+    let e = &seen.monitor_routes[0];
+    assert_eq!(e.monitor_rt_op, RouteMonitorRouteOp::Add as i32);
+
+    if let Some(g) = r.nexthop.as_mut().and_then(|n| n.gateways.first_mut()) {
+        g.weight = 9;
+    }
+    let m = rib
+        .route_modify(RouteUpdateRequest {
+            routes: vec![r.clone()],
+        })
+        .await
+        .expect("RouteModify")
+        .into_inner();
+    assert_eq!(
+        (m.status(), m.operations_completed),
+        (RouteOperStatus::Success, 1)
+    );
+    assert_eq!(
+        get(&mut rib, "10.71.0.0/24").await,
+        [("10.71.0.0/24".to_owned(), 9)]
+    );
+    let seen = monitor.message().await.expect("monitor").expect("a reply");
+    assert_eq!(
+        seen.monitor_routes[0].monitor_rt_op,
+        RouteMonitorRouteOp::Modify as i32
+    );
+}
