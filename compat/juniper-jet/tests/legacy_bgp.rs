@@ -303,3 +303,115 @@ async fn legacy_routing_interface_initializes_and_gets_an_interface() {
     assert_eq!(e.addresses.len(), 1);
     assert_eq!(e.addresses[0].prefix_length, 24);
 }
+
+#[tokio::test]
+async fn legacy_bgp_modify_update_and_the_monitor_stream() {
+    use compat_juniper_jet::legacy::routing::{
+        bgp_route_monitor_entry::BgpRouteMonitorOper,
+        bgp_route_monitor_register_reply::BgpRouteMonitorRegisterStatus,
+        bgp_route_monitor_unregister_reply::BgpRouteMonitorUnregisterStatus,
+        BgpRouteMonitorRegisterRequest, BgpRouteMonitorUnregisterRequest,
+    };
+    let device = Device::start();
+    configure_bgp(&device).await;
+    let mut bgp = BgpRouteClient::new(legacy_session(&device, "compat-bgp-mod").await);
+    let mut watch = BgpRouteClient::new(legacy_session(&device, "compat-bgp-watch").await);
+    for c in [&mut bgp, &mut watch] {
+        let init = c
+            .bgp_route_initialize(BgpRouteInitializeRequest {})
+            .await
+            .expect("BgpRouteInitialize")
+            .into_inner();
+        assert_eq!(init.status(), BgpRouteInitializeStatus::Success);
+    }
+    let r = bgp
+        .bgp_route_add(BgpRouteUpdateRequest {
+            bgp_routes: vec![entry("10.82.0.0/16", 200)],
+        })
+        .await
+        .expect("BgpRouteAdd")
+        .into_inner();
+    assert_eq!(r.status(), BgpRouteOperStatus::Success);
+
+    let mut stream = watch
+        .bgp_route_monitor_register(BgpRouteMonitorRegisterRequest {
+            route_count: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("BgpRouteMonitorRegister")
+        .into_inner();
+    // The registration's reply, then the table up to END_OF_RIBS.
+    let mut ops = Vec::new();
+    while !ops.contains(&(BgpRouteMonitorOper::EndOfRibs as i32)) {
+        let m = stream.message().await.expect("stream").expect("a reply");
+        assert_eq!(m.status(), BgpRouteMonitorRegisterStatus::Success);
+        ops.extend(m.monitor_entries.iter().map(|e| e.operation));
+    }
+    assert_eq!(
+        ops,
+        [
+            BgpRouteMonitorOper::RouteUpdate as i32,
+            BgpRouteMonitorOper::EndOfRibs as i32
+        ]
+    );
+
+    // Modify needs the route; Update adds or changes it.
+    let missing = bgp
+        .bgp_route_modify(BgpRouteUpdateRequest {
+            bgp_routes: vec![entry("10.83.0.0/16", 100)],
+        })
+        .await
+        .expect("BgpRouteModify")
+        .into_inner();
+    assert_eq!(missing.status(), BgpRouteOperStatus::RouteNotFound);
+    let m = bgp
+        .bgp_route_modify(BgpRouteUpdateRequest {
+            bgp_routes: vec![entry("10.82.0.0/16", 250)],
+        })
+        .await
+        .expect("BgpRouteModify")
+        .into_inner();
+    assert_eq!(
+        (m.status(), m.operations_completed),
+        (BgpRouteOperStatus::Success, 1)
+    );
+    let seen = loop {
+        let m = stream.message().await.expect("stream").expect("a reply");
+        if let Some(e) = m.monitor_entries.into_iter().next() {
+            break e;
+        }
+    };
+    assert_eq!(seen.operation, BgpRouteMonitorOper::RouteUpdate as i32);
+    assert_eq!(
+        seen.bgp_route.and_then(|r| r.local_preference),
+        Some(BgpAttrib32 { value: 250 })
+    );
+    let u = bgp
+        .bgp_route_update(BgpRouteUpdateRequest {
+            bgp_routes: vec![entry("10.83.0.0/16", 100)],
+        })
+        .await
+        .expect("BgpRouteUpdate")
+        .into_inner();
+    assert_eq!(
+        (u.status(), u.operations_completed),
+        (BgpRouteOperStatus::Success, 1)
+    );
+
+    let un = watch
+        .bgp_route_monitor_unregister(BgpRouteMonitorUnregisterRequest {})
+        .await
+        .expect("BgpRouteMonitorUnregister")
+        .into_inner();
+    assert_eq!(un.status(), BgpRouteMonitorUnregisterStatus::Success);
+    let again = watch
+        .bgp_route_monitor_unregister(BgpRouteMonitorUnregisterRequest {})
+        .await
+        .expect("BgpRouteMonitorUnregister")
+        .into_inner();
+    assert_eq!(
+        again.status(),
+        BgpRouteMonitorUnregisterStatus::NotRegistered
+    );
+}
