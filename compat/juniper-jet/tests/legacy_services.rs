@@ -344,3 +344,248 @@ async fn legacy_dcd_builds_an_interface_tree_queries_it_and_deletes_it() {
         q.error_message
     );
 }
+
+#[tokio::test]
+async fn legacy_dcd_ownership_public_units_timeout_deletes_and_refusals() {
+    use compat_juniper_jet::legacy::interface::{
+        interfaces_service_client::InterfacesServiceClient, ip_address,
+        object_query_service_client::ObjectQueryServiceClient,
+        public_ifl_service_client::PublicIflServiceClient,
+        timeout_service_client::TimeoutServiceClient, FamilyType, InterfaceAddressConfig,
+        InterfaceConfig, InterfaceFamilyConfig, InterfaceLogicalConfig, IpAddress as DcdAddress,
+        ObjectOwnershipQuery, RetStatus, RtConfig, StringAttr, TimeoutInfo, Value32,
+    };
+    let device = Device::start();
+    let mine = legacy_session(&device, "compat-dcd-a").await;
+    let theirs = legacy_session(&device, "compat-dcd-b").await;
+    let mut dcd = InterfacesServiceClient::new(mine.clone());
+    let addr = |a: &str| {
+        Some(DcdAddress {
+            addr_format: Some(ip_address::AddrFormat::AddrString(a.into())),
+        })
+    };
+    let unit = || Some(Value32 { unit: 0 });
+    let inet = FamilyType::IntfAfInet as i32;
+
+    // Refusals name the missing field.
+    let r = dcd
+        .interface_create(InterfaceConfig::default())
+        .await
+        .expect("InterfaceCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::NoPortName as i32);
+    assert!(r.error_message.contains("port_name"), "{}", r.error_message);
+    let r = dcd
+        .interface_logical_create(InterfaceLogicalConfig {
+            port_name: "ge-0/0/4".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::NoIflUnit as i32);
+    assert!(r.error_message.contains("ifl_unit"), "{}", r.error_message);
+
+    // A tree with a static ARP entry.
+    let ok = |r: compat_juniper_jet::legacy::interface::ConfigResp, what: &str| {
+        assert_eq!(
+            r.status,
+            RetStatus::Success as i32,
+            "{what}: {}",
+            r.error_message
+        );
+    };
+    ok(
+        dcd.interface_create(InterfaceConfig {
+            port_name: "ge-0/0/4".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceCreate")
+        .into_inner(),
+        "ifd",
+    );
+    ok(
+        dcd.interface_logical_create(InterfaceLogicalConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalCreate")
+        .into_inner(),
+        "ifl",
+    );
+    ok(
+        dcd.interface_family_create(InterfaceFamilyConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: unit(),
+            family: inet,
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceFamilyCreate")
+        .into_inner(),
+        "family",
+    );
+    let address = InterfaceAddressConfig {
+        port_name: "ge-0/0/4".into(),
+        ifl_unit: unit(),
+        family: inet,
+        interface_address: addr("10.98.0.1/24"),
+        ..Default::default()
+    };
+    ok(
+        dcd.interface_address_create(address.clone())
+            .await
+            .expect("InterfaceAddressCreate")
+            .into_inner(),
+        "address",
+    );
+    let arp = RtConfig {
+        port_name: "ge-0/0/4".into(),
+        ifl_unit: unit(),
+        family: inet,
+        interface_address: addr("10.98.0.1/24"),
+        arp_address: addr("10.98.0.2"),
+        string_attr_list: vec![StringAttr {
+            attr_name: "mac".into(),
+            attr_value: "00:11:22:33:44:55".into(),
+        }],
+        ..Default::default()
+    };
+    ok(
+        dcd.interface_rt_address_create(arp.clone())
+            .await
+            .expect("InterfaceRTAddressCreate")
+            .into_inner(),
+        "arp",
+    );
+
+    // Ownership and public units.
+    let q = ObjectOwnershipQuery {
+        port_name: "ge-0/0/4".into(),
+        ifl_unit: unit(),
+        ..Default::default()
+    };
+    let r = ObjectQueryServiceClient::new(mine.clone())
+        .is_object_owner(q.clone())
+        .await
+        .expect("isObjectOwner")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::Owner as i32, "{}", r.error_message);
+    let r = ObjectQueryServiceClient::new(theirs.clone())
+        .is_object_owner(q)
+        .await
+        .expect("isObjectOwner")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::NotOwner as i32);
+    assert!(
+        r.error_message.contains("compat-dcd-a"),
+        "{}",
+        r.error_message
+    );
+    let r = PublicIflServiceClient::new(mine.clone())
+        .is_public_ifl(InterfaceLogicalConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("isPublicIfl")
+        .into_inner();
+    assert_eq!(
+        r.status,
+        RetStatus::Failure as i32,
+        "an API unit is not public"
+    );
+    let r = InterfacesServiceClient::new(theirs)
+        .interface_logical_create(InterfaceLogicalConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: Some(Value32 { unit: 1 }),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalCreate")
+        .into_inner();
+    assert_eq!(r.status, RetStatus::NotOwner as i32, "{}", r.error_message);
+
+    // The client timeout.
+    let mut timeout = TimeoutServiceClient::new(mine);
+    let t = timeout
+        .set_client_timeout(TimeoutInfo { timeout: 30 })
+        .await
+        .expect("setClientTimeout")
+        .into_inner();
+    assert_eq!(t.status, RetStatus::Success as i32, "{}", t.error_message);
+    let t = timeout
+        .set_client_timeout(TimeoutInfo { timeout: -1 })
+        .await
+        .expect("setClientTimeout")
+        .into_inner();
+    assert_eq!(t.status, RetStatus::Failure as i32);
+    assert!(t.error_message.contains("-1"), "{}", t.error_message);
+
+    // Deleted level by level, then gone.
+    ok(
+        dcd.interface_rt_address_delete(arp)
+            .await
+            .expect("InterfaceRTAddressDelete")
+            .into_inner(),
+        "arp delete",
+    );
+    ok(
+        dcd.interface_address_delete(address)
+            .await
+            .expect("InterfaceAddressDelete")
+            .into_inner(),
+        "address delete",
+    );
+    ok(
+        dcd.interface_family_delete(InterfaceFamilyConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: unit(),
+            family: inet,
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceFamilyDelete")
+        .into_inner(),
+        "family delete",
+    );
+    ok(
+        dcd.interface_logical_delete(InterfaceLogicalConfig {
+            port_name: "ge-0/0/4".into(),
+            ifl_unit: unit(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceLogicalDelete")
+        .into_inner(),
+        "ifl delete",
+    );
+    ok(
+        dcd.interface_delete(InterfaceConfig {
+            port_name: "ge-0/0/4".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceDelete")
+        .into_inner(),
+        "ifd delete",
+    );
+    let r = dcd
+        .interface_delete(InterfaceConfig {
+            port_name: "ge-0/0/4".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("InterfaceDelete")
+        .into_inner();
+    assert_eq!(
+        r.status,
+        RetStatus::ObjectNotFound as i32,
+        "{}",
+        r.error_message
+    );
+}
