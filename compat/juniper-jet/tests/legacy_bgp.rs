@@ -415,3 +415,79 @@ async fn legacy_bgp_modify_update_and_the_monitor_stream() {
         BgpRouteMonitorUnregisterStatus::NotRegistered
     );
 }
+
+#[tokio::test]
+async fn legacy_routing_interface_notifications_dump_refresh_and_unregister() {
+    use compat_juniper_jet::legacy::routing::{
+        routing_interface_client::RoutingInterfaceClient,
+        routing_interface_notification_refresh_response::RoutingInterfaceNotificationRefreshStatusCode as Refresh,
+        routing_interface_notification_response::RoutingInterfaceNotificationStatusCode as Note,
+        routing_interface_notification_unregister_response::RoutingInterfaceNotificationUnregisterStatusCode as Unreg,
+        RoutingInterfaceInitializeRequest, RoutingInterfaceNotificationRefreshRequest,
+        RoutingInterfaceNotificationRegisterRequest, RoutingInterfaceNotificationUnregisterRequest,
+    };
+    let device = Device::start();
+    configure_bgp(&device).await; // ge-0/0/0.0 with 192.0.2.2/24
+    let mut rtif = RoutingInterfaceClient::new(legacy_session(&device, "compat-rtif-n").await);
+    let r = rtif
+        .routing_interface_notification_unregister(RoutingInterfaceNotificationUnregisterRequest {})
+        .await
+        .expect("NotificationUnregister")
+        .into_inner();
+    assert_eq!(r.sub_code(), Unreg::NotInitialized);
+    rtif.routing_interface_initialize(RoutingInterfaceInitializeRequest {})
+        .await
+        .expect("RoutingInterfaceInitialize");
+    let r = rtif
+        .routing_interface_notification_unregister(RoutingInterfaceNotificationUnregisterRequest {})
+        .await
+        .expect("NotificationUnregister")
+        .into_inner();
+    assert_eq!(
+        (r.code, r.sub_code()),
+        (1, Unreg::NotificationNotRegistered)
+    );
+
+    let mut stream = rtif
+        .routing_interface_notification_register(RoutingInterfaceNotificationRegisterRequest {
+            address_format: 0,
+        })
+        .await
+        .expect("NotificationRegister")
+        .into_inner();
+    // The registration's reply, then the routing interfaces as they are.
+    let mut names = Vec::new();
+    while !names.iter().any(|n: &String| n == "ge-0/0/0.0") {
+        let m = stream.message().await.expect("stream").expect("a reply");
+        assert_eq!(m.sub_code(), Note::SuccessCompleted);
+        names.extend(m.entries.into_iter().map(|e| e.name));
+    }
+    let r = rtif
+        .routing_interface_notification_refresh(RoutingInterfaceNotificationRefreshRequest {})
+        .await
+        .expect("NotificationRefresh")
+        .into_inner();
+    assert_eq!(r.sub_code(), Refresh::SuccessCompleted);
+    let again = stream
+        .message()
+        .await
+        .expect("stream")
+        .expect("the dump again");
+    assert!(
+        again.entries.iter().any(|e| e.name == "ge-0/0/0.0"),
+        "{:?}",
+        again.entries.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+    let r = rtif
+        .routing_interface_notification_unregister(RoutingInterfaceNotificationUnregisterRequest {})
+        .await
+        .expect("NotificationUnregister")
+        .into_inner();
+    assert_eq!((r.code, r.sub_code()), (0, Unreg::SuccessCompleted));
+    let r = rtif
+        .routing_interface_notification_refresh(RoutingInterfaceNotificationRefreshRequest {})
+        .await
+        .expect("NotificationRefresh")
+        .into_inner();
+    assert_eq!(r.sub_code(), Refresh::NotificationNotRegistered);
+}
