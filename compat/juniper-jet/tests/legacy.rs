@@ -243,6 +243,18 @@ async fn legacy_base_sets_and_reads_the_purge_time() {
         .expect("RoutePurgeTimeConfig")
         .into_inner();
     assert_eq!(bad.ret_code, 3, "RET_INVALID_PARAMS");
+    let r = base
+        .route_purge_time_unconfig(RtEmptyRequest {})
+        .await
+        .expect("RoutePurgeTimeUnconfig")
+        .into_inner();
+    assert_eq!(r.ret_code, 0, "RET_SUCCESS");
+    let got = base
+        .route_purge_time_get(RtEmptyRequest {})
+        .await
+        .expect("RoutePurgeTimeGet")
+        .into_inner();
+    assert_eq!((got.ret_code, got.time), (0, 120), "back to the default");
 }
 
 #[tokio::test]

@@ -308,9 +308,11 @@ async fn legacy_routing_interface_initializes_and_gets_an_interface() {
 async fn legacy_bgp_modify_update_and_the_monitor_stream() {
     use compat_juniper_jet::legacy::routing::{
         bgp_route_monitor_entry::BgpRouteMonitorOper,
+        bgp_route_monitor_refresh_reply::BgpRouteMonitorRefreshStatus,
         bgp_route_monitor_register_reply::BgpRouteMonitorRegisterStatus,
         bgp_route_monitor_unregister_reply::BgpRouteMonitorUnregisterStatus,
-        BgpRouteMonitorRegisterRequest, BgpRouteMonitorUnregisterRequest,
+        BgpRouteMonitorRefreshRequest, BgpRouteMonitorRegisterRequest,
+        BgpRouteMonitorUnregisterRequest,
     };
     let device = Device::start();
     configure_bgp(&device).await;
@@ -399,6 +401,26 @@ async fn legacy_bgp_modify_update_and_the_monitor_stream() {
         (BgpRouteOperStatus::Success, 1)
     );
 
+    // Refresh sends the table again, up to END_OF_RIBS.
+    let r = watch
+        .bgp_route_monitor_refresh(BgpRouteMonitorRefreshRequest {})
+        .await
+        .expect("BgpRouteMonitorRefresh")
+        .into_inner();
+    assert_eq!(r.status(), BgpRouteMonitorRefreshStatus::Success);
+    let mut again = Vec::new();
+    while !again.contains(&(BgpRouteMonitorOper::EndOfRibs as i32)) {
+        let m = stream.message().await.expect("stream").expect("a reply");
+        again.extend(m.monitor_entries.iter().map(|e| e.operation));
+    }
+    assert_eq!(
+        again
+            .iter()
+            .filter(|&&o| o == BgpRouteMonitorOper::RouteUpdate as i32)
+            .count(),
+        2,
+        "both routes, then END_OF_RIBS"
+    );
     let un = watch
         .bgp_route_monitor_unregister(BgpRouteMonitorUnregisterRequest {})
         .await
