@@ -116,3 +116,76 @@ async fn a_client_purge_timer_replaces_the_default() {
     tokio::time::resume();
     assert_eq!(owned(&dev, "short"), 0);
 }
+
+/// A legacy (`routing.Rib`) route to `p` in inet.0 with no gateway (discard).
+fn legacy_route(p: &str) -> jet_sdk::proto::routing::RouteEntry {
+    use jet_sdk::proto::jnx_base::{ip_address::AddrFormat, IpAddress};
+    use jet_sdk::proto::routing::{
+        network_address::Af, route_table::RtTableFormat, NetworkAddress, RouteEntry,
+        RouteMatchFields, RouteNexthop, RouteTable, RouteTableName,
+    };
+    let (a, l) = p.split_once('/').expect("prefix/len");
+    RouteEntry {
+        key: Some(RouteMatchFields {
+            dest_prefix: Some(NetworkAddress {
+                af: Some(Af::Inet(IpAddress {
+                    addr_format: Some(AddrFormat::AddrString(a.into())),
+                })),
+            }),
+            dest_prefix_len: l.parse().expect("length"),
+            table: Some(RouteTable {
+                rt_table_format: Some(RtTableFormat::RttName(RouteTableName {
+                    name: "inet.0".into(),
+                })),
+            }),
+            ..Default::default()
+        }),
+        nexthop: Some(RouteNexthop::default()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn legacy_routes_are_rebound_within_the_purge_time_and_purged_after_it() {
+    use jet_sdk::proto::routing::{rib_client::RibClient, RouteUpdateRequest};
+    let dev = TestDevice::start().await;
+    let c = dev.admin("legacy-purge").await;
+    let mut rib = RibClient::new(c.channel());
+    let r = rib
+        .route_add(RouteUpdateRequest {
+            routes: vec![legacy_route("10.0.0.0/8"), legacy_route("10.1.0.0/16")],
+        })
+        .await
+        .expect("RouteAdd")
+        .into_inner();
+    assert_eq!(r.operations_completed, 2, "{r:?}");
+    drop(rib);
+    drop(c);
+    eventually("purge timer armed", || purge_pending(&dev, "legacy-purge")).await;
+
+    // Back within the purge time: the first legacy call rebinds the routes.
+    let c = dev.admin("legacy-purge").await;
+    let mut rib = RibClient::new(c.channel());
+    let r = rib
+        .route_add(RouteUpdateRequest {
+            routes: vec![legacy_route("10.2.0.0/16")],
+        })
+        .await
+        .expect("RouteAdd")
+        .into_inner();
+    assert_eq!(r.operations_completed, 1, "{r:?}");
+    assert!(!purge_pending(&dev, "legacy-purge"), "rebound");
+    assert_eq!(owned(&dev, "legacy-purge"), 3);
+
+    // Gone again: kept for 120 s, then purged.
+    drop(rib);
+    drop(c);
+    eventually("purge timer armed", || purge_pending(&dev, "legacy-purge")).await;
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(119)).await;
+    settle().await;
+    assert_eq!(owned(&dev, "legacy-purge"), 3, "still there before 120 s");
+    tokio::time::advance(Duration::from_secs(2)).await;
+    settle().await;
+    assert_eq!(owned(&dev, "legacy-purge"), 0, "purged after 120 s");
+}
