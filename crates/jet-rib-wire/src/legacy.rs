@@ -8,8 +8,10 @@
 //! `PROTO_BGP_STATIC`, with the same numbers) and in a few fields only one of them has.
 //! Of those, the legacy fields this device cannot honour are refused with
 //! `REQUEST_UNSUPPORTED` naming the field (a gateway's `table`, route `metrics`, a
-//! gateway's `flexible_tunnel_profile`); `no_advertise` and a gateway's `enable_stats` are
-//! accepted and have no effect (the device advertises nothing).
+//! gateway's `flexible_tunnel_profile` given inline); `no_advertise` and a gateway's
+//! `enable_stats` are accepted and have no effect (the device advertises nothing). A
+//! gateway's profile given by name only refers to a profile of `routing.FlexibleTunnel`
+//! (or the current generation's), resolved as in the current generation.
 //!
 //! Batches built here carry `legacy = true`, which the RIB records on each path: a path
 //! may only be changed or removed through the generation that programmed it
@@ -177,9 +179,15 @@ fn unsupported(e: &lg::RouteEntry) -> Option<String> {
                 "gateway {n}: table is not supported by this device"
             ));
         }
-        if g.flexible_tunnel_profile.is_some() {
+        // A profile named only is resolved like the current generation's; one given
+        // inline (interface, attributes) is not: add it with routing.FlexibleTunnel.
+        if g.flexible_tunnel_profile
+            .as_ref()
+            .is_some_and(|p| !p.interface_name.is_empty() || p.attributes.is_some())
+        {
             return Some(format!(
-                "gateway {n}: flexible_tunnel_profile is not supported through routing.Rib"
+                "gateway {n}: an inline flexible_tunnel_profile is not supported through \
+                 routing.Rib; add it with routing.FlexibleTunnel and give only its name"
             ));
         }
     }
@@ -202,7 +210,12 @@ pub fn entry_in(e: &lg::RouteEntry) -> pb::RouteEntry {
                     label_stack: g.label_stack.as_ref().map(labels_in),
                     weight: g.weight,
                     bandwidth: g.bandwidth,
-                    flexible_tunnel_profile: None,
+                    flexible_tunnel_profile: g.flexible_tunnel_profile.as_ref().map(|p| {
+                        pb::FlexibleTunnelProfile {
+                            name: p.name.clone(),
+                            ..Default::default()
+                        }
+                    }),
                 })
                 .collect(),
         }),
@@ -229,7 +242,12 @@ pub fn entry_out(e: pb::RouteEntry) -> lg::RouteEntry {
                     interface_name: g.interface_name,
                     local_address: g.local_address.map(address_out),
                     label_stack: g.label_stack.map(labels_out),
-                    flexible_tunnel_profile: None,
+                    flexible_tunnel_profile: g.flexible_tunnel_profile.map(|p| {
+                        lg::FlexibleTunnelProfile {
+                            name: p.name,
+                            ..Default::default()
+                        }
+                    }),
                     bandwidth: g.bandwidth,
                     weight: g.weight,
                     table: None,

@@ -81,7 +81,8 @@ impl LegacyRibSvc {
     ) -> Result<Response<lg::RouteOperReply>, Status> {
         let c = caller(&req)?;
         let (client, session) = (c.client_id().to_owned(), c.session);
-        let LegacySet(SetRequest { entries, batch }) = req.into_inner();
+        let LegacySet(SetRequest { entries, mut batch }) = req.into_inner();
+        super::rib::resolve_profiles(&self.shared, &mut batch);
         if entries > MAX_BATCH {
             return Ok(reply(refused(
                 RibCode::TooManyOps,

@@ -96,24 +96,12 @@ impl RibSvc {
                 format!("{entries} routes in one request (at most {MAX_BATCH})"),
             ))));
         }
-        self.resolve_profiles(&mut batch);
+        resolve_profiles(&self.shared, &mut batch);
         let out = rib
             .apply(&client, session, op, batch)
             .await
             .map_err(rib_task)?;
         Ok(Response::new(set_reply(out)))
-    }
-
-    /// Gateways naming a flexible tunnel profile get its FTI interface, from one
-    /// snapshot of the device's profiles taken only when some gateway needs it.
-    fn resolve_profiles(&self, batch: &mut jet_device::rib::jet_rib::Batch) {
-        let mut set = None;
-        jet_rib_wire::profiles::resolve(batch, |name| {
-            set.get_or_insert_with(|| self.shared.device.tunnels().current())
-                .profiles
-                .get(name)
-                .map(|p| p.interface.clone())
-        });
     }
 
     /// RouteDelete.
@@ -297,4 +285,16 @@ impl Rib for RibSvc {
         .await?;
         Ok(Response::new(s))
     }
+}
+
+/// Gateways naming a flexible tunnel profile get its FTI interface, from one snapshot of
+/// the device's profiles taken only when some gateway needs it (both generations).
+pub(super) fn resolve_profiles(shared: &Shared, batch: &mut jet_device::rib::jet_rib::Batch) {
+    let mut set = None;
+    jet_rib_wire::profiles::resolve(batch, |name| {
+        set.get_or_insert_with(|| shared.device.tunnels().current())
+            .profiles
+            .get(name)
+            .map(|p| p.interface.clone())
+    });
 }

@@ -391,3 +391,119 @@ async fn each_refusal_has_its_legacy_sub_code_and_a_message_naming_profile_and_f
         .collect();
     assert_eq!(names, vec!["d".to_string(), "e".to_string()]);
 }
+
+/// A legacy route to `p` whose one gateway names the profile `name` (name only).
+fn legacy_through(p: &str, name: &str) -> lg::RouteEntry {
+    let (a, l) = p.split_once('/').expect("prefix/len");
+    lg::RouteEntry {
+        key: Some(lg::RouteMatchFields {
+            dest_prefix: Some(net(a)),
+            dest_prefix_len: l.parse().expect("length"),
+            table: Some(lg::RouteTable {
+                rt_table_format: Some(lg::route_table::RtTableFormat::RttName(
+                    lg::RouteTableName {
+                        name: "inet.0".into(),
+                    },
+                )),
+            }),
+            ..Default::default()
+        }),
+        nexthop: Some(lg::RouteNexthop {
+            gateways: vec![lg::RouteGateway {
+                flexible_tunnel_profile: Some(lg::FlexibleTunnelProfile {
+                    name: name.into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn legacy_routes_name_a_profile_and_an_inline_one_is_refused() {
+    use jet_sdk::proto::routing::rib_client::RibClient;
+    let dev = TestDevice::start().await;
+    let c = dev.admin("legacy-ft-routes").await;
+    let mut ft = FlexibleTunnelClient::new(c.channel());
+    assert_eq!(add(&mut ft, vec![encap("to-dc2", 100)]).await.code, OK);
+    let mut rib = RibClient::new(c.channel());
+    let route_add = |routes| lg::RouteUpdateRequest { routes };
+
+    let r = rib
+        .route_add(route_add(vec![legacy_through("10.9.0.0/16", "to-dc2")]))
+        .await
+        .expect("RouteAdd")
+        .into_inner();
+    assert_eq!(
+        (r.status(), r.operations_completed),
+        (lg::RouteOperStatus::Success, 1)
+    );
+    let out = c
+        .op_command("show route 10.9.0.0/16", jet_sdk::OutputFormat::Text)
+        .await
+        .expect("show route");
+    assert!(out.contains("fti0.1"), "{out}");
+    assert!(out.contains("to-dc2"), "{out}");
+
+    // RouteGet in the older generation echoes the profile's name.
+    let mut s = rib
+        .route_get(lg::RouteGetRequest {
+            key: legacy_through("10.9.0.0/16", "x").key,
+            match_type: lg::RouteMatchType::Exact as i32,
+            route_count: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("RouteGet")
+        .into_inner();
+    let mut names = Vec::new();
+    while let Some(m) = s.message().await.expect("stream") {
+        for r in m.routes {
+            for g in r.nexthop.map(|n| n.gateways).unwrap_or_default() {
+                names.extend(g.flexible_tunnel_profile.map(|p| p.name));
+            }
+        }
+    }
+    assert_eq!(names, ["to-dc2"]);
+
+    // An unknown name is refused (and nothing is added).
+    let r = rib
+        .route_add(route_add(vec![legacy_through("10.10.0.0/16", "p9")]))
+        .await
+        .expect("RouteAdd");
+    let message = r
+        .metadata()
+        .get("openjet-message")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let r = r.into_inner();
+    assert_eq!(
+        (r.status(), r.operations_completed),
+        (lg::RouteOperStatus::FlexibleTunnelInvalid, 0)
+    );
+    assert!(message.contains("'p9'"), "{message}");
+
+    // An inline profile is refused naming the gateway.
+    let mut inline = legacy_through("10.11.0.0/16", "inline");
+    if let Some(g) = inline.nexthop.as_mut().and_then(|n| n.gateways.first_mut()) {
+        g.flexible_tunnel_profile = Some(encap("inline", 7));
+    }
+    let r = rib
+        .route_add(route_add(vec![inline]))
+        .await
+        .expect("RouteAdd");
+    let message = r
+        .metadata()
+        .get("openjet-message")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(r.into_inner().operations_completed, 0);
+    assert!(
+        message.contains("gateway 0: an inline flexible_tunnel_profile"),
+        "{message}"
+    );
+}
