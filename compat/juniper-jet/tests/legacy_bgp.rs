@@ -401,6 +401,14 @@ async fn legacy_bgp_modify_update_and_the_monitor_stream() {
         (BgpRouteOperStatus::Success, 1)
     );
 
+    // The added route reaches the stream before the refresh is asked for.
+    let added = loop {
+        let m = stream.message().await.expect("stream").expect("a reply");
+        if let Some(e) = m.monitor_entries.into_iter().next() {
+            break e;
+        }
+    };
+    assert_eq!(added.operation, BgpRouteMonitorOper::RouteUpdate as i32);
     // Refresh sends the table again, up to END_OF_RIBS.
     let r = watch
         .bgp_route_monitor_refresh(BgpRouteMonitorRefreshRequest {})
