@@ -20,6 +20,7 @@
 
 pub mod firewall;
 pub mod interfaces;
+pub mod raw;
 pub mod registration;
 pub mod traffic;
 pub mod tunnels;

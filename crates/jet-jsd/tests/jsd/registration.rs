@@ -83,7 +83,7 @@ async fn a_registered_api_is_reached_through_jsd_with_streams_metadata_and_app_e
         .unary::<bytes::Bytes, bytes::Bytes, _>(
             tonic::Request::new(bytes::Bytes::new()),
             http::uri::PathAndQuery::from_static("/acme.v1.Echo/Other"),
-            super::echo_app::RawCodec,
+            jet_sdk::raw::RawCodec,
         )
         .await
         .unwrap_err();
