@@ -190,6 +190,15 @@ impl TestDevice {
         }
     }
 
+    /// jsd's local socket for on-box apps, when served (as jetd gives it to its apps in
+    /// `JET_SOCKET`).
+    pub fn local_socket(&self) -> Option<std::path::PathBuf> {
+        self.jsd
+            .as_ref()
+            .and_then(|j| j.local_socket())
+            .map(Path::to_path_buf)
+    }
+
     /// The clear-text gRPC address.
     pub fn grpc_addr(&self) -> SocketAddr {
         self.addr_of(Transport::ClearText)

@@ -3,6 +3,7 @@
 //! ```text
 //! jet keygen acme                      # acme.key (private, 0600) + acme.pub (for the device)
 //! jet new hello --lang python          # hello/: jet.json, main.py, status.py
+//! jet new hello-rs --lang rust         # hello-rs/: jet.json, Cargo.toml (jet-sdk), src/main.rs
 //! jet package hello --key acme.key     # hello-1.0.0.tgz, signed
 //! jet deploy hello-1.0.0.tgz           # upload + install over openjet.software.v1.Software
 //! jet logs hello / jet remove hello
@@ -60,6 +61,10 @@ enum Cmd {
         /// Parent directory.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+        /// Rust apps: the jet-sdk crate's directory (default `JET_SDK_PATH`, else the
+        /// source tree this jet was built from).
+        #[arg(long)]
+        sdk: Option<PathBuf>,
     },
     /// Generates a provider signing key: PROVIDER.key (keep) and PROVIDER.pub (for the device).
     Keygen {
@@ -111,7 +116,8 @@ fn main() -> anyhow::Result<()> {
             lang,
             provider,
             dir,
-        } => scaffold::new_app(&dir, &name, lang, &provider),
+            sdk,
+        } => scaffold::new_app(&dir, &name, lang, &provider, sdk.as_deref()),
         Cmd::Keygen { provider, dir } => keygen(&provider, &dir),
         Cmd::Package { dir, key, out } => package(&dir, &key, out),
         Cmd::Deploy { package, target } => runtime()?.block_on(deploy::deploy(&package, &target)),

@@ -56,14 +56,44 @@ const PYTHON_STATUS: &str = r#"#!/usr/bin/env python3
 print("{name} status: running")
 "#;
 
-const RUST_MAIN: &str = r#"//! {name}: an OpenJET app. Runs on-box (started by the device) or off-box; the
-//! connection comes from the environment (JET_ADDRESS, JET_CA, JET_USER, JET_PASSWORD).
+const RUST_MAIN: &str = r#"//! {name}: an OpenJET app. Runs on-box (started by the device) or off-box.
+//!
+//! The connection comes from the environment, as every OpenJET app takes it: on the box,
+//! JET_SOCKET (the device's local socket: no password); off the box, JET_ADDRESS
+//! (host:port, default 127.0.0.1:32767, TLS when JET_CA names the device's CA),
+//! JET_USER and JET_PASSWORD.
 
-fn main() {
-    let address = std::env::var("JET_ADDRESS").unwrap_or_else(|_| "127.0.0.1:32767".into());
+use std::time::Duration;
+
+use jet_sdk::{ConnectOptions, JetClient, OutputFormat};
+
+/// A logged-in JET session: the local socket on-box, address + login off-box.
+async fn connect() -> Result<JetClient, jet_sdk::Error> {
+    if std::env::var_os("JET_SOCKET").is_some_and(|v| !v.is_empty()) {
+        return JetClient::connect_on_box().await;
+    }
+    let jet = JetClient::connect(ConnectOptions::from_env()?).await?;
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    jet.login(&var("JET_USER"), &var("JET_PASSWORD"), "{name}").await?;
+    Ok(jet)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let address = std::env::var("JET_SOCKET")
+        .or_else(|_| std::env::var("JET_ADDRESS"))
+        .unwrap_or_else(|_| "127.0.0.1:32767".into());
     println!("{name} starting, device at {address}");
+    // Keep running without a session: the device may come later.
+    match connect().await {
+        Ok(jet) => match jet.op_command("show version", OutputFormat::Text).await {
+            Ok(v) => println!("{name}: connected, {}", v.lines().next().unwrap_or_default()),
+            Err(e) => println!("{name}: no JET session: {e}"),
+        },
+        Err(e) => println!("{name}: no JET session: {e}"),
+    }
     loop {
-        std::thread::sleep(std::time::Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }
 "#;
@@ -71,9 +101,56 @@ fn main() {
 const STATUS_SH: &str =
     "#!/bin/sh\n# Answers `show {name} status`.\necho \"{name} status: running\"\n";
 
-pub(crate) fn new_app(parent: &Path, name: &str, lang: Lang, provider: &str) -> anyhow::Result<()> {
+/// What is scaffolded, with what it needs checked first.
+enum Kind {
+    Python,
+    Rust { sdk: std::path::PathBuf },
+}
+
+/// Where the Rust SDK (`jet-sdk`) is for a Rust app's `Cargo.toml`: `--sdk`, else
+/// `JET_SDK_PATH`, else the source tree this `jet` was built from. The SDK is not on
+/// crates.io yet, so a path dependency is what an app can name.
+fn sdk_path(given: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
+    let from_env = std::env::var_os("JET_SDK_PATH").filter(|v| !v.is_empty());
+    let (path, how) = match (given, from_env) {
+        (Some(p), _) => (p.to_owned(), "--sdk"),
+        (None, Some(p)) => (p.into(), "JET_SDK_PATH"),
+        (None, None) => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../jet-sdk"),
+            "the source tree jet was built from",
+        ),
+    };
+    let path = path.canonicalize().map_err(|e| {
+        anyhow::anyhow!(
+            "the Rust SDK is not at {} ({how}): {e}; pass --sdk PATH/TO/openjet/crates/jet-sdk",
+            path.display()
+        )
+    })?;
+    if !path.join("Cargo.toml").is_file() {
+        bail!(
+            "{} ({how}) is not the jet-sdk crate (no Cargo.toml); pass --sdk PATH/TO/openjet/crates/jet-sdk",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+pub(crate) fn new_app(
+    parent: &Path,
+    name: &str,
+    lang: Lang,
+    provider: &str,
+    sdk: Option<&Path>,
+) -> anyhow::Result<()> {
     jet_pkg::check_name("name", name)?;
     jet_pkg::check_name("provider", provider)?;
+    // Checked before anything is written, so a refusal leaves no half-made app.
+    let kind = match lang {
+        Lang::Python => Kind::Python,
+        Lang::Rust => Kind::Rust {
+            sdk: sdk_path(sdk)?,
+        },
+    };
     let dir = parent.join(name);
     if dir.exists() {
         bail!("{} already exists", dir.display());
@@ -84,8 +161,8 @@ pub(crate) fn new_app(parent: &Path, name: &str, lang: Lang, provider: &str) -> 
             .replace("{{", "{")
             .replace("}}", "}")
     };
-    let spec = match lang {
-        Lang::Python => {
+    let spec = match &kind {
+        Kind::Python => {
             write(&dir.join("main.py"), &fill(PYTHON_MAIN), false)?;
             write(&dir.join("status.py"), &fill(PYTHON_STATUS), true)?;
             serde_json::json!({
@@ -97,13 +174,16 @@ pub(crate) fn new_app(parent: &Path, name: &str, lang: Lang, provider: &str) -> 
                 "permissions": ["jnx.jet.management.Management/OpCommandGet"],
             })
         }
-        Lang::Rust => {
+        Kind::Rust { sdk } => {
             std::fs::create_dir_all(dir.join("src"))?;
             write(
                 &dir.join("Cargo.toml"),
                 &format!(
                     "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n\
-                     [dependencies]\n\n[workspace]\n"
+                     [dependencies]\njet-sdk = {{ path = {sdk:?} }}\n\
+                     tokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"time\"] }}\n\n\
+                     [workspace]\n",
+                    sdk = sdk.display().to_string()
                 ),
                 false,
             )?;
