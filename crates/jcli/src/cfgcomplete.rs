@@ -66,6 +66,9 @@ pub(crate) struct Choice {
     pub(crate) help: String,
     /// False for placeholders (`<name>`) that TAB must not insert.
     pub(crate) literal: bool,
+    /// Junos's mark in `?` lists: `>` a statement with statements under it, `+` one
+    /// taking several values, blank otherwise.
+    pub(crate) mark: char,
 }
 
 /// What the words so far expect next.
@@ -149,6 +152,7 @@ fn fixed(list: &[(&str, &str)], partial: &str) -> Vec<Choice> {
             word: (*w).to_owned(),
             help: (*h).to_owned(),
             literal: true,
+            mark: ' ',
         })
         .collect()
 }
@@ -174,21 +178,29 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
             word: "<number>".into(),
             help: "Numeric argument (0..49)".into(),
             literal: false,
+            mark: ' ',
         }],
         c if PATH_COMMANDS.contains(&c) => match walk(edit, rest)? {
-            Expect::Statements(level) => level
-                .iter()
-                .filter(|n| n.name.starts_with(partial))
-                .map(|n| Choice {
-                    word: n.name.to_owned(),
-                    help: help_of(n),
-                    literal: true,
-                })
-                .collect(),
+            Expect::Statements(level) => {
+                let mut v: Vec<Choice> = level
+                    .iter()
+                    .filter(|n| n.name.starts_with(partial))
+                    .map(|n| Choice {
+                        word: n.name.to_owned(),
+                        help: help_of(n),
+                        literal: true,
+                        mark: mark_of(n),
+                    })
+                    .collect();
+                // Junos lists the statements of a level in alphabetical order.
+                v.sort_by(|a, b| a.word.cmp(&b.word));
+                v
+            }
             Expect::Key(n) => vec![Choice {
                 word: format!("<{}>", n.key_name_or_name()),
                 help: help_of(n),
                 literal: false,
+                mark: ' ',
             }],
             Expect::Keys(n, k, typed) => match n.keys.get(k) {
                 None => Vec::new(),
@@ -197,6 +209,7 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                         word: spec.name.to_owned(),
                         help: spec.ty.describe(),
                         literal: true,
+                        mark: ' ',
                     }],
                     (KeyForm::ChoiceIdent, _) => match spec.ty {
                         jet_config::value::ValueType::Gen(g) => g
@@ -207,6 +220,7 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                                 word: (*w).to_owned(),
                                 help: String::new(),
                                 literal: true,
+                                mark: ' ',
                             })
                             .collect(),
                         _ => Vec::new(),
@@ -215,6 +229,7 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                         word: format!("<{}>", spec.name),
                         help: spec.ty.describe(),
                         literal: false,
+                        mark: ' ',
                     }],
                 },
             },
@@ -222,6 +237,7 @@ pub(crate) fn complete(edit: &[String], before: &str) -> Result<(usize, Vec<Choi
                 word: format!("<{}>", n.name),
                 help: help_of(n),
                 literal: false,
+                mark: ' ',
             }],
             Expect::Nothing => Vec::new(),
         },
@@ -254,10 +270,19 @@ pub(crate) fn help_text(edit: &[String], before: &str) -> String {
         Ok((_, choices)) => {
             let mut out = String::from("Possible completions:\n");
             for c in choices {
-                out.push_str(&format!("  {:<20} {}\n", c.word, c.help));
+                out.push_str(&format!("{} {:<20} {}\n", c.mark, c.word, c.help));
             }
             out
         }
+    }
+}
+
+/// Junos's `?` mark of a statement (see [`Choice::mark`]).
+fn mark_of(n: &SchemaNode) -> char {
+    match n.kind {
+        Kind::Container { .. } | Kind::List { .. } => '>',
+        Kind::LeafList(_) => '+',
+        Kind::Leaf(_) | Kind::Flag => ' ',
     }
 }
 
@@ -294,6 +319,26 @@ mod tests {
         let w = words(&[], "");
         assert!(w.contains(&"set".to_owned()) && w.contains(&"commit".to_owned()));
         assert_eq!(words(&[], "ro"), vec!["rollback"]);
+    }
+
+    #[test]
+    fn help_lists_statements_alphabetically_with_junos_marks() {
+        let text = help_text(&[], "set system ");
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        let names: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.get(2..).and_then(|r| r.split_whitespace().next()))
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted, "{text}");
+        assert!(rows.iter().any(|r| r.starts_with("> login ")), "{text}");
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with("+ authentication-order ")),
+            "{text}"
+        );
+        assert!(rows.iter().any(|r| r.starts_with("  host-name ")), "{text}");
     }
 
     #[test]

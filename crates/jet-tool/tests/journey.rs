@@ -170,7 +170,14 @@ async fn rust_app_from_jet_new_to_installed_on_the_device() {
 fn a_rust_app_without_the_sdk_is_refused_before_anything_is_written() {
     let ws = tempfile::tempdir().expect("tempdir");
     let out = Command::new(env!("CARGO_BIN_EXE_jet"))
-        .args(["new", "nosdk", "--lang", "rust", "--sdk", "/nonexistent/jet-sdk"])
+        .args([
+            "new",
+            "nosdk",
+            "--lang",
+            "rust",
+            "--sdk",
+            "/nonexistent/jet-sdk",
+        ])
         .current_dir(ws.path())
         .output()
         .expect("jet runs");
