@@ -31,7 +31,7 @@ use tokio_util::task::AbortOnDropHandle;
 pub use self::spec::{LiveRegistration, LiveSpec};
 use crate::error::DeviceError;
 use crate::output::Format;
-pub use crate::vocab::apps::{AppCommand, Invocation, InvocationReply, LiveCommand};
+pub use crate::vocab::apps::{AppCommand, CommandOption, Invocation, InvocationReply, LiveCommand};
 
 /// Invocations of one registration waiting for the app's answer; one more is refused.
 pub const MAX_OUTSTANDING: usize = 16;
