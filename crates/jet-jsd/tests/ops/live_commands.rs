@@ -23,6 +23,35 @@ fn status(r: Result<jet_sdk::app_commands::LiveCommands, Error>) -> tonic::Statu
     }
 }
 
+/// `management.ManagementRpcApi/ExecuteOpCommand` in JSON: the output.
+async fn legacy_op(c: &JetClient, cmd: &str) -> String {
+    use futures::StreamExt as _;
+    use jet_sdk::proto::management as legacy;
+    let mut m = legacy::management_rpc_api_client::ManagementRpcApiClient::new(c.channel());
+    let mut stream = m
+        .execute_op_command(legacy::ExecuteOpCommandRequest {
+            request_id: 1,
+            command: Some(legacy::execute_op_command_request::Command::CliCommand(
+                cmd.into(),
+            )),
+            out_format: legacy::OperationFormatType::OperationFormatJson as i32,
+        })
+        .await
+        .expect("stream")
+        .into_inner();
+    let mut out = String::new();
+    while let Some(msg) = stream.next().await {
+        let msg = msg.expect("message");
+        assert_eq!(
+            msg.status,
+            legacy::JunosRpcResponseTypes::Success as i32,
+            "{msg:?}"
+        );
+        out.push_str(&msg.data);
+    }
+    out
+}
+
 fn peers() -> CommandSpec {
     CommandSpec::new("show acme peers", "Show the peers of acme")
         .argument("peer", "Name of one peer", true)
@@ -89,6 +118,10 @@ async fn app_registered_command_appears_and_disappears_with_its_app() {
     let v: serde_json::Value = serde_json::from_str(&j).expect("valid JSON");
     assert!(v.get("acme-peers").is_some(), "{j}");
     assert!(j.contains("p1"), "{j}");
+    // The older generation's ExecuteOpCommand runs it too.
+    let legacy_json = legacy_op(&user, "show acme peers peer p4").await;
+    assert!(legacy_json.contains("p4"), "{legacy_json}");
+    serde_json::from_str::<serde_json::Value>(&legacy_json).expect("valid JSON");
     // `| display xml` works as for every command.
     let x = text(&user, "show acme peers peer p3 | display xml").await;
     assert!(x.contains("<name>p3</name>"), "{x}");
