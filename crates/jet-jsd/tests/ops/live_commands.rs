@@ -280,3 +280,82 @@ async fn read_only_sessions_may_not_register_but_may_run_show_commands() {
         .expect_err("read-only runs show commands only");
     assert!(e.contains("read-only"), "{e}");
 }
+
+/// The protocol by hand (no SDK): a reply over the size limit fails only that command;
+/// a reply naming an id never sent ends the stream with INVALID_ARGUMENT, and the
+/// commands go with it.
+#[tokio::test]
+async fn oversized_replies_fail_the_command_and_unknown_reply_ids_end_the_stream() {
+    use jet_sdk::proto::openjet::appcommands::v1 as pb;
+    let d = TestDevice::start().await;
+    let app = d.admin("raw-app").await;
+    let user = d.admin("operator").await;
+    let (tx, rx) = tokio::sync::mpsc::channel::<pb::AppMessage>(4);
+    tx.send(pb::AppMessage {
+        kind: Some(pb::app_message::Kind::Register(pb::RegisterRequest {
+            commands: vec![pb::CommandSpec {
+                cli: "show raw big".into(),
+                help: "Too much".into(),
+                arguments: Vec::new(),
+            }],
+            reply_timeout_seconds: 5,
+        })),
+    })
+    .await
+    .expect("queued");
+    let outbound =
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|m| (m, rx)) });
+    let mut inbound = pb::app_commands_client::AppCommandsClient::new(app.channel())
+        .serve(outbound)
+        .await
+        .expect("registered")
+        .into_inner();
+    let first = inbound.message().await.expect("ok").expect("message");
+    assert!(
+        matches!(first.kind, Some(pb::device_message::Kind::Registered(ref r))
+            if r.commands == ["show raw big"] && r.reply_timeout_seconds == 5),
+        "{first:?}"
+    );
+
+    let run = {
+        let user = user.clone();
+        tokio::spawn(async move { op(&user, "show raw big", OutputFormat::Text).await })
+    };
+    let inv = match inbound.message().await.expect("ok").expect("message").kind {
+        Some(pb::device_message::Kind::Invocation(i)) => i,
+        other => panic!("not an invocation: {other:?}"),
+    };
+    assert_eq!((inv.id, inv.command.as_str()), (1, "show raw big"));
+    assert_eq!(inv.format, pb::OutputFormat::Text as i32);
+    tx.send(pb::AppMessage {
+        kind: Some(pb::app_message::Kind::Reply(pb::InvocationReply {
+            id: 1,
+            output: "x".repeat((1 << 20) + 1),
+            error: String::new(),
+        })),
+    })
+    .await
+    .expect("queued");
+    let e = run.await.expect("joins").expect_err("too large");
+    assert!(
+        e.contains("its reply of 1048577 bytes is over the limit of 1048576 bytes"),
+        "{e}"
+    );
+
+    tx.send(pb::AppMessage {
+        kind: Some(pb::app_message::Kind::Reply(pb::InvocationReply {
+            id: 9,
+            output: "late".into(),
+            error: String::new(),
+        })),
+    })
+    .await
+    .expect("queued");
+    let s = inbound.message().await.expect_err("stream ends");
+    assert_eq!(s.code(), tonic::Code::InvalidArgument, "{s:?}");
+    assert!(s.message().starts_with("reply.id: 9 "), "{s:?}");
+    let e = op(&user, "show raw big", OutputFormat::Text)
+        .await
+        .expect_err("gone with the stream");
+    assert!(e.contains("syntax error"), "{e}");
+}
