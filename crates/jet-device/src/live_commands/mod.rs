@@ -310,10 +310,11 @@ pub(crate) async fn invoke(
         ))),
         InvocationReply::Output(out) => crate::output::render_app_output(&out, format)
             .map_err(|e| refuse(format!("the app answered malformed XML: {e}"))),
-        InvocationReply::Error(e) => {
-            let e: String = e.chars().take(4096).collect();
-            Err(refuse(format!("failed: {e}")))
-        }
+        InvocationReply::Error(e) if e.len() > MAX_REPLY => Err(refuse(format!(
+            "its error message of {} bytes is over the limit of {MAX_REPLY} bytes",
+            e.len()
+        ))),
+        InvocationReply::Error(e) => Err(refuse(format!("failed: {e}"))),
     }
 }
 
