@@ -39,6 +39,13 @@ Firewall filters and policers (``openjet.firewall``, see its documentation)::
     fw.add_filter("protect", [term("ssh", protocol="tcp", destination_port=22, then="discard")])
     fw.bind("protect", "ge-0/0/0.0", "input")
 
+Live commands: add a command to the device's CLI and answer it (``openjet.app_commands``)::
+
+    from openjet.app_commands import command
+    live = openjet.serve_commands(channel, [command("show acme peers", "Peers")],
+                                  lambda inv: "all peers up\n")
+    live.close()                               # the command disappears
+
 Interface objects through dcd (``openjet.interfaces``, see its documentation)::
 
     dcd = openjet.Interfaces(channel)
@@ -77,6 +84,7 @@ __all__ = [
     "register_api",
     "route",
     "route_key",
+    "serve_commands",
 ]
 
 # Name -> submodule holding it; imported on first use (the submodules import the stubs).
@@ -88,6 +96,7 @@ _LAZY = {
     "Firewall": "firewall",
     "Interfaces": "interfaces",
     **dict.fromkeys(("api_json", "register_api"), "registration"),
+    "serve_commands": "app_commands",
 }
 
 

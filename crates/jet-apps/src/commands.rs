@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use jet_device::op::app_commands::AppCommand;
 use jet_device::op::apps::AppIdentity;
-use jet_device::output::Element;
 use jet_device::{DeviceError, Format};
 use nix::sys::signal::Signal;
 use tokio::io::AsyncReadExt as _;
@@ -190,55 +189,10 @@ fn describe(s: std::process::ExitStatus) -> String {
     }
 }
 
-/// The script's output in `format`.
+/// The script's output in `format` (see [`jet_device::output::render_app_output`]).
 fn render(cmd: &AppCommand, out: &str, format: Format) -> Result<String, DeviceError> {
-    if format == Format::Text {
-        return Ok(out.to_owned());
-    }
-    let body = out.trim();
-    let element = if body.starts_with('<') {
-        let doc = roxmltree::Document::parse(body)
-            .map_err(|e| refused(cmd, format!("the script printed malformed XML: {e}")))?;
-        let root = doc.root_element();
-        // A script may print the whole `<rpc-reply>`; its payload is what counts.
-        let root = if root.tag_name().name() == "rpc-reply" {
-            root.children().find(|n| n.is_element()).unwrap_or(root)
-        } else {
-            root
-        };
-        element(root)
-    } else {
-        Element::leaf("output", out)
-    };
-    Ok(match format {
-        Format::Json => element.to_json(),
-        _ => element.to_cli_xml(),
-    })
-}
-
-/// An XML node as an output element (attributes kept; text of mixed content dropped).
-fn element(n: roxmltree::Node<'_, '_>) -> Element {
-    let name = match n.tag_name().namespace().and_then(|ns| n.lookup_prefix(ns)) {
-        Some(p) if !p.is_empty() => format!("{p}:{}", n.tag_name().name()),
-        _ => n.tag_name().name().to_owned(),
-    };
-    let kids: Vec<roxmltree::Node<'_, '_>> = n.children().filter(|c| c.is_element()).collect();
-    let mut e = if kids.is_empty() {
-        match n.text().map(str::trim) {
-            Some(t) if !t.is_empty() => Element::leaf(name, t),
-            _ => Element::flag(name),
-        }
-    } else {
-        let mut e = Element::container(name);
-        for k in kids {
-            e.push(element(k));
-        }
-        e
-    };
-    for a in n.attributes() {
-        e = e.attr(a.name(), a.value());
-    }
-    e
+    jet_device::output::render_app_output(out, format)
+        .map_err(|e| refused(cmd, format!("the script printed malformed XML: {e}")))
 }
 
 /// A script's process group registered as its app's while it runs.

@@ -83,6 +83,8 @@ struct Inner {
     tunnels: TunnelsHandle,
     /// YANG packages (`request system yang add`).
     yang: YangHandle,
+    /// Commands registered by connected apps (live commands).
+    live_commands: crate::live_commands::LiveCommandsHandle,
     /// Keeps Direct/Local/Static routes in the RIB in line with interfaces and config.
     _route_sources: AbortOnDropHandle<()>,
     /// The notification service's status source, once it registered.
@@ -167,6 +169,7 @@ impl Device {
             registrations,
             tunnels: TunnelsHandle::start(),
             yang,
+            live_commands: crate::live_commands::LiveCommandsHandle::start(),
             _route_sources: route_sources,
             notification: Default::default(),
             request_response: Default::default(),
@@ -218,6 +221,11 @@ impl Device {
     /// The YANG packages (`request system yang add|delete`).
     pub fn yang(&self) -> &YangHandle {
         &self.inner.yang
+    }
+
+    /// The commands connected apps registered and answer (`live_commands`).
+    pub fn live_commands(&self) -> &crate::live_commands::LiveCommandsHandle {
+        &self.inner.live_commands
     }
 
     /// Flexible tunnel profiles (`jnx.jet.routing.rib.FlexibleTunnel`).

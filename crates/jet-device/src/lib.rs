@@ -14,7 +14,8 @@
 //!  middle   device (Device: starts and holds every subsystem; all its other methods)
 //!           rib/, syslog/, ifd/ (tasks and their state), mgd/ (configuration), sessions,
 //!           packages/ (installed app packages, probation of upgrades), yang/ (YANG
-//!           packages: modules with Junos CLI commands and their action scripts)
+//!           packages: modules with Junos CLI commands and their action scripts),
+//!           live_commands/ (commands connected apps register and answer)
 //!  bottom   vocab/ (session, interface, route, syslog, notification and command types),
 //!           events (the bus and DeviceEvent), output (Format, Element, Junos time
 //!           formats), error, factory, abort
@@ -37,6 +38,7 @@ pub mod events;
 pub mod factory;
 pub mod firewall;
 pub mod ifd;
+pub mod live_commands;
 mod mgd;
 pub mod op;
 pub mod output;

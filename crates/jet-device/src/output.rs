@@ -23,6 +23,60 @@ pub enum Format {
     Json,
 }
 
+/// The output of an app's command (an action script's, a live app's answer) in
+/// `format`: text as it is; for XML and JSON, output that is XML (its first non-blank
+/// character is `<`) gives that element (an `<rpc-reply>` wrapper taken off; JSON
+/// rendered from it the Junos way), any other text is wrapped in `<output>`, as Junos
+/// does for commands without an XML rendering. `Err` names what is wrong with the XML.
+pub fn render_app_output(out: &str, format: Format) -> Result<String, String> {
+    if format == Format::Text {
+        return Ok(out.to_owned());
+    }
+    let body = out.trim();
+    let element = if body.starts_with('<') {
+        let doc = roxmltree::Document::parse(body).map_err(|e| e.to_string())?;
+        let root = doc.root_element();
+        // The whole `<rpc-reply>` may be given; its payload is what counts.
+        let root = if root.tag_name().name() == "rpc-reply" {
+            root.children().find(|n| n.is_element()).unwrap_or(root)
+        } else {
+            root
+        };
+        xml_element(root)
+    } else {
+        Element::leaf("output", out)
+    };
+    Ok(match format {
+        Format::Json => element.to_json(),
+        _ => element.to_cli_xml(),
+    })
+}
+
+/// An XML node as an output element (attributes kept; text of mixed content dropped).
+fn xml_element(n: roxmltree::Node<'_, '_>) -> Element {
+    let name = match n.tag_name().namespace().and_then(|ns| n.lookup_prefix(ns)) {
+        Some(p) if !p.is_empty() => format!("{p}:{}", n.tag_name().name()),
+        _ => n.tag_name().name().to_owned(),
+    };
+    let kids: Vec<roxmltree::Node<'_, '_>> = n.children().filter(|c| c.is_element()).collect();
+    let mut e = if kids.is_empty() {
+        match n.text().map(str::trim) {
+            Some(t) if !t.is_empty() => Element::leaf(name, t),
+            _ => Element::flag(name),
+        }
+    } else {
+        let mut e = Element::container(name);
+        for k in kids {
+            e.push(xml_element(k));
+        }
+        e
+    };
+    for a in n.attributes() {
+        e = e.attr(a.name(), a.value());
+    }
+    e
+}
+
 /// One XML element of operational output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {

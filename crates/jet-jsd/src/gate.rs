@@ -78,6 +78,8 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "/openjet.software.v1.Software/Add",
     "/openjet.software.v1.Software/Delete",
     "/openjet.software.v1.Software/List",
+    // OpenJET's live commands: an app adds commands and answers them (svc/app_commands.rs).
+    "/openjet.appcommands.v1.AppCommands/Serve",
     // OpenJET's simulated traffic (svc/traffic.rs).
     "/openjet.traffic.v1.Traffic/FlowStart",
     "/openjet.traffic.v1.Traffic/FlowStop",

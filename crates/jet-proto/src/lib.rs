@@ -154,6 +154,15 @@ pub mod jnx {
 /// OpenJET's own packages (`openjet.*`, `proto/openjet/`): APIs beyond the JET contract
 /// (DESIGN principle 5), never new fields in JET messages.
 pub mod openjet {
+    /// `openjet.appcommands.*`.
+    pub mod appcommands {
+        /// `openjet.appcommands.v1`: the `AppCommands` service (operational commands a
+        /// connected app adds and answers).
+        #[allow(clippy::all, clippy::pedantic, missing_docs)]
+        pub mod v1 {
+            include!("gen/openjet.appcommands.v1.rs");
+        }
+    }
     /// `openjet.config.*`.
     pub mod config {
         /// `openjet.config.v1`: the `ConfigSession` service (configuration mode for `jcli`).

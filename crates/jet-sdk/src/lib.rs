@@ -18,6 +18,7 @@
 //! semantics: every generated client stays reachable through [`JetClient::channel`] and the
 //! re-exported [`proto`] modules.
 
+pub mod app_commands;
 pub mod firewall;
 pub mod interfaces;
 pub mod raw;

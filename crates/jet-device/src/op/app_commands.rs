@@ -8,14 +8,30 @@
 //! the words are not a command of the device. Words may be abbreviated to a unique
 //! prefix as for every command; the words typed after the command's own are its
 //! arguments. The application service runs the script ([`AppControl::run_command`]).
+//!
+//! Live commands (registered by a connected app, `crate::live_commands`) are listed and
+//! found the same way; they are refused at registration when they are the device's or a
+//! package's, and answered by their app (source `live` in the list).
 
 use crate::device::Device;
 use crate::error::DeviceError;
+use crate::live_commands::{LiveCommandError, LiveLease, LiveRegistration};
 use crate::output::{Element, Format};
 pub use crate::vocab::apps::AppCommand;
 
-/// Every command the installed packages add, in CLI order.
+/// Every command apps add: the installed packages' and the live apps', in CLI order.
 pub fn list(dev: &Device) -> Vec<AppCommand> {
+    let mut out = packaged(dev);
+    out.extend(dev.live_commands().current());
+    // A package installed after a live app registered the same words: the package's
+    // command (first, the sort is stable) wins.
+    out.sort_by(|a, b| a.words.cmp(&b.words));
+    out.dedup_by(|b, a| a.words == b.words);
+    out
+}
+
+/// Every command the installed packages add (manifests and YANG), in CLI order.
+fn packaged(dev: &Device) -> Vec<AppCommand> {
     let set = dev.packages().current();
     let mut out: Vec<AppCommand> = set
         .packages
@@ -30,6 +46,7 @@ pub fn list(dev: &Device) -> Vec<AppCommand> {
                 interpreter: p.manifest.interpreter.clone(),
                 dir: p.dir.clone(),
                 yang: None,
+                live: None,
             })
         })
         .collect();
@@ -112,14 +129,55 @@ pub(super) async fn run(
     control.run_command(cmd, args, format).await
 }
 
+/// Registers a live app's commands (`crate::live_commands`): their form, then that none
+/// is a command of the device or of an installed package, then (in the live-commands
+/// task) that none is another live app's. The commands live as long as the lease.
+pub async fn register_live(
+    dev: &Device,
+    reg: LiveRegistration,
+) -> Result<LiveLease, LiveCommandError> {
+    let (checked, timeout) = crate::live_commands::spec::check(&reg)?;
+    let packaged = packaged(dev);
+    for (index, c) in checked.iter().enumerate() {
+        let line = c.words.join(" ");
+        let owner = if super::parse_cli(&line).is_ok() {
+            Some("a command of the device".to_owned())
+        } else {
+            packaged
+                .iter()
+                .find(|o| o.words == c.words)
+                .map(|o| format!("defined by package {}", o.app))
+        };
+        if let Some(owner) = owner {
+            return Err(LiveCommandError::Conflict {
+                index,
+                command: line,
+                owner,
+            });
+        }
+    }
+    dev.live_commands()
+        .register(reg.client, checked, timeout)
+        .await
+}
+
 /// `show extension-service commands`.
 pub(super) fn render_list(dev: &Device, format: Format) -> String {
     let cmds = list(dev);
     match format {
         Format::Text => {
-            let mut out = format!("{:<36} {:<16} {}\n", "Command", "Application", "Help");
+            let mut out = format!(
+                "{:<36} {:<16} {:<8} {}\n",
+                "Command", "Application", "Source", "Help"
+            );
             for c in &cmds {
-                out.push_str(&format!("{:<36} {:<16} {}\n", c.line(), c.app, c.help));
+                out.push_str(&format!(
+                    "{:<36} {:<16} {:<8} {}\n",
+                    c.line(),
+                    c.app,
+                    c.source(),
+                    c.help
+                ));
             }
             out
         }
@@ -131,17 +189,26 @@ pub(super) fn render_list(dev: &Device, format: Format) -> String {
                     .child(Element::leaf("application", c.app.clone()))
                     .child(Element::leaf("version", c.version.clone()))
                     .child(Element::leaf("help", c.help.clone()))
-                    .child(Element::leaf(
+                    .child(Element::leaf("source", c.source()));
+                if c.live.is_none() {
+                    e.push(Element::leaf(
                         "script",
                         c.script.to_string_lossy().into_owned(),
                     ));
-                // A YANG command's options (its rpc's input leaves), for CLI completion.
-                for o in c.yang.iter().flat_map(|y| &y.options) {
-                    e.push(
-                        Element::container("option")
-                            .child(Element::leaf("name", o.name.clone()))
-                            .child(Element::leaf("help", o.help.clone())),
-                    );
+                }
+                // Its options (a YANG rpc's input leaves, a live command's arguments),
+                // for CLI completion.
+                for o in c.options() {
+                    let mut opt = Element::container("option")
+                        .child(Element::leaf("name", o.name.clone()))
+                        .child(Element::leaf("help", o.help.clone()));
+                    if o.mandatory {
+                        opt.push(Element::flag("mandatory"));
+                    }
+                    if o.flag {
+                        opt.push(Element::flag("flag"));
+                    }
+                    e.push(opt);
                 }
                 root.push(e);
             }
@@ -168,6 +235,7 @@ mod tests {
             interpreter: None,
             dir: ".".into(),
             yang: None,
+            live: None,
         }
     }
 

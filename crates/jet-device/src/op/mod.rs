@@ -96,6 +96,11 @@ pub(crate) enum Command {
         cmd: app_commands::AppCommand,
         args: Vec<String>,
     },
+    /// A live app's command (`crate::live_commands`), with its options as typed.
+    FromLiveApp {
+        cmd: app_commands::AppCommand,
+        args: Vec<(String, Option<String>)>,
+    },
     /// `show extension-service commands`.
     AppCommands,
     FlexibleTunnels(tunnels::TunnelsQuery),
@@ -218,6 +223,9 @@ impl Device {
             Command::SystemUsers => Ok(users::render(self, format)),
             Command::BgpSummary => Ok(bgp::render(self, format)),
             Command::FromApp { cmd, args } => app_commands::run(self, cmd, args, format).await,
+            Command::FromLiveApp { cmd, args } => {
+                crate::live_commands::invoke(&cmd, args, format).await
+            }
             Command::AppCommands => Ok(app_commands::render_list(self, format)),
             Command::FlexibleTunnels(q) => {
                 // Counting the routes per profile reads the RIB: off the async workers.
@@ -320,6 +328,10 @@ fn parse_app_command(
                 "this display pipe does not apply to '{}'",
                 cmd.line()
             )));
+        }
+        if let Some(live) = &cmd.live {
+            let args = yang::parse_options(&live.options, &cmd.line(), &args)?;
+            return Ok((Command::FromLiveApp { cmd, args }, pipes));
         }
         // A YANG command's options become the `--LEAF VALUE` arguments Junos gives.
         let args = match &cmd.yang {

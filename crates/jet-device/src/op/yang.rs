@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use crate::device::Device;
 use crate::error::DeviceError;
 use crate::output::{Element, Format};
-use crate::vocab::apps::{AppCommand, YangOptions};
+use crate::vocab::apps::{AppCommand, CommandOption, YangOptions};
 
 /// `request system yang add ...`, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,26 +277,40 @@ pub(super) fn script_args(
     typed: &[String],
 ) -> Result<Vec<String>, DeviceError> {
     let mut out = vec!["--rpc_name".to_owned(), y.rpc.clone()];
-    let mut given: Vec<&str> = Vec::new();
+    for (name, value) in parse_options(&y.options, line, typed)? {
+        out.push(format!("--{name}"));
+        out.extend(value);
+    }
+    Ok(out)
+}
+
+/// The options typed after the command `line`: `NAME VALUE` or `NAME` for a flag, names
+/// abbreviated to a unique prefix, each at most once; a mandatory option missing is a
+/// syntax error. Name and value (`None` for a flag), in the order typed.
+pub(super) fn parse_options(
+    options: &[CommandOption],
+    line: &str,
+    typed: &[String],
+) -> Result<Vec<(String, Option<String>)>, DeviceError> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
     let mut i = 0;
     while let Some(w) = typed.get(i) {
         i += 1;
-        let exact = y.options.iter().find(|o| o.name == *w);
-        let fits: Vec<_> = y
-            .options
+        let exact = options.iter().find(|o| o.name == *w);
+        let fits: Vec<_> = options
             .iter()
             .filter(|o| o.name.starts_with(w.as_str()))
             .collect();
         let opt = match (exact, fits.as_slice()) {
             (Some(o), _) => o,
             (None, [o]) => *o,
-            (None, []) if y.options.is_empty() => {
+            (None, []) if options.is_empty() => {
                 return Err(DeviceError::syntax(format!(
                     "unexpected argument '{w}' after '{line}'"
                 )))
             }
             (None, []) => {
-                let names: Vec<&str> = y.options.iter().map(|o| o.name.as_str()).collect();
+                let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
                 return Err(DeviceError::syntax(format!(
                     "'{w}' is not valid after '{line}' (expecting one of: {})",
                     names.join(", ")
@@ -310,24 +324,34 @@ pub(super) fn script_args(
                 )));
             }
         };
-        if given.contains(&opt.name.as_str()) {
+        if out.iter().any(|(n, _)| *n == opt.name) {
             return Err(DeviceError::syntax(format!(
                 "option '{}' given twice",
                 opt.name
             )));
         }
-        given.push(&opt.name);
-        out.push(format!("--{}", opt.name));
-        if !opt.flag {
+        let value = if opt.flag {
+            None
+        } else {
             let Some(v) = typed.get(i) else {
                 return Err(DeviceError::syntax(format!(
                     "missing value after '{}'",
                     opt.name
                 )));
             };
-            out.push(v.clone());
             i += 1;
-        }
+            Some(v.clone())
+        };
+        out.push((opt.name.clone(), value));
+    }
+    if let Some(m) = options
+        .iter()
+        .find(|o| o.mandatory && !out.iter().any(|(n, _)| *n == o.name))
+    {
+        return Err(DeviceError::syntax(format!(
+            "'{line}' needs the option '{}'",
+            m.name
+        )));
     }
     Ok(out)
 }
@@ -372,13 +396,13 @@ pub(super) fn parse_rpc_xml(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::apps::YangOption;
 
     fn opts() -> YangOptions {
-        let o = |name: &str, flag| YangOption {
+        let o = |name: &str, flag| CommandOption {
             name: name.into(),
             flag,
             help: String::new(),
+            mandatory: false,
         };
         YangOptions {
             rpc: "get-status".into(),

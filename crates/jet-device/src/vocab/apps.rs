@@ -97,6 +97,9 @@ pub struct AppCommand {
     /// options; the words typed after the command are then turned into `--rpc_name
     /// RPC --OPTION VALUE ...`. `None` for a manifest command (words passed as typed).
     pub yang: Option<YangOptions>,
+    /// For a live command (registered by a connected app, `crate::live_commands`): its
+    /// options and the way to its app. `None` for the commands of packages.
+    pub live: Option<LiveCommand>,
 }
 
 /// The RPC of a command from a YANG module and its input leaves (the options).
@@ -105,23 +108,90 @@ pub struct YangOptions {
     /// The RPC's name.
     pub rpc: String,
     /// Its options: name, whether it is a flag (type `empty`), help.
-    pub options: Vec<YangOption>,
+    pub options: Vec<CommandOption>,
 }
 
 /// An option of a YANG command (an input leaf of its RPC).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YangOption {
+pub struct CommandOption {
     /// The leaf's name: the option's word.
     pub name: String,
     /// True for a leaf of type `empty`: no value follows the word.
     pub flag: bool,
     /// Its description.
     pub help: String,
+    /// The command is refused without it (a live command's mandatory argument; YANG
+    /// options are never mandatory here).
+    pub mandatory: bool,
+}
+
+/// A command a connected app registered and answers itself (`crate::live_commands`).
+/// Compared by registration: two clones of one registration's command are equal.
+#[derive(Debug, Clone)]
+pub struct LiveCommand {
+    /// The registration (unique while the device lives).
+    pub registration: u64,
+    /// Its options.
+    pub options: Vec<CommandOption>,
+    /// Where its invocations go: the app's stream. Closed once the app is gone.
+    pub invocations: tokio::sync::mpsc::Sender<Invocation>,
+    /// Invocations not answered yet, bounded per registration.
+    pub outstanding: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long an invocation waits for the app's answer.
+    pub timeout: std::time::Duration,
+}
+
+impl PartialEq for LiveCommand {
+    fn eq(&self, other: &Self) -> bool {
+        self.registration == other.registration
+    }
+}
+
+impl Eq for LiveCommand {}
+
+/// One run of a live command, sent to its app.
+#[derive(Debug)]
+pub struct Invocation {
+    /// The command's words as registered.
+    pub command: String,
+    /// The options given: name and value (`None` for a flag), in the order typed.
+    pub arguments: Vec<(String, Option<String>)>,
+    /// The format asked for.
+    pub format: crate::output::Format,
+    /// Where the app's answer goes; dropped unanswered when the caller gave up.
+    pub reply: tokio::sync::oneshot::Sender<InvocationReply>,
+}
+
+/// The app's answer to an [`Invocation`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvocationReply {
+    /// The command's output (text, or XML for the XML and JSON formats).
+    Output(String),
+    /// The command failed with this message.
+    Error(String),
 }
 
 impl AppCommand {
     /// The CLI words as one line.
     pub fn line(&self) -> String {
         self.words.join(" ")
+    }
+
+    /// Its options (a YANG command's input leaves, a live command's arguments).
+    pub fn options(&self) -> &[CommandOption] {
+        match (&self.yang, &self.live) {
+            (Some(y), _) => &y.options,
+            (None, Some(l)) => &l.options,
+            (None, None) => &[],
+        }
+    }
+
+    /// Where it comes from: `package` (a manifest), `yang` or `live` (a connected app).
+    pub fn source(&self) -> &'static str {
+        match (&self.yang, &self.live) {
+            (Some(_), _) => "yang",
+            (None, Some(_)) => "live",
+            (None, None) => "package",
+        }
     }
 }

@@ -19,7 +19,7 @@ pub use module::{InputLeaf, Module, Rpc};
 pub use parse::{Stmt, YangError};
 
 use crate::error::DeviceError;
-use crate::vocab::apps::{AppCommand, YangOption, YangOptions};
+use crate::vocab::apps::{AppCommand, CommandOption, YangOptions};
 
 /// An installed YANG package.
 #[derive(Debug, Clone)]
@@ -61,13 +61,15 @@ impl YangPackage {
                         options: r
                             .inputs
                             .iter()
-                            .map(|l| YangOption {
+                            .map(|l| CommandOption {
                                 name: l.name.clone(),
                                 flag: l.is_flag(),
                                 help: l.description.clone(),
+                                mandatory: false,
                             })
                             .collect(),
                     }),
+                    live: None,
                 })
             })
             .collect()

@@ -3,6 +3,7 @@
 //! Errors are mapped to what clients see in one place, [`status`] (by variant, for each
 //! generation); protobuf enum fields are decoded in one place, [`wire_enum`].
 
+mod app_commands;
 mod auth;
 mod base;
 mod bgp;
@@ -70,6 +71,11 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
         )
         // A chunk is at most 1 MiB; the whole upload is bounded by the device.
         .max_decoding_message_size(2 << 20),
+    );
+    b.add_service(
+        jet_proto::openjet::appcommands::v1::app_commands_server::AppCommandsServer::new(
+            app_commands::AppCommandsSvc::new(shared.clone()),
+        ),
     );
     b.add_service(
         jet_proto::openjet::traffic::v1::traffic_server::TrafficServer::new(

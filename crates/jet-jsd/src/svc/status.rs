@@ -16,6 +16,7 @@
 
 use jet_config::ConfigErrorKind;
 use jet_device::firewall::FirewallError;
+use jet_device::live_commands::LiveCommandError;
 use jet_device::rib::jet_rib::{EntryError, RibCode, RibError};
 use jet_device::rib::{RibTaskError, SubscribeError};
 use jet_device::DeviceError;
@@ -264,6 +265,22 @@ pub(crate) fn traffic_denied(e: DeviceError) -> Status {
         Status::unavailable(e.to_string())
     } else {
         Status::permission_denied(e.to_string())
+    }
+}
+
+/// A refused live-command registration (`openjet.appcommands.v1.AppCommands/Serve`): a
+/// malformed request or too many commands `INVALID_ARGUMENT`, a command that exists
+/// already `ALREADY_EXISTS`, the device's limit `RESOURCE_EXHAUSTED`, the device going
+/// away `UNAVAILABLE`; the message names the field or command.
+pub(crate) fn live_command_refusal(e: LiveCommandError) -> Status {
+    let m = e.to_string();
+    match e {
+        LiveCommandError::Invalid { .. } | LiveCommandError::TooMany { .. } => {
+            Status::invalid_argument(m)
+        }
+        LiveCommandError::Conflict { .. } => Status::already_exists(m),
+        LiveCommandError::Full { .. } => Status::resource_exhausted(m),
+        LiveCommandError::ShuttingDown => Status::unavailable(m),
     }
 }
 

@@ -83,6 +83,7 @@ async fn version_discovery_lists_served_services_that_reflection_describes() {
         "openjet::ConfigSession",
         "openjet::Software",
         "openjet::Traffic",
+        "openjet::AppCommands",
     ] {
         assert!(
             list.service_name.iter().any(|s| s == want),

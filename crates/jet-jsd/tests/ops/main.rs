@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod interfaces;
+mod live_commands;
 mod logs;
 mod pipes;
 mod system;
