@@ -393,13 +393,15 @@ impl Walk<'_> {
         egress: Option<String>,
         delivered_share: f64,
     ) -> Walked {
-        let trace = (self.detail == Detail::Trace).then(|| Trace {
-            ingress: self.p.interface.clone(),
-            filters: self.filters,
-            route: self.route,
-            egress: egress.clone(),
-            disposition: disposition.clone(),
-            delivered_share,
+        let trace = (self.detail == Detail::Trace).then(|| {
+            Box::new(Trace {
+                ingress: self.p.interface.clone(),
+                filters: self.filters,
+                route: self.route,
+                egress: egress.clone(),
+                disposition: disposition.clone(),
+                delivered_share,
+            })
         });
         Walked {
             disposition,

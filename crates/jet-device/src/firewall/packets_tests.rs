@@ -370,7 +370,7 @@ async fn batch_walk_equals_one_by_one_in_outcomes_traces_and_counters() {
     {
         match (single, t, b) {
             (Ok(single), Ok(t), Ok(b)) => {
-                assert_eq!(t.trace.as_ref(), Some(single), "packet {k}");
+                assert_eq!(t.trace.as_deref(), Some(single), "packet {k}");
                 assert!(
                     b.trace.is_none(),
                     "packet {k}: a brief walk builds no trace"

@@ -19,14 +19,17 @@ pub enum Detail {
 impl Walked {
     /// The trace (built empty of filters and route if the walk was [`Detail::Brief`]).
     pub fn into_trace(self, ingress: String) -> Trace {
-        self.trace.unwrap_or(Trace {
-            ingress,
-            filters: Vec::new(),
-            route: None,
-            egress: self.egress,
-            disposition: self.disposition,
-            delivered_share: self.delivered_share,
-        })
+        self.trace.map_or_else(
+            || Trace {
+                ingress,
+                filters: Vec::new(),
+                route: None,
+                egress: self.egress,
+                disposition: self.disposition,
+                delivered_share: self.delivered_share,
+            },
+            |t| *t,
+        )
     }
 }
 
@@ -39,8 +42,8 @@ pub struct Walked {
     pub egress: Option<String>,
     /// Share of the load that was delivered.
     pub delivered_share: f64,
-    /// The trace, with [`Detail::Trace`].
-    pub trace: Option<Trace>,
+    /// The trace, with [`Detail::Trace`] (boxed: a batch's outcomes stay small).
+    pub trace: Option<Box<Trace>>,
     /// Filters in which a `log` or `syslog` term matched: (filter, result word), for
     /// `show firewall log`.
     pub logged: Vec<(String, &'static str)>,
