@@ -23,7 +23,7 @@ use super::state::{Filter, FirewallState};
 pub use super::trace::{
     Detail, Disposition, FilterRun, RouteUsed, TermRun, Trace, WalkError, Walked,
 };
-use crate::vocab::interfaces::{FamilyKind, InterfacesSnapshot};
+use crate::vocab::interfaces::{FamilyKind, Ifl, InterfacesSnapshot};
 
 /// How much traffic one walk stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,13 +72,7 @@ impl PolicerJudge for SinglePacket {
     }
 }
 
-fn configured_filter<'a>(
-    ifs: &'a InterfacesSnapshot,
-    unit: &str,
-    family: FwFamily,
-    dir: Direction,
-) -> Option<&'a str> {
-    let (_, ifl) = ifs.ifl(unit)?;
+fn configured_filter(ifl: &Ifl, family: FwFamily, dir: Direction) -> Option<&str> {
     let kind = match family {
         FwFamily::Inet => FamilyKind::Inet,
         FwFamily::Inet6 => FamilyKind::Inet6,
@@ -336,10 +330,9 @@ impl Walk<'_> {
             bound,
             ..
         } = st;
-        let api_name = bound.get(&binding).filter(|n| api.contains_key(*n));
-        let cfg_key = configured
-            .map(|n| (family, n.to_owned()))
-            .filter(|k| config.contains_key(k));
+        // A name with no filter behind it is skipped below (one lookup per filter).
+        let api_name = bound.get(&binding);
+        let cfg_key = configured.map(|n| (family, n.to_owned()));
         let order = match dir {
             Direction::Input => [Some(true), Some(false)],
             Direction::Output => [Some(false), Some(true)],
@@ -476,9 +469,9 @@ pub fn walk_with(
     judge: &mut dyn PolicerJudge,
     detail: Detail,
 ) -> Result<Walked, WalkError> {
-    if ifs.ifl(&p.interface).is_none() {
+    let Some((_, ingress)) = ifs.ifl(&p.interface) else {
         return Err(WalkError::UnknownInterface(p.interface.clone()));
-    }
+    };
     let mut w = Walk {
         p,
         load,
@@ -489,7 +482,7 @@ pub fn walk_with(
         logged: Vec::new(),
         disposition: Disposition::Forwarded,
     };
-    let cfg_in = configured_filter(ifs, &p.interface, p.family, Direction::Input);
+    let cfg_in = configured_filter(ingress, p.family, Direction::Input);
     let unit = BindPoint::Interface(p.interface.clone());
     let Some(mut instance) = w.chain(
         st,
@@ -563,7 +556,9 @@ pub fn walk_with(
     w.route = route;
     let egress = egress.map(str::to_owned);
     if let Some(out) = &egress {
-        let cfg_out = configured_filter(ifs, out, p.family, Direction::Output);
+        let cfg_out = ifs
+            .ifl(out)
+            .and_then(|(_, ifl)| configured_filter(ifl, p.family, Direction::Output));
         let unit = BindPoint::Interface(out.clone());
         if w.chain(st, unit, At::Unit(out), Direction::Output, cfg_out, judge)
             .is_none()
