@@ -233,6 +233,18 @@ fn walk(c: &mut Criterion) {
             .all(|w| matches!(w, Ok(w) if w.egress.as_deref() == Some("ge-0/0/1.0"))),
         "every packet leaves by ge-0/0/1.0"
     );
+    // Half of the packets hit one of the 10,000 terms, half the catch-all after them.
+    let (hit, rest) = fw.read(|p| {
+        let big = &p.fw.api["big"];
+        let hit: u64 = big
+            .counters
+            .iter()
+            .filter(|(n, _)| n.as_str() != "rest")
+            .map(|(_, c)| c.packets)
+            .sum();
+        (hit, big.counters.get("rest").map_or(0, |c| c.packets))
+    });
+    assert!(hit >= 512 && rest >= 512, "terms {hit}, catch-all {rest}");
     let mut g = c.benchmark_group("packet_path");
     g.throughput(Throughput::Elements(pkts.len() as u64));
     g.bench_function(
