@@ -369,6 +369,27 @@ impl Table {
         if let Prefix::Mpls(_) = p {
             return self.get(p).map(|d| (*p, d));
         }
+        // Keys sort by address, then length: the greatest destination at or below `p`'s
+        // own key, when it contains `p`, is the longest destination containing `p` (a
+        // longer one would sort between the two). One descent of the tree instead of
+        // one per prefix length in use; otherwise the walk over the lengths decides.
+        let own = p.with_len(p.len());
+        let below = match (&self.map, own) {
+            (Map::V4(m), Prefix::V4(a, l)) => m
+                .range(..=key4(a, l))
+                .next_back()
+                .map(|(k, d)| (unkey4(*k), d)),
+            (Map::V6(m), Prefix::V6(a, l)) => m
+                .range(..=key6(a, l))
+                .next_back()
+                .map(|(k, d)| (unkey6(*k), d)),
+            _ => None,
+        };
+        if let Some((q, d)) = below {
+            if q.len() <= own.len() && own.with_len(q.len()) == q && accept(d) {
+                return Some((q, d));
+            }
+        }
         for len in (0..=p.len()).rev() {
             if self.per_len[len as usize] == 0 {
                 continue;
@@ -499,6 +520,73 @@ mod tests {
         assert!(matches!(t.get(&p), Some(Dest::One(_))));
         assert!(t.remove(&p, k(2, 0)).is_some());
         assert_eq!((t.destinations(), t.routes()), (0, 0));
+    }
+
+    /// The longest-match lookup answers as trying every length from the longest down,
+    /// for nested IPv4 and IPv6 destinations, some of them refused by `accept`.
+    mod lpm_props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn slow<'a>(t: &'a Table, p: &Prefix, refuse: &[Prefix]) -> Option<(Prefix, &'a Dest)> {
+            (0..=p.len())
+                .rev()
+                .map(|l| p.with_len(l))
+                .find_map(|q| t.get(&q).filter(|_| !refuse.contains(&q)).map(|d| (q, d)))
+        }
+
+        fn check(t: &Table, p: &Prefix, refuse: &[Prefix]) -> Result<(), TestCaseError> {
+            let fast = t.lpm(p, |d| {
+                let q = refuse
+                    .iter()
+                    .find(|q| t.get(q).is_some_and(|x| std::ptr::eq(x, d)));
+                q.is_none()
+            });
+            prop_assert_eq!(
+                fast.map(|x| x.0),
+                slow(t, p, refuse).map(|x| x.0),
+                "{:?}",
+                p
+            );
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn lpm_equals_the_walk_over_every_length(
+                v4 in prop::collection::vec((0u32..16, 0u8..=32), 0..40),
+                v6 in prop::collection::vec((0u128..16, 0u8..=128), 0..40),
+                refuse in prop::collection::vec(0usize..40, 0..5),
+                hosts in prop::collection::vec((0u32..16, 0u8..=32), 1..30),
+            ) {
+                let k = PathKey::Client { owner: 1, cookie: 0 };
+                let mut t4 = Table::new("inet.0", Family::Inet, None);
+                let mut t6 = Table::new("inet6.0", Family::Inet6, None);
+                // Addresses from a few bits spread over the word, so prefixes nest.
+                let a4 = |x: u32| (x & 3) << 30 | (x & 12) << 6;
+                let a6 = |x: u128| (x & 3) << 126 | (x & 12) << 10;
+                let mut p4 = Vec::new();
+                for (a, l) in &v4 {
+                    let p = Prefix::V4(a4(*a), 32).with_len(*l);
+                    t4.put(&p, k, path(1, 0));
+                    p4.push(p);
+                }
+                let mut p6 = Vec::new();
+                for (a, l) in &v6 {
+                    let p = Prefix::V6(a6(*a), 128).with_len(*l);
+                    t6.put(&p, k, path(1, 0));
+                    p6.push(p);
+                }
+                let r4: Vec<Prefix> = refuse.iter().filter_map(|i| p4.get(*i).copied()).collect();
+                let r6: Vec<Prefix> = refuse.iter().filter_map(|i| p6.get(*i).copied()).collect();
+                for (h, l) in &hosts {
+                    check(&t4, &Prefix::V4(a4(*h) | 0x10, 32).with_len(*l), &r4)?;
+                    check(&t4, &Prefix::V4(a4(*h) | 0x10, 32), &r4)?;
+                    check(&t6, &Prefix::V6(a6(u128::from(*h)) | 0x10, 128), &r6)?;
+                    check(&t6, &Prefix::V6(a6(u128::from(*h)), 128).with_len(*l * 4), &r6)?;
+                }
+            }
+        }
     }
 
     #[test]

@@ -460,6 +460,9 @@ impl Classifier {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::super::model::{Actions, Terminating};
     use super::*;

@@ -11,14 +11,19 @@
 //! sample of a simulated flow (counting the sample's share of a tick's packets): the
 //! caller says how much traffic the walk stands for and how policers judge it.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use jet_rib::{NextHop, Prefix, Rib};
 
 use super::classify::{Packet, Verdict};
 use super::model::{BindPoint, Count, Direction, FwFamily, PolicerKind, Terminating};
-use super::state::{Filter, FirewallState, Origin};
-use crate::vocab::interfaces::{FamilyKind, InterfacesSnapshot};
+use super::state::{Filter, FirewallState};
+pub use super::trace::{
+    Detail, Disposition, FilterRun, RouteUsed, TermRun, Trace, WalkError, Walked,
+};
+use crate::vocab::interfaces::{FamilyKind, Ifl, InterfacesSnapshot};
 
 /// How much traffic one walk stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,140 +72,7 @@ impl PolicerJudge for SinglePacket {
     }
 }
 
-/// A term that matched, with what it did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermRun {
-    /// Term name.
-    pub term: String,
-    /// Actions taken, Junos words ("count web", "policer p out-of-spec", "accept").
-    pub actions: Vec<String>,
-}
-
-/// One filter the packet went through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterRun {
-    /// Filter name.
-    pub filter: String,
-    /// Who programmed it.
-    pub origin: Origin,
-    /// Where it ran ("ge-0/0/0.0 input", "forwarding-table inet.0 input").
-    pub at: String,
-    /// Terms that matched.
-    pub terms: Vec<TermRun>,
-    /// What the filter decided: a terminating action word, "accept (implicit)" or
-    /// "discard (end of filter)".
-    pub result: String,
-}
-
-/// The route a packet took.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteUsed {
-    /// Table.
-    pub table: String,
-    /// Matching destination.
-    pub prefix: String,
-    /// Source of the active route.
-    pub protocol: String,
-    /// Next hop type word (Router, Interface, Local, Discard, Reject).
-    pub next_hop_type: String,
-    /// Gateway address chosen, if any.
-    pub gateway: Option<String>,
-    /// Gateways to choose from (more than one: ECMP).
-    pub ecmp: usize,
-}
-
-/// Where the packet ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Disposition {
-    /// Sent out of the egress unit.
-    Forwarded,
-    /// Delivered to the device itself.
-    Local,
-    /// Dropped by a filter (name, term or "end of filter").
-    Filtered {
-        /// Filter.
-        filter: String,
-        /// Term, or `None` for the implicit discard.
-        term: Option<String>,
-    },
-    /// Dropped by a policer.
-    Policed {
-        /// Filter.
-        filter: String,
-        /// Policer counter name.
-        policer: String,
-    },
-    /// No route to the destination.
-    NoRoute,
-    /// Dropped by the route (discard / reject next hop).
-    RouteDiscard,
-    /// Delivered elsewhere by a terminating action (send-to-host, next-hop index, ...).
-    Diverted(String),
-}
-
-impl Disposition {
-    /// As printed: "forwarded", "discarded by filter F term T", ...
-    pub fn describe(&self) -> String {
-        match self {
-            Disposition::Forwarded => "forwarded".into(),
-            Disposition::Local => "delivered to the device (local)".into(),
-            Disposition::Filtered {
-                filter,
-                term: Some(t),
-            } => {
-                format!("discarded by filter {filter} term {t}")
-            }
-            Disposition::Filtered { filter, term: None } => {
-                format!("discarded by filter {filter} (end of filter)")
-            }
-            Disposition::Policed { filter, policer } => {
-                format!("discarded by policer {policer} of filter {filter}")
-            }
-            Disposition::NoRoute => "discarded: no route".into(),
-            Disposition::RouteDiscard => "discarded by the route's next hop".into(),
-            Disposition::Diverted(s) => s.clone(),
-        }
-    }
-
-    /// True when the packet left through the egress unit or reached the device.
-    pub fn delivered(&self) -> bool {
-        matches!(self, Disposition::Forwarded | Disposition::Local)
-    }
-}
-
-/// The whole walk of a packet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Trace {
-    /// Ingress unit.
-    pub ingress: String,
-    /// Filters in the order they ran.
-    pub filters: Vec<FilterRun>,
-    /// Route used, if the packet got that far.
-    pub route: Option<RouteUsed>,
-    /// Egress unit, if known.
-    pub egress: Option<String>,
-    /// Outcome.
-    pub disposition: Disposition,
-    /// Share of the load that was delivered (1 for a packet that got through; a policer
-    /// that drops part of a flow lowers it).
-    pub delivered_share: f64,
-}
-
-/// Why a packet cannot be walked at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WalkError {
-    /// The ingress unit does not exist.
-    #[error("interface '{0}' does not exist")]
-    UnknownInterface(String),
-}
-
-fn configured_filter<'a>(
-    ifs: &'a InterfacesSnapshot,
-    unit: &str,
-    family: FwFamily,
-    dir: Direction,
-) -> Option<&'a str> {
-    let (_, ifl) = ifs.ifl(unit)?;
+fn configured_filter(ifl: &Ifl, family: FwFamily, dir: Direction) -> Option<&str> {
     let kind = match family {
         FwFamily::Inet => FamilyKind::Inet,
         FwFamily::Inet6 => FamilyKind::Inet6,
@@ -213,46 +85,101 @@ fn configured_filter<'a>(
     }
 }
 
+/// What one filter did to the packet.
 struct Step {
-    run: FilterRun,
+    /// The filter's trace entry, with [`Detail::Trace`].
+    run: Option<FilterRun>,
+    /// What the filter decided (the trace's `result`).
+    result: &'static str,
+    /// A `log` or `syslog` term matched.
+    logs: bool,
     /// Share of the load that goes on after the filter.
     pass: f64,
     stop: Option<Disposition>,
     redirect: Option<String>,
 }
 
+/// The action words of a matched term, as the trace prints them.
+fn action_words(term: &super::model::Term, policer: Option<(&str, &'static str)>) -> Vec<String> {
+    let mut actions = Vec::new();
+    if let Some(c) = &term.actions.count {
+        actions.push(format!("count {c}"));
+    }
+    if let Some((pname, word)) = policer {
+        actions.push(format!("policer {pname} {word}"));
+    }
+    if term.actions.log {
+        actions.push("log".into());
+    }
+    if term.actions.syslog {
+        actions.push("syslog".into());
+    }
+    if term.actions.sample {
+        actions.push("sample".into());
+    }
+    if let Some(d) = term.actions.dscp {
+        actions.push(format!("dscp {d}"));
+    }
+    if term.actions.next_term {
+        actions.push("next term".into());
+    }
+    if let Some(t) = &term.actions.terminating {
+        actions.push(t.keyword().to_owned());
+    }
+    actions
+}
+
 fn run_filter(
     f: &mut Filter,
-    at: String,
+    at: impl FnOnce() -> String,
     p: &Packet,
     load: Load,
     judge: &mut dyn PolicerJudge,
     policers: &std::collections::BTreeMap<String, super::state::PolicerEntry>,
+    detail: Detail,
 ) -> Step {
-    let mut hits = Vec::new();
-    let verdict = f.classifier.classify(p, |t| hits.push(t));
-    let mut terms = Vec::with_capacity(hits.len());
+    let Filter {
+        name,
+        origin,
+        terms,
+        classifier,
+        counters,
+        policer_counters,
+        term_policer,
+        term_counter,
+        ..
+    } = f;
+    let tracing = detail == Detail::Trace;
+    let mut runs = Vec::new();
     let mut pass = 1.0;
-    let mut policed = None;
-    for &t in &hits {
-        let term = &f.terms[t];
-        let mut actions = Vec::new();
-        if let Some(c) = &term.actions.count {
-            if let Some(cnt) = f.counters.get_mut(c) {
-                add(cnt, load, pass);
-            }
-            actions.push(format!("count {c}"));
+    let mut policed: Option<String> = None;
+    let mut logs = false;
+    // Terms are acted on as the classifier finds them, in filter order; after a policer
+    // drops everything, later matches (before the terminating one) are ignored.
+    let verdict = classifier.classify(p, |t| {
+        if policed.is_some() {
+            return;
         }
-        if let (Some(pname), Some(Some(inst))) = (&term.actions.policer, f.term_policer.get(t)) {
+        let term = &terms[t];
+        if let Some(cnt) = term_counter
+            .get(t)
+            .copied()
+            .flatten()
+            .and_then(|slot| counters.at_mut(slot))
+        {
+            add(cnt, load, pass);
+        }
+        let mut policer_word = None;
+        if let (Some(pname), Some(Some(inst))) = (&term.actions.policer, term_policer.get(t)) {
             if let Some(entry) = policers.get(pname) {
                 let offered = Load {
                     packets: load.packets * pass,
                     bytes: load.bytes * pass,
                 };
                 let out = judge
-                    .out_of_spec(&f.name, inst, &entry.policer.kind, offered)
+                    .out_of_spec(name, inst, &entry.policer.kind, offered)
                     .clamp(0.0, 1.0);
-                if let Some(cnt) = f.policer_counters.get_mut(inst) {
+                if let Some(cnt) = policer_counters.get_mut(inst) {
                     add(cnt, load, pass * out);
                 }
                 let word = if out >= 1.0 {
@@ -262,7 +189,7 @@ fn run_filter(
                 } else {
                     "in-spec"
                 };
-                actions.push(format!("policer {pname} {word}"));
+                policer_word = Some((pname.as_str(), word));
                 if entry.policer.kind.discards() && out > 0.0 {
                     pass *= 1.0 - out;
                     if pass <= 0.0 {
@@ -271,96 +198,84 @@ fn run_filter(
                 }
             }
         }
-        if term.actions.log {
-            actions.push("log".into());
+        logs |= term.actions.log || term.actions.syslog;
+        if tracing {
+            runs.push(TermRun {
+                term: term.name.clone(),
+                actions: action_words(term, policer_word),
+            });
         }
-        if term.actions.syslog {
-            actions.push("syslog".into());
-        }
-        if term.actions.sample {
-            actions.push("sample".into());
-        }
-        if let Some(d) = term.actions.dscp {
-            actions.push(format!("dscp {d}"));
-        }
-        if term.actions.next_term {
-            actions.push("next term".into());
-        }
-        if let Some(t) = &term.actions.terminating {
-            actions.push(t.keyword().to_owned());
-        }
-        terms.push(TermRun {
-            term: term.name.clone(),
-            actions,
-        });
-        if policed.is_some() {
-            break;
-        }
-    }
+    });
     let mut step = Step {
-        run: FilterRun {
-            filter: f.name.clone(),
-            origin: f.origin.clone(),
-            at,
-            terms,
-            result: String::new(),
-        },
+        run: None,
+        result: "",
+        logs,
         pass,
         stop: None,
         redirect: None,
     };
     if let Some(inst) = policed {
-        step.run.result = "discard (policer)".into();
+        step.result = "discard (policer)";
         step.stop = Some(Disposition::Policed {
-            filter: f.name.clone(),
+            filter: name.clone(),
             policer: inst,
         });
         step.pass = 0.0;
-        return step;
-    }
-    match verdict {
-        Verdict::EndOfFilter => {
-            step.run.result = "discard (end of filter)".into();
-            step.stop = Some(Disposition::Filtered {
-                filter: f.name.clone(),
-                term: None,
-            });
-            step.pass = 0.0;
-        }
-        Verdict::Term(t) => {
-            let term = &f.terms[t];
-            match &term.actions.terminating {
-                None => step.run.result = "accept (implicit)".into(),
-                Some(a) => {
-                    step.run.result = a.keyword().to_owned();
-                    match a {
-                        Terminating::Accept => {}
-                        Terminating::Discard | Terminating::Reject(_) => {
-                            step.stop = Some(Disposition::Filtered {
-                                filter: f.name.clone(),
-                                term: Some(term.name.clone()),
-                            });
-                            step.pass = 0.0;
-                        }
-                        Terminating::RoutingInstance(i) => step.redirect = Some(i.clone()),
-                        Terminating::TopologyRedirect { instance, .. } => {
-                            step.redirect = Some(instance.clone())
-                        }
-                        Terminating::SendToClient(c) => {
-                            step.stop = Some(Disposition::Diverted(format!("sent to client {c}")))
-                        }
-                        Terminating::SendToHost => {
-                            step.stop = Some(Disposition::Diverted("sent to host".into()))
-                        }
-                        Terminating::NextHop(i) => {
-                            step.stop = Some(Disposition::Diverted(format!(
-                                "forwarded via next hop index {i}"
-                            )))
+    } else {
+        match verdict {
+            Verdict::EndOfFilter => {
+                step.result = "discard (end of filter)";
+                step.stop = Some(Disposition::Filtered {
+                    filter: name.clone(),
+                    term: None,
+                });
+                step.pass = 0.0;
+            }
+            Verdict::Term(t) => {
+                let term = &terms[t];
+                match &term.actions.terminating {
+                    None => step.result = "accept (implicit)",
+                    Some(a) => {
+                        step.result = a.keyword();
+                        match a {
+                            Terminating::Accept => {}
+                            Terminating::Discard | Terminating::Reject(_) => {
+                                step.stop = Some(Disposition::Filtered {
+                                    filter: name.clone(),
+                                    term: Some(term.name.clone()),
+                                });
+                                step.pass = 0.0;
+                            }
+                            Terminating::RoutingInstance(i) => step.redirect = Some(i.clone()),
+                            Terminating::TopologyRedirect { instance, .. } => {
+                                step.redirect = Some(instance.clone())
+                            }
+                            Terminating::SendToClient(c) => {
+                                step.stop =
+                                    Some(Disposition::Diverted(format!("sent to client {c}")))
+                            }
+                            Terminating::SendToHost => {
+                                step.stop = Some(Disposition::Diverted("sent to host".into()))
+                            }
+                            Terminating::NextHop(i) => {
+                                step.stop = Some(Disposition::Diverted(format!(
+                                    "forwarded via next hop index {i}"
+                                )))
+                            }
                         }
                     }
                 }
             }
         }
+    }
+    if tracing {
+        step.run = Some(FilterRun {
+            filter: name.clone(),
+            origin: origin.clone(),
+            at: at(),
+            terms: runs,
+            result: step.result.to_owned(),
+        });
     }
     step
 }
@@ -372,55 +287,140 @@ fn add(c: &mut Count, load: Load, share: f64) {
     c.add(n.packets, n.bytes);
 }
 
-/// Runs the filters bound at `point`/`dir` (client and configured, in binding order).
-#[allow(clippy::too_many_arguments)]
-fn run_chain(
-    st: &mut FirewallState,
-    point: BindPoint,
-    label: &str,
-    dir: Direction,
-    configured: Option<&str>,
-    p: &Packet,
-    load: &mut Load,
-    share: &mut f64,
-    trace: &mut Trace,
-    judge: &mut dyn PolicerJudge,
-) -> Option<String> {
-    let names: Vec<(bool, String)> = st
-        .chain(&point, dir, p.family, configured)
-        .into_iter()
-        .map(|f| (f.owner().is_some(), f.name.clone()))
-        .collect();
-    let mut redirect = None;
-    for (api, name) in names {
-        let policers = &st.policers;
-        let f = if api {
-            st.api.get_mut(&name)
-        } else {
-            st.config.get_mut(&(p.family, name))
+/// The state of one walk in progress.
+struct Walk<'p> {
+    p: &'p Packet,
+    load: Load,
+    share: f64,
+    detail: Detail,
+    /// Filter runs and route, with [`Detail::Trace`].
+    filters: Vec<FilterRun>,
+    route: Option<RouteUsed>,
+    logged: Vec<(String, &'static str)>,
+    /// Where the packet ended, so far.
+    disposition: Disposition,
+}
+
+impl Walk<'_> {
+    /// Runs the filters bound at `point`/`dir` (client and configured, in binding order,
+    /// as [`FirewallState::chain`] lists them). `None` when a filter stopped the packet
+    /// (`disposition` says why), else the routing instance a filter redirected to ("" for
+    /// none).
+    fn chain(
+        &mut self,
+        st: &mut FirewallState,
+        point: BindPoint,
+        label: At<'_>,
+        dir: Direction,
+        configured: Option<&str>,
+        judge: &mut dyn PolicerJudge,
+    ) -> Option<String> {
+        let family = self.p.family;
+        let binding = super::model::Binding {
+            point,
+            direction: dir,
+            family,
         };
-        let Some(f) = f else { continue };
-        let step = run_filter(
-            f,
-            format!("{label} {}", dir.as_str()),
-            p,
-            *load,
-            judge,
+        // The filters are found by name before any runs (running one changes only its
+        // counters, never the bindings).
+        let FirewallState {
+            api,
+            config,
             policers,
-        );
-        trace.filters.push(step.run);
-        *share *= step.pass;
-        load.packets *= step.pass;
-        load.bytes *= step.pass;
-        if let Some(stop) = step.stop {
-            trace.disposition = stop;
-            return None;
+            bound,
+            ..
+        } = st;
+        // A name with no filter behind it is skipped below (one lookup per filter).
+        let api_name = bound.get(&binding);
+        let cfg_key = configured.map(|n| (family, n.to_owned()));
+        let order = match dir {
+            Direction::Input => [Some(true), Some(false)],
+            Direction::Output => [Some(false), Some(true)],
+        };
+        let mut redirect = None;
+        for is_api in order.into_iter().flatten() {
+            let f = if is_api {
+                api_name.and_then(|n| api.get_mut(n))
+            } else {
+                cfg_key.as_ref().and_then(|k| config.get_mut(k))
+            };
+            let Some(f) = f else { continue };
+            let step = run_filter(
+                f,
+                || format!("{label} {}", dir.as_str()),
+                self.p,
+                self.load,
+                judge,
+                policers,
+                self.detail,
+            );
+            if let Some(run) = step.run {
+                self.filters.push(run);
+            }
+            if step.logs {
+                self.logged.push((f.name.clone(), step.result));
+            }
+            self.share *= step.pass;
+            self.load.packets *= step.pass;
+            self.load.bytes *= step.pass;
+            if let Some(stop) = step.stop {
+                self.disposition = stop;
+                return None;
+            }
+            if step.redirect.is_some() {
+                redirect = step.redirect;
+            }
         }
-        if step.redirect.is_some() {
-            redirect = step.redirect;
+        Some(redirect.unwrap_or_default())
+    }
+
+    /// A filter stopped the packet (after the route gave `egress`, for an output filter).
+    fn stopped(self, egress: Option<String>) -> Walked {
+        let disposition = self.disposition.clone();
+        self.finish(disposition, egress, 0.0)
+    }
+
+    fn finish(
+        self,
+        disposition: Disposition,
+        egress: Option<String>,
+        delivered_share: f64,
+    ) -> Walked {
+        let trace = (self.detail == Detail::Trace).then(|| {
+            Box::new(Trace {
+                ingress: self.p.interface.clone(),
+                filters: self.filters,
+                route: self.route,
+                egress: egress.clone(),
+                disposition: disposition.clone(),
+                delivered_share,
+            })
+        });
+        Walked {
+            disposition,
+            egress,
+            delivered_share,
+            trace,
+            logged: self.logged,
         }
     }
-    Some(redirect.unwrap_or_default())
+}
+
+/// Where a filter runs, as the trace names it ("ge-0/0/0.0", "forwarding-table inet.0"):
+/// formatted only when a trace is built.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Unit(&'a str),
+    Table(&'a str),
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Unit(u) => f.write_str(u),
+            At::Table(t) => write!(f, "forwarding-table {t}"),
+        }
+    }
 }
 
 fn ecmp_pick(p: &Packet, n: usize) -> usize {
@@ -432,7 +432,20 @@ fn ecmp_pick(p: &Packet, n: usize) -> usize {
     (h.finish() % n as u64) as usize
 }
 
-/// Walks `p` through the device carrying `load`, updating filter and policer counters.
+/// The table a packet of `family` is looked up in after filters sent it to `instance`.
+fn table_of(instance: &str, family: FwFamily) -> Cow<'static, str> {
+    match (instance, family) {
+        (_, FwFamily::Mpls) => Cow::Borrowed("mpls.0"),
+        ("" | "master" | "default", FwFamily::Inet) => Cow::Borrowed("inet.0"),
+        ("" | "master" | "default", FwFamily::Inet6) => Cow::Borrowed("inet6.0"),
+        (i, _) if i.contains('.') => Cow::Owned(i.to_owned()),
+        (i, FwFamily::Inet) => Cow::Owned(format!("{i}.inet.0")),
+        (i, FwFamily::Inet6) => Cow::Owned(format!("{i}.inet6.0")),
+    }
+}
+
+/// Walks `p` through the device carrying `load`, updating filter and policer counters,
+/// and returns its trace (`test forwarding packet`, PacketTest).
 pub fn walk(
     st: &mut FirewallState,
     ifs: &InterfacesSnapshot,
@@ -441,75 +454,57 @@ pub fn walk(
     load: Load,
     judge: &mut dyn PolicerJudge,
 ) -> Result<Trace, WalkError> {
-    if ifs.ifl(&p.interface).is_none() {
+    let w = walk_with(st, ifs, rib, p, load, judge, Detail::Trace)?;
+    Ok(w.into_trace(p.interface.clone()))
+}
+
+/// Walks `p` through the device carrying `load`, updating filter and policer counters
+/// exactly as [`walk`] does; builds the trace only with [`Detail::Trace`].
+pub fn walk_with(
+    st: &mut FirewallState,
+    ifs: &InterfacesSnapshot,
+    rib: &Rib,
+    p: &Packet,
+    load: Load,
+    judge: &mut dyn PolicerJudge,
+    detail: Detail,
+) -> Result<Walked, WalkError> {
+    let Some((_, ingress)) = ifs.ifl(&p.interface) else {
         return Err(WalkError::UnknownInterface(p.interface.clone()));
-    }
-    let mut trace = Trace {
-        ingress: p.interface.clone(),
+    };
+    let mut w = Walk {
+        p,
+        load,
+        share: 1.0,
+        detail,
         filters: Vec::new(),
         route: None,
-        egress: None,
+        logged: Vec::new(),
         disposition: Disposition::Forwarded,
-        delivered_share: 1.0,
     };
-    let mut load = load;
-    let mut share = 1.0;
-    let cfg_in =
-        configured_filter(ifs, &p.interface, p.family, Direction::Input).map(str::to_owned);
+    let cfg_in = configured_filter(ingress, p.family, Direction::Input);
     let unit = BindPoint::Interface(p.interface.clone());
-    let Some(mut instance) = run_chain(
+    let Some(mut instance) = w.chain(
         st,
         unit,
-        &p.interface,
+        At::Unit(&p.interface),
         Direction::Input,
-        cfg_in.as_deref(),
-        p,
-        &mut load,
-        &mut share,
-        &mut trace,
+        cfg_in,
         judge,
     ) else {
-        trace.delivered_share = 0.0;
-        return Ok(trace);
+        return Ok(w.stopped(None));
     };
-    let table = match (instance.as_str(), p.family) {
-        (_, FwFamily::Mpls) => "mpls.0".to_owned(),
-        ("" | "master" | "default", FwFamily::Inet) => "inet.0".to_owned(),
-        ("" | "master" | "default", FwFamily::Inet6) => "inet6.0".to_owned(),
-        (i, _) if i.contains('.') => i.to_owned(),
-        (i, FwFamily::Inet) => format!("{i}.inet.0"),
-        (i, FwFamily::Inet6) => format!("{i}.inet6.0"),
-    };
-    let ft = BindPoint::ForwardingTable(table.clone());
-    match run_chain(
-        st,
-        ft,
-        &format!("forwarding-table {table}"),
-        Direction::Input,
-        None,
-        p,
-        &mut load,
-        &mut share,
-        &mut trace,
-        judge,
-    ) {
-        None => {
-            trace.delivered_share = 0.0;
-            return Ok(trace);
-        }
+    let table = table_of(&instance, p.family);
+    let ft = BindPoint::ForwardingTable(table.clone().into_owned());
+    match w.chain(st, ft, At::Table(&table), Direction::Input, None, judge) {
+        None => return Ok(w.stopped(None)),
         Some(i) if !i.is_empty() => instance = i,
         Some(_) => {}
     }
     let _ = instance;
-    let Some(tid) = rib.table_id(&table) else {
-        trace.disposition = Disposition::NoRoute;
-        trace.delivered_share = 0.0;
-        return Ok(trace);
-    };
-    let Some(t) = rib.table(tid) else {
-        trace.disposition = Disposition::NoRoute;
-        trace.delivered_share = 0.0;
-        return Ok(trace);
+    let no_route = |w: Walk<'_>| w.finish(Disposition::NoRoute, None, 0.0);
+    let Some(t) = rib.table_id(&table).and_then(|tid| rib.table(tid)) else {
+        return Ok(no_route(w));
     };
     let key = match p.family {
         FwFamily::Mpls => Prefix::mpls(p.get(super::model::Field::Label1), 52).ok(),
@@ -517,73 +512,61 @@ pub fn walk(
     };
     let found = key.and_then(|k| t.lpm(&k, |d| d.active(&rib.nhs).is_some()));
     let Some((prefix, dest)) = found else {
-        trace.disposition = Disposition::NoRoute;
-        trace.delivered_share = 0.0;
-        return Ok(trace);
+        return Ok(no_route(w));
     };
     let Some(path) = dest.active(&rib.nhs).and_then(|i| dest.paths().get(i)) else {
-        trace.disposition = Disposition::NoRoute;
-        trace.delivered_share = 0.0;
-        return Ok(trace);
+        return Ok(no_route(w));
     };
     let nh = rib.nhs.get(path.nh);
-    let mut route = RouteUsed {
-        table: table.clone(),
+    let mut route = (detail == Detail::Trace).then(|| RouteUsed {
+        table: table.clone().into_owned(),
         prefix: prefix.to_string(),
         protocol: path.proto.name().to_owned(),
         next_hop_type: nh.nh.type_word().to_owned(),
         gateway: None,
         ecmp: 0,
-    };
+    });
     let egress = match &nh.nh {
         NextHop::Blackhole | NextHop::Discard | NextHop::Reject => {
-            trace.route = Some(route);
-            trace.disposition = Disposition::RouteDiscard;
-            trace.delivered_share = 0.0;
-            return Ok(trace);
+            w.route = route;
+            return Ok(w.finish(Disposition::RouteDiscard, None, 0.0));
         }
         NextHop::Receive(_) => {
-            trace.route = Some(route);
-            trace.disposition = Disposition::Local;
-            trace.delivered_share = share;
-            return Ok(trace);
+            w.route = route;
+            let share = w.share;
+            return Ok(w.finish(Disposition::Local, None, share));
         }
-        NextHop::Interface(i) => Some(rib.ifnames.name(*i).to_owned()),
+        NextHop::Interface(i) => Some(rib.ifnames.name(*i)),
         NextHop::Gateways(gws) => {
-            let sel: Vec<usize> = nh.selected().collect();
-            route.ecmp = sel.len();
-            let pick = sel.get(ecmp_pick(p, sel.len())).copied();
+            let n = nh.selected().count();
+            if let Some(r) = &mut route {
+                r.ecmp = n;
+            }
+            let pick = nh.selected().nth(ecmp_pick(p, n));
             pick.and_then(|i| {
                 let gw = gws.get(i)?;
-                route.gateway = gw.addr.map(|a| a.to_string());
+                if let Some(r) = &mut route {
+                    r.gateway = gw.addr.map(|a| a.to_string());
+                }
                 let via = gw.ifname.or(nh.state.get(i).and_then(|s| s.via))?;
-                Some(rib.ifnames.name(via).to_owned())
+                Some(rib.ifnames.name(via))
             })
         }
     };
-    trace.route = Some(route);
-    trace.egress = egress.clone();
-    if let Some(out) = egress {
-        let cfg_out = configured_filter(ifs, &out, p.family, Direction::Output).map(str::to_owned);
+    w.route = route;
+    let egress = egress.map(str::to_owned);
+    if let Some(out) = &egress {
+        let cfg_out = ifs
+            .ifl(out)
+            .and_then(|(_, ifl)| configured_filter(ifl, p.family, Direction::Output));
         let unit = BindPoint::Interface(out.clone());
-        if run_chain(
-            st,
-            unit,
-            &out,
-            Direction::Output,
-            cfg_out.as_deref(),
-            p,
-            &mut load,
-            &mut share,
-            &mut trace,
-            judge,
-        )
-        .is_none()
+        if w.chain(st, unit, At::Unit(out), Direction::Output, cfg_out, judge)
+            .is_none()
         {
-            trace.delivered_share = 0.0;
-            return Ok(trace);
+            return Ok(w.stopped(egress));
         }
     }
-    trace.delivered_share = share;
-    Ok(trace)
+    let share = w.share;
+    let disposition = w.disposition.clone();
+    Ok(w.finish(disposition, egress, share))
 }

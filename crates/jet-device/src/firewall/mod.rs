@@ -12,14 +12,19 @@
 
 pub mod classify;
 mod config;
+pub mod counters;
 pub mod error;
 pub mod flows;
 pub mod forward;
 pub mod model;
+mod packets;
 pub mod state;
 mod task;
+pub mod trace;
 mod validate;
 
+#[cfg(test)]
+mod packets_tests;
 #[cfg(test)]
 mod state_tests;
 
@@ -32,9 +37,10 @@ use tokio_util::task::AbortOnDropHandle;
 
 pub use crate::vocab::firewall_events::{FilterEvent, FilterOp};
 pub use classify::{Classifier, Packet, Verdict};
+pub use counters::Counters;
 pub use error::FirewallError;
 pub use flows::{FlowSpec, UnitTraffic};
-pub use forward::{Disposition, FilterRun, RouteUsed, TermRun, Trace};
+pub use forward::{Detail, Disposition, FilterRun, RouteUsed, TermRun, Trace, Walked};
 pub use model::*;
 pub use state::{FirewallState, Limits, Origin};
 pub use task::{FwOp, FwReply, LogEntry, Plane, MAX_LOG, TICK};
@@ -48,6 +54,11 @@ use crate::vocab::interfaces::InterfacesSnapshot;
 
 /// Requests waiting for the firewall task.
 pub const FIREWALL_QUEUE: usize = 64;
+
+/// Most packets [`FirewallHandle::forward_many`] walks in one visit to the firewall task:
+/// the task holds the plane's write lock for the visit, so `show` commands wait at most
+/// this many walks (about a millisecond).
+pub const FORWARD_CHUNK: usize = 1024;
 
 /// How long a counter get may wait before it answers TIMEOUT (the contract's 10 s).
 pub const COUNTER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -165,10 +176,53 @@ impl FirewallHandle {
         Duration::from_millis(self.shared.stats_delay_ms.load(Ordering::Relaxed))
     }
 
-    /// Walks one packet through the device (`test forwarding packet`), counting it.
+    /// Walks one packet through the device (`test forwarding packet`, PacketTest),
+    /// counting it; returns its trace.
     pub async fn forward(&self, packet: Packet) -> Result<Trace, FirewallError> {
-        self.ask(|reply| task::FwRequest::Forward { packet, reply })
+        let ingress = packet.interface.clone();
+        let mut out = self.forward_many(vec![packet], Detail::Trace).await?;
+        let walked = out.pop().ok_or(FirewallError::ShuttingDown)??;
+        Ok(walked.into_trace(ingress))
+    }
+
+    /// Walks `packets` through the device in order, counting each exactly as
+    /// [`FirewallHandle::forward`] would one by one, in one visit to the firewall task per
+    /// [`FORWARD_CHUNK`] packets (other requests may run between chunks). Each packet's
+    /// outcome carries its trace only with [`Detail::Trace`].
+    pub async fn forward_many(
+        &self,
+        packets: Vec<Packet>,
+        detail: Detail,
+    ) -> Result<Vec<Result<Walked, FirewallError>>, FirewallError> {
+        if packets.len() <= FORWARD_CHUNK {
+            return self.forward_chunk(packets, detail).await;
+        }
+        let mut out = Vec::with_capacity(packets.len());
+        let mut rest = packets.into_iter();
+        loop {
+            let chunk: Vec<Packet> = rest.by_ref().take(FORWARD_CHUNK).collect();
+            if chunk.is_empty() {
+                return Ok(out);
+            }
+            out.extend(self.forward_chunk(chunk, detail).await?);
+        }
+    }
+
+    async fn forward_chunk(
+        &self,
+        packets: Vec<Packet>,
+        detail: Detail,
+    ) -> Result<Vec<Result<Walked, FirewallError>>, FirewallError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(task::FwRequest::Forward {
+                packets,
+                detail,
+                reply,
+            })
             .await
+            .map_err(|_| FirewallError::ShuttingDown)?;
+        rx.await.map_err(|_| FirewallError::ShuttingDown)
     }
 
     /// Starts a simulated flow; returns its id.

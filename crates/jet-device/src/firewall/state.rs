@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::classify::Classifier;
+use super::counters::Counters;
 use super::error::{invalid, FirewallError};
 use super::model::Placement;
 use super::model::{BindPoint, Binding, Count, Direction, FwFamily, Policer, Term, TermOp};
@@ -73,12 +74,14 @@ pub struct Filter {
     /// Compiled terms.
     pub classifier: Classifier,
     /// Counters by name (from `count` actions).
-    pub counters: BTreeMap<String, Count>,
+    pub counters: Counters,
     /// Policer counters (out-of-spec packets) by resolved name: `<policer>` for a
     /// filter-specific policer, `<policer>-<term>` for a term-specific one.
     pub policer_counters: BTreeMap<String, Count>,
     /// Per term: the resolved policer counter name, if the term polices.
     pub term_policer: Vec<Option<String>>,
+    /// Per term: the slot of its `count` counter in `counters`.
+    pub term_counter: Vec<Option<usize>>,
     /// API bindings of the filter.
     pub bindings: BTreeSet<Binding>,
 }
@@ -122,6 +125,11 @@ impl Filter {
             }
             term_policer.push(resolved);
         }
+        let counters = Counters::from(counters);
+        let term_counter = terms
+            .iter()
+            .map(|t| t.actions.count.as_deref().and_then(|c| counters.slot(c)))
+            .collect();
         Filter {
             name: name.to_owned(),
             family,
@@ -129,6 +137,7 @@ impl Filter {
             classifier: Classifier::new(&terms),
             terms,
             counters,
+            term_counter,
             policer_counters,
             term_policer,
             bindings: old.map(|o| o.bindings.clone()).unwrap_or_default(),
@@ -573,12 +582,12 @@ impl FirewallState {
     ) -> Result<Count, FirewallError> {
         validate::name("counter_name", counter)?;
         let f = self.any_filter_mut(filter)?;
-        let map = if policer {
-            &f.policer_counters
+        let found = if policer {
+            f.policer_counters.get(counter)
         } else {
-            &f.counters
+            f.counters.get(counter)
         };
-        map.get(counter).copied().ok_or_else(|| {
+        found.copied().ok_or_else(|| {
             invalid!(
                 "counter_name: filter '{filter}' has no {}counter '{counter}'",
                 if policer { "policer " } else { "" }

@@ -19,8 +19,8 @@ use tokio::time::Instant;
 use super::classify::Packet;
 use super::config::config_filters;
 use super::error::{invalid, FirewallError};
-use super::flows::{account, Flow, FlowSpec, RateJudge, UnitTraffic};
-use super::forward::{walk, Load, SinglePacket, Trace, WalkError};
+use super::flows::{Flow, FlowSpec, RateJudge, UnitTraffic};
+use super::forward::{Detail, WalkError, Walked};
 use super::model::{BindPoint, Binding, Count, Direction, FwFamily, Policer, Term, TermOp};
 use super::state::{FirewallState, NEVER_PURGE, PURGE_RANGE};
 use crate::events::{DeviceEvent, EventBus};
@@ -68,46 +68,6 @@ pub struct LogEntry {
     pub src: String,
     /// Destination address.
     pub dst: String,
-}
-
-impl Plane {
-    /// Records the terms of `t` that log.
-    fn log(&mut self, p: &Packet, t: &Trace) {
-        for f in &t.filters {
-            if !f
-                .terms
-                .iter()
-                .any(|r| r.actions.iter().any(|a| a == "log" || a == "syslog"))
-            {
-                continue;
-            }
-            let action = match f.result.as_str() {
-                "accept" | "accept (implicit)" => "A".to_owned(),
-                r if r.starts_with("discard") => "D".to_owned(),
-                "reject" => "R".to_owned(),
-                other => other.to_owned(),
-            };
-            let proto = p.get(super::model::Field::Protocol);
-            let protocol = match proto {
-                6 => "TCP".to_owned(),
-                17 => "UDP".to_owned(),
-                1 => "ICMP".to_owned(),
-                n => n.to_string(),
-            };
-            if self.log.len() >= MAX_LOG {
-                self.log.pop_front();
-            }
-            self.log.push_back(LogEntry {
-                time: chrono::Utc::now(),
-                filter: f.filter.clone(),
-                action,
-                interface: p.interface.clone(),
-                protocol,
-                src: p.src.to_string(),
-                dst: p.dst.to_string(),
-            });
-        }
-    }
 }
 
 /// A client's firewall request (one JET RPC).
@@ -205,8 +165,9 @@ pub(super) enum FwRequest {
         reply: oneshot::Sender<Result<FwReply, FirewallError>>,
     },
     Forward {
-        packet: Packet,
-        reply: oneshot::Sender<Result<Trace, FirewallError>>,
+        packets: Vec<Packet>,
+        detail: Detail,
+        reply: oneshot::Sender<Vec<Result<Walked, FirewallError>>>,
     },
     FlowStart {
         spec: FlowSpec,
@@ -249,7 +210,7 @@ pub(super) struct FwTask {
 }
 
 impl FwTask {
-    fn write(&self) -> RwLockWriteGuard<'_, Plane> {
+    pub(super) fn write(&self) -> RwLockWriteGuard<'_, Plane> {
         // A panic while writing cannot leave counters inconsistent in a way that matters
         // more than losing the whole firewall: keep serving.
         self.shared.plane.write().unwrap_or_else(|p| p.into_inner())
@@ -419,8 +380,12 @@ impl FwTask {
                 }
                 let _ = reply.send(out);
             }
-            FwRequest::Forward { packet, reply } => {
-                let _ = reply.send(self.forward(&packet));
+            FwRequest::Forward {
+                packets,
+                detail,
+                reply,
+            } => {
+                let _ = reply.send(self.forward_many(&packets, detail));
             }
             FwRequest::FlowStart { spec, reply } => {
                 let _ = reply.send(self.flow_start(spec));
@@ -542,33 +507,6 @@ impl FwTask {
         Ok(FwReply::Done)
     }
 
-    fn forward(&mut self, p: &Packet) -> Result<Trace, FirewallError> {
-        let ifs = self.ifs.borrow().clone();
-        let rib = self.rib.clone();
-        let mut plane = self.write();
-        let load = Load {
-            packets: 1.0,
-            bytes: p.length() as f64,
-        };
-        let trace = rib
-            .read(|rib| walk(&mut plane.fw, &ifs, rib, p, load, &mut SinglePacket))
-            .map_err(|e| match e {
-                WalkError::UnknownInterface(_) => invalid!("{e}"),
-            })?;
-        plane.log(p, &trace);
-        let mut tick = BTreeMap::new();
-        tick.insert(trace.ingress.clone(), (count(load, 1.0), Count::default()));
-        if let (Some(out), true) = (&trace.egress, trace.disposition.delivered()) {
-            tick.entry(out.clone()).or_insert_with(Default::default).1 = count(load, 1.0);
-        }
-        for (name, (i, o)) in tick {
-            let u = plane.units.entry(name).or_default();
-            u.input.add(i.packets, i.bytes);
-            u.output.add(o.packets, o.bytes);
-        }
-        Ok(trace)
-    }
-
     fn flow_start(&mut self, spec: FlowSpec) -> Result<u64, FirewallError> {
         if self.ifs.borrow().ifl(&spec.interface).is_none() {
             return Err(invalid!("interface '{}' does not exist", spec.interface));
@@ -598,97 +536,6 @@ impl FwTask {
         );
         Ok(id)
     }
-
-    /// Accounts every flow for the time since the last tick.
-    fn tick(&mut self) {
-        let now = Instant::now();
-        let secs = now.duration_since(self.last_tick).as_secs_f64();
-        self.last_tick = now;
-        let now_ms = self.shared.now_ms();
-        let ifs = self.ifs.borrow().clone();
-        let rib = self.rib.clone();
-        let shared = self.shared.clone();
-        let mut guard = shared.plane.write().unwrap_or_else(|p| p.into_inner());
-        let plane = &mut *guard;
-        self.judge.secs = secs;
-        let mut tick: BTreeMap<String, (Count, Count)> = BTreeMap::new();
-        let mut done = Vec::new();
-        let mut logged = Vec::new();
-        rib.read(|rib| {
-            for flow in plane.flows.values_mut() {
-                let mut span = secs;
-                if let Some(d) = flow.spec.duration {
-                    let end = flow.started_ms + d * 1000;
-                    let before = now_ms.saturating_sub((secs * 1000.0) as u64);
-                    if now_ms >= end {
-                        span = (end.saturating_sub(before)) as f64 / 1000.0;
-                        done.push(flow.id);
-                    }
-                }
-                let exact = flow.spec.pps as f64 * span.max(0.0) + flow.carry;
-                let packets = exact.floor();
-                flow.carry = exact - packets;
-                if packets <= 0.0 || flow.samples.is_empty() {
-                    continue;
-                }
-                // Whole packets per sample: the remainder goes one each to the first
-                // samples, starting at a place that moves every tick.
-                let n = flow.samples.len() as u64;
-                let total = packets as u64;
-                let (base, rem) = (total / n, total % n);
-                let start = flow.sent.packets % n;
-                let size = f64::from(flow.spec.size);
-                for (i, p) in flow.samples.iter().enumerate() {
-                    let extra = u64::from((i as u64 + n - start) % n < rem);
-                    let per = (base + extra) as f64;
-                    if per == 0.0 {
-                        continue;
-                    }
-                    let load = Load {
-                        packets: per,
-                        bytes: per * size,
-                    };
-                    let Ok(trace) = walk(&mut plane.fw, &ifs, rib, p, load, &mut self.judge) else {
-                        continue;
-                    };
-                    let logs = trace.filters.iter().any(|f| {
-                        f.terms
-                            .iter()
-                            .any(|t| t.actions.iter().any(|a| a == "log" || a == "syslog"))
-                    });
-                    if logs {
-                        logged.push((p.clone(), trace.clone()));
-                    }
-                    let e = tick.entry(trace.ingress.clone()).or_default();
-                    e.0.add(load.packets.round() as u64, load.bytes.round() as u64);
-                    flow.sent
-                        .add(load.packets.round() as u64, load.bytes.round() as u64);
-                    if trace.disposition.delivered() {
-                        let out = count(load, trace.delivered_share);
-                        flow.delivered.add(out.packets, out.bytes);
-                        if let Some(eg) = &trace.egress {
-                            tick.entry(eg.clone())
-                                .or_default()
-                                .1
-                                .add(out.packets, out.bytes);
-                        }
-                    }
-                }
-            }
-        });
-        for id in done {
-            plane.flows.remove(&id);
-        }
-        for (p, t) in logged {
-            plane.log(&p, &t);
-        }
-        account(&mut plane.units, &tick, secs);
-        self.judge.roll();
-    }
-}
-
-fn count(load: Load, share: f64) -> Count {
-    load.share(share)
 }
 
 async fn sleep_until(at: Option<Instant>) {
