@@ -5,7 +5,8 @@
 //! The Junos extensions are recognised by the prefix the module gives
 //! `import junos-extension { prefix P; }` (`junos` when it imports nothing). Input
 //! leaves are collected through `container`, `choice` and `case` (Junos flattens them
-//! into the command's options); `uses` of a grouping is not expanded.
+//! into the command's options) and through `uses` of a grouping of the same module
+//! (defined at the top, in the rpc, or in any statement around the `uses`).
 
 use super::parse::{error, parse, Stmt, YangError};
 
@@ -98,7 +99,7 @@ pub fn read(text: &str) -> Result<Module, YangError> {
         .to_owned();
     let mut rpcs = Vec::new();
     for s in top.children.iter().filter(|c| c.keyword == "rpc") {
-        rpcs.push(rpc(s, &junos)?);
+        rpcs.push(rpc(&top, s, &junos, &prefix)?);
     }
     Ok(Module {
         name,
@@ -108,7 +109,7 @@ pub fn read(text: &str) -> Result<Module, YangError> {
     })
 }
 
-fn rpc(s: &Stmt, junos: &str) -> Result<Rpc, YangError> {
+fn rpc(top: &Stmt, s: &Stmt, junos: &str, prefix: &str) -> Result<Rpc, YangError> {
     let name = s
         .arg
         .clone()
@@ -151,7 +152,13 @@ fn rpc(s: &Stmt, junos: &str) -> Result<Rpc, YangError> {
     };
     let mut inputs = Vec::new();
     if let Some(input) = s.child("input") {
-        leaves(input, &mut inputs)?;
+        let mut walk = Inputs {
+            prefix,
+            scopes: vec![top, s],
+            expanding: Vec::new(),
+            out: &mut inputs,
+        };
+        walk.leaves(input)?;
     }
     Ok(Rpc {
         name,
@@ -163,28 +170,85 @@ fn rpc(s: &Stmt, junos: &str) -> Result<Rpc, YangError> {
     })
 }
 
-fn leaves(s: &Stmt, out: &mut Vec<InputLeaf>) -> Result<(), YangError> {
-    for c in &s.children {
-        match c.keyword.as_str() {
-            "leaf" => {
-                let name = c
-                    .arg
-                    .clone()
-                    .ok_or_else(|| error(c.line, "'leaf' has no name"))?;
-                if out.iter().any(|l| l.name == name) {
-                    return Err(error(c.line, format!("input leaf '{name}' defined twice")));
-                }
-                out.push(InputLeaf {
-                    type_name: required(c, "type")?.to_owned(),
-                    description: c.child_arg("description").unwrap_or("").trim().to_owned(),
-                    name,
-                });
-            }
-            "container" | "choice" | "case" => leaves(c, out)?,
-            _ => {}
-        }
+/// The walk over an `input` collecting its leaves.
+struct Inputs<'a, 'o> {
+    /// The module's own prefix (`uses ma:common` names a grouping of this module).
+    prefix: &'a str,
+    /// The statements around the one being walked, outermost first: where the
+    /// groupings a `uses` may name are defined.
+    scopes: Vec<&'a Stmt>,
+    /// The groupings being expanded, to refuse one that uses itself.
+    expanding: Vec<&'a str>,
+    out: &'o mut Vec<InputLeaf>,
+}
+
+impl<'a> Inputs<'a, '_> {
+    fn leaves(&mut self, s: &'a Stmt) -> Result<(), YangError> {
+        self.scopes.push(s);
+        let r = self.children(s);
+        self.scopes.pop();
+        r
     }
-    Ok(())
+
+    fn children(&mut self, s: &'a Stmt) -> Result<(), YangError> {
+        for c in &s.children {
+            match c.keyword.as_str() {
+                "leaf" => {
+                    let name = c
+                        .arg
+                        .clone()
+                        .ok_or_else(|| error(c.line, "'leaf' has no name"))?;
+                    if self.out.iter().any(|l| l.name == name) {
+                        return Err(error(c.line, format!("input leaf '{name}' defined twice")));
+                    }
+                    self.out.push(InputLeaf {
+                        type_name: required(c, "type")?.to_owned(),
+                        description: c.child_arg("description").unwrap_or("").trim().to_owned(),
+                        name,
+                    });
+                }
+                "container" | "choice" | "case" => self.leaves(c)?,
+                "uses" => self.uses(c)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn uses(&mut self, u: &'a Stmt) -> Result<(), YangError> {
+        let full = u
+            .arg
+            .as_deref()
+            .ok_or_else(|| error(u.line, "'uses' has no grouping name"))?;
+        let name = match full.split_once(':') {
+            Some((p, n)) if p == self.prefix => n,
+            Some((p, _)) => {
+                return Err(error(
+                    u.line,
+                    format!("uses '{full}': groupings of other modules ('{p}') are not supported"),
+                ))
+            }
+            None => full,
+        };
+        let Some(g) = self.scopes.iter().rev().find_map(|scope| {
+            scope
+                .children
+                .iter()
+                .find(|c| c.keyword == "grouping" && c.arg.as_deref() == Some(name))
+        }) else {
+            return Err(error(
+                u.line,
+                format!("uses '{full}': no grouping '{name}' in scope"),
+            ));
+        };
+        if self.expanding.contains(&name) {
+            return Err(error(u.line, format!("grouping '{name}' uses itself")));
+        }
+        self.expanding.push(name);
+        let r = self.leaves(g);
+        self.expanding.pop();
+        r
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +294,50 @@ module my-app {
         assert_eq!(r.inputs[1].description, "One peer");
         assert_eq!(r.inputs[2].type_name, "uint32");
         assert_eq!(m.rpcs[1].command, None);
+    }
+
+    #[test]
+    fn uses_expands_groupings_of_the_module_and_refuses_bad_ones() {
+        let m = read(
+            r#"
+module g {
+  namespace "urn:g"; prefix g;
+  grouping common { leaf detail { type empty; } uses g:names; }
+  grouping names { leaf name { type string; } }
+  rpc r {
+    grouping local { leaf count { type uint32; } }
+    junos:command "show g" { junos:action-execute { junos:script "g.py"; } }
+    input { uses common; container c { uses local; } }
+  }
+}
+"#,
+        )
+        .expect("reads");
+        let names: Vec<&str> = m.rpcs[0].inputs.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["detail", "name", "count"]);
+        assert!(m.rpcs[0].inputs[0].is_flag());
+
+        let bad = |body: &str| {
+            let text = format!(
+                "module g {{ namespace \"urn:g\"; prefix g;\n{body}\n rpc r {{ input {{ uses x; }} }} }}"
+            );
+            read(&text).expect_err("refused").to_string()
+        };
+        let e = bad("");
+        assert!(
+            e.contains("uses 'x': no grouping 'x' in scope") && e.contains("line 3"),
+            "{e}"
+        );
+        let e = bad("grouping x { uses x; }");
+        assert!(e.contains("grouping 'x' uses itself"), "{e}");
+        let e = bad(
+            "grouping x { leaf a { type string; } uses y; } grouping y { leaf a { type string; } }",
+        );
+        assert!(e.contains("input leaf 'a' defined twice"), "{e}");
+        let e = read("module g { namespace \"urn:g\"; prefix g; rpc r { input { uses o:x; } } }")
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains("groupings of other modules ('o')"), "{e}");
     }
 
     #[test]
