@@ -12,6 +12,9 @@
 //! up and the request is decoded again with prost and converted by [`convert`], so errors,
 //! messages and rare features have exactly one implementation. The `tests` module
 //! checks on random requests that both paths build the same batch.
+//!
+//! The cursor ([`Fields`]) and the readers of shared messages (addresses, tables) are
+//! also [`crate::bgp_decode`]'s, which reads the BGP service's requests the same way.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
