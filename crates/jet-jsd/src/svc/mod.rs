@@ -26,6 +26,7 @@ mod software;
 pub(crate) mod status;
 mod traffic;
 mod version;
+mod wire_codec;
 mod wire_enum;
 
 use std::sync::Arc;

@@ -29,7 +29,7 @@ use tonic::server::{Grpc, NamedService, UnaryService};
 use tonic::{Request, Response, Status};
 
 use super::BgpSvc;
-use crate::svc::rib::{FromWire, ToWire, WireCodec};
+use crate::svc::wire_codec::{FromWire, ToWire, WireCodec};
 
 /// The Bgp service with its fast change methods.
 #[derive(Clone)]
