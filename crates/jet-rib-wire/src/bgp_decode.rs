@@ -182,7 +182,8 @@ struct AttrFields<'a> {
     communities: Option<&'a [u8]>,
     originator_id: Option<u32>,
     cluster_id: Option<u32>,
-    nexthop: Option<IpAddr>,
+    /// The (last) `protocol_nexthops` `IpAddress` message.
+    nexthop: Option<&'a [u8]>,
     route_type: i32,
     /// no_advertise, no_export, use_nexthop_reject, use_nexthop_fictitious.
     flags: [bool; 4],
@@ -213,14 +214,20 @@ fn key<'a>(b: &'a [u8], attrs: &mut AttrFields<'a>) -> R<(Prefix, Table<'a>, u64
     Ok((prefix, table(tbl.ok_or(Fallback)?)?, cookie))
 }
 
-/// One `RouteEntry` (fields as in `jnx_routing_bgp_service.proto`): the entry's key and
-/// route preference, its attribute fields into `attrs` and its cluster list into
-/// `clusters`.
+/// What [`entry`] returns besides the attribute fields: prefix, table, cookie, route
+/// preference and protocol next hop.
+type EntryKey<'a> = (Prefix, Table<'a>, u64, u32, IpAddr);
+
+/// One `RouteEntry` (fields as in `jnx_routing_bgp_service.proto`): the entry's key,
+/// route preference and protocol next hop, its attribute fields into `attrs` and its
+/// cluster list into `clusters`. `nh_seen` is the last next hop parsed, with its bytes:
+/// consecutive entries usually share it.
 fn entry<'a>(
     bytes: &'a [u8],
     attrs: &mut AttrFields<'a>,
     clusters: &mut Vec<u32>,
-) -> R<(Prefix, Table<'a>, u64, u32)> {
+    nh_seen: &mut Option<(&'a [u8], IpAddr)>,
+) -> R<EntryKey<'a>> {
     *attrs = AttrFields::default();
     clusters.clear();
     let mut f = Fields::new(bytes);
@@ -247,7 +254,7 @@ fn entry<'a>(
                     return Err(Fallback);
                 };
                 nexthops += 1;
-                attrs.nexthop = Some(ip_address(a)?);
+                attrs.nexthop = Some(a);
             }
             13 => attrs.route_type = varint(&v)? as i32,
             14 => once(&mut fl, &v)?,
@@ -263,7 +270,15 @@ fn entry<'a>(
     let (prefix, table, cookie) = key(k.ok_or(Fallback)?, attrs)?;
     // Exactly one protocol next hop, of the prefix's family; IBGP or EBGP; reject and
     // fictitious not both.
-    let nh = attrs.nexthop.ok_or(Fallback)?;
+    let raw = attrs.nexthop.ok_or(Fallback)?;
+    let nh = match *nh_seen {
+        Some((seen, nh)) if seen == raw => nh,
+        _ => {
+            let nh = ip_address(raw)?;
+            *nh_seen = Some((raw, nh));
+            nh
+        }
+    };
     if nexthops != 1
         || nh.is_ipv4() != prefix.addr().is_some_and(|x| x.is_ipv4())
         || !matches!(attrs.route_type, 0 | 1)
@@ -272,12 +287,12 @@ fn entry<'a>(
         return Err(Fallback);
     }
     let pref = route_pref.unwrap_or(DEFAULT_ROUTE_PREFERENCE);
-    Ok((prefix, table, cookie, pref))
+    Ok((prefix, table, cookie, pref, nh))
 }
 
 /// The attribute set of fields that passed [`entry`]'s checks, after the checks of the
 /// AS path, communities and cluster list.
-fn build_attrs(a: &AttrFields<'_>, clusters: &[u32]) -> R<BgpAttrs> {
+fn build_attrs(a: &AttrFields<'_>, clusters: &[u32], nh: IpAddr) -> R<BgpAttrs> {
     let as_path = match a.aspath {
         None => String::new(),
         Some(b) => bgp::as_path(string_msg(b)?).map_err(|_| Fallback)?,
@@ -309,7 +324,7 @@ fn build_attrs(a: &AttrFields<'_>, clusters: &[u32]) -> R<BgpAttrs> {
         originator_id: a.originator_id,
         cluster_list: clusters.to_vec(),
         cluster_id: a.cluster_id,
-        protocol_nexthop: a.nexthop,
+        protocol_nexthop: Some(nh),
         external: a.route_type == 1,
         no_advertise,
         no_export,
@@ -330,6 +345,7 @@ pub(crate) fn fast_set(bytes: &[u8]) -> Option<BgpSetRequest> {
     let mut f = Fields::new(bytes);
     let (mut attrs, mut prev) = (AttrFields::default(), None);
     let (mut clusters, mut prev_clusters) = (Vec::new(), Vec::new());
+    let mut nh_seen = None;
     loop {
         let e = match f.next() {
             Ok(None) => break,
@@ -339,9 +355,10 @@ pub(crate) fn fast_set(bytes: &[u8]) -> Option<BgpSetRequest> {
         if b.routes.len() == MAX_BATCH {
             return None;
         }
-        let (prefix, table, cookie, pref) = entry(e, &mut attrs, &mut clusters).ok()?;
+        let (prefix, table, cookie, pref, nh) =
+            entry(e, &mut attrs, &mut clusters, &mut nh_seen).ok()?;
         if prev != Some(attrs) || prev_clusters != clusters {
-            let a = build_attrs(&attrs, &clusters).ok()?;
+            let a = build_attrs(&attrs, &clusters, nh).ok()?;
             // Interned onto the set before when equal, as the general path does.
             if b.bgp.last() != Some(&a) {
                 b.bgp.push(a);
@@ -356,7 +373,7 @@ pub(crate) fn fast_set(bytes: &[u8]) -> Option<BgpSetRequest> {
         let gw_start = b.gateways.len() as u32;
         let resolve = !attrs.flags[2] && !attrs.flags[3];
         if resolve {
-            b.gateways.push(Gateway::via(attrs.nexthop?));
+            b.gateways.push(Gateway::via(nh));
         }
         b.routes.push(RouteSpec {
             table,

@@ -178,6 +178,7 @@ impl<'a> Fields<'a> {
         Fields { buf }
     }
 
+    #[inline]
     fn varint(&mut self) -> R<u64> {
         let mut v: u64 = 0;
         for (i, &b) in self.buf.iter().enumerate().take(10) {
@@ -204,6 +205,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The next field, or None at the end of the message.
+    #[inline]
     pub(crate) fn next(&mut self) -> R<Option<(u32, Value<'a>)>> {
         if self.buf.is_empty() {
             return Ok(None);
