@@ -1,5 +1,6 @@
-//! The codec's two hot paths, per route: a 1000-route RouteAdd request read into a
-//! batch, and 1000 routes written as a RouteGet reply.
+//! The codec's hot paths, per route: a 1000-route RouteAdd request read into a batch (RIB
+//! service; BGP service by its reader and by prost + `set_batch`), and 1000 routes
+//! written as a RouteGet reply.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use jet_proto::jnx::jet::common::{ip_address::AddrFormat, IpAddress};
@@ -8,7 +9,7 @@ use jet_proto::jnx::jet::routing::base::{
 };
 use jet_proto::jnx::jet::routing::rib as pb;
 use jet_rib::{Defaults, Rib, SetOp};
-use jet_rib_wire::{convert, GetReply, SetRequest, Style, TableName};
+use jet_rib_wire::{bgp, convert, BgpSetRequest, GetReply, SetRequest, Style, TableName};
 use prost::Message;
 
 const ROUTES: usize = 1000;
@@ -65,6 +66,75 @@ fn decode(c: &mut Criterion) {
     g.finish();
 }
 
+/// BGP route `i` as `jet-bench bgp` sends it: a /32 in inet.0 with LOCAL_PREF, an AS
+/// path, a community and a protocol next hop.
+fn bgp_route(i: usize) -> jet_proto::jnx::jet::routing::bgp::RouteEntry {
+    use jet_proto::jnx::jet::routing::base::{
+        route_prefix::RoutePrefixAf, AsPath, Communities, Community, RoutePrefix,
+    };
+    use jet_proto::jnx::jet::routing::bgp as bpb;
+    let ip = |s: String| IpAddress {
+        addr_format: Some(AddrFormat::AddrString(s)),
+    };
+    bpb::RouteEntry {
+        key: Some(bpb::RouteMatch {
+            dest_prefix: Some(RoutePrefix {
+                route_prefix_af: Some(RoutePrefixAf::Inet(ip(format!(
+                    "10.{}.{}.{}",
+                    i >> 16 & 255,
+                    i >> 8 & 255,
+                    i & 255
+                )))),
+            }),
+            dest_prefix_len: 32,
+            table: Some(RouteTable {
+                route_table_format: Some(RouteTableFormat::Name(RouteTableName {
+                    name: "inet.0".into(),
+                })),
+            }),
+            communities: Some(Communities {
+                communities: vec![Community {
+                    community: "65000:100".into(),
+                }],
+            }),
+            ..Default::default()
+        }),
+        local_preference: Some(200),
+        aspath: Some(AsPath {
+            aspath: "65001 65002".into(),
+        }),
+        protocol_nexthops: vec![ip("192.0.2.1".into())],
+        ..Default::default()
+    }
+}
+
+fn bgp_decode(c: &mut Criterion) {
+    use jet_proto::jnx::jet::routing::bgp as bpb;
+    let bytes = bpb::RouteUpdateRequest {
+        routes: (0..ROUTES).map(bgp_route).collect(),
+    }
+    .encode_to_vec();
+    let mut g = c.benchmark_group("BGP RouteAdd decode");
+    g.throughput(Throughput::Elements(ROUTES as u64));
+    g.bench_function("1000 routes into a batch", |b| {
+        b.iter(|| {
+            let r = BgpSetRequest::decode(black_box(&bytes)).expect("a valid request");
+            assert_eq!(r.batch.routes.len(), ROUTES);
+            r
+        })
+    });
+    g.bench_function("1000 routes through prost and set_batch", |b| {
+        b.iter(|| {
+            let r = bpb::RouteUpdateRequest::decode(black_box(bytes.as_slice()))
+                .expect("a valid request");
+            let (batch, form) = bgp::set_batch(&r.routes);
+            assert!(form.is_none() && batch.routes.len() == ROUTES);
+            batch
+        })
+    });
+    g.finish();
+}
+
 fn encode(c: &mut Criterion) {
     let mut rib = Rib::new();
     let (client, _) = rib.clients.initialize("bench", 1, Defaults::default());
@@ -89,5 +159,5 @@ fn encode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decode, encode);
+criterion_group!(benches, decode, bgp_decode, encode);
 criterion_main!(benches);

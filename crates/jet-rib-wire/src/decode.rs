@@ -12,6 +12,9 @@
 //! up and the request is decoded again with prost and converted by [`convert`], so errors,
 //! messages and rare features have exactly one implementation. The `tests` module
 //! checks on random requests that both paths build the same batch.
+//!
+//! The cursor ([`Fields`]) and the readers of shared messages (addresses, tables) are
+//! also [`crate::bgp_decode`]'s, which reads the BGP service's requests the same way.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -153,12 +156,12 @@ pub(crate) enum Dialect {
 }
 
 /// "Take the general path." Carries no reason: the general path finds and reports it.
-struct Fallback;
+pub(crate) struct Fallback;
 
-type R<T> = Result<T, Fallback>;
+pub(crate) type R<T> = Result<T, Fallback>;
 
 /// One field's value as it is on the wire.
-enum Value<'a> {
+pub(crate) enum Value<'a> {
     Varint(u64),
     Fixed64,
     Len(&'a [u8]),
@@ -166,15 +169,16 @@ enum Value<'a> {
 }
 
 /// A cursor over the fields of one message.
-struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     buf: &'a [u8],
 }
 
 impl<'a> Fields<'a> {
-    fn new(buf: &'a [u8]) -> Self {
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
         Fields { buf }
     }
 
+    #[inline]
     fn varint(&mut self) -> R<u64> {
         let mut v: u64 = 0;
         for (i, &b) in self.buf.iter().enumerate().take(10) {
@@ -201,7 +205,8 @@ impl<'a> Fields<'a> {
     }
 
     /// The next field, or None at the end of the message.
-    fn next(&mut self) -> R<Option<(u32, Value<'a>)>> {
+    #[inline]
+    pub(crate) fn next(&mut self) -> R<Option<(u32, Value<'a>)>> {
         if self.buf.is_empty() {
             return Ok(None);
         }
@@ -235,7 +240,7 @@ impl<'a> Fields<'a> {
 
 /// Sets a singular message field seen once; a second occurrence would be merged by
 /// protobuf, which only the general path does.
-fn once<'a>(slot: &mut Option<&'a [u8]>, v: &Value<'a>) -> R<()> {
+pub(crate) fn once<'a>(slot: &mut Option<&'a [u8]>, v: &Value<'a>) -> R<()> {
     match (slot.is_some(), v) {
         (false, Value::Len(b)) => {
             *slot = Some(b);
@@ -245,14 +250,14 @@ fn once<'a>(slot: &mut Option<&'a [u8]>, v: &Value<'a>) -> R<()> {
     }
 }
 
-fn varint(v: &Value<'_>) -> R<u64> {
+pub(crate) fn varint(v: &Value<'_>) -> R<u64> {
     match v {
         Value::Varint(x) => Ok(*x),
         _ => Err(Fallback),
     }
 }
 
-fn string<'a>(v: &Value<'a>) -> R<&'a str> {
+pub(crate) fn string<'a>(v: &Value<'a>) -> R<&'a str> {
     match v {
         Value::Len(b) => std::str::from_utf8(b).map_err(|_| Fallback),
         _ => Err(Fallback),
@@ -260,7 +265,7 @@ fn string<'a>(v: &Value<'a>) -> R<&'a str> {
 }
 
 /// `jnx.jet.common.IpAddress`: oneof addr_string = 1, addr_bytes = 2.
-fn ip_address(b: &[u8]) -> R<IpAddr> {
+pub(crate) fn ip_address(b: &[u8]) -> R<IpAddr> {
     let mut f = Fields::new(b);
     let mut out = None;
     while let Some((n, v)) = f.next()? {
@@ -329,12 +334,12 @@ fn network_address(b: &[u8]) -> R<Addr> {
 }
 
 /// `RouteTable`: oneof id = 1 (RouteTableId{id = 1}), name = 2 (RouteTableName{name = 1}).
-enum Table<'a> {
+pub(crate) enum Table<'a> {
     Id(u32),
     Name(&'a str),
 }
 
-fn table(b: &[u8]) -> R<Table<'_>> {
+pub(crate) fn table(b: &[u8]) -> R<Table<'_>> {
     let mut f = Fields::new(b);
     let mut out = None;
     while let Some((n, v)) = f.next()? {

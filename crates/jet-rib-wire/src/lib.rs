@@ -17,8 +17,12 @@
 //!   the current ones (batches marked `legacy` for the RIB's generation check);
 //! - [`bgp`]: the BGP route service's messages (BGP-static routes with their
 //!   attributes, its own sub-code numbering);
-//! - [`check_against_prost`]: the check that the hand-written reader agrees with prost
-//!   on any bytes (unit tests and the `rib_wire` fuzz target).
+//! - [`bgp_decode`]: BGP RouteAdd/Modify/Update request bytes read straight into a
+//!   [`jet_rib::Batch`] with [`decode`]'s reader, falling back to prost and
+//!   [`bgp::set_batch`] for anything unusual, as [`decode`] does;
+//! - [`check_against_prost`], [`check_bgp_against_prost`]: the checks that the
+//!   hand-written readers agree with prost on any bytes (unit tests and the `rib_wire` and
+//!   `bgp_wire` fuzz targets).
 //!
 //! Must not: know about gRPC transport (tonic), sessions, the device or its tasks, do
 //! I/O or hold state. Routing rules belong to `jet-rib`; serving (streams, permits,
@@ -35,6 +39,7 @@
 //! ```
 
 pub mod bgp;
+pub mod bgp_decode;
 pub mod convert;
 pub mod decode;
 pub mod encode;
@@ -44,6 +49,7 @@ pub mod legacy_match;
 pub mod profiles;
 pub mod query;
 
+pub use bgp_decode::{check_bgp_against_prost, BgpSetRequest};
 pub use decode::{check_against_prost, DeleteRequest, SetRequest};
 pub use encode::{Encoded, GetReply, Style, TableName};
 pub use query::GetQuery;

@@ -1,7 +1,8 @@
 //! `jnx.jet.routing.bgp.Bgp`: Initialize, Cleanup, RouteAdd/Modify/Update/Delete (1–1000
 //! entries, in order, stop at the first error), RouteGet, RouteSubscribe/Unsubscribe/
 //! Refresh. Adapters only: form checks and conversion in `jet_rib_wire::bgp`, rules in
-//! `jet-rib`, state in the device's RIB task.
+//! `jet-rib`, state in the device's RIB task. On a listener RouteAdd/Modify/Update are
+//! read straight from their bytes by `jet_rib_wire::BgpSetRequest` ([`BgpService`]).
 //!
 //! A JET client's BGP routes belong to the RIB client `bgp/<client_id>`
 //! ([`jet_device::rib::bgp_client`]), so BGP Initialize/Cleanup and the RIB service's
@@ -10,7 +11,10 @@
 
 mod get;
 pub(super) mod legacy;
+mod serve;
 mod stream;
+
+pub(crate) use serve::BgpService;
 
 pub(crate) use stream::BgpSubscriptions;
 
@@ -27,6 +31,7 @@ use jet_proto::jnx::jet::routing::base::RouteTableFormat;
 use jet_proto::jnx::jet::routing::bgp as pb;
 use jet_proto::jnx::jet::routing::bgp::bgp_server::Bgp;
 use jet_rib_wire::bgp::{self as wire, FormError, OperCode};
+use jet_rib_wire::BgpSetRequest;
 use tonic::{Request, Response, Status};
 
 use super::status::{bgp_entry_refusal, rib_task};
@@ -67,18 +72,22 @@ impl BgpSvc {
         self.shared.device.committed().effective.bgp().is_some()
     }
 
-    /// RouteAdd, RouteModify, RouteUpdate.
+    /// RouteAdd, RouteModify, RouteUpdate, on a request already read and checked
+    /// (`BgpSetRequest`: the batch up to the first entry failing its form checks).
     async fn set(
         &self,
-        req: Request<pb::RouteUpdateRequest>,
+        req: Request<BgpSetRequest>,
         op: SetOp,
     ) -> Result<Response<pb::RouteOperResponse>, Status> {
         let (id, client, session) = self.who(&req)?;
-        let routes = &req.get_ref().routes;
-        if let Some(r) = self.batch_refusal(&id, &client, session, routes.len(), "routes") {
+        let BgpSetRequest {
+            entries,
+            batch,
+            form,
+        } = req.into_inner();
+        if let Some(r) = self.batch_refusal(&id, &client, session, entries, "routes") {
             return Ok(Response::new(r));
         }
-        let (batch, form) = wire::set_batch(routes);
         let out = self
             .shared
             .device
@@ -218,21 +227,24 @@ impl Bgp for BgpSvc {
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteOperResponse>, Status> {
-        self.set(req, SetOp::Add).await
+        self.set(req.map(|r| BgpSetRequest::from_pb(&r)), SetOp::Add)
+            .await
     }
 
     async fn route_modify(
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteOperResponse>, Status> {
-        self.set(req, SetOp::Modify).await
+        self.set(req.map(|r| BgpSetRequest::from_pb(&r)), SetOp::Modify)
+            .await
     }
 
     async fn route_update(
         &self,
         req: Request<pb::RouteUpdateRequest>,
     ) -> Result<Response<pb::RouteOperResponse>, Status> {
-        self.set(req, SetOp::Update).await
+        self.set(req.map(|r| BgpSetRequest::from_pb(&r)), SetOp::Update)
+            .await
     }
 
     async fn route_delete(

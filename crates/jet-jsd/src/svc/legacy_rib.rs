@@ -349,13 +349,13 @@ impl tonic::server::NamedService for LegacyRibService {
 /// A legacy RouteUpdateRequest read by the fast reader.
 pub(crate) struct LegacySet(SetRequest);
 
-impl super::rib::FromWire for LegacySet {
+impl super::wire_codec::FromWire for LegacySet {
     fn from_wire(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
         SetRequest::decode_legacy(bytes).map(LegacySet)
     }
 }
 
-impl super::rib::ToWire for lg::RouteOperReply {
+impl super::wire_codec::ToWire for lg::RouteOperReply {
     fn to_wire(&self, dst: &mut tonic::codec::EncodeBuf<'_>) {
         // EncodeBuf grows on demand, so encoding cannot run out of room.
         let _ = self.encode(dst);
@@ -402,7 +402,8 @@ impl tower::Service<http::Request<tonic::body::Body>> for LegacyRibService {
             Some(op) => {
                 let svc = self.svc.clone();
                 Box::pin(async move {
-                    let codec = super::rib::WireCodec::<lg::RouteOperReply, LegacySet>::new();
+                    let codec =
+                        super::wire_codec::WireCodec::<lg::RouteOperReply, LegacySet>::new();
                     let mut grpc = tonic::server::Grpc::new(codec);
                     Ok(grpc.unary(SetMethod { svc, op }, req).await)
                 })

@@ -27,6 +27,7 @@ mod software;
 pub(crate) mod status;
 mod traffic;
 mod version;
+mod wire_codec;
 mod wire_enum;
 
 use std::sync::Arc;
@@ -115,11 +116,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Routes {
             interfaces::InterfacesSvc::new(shared.clone()),
         ),
     );
-    b.add_service(
-        jet_proto::jnx::jet::routing::bgp::bgp_server::BgpServer::new(bgp::BgpSvc::new(
-            shared.clone(),
-        )),
-    );
+    b.add_service(bgp::BgpService::new(bgp::BgpSvc::new(shared.clone())));
     b.add_service(jet_proto::routing::bgp_route_server::BgpRouteServer::new(
         bgp::legacy::LegacyBgpSvc::new(shared.clone()),
     ));

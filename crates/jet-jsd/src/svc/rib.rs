@@ -8,7 +8,7 @@ mod serve;
 mod stream;
 
 pub(crate) use get::route_get;
-pub(crate) use serve::{FromWire, RibService, ToWire, WireCodec};
+pub(crate) use serve::RibService;
 pub(crate) use stream::route_subscribe;
 
 // The protobuf codec (fast reader, RouteGet writer, prost conversions) is its own crate.

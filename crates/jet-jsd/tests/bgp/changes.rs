@@ -311,3 +311,43 @@ async fn cleanup_removes_the_clients_bgp_routes_only() {
     assert_eq!(left.len(), 1, "b's route stays");
     assert_eq!(crate::dest(&left[0]), "11.0.0.0/8");
 }
+
+/// RouteAdd/Modify/Update bytes that are not a `RouteUpdateRequest` (cut short, a field
+/// of the wrong wire type) are refused as gRPC INTERNAL with prost's reason, as the
+/// generated server refused them; nothing is programmed and the connection still works.
+#[tokio::test]
+async fn malformed_change_requests_are_refused_with_the_decoders_reason() {
+    let dev = device().await;
+    let (c, mut bgp) = initialized(&dev, "bytes").await;
+    let good = pb::RouteUpdateRequest {
+        routes: vec![route("10.9.0.0/16", "192.0.2.1")],
+    };
+    let bytes = prost::Message::encode_to_vec(&good);
+    let cut = bytes::Bytes::copy_from_slice(&bytes[..bytes.len() - 3]);
+    // routes (1) as a varint.
+    let wrong = bytes::Bytes::from_static(&[0x08, 0x01]);
+    for method in ["RouteAdd", "RouteModify", "RouteUpdate"] {
+        for body in [cut.clone(), wrong.clone()] {
+            let mut g = tonic::client::Grpc::new(c.channel());
+            g.ready().await.unwrap();
+            let path = format!("/jnx.jet.routing.bgp.Bgp/{method}");
+            let e = g
+                .unary::<bytes::Bytes, bytes::Bytes, _>(
+                    tonic::Request::new(body),
+                    http::uri::PathAndQuery::try_from(path).unwrap(),
+                    jet_sdk::raw::RawCodec,
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(e.code(), tonic::Code::Internal, "{method}: {e:?}");
+            assert!(
+                e.message().contains("failed to decode Protobuf message"),
+                "{method}: {}",
+                e.message()
+            );
+        }
+    }
+    assert!(get_all(&mut bgp).await.is_empty());
+    let r = add(&mut bgp, good.routes).await;
+    assert!(ok(&r), "{r:?}");
+}

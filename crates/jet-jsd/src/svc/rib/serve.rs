@@ -14,7 +14,6 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -22,17 +21,17 @@ use std::task::{Context, Poll};
 use jet_device::rib::jet_rib::SetOp;
 use jet_proto::jnx::jet::routing::rib as pb;
 use pb::rib_server::RibServer;
-use prost::bytes::{Buf, BufMut};
+use prost::bytes::BufMut;
 use prost::Message;
 use tonic::body::Body;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::codec::EncodeBuf;
 use tonic::server::{Grpc, NamedService, ServerStreamingService, UnaryService};
 use tonic::{Request, Response, Status};
 
 use super::encode::Encoded;
 use super::wire::{DeleteRequest, SetRequest};
 use super::{EncodedStream, RibSvc};
-use crate::svc::status::malformed;
+use crate::svc::wire_codec::{FromWire, ToWire, WireCodec};
 
 /// The Rib service with its fast paths.
 #[derive(Clone)]
@@ -141,16 +140,6 @@ impl ServerStreamingService<pb::RouteGetRequest> for GetMethod {
     }
 }
 
-/// A message the codec can read from its bytes.
-pub(crate) trait FromWire: Sized + Send + 'static {
-    fn from_wire(bytes: &[u8]) -> Result<Self, prost::DecodeError>;
-}
-
-/// A message the codec can write.
-pub(crate) trait ToWire: Send + 'static {
-    fn to_wire(&self, dst: &mut EncodeBuf<'_>);
-}
-
 impl FromWire for SetRequest {
     fn from_wire(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
         SetRequest::decode(bytes)
@@ -185,60 +174,5 @@ impl ToWire for pb::RouteDeleteResponse {
 impl ToWire for Encoded {
     fn to_wire(&self, dst: &mut EncodeBuf<'_>) {
         dst.put_slice(&self.0);
-    }
-}
-
-/// A gRPC codec over [`FromWire`]/[`ToWire`] messages.
-pub(crate) struct WireCodec<E, D>(PhantomData<fn() -> (E, D)>);
-
-impl<E, D> WireCodec<E, D> {
-    pub(crate) fn new() -> Self {
-        WireCodec(PhantomData)
-    }
-}
-
-impl<E: ToWire, D: FromWire> Codec for WireCodec<E, D> {
-    type Encode = E;
-    type Decode = D;
-    type Encoder = WireEncoder<E>;
-    type Decoder = WireDecoder<D>;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        WireEncoder(PhantomData)
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        WireDecoder(PhantomData)
-    }
-}
-
-pub(crate) struct WireEncoder<E>(PhantomData<fn() -> E>);
-
-impl<E: ToWire> Encoder for WireEncoder<E> {
-    type Item = E;
-    type Error = Status;
-
-    fn encode(&mut self, item: E, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        item.to_wire(dst);
-        Ok(())
-    }
-}
-
-pub(crate) struct WireDecoder<D>(PhantomData<fn() -> D>);
-
-impl<D: FromWire> Decoder for WireDecoder<D> {
-    type Item = D;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<D>, Status> {
-        let n = src.remaining();
-        // The buffer holds exactly one message, normally in one contiguous chunk.
-        let item = if src.chunk().len() == n {
-            D::from_wire(src.chunk())
-        } else {
-            D::from_wire(&src.copy_to_bytes(n))
-        };
-        src.advance(src.remaining());
-        item.map(Some).map_err(|e| malformed(&e))
     }
 }
