@@ -286,7 +286,22 @@ impl JetdProcess {
     /// Starts `jetd` (`binary`) with `args` and waits until it prints that jsd listens
     /// (at most 30 s).
     pub fn spawn(binary: &Path, data_dir: &Path, args: &[&str]) -> JetdProcess {
-        let mut child = Command::new(binary)
+        JetdProcess::spawn_in(binary, None, data_dir, args)
+    }
+
+    /// [`JetdProcess::spawn`] with the working directory `cwd` (for a relative
+    /// `data_dir`, as an operator may type it).
+    pub fn spawn_in(
+        binary: &Path,
+        cwd: Option<&Path>,
+        data_dir: &Path,
+        args: &[&str],
+    ) -> JetdProcess {
+        let mut cmd = Command::new(binary);
+        if let Some(cwd) = cwd {
+            cmd.current_dir(cwd);
+        }
+        let mut child = cmd
             .arg("--data-dir")
             .arg(data_dir)
             .args(args)

@@ -136,6 +136,10 @@ async fn run(data_dir: PathBuf, config: Option<PathBuf>) -> anyhow::Result<()> {
     // Catch SIGTERM/SIGINT from the start: a stop request that arrives while the services
     // come up must shut down cleanly, not kill the process with the default action.
     let stop = ShutdownSignal::install();
+    // Absolute from here on: apps run in their own directories and are told where the
+    // data directory is, so `--data-dir d` typed in some directory must not stay relative.
+    let data_dir = std::path::absolute(&data_dir)
+        .with_context(|| format!("data directory {}", data_dir.display()))?;
     let initial_config = match &config {
         Some(path) => Some(
             std::fs::read_to_string(path)

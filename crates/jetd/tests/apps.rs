@@ -100,3 +100,40 @@ fn a_daemonized_app_dies_with_a_killed_jetd_and_runs_again_when_it_restarts() {
         !alive(app2) && !alive(child2)
     });
 }
+
+#[test]
+fn apps_run_when_the_data_directory_is_given_relative() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let scripts = data.join("scripts/jet");
+    std::fs::create_dir_all(&scripts).unwrap();
+    std::fs::write(scripts.join("keeper.sh"), APP).unwrap();
+    std::fs::set_permissions(
+        scripts.join("keeper.sh"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let cfg = config_text(
+        &random_password(),
+        free_port(),
+        "system { extensions { extension-service { application { file keeper.sh { daemonize; } } } } }",
+    );
+    std::fs::write(dir.path().join("seed.conf"), cfg).unwrap();
+    // `jetd --data-dir d --config seed.conf`, typed in the directory holding both.
+    let jetd = JetdProcess::spawn_in(
+        Path::new(JETD),
+        Some(dir.path()),
+        Path::new("d"),
+        &["--config", "seed.conf"],
+    );
+    let (app, _) = pids(&data, None);
+    let env = std::fs::read_to_string(data.join("app.env")).unwrap();
+    let abs = data.canonicalize().unwrap();
+    assert!(
+        env.lines()
+            .any(|l| l.strip_prefix("JET_DATA_DIR=").map(Path::new) == Some(abs.as_path())),
+        "the app is told the data directory as an absolute path: {env}"
+    );
+    assert!(jetd.terminate().success());
+    wait_until("the app to stop with jetd", || !alive(app));
+}
