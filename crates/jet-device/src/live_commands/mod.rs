@@ -17,6 +17,7 @@
 //! Readers filter out the commands whose channel is closed, so a command is gone the
 //! moment its app is, even before the task has published the new set.
 
+mod error;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::task::AbortOnDropHandle;
 
+pub use self::error::LiveCommandError;
 pub use self::spec::{LiveRegistration, LiveSpec};
 use crate::error::DeviceError;
 use crate::output::Format;
@@ -43,50 +45,6 @@ pub const MAX_REPLY: usize = 1 << 20;
 pub const LIVE_VERSION: &str = "live";
 
 const LIVE_QUEUE: usize = 64;
-
-/// Why a registration is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LiveCommandError {
-    /// A field of the request is malformed.
-    #[error("{field}: {reason}")]
-    Invalid {
-        /// The field (`commands[1].cli`).
-        field: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Too many commands in one registration.
-    #[error("commands: {count} commands, at most {max} in one registration")]
-    TooMany {
-        /// How many were sent.
-        count: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// The command exists already.
-    #[error("commands[{index}].cli: '{command}' is already {owner}")]
-    Conflict {
-        /// Its index in the request.
-        index: usize,
-        /// The command.
-        command: String,
-        /// Whose it is ("a command of the device", "defined by package P", ...).
-        owner: String,
-    },
-    /// The device holds its most live commands.
-    #[error("the device holds {held} live commands; {asked} more would pass the limit of {max}")]
-    Full {
-        /// How many there are.
-        held: usize,
-        /// How many were asked for.
-        asked: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// The device is going away.
-    #[error("the device is shutting down")]
-    ShuttingDown,
-}
 
 /// The app's end of a registration: the invocations of its commands arrive here.
 /// Dropping it removes the commands.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::LiveCommandError;
+use super::error::LiveCommandError;
 use crate::vocab::apps::CommandOption;
 
 /// Most commands in one registration.
