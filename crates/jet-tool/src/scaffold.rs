@@ -126,6 +126,13 @@ fn sdk_path(given: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
             path.display()
         )
     })?;
+    // Written as a TOML literal string, which holds anything but a quote or a line end.
+    if path.to_str().is_none_or(|p| p.contains(['\'', '\n', '\r'])) {
+        bail!(
+            "the Rust SDK's path {} cannot be written into Cargo.toml (not UTF-8, or a quote or line end in it)",
+            path.display()
+        );
+    }
     if !path.join("Cargo.toml").is_file() {
         bail!(
             "{} ({how}) is not the jet-sdk crate (no Cargo.toml); pass --sdk PATH/TO/openjet/crates/jet-sdk",
@@ -180,10 +187,10 @@ pub(crate) fn new_app(
                 &dir.join("Cargo.toml"),
                 &format!(
                     "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n\
-                     [dependencies]\njet-sdk = {{ path = {sdk:?} }}\n\
+                     [dependencies]\njet-sdk = {{ path = '{sdk}' }}\n\
                      tokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"time\"] }}\n\n\
                      [workspace]\n",
-                    sdk = sdk.display().to_string()
+                    sdk = sdk.display()
                 ),
                 false,
             )?;
