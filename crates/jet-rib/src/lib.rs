@@ -68,5 +68,5 @@ pub use nexthop::{
 pub use prefix::{label_is_valid, Family, Prefix, PrefixError, MPLS_LABEL_MAX, MPLS_PREFIX_LEN};
 pub use query::{MatchType, RouteView, TableSummary};
 pub use rib::{ChangeOp, Rib, RouteChange, TableId};
-pub use source::{Source, SourceNh, SourceRoute};
+pub use source::{Source, SourceDelta, SourceNh, SourceRoute};
 pub use table::{Dest, Path, Proto, Table, FLAG_LEGACY, FLAG_STATS};

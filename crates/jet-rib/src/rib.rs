@@ -4,7 +4,13 @@
 //! Every change operation appends one [`RouteChange`] per path it touched to a caller's
 //! vector, so the caller can announce a whole batch at once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Sets and maps with a fast hash, for keys that come from the device itself
+/// (configuration and interfaces), not from clients.
+pub(crate) type FoldSet<T> = HashSet<T, foldhash::fast::RandomState>;
+/// See [`FoldSet`].
+pub(crate) type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::net::IpAddr;
 
 mod bgp_changes;
@@ -74,7 +80,7 @@ pub struct Rib {
     /// them triggers re-resolution.
     pub(crate) watched: BTreeMap<(u32, u128), u32>,
     /// Destinations of each device source (Direct, Local, Static).
-    pub(crate) source_keys: HashMap<Proto, Vec<(TableId, Prefix, u64)>>,
+    pub(crate) source_keys: HashMap<Proto, FoldSet<(TableId, Prefix, u64)>>,
 }
 
 impl Default for Rib {

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use jet_rib::{
     Batch, BatchOutcome, Defaults, DeleteBatch, InitOutcome, Rib, RibError, RouteChange, SetOp,
-    Source, SourceRoute, TableId,
+    Source, SourceDelta, SourceRoute, TableId,
 };
 use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tokio_util::task::AbortOnDropHandle;
@@ -147,6 +147,11 @@ pub(crate) enum RibRequest {
     Source {
         source: Source,
         routes: Vec<SourceRoute>,
+        reply: oneshot::Sender<Result<(), RibError>>,
+    },
+    SourceChange {
+        source: Source,
+        delta: SourceDelta,
         reply: oneshot::Sender<Result<(), RibError>>,
     },
     Instance {
@@ -398,6 +403,24 @@ impl RibHandle {
             .call(|reply| RibRequest::Source {
                 source,
                 routes,
+                reply,
+            })
+            .await??)
+    }
+
+    /// Changes some routes of a device source ([`SourceDelta::between`] its last set
+    /// and its new one).
+    ///
+    /// [`SourceDelta::between`]: jet_rib::SourceDelta::between
+    pub async fn change_source(
+        &self,
+        source: Source,
+        delta: SourceDelta,
+    ) -> Result<(), RibTaskError> {
+        Ok(self
+            .call(|reply| RibRequest::SourceChange {
+                source,
+                delta,
                 reply,
             })
             .await??)

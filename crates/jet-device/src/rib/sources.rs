@@ -3,7 +3,7 @@
 //!
 //! ```text
 //!  ifd snapshot (watch) ──┐
-//!                          ├──► sources task ──► RibHandle::replace_source(Direct|Local|Static)
+//!                          ├──► sources task ──► RibHandle::replace_source / change_source
 //!  committed config (watch)┘    (recomputes; sends only what changed)
 //!           └──────────────────────► RibHandle (subscription policies read it)
 //! ```
@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use jet_config::{Config, StaticRouteAction};
-use jet_rib::{Prefix, Source, SourceNh, SourceRoute};
+use jet_rib::{Prefix, Source, SourceDelta, SourceNh, SourceRoute};
 use tokio::sync::watch;
 
 use crate::ifd::{FamilyKind, InterfacesSnapshot};
@@ -193,10 +193,19 @@ async fn follow(
             (Source::Static, static_routes(&committed.config)),
         ];
         for (i, (source, routes)) in wanted.into_iter().enumerate() {
-            if last[i].as_ref() == Some(&routes) {
-                continue;
-            }
-            match rib.replace_source(source, routes.clone()).await {
+            // After the first set, only what changed travels to the RIB task (a commit
+            // adding routes to a large configuration costs the RIB the new routes).
+            let res = match &last[i] {
+                Some(old) => {
+                    let delta = SourceDelta::between(old, &routes);
+                    if delta.is_empty() {
+                        continue;
+                    }
+                    rib.change_source(source, delta).await
+                }
+                None => rib.replace_source(source, routes.clone()).await,
+            };
+            match res {
                 Ok(()) => last[i] = Some(routes),
                 Err(e) => tracing::warn!(?source, error = %e, "device routes not installed"),
             }

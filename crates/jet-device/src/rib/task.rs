@@ -229,6 +229,18 @@ impl RibTask {
                 let _ = reply.send(res);
                 cause = Some(RouteCause::Source(source));
             }
+            RibRequest::SourceChange {
+                source,
+                delta,
+                reply,
+            } => {
+                let now = self.now_secs();
+                let res = self
+                    .write()
+                    .change_source(source, &delta, now, &mut changes);
+                let _ = reply.send(res);
+                cause = Some(RouteCause::Source(source));
+            }
             RibRequest::Instance { name, reply } => {
                 let res = {
                     let mut rib = self.write();

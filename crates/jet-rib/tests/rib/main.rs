@@ -7,6 +7,7 @@ mod batches;
 mod model;
 mod purge;
 mod resolve;
+mod sources;
 
 use jet_rib::{Batch, ClientIdx, Defaults, Gateway, Prefix, Rib, RouteSpec, TableRef};
 
