@@ -174,7 +174,7 @@ impl Config {
 
     /// Merges `other` into this configuration (`load merge`).
     pub fn merge(&mut self, other: &Config) {
-        tree::merge_children(&mut self.children, &other.children, schema::root());
+        tree::merge_children(&mut self.children, other.children.clone(), schema::root());
         self.touch();
     }
 

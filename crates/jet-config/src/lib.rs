@@ -84,8 +84,8 @@ mod proptests;
 pub use crate::config::{Config, LoadMode};
 pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
 pub use crate::limits::MAX_ROLLBACK;
-pub use crate::load::PayloadFormat;
-pub use crate::store::{CommitMeta, Store};
+pub use crate::load::{ParsedLoad, PayloadFormat};
+pub use crate::store::{CommitMeta, Staged, Store};
 pub use crate::value::IpPrefix;
 pub use crate::views::{
     BridgeCfg, CaProfileCfg, ClientCertRequest, JsdCfg, ListenerCfg, LocalCertCfg, LoginClass,

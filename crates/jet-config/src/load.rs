@@ -49,9 +49,23 @@ impl FromStr for PayloadFormat {
     }
 }
 
+/// A payload read by [`Config::parse_load`], to be applied with [`Config::apply_load`].
+#[derive(Debug)]
+pub struct ParsedLoad(Loadable);
+
+#[derive(Debug)]
+enum Loadable {
+    /// Text, XML or JSON, parsed, with its load mode.
+    Parsed(Parsed, LoadMode),
+    /// `set` lines (applied one by one onto the configuration).
+    Set(String),
+    /// `show | compare` output (read against the configuration).
+    Patch(String),
+}
+
 /// Applies a parsed merge or replace payload: replaced statements are emptied, deleted
 /// ones removed, then the payload merged in.
-fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode) {
+fn patch(children: &mut Vec<crate::tree::Node>, parsed: Parsed, mode: LoadMode) {
     if mode == LoadMode::Replace {
         for steps in &parsed.replaces {
             tree::clear_at(children, steps);
@@ -60,7 +74,7 @@ fn patch(children: &mut Vec<crate::tree::Node>, parsed: &Parsed, mode: LoadMode)
     for (steps, value) in &parsed.deletes {
         tree::delete_at(children, steps, value.as_deref());
     }
-    tree::merge_children(children, &parsed.children, schema::root());
+    tree::merge_children(children, parsed.children, schema::root());
     for steps in &parsed.activates {
         tree::activate_at(children, steps);
     }
@@ -108,13 +122,45 @@ impl Config {
         format: PayloadFormat,
         mode: LoadMode,
     ) -> Result<Config, ConfigError> {
-        let inner;
-        let (payload, format) = match unwrap_junos_wrapper(payload) {
-            Some((text, f)) => {
-                inner = text;
-                (inner.as_str(), f)
+        let c = match Config::parse_load(payload, format, mode)?.0 {
+            Loadable::Parsed(p, LoadMode::Override | LoadMode::Update) => {
+                return Ok(Config::from_children(p.children))
             }
-            None => (payload, format),
+            Loadable::Patch(text) => return self.load_patch(&text),
+            other => (self.clone(), ParsedLoad(other)),
+        };
+        let (mut c, load) = c;
+        c.apply_load(load)?;
+        Ok(c)
+    }
+
+    /// Loads `payload` into this configuration in place: what [`Config::load_payload`]
+    /// returns, without copying the configuration (for large configurations in a
+    /// commit pipeline that owns its candidate). All or nothing: on error this
+    /// configuration is unchanged.
+    pub fn load_in_place(
+        &mut self,
+        payload: &str,
+        format: PayloadFormat,
+        mode: LoadMode,
+    ) -> Result<(), ConfigError> {
+        let parsed = Config::parse_load(payload, format, mode)?;
+        self.apply_load(parsed)
+    }
+
+    /// The first half of a load, which needs no configuration: `payload` checked and
+    /// parsed (for merge, replace, override and update loads of text, XML and JSON; `set`
+    /// and `patch` payloads are read against the configuration by
+    /// [`Config::apply_load`]). A commit pipeline can parse while it copies the
+    /// configuration the payload goes onto.
+    pub fn parse_load(
+        payload: &str,
+        format: PayloadFormat,
+        mode: LoadMode,
+    ) -> Result<ParsedLoad, ConfigError> {
+        let (payload, format) = match unwrap_junos_wrapper(payload) {
+            Some((text, f)) => (std::borrow::Cow::Owned(text), f),
+            None => (std::borrow::Cow::Borrowed(payload), format),
         };
         if mode == LoadMode::Patch {
             if format != PayloadFormat::Text {
@@ -128,7 +174,7 @@ impl Config {
                     ),
                 ));
             }
-            return self.load_patch(payload);
+            return Ok(ParsedLoad(Loadable::Patch(payload.into_owned())));
         }
         if (mode == LoadMode::Set) != (format == PayloadFormat::Set) {
             return Err(ConfigError::new(
@@ -143,63 +189,35 @@ impl Config {
             ));
         }
         let parsed = match format {
-            PayloadFormat::Set => {
-                let mut c = self.clone();
-                c.apply_set(payload)?;
-                return Ok(c);
-            }
-            PayloadFormat::Text => text::parse(payload)?,
-            PayloadFormat::Xml => xml::parse(payload)?,
-            PayloadFormat::Json => json::parse(payload)?,
+            PayloadFormat::Set => return Ok(ParsedLoad(Loadable::Set(payload.into_owned()))),
+            PayloadFormat::Text => text::parse(&payload)?,
+            PayloadFormat::Xml => xml::parse(&payload)?,
+            PayloadFormat::Json => json::parse(&payload)?,
         };
-        Ok(self.apply_patch(parsed, mode))
+        Ok(ParsedLoad(Loadable::Parsed(parsed, mode)))
     }
 
-    /// Loads `payload` into this configuration in place: what [`Config::load_payload`]
-    /// returns, without copying the configuration (for large configurations in a
-    /// commit pipeline that owns its candidate). All or nothing: on error this
-    /// configuration is unchanged.
-    pub fn load_in_place(
-        &mut self,
-        payload: &str,
-        format: PayloadFormat,
-        mode: LoadMode,
-    ) -> Result<(), ConfigError> {
-        if mode == LoadMode::Patch || unwrap_junos_wrapper(payload).is_some() {
-            *self = self.load_payload(payload, format, mode)?;
-            return Ok(());
-        }
-        let parsed = match (format, mode) {
-            (PayloadFormat::Set, LoadMode::Set) => return self.apply_set(payload),
-            (PayloadFormat::Text, m) if m != LoadMode::Set => text::parse(payload)?,
-            (PayloadFormat::Xml, m) if m != LoadMode::Set => xml::parse(payload)?,
-            (PayloadFormat::Json, m) if m != LoadMode::Set => json::parse(payload)?,
-            _ => {
-                *self = self.load_payload(payload, format, mode)?;
-                return Ok(());
+    /// The second half of a load: a payload from [`Config::parse_load`] applied to this
+    /// configuration. All or nothing: on error this configuration is unchanged.
+    pub fn apply_load(&mut self, load: ParsedLoad) -> Result<(), ConfigError> {
+        match load.0 {
+            Loadable::Set(lines) => self.apply_set(&lines),
+            Loadable::Patch(text) => {
+                *self = self.load_patch(&text)?;
+                Ok(())
             }
-        };
-        self.touch();
-        match mode {
-            LoadMode::Merge | LoadMode::Replace => {
-                patch(&mut self.children, &parsed, mode);
-            }
-            _ => self.children = parsed.children,
-        }
-        Ok(())
-    }
-
-    fn apply_patch(&self, parsed: Parsed, mode: LoadMode) -> Config {
-        match mode {
-            LoadMode::Override | LoadMode::Update | LoadMode::Set => {
-                Config::from_children(parsed.children)
-            }
-            // A patch arrives here as the merge text `load_patch` made of it.
-            LoadMode::Merge | LoadMode::Replace | LoadMode::Patch => {
-                let mut c = self.clone();
-                c.touch();
-                patch(&mut c.children, &parsed, mode);
-                c
+            Loadable::Parsed(parsed, mode) => {
+                self.touch();
+                match mode {
+                    // A patch arrives here as the merge text `load_patch` made of it.
+                    LoadMode::Merge | LoadMode::Replace | LoadMode::Patch => {
+                        patch(&mut self.children, parsed, mode)
+                    }
+                    LoadMode::Override | LoadMode::Update | LoadMode::Set => {
+                        self.children = parsed.children
+                    }
+                }
+                Ok(())
             }
         }
     }

@@ -37,6 +37,13 @@ const CURRENT: &str = "juniper.conf";
 const TEMP: &str = "juniper.conf.tmp";
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// A configuration written by [`Store::stage`] and not yet committed or discarded.
+#[derive(Debug)]
+#[must_use = "a staged configuration is committed with Store::commit_staged or dropped with Store::discard"]
+pub struct Staged {
+    _private: (),
+}
+
 /// Who committed, when, how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitMeta {
@@ -116,8 +123,9 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// The committed configuration and its rollbacks, in one directory.
-#[derive(Debug)]
+/// The committed configuration and its rollbacks, in one directory. A clone is a handle
+/// on the same directory (for [`Store::stage`] on another thread).
+#[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
 }
@@ -181,13 +189,30 @@ impl Store {
     }
 
     /// Makes `cfg` the committed configuration, keeping the previous ones as rollbacks.
-    /// Durable when it returns.
+    /// Durable when it returns. [`Store::stage`] then [`Store::commit_staged`].
     pub fn commit(&mut self, cfg: &Config, meta: &CommitMeta) -> Result<(), StoreError> {
+        let staged = self.stage(cfg, meta)?;
+        self.commit_staged(staged)
+    }
+
+    /// Step 1 of a commit, which may run while the caller still checks `cfg`: the new
+    /// configuration written to the temp file and fsynced. Nothing visible changes
+    /// until [`Store::commit_staged`]; [`Store::discard`] (or the next stage, or
+    /// [`Store::open`] after a crash) removes it. Needs only `&self`, so a clone of the
+    /// store can stage on another thread; one commit at a time stages.
+    pub fn stage(&self, cfg: &Config, meta: &CommitMeta) -> Result<Staged, StoreError> {
         let temp = self.dir.join(TEMP);
-        let cur = self.path(0);
         let mut body = meta.header();
         crate::text::print_children(&mut body, &cfg.children, 0);
         write_synced(&temp, body.as_bytes())?;
+        Ok(Staged { _private: () })
+    }
+
+    /// Steps 2–4 of a commit: the staged configuration becomes the committed one.
+    pub fn commit_staged(&mut self, staged: Staged) -> Result<(), StoreError> {
+        let Staged { _private: () } = staged;
+        let temp = self.dir.join(TEMP);
+        let cur = self.path(0);
         if cur.exists() {
             let oldest = self.path(MAX_ROLLBACK);
             match fs::remove_file(&oldest) {
@@ -215,6 +240,19 @@ impl Store {
         }
         fs::rename(&temp, &cur).map_err(|e| StoreError::io("renaming", &temp, e))?;
         sync_dir(&self.dir)
+    }
+
+    /// Drops a staged configuration that will not be committed (the commit failed a
+    /// check after staging).
+    pub fn discard(&self, staged: Staged) -> Result<(), StoreError> {
+        let Staged { _private: () } = staged;
+        let temp = self.dir.join(TEMP);
+        match fs::remove_file(&temp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(StoreError::io("removing", &temp, e))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Rollback `n` (0 = the committed configuration) without its metadata.

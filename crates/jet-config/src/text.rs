@@ -460,7 +460,7 @@ impl Parser {
             }
         }
         if !tags.delete {
-            tree::merge_children(children, &scratch, schema);
+            tree::merge_children(children, scratch, schema);
         }
         Ok(())
     }

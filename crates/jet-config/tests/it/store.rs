@@ -188,3 +188,50 @@ fn committed_files_are_readable_by_the_owner_only() {
         );
     }
 }
+
+#[test]
+fn a_staged_configuration_changes_nothing_until_committed_and_discard_removes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("opens");
+    store.commit(&cfg(1), &meta(1)).expect("commits");
+    // Staged from a clone of the store (as the device does on another thread).
+    let staged = store.clone().stage(&cfg(2), &meta(2)).expect("stages");
+    assert!(dir.path().join("juniper.conf.tmp").exists());
+    assert_eq!(
+        store.committed().expect("reads").expect("present").0,
+        cfg(1)
+    );
+    assert_eq!(store.history().expect("reads").len(), 1);
+    store.discard(staged).expect("discards");
+    assert!(!dir.path().join("juniper.conf.tmp").exists());
+    assert_eq!(
+        store.committed().expect("reads").expect("present").0,
+        cfg(1)
+    );
+
+    let staged = store.stage(&cfg(3), &meta(3)).expect("stages");
+    store.commit_staged(staged).expect("commits");
+    assert!(!dir.path().join("juniper.conf.tmp").exists());
+    assert_eq!(
+        store.committed().expect("reads").expect("present").0,
+        cfg(3)
+    );
+    assert_eq!(store.rollback(1).expect("rollback 1"), cfg(1));
+    assert_eq!(store.history().expect("reads"), vec![meta(3), meta(1)]);
+}
+
+#[test]
+fn a_staged_file_left_by_a_crash_is_removed_at_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("opens");
+    store.commit(&cfg(1), &meta(1)).expect("commits");
+    let staged = store.stage(&cfg(2), &meta(2)).expect("stages");
+    drop(staged); // the process dies here
+    let reopened = Store::open(dir.path()).expect("reopens");
+    assert!(!dir.path().join("juniper.conf.tmp").exists());
+    assert_eq!(
+        reopened.committed().expect("reads").expect("present").0,
+        cfg(1)
+    );
+    assert_eq!(reopened.history().expect("reads"), vec![meta(1)]);
+}

@@ -217,7 +217,7 @@ impl MgdHandle {
                 return Err(jet_config::StoreError::RollbackOutOfRange(k).into());
             }
             if k == 0 {
-                return Ok(self.committed().config.clone());
+                return Ok(Config::clone(&self.committed().config));
             }
             let p = self.config_dir.join(format!("juniper.conf.{k}"));
             match std::fs::read_to_string(&p) {

@@ -63,7 +63,7 @@ use subsystem::Subsystems;
 #[derive(Debug, Clone)]
 pub struct Committed {
     /// The committed (static) configuration: what `show configuration` prints.
-    pub config: Config,
+    pub config: Arc<Config>,
     /// Who committed it, when, how.
     pub meta: CommitMeta,
     /// The effective configuration: `config` with the ephemeral instances over it. This
@@ -206,7 +206,7 @@ pub(crate) async fn start(
     let configured = ephemeral::configured_instances(&config);
     let effective = ephemeral::overlay(&config, &instances, &configured);
     let (committed_tx, committed_rx) = watch::channel(Arc::new(Committed {
-        config,
+        config: Arc::new(config),
         meta,
         effective: Arc::new(effective),
         ephemeral: Arc::new(instances),

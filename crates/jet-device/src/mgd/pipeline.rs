@@ -21,6 +21,12 @@ use crate::events::{CommitEvent, DeviceEvent};
 /// System comment of the automatic rollback of an unconfirmed `commit confirmed`.
 pub(crate) const CONFIRM_ROLLBACK_COMMENT: &str = "commit confirmed rollback";
 
+/// Drops `what` on the blocking pool: the last reference to a replaced configuration
+/// frees a tree as large as the configuration, which a commit's reply need not wait for.
+fn retire<T: Send + 'static>(what: T) {
+    drop(tokio::task::spawn_blocking(move || drop(what)));
+}
+
 /// What a commit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -34,9 +40,14 @@ impl Mgd {
     /// `ConfigSet`: the payload loaded onto the committed configuration, committed.
     pub(super) async fn load_commit(&mut self, req: LoadRequest) -> Result<(), DeviceError> {
         self.check_lock(None)?;
-        let current = self.current();
         let t = std::time::Instant::now();
-        let new = payload::load(&current.config, &req.payload, req.mode)?;
+        // The copy of the committed configuration (the whole tree) is made on the
+        // blocking pool while this task parses the payload.
+        let base = self.current().config.clone();
+        let copy = tokio::task::spawn_blocking(move || Config::clone(&base));
+        let parsed = payload::parse(&req.payload, req.mode)?;
+        let mut new = copy.await.map_err(|_| DeviceError::ShuttingDown)?;
+        new.apply_load(parsed)?;
         tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: load");
         let opts = CommitOptions {
             comment: req.comment,
@@ -70,6 +81,11 @@ impl Mgd {
     }
 
     /// Commits `new` (or only checks it). The caller resets the candidate it came from.
+    ///
+    /// A real commit writes the new configuration's file (print + fsync, on the blocking
+    /// pool) while this task validates it and the subsystems prepare, so the durable
+    /// write overlaps the checks; the file only becomes the committed one (rename) once
+    /// every check passed, and is removed when one fails.
     pub(super) async fn commit(
         &mut self,
         new: Config,
@@ -81,59 +97,72 @@ impl Mgd {
         let lap = |what: &str| {
             tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: {what}");
         };
-        new.validate()?;
-        lap("validated");
-        let current = self.current();
         let new = Arc::new(new);
-        // Without ephemeral data the effective configuration is the new one, shared.
-        let effective = if current.ephemeral.values().all(Config::is_empty) {
-            new.clone()
-        } else {
-            let configured = ephemeral::configured_instances(&new);
-            Arc::new(ephemeral::overlay(&new, &current.ephemeral, &configured))
+        let meta = (!opts.check).then(|| {
+            let system_comment = system_comment.or_else(|| {
+                opts.confirmed
+                    .map(|m| format!("commit confirmed, rollback in {m}mins"))
+            });
+            CommitMeta {
+                user: who.user.clone(),
+                client: join_client(&who.client, system_comment.as_deref()),
+                time: Utc::now(),
+                comment: opts.comment.clone(),
+            }
+        });
+        let staging = match (&meta, &self.store) {
+            (Some(meta), Some(store)) => {
+                let (store, to_write, meta) = (store.clone(), new.clone(), meta.clone());
+                Some(tokio::task::spawn_blocking(move || {
+                    store.stage(&to_write, &meta)
+                }))
+            }
+            _ => None,
         };
-        lap("effective configuration");
-        let subs = self.subsystems.snapshot();
-        let txn = self.next_txn(current.effective.clone(), effective.clone(), opts.check);
-        prepare_all(&subs, &txn)
-            .await
-            .map_err(DeviceError::commit_check)?;
-        lap("prepared");
-        if opts.check {
+        let checked = self.check_new(&new, opts.check, &lap).await;
+        let staged = match staging {
+            Some(h) => Some(h.await.map_err(|_| DeviceError::ShuttingDown)),
+            None => None,
+        };
+        let (subs, txn, effective) = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                if let Some(Ok(Ok(staged))) = staged {
+                    self.discard_staged(staged).await;
+                }
+                return Err(e);
+            }
+        };
+        let Some(meta) = meta else {
             abort_all(&subs, &txn).await;
             // As on Junos, `commit check` also confirms a pending `commit confirmed`.
             self.confirm = None;
             self.publish_history(None);
             return Ok(Outcome::Checked);
-        }
-        let system_comment = system_comment.or_else(|| {
-            opts.confirmed
-                .map(|m| format!("commit confirmed, rollback in {m}mins"))
-        });
-        let meta = CommitMeta {
-            user: who.user.clone(),
-            client: join_client(&who.client, system_comment.as_deref()),
-            time: Utc::now(),
-            comment: opts.comment.clone(),
         };
-        // The durable write runs on the blocking pool while this task makes the copy the
-        // watch channel publishes, so the two overlap.
-        let Some(mut store) = self.store.take() else {
-            abort_all(&subs, &txn).await;
-            return Err(DeviceError::ShuttingDown);
+        lap("staged");
+        let staged = match staged {
+            Some(Ok(Ok(s))) => Ok(s),
+            Some(Ok(Err(e))) => Err(DeviceError::from(e)),
+            Some(Err(e)) => Err(e),
+            None => Err(DeviceError::ShuttingDown),
         };
-        let (to_write, meta_w) = (new.clone(), meta.clone());
-        let writer = tokio::task::spawn_blocking(move || {
-            let res = store.commit(&to_write, &meta_w);
-            (store, res)
-        });
-        let new: Config = (*new).clone();
-        let written = match writer.await {
-            Ok((store, res)) => {
+        let written = match (staged, self.store.take()) {
+            (Ok(staged), Some(mut store)) => tokio::task::spawn_blocking(move || {
+                let res = store.commit_staged(staged);
+                (store, res)
+            })
+            .await
+            .map_err(|_| DeviceError::ShuttingDown)
+            .and_then(|(store, res)| {
                 self.store = Some(store);
                 res.map_err(DeviceError::from)
+            }),
+            (Ok(staged), None) => {
+                drop(staged);
+                Err(DeviceError::ShuttingDown)
             }
-            Err(_) => Err(DeviceError::ShuttingDown),
+            (Err(e), _) => Err(e),
         };
         if let Err(e) = written {
             abort_all(&subs, &txn).await;
@@ -141,6 +170,7 @@ impl Mgd {
         }
         lap("persisted");
         apply_all(&subs, &txn).await;
+        let current = self.current();
         lap("applied");
         self.generation += 1;
         // A plain commit confirms a pending `commit confirmed`; a new `commit confirmed`
@@ -148,7 +178,7 @@ impl Mgd {
         self.confirm = opts.confirmed.map(|minutes| {
             let rollback_to = match self.confirm.take() {
                 Some(p) => p.rollback_to,
-                None => current.config.clone(),
+                None => Config::clone(&current.config),
             };
             let wait = Duration::from_secs(u64::from(minutes) * 60);
             Pending {
@@ -160,12 +190,14 @@ impl Mgd {
                 },
             }
         });
-        self.committed.send_replace(Arc::new(Committed {
+        let old = self.committed.send_replace(Arc::new(Committed {
             config: new,
             meta: meta.clone(),
             effective,
             ephemeral: current.ephemeral.clone(),
         }));
+        // Freeing the previous configuration (a large tree) is not the caller's wait.
+        retire((old, current, txn, subs));
         self.publish_history(Some(meta.clone()));
         self.events.emit(DeviceEvent::Commit(CommitEvent {
             user: meta.user,
@@ -174,6 +206,55 @@ impl Mgd {
             time: meta.time,
         }));
         Ok(Outcome::Committed)
+    }
+
+    /// The checks of a commit: validation, the effective configuration, every
+    /// subsystem's prepare. On success the prepared transaction and the effective
+    /// configuration.
+    async fn check_new(
+        &mut self,
+        new: &Arc<Config>,
+        check_only: bool,
+        lap: &impl Fn(&str),
+    ) -> Result<
+        (
+            Vec<Arc<dyn super::subsystem::Subsystem>>,
+            Transaction,
+            Arc<Config>,
+        ),
+        DeviceError,
+    > {
+        new.validate()?;
+        lap("validated");
+        let current = self.current();
+        // Without ephemeral data the effective configuration is the new one, shared.
+        let effective = if current.ephemeral.values().all(Config::is_empty) {
+            new.clone()
+        } else {
+            let configured = ephemeral::configured_instances(new);
+            Arc::new(ephemeral::overlay(new, &current.ephemeral, &configured))
+        };
+        lap("effective configuration");
+        let subs = self.subsystems.snapshot();
+        let txn = self.next_txn(current.effective.clone(), effective.clone(), check_only);
+        prepare_all(&subs, &txn)
+            .await
+            .map_err(DeviceError::commit_check)?;
+        lap("prepared");
+        Ok((subs, txn, effective))
+    }
+
+    /// Removes a staged file after a failed check (logged: the next commit overwrites
+    /// it and a restart removes it anyway).
+    async fn discard_staged(&self, staged: jet_config::Staged) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        match tokio::task::spawn_blocking(move || store.discard(staged)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "staged configuration not removed"),
+            Err(_) => {}
+        }
     }
 
     /// Updates the history watch: a new newest entry (if any) and the pending state.
@@ -223,7 +304,7 @@ impl Mgd {
     /// Rollback `n` (0 = committed) from the store.
     pub(super) async fn rollback_config(&mut self, n: usize) -> Result<Config, DeviceError> {
         if n == 0 {
-            return Ok(self.current().config.clone());
+            return Ok(Config::clone(&self.current().config));
         }
         let Some(store) = self.store.take() else {
             return Err(DeviceError::ShuttingDown);

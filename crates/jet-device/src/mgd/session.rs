@@ -127,7 +127,7 @@ impl Mgd {
         let current = self.current();
         self.candidate
             .as_ref()
-            .is_some_and(|c| *c != current.config)
+            .is_some_and(|c| *c != *current.config)
     }
 
     fn editors(&self) -> String {
@@ -204,7 +204,7 @@ impl Mgd {
             .collect();
         let private = (mode == CfgMode::Private).then(|| PrivateDb {
             base_generation: self.generation,
-            candidate: self.current().config.clone(),
+            candidate: Config::clone(&self.current().config),
             ops: Vec::new(),
         });
         if mode == CfgMode::Exclusive {
@@ -256,13 +256,13 @@ impl Mgd {
             None => self
                 .candidate
                 .clone()
-                .unwrap_or_else(|| self.current().config.clone()),
+                .unwrap_or_else(|| Config::clone(&self.current().config)),
         }
     }
 
     fn session_dirty(&self, id: CfgSessionId) -> bool {
         match self.sessions.get(&id).and_then(|s| s.private.as_ref()) {
-            Some(p) => p.candidate != self.current().config,
+            Some(p) => p.candidate != *self.current().config,
             None => self.shared_dirty(),
         }
     }
@@ -414,7 +414,7 @@ impl Mgd {
             None => self
                 .candidate
                 .clone()
-                .unwrap_or_else(|| current.config.clone()),
+                .unwrap_or_else(|| Config::clone(&current.config)),
         };
         match self.commit(new, &who, opts, None).await {
             Err(e) => Err(commit_failed(e)),
@@ -423,7 +423,7 @@ impl Mgd {
                 Ok(())
             }
             Ok(Outcome::Committed) => {
-                let committed = self.current().config.clone();
+                let committed = Config::clone(&self.current().config);
                 let generation = self.generation;
                 match self.sessions.get_mut(&id).and_then(|s| s.private.as_mut()) {
                     Some(p) => {
