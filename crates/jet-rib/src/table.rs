@@ -223,27 +223,39 @@ impl Lengths {
         }
     }
 
-    /// The lengths present, at most `max`, longest first.
-    fn desc(self, max: u8) -> impl Iterator<Item = u8> {
+    /// The lengths present that are at most `max`.
+    #[inline]
+    fn upto(self, max: u8) -> Lengths {
+        let max = u32::from(max);
+        let mask = |i: u32| -> u64 {
+            let lo = i * 64;
+            if max >= lo + 63 {
+                u64::MAX
+            } else if max < lo {
+                0
+            } else {
+                (2u64 << (max - lo)) - 1
+            }
+        };
+        Lengths([self.0[0] & mask(0), self.0[1] & mask(1), self.0[2] & mask(2)])
+    }
+
+    /// How many lengths are present.
+    fn count(self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    /// The lengths present, longest first.
+    #[inline]
+    fn desc(self) -> impl Iterator<Item = u8> {
         let mut bits = self.0;
-        let (w, b) = (usize::from(max / 64), max % 64);
-        // Keep only lengths <= max.
-        if b < 63 {
-            bits[w] &= (1u64 << (b + 1)) - 1;
-        }
-        for x in bits.iter_mut().skip(w + 1) {
-            *x = 0;
-        }
-        let mut word = w as isize;
         std::iter::from_fn(move || {
-            while word >= 0 {
-                let i = word as usize;
+            for i in (0..3).rev() {
                 if bits[i] != 0 {
-                    let top = 63 - bits[i].leading_zeros() as u8;
+                    let top = 63 - bits[i].leading_zeros();
                     bits[i] &= !(1u64 << top);
-                    return Some(i as u8 * 64 + top);
+                    return Some((i as u32 * 64 + top) as u8);
                 }
-                word -= 1;
             }
             None
         })
@@ -274,7 +286,7 @@ macro_rules! with_key {
 
 /// Longest-prefix match probes this many lengths before it first tries one ordered
 /// descent (see [`Table::lpm`]).
-const PROBES_BEFORE_DESCENT: usize = 6;
+const PROBES_BEFORE_DESCENT: u32 = 6;
 
 /// A routing table.
 #[derive(Debug)]
@@ -331,6 +343,7 @@ impl Table {
     }
 
     /// The destination at exactly `p`.
+    #[inline]
     pub fn get(&self, p: &Prefix) -> Option<&Dest> {
         with_key!(&self.map, p, |m, k| m.get(&k)).flatten()
     }
@@ -472,7 +485,8 @@ impl Table {
         // lengths, one ordered descent first: keys sort by address, then length, so the
         // greatest destination at or below `p`'s own key, when it contains `p`, is the
         // longest destination containing `p` (a longer one would sort between the two).
-        if self.lens.desc(p.len()).nth(PROBES_BEFORE_DESCENT).is_some() {
+        let lens = self.lens.upto(p.len());
+        if lens.count() > PROBES_BEFORE_DESCENT {
             let own = p.with_len(p.len());
             let below = match (&self.map, own) {
                 (Map::V4(m), Prefix::V4(a, l)) => m
@@ -491,7 +505,7 @@ impl Table {
                 }
             }
         }
-        for len in self.lens.desc(p.len()) {
+        for len in lens.desc() {
             let q = p.with_len(len);
             if let Some(d) = self.get(&q) {
                 if accept(d) {

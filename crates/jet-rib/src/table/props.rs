@@ -111,9 +111,12 @@ fn lengths_iterate_longest_first_below_the_limit() {
         l.set(x, true);
     }
     l.set(8, false);
-    let all: Vec<u8> = l.desc(128).collect();
+    let all: Vec<u8> = l.upto(128).desc().collect();
     assert_eq!(all, [128, 100, 64, 63, 32, 24, 0]);
-    assert_eq!(l.desc(63).collect::<Vec<_>>(), [63, 32, 24, 0]);
-    assert_eq!(l.desc(64).collect::<Vec<_>>(), [64, 63, 32, 24, 0]);
-    assert_eq!(l.desc(23).collect::<Vec<_>>(), [0]);
+    assert_eq!(l.upto(128).count(), 7);
+    assert_eq!(l.upto(63).desc().collect::<Vec<_>>(), [63, 32, 24, 0]);
+    assert_eq!(l.upto(64).desc().collect::<Vec<_>>(), [64, 63, 32, 24, 0]);
+    assert_eq!(l.upto(62).desc().collect::<Vec<_>>(), [32, 24, 0]);
+    assert_eq!(l.upto(23).desc().collect::<Vec<_>>(), [0]);
+    assert_eq!(l.upto(0).count(), 1);
 }
