@@ -1,21 +1,16 @@
-//! One routing table: destinations in a hash map keyed by (address, length), with the
-//! keys also in a B-tree set for walks in (address, length) order. Each destination has
+//! One routing table: destinations in a B-tree sorted by (address, length), each with
 //! one or more paths.
 //!
 //! A path is 40 bytes and a destination with one path stores it inline (no extra
-//! allocation), so a million single-path routes cost a hash entry and a key in the
-//! ordered set each (~115 bytes per route at a million). Longest-prefix match probes the
-//! hash map once per prefix length present in the table (a bit set of lengths), longest
-//! first: a lookup is a few hash probes instead of a B-tree descent through a million
-//! keys (cache misses at every level).
+//! allocation), so a million single-path /32 routes cost the B-tree entries and nothing
+//! else. Longest-prefix match probes only the prefix lengths present in the table (a
+//! per-length count), longest first.
 
-use std::collections::{BTreeSet, HashMap};
-use std::hash::Hash;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use crate::nexthop::{NhId, NhTable};
 use crate::prefix::{key4, key6, unkey4, unkey6, Family, Key6, Prefix};
-use crate::seeded::Seeded;
 
 /// Who put a path into the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,102 +159,11 @@ impl PathKey {
     }
 }
 
-/// Destinations by key: a hash map for lookups, the keys in a B-tree set for ordered
-/// walks. Both always hold the same keys.
-#[derive(Debug)]
-struct Store<K> {
-    dests: HashMap<K, Dest, Seeded>,
-    order: BTreeSet<K>,
-}
-
-impl<K: Copy + Ord + Hash> Store<K> {
-    fn new() -> Store<K> {
-        Store {
-            dests: HashMap::with_hasher(Seeded::new()),
-            order: BTreeSet::new(),
-        }
-    }
-
-    fn get(&self, k: &K) -> Option<&Dest> {
-        self.dests.get(k)
-    }
-
-    fn get_mut(&mut self, k: &K) -> Option<&mut Dest> {
-        self.dests.get_mut(k)
-    }
-
-    fn remove(&mut self, k: &K) -> Option<Dest> {
-        let d = self.dests.remove(k)?;
-        self.order.remove(k);
-        Some(d)
-    }
-
-    /// Destinations with keys within the bounds, in key order.
-    fn range(&self, from: Bound<K>, to: Bound<K>) -> impl DoubleEndedIterator<Item = (K, &Dest)> {
-        self.order
-            .range((from, to))
-            .filter_map(|k| self.dests.get(k).map(|d| (*k, d)))
-    }
-}
-
 #[derive(Debug)]
 enum Map {
-    V4(Store<u64>),
-    V6(Store<Key6>),
-    Mpls(Store<u32>),
-}
-
-/// The prefix lengths (0..=128) that have destinations, as a bit set.
-#[derive(Debug, Clone, Copy, Default)]
-struct Lengths([u64; 3]);
-
-impl Lengths {
-    fn set(&mut self, len: u8, on: bool) {
-        let (w, b) = (usize::from(len / 64), len % 64);
-        if on {
-            self.0[w] |= 1 << b;
-        } else {
-            self.0[w] &= !(1 << b);
-        }
-    }
-
-    /// The lengths present that are at most `max`.
-    #[inline]
-    fn upto(self, max: u8) -> Lengths {
-        let max = u32::from(max);
-        let mask = |i: u32| -> u64 {
-            let lo = i * 64;
-            if max >= lo + 63 {
-                u64::MAX
-            } else if max < lo {
-                0
-            } else {
-                (2u64 << (max - lo)) - 1
-            }
-        };
-        Lengths([self.0[0] & mask(0), self.0[1] & mask(1), self.0[2] & mask(2)])
-    }
-
-    /// How many lengths are present.
-    fn count(self) -> u32 {
-        self.0.iter().map(|w| w.count_ones()).sum()
-    }
-
-    /// The lengths present, longest first.
-    #[inline]
-    fn desc(self) -> impl Iterator<Item = u8> {
-        let mut bits = self.0;
-        std::iter::from_fn(move || {
-            for i in (0..3).rev() {
-                if bits[i] != 0 {
-                    let top = 63 - bits[i].leading_zeros();
-                    bits[i] &= !(1u64 << top);
-                    return Some((i as u32 * 64 + top) as u8);
-                }
-            }
-            None
-        })
-    }
+    V4(BTreeMap<u64, Dest>),
+    V6(BTreeMap<Key6, Dest>),
+    Mpls(BTreeMap<u32, Dest>),
 }
 
 /// Runs `$body` with `$m` bound to the family's map and `$k` to the key of `$p`;
@@ -284,10 +188,6 @@ macro_rules! with_key {
     };
 }
 
-/// Longest-prefix match probes this many lengths before it first tries one ordered
-/// descent (see [`Table::lpm`]).
-const PROBES_BEFORE_DESCENT: u32 = 6;
-
 /// A routing table.
 #[derive(Debug)]
 pub struct Table {
@@ -298,10 +198,8 @@ pub struct Table {
     /// Routing instance (`None` = master).
     pub instance: Option<String>,
     map: Map,
-    /// Destinations per prefix length.
+    /// Destinations per prefix length (drives longest-prefix match).
     per_len: Vec<u64>,
-    /// The lengths with destinations (drives longest-prefix match).
-    lens: Lengths,
     paths: u64,
 }
 
@@ -317,9 +215,9 @@ impl Table {
     /// An empty table.
     pub fn new(name: impl Into<String>, family: Family, instance: Option<String>) -> Table {
         let map = match family {
-            Family::Inet => Map::V4(Store::new()),
-            Family::Inet6 => Map::V6(Store::new()),
-            Family::Mpls => Map::Mpls(Store::new()),
+            Family::Inet => Map::V4(BTreeMap::new()),
+            Family::Inet6 => Map::V6(BTreeMap::new()),
+            Family::Mpls => Map::Mpls(BTreeMap::new()),
         };
         Table {
             name: name.into(),
@@ -327,7 +225,6 @@ impl Table {
             instance,
             map,
             per_len: vec![0; 129],
-            lens: Lengths::default(),
             paths: 0,
         }
     }
@@ -343,7 +240,6 @@ impl Table {
     }
 
     /// The destination at exactly `p`.
-    #[inline]
     pub fn get(&self, p: &Prefix) -> Option<&Dest> {
         with_key!(&self.map, p, |m, k| m.get(&k)).flatten()
     }
@@ -358,13 +254,12 @@ impl Table {
     pub(crate) fn put(&mut self, p: &Prefix, key: PathKey, path: Path) -> Put {
         let len = p.len() as usize;
         let out = with_key!(&mut self.map, p, |m, k| {
-            match m.dests.entry(k) {
-                std::collections::hash_map::Entry::Vacant(v) => {
+            match m.entry(k) {
+                std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(Dest::One(path));
-                    m.order.insert(k);
                     (Put::Added, true)
                 }
-                std::collections::hash_map::Entry::Occupied(mut o) => {
+                std::collections::btree_map::Entry::Occupied(mut o) => {
                     let d = o.get_mut();
                     match key.find(d) {
                         Some(i) => {
@@ -392,9 +287,7 @@ impl Table {
         match out {
             Some((put, new_dest)) => {
                 if new_dest {
-                    let l = len.min(128);
-                    self.per_len[l] += 1;
-                    self.lens.set(l as u8, true);
+                    self.per_len[len.min(128)] += 1;
                 }
                 if put == Put::Added {
                     self.paths += 1;
@@ -431,11 +324,7 @@ impl Table {
         })
         .flatten()?;
         if dest_gone {
-            let l = len.min(128);
-            self.per_len[l] -= 1;
-            if self.per_len[l] == 0 {
-                self.lens.set(l as u8, false);
-            }
+            self.per_len[len.min(128)] -= 1;
         }
         self.paths -= 1;
         Some(path)
@@ -480,32 +369,31 @@ impl Table {
         if let Prefix::Mpls(_) = p {
             return self.get(p).map(|d| (*p, d));
         }
-        // One hash probe per length present, longest first: with the few lengths a
-        // table usually has near the host length, a handful of probes. With many
-        // lengths, one ordered descent first: keys sort by address, then length, so the
-        // greatest destination at or below `p`'s own key, when it contains `p`, is the
-        // longest destination containing `p` (a longer one would sort between the two).
-        let lens = self.lens.upto(p.len());
-        if lens.count() > PROBES_BEFORE_DESCENT {
-            let own = p.with_len(p.len());
-            let below = match (&self.map, own) {
-                (Map::V4(m), Prefix::V4(a, l)) => m
-                    .range(Bound::Unbounded, Bound::Included(key4(a, l)))
-                    .next_back()
-                    .map(|(k, d)| (unkey4(k), d)),
-                (Map::V6(m), Prefix::V6(a, l)) => m
-                    .range(Bound::Unbounded, Bound::Included(key6(a, l)))
-                    .next_back()
-                    .map(|(k, d)| (unkey6(k), d)),
-                _ => None,
-            };
-            if let Some((q, d)) = below {
-                if q.len() <= own.len() && own.with_len(q.len()) == q && accept(d) {
-                    return Some((q, d));
-                }
+        // Keys sort by address, then length: the greatest destination at or below `p`'s
+        // own key, when it contains `p`, is the longest destination containing `p` (a
+        // longer one would sort between the two). One descent of the tree instead of
+        // one per prefix length in use; otherwise the walk over the lengths decides.
+        let own = p.with_len(p.len());
+        let below = match (&self.map, own) {
+            (Map::V4(m), Prefix::V4(a, l)) => m
+                .range(..=key4(a, l))
+                .next_back()
+                .map(|(k, d)| (unkey4(*k), d)),
+            (Map::V6(m), Prefix::V6(a, l)) => m
+                .range(..=key6(a, l))
+                .next_back()
+                .map(|(k, d)| (unkey6(*k), d)),
+            _ => None,
+        };
+        if let Some((q, d)) = below {
+            if q.len() <= own.len() && own.with_len(q.len()) == q && accept(d) {
+                return Some((q, d));
             }
         }
-        for len in lens.desc() {
+        for len in (0..=p.len()).rev() {
+            if self.per_len[len as usize] == 0 {
+                continue;
+            }
             let q = p.with_len(len);
             if let Some(d) = self.get(&q) {
                 if accept(d) {
@@ -535,14 +423,20 @@ impl Table {
                     Prefix::V4(a, l) => Some(key4(a, l)),
                     _ => None,
                 };
-                Box::new(m.range(b(from, f), b(to, f)).map(|(k, d)| (unkey4(k), d)))
+                Box::new(
+                    m.range((b(from, f), b(to, f)))
+                        .map(|(k, d)| (unkey4(*k), d)),
+                )
             }
             Map::V6(m) => {
                 let f = |p: &Prefix| match *p {
                     Prefix::V6(a, l) => Some(key6(a, l)),
                     _ => None,
                 };
-                Box::new(m.range(b(from, f), b(to, f)).map(|(k, d)| (unkey6(k), d)))
+                Box::new(
+                    m.range((b(from, f), b(to, f)))
+                        .map(|(k, d)| (unkey6(*k), d)),
+                )
             }
             Map::Mpls(m) => {
                 let f = |p: &Prefix| match *p {
@@ -550,8 +444,8 @@ impl Table {
                     _ => None,
                 };
                 Box::new(
-                    m.range(b(from, f), b(to, f))
-                        .map(|(k, d)| (Prefix::Mpls(k), d)),
+                    m.range((b(from, f), b(to, f)))
+                        .map(|(k, d)| (Prefix::Mpls(*k), d)),
                 )
             }
         }
