@@ -50,6 +50,7 @@ mod prefix;
 mod query;
 mod resolve;
 mod rib;
+mod seeded;
 mod source;
 mod table;
 

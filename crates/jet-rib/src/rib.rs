@@ -21,6 +21,7 @@ use crate::client::{ClientIdx, Clients};
 use crate::error::{EntryError, RibCode, RibError};
 use crate::nexthop::{Gateway, IfNames, LabelAction, NhId, NhTable};
 use crate::prefix::{Family, Prefix};
+use crate::seeded::Seeded;
 use crate::table::{Path, PathKey, Proto, Put, Table, FLAG_LEGACY, FLAG_STATS};
 
 /// Index of a table (creation order: `inet.0` = 0, `inet6.0` = 1, `mpls.0` = 2, then
@@ -64,7 +65,8 @@ pub struct Rib {
     pub(crate) resolvers: Vec<[Option<TableId>; 2]>,
     /// Per table: routing-instance number (0 = master).
     pub(crate) inst_of: Vec<u32>,
-    by_name: HashMap<String, TableId>,
+    /// Tables by name (looked up per simulated packet: a fast hasher).
+    by_name: HashMap<String, TableId, Seeded>,
     instances: Vec<String>,
     /// Interned next hops.
     pub nhs: NhTable,
@@ -103,7 +105,7 @@ impl Rib {
             tables: Vec::new(),
             resolvers: Vec::new(),
             inst_of: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::with_hasher(Seeded::new()),
             instances: vec![String::new()],
             nhs: NhTable::default(),
             ifnames: IfNames::default(),

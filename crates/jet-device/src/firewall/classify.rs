@@ -280,7 +280,15 @@ struct Index {
     items: Vec<u32>,
     /// Terms with no condition on the field, ascending.
     wild: Vec<u32>,
+    /// `skip[b]`: the first point at or above `b << shift` (one more entry at the end):
+    /// the binary search then looks only among the few points of the key's slice
+    /// instead of all of them (fewer steps and cache misses). Empty for small indexes.
+    skip: Vec<u32>,
+    shift: u32,
 }
+
+/// Indexes with fewer points search them all.
+const MIN_POINTS_FOR_SKIP: usize = 256;
 
 impl Index {
     fn build(terms: &[CTerm], dim: Dim) -> Option<Index> {
@@ -328,12 +336,15 @@ impl Index {
             items.extend(l);
             offsets.push(u32::try_from(items.len()).ok()?);
         }
+        let (skip, shift) = skip_table(&points);
         Some(Index {
             dim: Some(dim),
             points,
             offsets,
             items,
             wild,
+            skip,
+            shift,
         })
     }
 
@@ -345,13 +356,61 @@ impl Index {
     }
 
     fn bucket(&self, key: u128) -> &[u32] {
-        let i = self.points.partition_point(|p| *p <= key);
+        let i = self.position(key);
         if i == 0 {
             return &[];
         }
         let (a, b) = (self.offsets[i - 1] as usize, self.offsets[i] as usize);
         &self.items[a..b]
     }
+}
+
+impl Index {
+    /// How many points are at or below `key`.
+    fn position(&self, key: u128) -> usize {
+        if self.skip.is_empty() {
+            return self.points.partition_point(|p| *p <= key);
+        }
+        let slices = self.skip.len() - 1;
+        let b = key >> self.shift;
+        if b >= slices as u128 {
+            // Above every slice: above every point.
+            return self.points.len();
+        }
+        let b = b as usize;
+        // Points before the slice are below its start (so <= key), points after it at
+        // or above the next slice's start (so > key).
+        let (lo, hi) = (self.skip[b] as usize, self.skip[b + 1] as usize);
+        lo + self.points[lo..hi].partition_point(|p| *p <= key)
+    }
+}
+
+/// The slice table of [`Index::skip`] for sorted `points`: about four points per slice,
+/// a power of two of slices covering every point.
+fn skip_table(points: &[u128]) -> (Vec<u32>, u32) {
+    let Some(&max) = points.last() else {
+        return (Vec::new(), 0);
+    };
+    if points.len() < MIN_POINTS_FOR_SKIP || u32::try_from(points.len()).is_err() {
+        return (Vec::new(), 0);
+    }
+    let slices_log = (points.len() / 4).next_power_of_two().trailing_zeros();
+    let max_bits = 128 - max.leading_zeros();
+    let shift = max_bits.saturating_sub(slices_log);
+    // Every point is below (max >> shift) + 1 slices.
+    let slices = ((max >> shift) + 1) as usize;
+    let mut skip = Vec::with_capacity(slices + 1);
+    let mut i = 0usize;
+    for b in 0..slices {
+        // b <= max >> shift, so the start does not overflow.
+        let start = (b as u128) << shift;
+        while i < points.len() && points[i] < start {
+            i += 1;
+        }
+        skip.push(i as u32);
+    }
+    skip.push(points.len() as u32);
+    (skip, shift)
 }
 
 /// What a filter does with a packet.
@@ -621,6 +680,41 @@ mod tests {
             c.classify(&pkt("1.1.1.1", 6, 1), |_| {}),
             Verdict::EndOfFilter
         );
+    }
+
+    /// The slice table finds the same place among the points as a search of them all,
+    /// for IPv4-sized, port-sized and full 128-bit points, at and around every point.
+    #[test]
+    fn slice_table_finds_the_place_a_full_search_finds() {
+        for (n, spread) in [
+            (300u128, 1u128 << 20),
+            (5000, 65_536 / 5000 + 1),
+            (1000, u128::MAX / 1000),
+        ] {
+            let mut points: Vec<u128> = (0..n).map(|i| i * spread + (i * i) % 7).collect();
+            points.push(u128::MAX);
+            points.sort_unstable();
+            points.dedup();
+            let (skip, shift) = skip_table(&points);
+            assert!(!skip.is_empty());
+            let idx = Index {
+                points: points.clone(),
+                skip,
+                shift,
+                ..Index::default()
+            };
+            let mut keys = vec![0u128, 1, u128::MAX, u128::MAX - 1];
+            for p in &points {
+                keys.extend([*p, p.wrapping_sub(1), p.wrapping_add(1)]);
+            }
+            for k in keys {
+                assert_eq!(
+                    idx.position(k),
+                    points.partition_point(|p| *p <= k),
+                    "key {k}"
+                );
+            }
+        }
     }
 
     /// The compiled classifier answers exactly as a linear walk over many overlapping

@@ -18,7 +18,8 @@ use std::hash::{Hash, Hasher};
 use jet_rib::{NextHop, Prefix, Rib};
 
 use super::classify::{Packet, Verdict};
-use super::model::{BindPoint, Count, Direction, FwFamily, PolicerKind, Terminating};
+use super::keys::{bound_at, config_filter_mut, PointRef};
+use super::model::{Count, Direction, FwFamily, PolicerKind, Terminating};
 use super::state::{Filter, FirewallState};
 pub use super::trace::{
     Detail, Disposition, FilterRun, RouteUsed, TermRun, Trace, WalkError, Walked,
@@ -309,20 +310,15 @@ impl Walk<'_> {
     fn chain(
         &mut self,
         st: &mut FirewallState,
-        point: BindPoint,
+        point: PointRef<'_>,
         label: At<'_>,
         dir: Direction,
         configured: Option<&str>,
         judge: &mut dyn PolicerJudge,
     ) -> Option<String> {
         let family = self.p.family;
-        let binding = super::model::Binding {
-            point,
-            direction: dir,
-            family,
-        };
         // The filters are found by name before any runs (running one changes only its
-        // counters, never the bindings).
+        // counters, never the bindings); the keys are borrowed, not built.
         let FirewallState {
             api,
             config,
@@ -331,8 +327,7 @@ impl Walk<'_> {
             ..
         } = st;
         // A name with no filter behind it is skipped below (one lookup per filter).
-        let api_name = bound.get(&binding);
-        let cfg_key = configured.map(|n| (family, n.to_owned()));
+        let api_name = bound_at(bound, point, dir, family);
         let order = match dir {
             Direction::Input => [Some(true), Some(false)],
             Direction::Output => [Some(false), Some(true)],
@@ -342,7 +337,7 @@ impl Walk<'_> {
             let f = if is_api {
                 api_name.and_then(|n| api.get_mut(n))
             } else {
-                cfg_key.as_ref().and_then(|k| config.get_mut(k))
+                configured.and_then(|n| config_filter_mut(config, family, n))
             };
             let Some(f) = f else { continue };
             let step = run_filter(
@@ -483,7 +478,7 @@ pub fn walk_with(
         disposition: Disposition::Forwarded,
     };
     let cfg_in = configured_filter(ingress, p.family, Direction::Input);
-    let unit = BindPoint::Interface(p.interface.clone());
+    let unit = PointRef::Interface(&p.interface);
     let Some(mut instance) = w.chain(
         st,
         unit,
@@ -495,7 +490,7 @@ pub fn walk_with(
         return Ok(w.stopped(None));
     };
     let table = table_of(&instance, p.family);
-    let ft = BindPoint::ForwardingTable(table.clone().into_owned());
+    let ft = PointRef::ForwardingTable(&table);
     match w.chain(st, ft, At::Table(&table), Direction::Input, None, judge) {
         None => return Ok(w.stopped(None)),
         Some(i) if !i.is_empty() => instance = i,
@@ -559,7 +554,7 @@ pub fn walk_with(
         let cfg_out = ifs
             .ifl(out)
             .and_then(|(_, ifl)| configured_filter(ifl, p.family, Direction::Output));
-        let unit = BindPoint::Interface(out.clone());
+        let unit = PointRef::Interface(out);
         if w.chain(st, unit, At::Unit(out), Direction::Output, cfg_out, judge)
             .is_none()
         {

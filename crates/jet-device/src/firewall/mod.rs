@@ -16,6 +16,7 @@ pub mod counters;
 pub mod error;
 pub mod flows;
 pub mod forward;
+mod keys;
 pub mod model;
 mod packets;
 pub mod state;
