@@ -50,7 +50,6 @@ mod prefix;
 mod query;
 mod resolve;
 mod rib;
-mod seeded;
 mod source;
 mod table;
 
