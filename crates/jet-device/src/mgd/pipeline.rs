@@ -46,7 +46,9 @@ impl Mgd {
         let base = self.current().config.clone();
         let copy = tokio::task::spawn_blocking(move || Config::clone(&base));
         let parsed = payload::parse(&req.payload, req.mode)?;
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: parsed");
         let mut new = copy.await.map_err(|_| DeviceError::ShuttingDown)?;
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: copied");
         new.apply_load(parsed)?;
         tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "commit: load");
         let opts = CommitOptions {
