@@ -166,6 +166,7 @@ impl Upstream {
                 body,
                 tx,
                 credit: OPENING_CREDIT,
+                next: None,
             })
             .await;
         }
@@ -238,6 +239,8 @@ struct Pump {
     tx: SendStream<Bytes>,
     /// What may still be sent without capacity (see [`OPENING_CREDIT`]).
     credit: usize,
+    /// A frame read ahead of its turn (see `poll`).
+    next: Option<Option<Result<Frame<Bytes>, tonic::Status>>>,
 }
 
 impl Future for Pump {
@@ -260,7 +263,11 @@ impl Future for Pump {
             } else if this.tx.poll_reset(cx).is_ready() {
                 return Poll::Ready(()); // the app reset the stream
             }
-            match ready!(Pin::new(&mut this.body).poll_frame(cx)) {
+            let frame = match this.next.take() {
+                Some(f) => f,
+                None => ready!(Pin::new(&mut this.body).poll_frame(cx)),
+            };
+            match frame {
                 Some(Ok(frame)) => match frame.into_data() {
                     Ok(data) => {
                         if this.tx.capacity() == 0 {
@@ -268,7 +275,22 @@ impl Future for Pump {
                         } else {
                             this.credit = 0; // the stream is open: capacity from now on
                         }
-                        let eos = this.body.is_end_stream();
+                        let mut eos = this.body.is_end_stream();
+                        if !eos {
+                            // Clients often end a stream with an empty DATA frame right
+                            // behind the last message: one frame to the app instead of two.
+                            match Pin::new(&mut this.body).poll_frame(cx) {
+                                Poll::Ready(None) => eos = true,
+                                Poll::Ready(Some(Ok(f)))
+                                    if f.data_ref().is_some_and(|d| d.is_empty())
+                                        && this.body.is_end_stream() =>
+                                {
+                                    eos = true
+                                }
+                                Poll::Ready(f) => this.next = Some(f),
+                                Poll::Pending => {}
+                            }
+                        }
                         if this.tx.send_data(data, eos).is_err() || eos {
                             return Poll::Ready(());
                         }
