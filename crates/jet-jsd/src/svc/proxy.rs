@@ -35,6 +35,7 @@ use jet_device::registrations::{Registration, Target};
 use tonic::body::Body;
 use tower::Service;
 
+use crate::cork::Corked;
 use crate::Shared;
 
 /// How long connecting to a registered target may take.
@@ -189,13 +190,13 @@ async fn connect(target: &Target) -> Result<Live, String> {
                 .map_err(|e| format!("connect to {host}:{port}: {e}"))?;
             // Calls are small request/response exchanges: no Nagle delay.
             let _ = s.set_nodelay(true);
-            handshake(s).await
+            handshake(Corked::new(s)).await
         }
         Target::Unix(path) => {
             let s = tokio::net::UnixStream::connect(path)
                 .await
                 .map_err(|e| format!("connect to {}: {e}", path.display()))?;
-            handshake(s).await
+            handshake(Corked::new(s)).await
         }
     }
 }
