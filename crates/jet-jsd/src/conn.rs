@@ -330,8 +330,9 @@ impl AsyncWrite for Conn {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        this.cork
-            .write(cx, |cx| Pin::new(&mut this.io).poll_write_vectored(cx, bufs))
+        this.cork.write(cx, |cx| {
+            Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
+        })
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -89,8 +89,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Corked<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        this.cork
-            .write(cx, |cx| Pin::new(&mut this.io).poll_write_vectored(cx, bufs))
+        this.cork.write(cx, |cx| {
+            Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
+        })
     }
 
     fn is_write_vectored(&self) -> bool {

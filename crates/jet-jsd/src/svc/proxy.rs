@@ -321,7 +321,8 @@ impl Future for Pump {
 /// usually arrived with its headers); what is left runs on a task of its own, so that
 /// the client's stream keeps flowing while the answer streams back.
 async fn pump(mut pump: Pump) {
-    let done = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut pump).poll(cx).is_ready())).await;
+    let done =
+        std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut pump).poll(cx).is_ready())).await;
     if !done {
         tokio::spawn(pump);
     }
