@@ -28,6 +28,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tonic::transport::server::Connected;
 
 use crate::admission::{Admission, Counter, Place};
+use crate::cork::Cork;
 use crate::limits::Slot;
 
 /// How long a refused connection stays open so its first call can be answered.
@@ -175,6 +176,8 @@ pub(crate) struct Conn {
     read: usize,
     /// Set once a deadline closed the connection: every further read is end-of-file.
     closed: bool,
+    /// Writes go out in bursts (see `crate::cork`).
+    cork: Cork,
 }
 
 /// When a connection accepted at `accepted` must have done what.
@@ -227,6 +230,7 @@ impl Conn {
             linger: linger.then(|| Box::pin(tokio::time::sleep(REFUSED_LINGER))),
             read: 0,
             closed: false,
+            cork: Cork::default(),
         }
     }
 
@@ -307,7 +311,9 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write(cx, buf)
+        let this = &mut *self;
+        this.cork
+            .write(cx, |cx| Pin::new(&mut this.io).poll_write(cx, buf))
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -323,7 +329,10 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+        let this = &mut *self;
+        this.cork.write(cx, |cx| {
+            Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
+        })
     }
 
     fn is_write_vectored(&self) -> bool {

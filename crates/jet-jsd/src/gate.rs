@@ -7,8 +7,8 @@
 //!          ─► not logged in and no skip-authentication? ─► UNAUTHENTICATED
 //!          ─► skip-authentication, no session slot yet? ─► take one, or RESOURCE_EXHAUSTED
 //!          ─► an app's session, method not in its package's permissions? ─► PERMISSION_DENIED
-//!          ─► a registered API's method? ─► login class check ─► proxy (svc/proxy.rs)
-//!             (its skip_authentication lets TLS connections in without Login)
+//!          ─► a registered API's method? ─► login class check ─► forwarded from here
+//!             (svc/proxy.rs; its skip_authentication lets TLS connections in without Login)
 //!          ─► method not served yet? ─► UNIMPLEMENTED (with the method's name)
 //!          ─► service
 //! ```
@@ -205,8 +205,14 @@ pub(crate) struct Gate<S> {
     shared: Arc<Shared>,
 }
 
+/// What the gate lets through: to jsd's routes, or straight to a registered API's target.
+enum Pass {
+    Routes,
+    Forward(Arc<jet_device::registrations::Registration>),
+}
+
 impl<S> Gate<S> {
-    fn check(&self, path: &str, info: Option<&ConnInfo>) -> Result<(), tonic::Status> {
+    fn check(&self, path: &str, info: Option<&ConnInfo>) -> Result<Pass, tonic::Status> {
         let Some(info) = info else {
             return Err(tonic::Status::internal("jsd: request without a connection"));
         };
@@ -214,7 +220,7 @@ impl<S> Gate<S> {
             return Err(tonic::Status::resource_exhausted(why.to_string()));
         }
         if is_open(path) {
-            return Ok(());
+            return Ok(Pass::Routes);
         }
         let implemented = IMPLEMENTED.contains(&path);
         // A method jsd does not serve itself may belong to a registered API (svc/proxy.rs).
@@ -275,7 +281,7 @@ impl<S> Gate<S> {
                     )));
                 }
             }
-            return Ok(());
+            return Ok(Pass::Forward(r.registration.clone()));
         }
         if !implemented {
             let known = jet_proto::method(path).is_some();
@@ -287,7 +293,7 @@ impl<S> Gate<S> {
                 format!("{path}: no such gRPC method on this device")
             }));
         }
-        Ok(())
+        Ok(Pass::Routes)
     }
 }
 
@@ -316,7 +322,8 @@ impl<S, B> Service<http::Request<B>> for Gate<S>
 where
     S: Service<http::Request<B>, Response = http::Response<Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
-    B: Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     type Response = http::Response<Body>;
     type Error = S::Error;
@@ -332,7 +339,15 @@ where
                 tracing::debug!(path = req.uri().path(), code = ?status.code(), "call refused");
                 Box::pin(async move { Ok(status.into_http()) })
             }
-            Ok(()) => {
+            // A registered API's call goes to its target from here: the routes would only
+            // look the path up again to reach the same forwarding (their fallback).
+            Ok(Pass::Forward(reg)) => {
+                let shared = self.shared.clone();
+                Box::pin(async move {
+                    Ok(crate::svc::proxy::forward(&shared, &reg, req.map(Body::new)).await)
+                })
+            }
+            Ok(Pass::Routes) => {
                 // The usual tower dance: call the clone that was made ready.
                 let clone = self.inner.clone();
                 let mut inner = std::mem::replace(&mut self.inner, clone);

@@ -10,6 +10,7 @@
 mod admission;
 pub mod certs;
 mod conn;
+mod cork;
 mod error;
 mod gate;
 mod limits;

@@ -280,6 +280,42 @@ async fn refusals_name_the_bad_element_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn messages_larger_than_the_flow_control_windows_cross_intact_both_ways() {
+    let dev = TestDevice::start().await;
+    let (_app, port) = App::tcp(0).await;
+    let c = dev.admin("big").await;
+    c.register_api("big", &format!("127.0.0.1:{port}"), &echo_api(), false)
+        .await
+        .unwrap();
+    // One 3 MiB message: more than a stream's window and than what jsd sends before
+    // the stream has capacity.
+    let text: String = (0..3 << 20)
+        .map(|i| (b'a' + (i % 26) as u8) as char)
+        .collect();
+    let mut echo = EchoClient::new(c.channel());
+    let r = echo.say(&text, None).await.expect("large Say");
+    assert_eq!(r.get_ref().len(), text.len() + 5);
+    assert!(r.get_ref()[5..] == *text.as_bytes(), "payload changed");
+    // Four streams at once, 6 MiB each way: more than the connection's window.
+    let lines: Vec<String> = (0..6u8)
+        .map(|n| ((b'a' + n) as char).to_string().repeat(1 << 20))
+        .collect();
+    let calls = (0..4).map(|_| {
+        let mut echo = EchoClient::new(c.channel());
+        let lines = lines.clone();
+        async move {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            echo.chat(&refs).await
+        }
+    });
+    for got in futures::future::join_all(calls).await {
+        let got = got.expect("large Chat");
+        let want: Vec<String> = lines.iter().map(|l| l.to_ascii_uppercase()).collect();
+        assert!(got == want, "a stream came back changed or reordered");
+    }
+}
+
+#[tokio::test]
 async fn a_target_that_is_down_answers_unavailable_naming_it_until_the_app_is_back() {
     let dev = TestDevice::start().await;
     let port = free_port();
