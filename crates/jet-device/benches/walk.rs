@@ -13,6 +13,11 @@
 //! [`FirewallHandle::forward`]: jet_device::firewall::FirewallHandle::forward
 
 use std::net::{Ipv4Addr, SocketAddr};
+
+/// The allocator `jetd` runs with (crates/jetd/src/main.rs): the device as users run it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
