@@ -23,6 +23,7 @@ mod reflection;
 mod registration;
 mod rib;
 pub(crate) mod rt_interfaces;
+pub(crate) mod served;
 mod software;
 pub(crate) mod status;
 mod traffic;

@@ -31,7 +31,7 @@ pub(crate) fn own_services() -> Vec<String> {
     jet_proto::METHODS
         .iter()
         .chain(jet_proto::LEGACY_METHODS.iter())
-        .filter(|m| crate::gate::IMPLEMENTED.contains(&m.path))
+        .filter(|m| super::served::IMPLEMENTED.contains(&m.path))
         .map(|m| m.service().to_string())
         .chain(
             [

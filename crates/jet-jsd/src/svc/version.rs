@@ -1,5 +1,5 @@
 //! `jnx.jet.version.VersionDiscovery`: what this jsd serves, derived from the served set
-//! itself — the gate's list of served methods ([`crate::gate::IMPLEMENTED`], the only
+//! itself — the gate's list of served methods ([`super::served::IMPLEMENTED`], the only
 //! list the gate lets through) plus the registered APIs (`jet_device::registrations`) —
 //! never a hand-kept list. A method added to the gate, or an API registered, is listed
 //! at once.
@@ -68,7 +68,7 @@ pub(crate) struct Served {
 /// The built-in services jsd serves (at least one method), in gate order.
 pub(crate) fn served_services() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for path in crate::gate::IMPLEMENTED {
+    for path in super::served::IMPLEMENTED {
         let svc = path[1..].split_once('/').map_or("", |(s, _)| s);
         if !out.contains(&svc) {
             out.push(svc);
@@ -82,7 +82,7 @@ pub(crate) fn served(shared: &Shared) -> Vec<Served> {
     let mut out: Vec<Served> = served_services()
         .into_iter()
         .map(|full| {
-            let rpcs = crate::gate::IMPLEMENTED
+            let rpcs = super::served::IMPLEMENTED
                 .iter()
                 .filter_map(|p| p[1..].split_once('/'))
                 .filter(|(s, _)| *s == full)
