@@ -122,14 +122,15 @@ impl Config {
         format: PayloadFormat,
         mode: LoadMode,
     ) -> Result<Config, ConfigError> {
-        let c = match Config::parse_load(payload, format, mode)?.0 {
+        let load = match Config::parse_load(payload, format, mode)?.0 {
+            // Nothing of this configuration is kept, or a patch reads it: no copy here.
             Loadable::Parsed(p, LoadMode::Override | LoadMode::Update) => {
                 return Ok(Config::from_children(p.children))
             }
             Loadable::Patch(text) => return self.load_patch(&text),
-            other => (self.clone(), ParsedLoad(other)),
+            other => ParsedLoad(other),
         };
-        let (mut c, load) = c;
+        let mut c = self.clone();
         c.apply_load(load)?;
         Ok(c)
     }

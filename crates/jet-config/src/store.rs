@@ -209,7 +209,7 @@ impl Store {
     }
 
     /// Steps 2–4 of a commit: the staged configuration becomes the committed one.
-    pub fn commit_staged(&mut self, staged: Staged) -> Result<(), StoreError> {
+    pub fn commit_staged(&self, staged: Staged) -> Result<(), StoreError> {
         let Staged { _private: () } = staged;
         let temp = self.dir.join(TEMP);
         let cur = self.path(0);

@@ -483,7 +483,7 @@ mod props;
 mod tests {
     use super::*;
 
-    fn path(owner: u32, cookie: u64) -> Path {
+    pub(super) fn path(owner: u32, cookie: u64) -> Path {
         Path {
             cookie,
             owner,

@@ -27,6 +27,16 @@ fn retire<T: Send + 'static>(what: T) {
     drop(tokio::task::spawn_blocking(move || drop(what)));
 }
 
+/// Removes a staged file after a failed check (logged: the next commit overwrites it and
+/// a restart removes it anyway).
+async fn discard_staged(store: jet_config::Store, staged: jet_config::Staged) {
+    match tokio::task::spawn_blocking(move || store.discard(staged)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "staged configuration not removed"),
+        Err(_) => {}
+    }
+}
+
 /// What a commit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -116,21 +126,24 @@ impl Mgd {
             (Some(meta), Some(store)) => {
                 let (store, to_write, meta) = (store.clone(), new.clone(), meta.clone());
                 Some(tokio::task::spawn_blocking(move || {
-                    store.stage(&to_write, &meta)
+                    store.stage(&to_write, &meta).map(|staged| (store, staged))
                 }))
             }
             _ => None,
         };
         let checked = self.check_new(&new, opts.check, &lap).await;
         let staged = match staging {
-            Some(h) => Some(h.await.map_err(|_| DeviceError::ShuttingDown)),
-            None => None,
+            Some(h) => match h.await {
+                Ok(res) => res.map_err(DeviceError::from),
+                Err(_) => Err(DeviceError::ShuttingDown),
+            },
+            None => Err(DeviceError::ShuttingDown),
         };
         let (subs, txn, effective) = match checked {
             Ok(c) => c,
             Err(e) => {
-                if let Some(Ok(Ok(staged))) = staged {
-                    self.discard_staged(staged).await;
+                if let Ok((store, staged)) = staged {
+                    discard_staged(store, staged).await;
                 }
                 return Err(e);
             }
@@ -143,28 +156,15 @@ impl Mgd {
             return Ok(Outcome::Checked);
         };
         lap("staged");
-        let staged = match staged {
-            Some(Ok(Ok(s))) => Ok(s),
-            Some(Ok(Err(e))) => Err(DeviceError::from(e)),
-            Some(Err(e)) => Err(e),
-            None => Err(DeviceError::ShuttingDown),
-        };
-        let written = match (staged, self.store.take()) {
-            (Ok(staged), Some(mut store)) => tokio::task::spawn_blocking(move || {
-                let res = store.commit_staged(staged);
-                (store, res)
-            })
-            .await
-            .map_err(|_| DeviceError::ShuttingDown)
-            .and_then(|(store, res)| {
-                self.store = Some(store);
-                res.map_err(DeviceError::from)
-            }),
-            (Ok(staged), None) => {
-                drop(staged);
-                Err(DeviceError::ShuttingDown)
+        // The store is a handle on its directory; mgd commits one at a time.
+        let written = match staged {
+            Ok((store, staged)) => {
+                match tokio::task::spawn_blocking(move || store.commit_staged(staged)).await {
+                    Ok(res) => res.map_err(DeviceError::from),
+                    Err(_) => Err(DeviceError::ShuttingDown),
+                }
             }
-            (Err(e), _) => Err(e),
+            Err(e) => Err(e),
         };
         if let Err(e) = written {
             abort_all(&subs, &txn).await;
@@ -244,19 +244,6 @@ impl Mgd {
             .map_err(DeviceError::commit_check)?;
         lap("prepared");
         Ok((subs, txn, effective))
-    }
-
-    /// Removes a staged file after a failed check (logged: the next commit overwrites
-    /// it and a restart removes it anyway).
-    async fn discard_staged(&self, staged: jet_config::Staged) {
-        let Some(store) = self.store.clone() else {
-            return;
-        };
-        match tokio::task::spawn_blocking(move || store.discard(staged)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "staged configuration not removed"),
-            Err(_) => {}
-        }
     }
 
     /// Updates the history watch: a new newest entry (if any) and the pending state.

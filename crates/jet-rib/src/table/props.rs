@@ -8,19 +8,9 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// The table tests' path, owner 1.
 fn path(cookie: u64) -> Path {
-    Path {
-        cookie,
-        owner: 1,
-        pref: 5,
-        pref2: 100,
-        nh: NhId(0),
-        since: 0,
-        proto: Proto::Jet,
-        flags: 0,
-        attrs: 0,
-        bgp: 0,
-    }
+    super::tests::path(1, cookie)
 }
 
 /// The longest destination of `model` containing `p`, trying every length.

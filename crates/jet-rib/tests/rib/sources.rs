@@ -143,3 +143,34 @@ fn a_repeated_key_keeps_its_last_route_when_an_earlier_copy_goes() {
     assert_eq!(d.put, vec![a]);
     assert!(d.gone.is_empty());
 }
+
+#[test]
+fn a_delta_naming_an_unknown_table_or_the_wrong_family_changes_nothing() {
+    let mut rib = Rib::new();
+    let kept = route(0, 1, 0, 2);
+    rib.replace_source(
+        Source::Static,
+        std::slice::from_ref(&kept),
+        1,
+        &mut Vec::new(),
+    )
+    .unwrap();
+    let before = dump(&rib);
+    let mut unknown = route(0, 2, 0, 2);
+    unknown.table = "nosuch.inet.0".into();
+    let mut wrong_family = route(0, 3, 0, 2);
+    wrong_family.table = "inet6.0".into();
+    for bad in [unknown, wrong_family] {
+        let delta = SourceDelta {
+            gone: vec![("inet.0".into(), kept.prefix, 0)],
+            put: vec![route(0, 4, 0, 3), bad.clone()],
+        };
+        let mut changes = Vec::new();
+        let e = rib
+            .change_source(Source::Static, &delta, 2, &mut changes)
+            .expect_err("refused");
+        assert!(e.to_string().contains(&bad.table), "{e}");
+        assert!(changes.is_empty());
+        assert_eq!(dump(&rib), before, "{bad:?}");
+    }
+}
