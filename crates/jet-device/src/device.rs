@@ -96,6 +96,9 @@ struct Inner {
     /// Hash of a random password, checked for unknown users so that timing does not tell
     /// which user names exist.
     dummy_hash: String,
+    /// The runtime the device was started on: password checks run on its blocking pool
+    /// whichever runtime asks (the notification service runs on a thread of its own).
+    rt: tokio::runtime::Handle,
 }
 
 impl std::fmt::Debug for Device {
@@ -179,6 +182,7 @@ impl Device {
             syslog,
             firewall,
             dummy_hash: factory::hash_password(&factory::random_password()),
+            rt: tokio::runtime::Handle::current(),
         };
         Ok((
             Device {
@@ -244,7 +248,9 @@ impl Device {
     }
 
     /// Checks a user name and password against `system login user`. Runs the (deliberately
-    /// slow) crypt on the blocking pool. The error text never says which part was wrong.
+    /// slow) crypt on the device's blocking pool (that of the runtime the device was
+    /// started on, whichever runtime the caller runs on). The error text never says which
+    /// part was wrong.
     pub async fn authenticate(
         &self,
         user: &str,
@@ -264,22 +270,24 @@ impl Device {
         let found = users.into_iter().find(|u| u.name == user);
         let password = password.to_owned();
         let dummy = self.inner.dummy_hash.clone();
-        let ok = tokio::task::spawn_blocking(move || match &found {
-            Some(u) => match &u.encrypted_password {
-                Some(h) => {
-                    factory::verify_password(&password, h).then(|| (u.name.clone(), u.class))
-                }
-                None => None,
-            },
-            None => {
-                // Spend the same time for an unknown user, so timing does not tell
-                // which user names exist.
-                let _ = factory::verify_password(&password, &dummy);
-                None
-            }
-        })
-        .await
-        .map_err(|_| DeviceError::ShuttingDown)?;
+        let ok =
+            self.inner
+                .rt
+                .spawn_blocking(move || match &found {
+                    Some(u) => match &u.encrypted_password {
+                        Some(h) => factory::verify_password(&password, h)
+                            .then(|| (u.name.clone(), u.class)),
+                        None => None,
+                    },
+                    None => {
+                        // Spend the same time for an unknown user, so timing does not tell
+                        // which user names exist.
+                        let _ = factory::verify_password(&password, &dummy);
+                        None
+                    }
+                })
+                .await
+                .map_err(|_| DeviceError::ShuttingDown)?;
         match ok {
             Some((user, class)) => Ok(AuthenticatedUser { user, class }),
             None => Err(DeviceError::AuthenticationFailed),

@@ -31,9 +31,11 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 pub struct Broker;
 
 impl Broker {
-    /// Binds every listener and starts serving. Must be called inside a tokio runtime.
+    /// Binds every listener and starts serving. Must be called inside a tokio runtime:
+    /// the broker's tasks run on that runtime for its whole life (listeners bound by a
+    /// later [`BrokerHandle::reconfigure`] too, wherever that is called from).
     pub fn start(cfg: BrokerConfig) -> Result<BrokerHandle, NotifyError> {
-        tokio::runtime::Handle::try_current().map_err(|_| NotifyError::NoRuntime)?;
+        let rt = tokio::runtime::Handle::try_current().map_err(|_| NotifyError::NoRuntime)?;
         let shared = Shared::new(cfg.clone());
         let refusals = Arc::new(Semaphore::new(REFUSALS));
         let mut tasks = Vec::new();
@@ -60,6 +62,7 @@ impl Broker {
         Ok(BrokerHandle {
             inner: Arc::new(Inner {
                 shared,
+                rt,
                 listeners: Mutex::new(tasks),
                 refusals,
                 housekeeping,
@@ -71,6 +74,8 @@ impl Broker {
 
 struct Inner {
     shared: Arc<Shared>,
+    /// The runtime the broker was started on.
+    rt: tokio::runtime::Handle,
     listeners: Mutex<Vec<ListenerTask>>,
     refusals: Arc<Semaphore>,
     housekeeping: AbortOnDropHandle<()>,
@@ -112,6 +117,8 @@ impl BrokerHandle {
             return Err(NotifyError::Closed);
         }
         let shared = &self.inner.shared;
+        // New listeners register with, and run on, the broker's runtime.
+        let _rt = self.inner.rt.enter();
         let mut current = self.listeners();
         let (keep, removed): (Vec<ListenerTask>, Vec<ListenerTask>) = std::mem::take(&mut *current)
             .into_iter()

@@ -126,6 +126,7 @@ pub(crate) struct Connection {
     /// Subscribers' sessions that received messages from this publisher and are woken
     /// when what was read has been handled (see `router::Waiting`).
     wake: Vec<Arc<Session>>,
+    woke: bool,
 }
 
 impl Connection {
@@ -165,6 +166,7 @@ impl Connection {
             held_qos12: 0,
             full: Vec::new(),
             wake: Vec::new(),
+            woke: false,
         }
     }
 
@@ -216,10 +218,16 @@ impl Connection {
         let before = self.msgs_in;
         let r = self.run_held(now).and_then(|()| self.feed_inner(rbuf, now));
         add(&self.shared.counters.messages_in, self.msgs_in - before);
+        self.woke = !self.wake.is_empty();
         for s in self.wake.drain(..) {
             s.notify.notify_one();
         }
         r
+    }
+
+    /// Whether the last [`Connection::feed`] woke subscribers' tasks.
+    pub(crate) fn woke(&self) -> bool {
+        self.woke
     }
 
     fn run_held(&mut self, now: Instant) -> Result<(), Close> {

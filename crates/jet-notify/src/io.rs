@@ -24,6 +24,13 @@
 //! broker asks the kernel to ACK at once (`TCP_QUICKACK`, Linux, plain TCP). Back-to-back
 //! reads of a blasting client do not pay the extra system call. Measured in
 //! `docs/benchmarks.md` (paced QoS 0).
+//!
+//! Subscribers first: after a read that queued messages for other clients and left
+//! replies to write (PUBACK, PUBREC), the task yields once before writing them, so the
+//! subscribers' tasks it woke write their copies before the publisher hears its
+//! acknowledgement, as a single-threaded broker does. Writing the acknowledgement wakes
+//! the publisher's process, which on a busy machine can take the CPU from the broker
+//! before the subscriber's copy has left; the copy is what latency is measured on.
 
 use std::time::Duration;
 
@@ -121,6 +128,10 @@ where
                     }
                     if quiet && conn.out.is_empty() {
                         rd.ack_now();
+                    }
+                    // Subscribers first (see the module doc).
+                    if conn.woke() && !conn.out.is_empty() {
+                        tokio::task::yield_now().await;
                     }
                     // Credentials are checked by a future that does the slow work
                     // elsewhere; this task only waits (or is kicked meanwhile).

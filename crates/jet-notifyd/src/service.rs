@@ -24,12 +24,16 @@ use jet_notify::{
 };
 use tokio_util::task::AbortOnDropHandle;
 
+use crate::thread::BrokerThread;
+
 /// A running notification service. Dropping it stops it at once (its tasks are
 /// aborted, the broker's listeners close and its clients are disconnected);
 /// [`NotificationService::shutdown`] also waits for the clients to go.
 pub struct NotificationService {
     broker: Arc<BrokerHandle>,
     tasks: Vec<AbortOnDropHandle<()>>,
+    /// The thread the broker runs on (stopped after the broker, when this is dropped).
+    _thread: BrokerThread,
 }
 
 impl Drop for NotificationService {
@@ -181,7 +185,13 @@ impl NotificationService {
         let builder = Arc::new(Builder::new(device.clone()));
         let committed = device.committed();
         let cfg = builder.build(&committed.config)?;
-        let broker = Arc::new(Broker::start(cfg).map_err(|e| format!("notification: {e}"))?);
+        // The broker runs on a thread of its own (see `thread.rs`).
+        let thread =
+            BrokerThread::spawn().map_err(|e| format!("notification: broker thread: {e}"))?;
+        let broker = {
+            let _rt = thread.handle().enter();
+            Arc::new(Broker::start(cfg).map_err(|e| format!("notification: {e}"))?)
+        };
         let mut bound: Vec<SocketAddr> = broker.local_addrs();
         device.add_commit_check(commit_check(broker.clone(), builder.clone()));
         device.set_notification_status(Arc::new(Status(broker.clone())));
@@ -233,6 +243,7 @@ impl NotificationService {
         Ok(NotificationService {
             broker,
             tasks: vec![reconfigure, events],
+            _thread: thread,
         })
     }
 

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use jet_device::{Device, DeviceOptions};
+use jet_config::{LoadMode, LoginClass};
+use jet_device::{Device, DeviceOptions, LoadRequest, Payload, Who};
 use jet_notify::client::Client;
 use jet_notify::codec::{self, Connect, Packet, ProtocolVersion, SubOptions, Subscribe};
 use jet_notify::QoS;
@@ -263,4 +264,101 @@ async fn dropping_the_service_closes_its_port_its_clients_and_its_bridges() {
     })
     .await;
     assert!(refused.is_ok(), "{addr} still accepts connections");
+}
+
+/// The broker runs on a thread of its own: while the device's runtime is held up (here:
+/// its only thread is blocked), a network client is still served, from CONNECT through
+/// SUBSCRIBE to a QoS 1 message published to itself, acknowledged and delivered, on a
+/// listener a commit moved the broker to. With the broker (or that listener) on the
+/// device's runtime, nothing would answer until the runtime is free.
+#[test]
+fn the_broker_serves_clients_while_the_devices_runtime_is_held_up() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (service, addr, _dir) = rt.block_on(async {
+        let (device, _, dir) = device("").await;
+        let service = NotificationService::start(device.clone()).expect("service starts");
+        let first = service.local_addrs()[0];
+        // A listener bound by a later commit (reconfigured from the device's runtime)
+        // runs on the broker's thread too.
+        let port = free_port();
+        device
+            .load_and_commit(LoadRequest {
+                payload: Payload::Text(format!(
+                    "system {{ services {{ extension-service {{ notification {{ port {port}; }} }} }} }}"
+                )),
+                mode: LoadMode::Merge,
+                who: Who::new("admin", LoginClass::SuperUser, "test"),
+                comment: None,
+            })
+            .await
+            .expect("commit moves the broker");
+        let moved = tokio::time::timeout(WAIT, async {
+            loop {
+                match service.local_addrs().first() {
+                    Some(a) if *a != first => return *a,
+                    _ => tokio::time::sleep(Duration::from_millis(10)).await,
+                }
+            }
+        })
+        .await
+        .expect("the broker moves to the committed port");
+        assert_eq!(moved.port(), port);
+        (service, moved, dir)
+    });
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let client = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime");
+        let session = async move {
+            let (mut c, _) = Client::connect(addr, Connect::new(ProtocolVersion::V5, "held"))
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+            c.send(&Packet::Subscribe(Subscribe {
+                pid: 1,
+                props: Default::default(),
+                filters: vec![("app/held".into(), SubOptions::qos(QoS::AtLeastOnce))],
+            }))
+            .await
+            .map_err(|e| format!("subscribe: {e}"))?;
+            let mut publish = codec::Publish::new("app/held", QoS::AtLeastOnce, &b"while held"[..]);
+            publish.pid = 7;
+            let (mut acked, mut delivered) = (false, None);
+            while !(acked && delivered.is_some()) {
+                match c.recv().await.map_err(|e| format!("recv: {e}"))? {
+                    Packet::SubAck(_) => c
+                        .send(&Packet::Publish(publish.clone()))
+                        .await
+                        .map_err(|e| format!("publish: {e}"))?,
+                    Packet::PubAck(a) if a.pid == 7 => acked = true,
+                    Packet::Publish(p) => {
+                        if p.qos == QoS::AtLeastOnce {
+                            c.send(&Packet::PubAck(codec::PubAck::new(p.pid)))
+                                .await
+                                .map_err(|e| format!("puback: {e}"))?;
+                        }
+                        delivered = Some(p.payload);
+                    }
+                    _ => {}
+                }
+            }
+            Ok::<_, String>(delivered)
+        };
+        let outcome = rt.block_on(async { tokio::time::timeout(WAIT, session).await });
+        let _ = done_tx.send(outcome);
+    });
+    rt.block_on(async {
+        // Blocks the device runtime's only thread until the client is done.
+        let outcome = done.recv_timeout(WAIT);
+        assert!(
+            matches!(&outcome, Ok(Ok(Ok(Some(p)))) if &p[..] == b"while held"),
+            "the client was not served while the device's runtime was held: {outcome:?}"
+        );
+    });
+    client.join().expect("client thread");
+    drop(service);
 }
