@@ -127,6 +127,7 @@ pub(crate) struct Connection {
     /// when what was read has been handled (see `router::Waiting`).
     wake: Vec<Arc<Session>>,
     woke: bool,
+    fed_publish: bool,
 }
 
 impl Connection {
@@ -167,6 +168,7 @@ impl Connection {
             full: Vec::new(),
             wake: Vec::new(),
             woke: false,
+            fed_publish: false,
         }
     }
 
@@ -218,6 +220,7 @@ impl Connection {
         let before = self.msgs_in;
         let r = self.run_held(now).and_then(|()| self.feed_inner(rbuf, now));
         add(&self.shared.counters.messages_in, self.msgs_in - before);
+        self.fed_publish = self.msgs_in != before;
         self.woke = !self.wake.is_empty();
         for s in self.wake.drain(..) {
             s.notify.notify_one();
@@ -228,6 +231,11 @@ impl Connection {
     /// Whether the last [`Connection::feed`] woke subscribers' tasks.
     pub(crate) fn woke(&self) -> bool {
         self.woke
+    }
+
+    /// Whether the last [`Connection::feed`] handled a PUBLISH from the client.
+    pub(crate) fn fed_publish(&self) -> bool {
+        self.fed_publish
     }
 
     fn run_held(&mut self, now: Instant) -> Result<(), Close> {
