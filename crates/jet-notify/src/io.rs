@@ -28,12 +28,12 @@
 //! `docs/benchmarks.md` (paced QoS 0; paced QoS 1 to ten subscribers, whose ten
 //! acknowledgements per message each cost a system call before).
 //!
-//! Subscribers first: after a read that queued messages for other clients and left
-//! replies to write (PUBACK, PUBREC), the task yields once before writing them, so the
-//! subscribers' tasks it woke write their copies before the publisher hears its
-//! acknowledgement, as a single-threaded broker does. Writing the acknowledgement wakes
-//! the publisher's process, which on a busy machine can take the CPU from the broker
-//! before the subscriber's copy has left; the copy is what latency is measured on.
+//! Subscribers first: after a read that queued messages for other clients, the task
+//! yields once before anything else (writing its replies such as PUBACK or PUBREC, the
+//! `TCP_QUICKACK` call), so the subscribers' tasks it woke write their copies first, as
+//! a single-threaded broker does. Writing the acknowledgement wakes the publisher's
+//! process, which on a busy machine can take the CPU from the broker before the
+//! subscriber's copy has left; the copy is what latency is measured on.
 
 use std::time::Duration;
 
@@ -129,12 +129,12 @@ where
                     if let Err(c) = conn.feed(&mut rbuf, now) {
                         break c;
                     }
+                    // Subscribers first (see the module doc).
+                    if conn.woke() {
+                        tokio::task::yield_now().await;
+                    }
                     if quiet && conn.out.is_empty() && conn.fed_publish() {
                         rd.ack_now();
-                    }
-                    // Subscribers first (see the module doc).
-                    if conn.woke() && !conn.out.is_empty() {
-                        tokio::task::yield_now().await;
                     }
                     // Credentials are checked by a future that does the slow work
                     // elsewhere; this task only waits (or is kicked meanwhile).
