@@ -92,6 +92,10 @@ async fn app_command_is_offered_by_help_and_tab_runs_and_leaves_with_its_package
         p.send("show widget ?").expect("type");
         p.flush().expect("flush");
         p.exp_string("syntax error").expect("gone from help");
+        // The line comes back after the message: clear it only once it is there (a
+        // Ctrl-U typed earlier clears nothing, and `exit` lands behind `show widget`).
+        p.exp_string(&format!("{PROMPT}show widget "))
+            .expect("line again after the error");
         p.send("\x15exit\r").expect("type");
         p.flush().expect("flush");
         p.exp_eof().expect("exit");
