@@ -12,6 +12,13 @@
 //!
 //! The device's own publishers (the in-process link) and the `show` commands reach the
 //! broker from jetd's runtime through its thread-safe handle; nothing here blocks them.
+//!
+//! The price: the broker uses one core at most, and CPU-heavy work on this thread delays
+//! every MQTT client. What is heavy does not run here: password checks go to the device's
+//! blocking pool. TLS handshakes do run here (about a millisecond of CPU each with an
+//! RSA-2048 key), so a burst of new TLS clients delays delivery by that much per client,
+//! as in any single-threaded broker; the blast figures in `docs/benchmarks.md` show the
+//! one core is not the limit at the rates measured.
 
 use std::thread::JoinHandle;
 
