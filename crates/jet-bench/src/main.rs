@@ -189,6 +189,10 @@ enum Cmd {
         /// Direct/proxied run pairs (the medians are reported).
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+        /// Each run is cut into this many slices, direct and proxied alternating slice by
+        /// slice, so that a machine whose speed drifts during a round affects both alike.
+        #[arg(long, default_value_t = 1)]
+        slices: usize,
         /// Request (and reply) size in bytes.
         #[arg(long, default_value_t = 64)]
         payload: usize,
@@ -392,6 +396,7 @@ async fn main() -> anyhow::Result<()> {
             inflight,
             seconds,
             rounds,
+            slices,
             payload,
         } => {
             let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
@@ -403,6 +408,7 @@ async fn main() -> anyhow::Result<()> {
                 inflight,
                 seconds,
                 rounds,
+                slices,
                 payload,
             })
             .await

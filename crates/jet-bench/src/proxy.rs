@@ -43,6 +43,8 @@ pub(crate) struct ProxyArgs {
     pub(crate) inflight: usize,
     pub(crate) seconds: f64,
     pub(crate) rounds: usize,
+    /// Slices per run, direct and proxied alternating (1: one run of each per round).
+    pub(crate) slices: usize,
     pub(crate) payload: usize,
 }
 
@@ -198,14 +200,26 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
             .await
             .context("warm-up call")?;
     }
+    let slices = args.slices.max(1);
     println!(
-        "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run, {} rounds",
-        args.payload, args.sessions, args.inflight, args.seconds, args.rounds
+        "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run in {} slices, {} rounds",
+        args.payload, args.sessions, args.inflight, args.seconds, slices, args.rounds
     );
+    let slice = args.seconds / slices as f64;
     let (mut d_rates, mut p_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=args.rounds {
-        let (d, dl) = load(&direct, args.inflight, args.seconds, body.clone()).await?;
-        let (p, pl) = load(&proxied, args.inflight, args.seconds, body.clone()).await?;
+        // Slices of equal length: the run's rate is the mean of the slices' rates.
+        let (mut d, mut dl, mut p, mut pl) = (0.0, Vec::new(), 0.0, Vec::new());
+        for _ in 0..slices {
+            let (r, mut l) = load(&direct, args.inflight, slice, body.clone()).await?;
+            d += r / slices as f64;
+            dl.append(&mut l);
+            let (r, mut l) = load(&proxied, args.inflight, slice, body.clone()).await?;
+            p += r / slices as f64;
+            pl.append(&mut l);
+        }
+        dl.sort_unstable();
+        pl.sort_unstable();
         println!(
             "round {round}: direct calls_per_s={d:.0} p50_ms={:.3} p99_ms={:.3} | proxied calls_per_s={p:.0} p50_ms={:.3} p99_ms={:.3} | overhead={:.2}",
             ms(pct(&dl, 50)),

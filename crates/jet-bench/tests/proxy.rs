@@ -23,6 +23,9 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
             "0.3",
             "--rounds",
             "1",
+            // Direct and proxied alternate in three slices of 0.1 s.
+            "--slices",
+            "3",
         ])
         .env("JET_PASSWORD", &dev.admin_password)
         .stdout(Stdio::piped())
@@ -33,6 +36,7 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("in 3 slices"), "{stdout}");
     let median = stdout
         .lines()
         .find(|l| l.starts_with("jet-bench proxy median:"))
