@@ -126,7 +126,9 @@ pub(crate) struct Connection {
     /// Subscribers' sessions that received messages from this publisher and are woken
     /// when what was read has been handled (see `router::Waiting`).
     wake: Vec<Arc<Session>>,
+    /// The last `feed` woke subscribers (the task lets them write first, see `io.rs`).
     woke: bool,
+    /// The last `feed` handled a PUBLISH (only then is a quick ACK worth a system call).
     fed_publish: bool,
 }
 
