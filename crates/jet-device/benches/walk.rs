@@ -141,19 +141,12 @@ async fn device(dir: &std::path::Path) -> Device {
             batch
                 .gateways
                 .push(Gateway::via("10.1.0.2".parse().unwrap()));
-            batch.routes.push(RouteSpec {
+            batch.routes.push(RouteSpec::new(
                 table,
-                prefix: Prefix::v4(route_net(i), 24).expect("prefix"),
-                cookie: 0,
+                Prefix::v4(route_net(i), 24).expect("prefix"),
                 gw_start,
-                gw_len: 1,
-                pref: None,
-                pref2: None,
-                bgp_static: false,
-                stats: false,
-                attrs: Default::default(),
-                bgp: 0,
-            });
+                1,
+            ));
         }
         let out = rib
             .apply("bench", 1, SetOp::Add, batch)

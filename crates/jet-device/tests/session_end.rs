@@ -25,19 +25,12 @@ fn one_route(i: u64) -> Batch {
     let mut b = Batch::with_capacity(1);
     let table = b.table_index(TableRef::Name("inet.0".into()));
     let addr = Ipv4Addr::from(0x0a00_0000 + i as u32);
-    b.routes.push(RouteSpec {
+    b.routes.push(RouteSpec::new(
         table,
-        prefix: Prefix::v4(addr, 32).expect("prefix"),
-        cookie: 0,
-        gw_start: 0,
-        gw_len: 0,
-        pref: None,
-        pref2: None,
-        bgp_static: false,
-        stats: false,
-        attrs: Default::default(),
-        bgp: 0,
-    });
+        Prefix::v4(addr, 32).expect("prefix"),
+        0,
+        0,
+    ));
     b
 }
 

@@ -36,19 +36,12 @@ fn main() {
                 .gateways
                 .push(Gateway::via("10.1.0.2".parse().expect("gw")));
             let net = Ipv4Addr::from(0x1000_0000 + (i << 8));
-            batch.routes.push(RouteSpec {
+            batch.routes.push(RouteSpec::new(
                 table,
-                prefix: Prefix::v4(net, 24).expect("prefix"),
-                cookie: 0,
+                Prefix::v4(net, 24).expect("prefix"),
                 gw_start,
-                gw_len: 1,
-                pref: None,
-                pref2: None,
-                bgp_static: false,
-                stats: false,
-                attrs: Default::default(),
-                bgp: 0,
-            });
+                1,
+            ));
         }
         let out = rib.apply(client, SetOp::Add, &mut batch, 0, &mut changes);
         assert!(out.error.is_none(), "{:?}", out.error);

@@ -88,6 +88,26 @@ pub struct RouteSpec {
     pub bgp: u32,
 }
 
+impl RouteSpec {
+    /// A plain RIB-service route to `prefix` in table `table` over the `gw_len`
+    /// gateways from `gw_start`: cookie 0, no preferences, attributes or statistics.
+    pub fn new(table: u16, prefix: Prefix, gw_start: u32, gw_len: u16) -> RouteSpec {
+        RouteSpec {
+            table,
+            prefix,
+            cookie: 0,
+            gw_start,
+            gw_len,
+            pref: None,
+            pref2: None,
+            bgp_static: false,
+            stats: false,
+            attrs: Attrs::default(),
+            bgp: 0,
+        }
+    }
+}
+
 /// A batch of Add/Modify/Update entries.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {

@@ -50,17 +50,8 @@ pub fn push_spec(
     let n = gws.len() as u16;
     b.gateways.extend(gws);
     b.routes.push(RouteSpec {
-        table: t,
-        prefix,
         cookie,
-        gw_start: start,
-        gw_len: n,
-        pref: None,
-        pref2: None,
-        bgp_static: false,
-        stats: false,
-        attrs: Default::default(),
-        bgp: 0,
+        ..RouteSpec::new(t, prefix, start, n)
     });
     b.routes.len() - 1
 }
