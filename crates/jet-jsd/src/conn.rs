@@ -28,7 +28,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tonic::transport::server::Connected;
 
 use crate::admission::{Admission, Counter, Place};
-use crate::cork::Cork;
+use crate::cork::Corked;
 use crate::limits::Slot;
 
 /// How long a refused connection stays open so its first call can be answered.
@@ -163,7 +163,8 @@ const PREFACE_LEN: usize = 24;
 
 /// An accepted connection, as served by tonic.
 pub(crate) struct Conn {
-    io: Box<dyn Stream>,
+    /// The client's stream; writes go out in bursts (see `crate::cork`).
+    io: Corked<Box<dyn Stream>>,
     info: ConnInfo,
     admission: Arc<Admission>,
     /// Until the HTTP/2 preface is read: when the connection is closed without it.
@@ -176,8 +177,6 @@ pub(crate) struct Conn {
     read: usize,
     /// Set once a deadline closed the connection: every further read is end-of-file.
     closed: bool,
-    /// Writes go out in bursts (see `crate::cork`).
-    cork: Cork,
 }
 
 /// When a connection accepted at `accepted` must have done what.
@@ -216,7 +215,7 @@ impl Conn {
         };
         let linger = refused.is_some();
         Conn {
-            io,
+            io: Corked::new(io),
             info: ConnInfo {
                 session,
                 refused,
@@ -230,7 +229,6 @@ impl Conn {
             linger: linger.then(|| Box::pin(tokio::time::sleep(REFUSED_LINGER))),
             read: 0,
             closed: false,
-            cork: Cork::default(),
         }
     }
 
@@ -311,9 +309,7 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        this.cork
-            .write(cx, |cx| Pin::new(&mut this.io).poll_write(cx, buf))
+        Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -329,10 +325,7 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        this.cork.write(cx, |cx| {
-            Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
-        })
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -15,7 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// The state of one connection's corking.
 #[derive(Debug, Default)]
-pub(crate) struct Cork {
+struct Cork {
     /// Set once the current burst has waited its trip.
     waited: bool,
 }
@@ -23,7 +23,7 @@ pub(crate) struct Cork {
 impl Cork {
     /// Ready when the burst may be written: pending once per burst (the task is woken
     /// at once, so it is polled again after the tasks already queued).
-    pub(crate) fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if self.waited {
             return Poll::Ready(());
         }
@@ -33,7 +33,7 @@ impl Cork {
     }
 
     /// Runs a write once the burst may go; a write that went starts a new burst.
-    pub(crate) fn write<T>(
+    fn write<T>(
         &mut self,
         cx: &mut Context<'_>,
         write: impl FnOnce(&mut Context<'_>) -> Poll<io::Result<T>>,
