@@ -191,8 +191,8 @@ enum Cmd {
         rounds: usize,
         /// Each run is cut into this many slices, direct and proxied alternating slice by
         /// slice, so that a machine whose speed drifts during a round affects both alike.
-        #[arg(long, default_value_t = 1)]
-        slices: usize,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        slices: u16,
         /// Request (and reply) size in bytes.
         #[arg(long, default_value_t = 64)]
         payload: usize,
@@ -408,7 +408,7 @@ async fn main() -> anyhow::Result<()> {
                 inflight,
                 seconds,
                 rounds,
-                slices,
+                slices: usize::from(slices),
                 payload,
             })
             .await

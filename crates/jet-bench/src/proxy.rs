@@ -200,7 +200,7 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
             .await
             .context("warm-up call")?;
     }
-    let slices = args.slices.max(1);
+    let slices = args.slices;
     println!(
         "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run in {} slices, {} rounds",
         args.payload, args.sessions, args.inflight, args.seconds, slices, args.rounds

@@ -58,3 +58,15 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
         .expect("the bench app's service is registered");
     assert_eq!(reg.id, "jet-bench-proxy");
 }
+
+#[test]
+fn zero_slices_are_refused_naming_the_option() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
+        .args(["proxy", "--slices", "0"])
+        .env("JET_PASSWORD", "unused")
+        .output()
+        .expect("jet-bench runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("--slices"), "{stderr}");
+}
