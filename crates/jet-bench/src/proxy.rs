@@ -155,10 +155,14 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
         .await
         .context("binding the app's port")?;
     let app_addr = listener.local_addr()?;
+    // TCP_NODELAY, as tonic's `serve` and grpcio servers set it (`serve_with_incoming`
+    // leaves a listener's sockets as they come: Nagle on, which holds small answers
+    // back behind delayed ACKs).
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     let server = tokio::spawn(async move {
         tonic::transport::Server::builder()
             .add_service(Echo)
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .serve_with_incoming(incoming)
             .await
     });
 
