@@ -196,6 +196,11 @@ enum Cmd {
         /// Request (and reply) size in bytes.
         #[arg(long, default_value_t = 64)]
         payload: usize,
+        /// `host:port` of an app server of the bench API (`openjet.bench.v1.Echo/Say`,
+        /// bytes echoed; `scripts/bench-echo-app.py` is one in Python) to measure instead
+        /// of the tool's own.
+        #[arg(long)]
+        app: Option<String>,
     },
     /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
     Rib {
@@ -398,9 +403,11 @@ async fn main() -> anyhow::Result<()> {
             rounds,
             slices,
             payload,
+            app,
         } => {
             let password = std::env::var("JET_PASSWORD").context("set JET_PASSWORD")?;
             proxy::run(proxy::ProxyArgs {
+                app,
                 target,
                 user,
                 password,

@@ -46,6 +46,8 @@ pub(crate) struct ProxyArgs {
     /// Slices per run, direct and proxied alternating (1: one run of each per round).
     pub(crate) slices: usize,
     pub(crate) payload: usize,
+    /// An app server of the bench API to measure instead of the tool's own.
+    pub(crate) app: Option<String>,
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -150,21 +152,28 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
     if args.sessions == 0 || args.inflight == 0 || args.seconds <= 0.0 || args.rounds == 0 {
         bail!("--sessions, --inflight, --seconds and --rounds must be positive");
     }
-    // The app: a tonic server on a free loopback port.
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .context("binding the app's port")?;
-    let app_addr = listener.local_addr()?;
-    // TCP_NODELAY, as tonic's `serve` and grpcio servers set it (`serve_with_incoming`
-    // leaves a listener's sockets as they come: Nagle on, which holds small answers
-    // back behind delayed ACKs).
-    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-    let server = tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_service(Echo)
-            .serve_with_incoming(incoming)
-            .await
-    });
+    // The app: one given, or a tonic server of the tool's own on a free loopback port.
+    let (app_addr, server) = match &args.app {
+        Some(app) => (app.clone(), None),
+        None => {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .context("binding the app's port")?;
+            let addr = listener.local_addr()?.to_string();
+            // TCP_NODELAY, as tonic's `serve` and grpcio servers set it
+            // (`serve_with_incoming` leaves a listener's sockets as they come: Nagle on,
+            // which holds small answers back behind delayed ACKs).
+            let incoming =
+                tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+            let server = tokio::spawn(async move {
+                tonic::transport::Server::builder()
+                    .add_service(Echo)
+                    .serve_with_incoming(incoming)
+                    .await
+            });
+            (addr, Some(server))
+        }
+    };
 
     // The device: one session registers the API; S sessions call it.
     let admin = JetClient::connect(ConnectOptions::clear_text(args.target.clone())).await?;
@@ -174,7 +183,7 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
         .context("login")?;
     let api = Api::new().service(SERVICE, [Rpc::unary("Say")]);
     admin
-        .register_api(REGISTRATION_ID, &app_addr.to_string(), &api, false)
+        .register_api(REGISTRATION_ID, &app_addr, &api, false)
         .await
         .context("ApiRegister of the bench app")?;
     // The registering session is the first caller: the device's default is 8 sessions.
@@ -206,8 +215,14 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
     }
     let slices = args.slices;
     println!(
-        "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run in {} slices, {} rounds",
-        args.payload, args.sessions, args.inflight, args.seconds, slices, args.rounds
+        "jet-bench proxy: unary {SAY} ({} B), {} sessions x {} in flight, {} s per run in {} slices, {} rounds, app {}",
+        args.payload,
+        args.sessions,
+        args.inflight,
+        args.seconds,
+        slices,
+        args.rounds,
+        if args.app.is_some() { app_addr.as_str() } else { "the tool's own (tonic)" }
     );
     let slice = args.seconds / slices as f64;
     let (mut d_rates, mut p_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
@@ -244,6 +259,8 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
     );
     // The registration is durable (the contract has no unregister): it stays under
     // its id, and the next run replaces it.
-    server.abort();
+    if let Some(server) = server {
+        server.abort();
+    }
     Ok(())
 }

@@ -59,6 +59,86 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
     assert_eq!(reg.id, "jet-bench-proxy");
 }
 
+/// The Python app of `scripts/bench-echo-app.py`, serving on a free port until dropped.
+struct PythonApp {
+    child: tokio::process::Child,
+    addr: String,
+}
+
+impl PythonApp {
+    async fn start() -> PythonApp {
+        use tokio::io::AsyncBufReadExt as _;
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/bench-echo-app.py"
+        );
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut child = tokio::process::Command::new(python)
+            .args([script, "--port", "0", "--workers", "4"])
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 runs the bench's echo app");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            tokio::io::BufReader::new(stdout).read_line(&mut line),
+        )
+        .await
+        .expect("the echo app says where it listens within 20 s")
+        .expect("reading the echo app's output");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line of the echo app: {line:?}"))
+            .to_owned();
+        PythonApp { child, addr }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
+    let dev = TestDevice::start().await;
+    let mut app = PythonApp::start().await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
+        .args([
+            "proxy",
+            "--target",
+            &dev.grpc_addr().to_string(),
+            "--app",
+            &app.addr,
+            "--sessions",
+            "2",
+            "--inflight",
+            "2",
+            "--seconds",
+            "0.2",
+            "--rounds",
+            "1",
+        ])
+        .env("JET_PASSWORD", &dev.admin_password)
+        .output()
+        .await
+        .expect("jet-bench runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("app {}", app.addr)), "{stdout}");
+    assert!(stdout.contains("proxied calls_per_s="), "{stdout}");
+    // Registered with the Python app's address as its target, and that app answered
+    // (the tool checks every answer's length): nothing of the tool's own served it.
+    let regs = dev.device().registrations().current();
+    let reg = regs
+        .service("openjet.bench.v1.Echo")
+        .expect("the bench API is registered");
+    assert_eq!(reg.target_text, app.addr);
+    assert!(
+        app.child.try_wait().expect("the app's status").is_none(),
+        "the echo app still serves"
+    );
+}
+
 #[test]
 fn zero_slices_are_refused_naming_the_option() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
