@@ -202,11 +202,22 @@ pub(crate) fn policer_limits_in_range(cfg: &Config, errs: &mut Vec<ConfigError>)
     }
 }
 
-/// `vlan-id` on a unit needs `vlan-tagging` on its interface.
+/// The statements that let an interface's units carry a `vlan-id`: single, flexible
+/// (single and dual tags per unit) and stacked tagging.
+pub(crate) const VLAN_TAGGING_MODES: [&str; 3] = [
+    "vlan-tagging",
+    "flexible-vlan-tagging",
+    "stacked-vlan-tagging",
+];
+
+/// `vlan-id` on a unit needs one of [`VLAN_TAGGING_MODES`] on its interface.
 pub(crate) fn vlan_id_needs_vlan_tagging(cfg: &Config, errs: &mut Vec<ConfigError>) {
     use crate::tree::{child, Value};
     for d in list_entries(cfg, &["interfaces", "interface"]) {
-        if child(&d.children, "vlan-tagging").is_some() {
+        if VLAN_TAGGING_MODES
+            .iter()
+            .any(|m| child(&d.children, m).is_some())
+        {
             continue;
         }
         let Some(Value::List(units)) = child(&d.children, "unit").map(|n| &n.value) else {
@@ -219,7 +230,8 @@ pub(crate) fn vlan_id_needs_vlan_tagging(cfg: &Config, errs: &mut Vec<ConfigErro
                     format!("[edit interfaces {}]", d.key),
                     "vlan-tagging",
                     format!(
-                        "missing mandatory statement: 'vlan-tagging' (unit {} has vlan-id {vlan})",
+                        "missing mandatory statement: 'vlan-tagging' (unit {} has vlan-id {vlan}; \
+                         flexible-vlan-tagging or stacked-vlan-tagging also allow it)",
                         u.key
                     ),
                 ));

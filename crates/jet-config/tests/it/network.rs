@@ -372,6 +372,16 @@ fn values_are_range_and_type_checked_with_their_path() {
     }
     let e = check_err("set interfaces ge-0/0/0 unit 1 vlan-id 5");
     assert_eq!(e.statement, "vlan-tagging");
+    // Flexible and stacked tagging carry VLAN ids too (service-provider ae bundles).
+    for mode in ["flexible-vlan-tagging", "stacked-vlan-tagging"] {
+        let c = Config::parse_set(&format!(
+            "set interfaces ae0 {mode}\nset interfaces ae0 unit 100 vlan-id 100"
+        ))
+        .expect("parses");
+        c.validate().unwrap_or_else(|e| panic!("{mode}: {e}"));
+        let ae0 = c.interfaces().into_iter().find(|d| d.name == "ae0");
+        assert!(ae0.is_some_and(|d| d.vlan_tagging), "{mode}");
+    }
     let e = check_err("set firewall policer P if-exceeding bandwidth-limit 1k\nset firewall policer P if-exceeding burst-size-limit 2k");
     assert!(e.message.contains("bandwidth-limit"), "{e}");
     let e = check_err("set firewall policer P then discard");
