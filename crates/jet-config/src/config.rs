@@ -209,11 +209,26 @@ fn canon_key(sn: &SchemaNode, raw: &str) -> String {
         .unwrap_or_else(|| raw.to_owned())
 }
 
+/// The statement a (non-empty) path's first word names at this level, and the rest of
+/// the path after it. A word that names no statement is a key of the level's bare list
+/// (`interfaces ge-0/0/0`, `routing-instances R1`, whose list keyword Junos leaves out):
+/// the path then goes on with that key.
+fn step<'p>(
+    level: &'static [SchemaNode],
+    path: &'p [&'p str],
+) -> Option<(&'static SchemaNode, &'p [&'p str])> {
+    let (word, rest) = path.split_first()?;
+    match schema::find(level, word) {
+        Some(sn) => Some((sn, rest)),
+        None => Some((schema::bare_list(level)?, path)),
+    }
+}
+
 fn extract(children: &[Node], level: &'static [SchemaNode], path: &[&str]) -> Option<Vec<Node>> {
-    let Some((word, rest)) = path.split_first() else {
+    if path.is_empty() {
         return Some(children.to_vec());
-    };
-    let sn = schema::find(level, word)?;
+    }
+    let (sn, rest) = step(level, path)?;
     let node = tree::child(children, sn.name)?;
     if rest.is_empty() {
         return Some(vec![node.clone()]);
@@ -245,10 +260,10 @@ enum At<'a> {
 }
 
 fn locate<'a>(children: &'a [Node], level: &'static [SchemaNode], path: &[&str]) -> Option<At<'a>> {
-    let Some((word, rest)) = path.split_first() else {
+    if path.is_empty() {
         return Some(At::Children(children));
-    };
-    let sn = schema::find(level, word)?;
+    }
+    let (sn, rest) = step(level, path)?;
     let node = tree::child(children, sn.name)?;
     match &node.value {
         Value::Container(c) => locate(c, sn.children(), rest),

@@ -58,3 +58,37 @@ fn text_at_prints_the_contents_unindented() {
     );
     assert_eq!(c.to_text_at(&[]), Some(c.to_text()));
 }
+
+#[test]
+fn paths_into_bare_lists_take_the_key_where_junos_leaves_the_keyword_out() {
+    let c = parse(
+        "interfaces { ge-0/0/1 { gigether-options { 802.3ad ae0; } } \
+         ae0 { unit 100 { vlan-id 100; } } } \
+         routing-instances { A { instance-type vrf; interface ae0.100; } }",
+    );
+    // `show configuration interfaces ge-0/0/1` (the list keyword `interface` unwritten).
+    assert_eq!(
+        c.to_text_at(&["interfaces", "ge-0/0/1"]).as_deref(),
+        Some("gigether-options {\n    802.3ad ae0;\n}\n")
+    );
+    assert_eq!(
+        c.to_text_at(&["interfaces", "ae0", "unit", "100"])
+            .as_deref(),
+        Some("vlan-id 100;\n")
+    );
+    assert_eq!(
+        c.to_text_at(&["routing-instances", "A", "instance-type"])
+            .as_deref(),
+        Some("instance-type vrf;\n")
+    );
+    let s = c.subtree(&["interfaces", "ae0"]).expect("present");
+    assert_eq!(
+        s.to_text(),
+        "interfaces {\n    ae0 {\n        unit 100 {\n            vlan-id 100;\n        }\n    }\n}\n"
+    );
+    let json = serde_json::to_string(&s.to_json_value()).expect("json");
+    assert!(json.contains(r#""interface":[{"name":"ae0""#), "{json}");
+    // An interface that is not configured is nothing, not the whole list.
+    assert!(c.to_text_at(&["interfaces", "ge-0/0/9"]).is_none());
+    assert!(c.subtree(&["interfaces", "ge-0/0/9"]).is_none());
+}
