@@ -23,8 +23,12 @@ pub struct IfdCfg {
     pub mtu: Option<u32>,
     /// `speed` keyword (`1g`, `10g`, `auto`...).
     pub speed: Option<String>,
-    /// `vlan-tagging`.
+    /// `vlan-tagging`, `flexible-vlan-tagging` or `stacked-vlan-tagging`: its units may
+    /// carry a `vlan-id`.
     pub vlan_tagging: bool,
+    /// The aggregate (`aeN`) this interface is a member link of: `gigether-options
+    /// 802.3ad aeN` (or `ether-options`, as EX and QFX write it).
+    pub bundle: Option<String>,
     /// `unit N` entries in configuration order.
     pub units: Vec<IflCfg>,
 }
@@ -480,7 +484,13 @@ impl Config {
                     disabled: has(c, "disable"),
                     mtu: num(c, "mtu"),
                     speed: leaf(c, "speed").map(str::to_owned),
-                    vlan_tagging: has(c, "vlan-tagging"),
+                    vlan_tagging: crate::checks::VLAN_TAGGING_MODES.iter().any(|m| has(c, m)),
+                    bundle: ["gigether-options", "ether-options"]
+                        .iter()
+                        .find_map(|options| {
+                            let lag = tree::child(tree::child(c, options)?.children(), "802.3ad")?;
+                            leaf(lag.children(), "bundle").map(str::to_owned)
+                        }),
                     units: entries(c, "unit").iter().filter_map(ifl).collect(),
                 }
             })

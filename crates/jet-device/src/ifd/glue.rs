@@ -9,18 +9,26 @@ use jet_config::{Config, IflCfg, IpPrefix};
 use super::model::{AddressConf, FamilyConf, IfdConf, IflConf};
 use crate::vocab::interfaces::{FamilyKind, MacAddr, StaticNeighbor};
 
-/// The `interfaces` configuration, in configuration order.
+/// The `interfaces` configuration, in configuration order. An aggregate's members are
+/// the interfaces configured as its member links (`gigether-options 802.3ad aeN`), in
+/// configuration order.
 pub(crate) fn interfaces_conf(config: &Config) -> Vec<IfdConf> {
-    config
-        .interfaces()
-        .into_iter()
+    let ifds = config.interfaces();
+    let members_of = |ae: &str| -> Vec<String> {
+        ifds.iter()
+            .filter(|d| d.bundle.as_deref() == Some(ae))
+            .map(|d| d.name.clone())
+            .collect()
+    };
+    ifds.iter()
         .map(|d| IfdConf {
-            name: d.name,
-            description: d.description,
+            name: d.name.clone(),
+            description: d.description.clone(),
             disabled: d.disabled,
             mtu: d.mtu,
-            speed: d.speed,
+            speed: d.speed.clone(),
             vlan_tagging: d.vlan_tagging,
+            members: members_of(&d.name),
             units: d.units.iter().map(unit).collect(),
             ..IfdConf::default()
         })

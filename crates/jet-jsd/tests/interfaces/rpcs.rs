@@ -163,6 +163,27 @@ async fn update_is_an_upsert_and_resets_attributes() {
 }
 
 #[tokio::test]
+async fn member_links_of_a_configured_aggregate_are_taken() {
+    let dev = jet_testkit::TestDevice::with_config(
+        "interfaces { ge-0/0/1 { gigether-options { 802.3ad ae0; } } ae0 { unit 0; } }",
+    )
+    .await;
+    let (_c, mut i) = dcd(&dev, "lag").await;
+    refused!(
+        i.interface_add(aggregate("ae1", &["ge-0/0/1"]).add_request()),
+        Add::OperationFailed,
+        "ge-0/0/1 is a member of ae0"
+    );
+    refused!(
+        i.interface_add(unit("ge-0/0/1", 0).add_request()),
+        Add::OperationFailed,
+        "member link of ae0"
+    );
+    // Ports the configuration leaves alone are free.
+    ok!(i.interface_add(aggregate("ae1", &["ge-0/0/2"]).add_request()));
+}
+
+#[tokio::test]
 async fn aggregates_take_members_and_only_aggregates_do() {
     let dev = device().await;
     let (_c, mut i) = dcd(&dev, "lag").await;

@@ -217,3 +217,47 @@ async fn a_read_only_user_may_show_but_not_simulate_links() {
         .expect("port")
         .oper_up());
 }
+
+#[tokio::test]
+async fn an_aggregate_follows_the_member_links_its_configuration_names() {
+    let dev = TestDevice::with_config(
+        "interfaces { ge-0/0/1 { gigether-options { 802.3ad ae0; } } \
+         ge-0/0/2 { gigether-options { 802.3ad ae0; } } \
+         ae0 { flexible-vlan-tagging; aggregated-ether-options { lacp { active; } } \
+         unit 100 { vlan-id 100; family inet { address 203.0.113.1/24; } } } }",
+    )
+    .await;
+    let c = dev.admin("ops").await;
+    let terse = text(&c, "show interfaces terse ae0").await;
+    assert_eq!(
+        terse,
+        "Interface               Admin Link Proto    Local                 Remote
+ae0                     up    up
+ae0.100                 up    up   inet     203.0.113.1/24
+"
+    );
+    let route = text(&c, "show route 203.0.113.0/24").await;
+    assert!(route.contains("via ae0.100"), "{route}");
+    // The bundle stays up while one member link is up.
+    text(&c, "request interface simulate-link ge-0/0/1 down").await;
+    let terse = text(&c, "show interfaces terse ae0").await;
+    assert!(
+        terse.contains("ae0                     up    up\n"),
+        "{terse}"
+    );
+    text(&c, "request interface simulate-link ge-0/0/2 down").await;
+    let terse = text(&c, "show interfaces terse ae0").await;
+    assert!(
+        terse.contains("ae0                     up    down\n"),
+        "{terse}"
+    );
+    assert!(
+        terse.contains("ae0.100                 up    down inet     203.0.113.1/24\n"),
+        "{terse}"
+    );
+    // What the member link's configuration says, as Junos shows it.
+    assert_eq!(
+        text(&c, "show configuration interfaces ge-0/0/1").await,
+        "gigether-options {\n    802.3ad ae0;\n}\n"
+    );
+}

@@ -70,6 +70,16 @@ impl ApiState {
     }
 
     /// The aggregate `port` is a member of.
+    /// The aggregate `port` is a member link of: by the configuration
+    /// (`gigether-options 802.3ad aeN`, which takes precedence) or through the API.
+    pub(super) fn bundle_of(&self, port: &str, cfg: &Configured<'_>) -> Option<String> {
+        cfg.0
+            .iter()
+            .find(|d| d.members.iter().any(|m| m == port))
+            .map(|d| d.name.clone())
+            .or_else(|| self.aggregate_of(port).map(str::to_owned))
+    }
+
     pub(super) fn aggregate_of(&self, port: &str) -> Option<&str> {
         self.trees
             .iter()

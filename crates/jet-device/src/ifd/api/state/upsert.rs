@@ -20,7 +20,7 @@ impl ApiState {
         let port = obj.key.port();
         let kind = self.port_kind(client, port)?;
         if obj.key.unit().is_some() {
-            if let Some(ae) = self.aggregate_of(port) {
+            if let Some(ae) = self.bundle_of(port, cfg) {
                 return Err(refuse(
                     C::OperationFailed,
                     format!(
@@ -145,7 +145,7 @@ impl ApiState {
                 format!("interface {ae}: aggregate_members: {m} {why}"),
             ))
         };
-        if let Some(other) = self.aggregate_of(m).filter(|o| *o != ae) {
+        if let Some(other) = self.bundle_of(m, cfg).filter(|o| o != ae) {
             return busy(format!("is a member of {other} already"));
         }
         if cfg.ifd(m).is_some_and(|d| !d.units.is_empty()) {
