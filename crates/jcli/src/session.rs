@@ -40,6 +40,10 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // The device's own messages often carry Junos's `error: ` already.
+            Failure::Device(m) | Failure::Session(m) if m.starts_with("error:") => {
+                write!(f, "{m}")
+            }
             Failure::Device(m) | Failure::Session(m) => write!(f, "error: {m}"),
         }
     }
@@ -314,6 +318,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn failures_say_error_once() {
+        let refused =
+            Failure::Device("error: 'show lacp interfaces' is not supported on this device".into());
+        assert_eq!(
+            refused.to_string(),
+            "error: 'show lacp interfaces' is not supported on this device"
+        );
+        assert_eq!(
+            Failure::Session("connection refused".into()).to_string(),
+            "error: connection refused"
+        );
+    }
 
     #[test]
     fn host_name_comes_from_the_hostname_line() {

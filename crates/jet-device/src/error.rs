@@ -10,7 +10,7 @@ use jet_config::{ConfigError, LoginClass, StoreError};
 pub enum DeviceError {
     // --- the request is malformed ---
     /// Configuration text that does not parse or validate; nothing was changed.
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] ConfigError),
     /// An operational or configuration-mode command that does not exist or has bad
     /// arguments; `reason` says which word and why.
