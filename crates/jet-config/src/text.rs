@@ -853,7 +853,7 @@ fn print_node(out: &mut String, n: &Node, indent: usize) {
         Value::Container(c) => {
             start(out, &n.meta, indent);
             out.push_str(name);
-            block(out, c, indent, n.schema.oneliner || n.schema.oneliner_plus);
+            block(out, c, indent, Line::of(n.schema), false);
         }
         Value::List(entries) if n.schema.braced => {
             if entries.is_empty() {
@@ -893,10 +893,10 @@ fn print_entry(out: &mut String, sn: &SchemaNode, e: &Entry, indent: usize, bare
         }
     }
     if rest.len() == e.children.len() {
-        block(out, &e.children, indent, sn.oneliner);
+        block(out, &e.children, indent, Line::of(sn), sn.secret);
     } else {
         let rest: Vec<Node> = rest.into_iter().cloned().collect();
-        block(out, &rest, indent, sn.oneliner);
+        block(out, &rest, indent, Line::of(sn), sn.secret);
     }
 }
 
@@ -907,22 +907,58 @@ fn is_simple(n: &Node) -> bool {
         && !n.schema.secret
 }
 
-/// ` {` children `}` or `;`, after a statement head (one simple child on the same
-/// line when `oneliner`).
-fn block(out: &mut String, children: &[Node], indent: usize, oneliner: bool) {
-    if children.is_empty() {
-        out.push_str(";\n");
-    } else if let [only] = children {
-        if oneliner && is_simple(only) {
-            out.push(' ');
-            head_and_tail(out, only);
-            out.push_str(";\n");
+/// Which of a statement's children may follow it on its line (Junos's display hints).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// Braces for any child.
+    Own,
+    /// One simple child (`oneliner-plus`).
+    One,
+    /// Every child, when all are simple (`oneliner`).
+    All,
+}
+
+impl Line {
+    fn of(sn: &SchemaNode) -> Line {
+        if sn.oneliner {
+            Line::All
+        } else if sn.oneliner_plus {
+            Line::One
         } else {
-            out.push_str(" {\n");
-            print_children(out, children, indent + 4);
-            pad(out, indent);
-            out.push_str("}\n");
+            Line::Own
         }
+    }
+}
+
+/// True for a statement that fits on its parent's line (secret values included: the
+/// line then ends in `## SECRET-DATA`).
+fn fits_on_line(n: &Node) -> bool {
+    matches!(n.value, Value::Leaf(_) | Value::Flag | Value::LeafList(_))
+        && n.meta == Meta::default()
+}
+
+/// ` {` children `}` or `;`, after a statement head: the children on the same line as
+/// `line` allows. `secret`: the head is secret data (an `ssh-rsa` key), so a line that
+/// ends here is marked.
+fn block(out: &mut String, children: &[Node], indent: usize, line: Line, secret: bool) {
+    let inline = match (line, children) {
+        (_, []) => true,
+        (Line::One | Line::All, [only]) => fits_on_line(only),
+        (Line::All, many) => many.iter().all(fits_on_line),
+        _ => false,
+    };
+    if inline {
+        let mut secret = secret;
+        for c in children {
+            out.push(' ');
+            head_and_tail(out, c);
+            secret |= c.schema.secret;
+        }
+        out.push(';');
+        if secret {
+            out.push_str(" ## SECRET-DATA");
+        }
+        out.push('\n');
     } else {
         out.push_str(" {\n");
         print_children(out, children, indent + 4);

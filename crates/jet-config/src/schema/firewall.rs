@@ -66,7 +66,7 @@ static TERM_V4: &[SchemaNode] = &[
         "Action to take if the 'from' condition is matched",
         THEN,
     )
-    .oneliner(),
+    .oneliner_plus(),
 ];
 
 static TERM_V6: &[SchemaNode] = &[
@@ -76,7 +76,7 @@ static TERM_V6: &[SchemaNode] = &[
         "Action to take if the 'from' condition is matched",
         THEN,
     )
-    .oneliner(),
+    .oneliner_plus(),
 ];
 
 const fn addresses(name: &'static str, ty: ValueType, help: &'static str) -> SchemaNode {
@@ -170,7 +170,7 @@ static POLICER: &[SchemaNode] = &[
         "Action to take if the rate limits are exceeded",
         POLICER_THEN,
     )
-    .oneliner(),
+    .oneliner_plus(),
 ];
 
 static IF_EXCEEDING: &[SchemaNode] = &[

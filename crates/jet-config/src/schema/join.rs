@@ -158,7 +158,15 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         name: rec.name,
         kind,
         mandatory: rec.flags & blob::F_MANDATORY != 0,
-        secret: ty.is_some_and(|t| t.typedef == Some("unreadable")),
+        // Junos marks these `## SECRET-DATA` although the facts type them as plain
+        // strings: password hashes and users' public keys.
+        secret: ty.is_some_and(|t| t.typedef == Some("unreadable"))
+            || (rec.kind == blob::K_LEAF && rec.name == "encrypted-password")
+            || (rec.kind == blob::K_LIST
+                && matches!(
+                    rec.name,
+                    "ssh-rsa" | "ssh-dsa" | "ssh-ecdsa" | "ssh-ed25519"
+                )),
         reference: None,
         help: "",
         key_name: x.keys.first().map_or("name", |(n, _, _)| n),

@@ -44,11 +44,14 @@ pub struct SchemaNode {
     /// Containers: each child is written on its own line after the container's name
     /// (`family inet { ... }`, `family mpls;`).
     pub flat: bool,
-    /// Containers and list entries holding one simple statement are written on one
-    /// line (`then accept;`, `route 0.0.0.0/0 next-hop 192.0.2.1;`).
+    /// Junos's `oneliner`: containers and list entries whose statements are all simple
+    /// are written on one line (`hold-time up 2000 down 0;`, `file bgp.log size 10m
+    /// files 10;`, `flag update detail;`).
     pub oneliner: bool,
-    /// Containers and list entries whose statements are all simple are written on one
-    /// line (`archive size 1m files 3;`, `802.3ad ae0;`).
+    /// Junos's `oneliner-plus`: containers and list entries holding one simple
+    /// statement are written on one line (`then accept;`, `route 0.0.0.0/0 next-hop
+    /// 192.0.2.1;`, `level 1 disable;`), and presence containers whose statements are
+    /// all simple (`archive size 1m files 3;`); several statements go in braces.
     pub oneliner_plus: bool,
     /// Within a choice: the case (YANG) this statement belongs to; statements of the
     /// same non-zero case do not exclude each other. 0: a case of its own.
@@ -206,8 +209,8 @@ impl SchemaNode {
         self
     }
 
-    pub(super) const fn oneliner(mut self) -> Self {
-        self.oneliner = true;
+    pub(super) const fn oneliner_plus(mut self) -> Self {
+        self.oneliner_plus = true;
         self
     }
 

@@ -59,7 +59,7 @@ static TERM: &[SchemaNode] = &[
         "Actions to take if 'from' and 'to' conditions match",
         THEN,
     )
-    .oneliner(),
+    .oneliner_plus(),
 ];
 
 static FROM: &[SchemaNode] = &[

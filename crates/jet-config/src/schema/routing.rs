@@ -31,7 +31,7 @@ pub(super) static ROUTING_OPTIONS: &[SchemaNode] = &[
 static RIB: &[SchemaNode] = &[container("static", "Static routes", STATIC)];
 
 static STATIC: &[SchemaNode] =
-    &[list("route", ValueType::IpPrefix, "Destination prefix", ROUTE).oneliner()];
+    &[list("route", ValueType::IpPrefix, "Destination prefix", ROUTE).oneliner_plus()];
 
 static ROUTE: &[SchemaNode] = &[
     leaf_list("next-hop", ValueType::IpAddr, "Next hop to destination").choice(1),

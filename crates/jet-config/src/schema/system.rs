@@ -442,7 +442,7 @@ static APP_FILE: &[SchemaNode] = &[
         "Checksum the application file must have",
         APP_CHECKSUM,
     )
-    .oneliner(),
+    .oneliner_plus(),
     container("start", "Start parameters", APP_START),
     container(
         "resource-limits",
