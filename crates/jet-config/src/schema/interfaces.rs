@@ -1,6 +1,6 @@
 //! `interfaces`: physical devices (IFD), logical units (IFL), families and addresses.
 
-use super::node::{container, flag, leaf, list, SchemaNode, TEXT};
+use super::node::{container, flag, leaf, list, presence, SchemaNode, TEXT};
 use crate::value::ValueType;
 
 /// Values of `interfaces NAME speed`.
@@ -51,7 +51,7 @@ static IFL: &[SchemaNode] = &[
 static FAMILY: &[SchemaNode] = &[
     container("inet", "IPv4 parameters", INET),
     container("inet6", "IPv6 protocol parameters", INET6),
-    flag("mpls", "MPLS parameters"),
+    presence("mpls", "MPLS parameters", &[]),
 ];
 
 static INET: &[SchemaNode] = &[
