@@ -307,7 +307,7 @@ impl Parser {
             }
             Kind::List { .. } if sn.braced && self.peek() == Some(&Tok::LBrace) => {
                 self.pos += 1;
-                if tags.meta != Meta::default() {
+                if tags.meta.inactive {
                     return Err(self.err_at(
                         Some(&name_tok),
                         ConfigErrorKind::Syntax,
@@ -319,7 +319,9 @@ impl Parser {
                         ),
                     ));
                 }
-                let mut annotation = None;
+                // A comment before the list (`/* ... */ groups {`) annotates its first
+                // entry: entries carry tags, the list has none of its own.
+                let mut annotation = tags.meta.annotation;
                 loop {
                     let Some(tok) = self.next() else {
                         return Err(self.err_at(

@@ -222,3 +222,24 @@ fn load_in_place_matches_load_and_is_all_or_nothing() {
     .expect("set");
     assert_eq!(c.host_name(), Some("r10"));
 }
+
+#[test]
+fn a_comment_before_a_braced_list_annotates_its_first_entry() {
+    // As in saved Junos files: a comment above `groups`. The list has no tags of its
+    // own: the comment goes to its first entry.
+    let c = parse("/* managed by automation */\ngroups {\n    g1 {\n        system {\n            host-name r1;\n        }\n    }\n}\n");
+    assert_eq!(
+        c.to_text(),
+        "groups {\n    /* managed by automation */\n    g1 {\n        system {\n            host-name r1;\n        }\n    }\n}\n"
+    );
+    let set = c.to_set();
+    assert_eq!(Config::parse_set(&set).expect("set"), c, "{set}");
+    let xml = c.to_xml_document();
+    assert_eq!(Config::parse_xml(&xml).expect("xml"), c, "{xml}");
+    let json = c.to_json();
+    assert_eq!(Config::parse_json(&json).expect("json"), c, "{json}");
+    // Deactivating the whole list is still refused: its entries carry the tag.
+    let e = Config::parse_text("inactive: groups { g1 { system { host-name r1; } } }")
+        .expect_err("inactive list");
+    assert!(e.message.contains("tag the entries"), "{e}");
+}
