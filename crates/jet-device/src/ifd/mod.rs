@@ -2,7 +2,12 @@
 //! protocol families and addresses, and their admin/oper state. Their types are in
 //! `crate::vocab` (re-exported here); `show interfaces` renders them in `crate::op`.
 //!
-//! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`.
+//! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`, plus
+//! any other physical Ethernet port its configuration names (`xe-1/0/3`, `et-0/0/2`:
+//! a real router's configuration brings its ports; see `names.rs`). An `aeN` bundle's
+//! members are the ports configured with `gigether-options 802.3ad aeN` (or given by
+//! the API); it is up while one of them is (LACP is taken as agreed by the simulated
+//! partner).
 //! Units, families and addresses come from the committed configuration; `disable` takes
 //! an interface administratively down; the operational state follows a simulated link
 //! ([`Device::simulate_link`](crate::Device::simulate_link), `request interface simulate-link NAME down|up`). An IFL's
@@ -16,7 +21,10 @@
 //! - MAC: `02:05:86:SS:SS:PP` — Juniper's OUI with the locally-administered bit, two
 //!   bytes derived from the data directory (so two devices differ and a restart keeps
 //!   them), and the port (`fxp0` 00, `ge-0/0/N` N + 1). `lo0` has none.
-//! - Speed: `1000mbps` for ge and fxp0 (or the configured `speed`), `Unlimited` for lo0.
+//! - Ports the configuration adds: indexes like units', in order of first appearance;
+//!   MAC port byte 0x40 + N in that order.
+//! - Speed: `1000mbps` for ge and fxp0, 10g for xe, 100g for et (or the configured
+//!   `speed`), `Unlimited` for lo0.
 //!   MTU: 1514 (or the configured `mtu`); inet/inet6 MTU is 14 less, mpls 26 less.
 //!
 //! Consumers: the RIB (direct/local routes) and the JET interface services read
@@ -36,6 +44,7 @@
 pub mod api;
 pub(crate) mod glue;
 pub(crate) mod model;
+mod names;
 mod task;
 
 pub use self::model::{AddressConf, FamilyConf, IfdConf, IflConf, GE_PORTS, MAX_PSEUDO_IFD};

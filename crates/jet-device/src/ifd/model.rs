@@ -20,6 +20,9 @@ use crate::vocab::interfaces::{
 };
 use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
 
+pub(crate) use super::names::ifd_kind;
+use super::names::{extra_port, ge_port, ifd_names, pseudo_ifd};
+
 /// Number of simulated Gigabit Ethernet ports (`ge-0/0/0` … `ge-0/0/9`).
 pub const GE_PORTS: u32 = 10;
 /// SNMP ifIndex of `fxp0` (as on Junos).
@@ -48,6 +51,9 @@ const MIB2D_PID: u32 = 2270;
 pub const MAX_PSEUDO_IFD: u32 = 127;
 /// The MAC "port" byte of `aeN` is `AE_MAC_BASE + N`.
 const AE_MAC_BASE: u8 = 0x80;
+/// The MAC "port" byte of the Nth port the configuration adds (`xe-0/0/0`...) is
+/// `EXTRA_MAC_BASE + N` (modulo 64), in order of first appearance.
+const EXTRA_MAC_BASE: u8 = 0x40;
 
 /// `interfaces NAME` as the subsystem needs it (built from the configuration view).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,6 +160,8 @@ pub(crate) struct Model {
     ifl_index: BTreeMap<String, (u32, u32)>,
     next_snmp: u32,
     next_local: u32,
+    /// Ports the configuration added, in order of first appearance (their MAC bytes).
+    extra_ports: Vec<String>,
     current: InterfacesSnapshot,
 }
 
@@ -169,9 +177,11 @@ impl Model {
             ifl_index: BTreeMap::new(),
             next_snmp: SNMP_IFL_BASE,
             next_local: LOCAL_IFL_BASE,
+            extra_ports: Vec::new(),
             current: InterfacesSnapshot::default(),
         };
-        for name in ifd_names() {
+        let configured = m.config.iter().map(|c| c.name.clone());
+        for name in ifd_names().into_iter().chain(configured) {
             m.flapped.insert(name, now);
         }
         m.current = m.build(0);
@@ -262,6 +272,19 @@ impl Model {
         pseudo.dedup();
         let at = names.len().saturating_sub(2);
         names.splice(at..at, pseudo.into_iter().map(|(_, _, n)| n));
+        // Ports the configuration names, after the built-in ones, in chassis order.
+        let mut extra: Vec<((u32, u32, u32, u8), String)> = self
+            .config
+            .iter()
+            .filter_map(|c| extra_port(&c.name).map(|(_, key)| (key, c.name.clone())))
+            .collect();
+        extra.sort();
+        extra.dedup();
+        let at = names
+            .iter()
+            .position(|n| ge_port(n).is_none())
+            .unwrap_or(names.len());
+        names.splice(at..at, extra.into_iter().map(|(_, n)| n));
         for name in names.iter().filter(|n| !n.starts_with("ae")) {
             let conf = self.config.iter().find(|c| &c.name == name).cloned();
             let d = self.build_ifd(name, conf.as_ref(), &[]);
@@ -286,15 +309,27 @@ impl Model {
                     .then(|| self.mac(AE_MAC_BASE.wrapping_add(n as u8)));
                 (kind, snmp, local, mac)
             }
-            _ => {
-                let port = ge_port(name).unwrap_or(0);
-                (
+            _ => match ge_port(name) {
+                Some(port) => (
                     IfdKind::Ethernet,
                     SNMP_GE_BASE + port,
                     LOCAL_GE_BASE + port,
                     Some(self.mac(port as u8 + 1)),
-                )
-            }
+                ),
+                // A port the configuration added: indexes in order of first appearance.
+                None => {
+                    let (snmp, local) = self.ifl_indexes(name);
+                    let nth = match self.extra_ports.iter().position(|p| p == name) {
+                        Some(i) => i,
+                        None => {
+                            self.extra_ports.push(name.to_owned());
+                            self.extra_ports.len() - 1
+                        }
+                    };
+                    let byte = EXTRA_MAC_BASE + (nth % 64) as u8;
+                    (IfdKind::Ethernet, snmp, local, Some(self.mac(byte)))
+                }
+            },
         };
         let members: Vec<&Ifd> = conf
             .map(|c| {
@@ -314,7 +349,10 @@ impl Model {
                 };
                 (speed, Mtu::Bytes(ETHERNET_MTU))
             }
-            _ => (Speed::Mbps(1000), Mtu::Bytes(ETHERNET_MTU)),
+            _ => (
+                extra_port(name).map_or(Speed::Mbps(1000), |(speed, _)| speed),
+                Mtu::Bytes(ETHERNET_MTU),
+            ),
         };
         let speed = conf
             .and_then(|c| c.speed.as_deref())
@@ -424,46 +462,6 @@ impl Model {
     /// of the device seed, and the port.
     fn mac(&self, port: u8) -> MacAddr {
         MacAddr([0x02, 0x05, 0x86, self.mac_seed[0], self.mac_seed[1], port])
-    }
-}
-
-/// The names of the IFDs every device has, in display order.
-pub(crate) fn ifd_names() -> Vec<String> {
-    let mut v: Vec<String> = (0..GE_PORTS).map(|n| format!("ge-0/0/{n}")).collect();
-    v.push("fxp0".into());
-    v.push("lo0".into());
-    v
-}
-
-fn ge_port(name: &str) -> Option<u32> {
-    name.strip_prefix("ge-0/0/")?.parse().ok()
-}
-
-/// `aeN` / `ftiN` (N up to [`MAX_PSEUDO_IFD`], no leading zeros): the kind and N.
-pub(crate) fn pseudo_ifd(name: &str) -> Option<(IfdKind, u32)> {
-    let (kind, n) = if let Some(n) = name.strip_prefix("ae") {
-        (IfdKind::Aggregate, n)
-    } else {
-        (IfdKind::FlexibleTunnel, name.strip_prefix("fti")?)
-    };
-    if n.is_empty() || (n.len() > 1 && n.starts_with('0')) || !n.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let n: u32 = n.parse().ok()?;
-    (n <= MAX_PSEUDO_IFD).then_some((kind, n))
-}
-
-/// The kind of IFD `name` is or would be on this device (`None`: no such interface).
-pub(crate) fn ifd_kind(name: &str) -> Option<IfdKind> {
-    match name {
-        "fxp0" => Some(IfdKind::Management),
-        "lo0" => Some(IfdKind::Loopback),
-        _ => match ge_port(name) {
-            Some(p) if p < GE_PORTS && name == format!("ge-0/0/{p}") => Some(IfdKind::Ethernet),
-            Some(_) => None,
-            None => pseudo_ifd(name).map(|(k, _)| k),
-        },
     }
 }
 

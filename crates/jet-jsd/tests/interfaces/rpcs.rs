@@ -184,6 +184,33 @@ async fn member_links_of_a_configured_aggregate_are_taken() {
 }
 
 #[tokio::test]
+async fn ports_the_configuration_names_take_api_objects_and_others_do_not_exist() {
+    let dev = jet_testkit::TestDevice::with_config(
+        "interfaces { xe-1/0/0 { description spare; } xe-1/0/1 { vlan-tagging; } }",
+    )
+    .await;
+    let (_c, mut i) = dcd(&dev, "ports").await;
+    ok!(i.interface_add(aggregate("ae3", &["xe-1/0/0"]).add_request()));
+    ok!(i.interface_add(unit("xe-1/0/1", 10).integer("vlan-id", 10).add_request()));
+    refused!(
+        i.interface_add(unit("xe-1/0/2", 0).add_request()),
+        Add::OperationFailed,
+        "'xe-1/0/2' does not exist"
+    );
+    refused!(
+        i.interface_add(aggregate("ae4", &["xe-1/0/2"]).add_request()),
+        Add::OperationFailed,
+        "'xe-1/0/2' is not a physical Ethernet port"
+    );
+    let snap = dev.device().interfaces();
+    assert_eq!(
+        snap.ifd("ae3").map(|d| d.members.clone()),
+        Some(vec!["xe-1/0/0".to_owned()])
+    );
+    assert!(snap.ifl("xe-1/0/1.10").is_some());
+}
+
+#[tokio::test]
 async fn aggregates_take_members_and_only_aggregates_do() {
     let dev = device().await;
     let (_c, mut i) = dcd(&dev, "lag").await;

@@ -261,3 +261,46 @@ ae0.100                 up    up   inet     203.0.113.1/24
         "gigether-options {\n    802.3ad ae0;\n}\n"
     );
 }
+
+#[tokio::test]
+async fn ports_a_configuration_names_exist_like_the_built_in_ones() {
+    let dev = TestDevice::with_config(
+        "interfaces { et-0/0/2 { unit 0 { family inet { address 198.51.100.1/31; } } } \
+         xe-1/0/0 { description core; unit 0 { family inet { address 10.1.12.2/30; } } } \
+         xe-0/0/1 { description spare; } }",
+    )
+    .await;
+    let c = dev.admin("ops").await;
+    let terse = text(&c, "show interfaces terse").await;
+    // After the built-in ports, in chassis order (FPC, PIC, port), before fxp0 and lo0.
+    let order: Vec<&str> = terse
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| !n.contains('.'))
+        .collect();
+    let at = |n: &str| order.iter().position(|x| *x == n).expect(n);
+    assert!(at("ge-0/0/9") < at("xe-0/0/1"), "{terse}");
+    assert!(at("xe-0/0/1") < at("et-0/0/2"), "{terse}");
+    assert!(at("et-0/0/2") < at("xe-1/0/0"), "{terse}");
+    assert!(at("xe-1/0/0") < at("fxp0"), "{terse}");
+    assert!(
+        terse.contains("xe-1/0/0.0              up    up   inet     10.1.12.2/30\n"),
+        "{terse}"
+    );
+    let ext = text(&c, "show interfaces xe-1/0/0 extensive").await;
+    assert!(ext.contains("Speed: 10Gbps"), "{ext}");
+    let route = text(&c, "show route 10.1.12.0/30").await;
+    assert!(route.contains("via xe-1/0/0.0"), "{route}");
+    text(&c, "request interface simulate-link xe-1/0/0 down").await;
+    let terse = text(&c, "show interfaces terse xe-1/0/0").await;
+    assert!(
+        terse.contains("xe-1/0/0                up    down\n"),
+        "{terse}"
+    );
+    // A port nobody configured is still not there.
+    let err = c
+        .op_command("show interfaces xe-3/0/0", OutputFormat::Text)
+        .await
+        .expect_err("no such port");
+    assert!(err.to_string().contains("xe-3/0/0"), "{err}");
+}

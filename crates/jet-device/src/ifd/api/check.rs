@@ -6,7 +6,7 @@ use super::types::{
     refuse, EncapRequest, IfApiCode as C, IfApiError, IfObject, NetRequest, SourceRequest,
     TunnelRequest,
 };
-use crate::vocab::interfaces::{IfdKind, MacAddr, Tunnel, TunnelEncap, TunnelSource};
+use crate::vocab::interfaces::{MacAddr, Tunnel, TunnelEncap, TunnelSource};
 
 /// Media MTU range of Ethernet and aggregate interfaces.
 pub(crate) const MTU_RANGE: std::ops::RangeInclusive<u32> = 256..=9192;
@@ -148,14 +148,19 @@ pub(crate) fn int_attr(
     }
 }
 
-/// An aggregate's member list: distinct physical Ethernet ports.
-pub(crate) fn members_form(port: &str, members: &[String]) -> Result<(), IfApiError> {
+/// An aggregate's member list: distinct physical Ethernet ports (`is_port`: whether a
+/// name is one on this device).
+pub(crate) fn members_form(
+    port: &str,
+    members: &[String],
+    is_port: impl Fn(&str) -> bool,
+) -> Result<(), IfApiError> {
     for (i, m) in members.iter().enumerate() {
-        if super::super::model::ifd_kind(m) != Some(IfdKind::Ethernet) {
+        if !is_port(m) {
             return Err(refuse(
                 C::OperationFailed,
                 format!(
-                    "interface {port}: aggregate_members: '{m}' is not a physical Ethernet port of this device (ge-0/0/0 to ge-0/0/9)"
+                    "interface {port}: aggregate_members: '{m}' is not a physical Ethernet port of this device (ge-0/0/0 to ge-0/0/9 and the ports its configuration names)"
                 ),
             ));
         }

@@ -1,8 +1,8 @@
 //! InterfaceDelete, and the pruning of API placeholders a change leaves empty.
 
+use super::lookup::kind_of;
 use super::{ApiState, Configured};
 use crate::ifd::api::types::{refuse, IfApiCode as C, IfApiError, IfApiReply, IfKey, IfObject};
-use crate::ifd::model::ifd_kind;
 use crate::vocab::interfaces::MacAddr;
 
 impl ApiState {
@@ -21,7 +21,7 @@ impl ApiState {
             ));
         }
         let not_found = || refuse(C::ObjectNotFound, format!("{key} is not configured"));
-        if ifd_kind(port).is_none() {
+        if kind_of(port, cfg).is_none() {
             return Err(not_found());
         }
         self.owner_check(client, port)?;

@@ -35,20 +35,34 @@ pub(super) fn in_subnet(a: IpAddr, net: IpAddr, len: u8) -> bool {
     a.is_ipv4() == net.is_ipv4() && probe.network() == other.network()
 }
 
+/// The kind of interface `port` is on this device: built in, a bundle or tunnel it
+/// creates, or a physical port its configuration names (`xe-1/0/0`).
+pub(crate) fn kind_of(port: &str, cfg: &Configured<'_>) -> Option<IfdKind> {
+    ifd_kind(port).or_else(|| {
+        (cfg.ifd(port).is_some() && crate::ifd::names::extra_port(port).is_some())
+            .then_some(IfdKind::Ethernet)
+    })
+}
+
 impl ApiState {
     /// The interface's kind, after the name and owner checks.
-    pub(super) fn port_kind(&self, client: &str, port: &str) -> Result<IfdKind, IfApiError> {
+    pub(super) fn port_kind(
+        &self,
+        client: &str,
+        port: &str,
+        cfg: &Configured<'_>,
+    ) -> Result<IfdKind, IfApiError> {
         if port.is_empty() {
             return Err(refuse(
                 C::PortNameNotSpecified,
                 "port_name is required".into(),
             ));
         }
-        let Some(kind) = ifd_kind(port) else {
+        let Some(kind) = kind_of(port, cfg) else {
             return Err(refuse(
                 C::OperationFailed,
                 format!(
-                    "interface '{port}' does not exist on this device (it has ge-0/0/0 to ge-0/0/9, fxp0 and lo0, and creates ae0 to ae127 and fti0 to fti127)"
+                    "interface '{port}' does not exist on this device (it has ge-0/0/0 to ge-0/0/9, fxp0, lo0 and the ports its configuration names, and creates ae0 to ae127 and fti0 to fti127)"
                 ),
             ));
         };
@@ -101,7 +115,7 @@ impl ApiState {
     }
 
     pub(super) fn ifd_exists(&self, port: &str, cfg: &Configured<'_>) -> bool {
-        match ifd_kind(port) {
+        match kind_of(port, cfg) {
             Some(IfdKind::Aggregate | IfdKind::FlexibleTunnel) => {
                 cfg.ifd(port).is_some() || self.trees.get(port).is_some_and(|t| t.created)
             }

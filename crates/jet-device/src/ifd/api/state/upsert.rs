@@ -18,7 +18,7 @@ impl ApiState {
         update: bool,
     ) -> Result<IfApiReply, IfApiError> {
         let port = obj.key.port();
-        let kind = self.port_kind(client, port)?;
+        let kind = self.port_kind(client, port, cfg)?;
         if obj.key.unit().is_some() {
             if let Some(ae) = self.bundle_of(port, cfg) {
                 return Err(refuse(
@@ -116,7 +116,9 @@ impl ApiState {
             ));
         }
         if let Some(members) = &obj.members {
-            check::members_form(port, members)?;
+            check::members_form(port, members, |m| {
+                super::lookup::kind_of(m, cfg) == Some(IfdKind::Ethernet)
+            })?;
             for m in members {
                 self.member_free(client, port, m, cfg)?;
             }
