@@ -54,6 +54,10 @@ pub struct IflCfg {
     pub inet6: Vec<IpPrefix>,
     /// `family mpls`.
     pub mpls: bool,
+    /// `family iso` is configured.
+    pub family_iso: bool,
+    /// `family iso address` entries: ISO network entity titles (`49.0001.1920.0000.2001.00`).
+    pub iso: Vec<String>,
     /// Filters bound to the families.
     pub filters: IflFiltersCfg,
     /// `family inet address A arp N ...` and `family inet6 address A ndp N ...`, in
@@ -344,6 +348,10 @@ fn ifl(e: &Entry) -> Option<IflCfg> {
             .map(|n| keys(n.children(), "address"))
             .unwrap_or_default(),
         mpls: has(family, "mpls"),
+        family_iso: has(family, "iso"),
+        iso: tree::child(family, "iso")
+            .map(|n| strings(n.children(), "address"))
+            .unwrap_or_default(),
         filters: IflFiltersCfg {
             inet_input: filter(inet, "input"),
             inet_output: filter(inet, "output"),

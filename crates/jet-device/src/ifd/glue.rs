@@ -44,6 +44,14 @@ fn unit(u: &IflCfg) -> IflConf {
             input_filter: u.filters.inet_input.clone(),
             output_filter: u.filters.inet_output.clone(),
             neighbors: neighbors(u, FamilyKind::Inet),
+            nets: Vec::new(),
+        });
+    }
+    if u.family_iso || !u.iso.is_empty() {
+        families.push(FamilyConf {
+            kind: FamilyKind::Iso,
+            nets: u.iso.clone(),
+            ..FamilyConf::default()
         });
     }
     if u.family_inet6 || !u.inet6.is_empty() {
@@ -53,6 +61,7 @@ fn unit(u: &IflCfg) -> IflConf {
             input_filter: u.filters.inet6_input.clone(),
             output_filter: u.filters.inet6_output.clone(),
             neighbors: neighbors(u, FamilyKind::Inet6),
+            nets: Vec::new(),
         });
     }
     if u.mpls {
@@ -62,6 +71,7 @@ fn unit(u: &IflCfg) -> IflConf {
             input_filter: None,
             output_filter: None,
             neighbors: Vec::new(),
+            nets: Vec::new(),
         });
     }
     IflConf {

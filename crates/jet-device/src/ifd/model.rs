@@ -45,6 +45,8 @@ const ETHERNET_MTU: u32 = 1514;
 const ETHERNET_HEADER: u32 = 14;
 /// MPLS's protocol MTU is 12 bytes (three labels) below inet's.
 const MPLS_LABEL_ROOM: u32 = 12;
+/// ISO's protocol MTU is 3 bytes (the 802.2 LLC header) below inet's (Junos: 1497).
+const ISO_LLC_HEADER: u32 = 3;
 /// Simulated PID of mib2d, which reports link traps.
 const MIB2D_PID: u32 = 2270;
 /// Highest N of `aeN` and `ftiN` this device creates.
@@ -99,7 +101,7 @@ pub struct IflConf {
     pub tunnel: Option<Tunnel>,
 }
 
-/// `family inet|inet6|mpls`.
+/// `family inet|inet6|mpls|iso`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FamilyConf {
     /// Which family.
@@ -112,6 +114,8 @@ pub struct FamilyConf {
     pub output_filter: Option<String>,
     /// Static ARP/NDP entries.
     pub neighbors: Vec<StaticNeighbor>,
+    /// ISO network entity titles (iso only).
+    pub nets: Vec<String>,
 }
 
 /// `address A/L`.
@@ -404,7 +408,13 @@ impl Model {
         let name = format!("{}.{}", ifd.name, conf.unit);
         let (snmp_index, local_index) = self.ifl_indexes(&name);
         let mut families: Vec<Family> = Vec::new();
-        for kind in [FamilyKind::Inet, FamilyKind::Inet6, FamilyKind::Mpls] {
+        // Junos's order (`show interfaces terse`): inet, iso, inet6, mpls.
+        for kind in [
+            FamilyKind::Inet,
+            FamilyKind::Iso,
+            FamilyKind::Inet6,
+            FamilyKind::Mpls,
+        ] {
             let Some(f) = conf.families.iter().find(|f| f.kind == kind) else {
                 continue;
             };
@@ -422,6 +432,7 @@ impl Model {
                 input_filter: f.input_filter.clone(),
                 output_filter: f.output_filter.clone(),
                 neighbors,
+                nets: f.nets.clone(),
             });
         }
         Ifl {
@@ -472,6 +483,7 @@ fn family_mtu(media: Mtu, kind: FamilyKind) -> Mtu {
             let inet = m.saturating_sub(ETHERNET_HEADER);
             Mtu::Bytes(match kind {
                 FamilyKind::Mpls => inet.saturating_sub(MPLS_LABEL_ROOM),
+                FamilyKind::Iso => inet.saturating_sub(ISO_LLC_HEADER),
                 _ => inet,
             })
         }
@@ -481,7 +493,7 @@ fn family_mtu(media: Mtu, kind: FamilyKind) -> Mtu {
 /// Addresses of a family, deduplicated, with the primary chosen as Junos does: the one
 /// marked `primary`, else the numerically lowest.
 fn addresses(kind: FamilyKind, conf: &[AddressConf]) -> Vec<IfAddress> {
-    if kind == FamilyKind::Mpls {
+    if matches!(kind, FamilyKind::Mpls | FamilyKind::Iso) {
         return Vec::new();
     }
     let mut out: Vec<IfAddress> = Vec::new();

@@ -24,6 +24,7 @@ fn inet(addr: &str) -> FamilyConf {
         input_filter: None,
         output_filter: None,
         neighbors: Vec::new(),
+        nets: Vec::new(),
     }
 }
 
@@ -261,6 +262,7 @@ fn mtu_and_speed_follow_configuration_and_families_derive_their_mtu() {
                 input_filter: None,
                 output_filter: None,
                 neighbors: Vec::new(),
+                nets: Vec::new(),
             },
         ])],
         ..IfdConf::default()

@@ -31,7 +31,7 @@ fn table(instance: Option<&str>, family: FamilyKind) -> Option<String> {
     let base = match family {
         FamilyKind::Inet => "inet.0",
         FamilyKind::Inet6 => "inet6.0",
-        FamilyKind::Mpls => return None,
+        FamilyKind::Mpls | FamilyKind::Iso => return None,
     };
     Some(match instance {
         Some(i) => format!("{i}.{base}"),

@@ -235,6 +235,8 @@ pub enum FamilyKind {
     Inet6,
     /// MPLS.
     Mpls,
+    /// ISO (CLNS, IS-IS): addresses are network entity titles ([`Family::nets`]).
+    Iso,
 }
 
 impl FamilyKind {
@@ -244,6 +246,7 @@ impl FamilyKind {
             FamilyKind::Inet => "inet",
             FamilyKind::Inet6 => "inet6",
             FamilyKind::Mpls => "mpls",
+            FamilyKind::Iso => "iso",
         }
     }
 
@@ -253,6 +256,7 @@ impl FamilyKind {
             FamilyKind::Inet => "inet.0",
             FamilyKind::Inet6 => "inet6.0",
             FamilyKind::Mpls => "mpls.0",
+            FamilyKind::Iso => "iso.0",
         }
     }
 }
@@ -278,6 +282,8 @@ pub struct Family {
     pub output_filter: Option<String>,
     /// Static ARP/NDP entries of its addresses.
     pub neighbors: Vec<StaticNeighbor>,
+    /// ISO network entity titles (`family iso address`; iso only).
+    pub nets: Vec<String>,
 }
 
 /// An interface address.

@@ -304,3 +304,46 @@ async fn ports_a_configuration_names_exist_like_the_built_in_ones() {
         .expect_err("no such port");
     assert!(err.to_string().contains("xe-3/0/0"), "{err}");
 }
+
+#[tokio::test]
+async fn family_iso_shows_as_a_protocol_with_its_network_entity_title() {
+    let dev = TestDevice::with_config(
+        "interfaces { ge-0/0/0 { unit 0 { family inet { address 10.0.0.1/30; } \
+         family iso; family mpls; } } \
+         lo0 { unit 0 { family inet { address 10.255.0.1/32; } \
+         family iso { address 49.0001.0102.5500.0001.00; } } } }",
+    )
+    .await;
+    let c = dev.admin("ops").await;
+    let terse = text(&c, "show interfaces terse").await;
+    // Junos's order: inet, iso, inet6, mpls; the NET where an address would be.
+    assert!(
+        terse.contains(
+            "ge-0/0/0.0              up    up   inet     10.0.0.1/30\n\
+             \x20                                  iso\n\
+             \x20                                  mpls\n"
+        ),
+        "{terse}"
+    );
+    assert!(
+        terse.contains(
+            "lo0.0                   up    up   inet     10.255.0.1          --> 0/0\n\
+             \x20                                  iso      49.0001.0102.5500.0001.00\n"
+        ),
+        "{terse}"
+    );
+    let ext = text(&c, "show interfaces ge-0/0/0.0 extensive").await;
+    assert!(ext.contains("Protocol iso, MTU: 1497"), "{ext}");
+    let xml = c
+        .op_command("show interfaces terse lo0", OutputFormat::Xml)
+        .await
+        .expect("xml");
+    assert!(
+        xml.contains("<address-family-name>iso</address-family-name>")
+            && xml.contains("<ifa-local junos:emit=\"emit\">49.0001.0102.5500.0001.00</ifa-local>"),
+        "{xml}"
+    );
+    // No route comes of an ISO address.
+    let route = text(&c, "show route").await;
+    assert!(!route.contains("49.0001"), "{route}");
+}

@@ -575,7 +575,7 @@ fn family(d: &Ifd, l: &Ifl, f: &Family, extensive: bool, t: &mut String, ind: &s
     let mut e = Element::container("address-family")
         .child(Element::leaf("address-family-name", f.kind.as_str()))
         .child(Element::leaf("mtu", f.mtu.to_string()));
-    if f.kind != FamilyKind::Mpls {
+    if matches!(f.kind, FamilyKind::Inet | FamilyKind::Inet6) {
         let _ = writeln!(
             t,
             "{ind}  Max nh cache: {MAX_NH_CACHE}, New hold nh limit: {MAX_NH_CACHE}, Curr nh cnt: 0, \
@@ -602,6 +602,18 @@ fn family(d: &Ifd, l: &Ifl, f: &Family, extensive: bool, t: &mut String, ind: &s
     }
     if let Some(o) = &f.output_filter {
         let _ = writeln!(t, "{ind}    Output Filters: {o}");
+    }
+    for net in &f.nets {
+        let _ = writeln!(t, "{ind}    Addresses, Flags: Is-Default Is-Primary");
+        let _ = writeln!(t, "{ind}      Local: {net}");
+        e.push(
+            Element::container("interface-address")
+                .child(flags(
+                    "ifa-flags",
+                    &["ifaf-current-default", "ifaf-current-primary"],
+                ))
+                .child(Element::leaf("ifa-local", net)),
+        );
     }
     for a in &f.addresses {
         e.push(address(d, a, t, ind));

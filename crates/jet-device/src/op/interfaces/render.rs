@@ -146,9 +146,23 @@ fn terse_ifl(d: &Ifd, l: &Ifl, text: &mut String) -> Element {
         }
         let mut fe = Element::container("address-family")
             .child(Element::leaf("address-family-name", f.kind.as_str()));
-        if f.addresses.is_empty() {
+        if f.addresses.is_empty() && f.nets.is_empty() {
             text.push_str(f.kind.as_str());
             text.push('\n');
+        }
+        // ISO network entity titles stand where addresses do.
+        for (ni, net) in f.nets.iter().enumerate() {
+            if ni == 0 {
+                text.push_str(&format!("{:<9}", f.kind.as_str()));
+            } else {
+                text.push_str(&" ".repeat(44));
+            }
+            text.push_str(net);
+            text.push('\n');
+            fe.push(
+                Element::container("interface-address")
+                    .child(Element::leaf("ifa-local", net).attr("junos:emit", "emit")),
+            );
         }
         for (ai, a) in f.addresses.iter().enumerate() {
             if ai == 0 {

@@ -30,6 +30,7 @@ fn fam(kind: FamilyKind, addrs: &[&str]) -> FamilyConf {
         input_filter: None,
         output_filter: None,
         neighbors: Vec::new(),
+        nets: Vec::new(),
     }
 }
 

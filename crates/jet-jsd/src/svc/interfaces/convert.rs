@@ -512,6 +512,7 @@ fn af_out(f: FamilyKind) -> i32 {
         FamilyKind::Inet => AfType::AfInet,
         FamilyKind::Inet6 => AfType::AfInet6,
         FamilyKind::Mpls => AfType::AfMpls,
+        FamilyKind::Iso => AfType::AfIso,
     }) as i32
 }
 
