@@ -4,7 +4,8 @@
 //!
 //! Every device has the same hardware: `ge-0/0/0` … `ge-0/0/9`, `fxp0` and `lo0`, plus
 //! any other physical Ethernet port its configuration names (`xe-1/0/3`, `et-0/0/2`:
-//! a real router's configuration brings its ports; see `names.rs`). An `aeN` bundle's
+//! a real router's configuration brings its ports; see `names.rs`) and `irb` when it is
+//! configured (its units up: bridge domains are not simulated). An `aeN` bundle's
 //! members are the ports configured with `gigether-options 802.3ad aeN` (or given by
 //! the API); it is up while one of them is (LACP is taken as agreed by the simulated
 //! partner).

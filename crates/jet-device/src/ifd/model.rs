@@ -53,6 +53,9 @@ const MIB2D_PID: u32 = 2270;
 pub const MAX_PSEUDO_IFD: u32 = 127;
 /// The MAC "port" byte of `aeN` is `AE_MAC_BASE + N`.
 const AE_MAC_BASE: u8 = 0x80;
+/// The IRB interface's name and MAC "port" byte.
+const IRB: &str = "irb";
+const IRB_MAC: u8 = 0x3f;
 /// The MAC "port" byte of the Nth port the configuration adds (`xe-0/0/0`...) is
 /// `EXTRA_MAC_BASE + N` (modulo 64), in order of first appearance.
 const EXTRA_MAC_BASE: u8 = 0x40;
@@ -289,6 +292,12 @@ impl Model {
             .position(|n| ge_port(n).is_none())
             .unwrap_or(names.len());
         names.splice(at..at, extra.into_iter().map(|(_, n)| n));
+        // `irb` when configured, between fxp0 and lo0 (Junos lists software interfaces
+        // by name).
+        if self.config.iter().any(|c| c.name == IRB) {
+            let at = names.len().saturating_sub(1);
+            names.insert(at, IRB.to_owned());
+        }
         for name in names.iter().filter(|n| !n.starts_with("ae")) {
             let conf = self.config.iter().find(|c| &c.name == name).cloned();
             let d = self.build_ifd(name, conf.as_ref(), &[]);
@@ -307,6 +316,10 @@ impl Model {
         let (kind, snmp_index, local_index, mac) = match (name, pseudo_ifd(name)) {
             ("fxp0", _) => (IfdKind::Management, SNMP_FXP0, 1, Some(self.mac(0))),
             ("lo0", _) => (IfdKind::Loopback, SNMP_LO0, 6, None),
+            (IRB, _) => {
+                let (snmp, local) = self.ifl_indexes(name);
+                (IfdKind::Irb, snmp, local, Some(self.mac(IRB_MAC)))
+            }
             (_, Some((kind, n))) => {
                 let (snmp, local) = self.ifl_indexes(name);
                 let mac = (kind == IfdKind::Aggregate)
@@ -345,6 +358,7 @@ impl Model {
             .unwrap_or_default();
         let (default_speed, default_mtu) = match kind {
             IfdKind::Loopback | IfdKind::FlexibleTunnel => (Speed::Unlimited, Mtu::Unlimited),
+            IfdKind::Irb => (Speed::Unspecified, Mtu::Bytes(ETHERNET_MTU)),
             IfdKind::Aggregate => {
                 let mbps: u64 = members.iter().map(|d| d.speed.bps() / 1_000_000).sum();
                 let speed = match u32::try_from(mbps) {

@@ -1,9 +1,10 @@
 //! Which interface names exist on this device, and of what kind.
 //!
 //! Built in: `ge-0/0/0` … `ge-0/0/9`, `fxp0`, `lo0`. Created by configuration or the
-//! API: `aeN` and `ftiN`. Created by configuration only: any other physical Ethernet
-//! port the configuration names (`xe-1/0/3`, `et-0/0/2`, `ge-2/1/7`), as if the chassis
-//! had that port, so that a real router's configuration brings its ports with it.
+//! API: `aeN` and `ftiN`. Created by configuration only: `irb`, and any other physical
+//! Ethernet port the configuration names (`xe-1/0/3`, `et-0/0/2`, `ge-2/1/7`), as if
+//! the chassis had that port, so that a real router's configuration brings its ports
+//! with it.
 
 use crate::vocab::interfaces::{IfdKind, Speed};
 

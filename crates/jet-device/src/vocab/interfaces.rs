@@ -55,6 +55,9 @@ pub enum IfdKind {
     Aggregate,
     /// `ftiN`: a flexible tunnel interface; its units carry a tunnel encapsulation.
     FlexibleTunnel,
+    /// `irb`: integrated routing and bridging (created by configuration); its units
+    /// route for bridge domains, which the simulation takes as up.
+    Irb,
 }
 
 /// A physical interface (IFD).

@@ -347,3 +347,35 @@ async fn family_iso_shows_as_a_protocol_with_its_network_entity_title() {
     let route = text(&c, "show route").await;
     assert!(!route.contains("49.0001"), "{route}");
 }
+
+#[tokio::test]
+async fn an_irb_interface_exists_when_configured_and_routes_for_its_units() {
+    let dev = TestDevice::start().await;
+    let c = dev.admin("ops").await;
+    let before = text(&c, "show interfaces terse").await;
+    assert!(!before.contains("irb"), "{before}");
+    c.config_set_text(
+        "interfaces { irb { unit 200 { family inet { address 10.200.0.1/24; } } } }",
+        ConfigLoadType::ConfigLoadMerge,
+        "irb",
+    )
+    .await
+    .expect("commit");
+    let terse = text(&c, "show interfaces terse").await;
+    assert!(
+        terse.contains("irb                     up    up\nirb.200                 up    up   inet     10.200.0.1/24\n"),
+        "{terse}"
+    );
+    // Between fxp0 and lo0, as Junos sorts software interfaces.
+    let fxp0 = terse.find("\nfxp0 ").expect("fxp0");
+    let irb = terse.find("\nirb ").expect("irb");
+    let lo0 = terse.find("\nlo0 ").expect("lo0");
+    assert!(fxp0 < irb && irb < lo0, "{terse}");
+    let ext = text(&c, "show interfaces irb extensive").await;
+    assert!(
+        ext.contains("  Type: Ethernet, Link-level type: Ethernet, MTU: 1514\n"),
+        "{ext}"
+    );
+    let route = text(&c, "show route 10.200.0.0/24").await;
+    assert!(route.contains("via irb.200"), "{route}");
+}

@@ -203,6 +203,16 @@ fn physical(
             e.push(Element::leaf("speed", d.speed.to_string()));
             e.push(Element::leaf("minimum-links-in-aggregate", "1"));
         }
+        IfdKind::Irb => {
+            let _ = writeln!(
+                t,
+                "  Type: Ethernet, Link-level type: Ethernet, MTU: {}",
+                d.mtu
+            );
+            e.push(Element::leaf("if-type", "Ethernet"));
+            e.push(Element::leaf("link-level-type", "Ethernet"));
+            e.push(Element::leaf("mtu", d.mtu.to_string()));
+        }
         IfdKind::FlexibleTunnel => {
             let _ = writeln!(
                 t,
