@@ -8,7 +8,7 @@ use crate::error::{ConfigError, ConfigErrorKind};
 use crate::schema::LOGIN_CLASSES;
 use crate::value::quote;
 use crate::views::{leaf, list_entries};
-use crate::views_net::bandwidth;
+use crate::views_net::{bandwidth, VLAN_TAGGING_MODES};
 
 /// A user's class is built in or defined under `system login class`, and no defined
 /// class takes a built-in name.
@@ -201,14 +201,6 @@ pub(crate) fn policer_limits_in_range(cfg: &Config, errs: &mut Vec<ConfigError>)
         }
     }
 }
-
-/// The statements that let an interface's units carry a `vlan-id`: single, flexible
-/// (single and dual tags per unit) and stacked tagging.
-pub(crate) const VLAN_TAGGING_MODES: [&str; 3] = [
-    "vlan-tagging",
-    "flexible-vlan-tagging",
-    "stacked-vlan-tagging",
-];
 
 /// `vlan-id` on a unit needs one of [`VLAN_TAGGING_MODES`] on its interface.
 pub(crate) fn vlan_id_needs_vlan_tagging(cfg: &Config, errs: &mut Vec<ConfigError>) {

@@ -7,9 +7,6 @@
 //! after the configured ones. Inactive groups, inactive `apply-groups` and inactive
 //! statements inside groups are not inherited.
 
-use std::borrow::Cow;
-use std::sync::atomic::Ordering;
-
 use crate::config::Config;
 use crate::schema::{self, SchemaNode};
 use crate::tree::{self, Node, Value};
@@ -36,33 +33,14 @@ impl Config {
             .filter(|n| n.schema.name != "groups")
             .cloned()
             .collect();
-        expand(&mut children, schema::root(), &groups, &[], &mut Vec::new());
+        expand(
+            &mut children,
+            schema::root(),
+            Some(&groups),
+            &[],
+            &mut Vec::new(),
+        );
         Config::from_children(children)
-    }
-
-    /// What the device runs: inactive statements removed, then groups applied. Borrows
-    /// this configuration when there is nothing to remove or apply.
-    pub fn effective(&self) -> Cow<'_, Config> {
-        if self.plain.load(Ordering::Relaxed) {
-            return Cow::Borrowed(self);
-        }
-        let has_groups = tree::child(&self.children, "groups").is_some();
-        if !has_groups && !any_inactive(&self.children) {
-            self.plain.store(true, Ordering::Relaxed);
-            return Cow::Borrowed(self);
-        }
-        let mut active = self.clone();
-        active.touch();
-        strip_inactive(&mut active.children);
-        let out = if has_groups {
-            active.with_groups_applied()
-        } else {
-            strip_apply_groups(&mut active.children);
-            active
-        };
-        // No groups and nothing inactive is left.
-        out.plain.store(true, Ordering::Relaxed);
-        Cow::Owned(out)
     }
 
     /// The value of the leaf at a path of container names, as the device sees it:
@@ -111,7 +89,7 @@ impl Config {
     }
 }
 
-fn any_inactive(children: &[Node]) -> bool {
+pub(crate) fn any_inactive(children: &[Node]) -> bool {
     children.iter().any(|n| {
         n.meta.inactive
             || match &n.value {
@@ -145,7 +123,7 @@ pub(crate) fn strip_inactive(children: &mut Vec<Node>) {
     });
 }
 
-fn strip_apply_groups(children: &mut Vec<Node>) {
+pub(crate) fn strip_apply_groups(children: &mut Vec<Node>) {
     children.retain_mut(|n| {
         match &mut n.value {
             Value::Container(c) => strip_apply_groups(c),
@@ -190,14 +168,14 @@ fn group_at<'g>(groups: &'g Node, name: &str, path: &[PathStep<'_>]) -> Option<&
 fn expand<'g>(
     children: &mut Vec<Node>,
     level: &'static [SchemaNode],
-    groups: &'g Node,
+    groups: Option<&'g Node>,
     inherited: &[&'g [Node]],
     path: &mut Vec<(&'static str, Option<String>)>,
 ) {
     let steps: Vec<PathStep<'_>> = path.iter().map(|(n, k)| (*n, k.as_deref())).collect();
     let mut sources: Vec<&'g [Node]> = applied(children)
         .iter()
-        .filter_map(|g| group_at(groups, g, &steps))
+        .filter_map(|g| group_at(groups?, g, &steps))
         .collect();
     sources.extend_from_slice(inherited);
     children.retain(|n| n.schema.name != "apply-groups");
@@ -288,6 +266,12 @@ fn expand<'g>(
             _ => {}
         }
     }
+}
+
+/// Inherits `sources` (highest priority first) into `children`, statements of `level`,
+/// as a group would: what `children` has wins, list entries are appended after its own.
+pub(crate) fn inherit(children: &mut Vec<Node>, level: &'static [SchemaNode], sources: &[&[Node]]) {
+    expand(children, level, None, sources, &mut Vec::new());
 }
 
 /// Removes wildcard list entries below `n`; true when that emptied a container or list

@@ -10,6 +10,14 @@ use crate::tree::{self, Entry, Node, Value};
 use crate::value::IpPrefix;
 use crate::views::{leaf, list_entries, num};
 
+/// The statements that let an interface's units carry a `vlan-id`: single, flexible
+/// (single and dual tags per unit) and stacked tagging.
+pub(crate) const VLAN_TAGGING_MODES: [&str; 3] = [
+    "vlan-tagging",
+    "flexible-vlan-tagging",
+    "stacked-vlan-tagging",
+];
+
 /// `interfaces NAME` (an IFD).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IfdCfg {
@@ -492,7 +500,7 @@ impl Config {
                     disabled: has(c, "disable"),
                     mtu: num(c, "mtu"),
                     speed: leaf(c, "speed").map(str::to_owned),
-                    vlan_tagging: crate::checks::VLAN_TAGGING_MODES.iter().any(|m| has(c, m)),
+                    vlan_tagging: VLAN_TAGGING_MODES.iter().any(|m| has(c, m)),
                     bundle: ["gigether-options", "ether-options"]
                         .iter()
                         .find_map(|options| {

@@ -404,3 +404,46 @@ fn custom_login_classes_resolve_and_cannot_shadow_built_ins() {
     );
     let _: IpAddr = "10.0.0.1".parse().expect("ip");
 }
+
+#[test]
+fn an_interface_range_configures_its_members_and_their_own_statements_win() {
+    let text = "interfaces {\n    interface-range CORE {\n        member ge-0/0/4;\n        member-range ge-0/0/1 to ge-0/0/2;\n        description core;\n        mtu 9000;\n        unit 0 {\n            family inet;\n        }\n    }\n    ge-0/0/2 {\n        mtu 1600;\n    }\n}\n";
+    let c = Config::parse_text(text).expect("parses");
+    c.validate().expect("valid");
+    // Shown as written.
+    assert_eq!(c.to_text(), text);
+    let ifds = c.interfaces();
+    let get = |n: &str| {
+        ifds.iter()
+            .find(|d| d.name == n)
+            .unwrap_or_else(|| panic!("{n} missing: {ifds:?}"))
+    };
+    for n in ["ge-0/0/1", "ge-0/0/4"] {
+        assert_eq!(get(n).mtu, Some(9000), "{n}");
+    }
+    assert_eq!(
+        get("ge-0/0/2").mtu,
+        Some(1600),
+        "the interface's own mtu wins"
+    );
+    for n in ["ge-0/0/1", "ge-0/0/2", "ge-0/0/4"] {
+        assert_eq!(get(n).description.as_deref(), Some("core"), "{n}");
+        assert!(
+            get(n).units.iter().any(|u| u.unit == 0 && u.family_inet),
+            "{n}"
+        );
+    }
+    assert!(ifds.iter().all(|d| d.name != "ge-0/0/3"), "not a member");
+    // `member ge-0/0/[5-6]` (set form: the brackets are part of the name).
+    let c = Config::parse_set(
+        "set interfaces interface-range RR member \"ge-0/0/[5-6]\"\nset interfaces interface-range RR disable",
+    )
+    .expect("parses");
+    let names: Vec<String> = c
+        .interfaces()
+        .into_iter()
+        .filter(|d| d.disabled)
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["ge-0/0/5", "ge-0/0/6"]);
+}

@@ -22,9 +22,8 @@ use crate::vocab::syslog::{Facility, Severity, SyslogEvent};
 
 pub(crate) use super::names::ifd_kind;
 use super::names::{extra_port, ge_port, ifd_names, pseudo_ifd};
+pub use super::names::{GE_PORTS, MAX_PSEUDO_IFD};
 
-/// Number of simulated Gigabit Ethernet ports (`ge-0/0/0` … `ge-0/0/9`).
-pub const GE_PORTS: u32 = 10;
 /// SNMP ifIndex of `fxp0` (as on Junos).
 pub(crate) const SNMP_FXP0: u32 = 1;
 /// SNMP ifIndex of `lo0` (as on Junos).
@@ -49,8 +48,6 @@ const MPLS_LABEL_ROOM: u32 = 12;
 const ISO_LLC_HEADER: u32 = 3;
 /// Simulated PID of mib2d, which reports link traps.
 const MIB2D_PID: u32 = 2270;
-/// Highest N of `aeN` and `ftiN` this device creates.
-pub const MAX_PSEUDO_IFD: u32 = 127;
 /// The MAC "port" byte of `aeN` is `AE_MAC_BASE + N`.
 const AE_MAC_BASE: u8 = 0x80;
 /// The IRB interface's name and MAC "port" byte.

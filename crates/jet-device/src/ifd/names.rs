@@ -8,7 +8,10 @@
 
 use crate::vocab::interfaces::{IfdKind, Speed};
 
-use super::model::{GE_PORTS, MAX_PSEUDO_IFD};
+/// Number of simulated Gigabit Ethernet ports (`ge-0/0/0` … `ge-0/0/9`).
+pub const GE_PORTS: u32 = 10;
+/// Highest N of `aeN` and `ftiN` this device creates.
+pub const MAX_PSEUDO_IFD: u32 = 127;
 
 /// Highest FPC, PIC and port numbers of a configured port (`xe-F/P/N`).
 const MAX_FPC: u32 = 19;

@@ -379,3 +379,28 @@ async fn an_irb_interface_exists_when_configured_and_routes_for_its_units() {
     let route = text(&c, "show route 10.200.0.0/24").await;
     assert!(route.contains("via irb.200"), "{route}");
 }
+
+#[tokio::test]
+async fn an_interface_range_brings_its_units_to_every_member() {
+    let dev = TestDevice::with_config(
+        "interfaces { interface-range EDGE { member-range ge-0/0/6 to ge-0/0/7; \
+         description edge; unit 0 { family mpls; } } \
+         ge-0/0/6 { unit 0 { family inet { address 10.6.0.1/24; } } } }",
+    )
+    .await;
+    let c = dev.admin("ops").await;
+    let terse = text(&c, "show interfaces terse").await;
+    assert!(
+        terse.contains(
+            "ge-0/0/6.0              up    up   inet     10.6.0.1/24\n\
+             \x20                                  mpls\n"
+        ),
+        "{terse}"
+    );
+    assert!(
+        terse.contains("ge-0/0/7.0              up    up   mpls\n"),
+        "{terse}"
+    );
+    let desc = text(&c, "show interfaces descriptions").await;
+    assert!(desc.contains("ge-0/0/7") && desc.contains("edge"), "{desc}");
+}
