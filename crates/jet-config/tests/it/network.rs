@@ -447,3 +447,12 @@ fn an_interface_range_configures_its_members_and_their_own_statements_win() {
         .collect();
     assert_eq!(names, ["ge-0/0/5", "ge-0/0/6"]);
 }
+
+#[test]
+fn a_bracketed_member_is_quoted_in_text_and_reads_back() {
+    let c = Config::parse_set("set interfaces interface-range RR member \"ge-0/0/[5-6]\"")
+        .expect("parses");
+    let text = c.to_text();
+    assert!(text.contains("member \"ge-0/0/[5-6]\";"), "{text}");
+    assert_eq!(Config::parse_text(&text).expect("text"), c);
+}
