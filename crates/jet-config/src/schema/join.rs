@@ -132,6 +132,9 @@ fn joined(b: &Blob, h: &SchemaNode, k: u32, rec: &Rec) -> SchemaNode {
         n.choice = rec.choice;
         n.case = rec.case;
     }
+    // Junos's display hints come from the facts too (`from protocol static;`).
+    n.oneliner |= rec.flags & blob::F_ONELINER != 0;
+    n.oneliner_plus |= rec.flags & blob::F_ONELINER_PLUS != 0;
     n
 }
 

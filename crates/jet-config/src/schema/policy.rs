@@ -112,11 +112,8 @@ static THEN: &[SchemaNode] = &[
         "Local preference associated with a route",
     ),
     container("community", "BGP community properties", THEN_COMMUNITY),
-    leaf(
-        "next-hop",
-        ValueType::IpAddr,
-        "Set the address of the next-hop router",
-    ),
+    // `next-hop` (self, peer-address, an address, reject, discard, next-table) comes
+    // from the facts.
     flag("accept", "Accept a route").choice(1),
     flag("reject", "Reject a route").choice(1),
     // OpenJET hand-written block (issue 12): the BGP import action that selects routes
