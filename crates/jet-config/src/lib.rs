@@ -13,7 +13,8 @@
 //!   text, configuration-mode commands (`set`, `delete`, `deactivate`, `annotate`,
 //!   `rename`, `copy`, `insert`, ...), XML and JSON, each with its load markers;
 //! - **load** (merge, replace, override, update, set) of any [`PayloadFormat`],
-//!   **groups** (`apply-groups` inheritance, [`Config::effective`]), **validation**
+//!   **groups** (`apply-groups` inheritance) and **interface ranges** (applied to their
+//!   members) in [`Config::effective`], **validation**
 //!   (types and ranges on entry; mandatory statements, references and cross-checks at
 //!   commit), **`show | compare`** ([`Config::compare`]) and **typed views** (`*Cfg`)
 //!   the device reads with Junos defaults filled in;
@@ -31,7 +32,7 @@
 //! 3. the formats: `lex`, `text`, `set`, `xml`, `json` (parsers and printers; they
 //!    import `common`, never each other);
 //! 4. operations on whole configurations: `config`, `load`, `patch` (`load patch`),
-//!    `groups`, `diff`, `views`,
+//!    `groups`, `ranges`, `effective`, `diff`, `views`,
 //!    `views_net`, `views_apps`, `checks`, `must` (the `junos:must` expressions),
 //!    `validate`, and the `store` on top.
 //!
