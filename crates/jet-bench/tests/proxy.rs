@@ -6,14 +6,29 @@ use std::process::Stdio;
 
 use jet_testkit::TestDevice;
 
+/// Runs `jet-bench proxy --target DEVICE ARGS...` to success; its standard output.
+async fn run_proxy(dev: &TestDevice, args: &[&str]) -> String {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
+        .args(["proxy", "--target", &dev.grpc_addr().to_string()])
+        .args(args)
+        .env("JET_PASSWORD", &dev.admin_password)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .expect("jet-bench runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    stdout
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhead() {
     let dev = TestDevice::start().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
-        .args([
-            "proxy",
-            "--target",
-            &dev.grpc_addr().to_string(),
+    let stdout = run_proxy(
+        &dev,
+        &[
             // The device's default session limit (8), the registering session included.
             "--sessions",
             "8",
@@ -26,16 +41,9 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
             // Direct and proxied alternate in three slices of 0.1 s.
             "--slices",
             "3",
-        ])
-        .env("JET_PASSWORD", &dev.admin_password)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("jet-bench runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+        ],
+    )
+    .await;
     assert!(stdout.contains("in 3 slices"), "{stdout}");
     let median = stdout
         .lines()
@@ -101,11 +109,9 @@ impl PythonApp {
 async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
     let dev = TestDevice::start().await;
     let mut app = PythonApp::start().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
-        .args([
-            "proxy",
-            "--target",
-            &dev.grpc_addr().to_string(),
+    let stdout = run_proxy(
+        &dev,
+        &[
             "--app",
             &app.addr,
             "--sessions",
@@ -116,14 +122,9 @@ async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
             "0.2",
             "--rounds",
             "1",
-        ])
-        .env("JET_PASSWORD", &dev.admin_password)
-        .output()
-        .await
-        .expect("jet-bench runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+        ],
+    )
+    .await;
     assert!(stdout.contains(&format!("app {}", app.addr)), "{stdout}");
     assert!(stdout.contains("proxied calls_per_s="), "{stdout}");
     // Registered with the Python app's address as its target, and that app answered
