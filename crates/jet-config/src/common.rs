@@ -32,9 +32,14 @@ pub(crate) fn absorb(meta: &mut Meta, tags: Meta) {
     }
 }
 
+/// What a secret value shows as to a user who may not see it (Junos's form).
+pub const SECRET_MASK: &str = "/* SECRET-DATA */";
+
 /// The printed form of a leaf value.
 pub(crate) fn shown_value(schema: &SchemaNode, v: &str) -> String {
-    if schema.secret {
+    if schema.secret && v == SECRET_MASK {
+        v.to_owned()
+    } else if schema.secret {
         quote_always(v)
     } else {
         quote(v)

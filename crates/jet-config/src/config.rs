@@ -172,6 +172,26 @@ impl Config {
         Some(s)
     }
 
+    /// This configuration with every secret value (`## SECRET-DATA`: password hashes,
+    /// keys, RADIUS secrets) replaced by [`crate::SECRET_MASK`]: what a user without the
+    /// `secret` permission sees.
+    pub fn with_secrets_masked(&self) -> Config {
+        fn mask(children: &mut [Node]) {
+            for n in children {
+                let secret = n.schema.secret;
+                match &mut n.value {
+                    Value::Leaf(v) if secret => *v = crate::common::SECRET_MASK.to_owned(),
+                    Value::Container(c) => mask(c),
+                    Value::List(entries) => entries.iter_mut().for_each(|e| mask(&mut e.children)),
+                    _ => {}
+                }
+            }
+        }
+        let mut c = Config::from_children(self.children.clone());
+        mask(&mut c.children);
+        c
+    }
+
     /// Merges `other` into this configuration (`load merge`).
     pub fn merge(&mut self, other: &Config) {
         tree::merge_children(&mut self.children, other.children.clone(), schema::root());

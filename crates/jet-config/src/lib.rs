@@ -84,6 +84,7 @@ pub use crate::views_net::{
 #[cfg(test)]
 mod proptests;
 
+pub use crate::common::SECRET_MASK;
 pub use crate::config::{Config, LoadMode};
 pub use crate::error::{ConfigError, ConfigErrorKind, StoreError};
 pub use crate::limits::MAX_ROLLBACK;

@@ -162,9 +162,10 @@ fn generated(b: &Blob, k: u32, rec: &Rec) -> SchemaNode {
         kind,
         mandatory: rec.flags & blob::F_MANDATORY != 0,
         // Junos marks these `## SECRET-DATA` although the facts type them as plain
-        // strings: password hashes and users' public keys.
+        // strings: password hashes, protocol authentication keys, users' public keys.
         secret: ty.is_some_and(|t| t.typedef == Some("unreadable"))
-            || (rec.kind == blob::K_LEAF && rec.name == "encrypted-password")
+            || (rec.kind == blob::K_LEAF
+                && matches!(rec.name, "encrypted-password" | "authentication-key"))
             || (rec.kind == blob::K_LIST
                 && matches!(
                     rec.name,

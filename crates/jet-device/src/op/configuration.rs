@@ -14,16 +14,23 @@ pub(super) fn render(
     format: Format,
     set: bool,
     inheritance: bool,
+    secrets: bool,
 ) -> Result<String, DeviceError> {
     let committed = dev.committed();
     // `| display inheritance`: the configuration with every apply-groups expanded.
     let expanded;
-    let cfg = if inheritance {
+    let mut cfg = if inheritance {
         expanded = committed.config.with_groups_applied();
         &expanded
     } else {
         &committed.config
     };
+    // A user without the `secret` permission sees secret values masked.
+    let masked;
+    if !secrets {
+        masked = cfg.with_secrets_masked();
+        cfg = &masked;
+    }
     let meta = &committed.meta;
     let words: Vec<&str> = path.iter().map(String::as_str).collect();
     let sub = if words.is_empty() {

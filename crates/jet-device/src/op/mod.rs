@@ -159,6 +159,17 @@ impl Device {
         input: OpInput<'_>,
         format: Format,
     ) -> Result<OpPieces, DeviceError> {
+        self.run_op(input, format, true).await
+    }
+
+    /// Runs a command; `secrets`: the caller may see secret configuration values
+    /// (otherwise `show configuration` shows them as `/* SECRET-DATA */`).
+    async fn run_op(
+        &self,
+        input: OpInput<'_>,
+        format: Format,
+        secrets: bool,
+    ) -> Result<OpPieces, DeviceError> {
         let (cmd, pipes) = match input {
             OpInput::Cli(text) => match parse_cli(text) {
                 Ok(c) => c,
@@ -201,7 +212,7 @@ impl Device {
             Command::Configuration { path } => {
                 let set = pipes.display == Some(Display::Set);
                 let inherit = pipes.display == Some(Display::Inheritance);
-                configuration::render(self, &path, format, set, inherit)
+                configuration::render(self, &path, format, set, inherit, secrets)
             }
             Command::Clients { detail } => Ok(clients::render(self, format, detail)),
             Command::NotificationClients => Ok(notification::render_clients(self, format)),
@@ -267,14 +278,20 @@ impl Device {
     }
 
     /// Runs an operational command for a user of `class` (see [`crate::authorize_op`]).
+    /// Only a super-user sees secret configuration values (Junos's `secret`
+    /// permission, which the operator and read-only classes lack).
     pub async fn op_command_as(
         &self,
         class: LoginClass,
         input: OpInput<'_>,
         format: Format,
     ) -> Result<String, DeviceError> {
-        authorize_op(class, input)?;
-        self.op_command(input, format).await
+        let mut pieces = self.op_command_as_pieces(class, input, format).await?;
+        let mut out = String::new();
+        while let Some(p) = pieces.recv().await {
+            out.push_str(&p);
+        }
+        Ok(out)
     }
 
     /// [`Device::op_command_as`], the output in pieces as it is produced.
@@ -285,7 +302,8 @@ impl Device {
         format: Format,
     ) -> Result<OpPieces, DeviceError> {
         authorize_op(class, input)?;
-        self.op_command_pieces(input, format).await
+        self.run_op(input, format, class == LoginClass::SuperUser)
+            .await
     }
 
     /// Runs one configuration-mode command of the session `token` on connection `owner`.

@@ -52,3 +52,43 @@ async fn show_system_storage_measures_the_data_directory() {
     assert!(xml.contains("<total-blocks junos:format="), "{xml}");
     assert!(xml.contains("<mounted-on>"), "{xml}");
 }
+
+#[tokio::test]
+async fn only_a_super_user_sees_secret_configuration_values() {
+    let dev = crate::device_with_read_only_user(
+        "Ro-pass-1",
+        "system { radius-server { 192.0.2.10 secret \"$9$abcdefg\"; } }",
+    )
+    .await;
+    let ro = dev.client().await;
+    ro.login("ro", "Ro-pass-1", "ro-app").await.expect("login");
+    let shown = crate::text(&ro, "show configuration system").await;
+    assert!(
+        shown.contains("encrypted-password /* SECRET-DATA */;"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("192.0.2.10 secret /* SECRET-DATA */;"),
+        "{shown}"
+    );
+    assert!(!shown.contains("$6$") && !shown.contains("$9$"), "{shown}");
+    for format in [OutputFormat::Xml, OutputFormat::Json] {
+        let out = ro
+            .op_command("show configuration system", format)
+            .await
+            .expect("shown");
+        assert!(
+            out.contains("/* SECRET-DATA */") && !out.contains("$9$"),
+            "{out}"
+        );
+    }
+    let set = crate::text(&ro, "show configuration system | display set").await;
+    assert!(!set.contains("$6$") && !set.contains("$9$"), "{set}");
+    // The administrator sees them.
+    let admin = dev.admin("ops").await;
+    let shown = crate::text(&admin, "show configuration system").await;
+    assert!(
+        shown.contains("encrypted-password \"$6$") && shown.contains("secret \"$9$abcdefg\""),
+        "{shown}"
+    );
+}
