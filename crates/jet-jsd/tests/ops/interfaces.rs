@@ -238,12 +238,33 @@ ae0.100                 up    up   inet     203.0.113.1/24
     );
     let route = text(&c, "show route 203.0.113.0/24").await;
     assert!(route.contains("via ae0.100"), "{route}");
+    // Member links list the bundle's units, as Junos does.
+    assert_eq!(
+        text(&c, "show interfaces terse ge-0/0/1").await,
+        "Interface               Admin Link Proto    Local                 Remote
+ge-0/0/1                up    up
+ge-0/0/1.100            up    up   aenet    --> ae0.100
+"
+    );
+    let xml = c
+        .op_command("show interfaces terse ge-0/0/2", OutputFormat::Xml)
+        .await
+        .expect("xml");
+    assert!(
+        xml.contains("<ae-bundle-name>ae0.100</ae-bundle-name>"),
+        "{xml}"
+    );
     // The bundle stays up while one member link is up.
     text(&c, "request interface simulate-link ge-0/0/1 down").await;
     let terse = text(&c, "show interfaces terse ae0").await;
     assert!(
         terse.contains("ae0                     up    up\n"),
         "{terse}"
+    );
+    let member = text(&c, "show interfaces terse ge-0/0/1").await;
+    assert!(
+        member.contains("ge-0/0/1.100            up    down aenet    --> ae0.100\n"),
+        "{member}"
     );
     text(&c, "request interface simulate-link ge-0/0/2 down").await;
     let terse = text(&c, "show interfaces terse ae0").await;

@@ -53,7 +53,7 @@ pub(crate) fn render_with_traffic(
 ) -> Result<String, DeviceError> {
     let sel = select(snap, q.name.as_deref())?;
     match q.style {
-        Style::Terse => Ok(terse(&sel, format)),
+        Style::Terse => Ok(terse(snap, &sel, format)),
         Style::Descriptions => Ok(descriptions(&sel, format)),
         Style::Normal => Ok(detail::render(&sel, format, false, now, traffic)),
         Style::Extensive => Ok(detail::render(&sel, format, true, now, traffic)),
@@ -88,7 +88,7 @@ fn loopback_style(d: &Ifd, f: &Family, a: &IfAddress) -> bool {
 const TERSE_HEADER: &str =
     "Interface               Admin Link Proto    Local                 Remote\n";
 
-fn terse(sel: &Selection<'_>, format: Format) -> String {
+fn terse(snap: &InterfacesSnapshot, sel: &Selection<'_>, format: Format) -> String {
     let mut rootel = root("terse");
     let mut text = String::from(TERSE_HEADER);
     match sel {
@@ -107,6 +107,11 @@ fn terse(sel: &Selection<'_>, format: Format) -> String {
                 text.push('\n');
                 for l in &d.units {
                     pe.push(terse_ifl(d, l, &mut text));
+                }
+                if let Some(ae) = snap.ifds.iter().find(|a| a.members.contains(&d.name)) {
+                    for l in &ae.units {
+                        pe.push(terse_member_unit(d, ae, l, &mut text));
+                    }
                 }
                 rootel.push(pe);
             }
@@ -186,6 +191,29 @@ fn terse_ifl(d: &Ifd, l: &Ifl, text: &mut String) -> Element {
         le.push(fe);
     }
     le
+}
+
+/// A member link's row for a unit of its bundle (`ge-0/0/1.100 ... aenet --> ae0.100`),
+/// as Junos lists member links.
+fn terse_member_unit(member: &Ifd, ae: &Ifd, l: &Ifl, text: &mut String) -> Element {
+    let name = format!("{}.{}", member.name, l.unit);
+    let bundle = format!("{}.{}", ae.name, l.unit);
+    let up = up_down(member.admin_up && l.admin_up);
+    let oper = up_down(member.oper_up() && l.admin_up);
+    push_row(text, &name, up, oper);
+    let pad = 35usize.saturating_sub(last_line_len(text)).max(1);
+    text.push_str(&" ".repeat(pad));
+    text.push_str(&format!("{:<9}--> {bundle}\n", "aenet"));
+    Element::container("logical-interface")
+        .child(Element::leaf("name", &name))
+        .child(Element::leaf("admin-status", up))
+        .child(Element::leaf("oper-status", oper))
+        .child(Element::container("filter-information"))
+        .child(
+            Element::container("address-family")
+                .child(Element::leaf("address-family-name", "aenet"))
+                .child(Element::leaf("ae-bundle-name", bundle)),
+        )
 }
 
 fn last_line_len(text: &str) -> usize {
