@@ -17,6 +17,8 @@ pub const MAX_PSEUDO_IFD: u32 = 127;
 const MAX_FPC: u32 = 19;
 const MAX_PIC: u32 = 11;
 const MAX_PORT: u32 = 127;
+/// Highest channel of a channelized port (`xe-0/0/0:3`).
+const MAX_CHANNEL: u32 = 15;
 
 /// The names of the IFDs every device has, in display order.
 pub(crate) fn ifd_names() -> Vec<String> {
@@ -53,7 +55,8 @@ pub(crate) fn pseudo_ifd(name: &str) -> Option<(IfdKind, u32)> {
 }
 
 /// A physical Ethernet port other than the built-in ones (`ge-`, `xe-` or `et-`
-/// `FPC/PIC/PORT`): its media speed, and its sort key (FPC, PIC, port, media).
+/// `FPC/PIC/PORT`, or a channel of a port: `xe-0/0/0:2`): its media speed, and its sort
+/// key (FPC, PIC, port and channel, media).
 pub(crate) fn extra_port(name: &str) -> Option<(Speed, (u32, u32, u32, u8))> {
     if ge_port(name).is_some() {
         return None;
@@ -68,11 +71,25 @@ pub(crate) fn extra_port(name: &str) -> Option<(Speed, (u32, u32, u32, u8))> {
     let mut parts = rest.split('/');
     let fpc = number(parts.next()?)?;
     let pic = number(parts.next()?)?;
-    let port = number(parts.next()?)?;
-    if parts.next().is_some() || fpc > MAX_FPC || pic > MAX_PIC || port > MAX_PORT {
+    let last = parts.next()?;
+    let (port, channel) = match last.split_once(':') {
+        Some((p, c)) => (number(p)?, number(c)?),
+        None => (number(last)?, 0),
+    };
+    if parts.next().is_some()
+        || fpc > MAX_FPC
+        || pic > MAX_PIC
+        || port > MAX_PORT
+        || channel > MAX_CHANNEL
+    {
         return None;
     }
-    Some((speed, (fpc, pic, port, rank)))
+    // Channels sort after their port: port N, then N:0, N:1...
+    let channel_key = if last.contains(':') { channel + 1 } else { 0 };
+    Some((
+        speed,
+        (fpc, pic, port * (MAX_CHANNEL + 2) + channel_key, rank),
+    ))
 }
 
 /// The kind of IFD `name` is or would be on this device without configuration (`None`:
@@ -99,17 +116,23 @@ mod tests {
         assert_eq!(ifd_kind("ae12"), Some(IfdKind::Aggregate));
         assert_eq!(ifd_kind("xe-0/0/0"), None);
         assert_eq!(
-            extra_port("xe-1/2/3"),
-            Some((Speed::Mbps(10_000), (1, 2, 3, 1)))
+            extra_port("xe-1/2/3").map(|(s, _)| s),
+            Some(Speed::Mbps(10_000))
         );
         assert_eq!(
-            extra_port("et-0/0/2"),
-            Some((Speed::Mbps(100_000), (0, 0, 2, 2)))
+            extra_port("et-0/0/2").map(|(s, _)| s),
+            Some(Speed::Mbps(100_000))
         );
         assert_eq!(
-            extra_port("ge-0/0/10"),
-            Some((Speed::Mbps(1_000), (0, 0, 10, 0)))
+            extra_port("ge-0/0/10").map(|(s, _)| s),
+            Some(Speed::Mbps(1_000))
         );
+        // Channels of a port follow it, in channel order.
+        let key = |n: &str| extra_port(n).map(|(_, k)| k);
+        assert!(key("xe-0/0/1") < key("xe-0/0/1:0"));
+        assert!(key("xe-0/0/1:0") < key("xe-0/0/1:3"));
+        assert!(key("xe-0/0/1:3") < key("xe-0/0/2"));
+        assert_eq!(key("xe-0/0/1:16"), None);
         for no in [
             "ge-0/0/0",
             "xe-0/0",

@@ -288,11 +288,17 @@ async fn ports_a_configuration_names_exist_like_the_built_in_ones() {
     let dev = TestDevice::with_config(
         "interfaces { et-0/0/2 { unit 0 { family inet { address 198.51.100.1/31; } } } \
          xe-1/0/0 { description core; unit 0 { family inet { address 10.1.12.2/30; } } } \
-         xe-0/0/1 { description spare; } }",
+         xe-0/0/1 { description spare; } \
+         xe-2/0/0:1 { unit 0 { family inet { address 10.9.9.1/30; } } } }",
     )
     .await;
     let c = dev.admin("ops").await;
     let terse = text(&c, "show interfaces terse").await;
+    // A channel of a port (`:1`) is a port too.
+    assert!(
+        terse.contains("xe-2/0/0:1.0            up    up   inet     10.9.9.1/30\n"),
+        "{terse}"
+    );
     // After the built-in ports, in chassis order (FPC, PIC, port), before fxp0 and lo0.
     let order: Vec<&str> = terse
         .lines()
