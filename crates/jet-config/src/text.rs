@@ -202,6 +202,19 @@ impl Parser {
                 Tok::Word(w) if w == "inactive:" => tags.meta.inactive = true,
                 Tok::Word(w) if w == "delete:" => tags.delete = true,
                 Tok::Word(w) if w == "active:" => tags.active = true,
+                // Junos's protection tags: say so, rather than read them as a name.
+                Tok::Word(w) if w == "protect:" || w == "unprotect:" => {
+                    return Err(self.err_at(
+                        Some(&tok),
+                        ConfigErrorKind::Syntax,
+                        steps,
+                        w.clone(),
+                        format!(
+                            "syntax error: '{w}' (protected configuration) is not supported by \
+                             this OpenJET release; remove the tag"
+                        ),
+                    ))
+                }
                 Tok::Word(_) | Tok::Quoted(_) => return Ok(tok),
                 _ => {
                     return Err(self.err_at(

@@ -243,3 +243,12 @@ fn a_comment_before_a_braced_list_annotates_its_first_entry() {
         .expect_err("inactive list");
     assert!(e.message.contains("tag the entries"), "{e}");
 }
+
+#[test]
+fn a_protect_tag_is_refused_naming_it() {
+    let e = Config::parse_text("interfaces {\n    protect: lo0 {\n        unit 0;\n    }\n}\n")
+        .expect_err("protect is not supported");
+    assert!(e.message.contains("'protect:'"), "{e}");
+    assert!(e.message.contains("not supported"), "{e}");
+    assert_eq!(e.line, Some(2), "{e}");
+}
