@@ -8,7 +8,7 @@
 //! Part of [`Config::effective`](crate::Config::effective): the views and the device see
 //! the members configured; `show configuration` keeps the range as written.
 
-use crate::schema::{self, SchemaNode};
+use crate::schema;
 use crate::tree::{self, Entry, Node, Value};
 use crate::views::leaf;
 
@@ -65,13 +65,9 @@ pub(crate) fn apply(top: &mut [Node]) {
                     entries.len() - 1
                 }
             };
-            inherit_into(&mut entries[i].children, list_schema, &body);
+            crate::groups::inherit(&mut entries[i].children, list_schema.children(), &[&body]);
         }
     }
-}
-
-fn inherit_into(children: &mut Vec<Node>, list: &'static SchemaNode, body: &[Node]) {
-    crate::groups::inherit(children, list.children(), &[body]);
 }
 
 /// The interfaces a range covers, in the order it names them, each once.

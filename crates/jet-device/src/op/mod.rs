@@ -133,6 +133,15 @@ enum Display {
 /// the pieces are the output.
 pub type OpPieces = tokio::sync::mpsc::Receiver<String>;
 
+/// A command's output pieces, concatenated.
+async fn joined(mut pieces: OpPieces) -> String {
+    let mut out = String::new();
+    while let Some(p) = pieces.recv().await {
+        out.push_str(&p);
+    }
+    out
+}
+
 /// The entry points of the operational commands (and of configuration mode, whose
 /// `run` runs one). The rest of [`Device`] is in `device.rs`.
 impl Device {
@@ -145,12 +154,7 @@ impl Device {
         input: OpInput<'_>,
         format: Format,
     ) -> Result<String, DeviceError> {
-        let mut pieces = self.op_command_pieces(input, format).await?;
-        let mut out = String::new();
-        while let Some(p) = pieces.recv().await {
-            out.push_str(&p);
-        }
-        Ok(out)
+        Ok(joined(self.op_command_pieces(input, format).await?).await)
     }
 
     /// [`Device::op_command`], its output handed on in pieces as it is produced.
@@ -286,12 +290,7 @@ impl Device {
         input: OpInput<'_>,
         format: Format,
     ) -> Result<String, DeviceError> {
-        let mut pieces = self.op_command_as_pieces(class, input, format).await?;
-        let mut out = String::new();
-        while let Some(p) = pieces.recv().await {
-            out.push_str(&p);
-        }
-        Ok(out)
+        Ok(joined(self.op_command_as_pieces(class, input, format).await?).await)
     }
 
     /// [`Device::op_command_as`], the output in pieces as it is produced.
