@@ -22,6 +22,10 @@
 //! registered with the device and called through jsd against direct calls to the app
 //! (see `proxy.rs`).
 //!
+//! `jet-bench echo-app` serves that app in a process of its own, and `jet-bench
+//! bare-relay --app ADDR` relays calls with nothing but `h2` (a yardstick for the proxy;
+//! see `relay.rs`).
+//!
 //! `jet-bench firewall --setup --terms 10000 --pid PID --flows 100 --pps 1000000` measures
 //! filter programming (terms/s), bind latency and the CPU of simulated flows (see
 //! `firewall.rs`).
@@ -33,6 +37,7 @@ mod count;
 mod events;
 mod firewall;
 mod proxy;
+mod relay;
 mod rib;
 mod rpc;
 mod stats;
@@ -201,6 +206,27 @@ enum Cmd {
         /// of the tool's own.
         #[arg(long)]
         app: Option<String>,
+    },
+    /// The bench app of `proxy` (`openjet.bench.v1.Echo/Say`) in a process of its own,
+    /// as a Rust JET app runs; measure it with `proxy --app`.
+    EchoApp {
+        /// Address to listen on (port 0: a free one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
+    /// A yardstick for `proxy`: relays calls with `h2` alone (no login, no checks), bench
+    /// calls to the app over one connection, the rest to the device; point `proxy
+    /// --target` at it.
+    BareRelay {
+        /// Address to listen on (port 0: a free one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+        /// `host:port` of the bench app (`jet-bench echo-app`).
+        #[arg(long)]
+        app: String,
+        /// `host:port` of the device's clear-text JET service (Login, ApiRegister).
+        #[arg(long, default_value = "127.0.0.1:32767")]
+        device: String,
     },
     /// Program N routes in RouteAdd batches from C clients; optionally stream them back.
     Rib {
@@ -394,6 +420,12 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        Cmd::EchoApp { listen } => proxy::echo_app(&listen).await,
+        Cmd::BareRelay {
+            listen,
+            app,
+            device,
+        } => relay::run(&listen, &app, &device).await,
         Cmd::Proxy {
             target,
             user,

@@ -143,6 +143,36 @@ async fn load(
     Ok((rate, lat))
 }
 
+/// Binds `listen` and returns its address and the bench app's tonic server on it.
+async fn serve_echo(
+    listen: &str,
+) -> anyhow::Result<(
+    std::net::SocketAddr,
+    impl Future<Output = Result<(), tonic::transport::Error>>,
+)> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding the app's port {listen}"))?;
+    let addr = listener.local_addr()?;
+    // TCP_NODELAY, as tonic's `serve` and grpcio servers set it (`serve_with_incoming`
+    // leaves a listener's sockets as they come: Nagle on, which holds small answers back
+    // behind delayed ACKs).
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    let server = tonic::transport::Server::builder()
+        .add_service(Echo)
+        .serve_with_incoming(incoming);
+    Ok((addr, server))
+}
+
+/// `jet-bench echo-app`: the bench API served by a process of its own, as a Rust JET
+/// app serves its API (`jet-bench proxy --app` measures it). Prints `listening on
+/// ADDR` once it accepts calls.
+pub(crate) async fn echo_app(listen: &str) -> anyhow::Result<()> {
+    let (addr, server) = serve_echo(listen).await?;
+    println!("listening on {addr}");
+    server.await.context("serving the bench app")
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
@@ -156,22 +186,8 @@ pub(crate) async fn run(args: ProxyArgs) -> anyhow::Result<()> {
     let (app_addr, server) = match &args.app {
         Some(app) => (app.clone(), None),
         None => {
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-                .await
-                .context("binding the app's port")?;
-            let addr = listener.local_addr()?.to_string();
-            // TCP_NODELAY, as tonic's `serve` and grpcio servers set it
-            // (`serve_with_incoming` leaves a listener's sockets as they come: Nagle on,
-            // which holds small answers back behind delayed ACKs).
-            let incoming =
-                tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-            let server = tokio::spawn(async move {
-                tonic::transport::Server::builder()
-                    .add_service(Echo)
-                    .serve_with_incoming(incoming)
-                    .await
-            });
-            (addr, Some(server))
+            let (addr, server) = serve_echo("127.0.0.1:0").await?;
+            (addr.to_string(), Some(tokio::spawn(server)))
         }
     };
 

@@ -67,26 +67,21 @@ async fn proxy_calls_an_app_api_directly_and_through_jsd_and_reports_the_overhea
     assert_eq!(reg.id, "jet-bench-proxy");
 }
 
-/// The Python app of `scripts/bench-echo-app.py`, serving on a free port until dropped.
-struct PythonApp {
+/// A child process that serves on a free port (it prints `listening on ADDR` first),
+/// killed when dropped.
+struct Server {
     child: tokio::process::Child,
     addr: String,
 }
 
-impl PythonApp {
-    async fn start() -> PythonApp {
+impl Server {
+    async fn start(mut cmd: tokio::process::Command, what: &str) -> Server {
         use tokio::io::AsyncBufReadExt as _;
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../scripts/bench-echo-app.py"
-        );
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        let mut child = tokio::process::Command::new(python)
-            .args([script, "--port", "0", "--workers", "4"])
+        let mut child = cmd
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .expect("python3 runs the bench's echo app");
+            .unwrap_or_else(|e| panic!("{what} starts: {e}"));
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
         tokio::time::timeout(
@@ -94,21 +89,40 @@ impl PythonApp {
             tokio::io::BufReader::new(stdout).read_line(&mut line),
         )
         .await
-        .expect("the echo app says where it listens within 20 s")
-        .expect("reading the echo app's output");
+        .unwrap_or_else(|_| panic!("{what} says where it listens within 20 s"))
+        .unwrap_or_else(|e| panic!("reading the output of {what}: {e}"));
         let addr = line
             .trim()
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line of the echo app: {line:?}"))
+            .unwrap_or_else(|| panic!("unexpected first line of {what}: {line:?}"))
             .to_owned();
-        PythonApp { child, addr }
+        Server { child, addr }
+    }
+
+    /// The Python app of `scripts/bench-echo-app.py`.
+    async fn python_app() -> Server {
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/bench-echo-app.py"
+        );
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut cmd = tokio::process::Command::new(python);
+        cmd.args([script, "--port", "0", "--workers", "4"]);
+        Server::start(cmd, "the Python echo app").await
+    }
+
+    /// `jet-bench ARGS...`.
+    async fn jet_bench(args: &[&str]) -> Server {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"));
+        cmd.args(args);
+        Server::start(cmd, &format!("jet-bench {}", args[0])).await
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
     let dev = TestDevice::start().await;
-    let mut app = PythonApp::start().await;
+    let mut app = Server::python_app().await;
     let stdout = run_proxy(
         &dev,
         &[
@@ -138,6 +152,53 @@ async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
         app.child.try_wait().expect("the app's status").is_none(),
         "the echo app still serves"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bare_relay_yardstick_carries_the_bench_calls_to_a_rust_app_of_its_own_process() {
+    let dev = TestDevice::start().await;
+    let mut app = Server::jet_bench(&["echo-app"]).await;
+    let device = dev.grpc_addr().to_string();
+    let mut relay =
+        Server::jet_bench(&["bare-relay", "--app", &app.addr, "--device", &device]).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
+        .args(["proxy", "--target", &relay.addr, "--app", &app.addr])
+        .args([
+            "--sessions",
+            "2",
+            "--inflight",
+            "2",
+            "--seconds",
+            "0.2",
+            "--rounds",
+            "1",
+        ])
+        .env("JET_PASSWORD", &dev.admin_password)
+        .output()
+        .await
+        .expect("jet-bench runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let calls: f64 = stdout
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("proxied_calls_per_s="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no proxied figure: {stdout}"));
+    assert!(calls > 0.0, "{stdout}");
+    // Login and ApiRegister went through the relay to the device, on one session: the
+    // registration is there and points at the standalone app.
+    let regs = dev.device().registrations().current();
+    let reg = regs
+        .service("openjet.bench.v1.Echo")
+        .expect("the bench API is registered through the relay");
+    assert_eq!(reg.target_text, app.addr);
+    for (what, server) in [("the app", &mut app), ("the relay", &mut relay)] {
+        assert!(
+            server.child.try_wait().expect("its status").is_none(),
+            "{what} still serves"
+        );
+    }
 }
 
 #[test]
