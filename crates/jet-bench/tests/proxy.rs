@@ -6,10 +6,28 @@ use std::process::Stdio;
 
 use jet_testkit::TestDevice;
 
+/// A short, light load: two sessions, two calls in flight each, one 0.2 s round.
+const SMALL_LOAD: [&str; 8] = [
+    "--sessions",
+    "2",
+    "--inflight",
+    "2",
+    "--seconds",
+    "0.2",
+    "--rounds",
+    "1",
+];
+
 /// Runs `jet-bench proxy --target DEVICE ARGS...` to success; its standard output.
 async fn run_proxy(dev: &TestDevice, args: &[&str]) -> String {
+    run_proxy_to(dev, &dev.grpc_addr().to_string(), args).await
+}
+
+/// Runs `jet-bench proxy --target TARGET ARGS...` (logging in as `dev`'s admin) to
+/// success; its standard output.
+async fn run_proxy_to(dev: &TestDevice, target: &str, args: &[&str]) -> String {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
-        .args(["proxy", "--target", &dev.grpc_addr().to_string()])
+        .args(["proxy", "--target", target])
         .args(args)
         .env("JET_PASSWORD", &dev.admin_password)
         .stdout(Stdio::piped())
@@ -123,22 +141,7 @@ impl Server {
 async fn proxy_measures_an_app_of_its_own_choosing_a_python_grpcio_server() {
     let dev = TestDevice::start().await;
     let mut app = Server::python_app().await;
-    let stdout = run_proxy(
-        &dev,
-        &[
-            "--app",
-            &app.addr,
-            "--sessions",
-            "2",
-            "--inflight",
-            "2",
-            "--seconds",
-            "0.2",
-            "--rounds",
-            "1",
-        ],
-    )
-    .await;
+    let stdout = run_proxy(&dev, &[&["--app", &app.addr][..], &SMALL_LOAD].concat()).await;
     assert!(stdout.contains(&format!("app {}", app.addr)), "{stdout}");
     assert!(stdout.contains("proxied calls_per_s="), "{stdout}");
     // Registered with the Python app's address as its target, and that app answered
@@ -161,25 +164,8 @@ async fn the_bare_relay_yardstick_carries_the_bench_calls_to_a_rust_app_of_its_o
     let device = dev.grpc_addr().to_string();
     let mut relay =
         Server::jet_bench(&["bare-relay", "--app", &app.addr, "--device", &device]).await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_jet-bench"))
-        .args(["proxy", "--target", &relay.addr, "--app", &app.addr])
-        .args([
-            "--sessions",
-            "2",
-            "--inflight",
-            "2",
-            "--seconds",
-            "0.2",
-            "--rounds",
-            "1",
-        ])
-        .env("JET_PASSWORD", &dev.admin_password)
-        .output()
-        .await
-        .expect("jet-bench runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let args = [&["--app", &app.addr][..], &SMALL_LOAD].concat();
+    let stdout = run_proxy_to(&dev, &relay.addr, &args).await;
     let calls: f64 = stdout
         .split_whitespace()
         .find_map(|w| w.strip_prefix("proxied_calls_per_s="))
