@@ -209,9 +209,15 @@ fn expand<'g>(
                                 && !is_wildcard(&e.key)
                                 && index.find(de, &e.key).is_none()
                             {
-                                index.note(&e.key, de.len());
                                 let mut copy = e.clone();
                                 strip_inactive(&mut copy.children);
+                                // A new entry from a group (`ge-0/0/2` named there, not
+                                // here) takes no wildcard below it: those apply to what
+                                // exists, and nothing below a new entry does yet.
+                                if strip_wildcards_below(&mut copy.children) {
+                                    continue;
+                                }
+                                index.note(&e.key, de.len());
                                 de.push(copy);
                             }
                         }
@@ -278,10 +284,7 @@ pub(crate) fn inherit(children: &mut Vec<Node>, level: &'static [SchemaNode], so
 /// that had content (nothing is left to inherit).
 fn strip_wildcards(n: &mut Node) -> bool {
     match &mut n.value {
-        Value::Container(c) if !c.is_empty() => {
-            c.retain_mut(|x| !strip_wildcards(x));
-            c.is_empty()
-        }
+        Value::Container(c) => strip_wildcards_below(c),
         Value::List(entries) if !entries.is_empty() => {
             entries.retain_mut(|e| {
                 if is_wildcard(&e.key) {
@@ -294,6 +297,16 @@ fn strip_wildcards(n: &mut Node) -> bool {
         }
         _ => false,
     }
+}
+
+/// [`strip_wildcards`] for each of `children`; true when that emptied them (they had
+/// content).
+fn strip_wildcards_below(children: &mut Vec<Node>) -> bool {
+    if children.is_empty() {
+        return false;
+    }
+    children.retain_mut(|x| !strip_wildcards(x));
+    children.is_empty()
 }
 
 fn strip_inactive_node(n: &mut Node) {

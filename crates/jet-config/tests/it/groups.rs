@@ -119,3 +119,61 @@ fn group_content_is_validated_where_it_lands() {
     let lonely = Config::parse_set("set groups g system login user x uid 2000").expect("parses");
     lonely.validate().expect("a group alone is not validated");
 }
+
+/// A group naming an interface the configuration does not have, with a wildcard below it
+/// (real `show configuration` output of a vMX): the wildcard matches nothing, so the
+/// interface is not created, and the configuration is valid. Where the interface exists,
+/// the wildcard applies to its units.
+#[test]
+fn a_wildcard_below_an_entry_only_a_group_names_creates_nothing() {
+    let text = "groups {
+    G {
+        interfaces {
+            ge-0/0/2 {
+                unit <*> {
+                    family iso;
+                }
+            }
+            ge-0/0/3 {
+                description from-group;
+                unit <*> {
+                    family iso;
+                }
+            }
+        }
+    }
+}
+apply-groups G;
+interfaces {
+    ge-0/0/1 {
+        unit 0 {
+            family inet {
+                address 192.0.2.1/24;
+            }
+        }
+    }
+}
+";
+    let c = parse(text);
+    c.validate().expect("the wildcard matches nothing; valid");
+    let eff = c.with_groups_applied();
+    let shown = eff.to_text();
+    assert!(!shown.contains("ge-0/0/2"), "{shown}");
+    assert!(!shown.contains("<*>"), "{shown}");
+    // An entry with something literal is inherited, without the wildcard.
+    assert!(
+        shown.contains("ge-0/0/3 {\n        description from-group;\n    }"),
+        "{shown}"
+    );
+    // With ge-0/0/2 configured, its unit takes the group's family.
+    let with = parse(&text.replace(
+        "interfaces {\n    ge-0/0/1 {",
+        "interfaces {\n    ge-0/0/2 {\n        unit 0;\n    }\n    ge-0/0/1 {",
+    ));
+    with.validate().expect("valid");
+    let shown = with.with_groups_applied().to_text();
+    assert!(
+        shown.contains("ge-0/0/2 {\n        unit 0 {\n            family iso;"),
+        "{shown}"
+    );
+}
