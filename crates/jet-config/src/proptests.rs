@@ -59,6 +59,9 @@ fn value_strategy(ty: ValueType) -> BoxedStrategy<String> {
             .boxed(),
         ValueType::Bandwidth => "[1-9][0-9]{0,5}[kmg]?".boxed(),
         ValueType::PrefixLen => (0u8..=128).prop_map(|l| format!("/{l}")).boxed(),
+        ValueType::PrefixLenRange => (0u8..=128, 0u8..=128)
+            .prop_map(|(a, b)| format!("/{}-/{}", a.min(b), a.max(b)))
+            .boxed(),
         ValueType::KeywordOrNumber { choices, max } => prop_oneof![
             prop::sample::select(choices).prop_map(str::to_owned),
             (0..=max).prop_map(|v| v.to_string()),

@@ -57,6 +57,8 @@ pub enum ValueType {
     Bandwidth,
     /// A prefix length bound after `upto`: `/0`..`/128`.
     PrefixLen,
+    /// A range of prefix lengths after `prefix-length-range`: `/16-/24` (low ≤ high).
+    PrefixLenRange,
     /// A keyword of `choices` or a number in `0..=max` (`tcp` or `6`).
     KeywordOrNumber {
         /// Accepted keywords.
@@ -259,6 +261,12 @@ impl ValueType {
                     "invalid prefix length '{raw}' for {name}: expected /0../128"
                 )),
             },
+            ValueType::PrefixLenRange => match prefix_len_range(raw) {
+                Some((lo, hi)) => Ok(format!("/{lo}-/{hi}")),
+                None => Err(format!(
+                    "invalid prefix length range '{raw}' for {name}: expected /LOW-/HIGH, 0 <= LOW <= HIGH <= 128"
+                )),
+            },
             ValueType::KeywordOrNumber { choices, max } => {
                 if choices.contains(&raw) {
                     return Ok(raw.to_owned());
@@ -349,6 +357,7 @@ impl ValueType {
             ValueType::IflName => "<interface-name.unit>".into(),
             ValueType::Bandwidth => "<number[k|m|g]>".into(),
             ValueType::PrefixLen => "</length>".into(),
+            ValueType::PrefixLenRange => "</low-/high>".into(),
             ValueType::KeywordOrNumber { choices, max } => {
                 format!("{}|<0..{max}>", choices.join("|"))
             }
@@ -361,6 +370,20 @@ impl ValueType {
 
 /// `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae12`, `irb`: a lowercase type, then either
 /// digits or `-FPC/PIC/PORT[:CHANNEL]`.
+/// The bounds of a prefix length range `/LOW-/HIGH` (LOW ≤ HIGH ≤ 128).
+pub fn prefix_len_range(raw: &str) -> Option<(u8, u8)> {
+    let (lo, hi) = raw.split_once('-')?;
+    let len = |s: &str| {
+        let n = s.strip_prefix('/')?;
+        if n.is_empty() || n.len() > 3 || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        n.parse::<u8>().ok().filter(|v| *v <= 128)
+    };
+    let (lo, hi) = (len(lo)?, len(hi)?);
+    (lo <= hi).then_some((lo, hi))
+}
+
 /// A Junos group wildcard such as `<ge-*>` or `<*>`.
 pub fn is_wildcard(s: &str) -> bool {
     s.len() > 2 && s.starts_with('<') && s.ends_with('>') && !s.contains(char::is_whitespace)

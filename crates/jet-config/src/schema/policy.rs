@@ -103,6 +103,27 @@ static ROUTE_FILTER: &[SchemaNode] = &[
     )
     .inline()
     .choice(1),
+    leaf(
+        "through",
+        ValueType::IpPrefix,
+        "Route falls between two prefixes",
+    )
+    .inline()
+    .choice(1),
+    leaf(
+        "prefix-length-range",
+        ValueType::PrefixLenRange,
+        "Mask falls between two prefix lengths",
+    )
+    .inline()
+    .choice(1),
+    leaf(
+        "address-mask",
+        ValueType::IpAddr,
+        "Mask applied to prefix address",
+    )
+    .inline()
+    .choice(1),
 ];
 
 static THEN: &[SchemaNode] = &[

@@ -194,3 +194,29 @@ fn one_line_rendering_keeps_every_part() {
         "[edit system services extension-service notification] 'port 0': value out of range 0 for port (1..65535) (line 1, column 57)"
     );
 }
+
+#[test]
+fn a_bad_prefix_length_range_is_refused_naming_it() {
+    for (range, why) in [
+        ("/24-/16", "low above high"),
+        ("/16-/129", "past 128"),
+        ("16-24", "no slashes"),
+    ] {
+        let e = set_err(&format!(
+            "set policy-options policy-statement P term t from route-filter 10.0.0.0/8 prefix-length-range {range}"
+        ));
+        assert_eq!(e.kind, ConfigErrorKind::InvalidValue, "{why}: {e}");
+        assert_eq!(
+            e.message,
+            format!("invalid prefix length range '{range}' for prefix-length-range: expected /LOW-/HIGH, 0 <= LOW <= HIGH <= 128"),
+            "{why}"
+        );
+    }
+    let c = Config::parse_set(
+        "set policy-options policy-statement P term t from route-filter 10.0.0.0/8 prefix-length-range /16-/24",
+    )
+    .expect("a good range parses");
+    assert!(c
+        .to_text()
+        .contains("route-filter 10.0.0.0/8 prefix-length-range /16-/24;"));
+}

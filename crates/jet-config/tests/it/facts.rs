@@ -23,6 +23,7 @@ fn example(ty: ValueType) -> Option<String> {
         ValueType::IflName => "ge-0/0/0.0".into(),
         ValueType::Bandwidth => "10m".into(),
         ValueType::PrefixLen => "/24".into(),
+        ValueType::PrefixLenRange => "/16-/24".into(),
         ValueType::KeywordOrNumber { choices, .. } => (*choices.first()?).to_owned(),
         ValueType::Port => "ssh".into(),
         ValueType::TimeZone => "UTC".into(),

@@ -19,7 +19,9 @@
 //! - `route-filter`s of a term form one route list evaluated by longest match: the
 //!   longest filter prefix that covers the route is chosen and its match type decides
 //!   (shorter filters are not tried when it fails); filters of the same prefix are
-//!   tried in order;
+//!   tried in order; match types `exact` (the default), `longer`, `orlonger`, `upto`,
+//!   `prefix-length-range`, `through` and `address-mask` (an `address-mask` filter
+//!   applies to routes equal to it under the mask rather than covered by it);
 //! - `prefix-list NAME` matches a route whose destination equals one of the list's
 //!   prefixes; route-filters and prefix-lists of one term are alternatives (the
 //!   destination matches when either does);
@@ -28,6 +30,7 @@
 //! Pure: no task, no lock; `RoutePolicy::accepts` is a function of prefix and protocol.
 
 use std::borrow::Cow;
+use std::net::IpAddr;
 
 use jet_config::tree::{Entry, Node, Value};
 use jet_config::{Config, IpPrefix};
@@ -53,6 +56,13 @@ enum LenMatch {
     OrLonger,
     /// `upto /N`: from the filter's length up to N.
     UpTo(u8),
+    /// `prefix-length-range /L-/H`: from L up to H.
+    Range(u8, u8),
+    /// `through P`: on the path from the filter's prefix down to P (the route covers P).
+    Through(Prefix),
+    /// `address-mask M`: the filter's length, and the route's address under the (maybe
+    /// non-contiguous) mask M equal to the filter's.
+    AddressMask(IpAddr),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +72,37 @@ struct RouteFilter {
 }
 
 impl RouteFilter {
-    fn length_matches(&self, route_len: u8) -> bool {
-        let len = self.prefix.len();
+    /// True when the filter's prefix applies to the route (the longest such filters
+    /// are the ones tried): it covers the route, or for `address-mask`, the route's
+    /// address matches under the mask.
+    fn applies(&self, route: &Prefix) -> bool {
         match self.how {
-            LenMatch::Exact => route_len == len,
+            LenMatch::AddressMask(mask) => {
+                let under = |p: &Prefix| match (p.addr(), mask) {
+                    (Some(IpAddr::V4(a)), IpAddr::V4(m)) => {
+                        Some(u128::from(a.to_bits() & m.to_bits()))
+                    }
+                    (Some(IpAddr::V6(a)), IpAddr::V6(m)) => Some(a.to_bits() & m.to_bits()),
+                    _ => None,
+                };
+                self.prefix.family() == route.family()
+                    && under(&self.prefix).is_some_and(|f| under(route) == Some(f))
+            }
+            _ => self.prefix.covers(route),
+        }
+    }
+
+    /// The filter's match type, for a route it applies to.
+    fn type_matches(&self, route: &Prefix) -> bool {
+        let len = self.prefix.len();
+        let route_len = route.len();
+        match self.how {
+            LenMatch::Exact | LenMatch::AddressMask(_) => route_len == len,
             LenMatch::Longer => route_len > len,
             LenMatch::OrLonger => route_len >= len,
             LenMatch::UpTo(max) => route_len >= len && route_len <= max,
+            LenMatch::Range(lo, hi) => route_len >= lo && route_len <= hi,
+            LenMatch::Through(end) => route.covers(&end),
         }
     }
 }
@@ -104,7 +138,7 @@ impl Term {
         let Some(longest) = self
             .route_filters
             .iter()
-            .filter(|f| f.prefix.covers(prefix))
+            .filter(|f| f.applies(prefix))
             .map(|f| f.prefix.len())
             .max()
         else {
@@ -112,8 +146,8 @@ impl Term {
         };
         self.route_filters
             .iter()
-            .filter(|f| f.prefix.len() == longest && f.prefix.covers(prefix))
-            .any(|f| f.length_matches(prefix.len()))
+            .filter(|f| f.prefix.len() == longest && f.applies(prefix))
+            .any(|f| f.type_matches(prefix))
     }
 }
 
@@ -221,6 +255,13 @@ fn route_filter(e: &Entry) -> Option<RouteFilter> {
     } else if let Some(n) = child(c, "upto").and_then(Node::leaf) {
         // The schema stores `upto` as `/N`.
         LenMatch::UpTo(n.trim_start_matches('/').parse().ok()?)
+    } else if let Some(n) = child(c, "prefix-length-range").and_then(Node::leaf) {
+        let (lo, hi) = jet_config::value::prefix_len_range(n)?;
+        LenMatch::Range(lo, hi)
+    } else if let Some(n) = child(c, "through").and_then(Node::leaf) {
+        LenMatch::Through(to_prefix(&n.parse::<IpPrefix>().ok()?))
+    } else if let Some(n) = child(c, "address-mask").and_then(Node::leaf) {
+        LenMatch::AddressMask(n.parse().ok()?)
     } else {
         LenMatch::Exact
     };
@@ -341,6 +382,32 @@ mod tests {
         assert!(ok(&upto, "10.0.0.0/16"));
         assert!(ok(&upto, "10.0.1.0/24"));
         assert!(!ok(&upto, "10.0.1.0/25"));
+        let range = cfg("prefix-length-range /20-/24");
+        assert!(!ok(&range, "10.0.0.0/16"), "shorter than the range");
+        assert!(ok(&range, "10.0.16.0/20"));
+        assert!(ok(&range, "10.0.1.0/24"));
+        assert!(!ok(&range, "10.0.1.0/25"), "longer than the range");
+        assert!(!ok(&range, "10.1.1.0/24"), "outside the filter");
+        // `through`: the route lies on the path from the filter's prefix to this one.
+        let through = cfg("through 10.0.128.0/18");
+        assert!(ok(&through, "10.0.0.0/16"));
+        assert!(ok(&through, "10.0.128.0/17"));
+        assert!(ok(&through, "10.0.128.0/18"));
+        assert!(!ok(&through, "10.0.0.0/17"), "beside the path");
+        assert!(!ok(&through, "10.0.128.0/19"), "past its end");
+        // `address-mask`: same length, and the same address under a non-contiguous mask.
+        let masked = policy(
+            "policy-options { policy-statement P { \
+               term t { from { route-filter 10.0.0.0/24 address-mask 255.0.255.0; } then accept; } \
+               term rest { then reject; } } }",
+            "P",
+        );
+        assert!(
+            ok(&masked, "10.7.0.0/24"),
+            "second byte ignored by the mask"
+        );
+        assert!(!ok(&masked, "10.7.1.0/24"), "third byte differs");
+        assert!(!ok(&masked, "10.7.0.0/25"), "other length");
     }
 
     #[test]
