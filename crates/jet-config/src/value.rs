@@ -248,16 +248,9 @@ impl ValueType {
                     ))
                 }
             }
-            ValueType::PrefixLen => match raw.strip_prefix('/') {
-                Some(n)
-                    if !n.is_empty()
-                        && n.len() <= 3
-                        && n.bytes().all(|b| b.is_ascii_digit())
-                        && n.parse::<u8>().is_ok_and(|v| v <= 128) =>
-                {
-                    Ok(format!("/{}", n.parse::<u8>().unwrap_or_default()))
-                }
-                _ => Err(format!(
+            ValueType::PrefixLen => match prefix_len(raw) {
+                Some(n) => Ok(format!("/{n}")),
+                None => Err(format!(
                     "invalid prefix length '{raw}' for {name}: expected /0../128"
                 )),
             },
@@ -368,19 +361,19 @@ impl ValueType {
     }
 }
 
-/// `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae12`, `irb`: a lowercase type, then either
-/// digits or `-FPC/PIC/PORT[:CHANNEL]`.
+/// A prefix length `/N` (N ≤ 128).
+pub fn prefix_len(raw: &str) -> Option<u8> {
+    let n = raw.strip_prefix('/')?;
+    if n.is_empty() || n.len() > 3 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse::<u8>().ok().filter(|v| *v <= 128)
+}
+
 /// The bounds of a prefix length range `/LOW-/HIGH` (LOW ≤ HIGH ≤ 128).
 pub fn prefix_len_range(raw: &str) -> Option<(u8, u8)> {
     let (lo, hi) = raw.split_once('-')?;
-    let len = |s: &str| {
-        let n = s.strip_prefix('/')?;
-        if n.is_empty() || n.len() > 3 || !n.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        n.parse::<u8>().ok().filter(|v| *v <= 128)
-    };
-    let (lo, hi) = (len(lo)?, len(hi)?);
+    let (lo, hi) = (prefix_len(lo)?, prefix_len(hi)?);
     (lo <= hi).then_some((lo, hi))
 }
 
@@ -426,6 +419,8 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
     }
 }
 
+/// `ge-0/0/0`, `xe-1/0/0:2`, `lo0`, `ae12`, `irb`: a lowercase type, then either
+/// digits or `-FPC/PIC/PORT[:CHANNEL]`.
 fn is_ifd_name(s: &str) -> bool {
     if s.is_empty() || s.len() > 64 {
         return false;

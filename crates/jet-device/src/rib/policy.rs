@@ -253,8 +253,7 @@ fn route_filter(e: &Entry) -> Option<RouteFilter> {
     } else if child(c, "orlonger").is_some() {
         LenMatch::OrLonger
     } else if let Some(n) = child(c, "upto").and_then(Node::leaf) {
-        // The schema stores `upto` as `/N`.
-        LenMatch::UpTo(n.trim_start_matches('/').parse().ok()?)
+        LenMatch::UpTo(jet_config::value::prefix_len(n)?)
     } else if let Some(n) = child(c, "prefix-length-range").and_then(Node::leaf) {
         let (lo, hi) = jet_config::value::prefix_len_range(n)?;
         LenMatch::Range(lo, hi)
